@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One entry point for set-up, synth and tests, on a fresh machine or an existing checkout.
+#
+#   ./dev.sh synth   set up (Python venv, pinned cdk8s CLI) and synthesize main.py into dist/
+#   ./dev.sh test    set up everything (incl. checkov) and run lint, types and the test suite
+#   ./dev.sh setup   only the set-up; ./dev.sh bench  the benchmark
+#
+# Needs only Python 3.11+, Node and npm. Re-running is cheap: each install step is skipped
+# while the file that pins it is unchanged.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+python_bin() {
+  for c in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    if [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 &&
+      "$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$c"; return 0
+    fi
+  done
+  echo "dev.sh: Python 3.11 or newer is required" >&2; exit 1
+}
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+setup_python() {
+  local want
+  want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
+  if [ ! -x .venv/bin/python ]; then "$(python_bin)" -m venv .venv; fi
+  if ! stamp_ok .venv/.station-stamp "$want"; then
+    echo "dev.sh: installing Python dependencies into .venv" >&2
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+    .venv/bin/python -m pip install --quiet --no-deps -e .
+    echo "$want" > .venv/.station-stamp
+  fi
+}
+
+setup_node() {
+  local want
+  want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
+  if ! [ -x node_modules/.bin/cdk8s ] || ! stamp_ok node_modules/.station-stamp "$want"; then
+    echo "dev.sh: installing the pinned cdk8s CLI into node_modules" >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
+    echo "$want" > node_modules/.station-stamp
+  fi
+}
+
+setup_checkov() {
+  local want
+  want=$(sha256sum requirements-checkov.txt | cut -c1-16)
+  if [ ! -x .venv-checkov/bin/python ]; then "$(python_bin)" -m venv .venv-checkov; fi
+  if ! stamp_ok .venv-checkov/.station-stamp "$want"; then
+    echo "dev.sh: installing checkov into .venv-checkov (isolated: its pins clash with jsii's)" >&2
+    .venv-checkov/bin/python -m pip install --quiet --upgrade pip
+    .venv-checkov/bin/python -m pip install --quiet -r requirements-checkov.txt
+    echo "$want" > .venv-checkov/.station-stamp
+  fi
+}
+
+export PATH="$ROOT/.venv/bin:$ROOT/node_modules/.bin:$PATH"
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  setup)
+    setup_python; setup_node; setup_checkov ;;
+  synth)
+    setup_python; setup_node
+    cdk8s synth "$@" ;;
+  test)
+    setup_python; setup_node; setup_checkov
+    echo "dev.sh: ruff" >&2; ruff check .
+    echo "dev.sh: mypy" >&2; mypy station_constructs tests examples bench main.py
+    echo "dev.sh: pytest" >&2; pytest "$@" ;;
+  bench)
+    setup_python
+    python bench/bench.py "$@" ;;
+  *)
+    sed -n '2,9p' "$0" >&2; exit 2 ;;
+esac

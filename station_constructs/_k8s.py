@@ -1,0 +1,56 @@
+"""The one module that imports cdk8s, cdk8s-plus-27 and the Kubernetes L1 classes.
+
+Everything else in the package goes through these names, so a move to another
+cdk8s-plus line (``cdk8s-plus-28`` ...) is a one-file change.
+"""
+
+from __future__ import annotations
+
+import cdk8s
+import cdk8s_plus_27 as kplus
+from cdk8s import ApiObject, ApiObjectMetadata, Chart, Duration, JsonPatch, Size
+from cdk8s_plus_27 import k8s
+from constructs import Construct, Node
+
+__all__ = [
+    "ApiObject",
+    "ApiObjectMetadata",
+    "Chart",
+    "Construct",
+    "Duration",
+    "JsonPatch",
+    "Node",
+    "Size",
+    "cdk8s",
+    "k8s",
+    "kplus",
+    "construct_path",
+    "claim_name",
+]
+
+
+def construct_path(scope: Construct) -> str:
+    """The construct's path, used to prefix error messages (``app/chart/station``)."""
+    return scope.node.path or scope.node.id
+
+
+# Object names already rendered, per App. jsii may hand out a new Python proxy for the same
+# App on each access, so the key is the App's jsii object reference, not the proxy.
+_REGISTRIES: dict[str, dict[tuple[str, str | None, str], str]] = {}
+
+
+def claim_name(scope: Construct, kind: str, namespace: str | None, name: str, owner: str) -> str | None:
+    """Reserve ``kind/namespace/name`` app-wide; return the previous owner's path if taken.
+
+    Two constructs rendering the same object would make ``kubectl apply`` overwrite one with
+    the other, so the library refuses that at construct time. The registry hangs off the
+    root construct (the App), so separate Apps (e.g. separate tests) never interfere.
+    """
+    root = scope.node.root
+    ref = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
+    registry = _REGISTRIES.setdefault(ref, {})
+    key = (kind, namespace, name)
+    previous = registry.get(key)
+    if previous is None:
+        registry[key] = owner
+    return previous

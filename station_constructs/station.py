@@ -1,0 +1,1125 @@
+"""StationDeployment: the complete, guarded manifest set for one Station server.
+
+Station is one Go process with its whole state in one SQLite file, so this construct
+renders exactly one pod, on one ReadWriteOnce volume, stopped before a new one starts.
+What Station really does at runtime (variables, ports, UID) is documented next to each
+setting below; see ``shared/reference/STATION_FACTS.md`` in the project's sources.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ._errors import _Guard
+from ._k8s import (
+    ApiObject,
+    ApiObjectMetadata,
+    Construct,
+    Duration,
+    JsonPatch,
+    Size,
+    claim_name,
+    construct_path,
+    k8s,
+    kplus,
+)
+from ._labels import object_labels, selector_labels
+from ._validate import (
+    BinaryQuantity,
+    ImageReference,
+    binary_quantity,
+    cpu_millis,
+    dns_label,
+    dns_subdomain,
+    duration_seconds,
+    env_name,
+    image_reference,
+    one_of,
+    port,
+    positive_int,
+)
+from .secrets import ExistingSecret, SecretSource
+
+__all__ = [
+    "AIProvider",
+    "AccessMode",
+    "ExternalAccess",
+    "ImagePullPolicy",
+    "ResourceProfile",
+    "Resources",
+    "StationDeployment",
+    "StationPort",
+    "StationStorage",
+    "UpdateStrategy",
+    "DEFAULT_IMAGE",
+]
+
+#: The image the library is tested against: a published, multi-arch Station release.
+#: (``:production`` is built from a broken Dockerfile; ``:latest`` moves.)
+DEFAULT_IMAGE = "ghcr.io/cloudshipai/station:v0.23.0"
+
+#: Station's image runs as user ``station``, UID/GID 1000 (HOME /home/station).
+STATION_UID = 1000
+DATA_MOUNT = "/data"
+DATABASE_PATH = "/data/station.db"
+HOME_DIR = "/home/station"
+_HEALTH_PATH = "/health"
+_NATS_PORT = 4222
+
+
+class AIProvider(enum.Enum):
+    """An AI provider Station can use (``STN_AI_PROVIDER``)."""
+
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+    GEMINI = "gemini"
+
+    @property
+    def key_variable(self) -> str:
+        """The environment variable Station reads this provider's API key from."""
+        return {
+            AIProvider.OPENAI: "OPENAI_API_KEY",
+            AIProvider.ANTHROPIC: "ANTHROPIC_API_KEY",
+            AIProvider.GEMINI: "GEMINI_API_KEY",
+        }[self]
+
+
+class UpdateStrategy(enum.Enum):
+    """How a new pod replaces the old one. Only ``RECREATE`` is accepted.
+
+    ``ROLLING_UPDATE`` exists so that asking for it gets a clear explanation: a second pod
+    cannot mount the ReadWriteOnce volume (the rollout hangs) or, on a multi-attach volume,
+    would open the same SQLite file from two servers.
+    """
+
+    RECREATE = "Recreate"
+    ROLLING_UPDATE = "RollingUpdate"
+
+
+class AccessMode(enum.Enum):
+    """Access mode of the data volume. ``READ_WRITE_MANY`` is refused (see StationStorage)."""
+
+    READ_WRITE_ONCE = "ReadWriteOnce"
+    READ_WRITE_ONCE_POD = "ReadWriteOncePod"
+    READ_WRITE_MANY = "ReadWriteMany"
+
+
+class ExternalAccess(enum.Enum):
+    """How Station is reached from outside the cluster without an Ingress."""
+
+    NONE = "None"
+    LOAD_BALANCER = "LoadBalancer"
+    NODE_PORT = "NodePort"
+
+
+class ImagePullPolicy(enum.Enum):
+    """Container image pull policy. The default, ``IF_NOT_PRESENT``, fits pinned tags."""
+
+    IF_NOT_PRESENT = "IfNotPresent"
+    ALWAYS = "Always"
+    NEVER = "Never"
+
+
+class StationPort(enum.Enum):
+    """The three ports Station serves; the value is the Service/container port name."""
+
+    API = "api"
+    """HTTP API and web UI (8585), only served with ``STN_DEV_MODE=true``."""
+    MCP = "mcp"
+    """Management MCP (8586). Has **no authentication**: never exposed by default."""
+    AGENT_MCP = "dynamic-mcp"
+    """Agent MCP (8587 = MCP port + 1): ``/mcp``, ``/execute``, ``/health``; authenticated
+    unless local mode is on."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU and memory requests and limits of the Station container.
+
+    Args:
+        cpu_request: e.g. ``"250m"``. memory_request: e.g. ``"512Mi"``.
+        cpu_limit: e.g. ``"1"``; ``None`` for no CPU limit (no throttling).
+        memory_limit: e.g. ``"2Gi"``; must be at least ``memory_request``.
+    """
+
+    cpu_request: str = "250m"
+    memory_request: str = "512Mi"
+    cpu_limit: str | None = "1000m"
+    memory_limit: str = "2Gi"
+
+
+class ResourceProfile(enum.Enum):
+    """Resource presets. ``STANDARD`` is the hand-written deployment.yaml's sizing."""
+
+    DEVELOPMENT = Resources("100m", "256Mi", "500m", "1Gi")
+    """The deployment guide's "Development" sizing."""
+    STANDARD = Resources("250m", "512Mi", "1000m", "2Gi")
+    """The hand-written deployment.yaml's sizing (the default)."""
+    PRODUCTION = Resources("250m", "512Mi", "2000m", "4Gi")
+    """The deployment guide's "Production" sizing."""
+
+
+@dataclass(frozen=True)
+class StationStorage:
+    """The persistent volume that holds ``/data/station.db``.
+
+    Args:
+        size: Requested size. Default ``10Gi`` (the guide: "start with 10Gi, monitor growth").
+        storage_class: StorageClass name. Default: the cluster's default class
+            (``local-path`` on k3s, ``gp3``/``standard``... elsewhere).
+        access_mode: Default ``READ_WRITE_ONCE``. ``READ_WRITE_ONCE_POD`` is stricter
+            (Kubernetes 1.29+ GA). ``READ_WRITE_MANY`` is refused: SQLite's locking is not
+            safe on network filesystems.
+        claim_name: PVC name. Default ``<station name>-data`` (``station-data``).
+        create: Render the PVC (default). ``False`` uses an existing claim named
+            ``claim_name`` (e.g. one restored from a VolumeSnapshot).
+        volume_name: Bind to this PersistentVolume (static provisioning / re-attaching a
+            retained volume). Default: dynamic provisioning.
+        protect_from_prune: Annotate the PVC so Argo CD and Flux never prune (delete) it
+            when it disappears from Git. Default ``True``.
+    """
+
+    size: str = "10Gi"
+    storage_class: str | None = None
+    access_mode: AccessMode = AccessMode.READ_WRITE_ONCE
+    claim_name: str | None = None
+    create: bool = True
+    volume_name: str | None = None
+    protect_from_prune: bool = True
+
+
+@dataclass(frozen=True)
+class _ResolvedResources:
+    cpu_request_m: int
+    cpu_limit_m: int | None
+    memory_request: BinaryQuantity
+    memory_limit: BinaryQuantity
+
+
+_MANAGED_VARIABLES = frozenset(
+    {
+        "DATABASE_URL",
+        "STN_DATABASE_URL",
+        "STATION_DATABASE_URL",
+        "STATION_LOCAL_MODE",
+        "STN_LOCAL_MODE",
+        "STN_DEV_MODE",
+        "STATION_DEV_MODE",
+        "API_PORT",
+        "MCP_PORT",
+        "STN_AI_PROVIDER",
+        "STN_AI_MODEL",
+        "STN_AI_BASE_URL",
+        "STATION_SERVE_ENVIRONMENT",
+        "STN_TELEMETRY_ENABLED",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "STN_CLOUDSHIP_ENABLED",
+        "STN_BUNDLE_ID",
+    }
+)
+_SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASSWORD", "CREDENTIAL")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+class StationDeployment(Construct):
+    """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
+
+    Every argument is keyword-only and optional; the defaults reproduce the hand-written
+    manifests' object names (``station``, ``station-config``, ``station-secrets``,
+    ``station-data``) with their defects corrected. Bad input raises
+    :class:`~station_constructs.StationConfigError` here, at construct time.
+
+    Args:
+        scope: The chart (or any construct) to add the objects to.
+        id: Construct id. Never used in object names: renaming it changes nothing deployed.
+        name: Name of the Deployment and Service, and the prefix of derived names
+            (``<name>-config``, ``<name>-data``, ``<name>-secrets``, ``<name>-external``).
+            Default ``station``.
+        namespace: Namespace of every object. Default ``station``.
+        create_namespace: Render the Namespace (with Pod Security "restricted" enforced).
+            Default ``True``; ``False`` to deploy into an existing namespace.
+        image: Station image, pinned. Default :data:`DEFAULT_IMAGE`. Images built with
+            ``stn build env NAME --tag T`` (``station-NAME:T``) work the same way.
+        allow_unpinned_image: Accept ``:latest`` or an untagged image. Default ``False``.
+        image_pull_policy: Default ``IF_NOT_PRESENT`` (cdk8s-plus would render ``Always``).
+        image_pull_secrets: Names of Secrets for a private registry. Default none.
+        replicas: Must be 1 (SQLite has one writer). Present only so 2 gets an explanation.
+        strategy: Must be ``UpdateStrategy.RECREATE``.
+        storage: The data volume. Default ``StationStorage()`` (10Gi, RWO, ``station-data``).
+            ``None`` is refused.
+        provider: The AI provider Station uses (``STN_AI_PROVIDER``). Default OpenAI.
+        extra_providers: Further providers whose keys agents may use; each key is required.
+        model: ``STN_AI_MODEL``. Default: Station's per-provider default.
+        ai_base_url: ``STN_AI_BASE_URL`` for OpenAI-compatible endpoints. Default none.
+        secret: Where the secret values come from. Default
+            ``ExistingSecret("<name>-secrets")``; see ``station_constructs.secrets``.
+        secret_variables: Further variables read from the Secret (e.g. ``GITHUB_TOKEN`` for
+            an MCP server). Each is required.
+        local_mode: ``STATION_LOCAL_MODE``: authentication off. Default ``True`` (as the
+            hand-written manifests), which is only safe while Station is reachable from
+            inside the cluster; external exposure in local mode is refused unless
+            ``allow_unauthenticated_exposure`` is set.
+        enable_api: ``STN_DEV_MODE``: serve the HTTP API and web UI on ``api_port``.
+            Default ``True``.
+        api_port: Default 8585. mcp_port: Default 8586; the agent MCP listens on
+            ``mcp_port + 1`` (8587).
+        serve_environment: ``STATION_SERVE_ENVIRONMENT``. Default: Station's ``default``.
+        otlp_endpoint: Turns tracing on (``STN_TELEMETRY_ENABLED=true``,
+            ``OTEL_EXPORTER_OTLP_ENDPOINT``), e.g. ``http://otel-collector.observability:4318``.
+        cloudship: Enable the CloudShip integration (``STN_CLOUDSHIP_ENABLED``); its key
+            ``STN_CLOUDSHIP_KEY`` is then required in the Secret. Default ``False``.
+        bundle_id: ``STN_BUNDLE_ID``, a bundle installed at start. Needs ``cloudship``.
+        env: Further non-secret variables for the ConfigMap. Names that look secret
+            (``*KEY*``, ``*TOKEN*``...) are refused: use ``secret_variables``.
+        resources: A :class:`ResourceProfile` or custom :class:`Resources`.
+            Default ``ResourceProfile.STANDARD``.
+        startup_timeout: How long Station may take to sync environments and connect MCP
+            servers before the startup probe gives up. Default ``5m``.
+        read_only_root_filesystem: Default ``True``: the root filesystem is read-only and
+            Station's writable paths (``$HOME``, ``/tmp``, ``/workspace``) are emptyDir
+            volumes; ``$HOME`` is seeded from the image so environments baked in with
+            ``stn build env`` stay visible.
+        scratch_size_limit: Size limit of each of those emptyDir volumes. Default ``2Gi``.
+        termination_grace_period: Default ``30s`` (Station needs ~8 s to stop).
+        external_access: ``ExternalAccess.LOAD_BALANCER`` or ``NODE_PORT`` renders the
+            ``<name>-external`` Service. Default ``NONE``.
+        external_ports: Ports the external Service exposes. Default: the API (if enabled)
+            and the agent MCP. The management MCP needs ``allow_unauthenticated_exposure``.
+        node_ports: Fixed node ports (30000-32767) per exposed port, for ``NODE_PORT``.
+        load_balancer_source_ranges: CIDRs allowed through a LoadBalancer. Default: all.
+        allow_unauthenticated_exposure: Accept exposing an unauthenticated endpoint (local
+            mode, or the management MCP) outside the cluster. Default ``False``.
+        labels: Extra labels for every object (never used in selectors).
+        annotations: Extra annotations for the Deployment's pods.
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str = "station",
+        namespace: str = "station",
+        create_namespace: bool = True,
+        image: str = DEFAULT_IMAGE,
+        allow_unpinned_image: bool = False,
+        image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
+        image_pull_secrets: Sequence[str] = (),
+        replicas: int = 1,
+        strategy: UpdateStrategy = UpdateStrategy.RECREATE,
+        storage: StationStorage | None = StationStorage(),  # noqa: B008 - frozen dataclass
+        provider: AIProvider = AIProvider.OPENAI,
+        extra_providers: Sequence[AIProvider] = (),
+        model: str | None = None,
+        ai_base_url: str | None = None,
+        secret: SecretSource | None = None,
+        secret_variables: Sequence[str] = (),
+        local_mode: bool = True,
+        enable_api: bool = True,
+        api_port: int = 8585,
+        mcp_port: int = 8586,
+        serve_environment: str | None = None,
+        otlp_endpoint: str | None = None,
+        cloudship: bool = False,
+        bundle_id: str | None = None,
+        env: Mapping[str, str] | None = None,
+        resources: ResourceProfile | Resources = ResourceProfile.STANDARD,
+        startup_timeout: str | int = "5m",
+        read_only_root_filesystem: bool = True,
+        scratch_size_limit: str = "2Gi",
+        termination_grace_period: str | int = "30s",
+        external_access: ExternalAccess = ExternalAccess.NONE,
+        external_ports: Sequence[StationPort] | None = None,
+        node_ports: Mapping[StationPort, int] | None = None,
+        load_balancer_source_ranges: Sequence[str] = (),
+        allow_unauthenticated_exposure: bool = False,
+        labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"StationDeployment '{construct_path(self)}'")
+        self._guard = guard
+
+        # ---- guards that explain Station's single-writer design -------------------------
+        if isinstance(replicas, bool) or replicas != 1:
+            raise guard.fail(
+                "replicas",
+                replicas,
+                "Station keeps all state in one SQLite file on a ReadWriteOnce volume; a second "
+                "replica cannot mount it, or would corrupt it",
+                "keep replicas=1; for availability add LitestreamBackup (continuous backup "
+                "and automatic restore) so a lost node costs a restart, not data",
+            )
+        if strategy is not UpdateStrategy.RECREATE:
+            raise guard.fail(
+                "strategy",
+                strategy,
+                "a rolling update starts the new pod before the old one stops; it cannot "
+                "attach the ReadWriteOnce volume (the rollout hangs) or would open the "
+                "database twice",
+                "use strategy=UpdateStrategy.RECREATE (the default)",
+            )
+        if storage is None or not isinstance(storage, StationStorage):
+            raise guard.fail(
+                "storage",
+                storage if storage is None else type(storage).__name__,
+                "Station needs a persistent volume at /data for its SQLite database; without "
+                "one (or with an ephemeral emptyDir) every restart loses all agents, runs and "
+                "secrets, and the container fails with 'mkdir /data: permission denied'",
+                "pass storage=StationStorage(size='10Gi', storage_class=...) or omit the "
+                "argument for the default 10Gi volume",
+            )
+        one_of(guard, "storage.access_mode", storage.access_mode, AccessMode)
+        if storage.access_mode is AccessMode.READ_WRITE_MANY:
+            raise guard.fail(
+                "storage.access_mode",
+                storage.access_mode,
+                "ReadWriteMany volumes are network filesystems where SQLite's file locking is "
+                "unreliable, and they invite a second writer",
+                "use AccessMode.READ_WRITE_ONCE (default) or READ_WRITE_ONCE_POD",
+            )
+
+        # ---- names ----------------------------------------------------------------------
+        self.name: str = dns_label(guard, "name", name)
+        """Name of the Deployment and the ClusterIP Service."""
+        self.namespace: str = dns_label(guard, "namespace", namespace)
+        """Namespace of every object."""
+        self.config_map_name: str = dns_subdomain(guard, "name", f"{name}-config")
+        """Name of the ConfigMap with the non-secret settings."""
+        self.pvc_name: str = dns_subdomain(
+            guard, "storage.claim_name", storage.claim_name or f"{name}-data"
+        )
+        """Name of the PersistentVolumeClaim holding ``/data``."""
+        self.service_name: str = self.name
+        """Name of the ClusterIP Service."""
+        self.external_service_name: str | None = None
+        """Name of the external Service, if ``external_access`` renders one."""
+
+        self.secret_source: SecretSource = secret if secret is not None else ExistingSecret()
+        """Where the Secret comes from."""
+        if not isinstance(self.secret_source, SecretSource):
+            raise guard.fail(
+                "secret",
+                type(secret).__name__,
+                "must be a SecretSource (secrets are referenced, never passed as strings)",
+                "pass ExistingSecret('station-secrets'), ExternalSecretSource(...) or "
+                "SealedSecretSource(...)",
+            )
+        self.secret_name: str = dns_subdomain(
+            guard, "secret.name", self.secret_source.name or f"{name}-secrets"
+        )
+        """Name of the Secret the pod reads its keys from."""
+
+        # ---- image ----------------------------------------------------------------------
+        self.image_ref: ImageReference = image_reference(
+            guard, "image", image, allow_unpinned=allow_unpinned_image
+        )
+        """The parsed Station image reference."""
+        self.image: str = image
+        """The Station image."""
+        one_of(guard, "image_pull_policy", image_pull_policy, ImagePullPolicy)
+        pull_secrets = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in image_pull_secrets]
+
+        # ---- ports ----------------------------------------------------------------------
+        api_port = port(guard, "api_port", api_port)
+        mcp_port = port(guard, "mcp_port", mcp_port)
+        if mcp_port == 65535:
+            raise guard.fail(
+                "mcp_port", mcp_port, "the agent MCP listens on mcp_port + 1, which must exist",
+                "pass mcp_port <= 65534",
+            )
+        agent_port = mcp_port + 1
+        if api_port in (mcp_port, agent_port):
+            raise guard.fail(
+                "api_port",
+                api_port,
+                f"collides with the MCP ports ({mcp_port}, and {agent_port} for the agent MCP)",
+                "choose distinct ports, e.g. api_port=8585, mcp_port=8586",
+            )
+        for field_name, number in (("api_port", api_port), ("mcp_port", mcp_port)):
+            if _NATS_PORT in (number, number + (1 if field_name == "mcp_port" else 0)):
+                raise guard.fail(
+                    field_name,
+                    number,
+                    f"Station's embedded NATS already listens on {_NATS_PORT}",
+                    "choose another port",
+                )
+        self.ports: dict[StationPort, int] = {
+            StationPort.API: api_port,
+            StationPort.MCP: mcp_port,
+            StationPort.AGENT_MCP: agent_port,
+        }
+        """Port number of each Station endpoint (API present even when disabled)."""
+        self.api_enabled: bool = bool(enable_api)
+        """Whether the HTTP API/UI is served (``STN_DEV_MODE``)."""
+        self.local_mode: bool = bool(local_mode)
+        """Whether authentication is off (``STATION_LOCAL_MODE``)."""
+        self.served_ports: tuple[StationPort, ...] = tuple(
+            p for p in StationPort if p is not StationPort.API or self.api_enabled
+        )
+        """The ports Station actually listens on with this configuration."""
+
+        # ---- providers and secrets ------------------------------------------------------
+        one_of(guard, "provider", provider, AIProvider)
+        for extra in extra_providers:
+            one_of(guard, "extra_providers[]", extra, AIProvider)
+        providers = [provider, *[p for p in extra_providers if p is not provider]]
+        if len(set(providers)) != len(providers):
+            raise guard.fail(
+                "extra_providers", list(extra_providers), "lists a provider twice",
+                "list each provider once",
+            )
+        self.provider: AIProvider = provider
+        """The provider in ``STN_AI_PROVIDER``."""
+        self.providers: tuple[AIProvider, ...] = tuple(providers)
+        """Every provider whose key is wired (the primary first)."""
+        if bundle_id is not None and not cloudship:
+            raise guard.fail(
+                "bundle_id", bundle_id, "bundle bootstrap needs the CloudShip key",
+                "pass cloudship=True and put STN_CLOUDSHIP_KEY in the Secret",
+            )
+        variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
+        if cloudship:
+            variables.append("STN_CLOUDSHIP_KEY")
+        for extra_var in secret_variables:
+            env_name(guard, "secret_variables[]", extra_var)
+            if extra_var in variables or extra_var in _MANAGED_VARIABLES:
+                raise guard.fail(
+                    "secret_variables", extra_var, "is already set by the construct",
+                    "remove it from secret_variables",
+                )
+            variables.append(extra_var)
+        self.secret_variables: tuple[str, ...] = tuple(variables)
+        """Every variable the pod reads from the Secret; each key must exist in it."""
+        provided = self.secret_source.provided_variables()
+        if provided is not None:
+            missing = [v for v in variables if v not in provided]
+            if missing:
+                raise guard.fail(
+                    "secret",
+                    sorted(provided),
+                    f"does not provide {', '.join(missing)}, which the selected providers/"
+                    "options require; the pod would fail with CreateContainerConfigError",
+                    f"add {', '.join(missing)} to the secret source, or deselect the provider",
+                )
+
+        # ---- settings (ConfigMap) -------------------------------------------------------
+        settings: dict[str, str] = {
+            "API_PORT": str(api_port),
+            "DATABASE_URL": DATABASE_PATH,
+            "MCP_PORT": str(mcp_port),
+            "STATION_LOCAL_MODE": _bool(self.local_mode),
+            "STN_AI_PROVIDER": provider.value,
+            "STN_DEV_MODE": _bool(self.api_enabled),
+        }
+        optional_settings = {
+            "STN_AI_MODEL": model,
+            "STN_AI_BASE_URL": ai_base_url,
+            "STATION_SERVE_ENVIRONMENT": serve_environment,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint,
+            "STN_BUNDLE_ID": bundle_id,
+        }
+        for key, value in optional_settings.items():
+            if value is not None:
+                if not isinstance(value, str) or not value.strip():
+                    raise guard.fail(
+                        _SETTING_FIELDS[key], value, "must be a non-empty string",
+                        "pass a value or leave it out",
+                    )
+                settings[key] = value
+        if otlp_endpoint is not None:
+            if not otlp_endpoint.startswith(("http://", "https://")):
+                raise guard.fail(
+                    "otlp_endpoint", otlp_endpoint, "must be an http(s) URL of an OTLP/HTTP "
+                    "collector", "pass e.g. 'http://otel-collector.observability:4318'",
+                )
+            settings["STN_TELEMETRY_ENABLED"] = "true"
+        if cloudship:
+            settings["STN_CLOUDSHIP_ENABLED"] = "true"
+        for key, value in (env or {}).items():
+            env_name(guard, "env", key)
+            if key in settings or key in _MANAGED_VARIABLES:
+                raise guard.fail(
+                    f"env[{key!r}]", value, "is managed by the construct",
+                    f"use the dedicated argument for {key} instead of env",
+                )
+            if any(word in key.upper() for word in _SECRET_LIKE):
+                raise guard.fail(
+                    f"env[{key!r}]",
+                    "<redacted>",
+                    "looks like a secret; env values land in a ConfigMap in plain text",
+                    f"put {key} in the Secret and pass secret_variables=[{key!r}]",
+                )
+            if not isinstance(value, str):
+                raise guard.fail(
+                    f"env[{key!r}]", value, "must be a string", "quote the value, e.g. 'true'"
+                )
+            settings[key] = value
+        self.settings: dict[str, str] = dict(sorted(settings.items()))
+        """The ConfigMap's data (non-secret settings, passed to the container whole)."""
+
+        # ---- resources, durations, sizes ------------------------------------------------
+        self.resources: Resources = self._resources(guard, resources)
+        """The effective resources."""
+        resolved = self._resolve_resources(guard, self.resources)
+        self.startup_timeout_seconds: int = math.ceil(
+            duration_seconds(guard, "startup_timeout", startup_timeout, minimum=10)
+        )
+        """Seconds the startup probe allows."""
+        grace = duration_seconds(guard, "termination_grace_period", termination_grace_period)
+        self.termination_grace_period_seconds: int = math.ceil(grace)
+        """The pod's terminationGracePeriodSeconds."""
+        storage_size = binary_quantity(guard, "storage.size", storage.size, minimum_mib=64)
+        scratch = binary_quantity(guard, "scratch_size_limit", scratch_size_limit, minimum_mib=16)
+        if storage.storage_class is not None:
+            dns_subdomain(guard, "storage.storage_class", storage.storage_class)
+        if storage.volume_name is not None:
+            dns_subdomain(guard, "storage.volume_name", storage.volume_name)
+        self.storage: StationStorage = storage
+        """The data volume settings."""
+
+        # ---- exposure -------------------------------------------------------------------
+        one_of(guard, "external_access", external_access, ExternalAccess)
+        self.external_access: ExternalAccess = external_access
+        """How Station is reachable from outside the cluster without an Ingress."""
+        exposed = self._external_ports(
+            guard, external_access, external_ports, node_ports, allow_unauthenticated_exposure
+        )
+        self.external_ports: tuple[StationPort, ...] = exposed
+        """Ports on the external Service (empty when there is none)."""
+        self.allow_unauthenticated_exposure: bool = allow_unauthenticated_exposure
+        """Whether the user accepted unauthenticated endpoints outside the cluster."""
+
+        # ---- labels ---------------------------------------------------------------------
+        extra_labels = dict(labels or {})
+        for key in extra_labels:
+            if key == "app" or key.startswith("app.kubernetes.io/"):
+                raise guard.fail(
+                    f"labels[{key!r}]", extra_labels[key], "is set by the construct",
+                    "choose another label key",
+                )
+        self.selector_labels: dict[str, str] = selector_labels(self.name)
+        """The immutable pod selector (``app: <name>``)."""
+        self._extra_labels = extra_labels
+
+        # ---- one owner per object, app-wide ---------------------------------------------
+        owner = construct_path(self)
+        planned: list[tuple[str, str | None, str]] = [
+            ("Deployment", self.namespace, self.name),
+            ("Service", self.namespace, self.service_name),
+            ("ConfigMap", self.namespace, self.config_map_name),
+        ]
+        if create_namespace:
+            planned.append(("Namespace", None, self.namespace))
+        if storage.create:
+            planned.append(("PersistentVolumeClaim", self.namespace, self.pvc_name))
+        if external_access is not ExternalAccess.NONE:
+            self.external_service_name = dns_label(guard, "name", f"{name}-external")
+            planned.append(("Service", self.namespace, self.external_service_name))
+        for kind, ns, obj_name in planned:
+            self._claim(kind, ns, obj_name)
+
+        # ---- render ---------------------------------------------------------------------
+        self.namespace_object: k8s.KubeNamespace | None = (
+            self._render_namespace() if create_namespace else None
+        )
+        """The Namespace, when rendered."""
+        self.config_map: k8s.KubeConfigMap = k8s.KubeConfigMap(
+            self,
+            "config",
+            metadata=self._meta(self.config_map_name, "config"),
+            data=self.settings,
+        )
+        """The ConfigMap of non-secret settings."""
+        self.pvc: k8s.KubePersistentVolumeClaim | None = (
+            self._render_pvc(storage, storage_size) if storage.create else None
+        )
+        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+        self.secret_source._render(
+            self,
+            guard=guard,
+            field="secret",
+            namespace=self.namespace,
+            name=self.secret_name,
+            variables=list(self.secret_variables),
+            labels=self.labels("secrets"),
+        )
+        self.deployment: kplus.Deployment = self._render_deployment(
+            resolved=resolved,
+            pull_policy=image_pull_policy,
+            pull_secrets=pull_secrets,
+            read_only_root=read_only_root_filesystem,
+            scratch=scratch,
+            annotations=dict(annotations or {}),
+        )
+        """The cdk8s-plus Deployment (escape hatch: ``ApiObject.of(station.deployment)``)."""
+        self.service: kplus.Service = self._render_service(
+            self.service_name, kplus.ServiceType.CLUSTER_IP, self.served_ports, {}, (), "server"
+        )
+        """The ClusterIP Service reaching every served port."""
+        self.external_service: kplus.Service | None = None
+        """The LoadBalancer/NodePort Service, when ``external_access`` asks for one."""
+        if self.external_service_name is not None:
+            service_type = (
+                kplus.ServiceType.LOAD_BALANCER
+                if external_access is ExternalAccess.LOAD_BALANCER
+                else kplus.ServiceType.NODE_PORT
+            )
+            self.external_service = self._render_service(
+                self.external_service_name,
+                service_type,
+                exposed,
+                dict(node_ports or {}),
+                tuple(load_balancer_source_ranges),
+                "external",
+            )
+        self.extensions: dict[str, Construct] = {}
+        """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
+
+    # ------------------------------------------------------------------ public helpers
+    def labels(self, component: str) -> dict[str, str]:
+        """Metadata labels for an object of this Station playing ``component``."""
+        return {**self._extra_labels, **object_labels(self.name, component)}
+
+    def port(self, which: StationPort) -> int:
+        """The port number of ``which`` (e.g. ``StationPort.AGENT_MCP`` -> 8587)."""
+        return self.ports[which]
+
+    def url(self, which: StationPort) -> str:
+        """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
+        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.ports[which]}"
+
+    @property
+    def data_volume(self) -> kplus.Volume:
+        """The pod volume backed by the PVC (mounted at ``/data`` in Station)."""
+        return self._data_volume
+
+    @property
+    def container(self) -> kplus.Container:
+        """The Station container."""
+        return self._container
+
+    def _claim(self, kind: str, namespace: str | None, name: str) -> None:
+        previous = claim_name(self, kind, namespace, name, construct_path(self))
+        if previous is not None:
+            where = f"namespace '{namespace}'" if namespace else "the cluster"
+            raise self._guard.fail(
+                "name",
+                name,
+                f"{kind} '{name}' in {where} is already rendered by '{previous}'; applying both "
+                "would overwrite one with the other",
+                "give each Station its own name= or namespace= (and create_namespace=False for "
+                "all but one Station sharing a namespace)",
+            )
+
+    def _meta(self, name: str, component: str, *, annotations: Mapping[str, str] | None = None) -> k8s.ObjectMeta:
+        return k8s.ObjectMeta(
+            name=name,
+            namespace=self.namespace,
+            labels=self.labels(component),
+            annotations=dict(annotations) if annotations else None,
+        )
+
+    # ------------------------------------------------------------------ resolution
+    @staticmethod
+    def _resources(guard: _Guard, resources: object) -> Resources:
+        if isinstance(resources, ResourceProfile):
+            return resources.value
+        if isinstance(resources, Resources):
+            return resources
+        raise guard.fail(
+            "resources",
+            resources,
+            "must be a ResourceProfile (DEVELOPMENT, STANDARD, PRODUCTION) or Resources(...)",
+            "pass e.g. resources=ResourceProfile.PRODUCTION",
+        )
+
+    @staticmethod
+    def _resolve_resources(guard: _Guard, r: Resources) -> _ResolvedResources:
+        cpu_request = cpu_millis(guard, "resources.cpu_request", r.cpu_request)
+        cpu_limit = None if r.cpu_limit is None else cpu_millis(guard, "resources.cpu_limit", r.cpu_limit)
+        mem_request = binary_quantity(guard, "resources.memory_request", r.memory_request, minimum_mib=64)
+        mem_limit = binary_quantity(guard, "resources.memory_limit", r.memory_limit, minimum_mib=64)
+        if cpu_limit is not None and cpu_limit < cpu_request:
+            raise guard.fail(
+                "resources.cpu_limit", r.cpu_limit, f"is below cpu_request {r.cpu_request!r}",
+                "raise the limit or lower the request",
+            )
+        if mem_limit.bytes < mem_request.bytes:
+            raise guard.fail(
+                "resources.memory_limit", r.memory_limit,
+                f"is below memory_request {r.memory_request!r}",
+                "raise the limit or lower the request",
+            )
+        return _ResolvedResources(cpu_request, cpu_limit, mem_request, mem_limit)
+
+    def _external_ports(
+        self,
+        guard: _Guard,
+        access: ExternalAccess,
+        ports: Sequence[StationPort] | None,
+        node_ports: Mapping[StationPort, int] | None,
+        allow: bool,
+    ) -> tuple[StationPort, ...]:
+        if access is ExternalAccess.NONE:
+            if ports:
+                raise guard.fail(
+                    "external_ports", list(ports), "has no effect without external_access",
+                    "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
+                    "external_ports",
+                )
+            if node_ports:
+                raise guard.fail(
+                    "node_ports", dict(node_ports), "has no effect without "
+                    "external_access=ExternalAccess.NODE_PORT", "drop node_ports",
+                )
+            return ()
+        if ports is None:
+            chosen = tuple(p for p in (StationPort.API, StationPort.AGENT_MCP) if p in self.served_ports)
+        else:
+            chosen = tuple(one_of(guard, "external_ports[]", p, StationPort) for p in ports)  # type: ignore[misc]
+            if not chosen or len(set(chosen)) != len(chosen):
+                raise guard.fail(
+                    "external_ports", list(ports), "must list at least one port, each once",
+                    "pass e.g. [StationPort.AGENT_MCP]",
+                )
+        for p in chosen:
+            if p not in self.served_ports:
+                raise guard.fail(
+                    "external_ports", p, "is not served: the API listens only with "
+                    "enable_api=True (STN_DEV_MODE)", "enable the API or drop StationPort.API",
+                )
+        if self.local_mode and not allow:
+            raise guard.fail(
+                "external_access",
+                access,
+                "Station runs in local mode (STATION_LOCAL_MODE=true, no authentication): "
+                "exposing it outside the cluster gives anyone who can reach it full control",
+                "pass local_mode=False, or allow_unauthenticated_exposure=True if a "
+                "firewall/VPN in front of it is your authentication",
+            )
+        if StationPort.MCP in chosen and not allow:
+            raise guard.fail(
+                "external_ports",
+                StationPort.MCP,
+                "the management MCP (8586) has no authentication, even with local mode off",
+                "expose only StationPort.API and StationPort.AGENT_MCP, or pass "
+                "allow_unauthenticated_exposure=True",
+            )
+        for p, number in (node_ports or {}).items():
+            if access is not ExternalAccess.NODE_PORT:
+                raise guard.fail(
+                    "node_ports", dict(node_ports or {}), "applies only to NodePort Services",
+                    "pass external_access=ExternalAccess.NODE_PORT or drop node_ports",
+                )
+            if p not in chosen:
+                raise guard.fail(
+                    f"node_ports[{p}]", number, "names a port that is not exposed",
+                    "add it to external_ports or drop it",
+                )
+            if isinstance(number, bool) or not isinstance(number, int) or not 30000 <= number <= 32767:
+                raise guard.fail(
+                    f"node_ports[{p}]", number,
+                    "must be in the default NodePort range 30000-32767",
+                    "pick a free port in 30000-32767, or leave it out to let Kubernetes choose",
+                )
+        if len(set((node_ports or {}).values())) != len(node_ports or {}):
+            raise guard.fail(
+                "node_ports", dict(node_ports or {}), "uses a node port twice", "use distinct ports"
+            )
+        return chosen
+
+    # ------------------------------------------------------------------ rendering
+    def _render_namespace(self) -> k8s.KubeNamespace:
+        labels = {
+            # Kept from the hand-written namespace.yaml.
+            "name": self.namespace,
+            "app": "station-agents",
+            **{k: v for k, v in self.labels("namespace").items() if k != "app"},
+            # Every pod here meets the "restricted" Pod Security Standard; enforce it.
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+        }
+        ns = k8s.KubeNamespace(self, "namespace", metadata=k8s.ObjectMeta(name=self.namespace, labels=labels))
+        # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
+        if _chart_namespace(self):
+            ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
+        return ns
+
+    def _render_pvc(self, storage: StationStorage, size: BinaryQuantity) -> k8s.KubePersistentVolumeClaim:
+        annotations: dict[str, str] = {}
+        if storage.protect_from_prune:
+            annotations = {
+                # Argo CD and Flux never delete the database volume when it leaves Git.
+                "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+                "kustomize.toolkit.fluxcd.io/prune": "disabled",
+            }
+        return k8s.KubePersistentVolumeClaim(
+            self,
+            "data",
+            metadata=self._meta(self.pvc_name, "data", annotations=annotations),
+            spec=k8s.PersistentVolumeClaimSpec(
+                access_modes=[storage.access_mode.value],
+                resources=k8s.ResourceRequirements(requests={"storage": k8s.Quantity.from_string(size.text)}),
+                storage_class_name=storage.storage_class,
+                volume_name=storage.volume_name,
+            ),
+        )
+
+    def _render_deployment(
+        self,
+        *,
+        resolved: _ResolvedResources,
+        pull_policy: ImagePullPolicy,
+        pull_secrets: list[str],
+        read_only_root: bool,
+        scratch: BinaryQuantity,
+        annotations: dict[str, str],
+    ) -> kplus.Deployment:
+        config_hash = hashlib.sha256(json.dumps(self.settings, sort_keys=True).encode()).hexdigest()
+        pod_annotations = {
+            **annotations,
+            # A changed ConfigMap restarts the pod (envFrom is read only at start).
+            "station-constructs/config-hash": config_hash[:16],
+        }
+        deployment = kplus.Deployment(
+            self,
+            "deployment",
+            metadata=ApiObjectMetadata(
+                name=self.name, namespace=self.namespace, labels=self.labels("server")
+            ),
+            replicas=1,
+            # cdk8s-plus would select on a label derived from the construct path; renaming
+            # the construct id would then break `kubectl apply` (selectors are immutable).
+            select=False,
+            strategy=kplus.DeploymentStrategy.recreate(),
+            pod_metadata=ApiObjectMetadata(
+                labels={**self.labels("server")}, annotations=pod_annotations
+            ),
+            security_context=kplus.PodSecurityContextProps(
+                ensure_non_root=True,
+                user=STATION_UID,
+                group=STATION_UID,
+                # Without fsGroup a fresh volume is root-owned: "mkdir /data: permission denied".
+                fs_group=STATION_UID,
+                # cdk8s-plus defaults to ALWAYS, which re-chowns the whole volume at every
+                # start; ON_ROOT_MISMATCH does it once.
+                fs_group_change_policy=kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+            ),
+            automount_service_account_token=False,
+            termination_grace_period=Duration.seconds(self.termination_grace_period_seconds),
+            docker_registry_auth=None,
+        )
+        deployment.select(kplus.LabelSelector.of(labels=self.selector_labels))
+        patches = ApiObject.of(deployment)
+        # The pod-template label cdk8s-plus derives from the construct path would roll the pod
+        # when the construct id is renamed; the stable `app` label identifies the pods.
+        patches.add_json_patch(JsonPatch.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr"))
+        # cdk8s-plus-27 cannot express seccompProfile; "restricted" Pod Security needs it.
+        patches.add_json_patch(
+            JsonPatch.add("/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"})
+        )
+        if pull_secrets:
+            patches.add_json_patch(
+                JsonPatch.add("/spec/template/spec/imagePullSecrets", [{"name": s} for s in pull_secrets])
+            )
+
+        claim = kplus.PersistentVolumeClaim.from_claim_name(self, "claim", self.pvc_name)
+        self._data_volume = kplus.Volume.from_persistent_volume_claim(self, "data-volume", claim, name="data")
+        mounts = [kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume)]
+        scratch_dirs: list[tuple[str, str]] = []
+        if read_only_root:
+            scratch_dirs = [("home", HOME_DIR), ("tmp", "/tmp"), ("workspace", "/workspace")]
+        scratch_volumes: dict[str, kplus.Volume] = {}
+        for vol_name, path in scratch_dirs:
+            volume = kplus.Volume.from_empty_dir(
+                self, f"{vol_name}-volume", vol_name,
+                size_limit=Size.mebibytes(scratch.mebibytes),
+            )
+            scratch_volumes[vol_name] = volume
+            mounts.append(kplus.VolumeMount(path=path, volume=volume))
+
+        security = self.container_security_context(read_only_root=read_only_root)
+        if read_only_root:
+            # $HOME is an emptyDir so Station can write config and npx/uvx caches under a
+            # read-only root; seed it from the image first, so environments baked in with
+            # `stn build env` (under ~/.config/station) are not hidden by the mount.
+            deployment.add_init_container(
+                name="seed-home",
+                image=self.image,
+                image_pull_policy=_pull_policy(pull_policy),
+                command=["sh", "-c", f"cp -R {HOME_DIR}/. /seed/"],
+                security_context=security,
+                resources=_small_resources(),
+                volume_mounts=[kplus.VolumeMount(path="/seed", volume=scratch_volumes["home"])],
+            )
+
+        probe_port = self.ports[StationPort.AGENT_MCP]
+        self._container = deployment.add_container(
+            name="station",
+            image=self.image,
+            image_pull_policy=_pull_policy(pull_policy),
+            ports=[
+                kplus.ContainerPort(number=self.ports[p], name=p.value, protocol=kplus.Protocol.TCP)
+                for p in self.served_ports
+            ],
+            env_from=[kplus.Env.from_config_map(
+                kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name)
+            )],
+            security_context=security,
+            resources=kplus.ContainerResources(
+                cpu=kplus.CpuResources(
+                    request=kplus.Cpu.millis(resolved.cpu_request_m),
+                    limit=None if resolved.cpu_limit_m is None else kplus.Cpu.millis(resolved.cpu_limit_m),
+                ),
+                memory=kplus.MemoryResources(
+                    request=Size.mebibytes(resolved.memory_request.mebibytes),
+                    limit=Size.mebibytes(resolved.memory_limit.mebibytes),
+                ),
+            ),
+            # 8587's /health is served in every mode; 8585 only with STN_DEV_MODE. Startup
+            # syncs environments and connects MCP servers before 8587 opens, so the startup
+            # probe (not initialDelaySeconds) absorbs that time; cdk8s-plus would default to
+            # a TCP startup probe with 3 failures.
+            startup=kplus.Probe.from_http_get(
+                _HEALTH_PATH,
+                port=probe_port,
+                period_seconds=Duration.seconds(10),
+                timeout_seconds=Duration.seconds(5),
+                failure_threshold=max(1, math.ceil(self.startup_timeout_seconds / 10)),
+            ),
+            liveness=kplus.Probe.from_http_get(
+                _HEALTH_PATH,
+                port=probe_port,
+                period_seconds=Duration.seconds(10),
+                timeout_seconds=Duration.seconds(5),
+                failure_threshold=3,
+            ),
+            readiness=kplus.Probe.from_http_get(
+                _HEALTH_PATH,
+                port=probe_port,
+                period_seconds=Duration.seconds(5),
+                timeout_seconds=Duration.seconds(3),
+                failure_threshold=3,
+            ),
+            volume_mounts=mounts,
+        )
+        drop_all_capabilities(deployment, "containers", 0)
+        if read_only_root:
+            drop_all_capabilities(deployment, "initContainers", 0)
+        secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
+        for variable in self.secret_variables:
+            self._container.env.add_variable(
+                variable,
+                kplus.EnvValue.from_secret_value(
+                    kplus.SecretValue(secret=secret_ref, key=self.secret_source.key_for(variable)),
+                    optional=False,
+                ),
+            )
+        return deployment
+
+    @staticmethod
+    def container_security_context(*, read_only_root: bool = True) -> kplus.ContainerSecurityContextProps:
+        """The container security context every container in the Station pod uses.
+
+        Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
+        privilege escalation: the "restricted" Pod Security Standard. cdk8s-plus would
+        default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
+        ``ALL`` capabilities; :func:`drop_all_capabilities` patches that in.
+        """
+        return kplus.ContainerSecurityContextProps(
+            ensure_non_root=True,
+            user=STATION_UID,
+            group=STATION_UID,
+            privileged=False,
+            allow_privilege_escalation=False,
+            read_only_root_filesystem=read_only_root,
+        )
+
+    def _render_service(
+        self,
+        name: str,
+        service_type: kplus.ServiceType,
+        ports: Sequence[StationPort],
+        node_ports: Mapping[StationPort, int],
+        source_ranges: Sequence[str],
+        component: str,
+    ) -> kplus.Service:
+        service = kplus.Service(
+            self,
+            f"service-{component}",
+            metadata=ApiObjectMetadata(name=name, namespace=self.namespace, labels=self.labels(component)),
+            type=service_type,
+            load_balancer_source_ranges=list(source_ranges) or None,
+            ports=[
+                kplus.ServicePort(
+                    name=p.value,
+                    port=self.ports[p],
+                    target_port=self.ports[p],
+                    node_port=node_ports.get(p),
+                    protocol=kplus.Protocol.TCP,
+                )
+                for p in ports
+            ],
+        )
+        for key, value in self.selector_labels.items():
+            service.select_label(key, value)
+        return service
+
+
+_SETTING_FIELDS = {
+    "STN_AI_MODEL": "model",
+    "STN_AI_BASE_URL": "ai_base_url",
+    "STATION_SERVE_ENVIRONMENT": "serve_environment",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "otlp_endpoint",
+    "STN_BUNDLE_ID": "bundle_id",
+}
+
+
+def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: int) -> None:
+    """Add ``capabilities: {drop: [ALL]}`` to one container of ``deployment``.
+
+    cdk8s-plus-27's ``Capability`` enum has no ``ALL``, so the "restricted" Pod Security
+    Standard's requirement is applied as a JSON patch on the rendered container
+    (``list_name`` is ``"containers"`` or ``"initContainers"``; ``index`` its position).
+    """
+    ApiObject.of(deployment).add_json_patch(
+        JsonPatch.add(
+            f"/spec/template/spec/{list_name}/{index}/securityContext/capabilities",
+            {"drop": ["ALL"]},
+        )
+    )
+
+
+def _pull_policy(policy: ImagePullPolicy) -> kplus.ImagePullPolicy:
+    return {
+        ImagePullPolicy.IF_NOT_PRESENT: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        ImagePullPolicy.ALWAYS: kplus.ImagePullPolicy.ALWAYS,
+        ImagePullPolicy.NEVER: kplus.ImagePullPolicy.NEVER,
+    }[policy]
+
+
+def _small_resources() -> kplus.ContainerResources:
+    """Explicit, small resources for short helper containers (cdk8s-plus would add 1 CPU)."""
+    return kplus.ContainerResources(
+        cpu=kplus.CpuResources(request=kplus.Cpu.millis(50), limit=kplus.Cpu.millis(500)),
+        memory=kplus.MemoryResources(request=Size.mebibytes(64), limit=Size.mebibytes(256)),
+    )
+
+
+def _chart_namespace(scope: Construct) -> str | None:
+    from ._k8s import Chart
+
+    chart = Chart.of(scope)
+    return chart.namespace
+

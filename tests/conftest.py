@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh App/Chart per test, synth helpers, repository paths."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from cdk8s import App, Chart, Testing  # noqa: E402
+
+from tests.support.paths import REPO  # noqa: E402
+
+Manifest = dict[str, Any]
+
+
+@pytest.fixture
+def chart() -> Chart:
+    """An empty chart in a fresh app (GIVEN)."""
+    return Chart(Testing.app(), "test")
+
+
+@pytest.fixture
+def new_chart() -> Callable[..., Chart]:
+    """Factory for further charts in fresh apps."""
+
+    def make(namespace: str | None = None) -> Chart:
+        return Chart(App(outdir=str(REPO / "build" / "unused")), "test", namespace=namespace)
+
+    return make
+
+
+def synth(chart: Chart) -> list[Manifest]:
+    """The chart's objects as plain dicts, in output order."""
+    return list(Testing.synth(chart))
+
+
+def find(objects: list[Manifest], kind: str, name: str) -> Manifest:
+    """The one object of ``kind`` named ``name``; fails the test if absent or duplicated."""
+    hits = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert len(hits) == 1, f"expected one {kind}/{name}, found {len(hits)} in {[(o['kind'], o['metadata']['name']) for o in objects]}"
+    return hits[0]
+
+
+def pod_spec(objects: list[Manifest], name: str = "station") -> Manifest:
+    """The pod spec of Deployment ``name``."""
+    spec: Manifest = find(objects, "Deployment", name)["spec"]["template"]["spec"]
+    return spec
+
+
+def container(objects: list[Manifest], name: str = "station", container_name: str = "station") -> Manifest:
+    """A container of Deployment ``name`` by container name."""
+    spec = pod_spec(objects, name)
+    for c in spec["containers"] + spec.get("initContainers", []):
+        if c["name"] == container_name:
+            result: Manifest = c
+            return result
+    raise AssertionError(f"no container {container_name}")

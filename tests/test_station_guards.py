@@ -1,0 +1,227 @@
+"""Every StationDeployment guard: each "fails ..." test asserts field, value and fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    AccessMode,
+    AIProvider,
+    ExistingSecret,
+    ExternalAccess,
+    Resources,
+    StationConfigError,
+    StationDeployment,
+    StationPort,
+    StationStorage,
+    UpdateStrategy,
+)
+
+
+def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
+    with pytest.raises(StationConfigError) as info:
+        StationDeployment(chart, "station", **kwargs)
+    message = str(info.value)
+    assert message.startswith("StationDeployment 'test/station': "), message
+    assert "Fix: " in message, message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return info.value
+
+
+def test_error_is_a_value_error_with_parts(chart: Chart) -> None:
+    error = fails(chart, replicas=2)
+    assert isinstance(error, ValueError)
+    assert (error.field, error.value) == ("replicas", 2)
+    assert "LitestreamBackup" in error.fix
+
+
+def test_fails_on_more_than_one_replica(chart: Chart) -> None:
+    fails(chart, "replicas=2", "SQLite", "keep replicas=1", replicas=2)
+
+
+def test_fails_on_zero_replicas(chart: Chart) -> None:
+    fails(chart, "replicas=0", replicas=0)
+
+
+def test_fails_on_rolling_update(chart: Chart) -> None:
+    fails(chart, "strategy=", "rolling update", "UpdateStrategy.RECREATE", strategy=UpdateStrategy.ROLLING_UPDATE)
+
+
+def test_fails_on_rolling_update_as_string(chart: Chart) -> None:
+    fails(chart, "strategy='RollingUpdate'", strategy="RollingUpdate")
+
+
+def test_fails_without_persistent_volume(chart: Chart) -> None:
+    fails(chart, "storage=None", "persistent volume", "StationStorage(", storage=None)
+
+
+def test_fails_on_ephemeral_volume(chart: Chart) -> None:
+    fails(chart, "storage='str'", "emptyDir", storage="emptyDir")
+
+
+def test_fails_on_read_write_many(chart: Chart) -> None:
+    fails(chart, "storage.access_mode=", "network filesystems", "READ_WRITE_ONCE",
+          storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"name": "Station"}, "name='Station'"),
+        ({"name": "station_1"}, "name='station_1'"),
+        ({"name": "x" * 64}, "RFC 1123 label"),
+        ({"namespace": "-bad"}, "namespace='-bad'"),
+        ({"storage": StationStorage(claim_name="Data!")}, "storage.claim_name='Data!'"),
+        ({"secret": ExistingSecret("UPPER")}, "secret.name='UPPER'"),
+        ({"storage": StationStorage(storage_class="Fast SSD")}, "storage.storage_class="),
+        ({"image_pull_secrets": ["bad name"]}, "image_pull_secrets[]="),
+    ],
+)
+def test_fails_on_invalid_kubernetes_names(chart: Chart, kwargs: dict[str, Any], fragment: str) -> None:
+    fails(chart, fragment, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"storage": StationStorage(size="10GB")}, "storage.size='10GB'"),
+        ({"storage": StationStorage(size="10")}, "binary unit"),
+        ({"storage": StationStorage(size="1Mi")}, "minimum of 64Mi"),
+        ({"resources": Resources(memory_request="lots")}, "resources.memory_request='lots'"),
+        ({"resources": Resources(cpu_request="fast")}, "resources.cpu_request='fast'"),
+        ({"resources": Resources(cpu_request="2", cpu_limit="1")}, "resources.cpu_limit='1'"),
+        ({"resources": Resources(memory_request="4Gi", memory_limit="1Gi")}, "below memory_request"),
+        ({"resources": "large"}, "ResourceProfile"),
+        ({"scratch_size_limit": "2G"}, "scratch_size_limit='2G'"),
+    ],
+)
+def test_fails_on_invalid_sizes(chart: Chart, kwargs: dict[str, Any], fragment: str) -> None:
+    fails(chart, fragment, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"api_port": 0}, "api_port=0"),
+        ({"api_port": 70000}, "api_port=70000"),
+        ({"mcp_port": "8586"}, "mcp_port='8586'"),
+        ({"api_port": 8587}, "collides with the MCP ports"),
+        ({"mcp_port": 4221}, "NATS"),
+        ({"mcp_port": 65535}, "mcp_port + 1"),
+    ],
+)
+def test_fails_on_invalid_ports(chart: Chart, kwargs: dict[str, Any], fragment: str) -> None:
+    fails(chart, fragment, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["", "Ghcr.io/Station:v1", "ghcr.io/cloudshipai/station:v 1", "station@sha256:123", " station:v1"],
+)
+def test_fails_on_invalid_image_reference(chart: Chart, image: str) -> None:
+    fails(chart, f"image={image!r}", "not a valid image reference", image=image)
+
+
+@pytest.mark.parametrize("image", ["ghcr.io/cloudshipai/station:latest", "ghcr.io/cloudshipai/station", "station"])
+def test_fails_on_unpinned_image(chart: Chart, image: str) -> None:
+    fails(chart, f"image={image!r}", "not pinned", "allow_unpinned_image=True", image=image)
+
+
+def test_fails_on_unknown_provider(chart: Chart) -> None:
+    fails(chart, "provider='mistral'", "AIProvider.OPENAI", provider="mistral")
+
+
+def test_fails_on_duplicate_provider(chart: Chart) -> None:
+    fails(chart, "lists a provider twice", extra_providers=[AIProvider.GEMINI, AIProvider.GEMINI])
+
+
+def test_fails_when_secret_source_lacks_a_selected_providers_key(chart: Chart) -> None:
+    class KnownKeys(ExistingSecret):
+        def provided_variables(self) -> frozenset[str]:
+            return frozenset({"STATION_ENCRYPTION_KEY", "OPENAI_API_KEY"})
+
+    fails(chart, "does not provide ANTHROPIC_API_KEY", "CreateContainerConfigError",
+          secret=KnownKeys(), provider=AIProvider.ANTHROPIC)
+
+
+def test_fails_on_secret_passed_as_string(chart: Chart) -> None:
+    fails(chart, "secret='str'", "never passed as strings", secret="sk-live-123")
+
+
+def test_fails_on_secret_looking_plain_env(chart: Chart) -> None:
+    error = fails(chart, "env['GITHUB_TOKEN']", "secret_variables=['GITHUB_TOKEN']",
+                  env={"GITHUB_TOKEN": "ghp_abc"})
+    assert "ghp_abc" not in str(error)
+
+
+def test_fails_on_env_overriding_managed_variable(chart: Chart) -> None:
+    fails(chart, "env['DATABASE_URL']", "managed by the construct", env={"DATABASE_URL": "/tmp/x.db"})
+
+
+def test_fails_on_invalid_env_name(chart: Chart) -> None:
+    fails(chart, "env='1BAD'", env={"1BAD": "x"})
+
+
+def test_fails_on_bundle_without_cloudship(chart: Chart) -> None:
+    fails(chart, "bundle_id='b1'", "cloudship=True", bundle_id="b1")
+
+
+def test_fails_on_empty_model(chart: Chart) -> None:
+    fails(chart, "model=''", model="")
+
+
+def test_fails_on_non_http_otlp_endpoint(chart: Chart) -> None:
+    fails(chart, "otlp_endpoint='collector:4318'", otlp_endpoint="collector:4318")
+
+
+@pytest.mark.parametrize("value", ["soon", "10", "1d", "-5s", "5 s"])
+def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
+    fails(chart, f"startup_timeout={value!r}", startup_timeout=value)
+
+
+def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
+    fails(chart, "external_access=", "local mode", "allow_unauthenticated_exposure=True",
+          external_access=ExternalAccess.LOAD_BALANCER)
+
+
+def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
+    fails(chart, "external_ports=", "no authentication", local_mode=False,
+          external_access=ExternalAccess.LOAD_BALANCER, external_ports=[StationPort.MCP])
+
+
+def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
+    fails(chart, "is not served", local_mode=False, enable_api=False,
+          external_access=ExternalAccess.NODE_PORT, external_ports=[StationPort.API])
+
+
+@pytest.mark.parametrize("number", [80, 32768, 29999])
+def test_fails_on_node_port_out_of_range(chart: Chart, number: int) -> None:
+    fails(chart, f"node_ports[StationPort.AGENT_MCP]={number}", "30000-32767", local_mode=False,
+          external_access=ExternalAccess.NODE_PORT, node_ports={StationPort.AGENT_MCP: number})
+
+
+def test_fails_on_node_ports_for_load_balancer(chart: Chart) -> None:
+    fails(chart, "only to NodePort", local_mode=False, external_access=ExternalAccess.LOAD_BALANCER,
+          node_ports={StationPort.AGENT_MCP: 30001})
+
+
+def test_fails_on_external_ports_without_external_access(chart: Chart) -> None:
+    fails(chart, "external_ports=", "has no effect", external_ports=[StationPort.AGENT_MCP])
+
+
+def test_fails_on_reserved_label(chart: Chart) -> None:
+    fails(chart, "labels['app']", labels={"app": "x"})
+
+
+def test_fails_on_two_stations_rendering_the_same_objects(chart: Chart) -> None:
+    StationDeployment(chart, "first")
+    fails(chart, "already rendered by 'test/first'", "own name=")
+
+
+def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None:
+    StationDeployment(chart, "first")
+    fails(chart, "Namespace 'station'", "create_namespace=False", name="second")
