@@ -20,6 +20,7 @@ class StationConfigError(ValueError):
         problem: What is wrong with it.
         fix: What to do instead.
         where: The construct path (or class name) the error belongs to.
+
     """
 
     def __init__(self, field: str, value: Any, problem: str, fix: str, *, where: str = "") -> None:

@@ -39,7 +39,9 @@ def construct_path(scope: Construct) -> str:
 _REGISTRIES: dict[str, dict[tuple[str, str | None, str], str]] = {}
 
 
-def claim_name(scope: Construct, kind: str, namespace: str | None, name: str, owner: str) -> str | None:
+def claim_name(
+    scope: Construct, kind: str, namespace: str | None, name: str, owner: str
+) -> str | None:
     """Reserve ``kind/namespace/name`` app-wide; return the previous owner's path if taken.
 
     Two constructs rendering the same object would make ``kubectl apply`` overwrite one with

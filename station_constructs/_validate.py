@@ -22,7 +22,9 @@ _CPU = re.compile(r"^([0-9]+(\.[0-9]{1,3})?)(m?)$")
 _DURATION_PART = re.compile(r"([0-9]+)(ms|h|m|s)")
 _IMAGE_PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_IMAGE_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_IMAGE_DIGEST = re.compile(
+    r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$"
+)
 _REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?$")
 
 _BINARY_FACTORS = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5}
@@ -111,7 +113,7 @@ class BinaryQuantity:
     @property
     def bytes(self) -> int:
         """The size in bytes."""
-        return self.number * 1024 ** _BINARY_FACTORS[self.unit]
+        return int(self.number * 1024 ** _BINARY_FACTORS[self.unit])
 
     @property
     def mebibytes(self) -> int:
@@ -119,7 +121,9 @@ class BinaryQuantity:
         return self.bytes // 1024**2
 
 
-def binary_quantity(guard: _Guard, field: str, value: object, *, minimum_mib: int = 1) -> BinaryQuantity:
+def binary_quantity(
+    guard: _Guard, field: str, value: object, *, minimum_mib: int = 1
+) -> BinaryQuantity:
     """A size such as ``10Gi`` or ``512Mi`` (binary suffixes only, a whole number)."""
     match = _BINARY_QUANTITY.match(value) if isinstance(value, str) else None
     if match is None:
@@ -193,7 +197,10 @@ def duration_seconds(guard: _Guard, field: str, value: object, *, minimum: float
         )
     if seconds < minimum or (minimum == 0 and seconds == 0 and field.endswith("interval")):
         raise guard.fail(
-            field, value, f"must be at least {minimum:g}s", f"pass a duration of at least {minimum:g}s"
+            field,
+            value,
+            f"must be at least {minimum:g}s",
+            f"pass a duration of at least {minimum:g}s",
         )
     return seconds
 
@@ -231,7 +238,9 @@ class ImageReference:
         return self.digest is not None or (self.tag is not None and self.tag != "latest")
 
 
-def image_reference(guard: _Guard, field: str, value: object, *, allow_unpinned: bool) -> ImageReference:
+def image_reference(
+    guard: _Guard, field: str, value: object, *, allow_unpinned: bool
+) -> ImageReference:
     """Parse an image reference and insist on a pinned version unless explicitly allowed."""
     bad = guard.fail(
         field,

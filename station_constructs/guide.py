@@ -34,5 +34,7 @@ def next_steps(station: StationDeployment, *, outdir: str = "dist") -> str:
     ]
     if station.api_enabled:
         api = station.port(StationPort.API)
-        steps.append(f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api})")
+        steps.append(
+            f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api})"
+        )
     return "\n".join(steps) + "\n"

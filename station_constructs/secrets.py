@@ -75,9 +75,12 @@ class ExistingSecret(SecretSource):
         name: The Secret's name. Default: ``<station name>-secrets`` (``station-secrets``).
         key_names: Maps an environment variable to the key that holds it when the key is not
             named like the variable, e.g. ``{"OPENAI_API_KEY": "openai"}``.
+
     """
 
-    def __init__(self, name: str | None = None, *, key_names: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, *, key_names: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(name, key_names)
 
     def setup_command(self, *, namespace: str, name: str, variables: list[str]) -> str | None:

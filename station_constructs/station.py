@@ -41,7 +41,6 @@ from ._validate import (
     image_reference,
     one_of,
     port,
-    positive_int,
 )
 from .secrets import ExistingSecret, SecretSource
 
@@ -145,6 +144,7 @@ class Resources:
         cpu_request: e.g. ``"250m"``. memory_request: e.g. ``"512Mi"``.
         cpu_limit: e.g. ``"1"``; ``None`` for no CPU limit (no throttling).
         memory_limit: e.g. ``"2Gi"``; must be at least ``memory_request``.
+
     """
 
     cpu_request: str = "250m"
@@ -182,6 +182,7 @@ class StationStorage:
             retained volume). Default: dynamic provisioning.
         protect_from_prune: Annotate the PVC so Argo CD and Flux never prune (delete) it
             when it disappears from Git. Default ``True``.
+
     """
 
     size: str = "10Gi"
@@ -299,6 +300,7 @@ class StationDeployment(Construct):
             mode, or the management MCP) outside the cluster. Default ``False``.
         labels: Extra labels for every object (never used in selectors).
         annotations: Extra annotations for the Deployment's pods.
+
     """
 
     def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
@@ -433,7 +435,9 @@ class StationDeployment(Construct):
         mcp_port = port(guard, "mcp_port", mcp_port)
         if mcp_port == 65535:
             raise guard.fail(
-                "mcp_port", mcp_port, "the agent MCP listens on mcp_port + 1, which must exist",
+                "mcp_port",
+                mcp_port,
+                "the agent MCP listens on mcp_port + 1, which must exist",
                 "pass mcp_port <= 65534",
             )
         agent_port = mcp_port + 1
@@ -474,7 +478,9 @@ class StationDeployment(Construct):
         providers = [provider, *[p for p in extra_providers if p is not provider]]
         if len(set(providers)) != len(providers):
             raise guard.fail(
-                "extra_providers", list(extra_providers), "lists a provider twice",
+                "extra_providers",
+                list(extra_providers),
+                "lists a provider twice",
                 "list each provider once",
             )
         self.provider: AIProvider = provider
@@ -483,7 +489,9 @@ class StationDeployment(Construct):
         """Every provider whose key is wired (the primary first)."""
         if bundle_id is not None and not cloudship:
             raise guard.fail(
-                "bundle_id", bundle_id, "bundle bootstrap needs the CloudShip key",
+                "bundle_id",
+                bundle_id,
+                "bundle bootstrap needs the CloudShip key",
                 "pass cloudship=True and put STN_CLOUDSHIP_KEY in the Secret",
             )
         variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
@@ -493,7 +501,9 @@ class StationDeployment(Construct):
             env_name(guard, "secret_variables[]", extra_var)
             if extra_var in variables or extra_var in _MANAGED_VARIABLES:
                 raise guard.fail(
-                    "secret_variables", extra_var, "is already set by the construct",
+                    "secret_variables",
+                    extra_var,
+                    "is already set by the construct",
                     "remove it from secret_variables",
                 )
             variables.append(extra_var)
@@ -531,15 +541,19 @@ class StationDeployment(Construct):
             if value is not None:
                 if not isinstance(value, str) or not value.strip():
                     raise guard.fail(
-                        _SETTING_FIELDS[key], value, "must be a non-empty string",
+                        _SETTING_FIELDS[key],
+                        value,
+                        "must be a non-empty string",
                         "pass a value or leave it out",
                     )
                 settings[key] = value
         if otlp_endpoint is not None:
             if not otlp_endpoint.startswith(("http://", "https://")):
                 raise guard.fail(
-                    "otlp_endpoint", otlp_endpoint, "must be an http(s) URL of an OTLP/HTTP "
-                    "collector", "pass e.g. 'http://otel-collector.observability:4318'",
+                    "otlp_endpoint",
+                    otlp_endpoint,
+                    "must be an http(s) URL of an OTLP/HTTP collector",
+                    "pass e.g. 'http://otel-collector.observability:4318'",
                 )
             settings["STN_TELEMETRY_ENABLED"] = "true"
         if cloudship:
@@ -548,7 +562,9 @@ class StationDeployment(Construct):
             env_name(guard, "env", key)
             if key in settings or key in _MANAGED_VARIABLES:
                 raise guard.fail(
-                    f"env[{key!r}]", value, "is managed by the construct",
+                    f"env[{key!r}]",
+                    value,
+                    "is managed by the construct",
                     f"use the dedicated argument for {key} instead of env",
                 )
             if any(word in key.upper() for word in _SECRET_LIKE):
@@ -603,7 +619,9 @@ class StationDeployment(Construct):
         for key in extra_labels:
             if key == "app" or key.startswith("app.kubernetes.io/"):
                 raise guard.fail(
-                    f"labels[{key!r}]", extra_labels[key], "is set by the construct",
+                    f"labels[{key!r}]",
+                    extra_labels[key],
+                    "is set by the construct",
                     "choose another label key",
                 )
         self.selector_labels: dict[str, str] = selector_labels(self.name)
@@ -611,7 +629,6 @@ class StationDeployment(Construct):
         self._extra_labels = extra_labels
 
         # ---- one owner per object, app-wide ---------------------------------------------
-        owner = construct_path(self)
         planned: list[tuple[str, str | None, str]] = [
             ("Deployment", self.namespace, self.name),
             ("Service", self.namespace, self.service_name),
@@ -707,6 +724,34 @@ class StationDeployment(Construct):
         """The Station container."""
         return self._container
 
+    def ensure_termination_grace_period(self, seconds: int, *, reason: str) -> None:
+        """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
+
+        For attached constructs that need time at shutdown (Litestream's final sync). The
+        user's own longer setting is kept. ``reason`` is recorded for error messages.
+        """
+        seconds = positive_int(self._guard, "termination_grace_period", seconds)
+        if seconds <= self.termination_grace_period_seconds:
+            return
+        self.termination_grace_period_seconds = seconds
+        self._grace_reason = reason
+        ApiObject.of(self.deployment).add_json_patch(
+            JsonPatch.replace("/spec/template/spec/terminationGracePeriodSeconds", seconds)
+        )
+
+    def attach(self, kind: str, extension: Construct) -> None:
+        """Register an attached construct (one per ``kind``); a second one is refused."""
+        previous = self.extensions.get(kind)
+        if previous is not None:
+            raise self._guard.fail(
+                kind,
+                construct_path(extension),
+                f"this Station already has a {kind} attached ('{construct_path(previous)}'); "
+                "two would render conflicting containers and configuration",
+                f"attach one {kind} per Station and configure everything on it",
+            )
+        self.extensions[kind] = extension
+
     def _claim(self, kind: str, namespace: str | None, name: str) -> None:
         previous = claim_name(self, kind, namespace, name, construct_path(self))
         if previous is not None:
@@ -720,7 +765,9 @@ class StationDeployment(Construct):
                 "all but one Station sharing a namespace)",
             )
 
-    def _meta(self, name: str, component: str, *, annotations: Mapping[str, str] | None = None) -> k8s.ObjectMeta:
+    def _meta(
+        self, name: str, component: str, *, annotations: Mapping[str, str] | None = None
+    ) -> k8s.ObjectMeta:
         return k8s.ObjectMeta(
             name=name,
             namespace=self.namespace,
@@ -745,17 +792,24 @@ class StationDeployment(Construct):
     @staticmethod
     def _resolve_resources(guard: _Guard, r: Resources) -> _ResolvedResources:
         cpu_request = cpu_millis(guard, "resources.cpu_request", r.cpu_request)
-        cpu_limit = None if r.cpu_limit is None else cpu_millis(guard, "resources.cpu_limit", r.cpu_limit)
-        mem_request = binary_quantity(guard, "resources.memory_request", r.memory_request, minimum_mib=64)
+        cpu_limit = (
+            None if r.cpu_limit is None else cpu_millis(guard, "resources.cpu_limit", r.cpu_limit)
+        )
+        mem_request = binary_quantity(
+            guard, "resources.memory_request", r.memory_request, minimum_mib=64
+        )
         mem_limit = binary_quantity(guard, "resources.memory_limit", r.memory_limit, minimum_mib=64)
         if cpu_limit is not None and cpu_limit < cpu_request:
             raise guard.fail(
-                "resources.cpu_limit", r.cpu_limit, f"is below cpu_request {r.cpu_request!r}",
+                "resources.cpu_limit",
+                r.cpu_limit,
+                f"is below cpu_request {r.cpu_request!r}",
                 "raise the limit or lower the request",
             )
         if mem_limit.bytes < mem_request.bytes:
             raise guard.fail(
-                "resources.memory_limit", r.memory_limit,
+                "resources.memory_limit",
+                r.memory_limit,
                 f"is below memory_request {r.memory_request!r}",
                 "raise the limit or lower the request",
             )
@@ -772,30 +826,40 @@ class StationDeployment(Construct):
         if access is ExternalAccess.NONE:
             if ports:
                 raise guard.fail(
-                    "external_ports", list(ports), "has no effect without external_access",
+                    "external_ports",
+                    list(ports),
+                    "has no effect without external_access",
                     "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
                     "external_ports",
                 )
             if node_ports:
                 raise guard.fail(
-                    "node_ports", dict(node_ports), "has no effect without "
-                    "external_access=ExternalAccess.NODE_PORT", "drop node_ports",
+                    "node_ports",
+                    dict(node_ports),
+                    "has no effect without external_access=ExternalAccess.NODE_PORT",
+                    "drop node_ports",
                 )
             return ()
         if ports is None:
-            chosen = tuple(p for p in (StationPort.API, StationPort.AGENT_MCP) if p in self.served_ports)
+            chosen = tuple(
+                p for p in (StationPort.API, StationPort.AGENT_MCP) if p in self.served_ports
+            )
         else:
             chosen = tuple(one_of(guard, "external_ports[]", p, StationPort) for p in ports)  # type: ignore[misc]
             if not chosen or len(set(chosen)) != len(chosen):
                 raise guard.fail(
-                    "external_ports", list(ports), "must list at least one port, each once",
+                    "external_ports",
+                    list(ports),
+                    "must list at least one port, each once",
                     "pass e.g. [StationPort.AGENT_MCP]",
                 )
         for p in chosen:
             if p not in self.served_ports:
                 raise guard.fail(
-                    "external_ports", p, "is not served: the API listens only with "
-                    "enable_api=True (STN_DEV_MODE)", "enable the API or drop StationPort.API",
+                    "external_ports",
+                    p,
+                    "is not served: the API listens only with enable_api=True (STN_DEV_MODE)",
+                    "enable the API or drop StationPort.API",
                 )
         if self.local_mode and not allow:
             raise guard.fail(
@@ -814,20 +878,29 @@ class StationDeployment(Construct):
                 "expose only StationPort.API and StationPort.AGENT_MCP, or pass "
                 "allow_unauthenticated_exposure=True",
             )
-        for p, number in (node_ports or {}).items():
+        for node_port_of, number in (node_ports or {}).items():
             if access is not ExternalAccess.NODE_PORT:
                 raise guard.fail(
-                    "node_ports", dict(node_ports or {}), "applies only to NodePort Services",
+                    "node_ports",
+                    dict(node_ports or {}),
+                    "applies only to NodePort Services",
                     "pass external_access=ExternalAccess.NODE_PORT or drop node_ports",
                 )
-            if p not in chosen:
+            if node_port_of not in chosen:
                 raise guard.fail(
-                    f"node_ports[{p}]", number, "names a port that is not exposed",
+                    f"node_ports[{node_port_of}]",
+                    number,
+                    "names a port that is not exposed",
                     "add it to external_ports or drop it",
                 )
-            if isinstance(number, bool) or not isinstance(number, int) or not 30000 <= number <= 32767:
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, int)
+                or not 30000 <= number <= 32767
+            ):
                 raise guard.fail(
-                    f"node_ports[{p}]", number,
+                    f"node_ports[{node_port_of}]",
+                    number,
                     "must be in the default NodePort range 30000-32767",
                     "pick a free port in 30000-32767, or leave it out to let Kubernetes choose",
                 )
@@ -850,13 +923,17 @@ class StationDeployment(Construct):
             "pod-security.kubernetes.io/warn": "restricted",
             "pod-security.kubernetes.io/audit": "restricted",
         }
-        ns = k8s.KubeNamespace(self, "namespace", metadata=k8s.ObjectMeta(name=self.namespace, labels=labels))
+        ns = k8s.KubeNamespace(
+            self, "namespace", metadata=k8s.ObjectMeta(name=self.namespace, labels=labels)
+        )
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
         if _chart_namespace(self):
             ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
-    def _render_pvc(self, storage: StationStorage, size: BinaryQuantity) -> k8s.KubePersistentVolumeClaim:
+    def _render_pvc(
+        self, storage: StationStorage, size: BinaryQuantity
+    ) -> k8s.KubePersistentVolumeClaim:
         annotations: dict[str, str] = {}
         if storage.protect_from_prune:
             annotations = {
@@ -870,7 +947,9 @@ class StationDeployment(Construct):
             metadata=self._meta(self.pvc_name, "data", annotations=annotations),
             spec=k8s.PersistentVolumeClaimSpec(
                 access_modes=[storage.access_mode.value],
-                resources=k8s.ResourceRequirements(requests={"storage": k8s.Quantity.from_string(size.text)}),
+                resources=k8s.ResourceRequirements(
+                    requests={"storage": k8s.Quantity.from_string(size.text)}
+                ),
                 storage_class_name=storage.storage_class,
                 volume_name=storage.volume_name,
             ),
@@ -924,18 +1003,26 @@ class StationDeployment(Construct):
         patches = ApiObject.of(deployment)
         # The pod-template label cdk8s-plus derives from the construct path would roll the pod
         # when the construct id is renamed; the stable `app` label identifies the pods.
-        patches.add_json_patch(JsonPatch.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr"))
+        patches.add_json_patch(
+            JsonPatch.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr")
+        )
         # cdk8s-plus-27 cannot express seccompProfile; "restricted" Pod Security needs it.
         patches.add_json_patch(
-            JsonPatch.add("/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"})
+            JsonPatch.add(
+                "/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"}
+            )
         )
         if pull_secrets:
             patches.add_json_patch(
-                JsonPatch.add("/spec/template/spec/imagePullSecrets", [{"name": s} for s in pull_secrets])
+                JsonPatch.add(
+                    "/spec/template/spec/imagePullSecrets", [{"name": s} for s in pull_secrets]
+                )
             )
 
         claim = kplus.PersistentVolumeClaim.from_claim_name(self, "claim", self.pvc_name)
-        self._data_volume = kplus.Volume.from_persistent_volume_claim(self, "data-volume", claim, name="data")
+        self._data_volume = kplus.Volume.from_persistent_volume_claim(
+            self, "data-volume", claim, name="data"
+        )
         mounts = [kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume)]
         scratch_dirs: list[tuple[str, str]] = []
         if read_only_root:
@@ -943,7 +1030,9 @@ class StationDeployment(Construct):
         scratch_volumes: dict[str, kplus.Volume] = {}
         for vol_name, path in scratch_dirs:
             volume = kplus.Volume.from_empty_dir(
-                self, f"{vol_name}-volume", vol_name,
+                self,
+                f"{vol_name}-volume",
+                vol_name,
                 size_limit=Size.mebibytes(scratch.mebibytes),
             )
             scratch_volumes[vol_name] = volume
@@ -973,14 +1062,18 @@ class StationDeployment(Construct):
                 kplus.ContainerPort(number=self.ports[p], name=p.value, protocol=kplus.Protocol.TCP)
                 for p in self.served_ports
             ],
-            env_from=[kplus.Env.from_config_map(
-                kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name)
-            )],
+            env_from=[
+                kplus.Env.from_config_map(
+                    kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name)
+                )
+            ],
             security_context=security,
             resources=kplus.ContainerResources(
                 cpu=kplus.CpuResources(
                     request=kplus.Cpu.millis(resolved.cpu_request_m),
-                    limit=None if resolved.cpu_limit_m is None else kplus.Cpu.millis(resolved.cpu_limit_m),
+                    limit=None
+                    if resolved.cpu_limit_m is None
+                    else kplus.Cpu.millis(resolved.cpu_limit_m),
                 ),
                 memory=kplus.MemoryResources(
                     request=Size.mebibytes(resolved.memory_request.mebibytes),
@@ -1029,7 +1122,9 @@ class StationDeployment(Construct):
         return deployment
 
     @staticmethod
-    def container_security_context(*, read_only_root: bool = True) -> kplus.ContainerSecurityContextProps:
+    def container_security_context(
+        *, read_only_root: bool = True
+    ) -> kplus.ContainerSecurityContextProps:
         """The container security context every container in the Station pod uses.
 
         Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
@@ -1058,7 +1153,9 @@ class StationDeployment(Construct):
         service = kplus.Service(
             self,
             f"service-{component}",
-            metadata=ApiObjectMetadata(name=name, namespace=self.namespace, labels=self.labels(component)),
+            metadata=ApiObjectMetadata(
+                name=name, namespace=self.namespace, labels=self.labels(component)
+            ),
             type=service_type,
             load_balancer_source_ranges=list(source_ranges) or None,
             ports=[
@@ -1122,4 +1219,3 @@ def _chart_namespace(scope: Construct) -> str | None:
 
     chart = Chart.of(scope)
     return chart.namespace
-

@@ -41,7 +41,8 @@ def synth(chart: Chart) -> list[Manifest]:
 def find(objects: list[Manifest], kind: str, name: str) -> Manifest:
     """The one object of ``kind`` named ``name``; fails the test if absent or duplicated."""
     hits = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
-    assert len(hits) == 1, f"expected one {kind}/{name}, found {len(hits)} in {[(o['kind'], o['metadata']['name']) for o in objects]}"
+    present = [(o["kind"], o["metadata"]["name"]) for o in objects]
+    assert len(hits) == 1, f"expected one {kind}/{name}, found {len(hits)} in {present}"
     return hits[0]
 
 
@@ -51,7 +52,9 @@ def pod_spec(objects: list[Manifest], name: str = "station") -> Manifest:
     return spec
 
 
-def container(objects: list[Manifest], name: str = "station", container_name: str = "station") -> Manifest:
+def container(
+    objects: list[Manifest], name: str = "station", container_name: str = "station"
+) -> Manifest:
     """A container of Deployment ``name`` by container name."""
     spec = pod_spec(objects, name)
     for c in spec["containers"] + spec.get("initContainers", []):

@@ -54,7 +54,9 @@ def test_effective_names_and_ports_are_readable_back(chart: Chart) -> None:
 def test_database_lives_on_the_volume(chart: Chart) -> None:
     StationDeployment(chart, "station")
     objects = synth(chart)
-    assert find(objects, "ConfigMap", "station-config")["data"]["DATABASE_URL"] == "/data/station.db"
+    assert (
+        find(objects, "ConfigMap", "station-config")["data"]["DATABASE_URL"] == "/data/station.db"
+    )
     c = container(objects)
     assert {"mountPath": "/data", "name": "data"} in c["volumeMounts"]
     volumes = {v["name"]: v for v in pod_spec(objects)["volumes"]}
@@ -86,11 +88,18 @@ def test_every_container_is_hardened(chart: Chart) -> None:
     assert spec["automountServiceAccountToken"] is False
 
 
-def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(chart: Chart) -> None:
+def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
+    chart: Chart,
+) -> None:
     StationDeployment(chart, "station")
     objects = synth(chart)
     mounts = {m["mountPath"]: m["name"] for m in container(objects)["volumeMounts"]}
-    assert mounts == {"/data": "data", "/home/station": "home", "/tmp": "tmp", "/workspace": "workspace"}
+    assert mounts == {
+        "/data": "data",
+        "/home/station": "home",
+        "/tmp": "tmp",
+        "/workspace": "workspace",
+    }
     seed = container(objects, container_name="seed-home")
     assert seed["image"] == DEFAULT_IMAGE
     assert seed["command"] == ["sh", "-c", "cp -R /home/station/. /seed/"]
@@ -137,7 +146,9 @@ def test_recommended_labels_on_every_object(chart: Chart) -> None:
         assert "app.kubernetes.io/version" not in labels
 
 
-def test_namespace_enforces_restricted_pod_security_and_keeps_reference_labels(chart: Chart) -> None:
+def test_namespace_enforces_restricted_pod_security_and_keeps_reference_labels(
+    chart: Chart,
+) -> None:
     StationDeployment(chart, "station")
     labels = find(synth(chart), "Namespace", "station")["metadata"]["labels"]
     assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
@@ -206,18 +217,30 @@ def test_default_provider_wires_only_openai_and_encryption_key(chart: Chart) -> 
     c = container(objects)
     assert env_names(c) == ["STATION_ENCRYPTION_KEY", "OPENAI_API_KEY"]
     for e in c["env"]:
-        assert e["valueFrom"]["secretKeyRef"] == {"key": e["name"], "name": "station-secrets", "optional": False}
+        assert e["valueFrom"]["secretKeyRef"] == {
+            "key": e["name"],
+            "name": "station-secrets",
+            "optional": False,
+        }
     assert "GEMINI_API_KEY" not in repr(objects)
     assert find(objects, "ConfigMap", "station-config")["data"]["STN_AI_PROVIDER"] == "openai"
 
 
 def test_several_providers_and_model(chart: Chart) -> None:
     station = StationDeployment(
-        chart, "station", provider=AIProvider.ANTHROPIC, extra_providers=[AIProvider.GEMINI],
-        model="claude-sonnet-4-5", ai_base_url="https://llm.internal/v1",
+        chart,
+        "station",
+        provider=AIProvider.ANTHROPIC,
+        extra_providers=[AIProvider.GEMINI],
+        model="claude-sonnet-4-5",
+        ai_base_url="https://llm.internal/v1",
     )
     objects = synth(chart)
-    assert env_names(container(objects)) == ["STATION_ENCRYPTION_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY"]
+    assert env_names(container(objects)) == [
+        "STATION_ENCRYPTION_KEY",
+        "ANTHROPIC_API_KEY",
+        "GEMINI_API_KEY",
+    ]
     data = find(objects, "ConfigMap", "station-config")["data"]
     assert data["STN_AI_PROVIDER"] == "anthropic"
     assert data["STN_AI_MODEL"] == "claude-sonnet-4-5"
@@ -227,7 +250,8 @@ def test_several_providers_and_model(chart: Chart) -> None:
 
 def test_existing_secret_with_renamed_keys(chart: Chart) -> None:
     StationDeployment(
-        chart, "station",
+        chart,
+        "station",
         secret=ExistingSecret("vault-station", key_names={"OPENAI_API_KEY": "openai"}),
         secret_variables=["GITHUB_TOKEN"],
     )
@@ -245,8 +269,13 @@ def test_no_secret_object_or_value_is_ever_rendered(chart: Chart) -> None:
 
 def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
     StationDeployment(
-        chart, "station", otlp_endpoint="http://otel.observability:4318", cloudship=True,
-        bundle_id="b-123", serve_environment="prod", env={"LOG_LEVEL": "debug"},
+        chart,
+        "station",
+        otlp_endpoint="http://otel.observability:4318",
+        cloudship=True,
+        bundle_id="b-123",
+        serve_environment="prod",
+        env={"LOG_LEVEL": "debug"},
     )
     objects = synth(chart)
     data = find(objects, "ConfigMap", "station-config")["data"]
@@ -264,12 +293,26 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
 @pytest.mark.parametrize(
     ("profile", "requests", "limits"),
     [
-        (ResourceProfile.DEVELOPMENT, {"cpu": "100m", "memory": "256Mi"}, {"cpu": "500m", "memory": "1024Mi"}),
-        (ResourceProfile.STANDARD, {"cpu": "250m", "memory": "512Mi"}, {"cpu": "1000m", "memory": "2048Mi"}),
-        (ResourceProfile.PRODUCTION, {"cpu": "250m", "memory": "512Mi"}, {"cpu": "2000m", "memory": "4096Mi"}),
+        (
+            ResourceProfile.DEVELOPMENT,
+            {"cpu": "100m", "memory": "256Mi"},
+            {"cpu": "500m", "memory": "1024Mi"},
+        ),
+        (
+            ResourceProfile.STANDARD,
+            {"cpu": "250m", "memory": "512Mi"},
+            {"cpu": "1000m", "memory": "2048Mi"},
+        ),
+        (
+            ResourceProfile.PRODUCTION,
+            {"cpu": "250m", "memory": "512Mi"},
+            {"cpu": "2000m", "memory": "4096Mi"},
+        ),
     ],
 )
-def test_resource_profiles(chart: Chart, profile: ResourceProfile, requests: dict, limits: dict) -> None:  # type: ignore[type-arg]
+def test_resource_profiles(
+    chart: Chart, profile: ResourceProfile, requests: dict[str, str], limits: dict[str, str]
+) -> None:
     StationDeployment(chart, "station", resources=profile)
     assert container(synth(chart))["resources"] == {"requests": requests, "limits": limits}
 
@@ -277,14 +320,23 @@ def test_resource_profiles(chart: Chart, profile: ResourceProfile, requests: dic
 def test_custom_resources_without_cpu_limit(chart: Chart) -> None:
     StationDeployment(chart, "station", resources=Resources("0.5", "1Gi", None, "3Gi"))
     resources = container(synth(chart))["resources"]
-    assert resources == {"requests": {"cpu": "500m", "memory": "1024Mi"}, "limits": {"memory": "3072Mi"}}
+    assert resources == {
+        "requests": {"cpu": "500m", "memory": "1024Mi"},
+        "limits": {"memory": "3072Mi"},
+    }
 
 
 def test_storage_options(chart: Chart) -> None:
     StationDeployment(
-        chart, "station",
-        storage=StationStorage(size="50Gi", storage_class="gp3", access_mode=AccessMode.READ_WRITE_ONCE_POD,
-                               claim_name="agents-db", volume_name="pv-123"),
+        chart,
+        "station",
+        storage=StationStorage(
+            size="50Gi",
+            storage_class="gp3",
+            access_mode=AccessMode.READ_WRITE_ONCE_POD,
+            claim_name="agents-db",
+            volume_name="pv-123",
+        ),
     )
     objects = synth(chart)
     spec = find(objects, "PersistentVolumeClaim", "agents-db")["spec"]
@@ -306,15 +358,20 @@ def test_existing_claim_is_mounted_not_rendered(chart: Chart) -> None:
 
 def test_pvc_is_protected_from_gitops_pruning_by_default(chart: Chart) -> None:
     StationDeployment(chart, "station")
-    annotations = find(synth(chart), "PersistentVolumeClaim", "station-data")["metadata"]["annotations"]
+    annotations = find(synth(chart), "PersistentVolumeClaim", "station-data")["metadata"][
+        "annotations"
+    ]
     assert annotations["argocd.argoproj.io/sync-options"] == "Prune=false,Delete=false"
     assert annotations["kustomize.toolkit.fluxcd.io/prune"] == "disabled"
 
 
 def test_image_pull_options(chart: Chart) -> None:
     StationDeployment(
-        chart, "station", image="registry.example.com:5000/team/station-prod:v2",
-        image_pull_policy=ImagePullPolicy.ALWAYS, image_pull_secrets=["regcred"],
+        chart,
+        "station",
+        image="registry.example.com:5000/team/station-prod:v2",
+        image_pull_policy=ImagePullPolicy.ALWAYS,
+        image_pull_secrets=["regcred"],
     )
     objects = synth(chart)
     c = container(objects)
@@ -326,16 +383,24 @@ def test_image_pull_options(chart: Chart) -> None:
 def test_digest_pinned_and_stn_build_env_images_are_accepted(chart: Chart) -> None:
     StationDeployment(chart, "a", name="a", namespace="a", image="station-test-deploy:v2")
     StationDeployment(
-        chart, "b", name="b", namespace="b",
+        chart,
+        "b",
+        name="b",
+        namespace="b",
         image="ghcr.io/cloudshipai/station@sha256:" + "a" * 64,
     )
-    images = {o["metadata"]["name"]: container(synth(chart), o["metadata"]["name"])["image"]
-              for o in synth(chart) if o["kind"] == "Deployment"}
+    images = {
+        o["metadata"]["name"]: container(synth(chart), o["metadata"]["name"])["image"]
+        for o in synth(chart)
+        if o["kind"] == "Deployment"
+    }
     assert images["a"] == "station-test-deploy:v2"
 
 
 def test_unpinned_image_allowed_only_explicitly(chart: Chart) -> None:
-    StationDeployment(chart, "station", image="ghcr.io/cloudshipai/station:latest", allow_unpinned_image=True)
+    StationDeployment(
+        chart, "station", image="ghcr.io/cloudshipai/station:latest", allow_unpinned_image=True
+    )
     assert container(synth(chart))["image"].endswith(":latest")
 
 
@@ -346,7 +411,10 @@ def test_no_external_service_by_default(chart: Chart) -> None:
 
 def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> None:
     station = StationDeployment(
-        chart, "station", local_mode=False, external_access=ExternalAccess.LOAD_BALANCER,
+        chart,
+        "station",
+        local_mode=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
         load_balancer_source_ranges=["203.0.113.0/24"],
     )
     svc = find(synth(chart), "Service", "station-external")
@@ -359,26 +427,41 @@ def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> 
 
 def test_node_port_with_fixed_ports(chart: Chart) -> None:
     StationDeployment(
-        chart, "station", local_mode=False, external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30587},
+        chart,
+        "station",
+        local_mode=False,
+        external_access=ExternalAccess.NODE_PORT,
+        external_ports=[StationPort.AGENT_MCP],
+        node_ports={StationPort.AGENT_MCP: 30587},
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "NodePort"
     assert svc["spec"]["ports"] == [
-        {"name": "dynamic-mcp", "nodePort": 30587, "port": 8587, "protocol": "TCP", "targetPort": 8587}
+        {
+            "name": "dynamic-mcp",
+            "nodePort": 30587,
+            "port": 8587,
+            "protocol": "TCP",
+            "targetPort": 8587,
+        }
     ]
 
 
 def test_local_mode_exposure_when_explicitly_accepted(chart: Chart) -> None:
     StationDeployment(
-        chart, "station", external_access=ExternalAccess.NODE_PORT, allow_unauthenticated_exposure=True,
+        chart,
+        "station",
+        external_access=ExternalAccess.NODE_PORT,
+        allow_unauthenticated_exposure=True,
     )
     assert find(synth(chart), "Service", "station-external")["spec"]["type"] == "NodePort"
 
 
 def test_local_mode_off_sets_authentication_on(chart: Chart) -> None:
     StationDeployment(chart, "s", local_mode=False)
-    assert find(synth(chart), "ConfigMap", "station-config")["data"]["STATION_LOCAL_MODE"] == "false"
+    assert (
+        find(synth(chart), "ConfigMap", "station-config")["data"]["STATION_LOCAL_MODE"] == "false"
+    )
 
 
 def test_two_stations_in_one_app_do_not_collide(chart: Chart) -> None:
@@ -389,8 +472,11 @@ def test_two_stations_in_one_app_do_not_collide(chart: Chart) -> None:
     keys = [(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects]
     assert len(keys) == len(set(keys))
     selectors = [o["spec"]["selector"] for o in objects if o["kind"] == "Deployment"]
-    assert selectors == [{"matchLabels": {"app": "station"}}, {"matchLabels": {"app": "station-b"}},
-                         {"matchLabels": {"app": "station"}}]
+    assert selectors == [
+        {"matchLabels": {"app": "station"}},
+        {"matchLabels": {"app": "station-b"}},
+        {"matchLabels": {"app": "station"}},
+    ]
 
 
 def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: ignore[no-untyped-def]
@@ -402,6 +488,8 @@ def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: 
 
 def test_escape_hatches_expose_the_underlying_objects(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    station.container.env.add_variable("EXTRA", __import__("cdk8s_plus_27").EnvValue.from_value("1"))
+    station.container.env.add_variable(
+        "EXTRA", __import__("cdk8s_plus_27").EnvValue.from_value("1")
+    )
     assert "EXTRA" in env_names(container(synth(chart)))
     assert station.pvc is not None and station.namespace_object is not None

@@ -48,7 +48,13 @@ def test_fails_on_zero_replicas(chart: Chart) -> None:
 
 
 def test_fails_on_rolling_update(chart: Chart) -> None:
-    fails(chart, "strategy=", "rolling update", "UpdateStrategy.RECREATE", strategy=UpdateStrategy.ROLLING_UPDATE)
+    fails(
+        chart,
+        "strategy=",
+        "rolling update",
+        "UpdateStrategy.RECREATE",
+        strategy=UpdateStrategy.ROLLING_UPDATE,
+    )
 
 
 def test_fails_on_rolling_update_as_string(chart: Chart) -> None:
@@ -64,8 +70,13 @@ def test_fails_on_ephemeral_volume(chart: Chart) -> None:
 
 
 def test_fails_on_read_write_many(chart: Chart) -> None:
-    fails(chart, "storage.access_mode=", "network filesystems", "READ_WRITE_ONCE",
-          storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY))
+    fails(
+        chart,
+        "storage.access_mode=",
+        "network filesystems",
+        "READ_WRITE_ONCE",
+        storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY),
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +92,9 @@ def test_fails_on_read_write_many(chart: Chart) -> None:
         ({"image_pull_secrets": ["bad name"]}, "image_pull_secrets[]="),
     ],
 )
-def test_fails_on_invalid_kubernetes_names(chart: Chart, kwargs: dict[str, Any], fragment: str) -> None:
+def test_fails_on_invalid_kubernetes_names(
+    chart: Chart, kwargs: dict[str, Any], fragment: str
+) -> None:
     fails(chart, fragment, **kwargs)
 
 
@@ -94,7 +107,10 @@ def test_fails_on_invalid_kubernetes_names(chart: Chart, kwargs: dict[str, Any],
         ({"resources": Resources(memory_request="lots")}, "resources.memory_request='lots'"),
         ({"resources": Resources(cpu_request="fast")}, "resources.cpu_request='fast'"),
         ({"resources": Resources(cpu_request="2", cpu_limit="1")}, "resources.cpu_limit='1'"),
-        ({"resources": Resources(memory_request="4Gi", memory_limit="1Gi")}, "below memory_request"),
+        (
+            {"resources": Resources(memory_request="4Gi", memory_limit="1Gi")},
+            "below memory_request",
+        ),
         ({"resources": "large"}, "ResourceProfile"),
         ({"scratch_size_limit": "2G"}, "scratch_size_limit='2G'"),
     ],
@@ -120,13 +136,21 @@ def test_fails_on_invalid_ports(chart: Chart, kwargs: dict[str, Any], fragment: 
 
 @pytest.mark.parametrize(
     "image",
-    ["", "Ghcr.io/Station:v1", "ghcr.io/cloudshipai/station:v 1", "station@sha256:123", " station:v1"],
+    [
+        "",
+        "Ghcr.io/Station:v1",
+        "ghcr.io/cloudshipai/station:v 1",
+        "station@sha256:123",
+        " station:v1",
+    ],
 )
 def test_fails_on_invalid_image_reference(chart: Chart, image: str) -> None:
     fails(chart, f"image={image!r}", "not a valid image reference", image=image)
 
 
-@pytest.mark.parametrize("image", ["ghcr.io/cloudshipai/station:latest", "ghcr.io/cloudshipai/station", "station"])
+@pytest.mark.parametrize(
+    "image", ["ghcr.io/cloudshipai/station:latest", "ghcr.io/cloudshipai/station", "station"]
+)
 def test_fails_on_unpinned_image(chart: Chart, image: str) -> None:
     fails(chart, f"image={image!r}", "not pinned", "allow_unpinned_image=True", image=image)
 
@@ -144,8 +168,13 @@ def test_fails_when_secret_source_lacks_a_selected_providers_key(chart: Chart) -
         def provided_variables(self) -> frozenset[str]:
             return frozenset({"STATION_ENCRYPTION_KEY", "OPENAI_API_KEY"})
 
-    fails(chart, "does not provide ANTHROPIC_API_KEY", "CreateContainerConfigError",
-          secret=KnownKeys(), provider=AIProvider.ANTHROPIC)
+    fails(
+        chart,
+        "does not provide ANTHROPIC_API_KEY",
+        "CreateContainerConfigError",
+        secret=KnownKeys(),
+        provider=AIProvider.ANTHROPIC,
+    )
 
 
 def test_fails_on_secret_passed_as_string(chart: Chart) -> None:
@@ -153,13 +182,19 @@ def test_fails_on_secret_passed_as_string(chart: Chart) -> None:
 
 
 def test_fails_on_secret_looking_plain_env(chart: Chart) -> None:
-    error = fails(chart, "env['GITHUB_TOKEN']", "secret_variables=['GITHUB_TOKEN']",
-                  env={"GITHUB_TOKEN": "ghp_abc"})
+    error = fails(
+        chart,
+        "env['GITHUB_TOKEN']",
+        "secret_variables=['GITHUB_TOKEN']",
+        env={"GITHUB_TOKEN": "ghp_abc"},
+    )
     assert "ghp_abc" not in str(error)
 
 
 def test_fails_on_env_overriding_managed_variable(chart: Chart) -> None:
-    fails(chart, "env['DATABASE_URL']", "managed by the construct", env={"DATABASE_URL": "/tmp/x.db"})
+    fails(
+        chart, "env['DATABASE_URL']", "managed by the construct", env={"DATABASE_URL": "/tmp/x.db"}
+    )
 
 
 def test_fails_on_invalid_env_name(chart: Chart) -> None:
@@ -184,29 +219,57 @@ def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
 
 
 def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
-    fails(chart, "external_access=", "local mode", "allow_unauthenticated_exposure=True",
-          external_access=ExternalAccess.LOAD_BALANCER)
+    fails(
+        chart,
+        "external_access=",
+        "local mode",
+        "allow_unauthenticated_exposure=True",
+        external_access=ExternalAccess.LOAD_BALANCER,
+    )
 
 
 def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
-    fails(chart, "external_ports=", "no authentication", local_mode=False,
-          external_access=ExternalAccess.LOAD_BALANCER, external_ports=[StationPort.MCP])
+    fails(
+        chart,
+        "external_ports=",
+        "no authentication",
+        local_mode=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.MCP],
+    )
 
 
 def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
-    fails(chart, "is not served", local_mode=False, enable_api=False,
-          external_access=ExternalAccess.NODE_PORT, external_ports=[StationPort.API])
+    fails(
+        chart,
+        "is not served",
+        local_mode=False,
+        enable_api=False,
+        external_access=ExternalAccess.NODE_PORT,
+        external_ports=[StationPort.API],
+    )
 
 
 @pytest.mark.parametrize("number", [80, 32768, 29999])
 def test_fails_on_node_port_out_of_range(chart: Chart, number: int) -> None:
-    fails(chart, f"node_ports[StationPort.AGENT_MCP]={number}", "30000-32767", local_mode=False,
-          external_access=ExternalAccess.NODE_PORT, node_ports={StationPort.AGENT_MCP: number})
+    fails(
+        chart,
+        f"node_ports[StationPort.AGENT_MCP]={number}",
+        "30000-32767",
+        local_mode=False,
+        external_access=ExternalAccess.NODE_PORT,
+        node_ports={StationPort.AGENT_MCP: number},
+    )
 
 
 def test_fails_on_node_ports_for_load_balancer(chart: Chart) -> None:
-    fails(chart, "only to NodePort", local_mode=False, external_access=ExternalAccess.LOAD_BALANCER,
-          node_ports={StationPort.AGENT_MCP: 30001})
+    fails(
+        chart,
+        "only to NodePort",
+        local_mode=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        node_ports={StationPort.AGENT_MCP: 30001},
+    )
 
 
 def test_fails_on_external_ports_without_external_access(chart: Chart) -> None:
