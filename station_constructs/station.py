@@ -41,6 +41,7 @@ from ._validate import (
     image_reference,
     one_of,
     port,
+    positive_int,
 )
 from .secrets import ExistingSecret, SecretSource
 
