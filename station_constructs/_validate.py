@@ -17,6 +17,7 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_QUALIFIED_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
 _BINARY_QUANTITY = re.compile(r"^([0-9]+)(Ki|Mi|Gi|Ti|Pi)$")
 _CPU = re.compile(r"^([0-9]+(\.[0-9]{1,3})?)(m?)$")
 _DURATION_PART = re.compile(r"([0-9]+)(ms|h|m|s)")
@@ -93,6 +94,26 @@ def secret_key(guard: _Guard, field: str, value: object) -> str:
             value,
             "must be a Secret key: letters, digits, '-', '_' or '.', at most 253 characters",
             "use a key such as 'OPENAI_API_KEY'",
+        )
+    return value
+
+
+def qualified_name(guard: _Guard, field: str, value: object) -> str:
+    """A label or annotation key: ``[prefix/]name`` (prefix a DNS subdomain, name <= 63)."""
+    prefix, slash, name = value.rpartition("/") if isinstance(value, str) else ("", "", "")
+    if (
+        not isinstance(value, str)
+        or not _QUALIFIED_NAME.match(name)
+        or len(name) > 63
+        or (slash and (len(prefix) > 253 or not _DNS_SUBDOMAIN.match(prefix)))
+    ):
+        raise guard.fail(
+            field,
+            value,
+            "is not a valid annotation/label key: an optional DNS-subdomain prefix and '/', "
+            "then at most 63 letters, digits, '-', '_' or '.', starting and ending with a "
+            "letter or digit",
+            "use a key such as 'example.com/owner'",
         )
     return value
 

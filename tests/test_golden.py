@@ -17,6 +17,8 @@ from tests.support.paths import GOLDEN_DIR
 CASES: dict[str, Callable[[Chart], object]] = {
     "default": apps.default_app,
     "production": apps.production_app,
+    "ingress_production": apps.ingress_production_app,
+    "k3s": apps.k3s_app,
 }
 
 

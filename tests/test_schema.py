@@ -20,6 +20,8 @@ VERSIONS = ["1.27", "1.29", "1.33", "1.37"]
 CASES: dict[str, Callable[[Chart], object]] = {
     "default": apps.default_app,
     "production": apps.production_app,
+    "ingress_production": apps.ingress_production_app,
+    "k3s": apps.k3s_app,
 }
 
 BUILTIN_GROUPS = ("v1", "apps/v1", "networking.k8s.io/v1", "policy/v1", "batch/v1")

@@ -1,0 +1,732 @@
+"""StationIngress: reach a Station from outside the cluster through an Ingress, with TLS.
+
+One ``networking.k8s.io/v1`` Ingress in the Station's namespace, pointing at its ClusterIP
+Service. What it routes, and why (ports and paths from ``shared/reference/STATION_FACTS.md``):
+
+* ``/`` to the HTTP API and web UI (8585) when the API is enabled (``STN_DEV_MODE``);
+* ``/mcp`` to the agent MCP (8587), which authenticates callers unless local mode is on.
+  The agent server also serves ``/execute``, ``/runs/`` and ``/openapi.yaml``, but the web
+  UI has pages under ``/runs``, so on a shared host only ``/mcp`` goes to 8587. Put the
+  agent MCP on a host of its own (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``)
+  to publish all of it. With the API disabled, ``/`` goes to 8587.
+* never the management MCP (8586), which has no authentication, unless explicitly asked
+  for; it also serves ``/mcp``, so it needs a host of its own.
+
+MCP clients hold long-lived streams (SSE / streamable HTTP): for ingress-nginx the
+Ingress carries the timeouts and buffering settings; Traefik's timeouts are entrypoint
+settings, not per-Ingress (see :class:`StationIngress` for the k3s HelmChartConfig).
+
+When the Station renders its NetworkPolicy, the Ingress admits the controller's namespace
+through it, on the routed ports only (``controller_namespace``).
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from ._errors import _Guard
+from ._k8s import Construct, claim_name, construct_path, k8s
+from ._validate import dns_label, dns_subdomain, duration_seconds, one_of, qualified_name
+from .station import ClusterProfile, StationDeployment, StationPort
+
+__all__ = [
+    "IngressController",
+    "IngressRoute",
+    "IngressTls",
+    "PathType",
+    "StationIngress",
+    "TlsIssuerKind",
+]
+
+_HOST_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_HOST = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
+# Paths Kubernetes and every controller accept for Prefix/Exact without interpretation.
+_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+# ingress-nginx (1.8+, strict-validate-path-type) admits only these for Prefix/Exact.
+_NGINX_PATH = re.compile(r"^/[A-Za-z0-9_/-]*$")
+_NGINX_SIZE = re.compile(r"^[0-9]+[kKmMgG]?$")
+_NGINX = "nginx.ingress.kubernetes.io/"
+_TRAEFIK = "traefik.ingress.kubernetes.io/"
+
+# What each MCP listener serves (Go ServeMux patterns); the Ingress never rewrites paths,
+# so a route elsewhere on these ports could only ever answer 404. "/runs/" is a subtree.
+_SERVED_PATHS: dict[StationPort, tuple[str, ...]] = {
+    StationPort.AGENT_MCP: ("/mcp", "/execute", "/runs", "/openapi.yaml", "/health"),
+    StationPort.MCP: ("/mcp",),
+}
+_SUBTREES: dict[StationPort, tuple[str, ...]] = {StationPort.AGENT_MCP: ("/runs",)}
+_SUBDOMAIN = {StationPort.API: "ui", StationPort.MCP: "manage", StationPort.AGENT_MCP: "mcp"}
+_ENDPOINT_PATH = {StationPort.API: "/", StationPort.MCP: "/mcp", StationPort.AGENT_MCP: "/mcp"}
+
+
+class IngressController(enum.Enum):
+    """The Ingress controller that serves the Ingress; it decides the annotations set."""
+
+    NGINX = "nginx"
+    """ingress-nginx (``kubernetes/ingress-nginx``): class ``nginx``; stream timeouts,
+    buffering and body size are set as annotations."""
+    TRAEFIK = "traefik"
+    """Traefik (k3s's bundled controller): class ``traefik``; routed to the ``websecure``
+    entrypoint (``web`` without TLS). Stream timeouts are entrypoint settings, not
+    per-Ingress: see :class:`StationIngress`."""
+    OTHER = "other"
+    """Any other controller: pass ``ingress_class_name``; no controller annotations are
+    set, so configure stream timeouts for it yourself (``annotations=``)."""
+
+    @property
+    def default_class_name(self) -> str | None:
+        """The IngressClass the controller installs by default (``None`` for ``OTHER``)."""
+        return {"nginx": "nginx", "traefik": "traefik"}.get(self.value)
+
+
+class TlsIssuerKind(enum.Enum):
+    """Which cert-manager issuer kind issues the certificate."""
+
+    CLUSTER_ISSUER = "cluster-issuer"
+    """A ``ClusterIssuer`` (cluster-wide, e.g. ``letsencrypt-prod``): the usual choice."""
+    ISSUER = "issuer"
+    """An ``Issuer`` in the Station's namespace."""
+
+
+class PathType(enum.Enum):
+    """How an Ingress path matches (``ImplementationSpecific`` is deliberately absent)."""
+
+    PREFIX = "Prefix"
+    """The path and everything below it, by whole path elements (``/mcp`` matches
+    ``/mcp`` and ``/mcp/x``, not ``/mcps``)."""
+    EXACT = "Exact"
+    """Only this path."""
+
+
+@dataclass(frozen=True)
+class IngressTls:
+    """Where the Ingress's TLS certificate comes from.
+
+    Use one of the constructors: :meth:`cert_manager` (cert-manager issues and renews the
+    certificate into a Secret named after the Ingress) or :meth:`existing_secret` (a
+    ``kubernetes.io/tls`` Secret you manage, e.g. a wildcard certificate).
+
+    Args:
+        issuer: Name of the cert-manager issuer. Default none.
+        issuer_kind: ``CLUSTER_ISSUER`` (default) or ``ISSUER``.
+        secret_name: The TLS Secret. Default with an issuer: ``<ingress name>-tls``
+            (unique per Ingress: two Ingresses must not share a cert-manager Secret).
+            Required without an issuer.
+
+    """
+
+    issuer: str | None = None
+    issuer_kind: TlsIssuerKind = TlsIssuerKind.CLUSTER_ISSUER
+    secret_name: str | None = None
+
+    @classmethod
+    def cert_manager(
+        cls,
+        issuer: str,
+        *,
+        kind: TlsIssuerKind = TlsIssuerKind.CLUSTER_ISSUER,
+        secret_name: str | None = None,
+    ) -> IngressTls:
+        """A certificate issued by cert-manager's ``issuer`` (a ClusterIssuer by default)."""
+        return cls(issuer=issuer, issuer_kind=kind, secret_name=secret_name)
+
+    @classmethod
+    def existing_secret(cls, secret_name: str) -> IngressTls:
+        """A ``kubernetes.io/tls`` Secret that already exists in the Station's namespace."""
+        return cls(secret_name=secret_name)
+
+
+@dataclass(frozen=True)
+class IngressRoute:
+    """One path of one host, sent to one Station port.
+
+    Args:
+        port: The Station endpoint. ``StationPort.MCP`` (the unauthenticated management
+            MCP) needs ``allow_unauthenticated_exposure``.
+        path: Starts with ``/``. Default ``/``. Paths are not rewritten: Station receives
+            the path as requested.
+        path_type: Default ``PathType.PREFIX``.
+        host: Default: the Ingress's ``host``. Every host is added to the certificate.
+
+    """
+
+    port: StationPort
+    path: str = "/"
+    path_type: PathType = PathType.PREFIX
+    host: str | None = None
+
+
+class StationIngress(Construct):
+    """An Ingress with TLS in front of a :class:`~station_constructs.StationDeployment`.
+
+    Every argument is keyword-only. Bad input raises
+    :class:`~station_constructs.StationConfigError` here, at construct time.
+
+    Long-lived MCP streams (SSE / streamable HTTP): for ingress-nginx the Ingress sets
+    ``proxy-read-timeout`` and ``proxy-send-timeout`` (``stream_timeout``),
+    ``proxy-buffering: "off"`` and ``proxy-body-size`` (``max_request_body``). Traefik has
+    **no per-Ingress timeouts**: they belong to its entrypoints, configured where Traefik is
+    installed; it does not buffer responses and flushes ``text/event-stream`` at once. On
+    k3s, raise the ``websecure`` entrypoint's timeouts with this HelmChartConfig (``kubectl
+    apply -f``, or save it in ``/var/lib/rancher/k3s/server/manifests/`` on a server)::
+
+        apiVersion: helm.cattle.io/v1
+        kind: HelmChartConfig
+        metadata:
+          name: traefik
+          namespace: kube-system
+        spec:
+          valuesContent: |-
+            ports:
+              websecure:
+                transport:
+                  respondingTimeouts:
+                    readTimeout: 0
+                    writeTimeout: 0
+                    idleTimeout: 3600s
+
+    Args:
+        scope: The chart (or any construct) to add the Ingress to.
+        id: Construct id. Never used in object names.
+        station: The Station to route to. Required.
+        host: The public host name, e.g. ``station.example.com`` or ``*.example.com``
+            (a wildcard certificate from cert-manager needs a DNS-01 solver). Required.
+        tls: Required: :meth:`IngressTls.cert_manager` or :meth:`IngressTls.existing_secret`,
+            or ``None`` for plain HTTP (only behind something that terminates TLS for you:
+            bearer tokens would otherwise cross the network in clear text).
+        name: Name of the Ingress. Default: the Station's name (``station``, as in the
+            deployment guide). Must be unique in the namespace.
+        controller: Default ``IngressController.TRAEFIK`` for a Station with
+            ``profile=ClusterProfile.K3S``, otherwise ``IngressController.NGINX``.
+        ingress_class_name: ``spec.ingressClassName``. Default: the controller's usual
+            class (``nginx``, ``traefik``); required with ``IngressController.OTHER``.
+        routes: What goes where. Default: ``/`` to the API/UI (if enabled) and ``/mcp`` to
+            the agent MCP; with the API disabled, ``/`` to the agent MCP.
+        stream_timeout: How long an idle MCP stream (SSE / streamable HTTP) stays open;
+            nginx's proxy read and send timeouts. Default ``1h``. nginx only: Traefik's
+            timeouts are entrypoint settings (see above).
+        max_request_body: Largest request body nginx accepts (``proxy-body-size``, e.g.
+            ``16m``; ``0`` for no limit). Default ``16m`` (nginx's own default is ``1m``).
+            nginx only.
+        annotations: Further annotations (e.g. ``nginx.ingress.kubernetes.io/whitelist-
+            source-range``). Keys the construct sets are refused: use their arguments.
+        controller_namespace: Namespace of the controller's pods, admitted on the routed
+            ports by the Station's NetworkPolicy (when it renders one). Default
+            ``ingress-nginx`` for nginx and ``kube-system`` for Traefik on k3s; required
+            otherwise while there is a NetworkPolicy (a wrong guess would time out silently).
+            A controller on the host network arrives from node addresses instead: admit
+            those with ``station.network_policy.allow_from_cidrs(...)``.
+        allow_unauthenticated_exposure: Accept routing a local-mode (no-auth) Station or
+            the management MCP. Default: the Station's own ``allow_unauthenticated_exposure``.
+
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        station: StationDeployment,
+        host: str,
+        tls: IngressTls | None,
+        name: str | None = None,
+        controller: IngressController | None = None,
+        ingress_class_name: str | None = None,
+        routes: Sequence[IngressRoute] | None = None,
+        stream_timeout: str | int | None = None,
+        max_request_body: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        controller_namespace: str | None = None,
+        allow_unauthenticated_exposure: bool | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"StationIngress '{construct_path(self)}'")
+        self._guard = guard
+        if not isinstance(station, StationDeployment):
+            raise guard.fail(
+                "station",
+                type(station).__name__,
+                "must be the StationDeployment to route to",
+                "pass station=StationDeployment(...)",
+            )
+        self.station: StationDeployment = station
+        """The Station behind the Ingress."""
+        self.namespace: str = station.namespace
+        """Namespace of the Ingress (the Station's: a backend must be in the same one)."""
+        self.name: str = dns_subdomain(guard, "name", station.name if name is None else name)
+        """Name of the Ingress."""
+        self.host: str = _host(guard, "host", host)
+        """The main public host name."""
+
+        # ---- controller and class -------------------------------------------------------
+        if controller is None:
+            k3s = station.profile is ClusterProfile.K3S
+            controller = IngressController.TRAEFIK if k3s else IngressController.NGINX
+        one_of(guard, "controller", controller, IngressController)
+        self.controller: IngressController = controller
+        """The controller the annotations are written for."""
+        class_name = ingress_class_name or controller.default_class_name
+        if class_name is None:
+            raise guard.fail(
+                "ingress_class_name",
+                ingress_class_name,
+                "is required with IngressController.OTHER (there is no usual class to assume)",
+                "pass the IngressClass name, e.g. ingress_class_name='haproxy'",
+            )
+        self.ingress_class_name: str = dns_subdomain(guard, "ingress_class_name", class_name)
+        """``spec.ingressClassName``."""
+
+        # ---- exposure guard -------------------------------------------------------------
+        allow = (
+            station.allow_unauthenticated_exposure
+            if allow_unauthenticated_exposure is None
+            else bool(allow_unauthenticated_exposure)
+        )
+        self.allow_unauthenticated_exposure: bool = allow
+        """Whether unauthenticated endpoints may be routed."""
+        if station.local_mode and not allow:
+            raise guard.fail(
+                "station.local_mode",
+                True,
+                "the Station runs in local mode (STATION_LOCAL_MODE=true, no authentication): "
+                "an Ingress gives anyone who can reach it full control of Station and its "
+                "credentials",
+                "pass local_mode=False to StationDeployment, or allow_unauthenticated_exposure"
+                "=True if something in front of the Ingress (VPN, SSO proxy) authenticates",
+            )
+
+        # ---- routes ---------------------------------------------------------------------
+        self.routes: tuple[IngressRoute, ...] = self._routes(guard, routes, allow)
+        """Every route, with its host filled in, in output order."""
+        hosts = [self.host]
+        for route in self.routes:
+            if route.host is not None and route.host not in hosts:
+                hosts.append(route.host)
+        self.hosts: tuple[str, ...] = tuple(hosts)
+        """Every host of the Ingress (the main host first); all are on the certificate."""
+
+        # ---- TLS ------------------------------------------------------------------------
+        self.tls: IngressTls | None = tls
+        """The TLS settings (``None``: plain HTTP)."""
+        self.tls_secret_name: str | None = self._tls_secret(guard, tls)
+        """The Secret holding the certificate (``None`` without TLS)."""
+
+        # ---- annotations ----------------------------------------------------------------
+        self.stream_timeout_seconds: int | None = None
+        """nginx's proxy read/send timeout in seconds (``None`` for other controllers)."""
+        managed = self._managed_annotations(guard, stream_timeout, max_request_body)
+        extra = dict(annotations or {})
+        for key, value in extra.items():
+            qualified_name(guard, "annotations", key)
+            if key in managed:
+                raise guard.fail(
+                    f"annotations[{key!r}]",
+                    value,
+                    "is set by the construct",
+                    "use the dedicated argument (tls, stream_timeout, max_request_body)",
+                )
+            if not isinstance(value, str):
+                raise guard.fail(
+                    f"annotations[{key!r}]", value, "must be a string", "quote the value"
+                )
+        self.annotations: dict[str, str] = dict(sorted({**managed, **extra}.items()))
+        """Every annotation of the Ingress."""
+
+        # ---- one owner per object, app-wide ---------------------------------------------
+        self._claim("Ingress", self.name, "give each StationIngress its own name=")
+        if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            # cert-manager owns this Secret; two Certificates writing it would fight.
+            self._claim(
+                "Secret",
+                self.tls_secret_name,
+                "give each Ingress its own tls secret_name (the default, <name>-tls, is)",
+            )
+
+        self.controller_namespace: str | None = self._admit_controller(guard, controller_namespace)
+        """The controller's namespace admitted by the Station's NetworkPolicy (``None``
+        when the Station renders no NetworkPolicy)."""
+
+        self.ingress: k8s.KubeIngress = self._render()
+        """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+
+    # ------------------------------------------------------------------ public helpers
+    @property
+    def scheme(self) -> str:
+        """``https`` with TLS, else ``http``."""
+        return "http" if self.tls is None else "https"
+
+    def url(self, which: StationPort = StationPort.AGENT_MCP) -> str:
+        """Public URL of an endpoint, e.g. ``https://station.example.com/mcp``.
+
+        The API/UI's URL ends in ``/``; the MCP servers' in ``/mcp``. Raises
+        :class:`~station_constructs.StationConfigError` if ``which`` is not routed there.
+        """
+        endpoint = _ENDPOINT_PATH[which]
+        for route in self.routes:
+            if route.port is which and _covers(route, endpoint):
+                return f"{self.scheme}://{route.host}{endpoint}"
+        raise self._guard.fail(
+            "which",
+            which,
+            f"is not routed to {endpoint} by this Ingress",
+            "add an IngressRoute for it, or ask for a port the Ingress routes",
+        )
+
+    # ------------------------------------------------------------------ resolution
+    def _routes(
+        self, guard: _Guard, routes: Sequence[IngressRoute] | None, allow: bool
+    ) -> tuple[IngressRoute, ...]:
+        station = self.station
+        if routes is None:
+            if station.api_enabled:
+                routes = [
+                    IngressRoute(StationPort.API, "/"),
+                    IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+                ]
+            else:
+                routes = [IngressRoute(StationPort.AGENT_MCP, "/")]
+        if isinstance(routes, IngressRoute) or not routes:
+            raise guard.fail(
+                "routes",
+                routes,
+                "must be a non-empty list of IngressRoute",
+                "pass e.g. routes=[IngressRoute(StationPort.AGENT_MCP, '/mcp')], or leave it "
+                "out for the default routes",
+            )
+        resolved: list[IngressRoute] = []
+        seen: dict[tuple[str, str, PathType], IngressRoute] = {}
+        for i, route in enumerate(routes):
+            field = f"routes[{i}]"
+            if not isinstance(route, IngressRoute):
+                raise guard.fail(
+                    field,
+                    route,
+                    "must be an IngressRoute",
+                    "pass IngressRoute(StationPort.AGENT_MCP, '/mcp')",
+                )
+            one_of(guard, f"{field}.port", route.port, StationPort)
+            one_of(guard, f"{field}.path_type", route.path_type, PathType)
+            if route.port not in station.served_ports:
+                raise guard.fail(
+                    f"{field}.port",
+                    route.port,
+                    f"the Station does not serve it: port {station.ports[route.port]} (the API "
+                    "and web UI) listens only with enable_api=True (STN_DEV_MODE)",
+                    "enable the API on the StationDeployment or drop the route",
+                )
+            if route.port is StationPort.MCP and not allow:
+                raise guard.fail(
+                    f"{field}.port",
+                    route.port,
+                    f"the management MCP ({station.ports[route.port]}) has no authentication, "
+                    "even with local mode off: anyone reaching it controls Station",
+                    "route only StationPort.API and StationPort.AGENT_MCP, or pass "
+                    "allow_unauthenticated_exposure=True",
+                )
+            path = self._path(guard, f"{field}.path", route)
+            host = self.host if route.host is None else _host(guard, f"{field}.host", route.host)
+            key = (host, path, route.path_type)
+            previous = seen.get(key)
+            if previous is not None:
+                fix = "route each path once"
+                if previous.port is not route.port:
+                    fix = (
+                        "give one of them its own host, e.g. IngressRoute(StationPort."
+                        f"{route.port.name}, {path!r}, host='{_SUBDOMAIN[route.port]}.{host}')"
+                    )
+                raise guard.fail(
+                    f"{field}.path",
+                    path,
+                    f"is already routed on {host} (to StationPort.{previous.port.name}); "
+                    "the controller would refuse the Ingress or pick one of the routes",
+                    fix,
+                )
+            resolved_route = replace(route, path=path, host=host)
+            seen[key] = resolved_route
+            resolved.append(resolved_route)
+        return tuple(resolved)
+
+    def _path(self, guard: _Guard, field: str, route: IngressRoute) -> str:
+        path = route.path
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise guard.fail(
+                field,
+                path,
+                "must start with '/'",
+                f"write it as an absolute path, e.g. '/{path if isinstance(path, str) else ''}'",
+            )
+        if not _PATH.match(path) or "//" in path:
+            raise guard.fail(
+                field,
+                path,
+                "may contain only letters, digits and '/', '-', '_', '.', '~' (Prefix and Exact "
+                "paths are literal: no regular expressions, queries or spaces)",
+                "use a plain path such as '/mcp'",
+            )
+        if self.controller is IngressController.NGINX and not _NGINX_PATH.match(path):
+            raise guard.fail(
+                field,
+                path,
+                "ingress-nginx (1.8+, strict-validate-path-type) rejects Prefix and Exact "
+                "paths with characters other than letters, digits, '/', '-' and '_'",
+                "route a parent path instead (e.g. '/' on a host of its own)",
+            )
+        if route.port in _SERVED_PATHS and not _reaches(route.port, path):
+            served = ", ".join(
+                p + "/" if p in _SUBTREES.get(route.port, ()) else p
+                for p in _SERVED_PATHS[route.port]
+            )
+            raise guard.fail(
+                field,
+                path,
+                f"StationPort.{route.port.name} serves only {served}; the Ingress does not "
+                "rewrite paths, so requests there would reach Station unchanged and get 404",
+                f"use one of {served}, or '/' on a host of its own",
+            )
+        return path
+
+    def _admit_controller(self, guard: _Guard, namespace: str | None) -> str | None:
+        """Let the controller's pods through the Station's NetworkPolicy to the routed ports."""
+        policy = getattr(self.station, "network_policy", None)
+        if policy is None:
+            return (
+                None if namespace is None else dns_label(guard, "controller_namespace", namespace)
+            )
+        if namespace is None:
+            if self.controller is IngressController.NGINX:
+                namespace = "ingress-nginx"
+            elif (
+                self.controller is IngressController.TRAEFIK
+                and self.station.profile is ClusterProfile.K3S
+            ):
+                namespace = "kube-system"
+            else:
+                raise guard.fail(
+                    "controller_namespace",
+                    None,
+                    f"the Station's NetworkPolicy admits only named namespaces, and where "
+                    f"{self.controller.name.lower()} runs is not known",
+                    "pass the namespace of the controller's pods, e.g. "
+                    "controller_namespace='traefik'",
+                )
+        namespace = dns_label(guard, "controller_namespace", namespace)
+        ports = list(dict.fromkeys(route.port for route in self.routes))
+        if StationPort.MCP in ports:
+            raise guard.fail(
+                "routes",
+                StationPort.MCP,
+                "the Station's NetworkPolicy never admits the management MCP (no "
+                "authentication) from outside its namespace, so this route would time out",
+                "drop the route, or pass network_policy=None to StationDeployment and protect "
+                "8586 yourself",
+            )
+        policy.allow_from_namespaces([namespace], ports)
+        return namespace
+
+    def _tls_secret(self, guard: _Guard, tls: IngressTls | None) -> str | None:
+        if tls is None:
+            return None
+        if not isinstance(tls, IngressTls):
+            raise guard.fail(
+                "tls",
+                tls,
+                "must be an IngressTls or None",
+                "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
+                "IngressTls.existing_secret('station-tls')",
+            )
+        if tls.issuer is None and tls.secret_name is None:
+            raise guard.fail(
+                "tls",
+                tls,
+                "requests TLS but names neither a cert-manager issuer nor an existing TLS "
+                "Secret, so the controller would serve its self-signed default certificate",
+                "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
+                "IngressTls.existing_secret('station-tls'), or tls=None for plain HTTP",
+            )
+        if tls.issuer is not None:
+            dns_subdomain(guard, "tls.issuer", tls.issuer)
+            one_of(guard, "tls.issuer_kind", tls.issuer_kind, TlsIssuerKind)
+        secret = dns_subdomain(guard, "tls.secret_name", tls.secret_name or f"{self.name}-tls")
+        if secret == self.station.secret_name:
+            raise guard.fail(
+                "tls.secret_name",
+                secret,
+                "is the Secret holding Station's API keys; cert-manager would overwrite it "
+                "with a certificate",
+                "use a Secret of its own, e.g. the default '<ingress name>-tls'",
+            )
+        return secret
+
+    def _managed_annotations(
+        self, guard: _Guard, stream_timeout: str | int | None, max_request_body: str | None
+    ) -> dict[str, str]:
+        managed: dict[str, str] = {}
+        tls = self.tls
+        if tls is not None and tls.issuer is not None:
+            managed[f"cert-manager.io/{tls.issuer_kind.value}"] = tls.issuer
+        if self.controller is not IngressController.NGINX:
+            for field, value in (
+                ("stream_timeout", stream_timeout),
+                ("max_request_body", max_request_body),
+            ):
+                if value is not None:
+                    raise guard.fail(
+                        field,
+                        value,
+                        f"is an ingress-nginx setting; {self.controller.name.lower()} has no "
+                        "per-Ingress equivalent (Traefik's timeouts belong to its entrypoints)",
+                        "drop it and configure the controller itself (for Traefik on k3s, a "
+                        "HelmChartConfig: see the README), or pass annotations= for yours",
+                    )
+        if self.controller is IngressController.TRAEFIK:
+            entrypoint = "web" if tls is None else "websecure"
+            managed[f"{_TRAEFIK}router.entrypoints"] = entrypoint
+            if tls is not None:
+                managed[f"{_TRAEFIK}router.tls"] = "true"
+        elif self.controller is IngressController.NGINX:
+            timeout = "1h" if stream_timeout is None else stream_timeout
+            seconds = math.ceil(duration_seconds(guard, "stream_timeout", timeout, minimum=1))
+            self.stream_timeout_seconds = seconds
+            body = "16m" if max_request_body is None else max_request_body
+            if not isinstance(body, str) or not _NGINX_SIZE.match(body):
+                raise guard.fail(
+                    "max_request_body",
+                    body,
+                    "must be an nginx size: a whole number with an optional k, m or g",
+                    "pass e.g. '16m', or '0' for no limit",
+                )
+            managed.update(
+                {
+                    # MCP streams (SSE / streamable HTTP) stay open for a long time and must
+                    # reach the client as they are written, not when a buffer fills.
+                    f"{_NGINX}proxy-body-size": body,
+                    f"{_NGINX}proxy-buffering": "off",
+                    f"{_NGINX}proxy-read-timeout": str(seconds),
+                    f"{_NGINX}proxy-send-timeout": str(seconds),
+                }
+            )
+        return managed
+
+    def _claim(self, kind: str, name: str, fix: str) -> None:
+        previous = claim_name(self, kind, self.namespace, name, construct_path(self))
+        if previous is not None:
+            raise self._guard.fail(
+                "name" if kind == "Ingress" else "tls.secret_name",
+                name,
+                f"{kind} '{name}' in namespace '{self.namespace}' is already rendered by "
+                f"'{previous}'; applying both would overwrite one with the other",
+                fix,
+            )
+
+    # ------------------------------------------------------------------ rendering
+    def _render(self) -> k8s.KubeIngress:
+        station = self.station
+        by_host: dict[str, list[k8s.HttpIngressPath]] = {}
+        for route in self.routes:
+            assert route.host is not None  # resolved in _routes
+            by_host.setdefault(route.host, []).append(
+                k8s.HttpIngressPath(
+                    path=route.path,
+                    path_type=route.path_type.value,
+                    backend=k8s.IngressBackend(
+                        service=k8s.IngressServiceBackend(
+                            name=station.service_name,
+                            port=k8s.ServiceBackendPort(number=station.ports[route.port]),
+                        )
+                    ),
+                )
+            )
+        tls = (
+            None
+            if self.tls_secret_name is None
+            else [k8s.IngressTls(hosts=list(self.hosts), secret_name=self.tls_secret_name)]
+        )
+        return k8s.KubeIngress(
+            self,
+            "ingress",
+            metadata=k8s.ObjectMeta(
+                name=self.name,
+                namespace=self.namespace,
+                labels=station.labels("ingress"),
+                annotations=self.annotations or None,
+            ),
+            spec=k8s.IngressSpec(
+                ingress_class_name=self.ingress_class_name,
+                tls=tls,
+                rules=[
+                    k8s.IngressRule(host=host, http=k8s.HttpIngressRuleValue(paths=paths))
+                    for host, paths in by_host.items()
+                ],
+            ),
+        )
+
+
+def _host(guard: _Guard, field: str, value: object) -> str:
+    """A host name as Ingress rules accept it: RFC 1123, optionally ``*.`` + one."""
+    if not isinstance(value, str) or not value:
+        raise guard.fail(field, value, "must be a host name", "pass e.g. 'station.example.com'")
+    if any(c in value for c in ":/?# "):
+        raise guard.fail(
+            field,
+            value,
+            "must be a bare host name, without scheme, port, path or spaces",
+            "pass e.g. 'station.example.com' (not 'https://station.example.com/')",
+        )
+    if value != value.lower():
+        raise guard.fail(field, value, "must be lower case (RFC 1123)", f"pass {value.lower()!r}")
+    name = value[2:] if value.startswith("*.") else value
+    if "*" in name:
+        raise guard.fail(
+            field,
+            value,
+            "a wildcard must be the whole first label ('*.example.com' matches one label; "
+            "'*', 'a*.example.com' and 'a.*.example.com' are invalid)",
+            "pass e.g. '*.example.com' or an exact host",
+        )
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        raise guard.fail(
+            field,
+            value,
+            "is an IP address; Ingress hosts must be DNS names",
+            "point a DNS name at the controller's address, or use StationDeployment's "
+            "external_access for access by IP",
+        )
+    if len(name) > 253 or not _HOST.match(name) or any(len(p) > 63 for p in name.split(".")):
+        raise guard.fail(
+            field,
+            value,
+            "must be an RFC 1123 host name: dot-separated labels of 1-63 lower-case letters, "
+            "digits or '-', starting and ending with a letter or digit, at most 253 characters",
+            "pass e.g. 'station.example.com'",
+        )
+    return value
+
+
+def _elements(path: str) -> list[str]:
+    return [p for p in path.split("/") if p]
+
+
+def _reaches(port: StationPort, path: str) -> bool:
+    """Whether requests matched by ``path`` can reach something ``port`` serves."""
+    want = _elements(path)
+    for served in _SERVED_PATHS[port]:
+        have = _elements(served)
+        if want == have[: len(want)]:  # the route covers a served path
+            return True
+    return any(want[: len(_elements(s))] == _elements(s) for s in _SUBTREES.get(port, ()))
+
+
+def _covers(route: IngressRoute, path: str) -> bool:
+    if route.path_type is PathType.EXACT:
+        return route.path == path
+    prefix = _elements(route.path)
+    return _elements(path)[: len(prefix)] == prefix

@@ -1,0 +1,78 @@
+"""Every app in examples/ and every complete app in the README synthesizes, and every
+built-in object it renders passes strict schema validation on the oldest and newest
+supported Kubernetes versions (custom resources are checked by the CRD schema tests)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support.kube_validate import validate_manifest
+from tests.support.paths import REPO
+from tests.test_schema import is_builtin
+
+VERSIONS = ["1.27", "1.37"]
+EXAMPLES = sorted((REPO / "examples").glob("*.py"))
+README_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def readme_apps() -> list[str]:
+    """The README's Python blocks that are whole apps (they synthesize); fragments are not."""
+    blocks = README_BLOCK.findall((REPO / "README.md").read_text())
+    return [b for b in blocks if "app.synth()" in b]
+
+
+def run_app(args: list[str], outdir: Path) -> list[dict[str, Any]]:
+    env = dict(os.environ)
+    env["CDK8S_OUTDIR"] = str(outdir)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    files = sorted(outdir.rglob("*.yaml"))
+    assert files, f"nothing written to {outdir}"
+    return [o for f in files for o in yaml.safe_load_all(f.read_text()) if o]
+
+
+def schema_errors(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for obj in objects:
+        if not is_builtin(obj):
+            continue
+        for version in VERSIONS:
+            found = validate_manifest(obj, version, strict=True)
+            if found:
+                errors[f"{version} {obj['kind']}/{obj['metadata']['name']}"] = found
+    return errors
+
+
+def test_there_are_examples() -> None:
+    assert EXAMPLES
+    assert readme_apps()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_example_synthesizes_schema_valid_objects(example: Path, tmp_path: Path) -> None:
+    objects = run_app([str(example.relative_to(REPO))], tmp_path)
+    assert any(is_builtin(o) for o in objects)
+    assert schema_errors(objects) == {}
+
+
+@pytest.mark.parametrize("index", range(len(readme_apps())))
+def test_readme_app_synthesizes_schema_valid_objects(index: int, tmp_path: Path) -> None:
+    objects = run_app(["-c", readme_apps()[index]], tmp_path)
+    assert schema_errors(objects) == {}
