@@ -18,8 +18,8 @@ from tests.support import apps
 from tests.support.checkov_runner import CheckovReport, run_checkov
 from tests.support.paths import REFERENCE_DIR, REPO
 
-# CKV2_K8S_6 (no NetworkPolicy) goes away when StationDeployment renders its NetworkPolicy.
-ALLOWED_FAILURES = {"CKV2_K8S_6"}
+# None: CKV2_K8S_6 (a pod without a NetworkPolicy) passes since StationDeployment renders one.
+ALLOWED_FAILURES: set[str] = set()
 
 CASES: dict[str, Callable[[Chart], object]] = {
     "default": apps.default_app,

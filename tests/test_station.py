@@ -34,6 +34,7 @@ def test_default_renders_the_full_manifest_set_with_reference_names(chart: Chart
         ("PersistentVolumeClaim", "station-data"),
         ("Deployment", "station"),
         ("Service", "station"),
+        ("NetworkPolicy", "station"),
     ]
     assert all(o["metadata"].get("namespace") == "station" for o in objects[1:])
 

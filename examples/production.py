@@ -1,0 +1,88 @@
+"""Production operations: keys from an external secret manager, an Ingress with TLS, the
+NetworkPolicy, and a VolumeSnapshot of the data volume.
+
+    python examples/production.py          # writes build/examples/production/
+    cdk8s synth --app "python examples/production.py"   # or CDK8S_OUTDIR=... python ...
+
+Needs in the cluster: the External Secrets Operator with a ClusterSecretStore named
+``aws-secrets-manager`` holding the JSON secret ``station/prod``; ingress-nginx and
+cert-manager with a ClusterIssuer ``letsencrypt-prod``; the CSI snapshot controller and a
+VolumeSnapshotClass ``csi-aws-vsc`` for the ``gp3`` StorageClass (EBS CSI driver).
+"""
+
+import os
+import sys
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from cdk8s import App, Chart  # noqa: E402
+
+from station_constructs import (  # noqa: E402
+    AIProvider,
+    ExternalSecretSource,
+    IngressTls,
+    NetworkPolicyOptions,
+    RemoteRef,
+    ResourceProfile,
+    SecretStoreKind,
+    StationDeployment,
+    StationIngress,
+    StationPort,
+    StationStorage,
+    StationVolumeSnapshot,
+)
+from station_constructs.guide import next_steps  # noqa: E402
+
+app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/production"))
+chart = Chart(app, "station")
+
+# Station's keys: one JSON secret in AWS Secrets Manager, synced by the External Secrets
+# Operator into the Secret the pod reads (station-secrets). No value is in the manifests.
+keys = ExternalSecretSource(
+    "aws-secrets-manager",
+    store_kind=SecretStoreKind.CLUSTER_SECRET_STORE,
+    remote_refs={
+        "STATION_ENCRYPTION_KEY": RemoteRef("station/prod", property="encryption_key"),
+        "ANTHROPIC_API_KEY": RemoteRef("station/prod", property="anthropic_api_key"),
+    },
+    refresh_interval="1h",
+)
+
+station = StationDeployment(
+    chart,
+    "station",
+    local_mode=False,  # authentication on: required for the Ingress
+    provider=AIProvider.ANTHROPIC,
+    resources=ResourceProfile.PRODUCTION,
+    storage=StationStorage(size="20Gi", storage_class="gp3"),
+    secret=keys,
+    otlp_endpoint="http://otel-collector.observability:4318",
+    # Only the agent MCP for in-namespace clients; the Ingress admits its controller itself.
+    network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
+)
+
+ingress = StationIngress(
+    chart,
+    "ingress",
+    station=station,
+    host="station.example.com",
+    tls=IngressTls.cert_manager("letsencrypt-prod"),
+)
+
+# A snapshot is taken once per name: change the date for the next one.
+snapshot = StationVolumeSnapshot(
+    chart,
+    "snapshot",
+    station=station,
+    snapshot_class="csi-aws-vsc",
+    name="station-data-2026-01-15",
+)
+
+app.synth()
+
+print(next_steps(station, outdir=app.outdir), file=sys.stderr)
+print(
+    f"4. Point DNS for {ingress.host} at ingress-nginx. Web UI: {ingress.url(StationPort.API)}\n"
+    f"5. kubectl -n {snapshot.namespace} get volumesnapshot {snapshot.name}  (READYTOUSE true)",
+    file=sys.stderr,
+)

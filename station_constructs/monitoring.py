@@ -1,0 +1,196 @@
+"""Prometheus monitoring: a ServiceMonitor for the endpoints that really serve metrics.
+
+**Station itself has no metrics endpoint.** Its server registers no ``/metrics`` handler:
+on the API port (8585) ``/metrics`` falls through to the web UI and answers ``200`` with
+HTML, so the deployment guide's ``prometheus.io/scrape`` annotations on 8585 produce a
+target that is "up" but fails every scrape with a parse error. Station emits traces
+(``StationDeployment(otlp_endpoint=...)``), not metrics. Scraping Station is therefore not
+offered.
+
+What does serve Prometheus metrics in the Station pod is Litestream (attached with
+:class:`LitestreamBackup`): replication lag, WAL size, sync errors, on container port 9090,
+path ``/metrics``, bound as port ``metrics`` on the Station's ClusterIP Service.
+:class:`LitestreamServiceMonitor` renders the prometheus-operator ServiceMonitor for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from ._errors import _Guard
+from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
+from ._validate import dns_label, dns_subdomain, duration_seconds, go_duration, label_value
+from .station import StationDeployment
+
+__all__ = ["LitestreamServiceMonitor"]
+
+#: Litestream's metrics listener (``addr: ":9090"`` in its configuration).
+LITESTREAM_METRICS_PORT = 9090
+#: The Service port name LitestreamBackup binds it under.
+METRICS_PORT_NAME = "metrics"
+_LABEL_KEY = re.compile(
+    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+    r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
+)
+
+
+class LitestreamServiceMonitor(Construct):
+    """A ``monitoring.coreos.com/v1`` ServiceMonitor scraping a Station's Litestream sidecar.
+
+    Selects the Station's ClusterIP Service (``app`` and ``app.kubernetes.io/component:
+    server``; the external Service, component ``external``, is never scraped) in the
+    Station's namespace, endpoint port ``metrics``, path ``/metrics``. If the Station has a
+    NetworkPolicy, ``prometheus_namespaces`` are admitted to the metrics port, and to
+    nothing else.
+
+    Args:
+        scope: The chart (or any construct) to add the ServiceMonitor to.
+        id: Construct id. Never used in object names.
+        station: The Station; a :class:`LitestreamBackup` must already be attached to it.
+        interval: Scrape interval (a duration). Default ``30s``.
+        scrape_timeout: Scrape timeout; at most ``interval``. Default: Prometheus's (10s).
+        labels: Extra labels for the ServiceMonitor, usually what the Prometheus's
+            ``serviceMonitorSelector`` asks for (kube-prometheus-stack: ``{"release":
+            "<helm release name>"}``). Default none.
+        prometheus_namespaces: Namespaces Prometheus runs in, admitted to the metrics port
+            by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule
+            (e.g. with ``network_policy=None``).
+        name: Name of the ServiceMonitor. Default ``<station name>-litestream``.
+
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        station: StationDeployment,
+        interval: str | int = "30s",
+        scrape_timeout: str | int | None = None,
+        labels: Mapping[str, str] | None = None,
+        prometheus_namespaces: Sequence[str] = ("monitoring",),
+        name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"LitestreamServiceMonitor '{construct_path(self)}'")
+        if not isinstance(station, StationDeployment):
+            raise guard.fail(
+                "station",
+                type(station).__name__,
+                "must be the StationDeployment whose Litestream to scrape",
+                "pass station=StationDeployment(...)",
+            )
+        litestream = station.extensions.get("litestream")
+        if litestream is None:
+            raise guard.fail(
+                "station",
+                construct_path(station),
+                "has no LitestreamBackup attached, and Station itself serves no Prometheus "
+                "metrics (8585/metrics answers 200 with the web UI's HTML, not metrics), so "
+                "there is nothing to scrape",
+                "add LitestreamBackup(..., station=station) before the ServiceMonitor; for "
+                "Station use its traces (otlp_endpoint=) and logs",
+            )
+        self.station: StationDeployment = station
+        """The Station whose Litestream is scraped."""
+        self.namespace: str = station.namespace
+        """Namespace of the ServiceMonitor (the Station's)."""
+        self.name: str = dns_subdomain(
+            guard, "name", f"{station.name}-litestream" if name is None else name
+        )
+        """Name of the ServiceMonitor."""
+        interval_s = duration_seconds(guard, "interval", interval, minimum=1)
+        self.interval: str = go_duration(interval_s)
+        """The scrape interval (Prometheus duration)."""
+        self.scrape_timeout: str | None = None
+        """The scrape timeout, if set."""
+        if scrape_timeout is not None:
+            timeout_s = duration_seconds(guard, "scrape_timeout", scrape_timeout, minimum=1)
+            if timeout_s > interval_s:
+                raise guard.fail(
+                    "scrape_timeout",
+                    scrape_timeout,
+                    f"is longer than interval {self.interval!r}; Prometheus refuses the "
+                    "configuration",
+                    "use a timeout no longer than the interval",
+                )
+            self.scrape_timeout = go_duration(timeout_s)
+        extra = dict(labels or {})
+        for key, value in extra.items():
+            if not isinstance(key, str) or not _LABEL_KEY.match(key):
+                raise guard.fail(
+                    "labels",
+                    key,
+                    "is not a valid label key ([prefix/]name, name at most 63 characters)",
+                    "use a key such as 'release'",
+                )
+            if key == "app" or key.startswith("app.kubernetes.io/"):
+                raise guard.fail(
+                    f"labels[{key!r}]", value, "is set by the construct", "choose another key"
+                )
+            if not isinstance(value, str) or label_value(value) is None:
+                raise guard.fail(
+                    f"labels[{key!r}]",
+                    value,
+                    "must be a valid label value",
+                    "use at most 63 letters, digits, '-', '_' or '.'",
+                )
+        if isinstance(prometheus_namespaces, str):
+            raise guard.fail(
+                "prometheus_namespaces",
+                prometheus_namespaces,
+                "must be a list of namespaces, not one string",
+                f"pass prometheus_namespaces=[{prometheus_namespaces!r}]",
+            )
+        self.prometheus_namespaces: tuple[str, ...] = tuple(
+            dns_label(guard, "prometheus_namespaces[]", ns) for ns in prometheus_namespaces
+        )
+        """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
+        previous = claim_name(
+            self, "ServiceMonitor", self.namespace, self.name, construct_path(self)
+        )
+        if previous is not None:
+            raise guard.fail(
+                "name",
+                self.name,
+                f"ServiceMonitor '{self.name}' in namespace '{self.namespace}' is already "
+                f"rendered by '{previous}'",
+                "render one ServiceMonitor per Station, or give this one its own name=",
+            )
+        metrics_port = getattr(litestream, "metrics_port", LITESTREAM_METRICS_PORT)
+        if station.network_policy is not None and self.prometheus_namespaces:
+            station.network_policy.allow_from_namespaces(self.prometheus_namespaces, [metrics_port])
+
+        from ._imports.com.coreos import monitoring
+
+        self.selector_labels: dict[str, str] = {
+            **station.selector_labels,
+            "app.kubernetes.io/component": "server",
+        }
+        """The labels of the Service scraped (the Station's ClusterIP Service)."""
+        self.service_monitor = monitoring.ServiceMonitor(
+            self,
+            "Resource",
+            metadata=ApiObjectMetadata(
+                name=self.name,
+                namespace=self.namespace,
+                labels={**extra, **station.labels("monitoring")},
+            ),
+            spec=monitoring.ServiceMonitorSpec(
+                selector=monitoring.ServiceMonitorSpecSelector(match_labels=self.selector_labels),
+                namespace_selector=monitoring.ServiceMonitorSpecNamespaceSelector(
+                    match_names=[self.namespace]
+                ),
+                endpoints=[
+                    monitoring.ServiceMonitorSpecEndpoints(
+                        port=METRICS_PORT_NAME,
+                        path="/metrics",
+                        scheme=monitoring.ServiceMonitorSpecEndpointsScheme.HTTP,
+                        interval=self.interval,
+                        scrape_timeout=self.scrape_timeout,
+                    )
+                ],
+            ),
+        )
+        """The ServiceMonitor (escape hatch: ``ApiObject.of(monitor)``)."""

@@ -1,0 +1,484 @@
+"""The NetworkPolicy that isolates a Station pod (rendered by StationDeployment by default).
+
+Station listens on more than it should expose: the management MCP (8586) and the embedded
+NATS server (4222, bound on all interfaces) have **no authentication**, and in local mode
+nothing is authenticated at all. Without a NetworkPolicy every pod in the cluster reaches
+all of them. The policy this module renders admits, on the Station pod:
+
+* pods of the Station's own namespace, on Station's served ports (``same_namespace_ports``,
+  default all of API 8585, management MCP 8586 and agent MCP 8587);
+* pods of the ingress controllers' namespaces (``ingress_namespaces``), on the API and the
+  agent MCP only;
+* when ``external_access`` renders a LoadBalancer/NodePort Service, any source on exactly
+  the ports that Service exposes: after kube-proxy's SNAT the pod may see a node address
+  rather than the client, so an ``ipBlock`` of the client ranges would silently drop
+  traffic; the LoadBalancer's ``loadBalancerSourceRanges`` is where clients are filtered;
+* whatever attached constructs add with :meth:`StationNetworkPolicy.allow_from_namespaces`
+  and friends (e.g. Prometheus scraping Litestream's 9090 from a monitoring namespace).
+
+Nothing is ever admitted to 4222 or 8586 from outside the namespace. Egress stays open (Station
+calls its AI providers, MCP servers fetch packages) unless :class:`EgressRules` restrict it.
+
+Rules are explicit peer + port pairs; a rule without ports (which would admit every port,
+NATS included) is never rendered. Kubelet probes and ``kubectl port-forward`` are not
+affected by NetworkPolicies on the usual CNIs (Calico, Cilium, k3s's kube-router...). A
+NetworkPolicy only has an effect when the cluster's network plugin enforces it (k3s does by
+default; flannel alone does not).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._errors import _Guard
+from ._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, claim_name, construct_path
+from ._validate import dns_label, dns_subdomain, label_value, port
+
+if TYPE_CHECKING:
+    from .station import StationDeployment, StationPort
+
+__all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
+
+_NATS_PORT = 4222
+_NAMESPACE_LABEL = "kubernetes.io/metadata.name"
+_EVERYWHERE = ("0.0.0.0/0", "::/0")
+_DNS_PORT = 53
+
+
+@dataclass(frozen=True)
+class EgressRules:
+    """Restrict where the Station pod may connect to (otherwise egress is open).
+
+    Station calls its AI providers' HTTPS APIs, MCP servers started by Station download
+    packages (npx/uvx) and call their own services, Litestream (if attached, it shares the
+    pod) writes to its S3 endpoint and the OTLP exporter to its collector: each of those
+    destinations must be listed, or it stops working.
+
+    Args:
+        cidrs: Destination networks, e.g. an egress proxy's or NAT gateway's range. Any port
+            unless ``ports`` is set.
+        namespaces: Destination namespaces (every pod in them), e.g. an in-cluster proxy,
+            OTLP collector or S3 server.
+        ports: Restrict the ``cidrs`` and ``namespaces`` destinations to these TCP ports
+            (e.g. ``[443]``). Default: any port.
+        allow_dns: Admit DNS (UDP and TCP 53) to any destination. Default ``True``; without
+            it no host name resolves.
+
+    """
+
+    cidrs: Sequence[str] = ()
+    namespaces: Sequence[str] = ()
+    ports: Sequence[int] = ()
+    allow_dns: bool = True
+
+
+@dataclass(frozen=True)
+class NetworkPolicyOptions:
+    """What the Station pod's NetworkPolicy admits.
+
+    ``StationDeployment(network_policy=None)`` renders no policy at all (opt-out).
+
+    Args:
+        same_namespace_ports: Ports pods in the Station's namespace may reach. Default
+            (``None``): every port Station serves (API if enabled, management MCP, agent
+            MCP); ``()`` admits no same-namespace client.
+        ingress_namespaces: Namespaces of ingress controllers (or other in-cluster clients)
+            that may reach ``ingress_ports``, e.g. ``["ingress-nginx"]``, or ``["kube-system"]``
+            for k3s's Traefik. Matched by the ``kubernetes.io/metadata.name`` label every
+            namespace carries. Default none.
+        ingress_ports: What ``ingress_namespaces`` may reach. Default: the API (if enabled)
+            and the agent MCP. The management MCP (no authentication) is refused.
+        egress: :class:`EgressRules` to restrict outgoing connections. Default ``None``:
+            egress is not restricted.
+        name: Name of the NetworkPolicy. Default: the Station's name.
+
+    """
+
+    same_namespace_ports: Sequence[StationPort] | None = None
+    ingress_namespaces: Sequence[str] = ()
+    ingress_ports: Sequence[StationPort] | None = None
+    egress: EgressRules | None = None
+    name: str | None = None
+
+
+Rule = dict[str, Any]
+
+
+class StationNetworkPolicy(Construct):
+    """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
+
+    Rendered by :class:`~station_constructs.StationDeployment` (``station.network_policy``)
+    from its ``network_policy`` options; constructs added later extend it with the
+    ``allow_from_*`` methods, which validate at once and land in the output whenever they
+    are called before synthesis.
+
+    Args:
+        scope: The StationDeployment (the policy is part of it).
+        id: Construct id.
+        station: The Station whose pod the policy selects.
+        options: What to admit.
+
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        station: StationDeployment,
+        options: NetworkPolicyOptions,
+    ) -> None:
+        super().__init__(scope, id)
+        from .station import StationPort
+
+        guard = _Guard(f"StationDeployment '{construct_path(scope)}'")
+        self._guard = guard
+        self._rendered = False
+        self.station: StationDeployment = station
+        """The Station whose pod the policy selects."""
+        if not isinstance(options, NetworkPolicyOptions):
+            raise guard.fail(
+                "network_policy",
+                type(options).__name__,
+                "must be NetworkPolicyOptions(...) or None",
+                "pass network_policy=NetworkPolicyOptions(...), or None to render no policy",
+            )
+        self.namespace: str = station.namespace
+        """Namespace of the policy (the Station's)."""
+        self.name: str = dns_subdomain(
+            guard, "network_policy.name", options.name if options.name else station.name
+        )
+        """Name of the NetworkPolicy."""
+        previous = claim_name(
+            self, "NetworkPolicy", self.namespace, self.name, construct_path(scope)
+        )
+        if previous is not None:
+            raise guard.fail(
+                "network_policy.name",
+                self.name,
+                f"NetworkPolicy '{self.name}' in namespace '{self.namespace}' is already "
+                f"rendered by '{previous}'",
+                "give each Station its own name=, or pass NetworkPolicyOptions(name=...)",
+            )
+
+        exposed_mcp = StationPort.MCP in station.external_ports
+        if exposed_mcp:
+            raise guard.fail(
+                "external_ports",
+                StationPort.MCP,
+                "the NetworkPolicy never admits the management MCP (no authentication) from "
+                "outside the namespace, so the external Service's port for it would time out",
+                "drop StationPort.MCP from external_ports, or pass network_policy=None and "
+                "protect 8586 yourself",
+            )
+
+        self._ingress: list[Rule] = []
+        self._egress: list[Rule] | None = None
+
+        same_ports = (
+            station.served_ports
+            if options.same_namespace_ports is None
+            else options.same_namespace_ports
+        )
+        self._initial_same_namespace(same_ports)
+        if isinstance(options.ingress_namespaces, str):
+            raise guard.fail(
+                "network_policy.ingress_namespaces",
+                options.ingress_namespaces,
+                "must be a list of namespaces, not one string",
+                f"pass ingress_namespaces=[{options.ingress_namespaces!r}]",
+            )
+        ingress_namespaces = [
+            dns_label(guard, "network_policy.ingress_namespaces[]", ns)
+            for ns in options.ingress_namespaces
+        ]
+        if options.ingress_ports is not None and not ingress_namespaces:
+            raise guard.fail(
+                "network_policy.ingress_ports",
+                list(options.ingress_ports),
+                "has no effect without ingress_namespaces",
+                "name the ingress controller's namespace in ingress_namespaces",
+            )
+        if ingress_namespaces:
+            ingress_ports = (
+                tuple(
+                    p for p in (StationPort.API, StationPort.AGENT_MCP) if p in station.served_ports
+                )
+                if options.ingress_ports is None
+                else tuple(options.ingress_ports)
+            )
+            self._add(
+                "network_policy.ingress_ports",
+                [_namespace_peer(ns) for ns in ingress_namespaces],
+                self._ports("network_policy.ingress_ports", ingress_ports, outside=True),
+            )
+        if station.external_ports:
+            self._add(
+                "external_ports",
+                [{"ipBlock": {"cidr": cidr}} for cidr in _EVERYWHERE],
+                self._ports("external_ports", station.external_ports, outside=True),
+            )
+        if options.egress is not None:
+            self._egress = self._egress_rules(options.egress)
+
+        spec: Rule = {}
+        if self._egress is not None:
+            spec["egress"] = self._egress
+        spec["ingress"] = list(self._ingress)
+        spec["podSelector"] = {"matchLabels": dict(station.selector_labels)}
+        spec["policyTypes"] = ["Ingress", "Egress"] if self._egress is not None else ["Ingress"]
+        # A plain ApiObject, not the typed k8s.KubeNetworkPolicy: the typed class re-reads its
+        # JSON after patches are applied and drops plain port numbers (it expects IntOrString
+        # objects), which would turn a rule added later into one admitting every port.
+        self.api_object: ApiObject = ApiObject(
+            self,
+            "Resource",
+            api_version="networking.k8s.io/v1",
+            kind="NetworkPolicy",
+            metadata=ApiObjectMetadata(
+                name=self.name, namespace=self.namespace, labels=station.labels("network-policy")
+            ),
+        )
+        """The NetworkPolicy (escape hatch: ``add_json_patch``)."""
+        self.api_object.add_json_patch(JsonPatch.add("/spec", spec))
+        self._rendered = True
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def ingress_rules(self) -> list[Rule]:
+        """A copy of the ingress rules, in output order."""
+        return [dict(rule) for rule in self._ingress]
+
+    @property
+    def egress_rules(self) -> list[Rule] | None:
+        """A copy of the egress rules, or ``None`` when egress is not restricted."""
+        return None if self._egress is None else [dict(rule) for rule in self._egress]
+
+    def allow_from_namespaces(
+        self,
+        namespaces: Sequence[str],
+        ports: Sequence[StationPort | int],
+        *,
+        pod_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """Admit pods of other ``namespaces`` (optionally only those with ``pod_labels``).
+
+        The management MCP and NATS (4222) are refused unless the only namespace is the
+        Station's own. For example a StationIngress admits its controller's namespace, and
+        Prometheus's namespace may scrape Litestream's metrics port (9090).
+        """
+        if isinstance(namespaces, str) or not namespaces:
+            raise self._guard.fail(
+                "network_policy.namespaces",
+                namespaces,
+                "must be a non-empty list of namespaces",
+                "pass e.g. ['monitoring']",
+            )
+        checked = [dns_label(self._guard, "network_policy.namespaces[]", n) for n in namespaces]
+        outside = any(n != self.namespace for n in checked)
+        labels = self._pod_labels(pod_labels)
+        peers = [_namespace_peer(n, labels) for n in checked]
+        self._add(
+            "network_policy.ports",
+            peers,
+            self._ports("network_policy.ports", ports, outside=outside),
+        )
+
+    def allow_from_same_namespace(
+        self,
+        ports: Sequence[StationPort | int],
+        *,
+        pod_labels: Mapping[str, str] | None = None,
+    ) -> None:
+        """Admit pods of the Station's namespace (optionally only those with ``pod_labels``)."""
+        labels = self._pod_labels(pod_labels)
+        peer: Rule = {"podSelector": {"matchLabels": labels} if labels else {}}
+        self._add(
+            "network_policy.ports",
+            [peer],
+            self._ports("network_policy.ports", ports, outside=False),
+        )
+
+    def allow_from_cidrs(self, cidrs: Sequence[str], ports: Sequence[StationPort | int]) -> None:
+        """Admit sources in ``cidrs`` (e.g. a node network or a VPN range).
+
+        The management MCP and NATS (4222) are refused. Remember that traffic through a
+        Service may arrive with a node's address instead of the client's.
+        """
+        if isinstance(cidrs, str) or not cidrs:
+            raise self._guard.fail(
+                "network_policy.cidrs",
+                cidrs,
+                "must be a non-empty list of CIDRs",
+                "pass e.g. ['10.0.0.0/8']",
+            )
+        peers = [
+            {"ipBlock": {"cidr": _cidr(self._guard, "network_policy.cidrs[]", c)}} for c in cidrs
+        ]
+        self._add(
+            "network_policy.ports",
+            peers,
+            self._ports("network_policy.ports", ports, outside=True),
+        )
+
+    # ------------------------------------------------------------------ internals
+    def _initial_same_namespace(self, ports: Sequence[StationPort]) -> None:
+        if isinstance(ports, str):
+            raise self._guard.fail(
+                "network_policy.same_namespace_ports",
+                ports,
+                "must be a list of StationPort",
+                "pass e.g. [StationPort.AGENT_MCP], or () to admit no same-namespace client",
+            )
+        if ports:
+            self._add(
+                "network_policy.same_namespace_ports",
+                [{"podSelector": {}}],
+                self._ports("network_policy.same_namespace_ports", ports, outside=False),
+            )
+
+    def _ports(
+        self, field: str, ports: Sequence[StationPort | int], *, outside: bool
+    ) -> list[Rule]:
+        from .station import StationPort
+
+        station = self.station
+        if isinstance(ports, str | int | StationPort) or not ports:
+            raise self._guard.fail(
+                field, ports, "must be a non-empty list of ports", "pass e.g. [StationPort.API]"
+            )
+        numbers: list[int] = []
+        by_number = {station.port(p): p for p in StationPort}
+        for item in ports:
+            if isinstance(item, StationPort):
+                if item not in station.served_ports:
+                    raise self._guard.fail(
+                        field,
+                        item,
+                        "is not served: the API listens only with enable_api=True",
+                        "enable the API or drop StationPort.API",
+                    )
+                number = station.port(item)
+            else:
+                number = port(self._guard, f"{field}[]", item)
+            which = by_number.get(number)
+            if outside and (which is StationPort.MCP or number == _NATS_PORT):
+                what = (
+                    f"the management MCP ({number})"
+                    if which is StationPort.MCP
+                    else f"Station's embedded NATS ({number})"
+                )
+                raise self._guard.fail(
+                    field,
+                    item,
+                    f"{what} has no authentication and is never admitted from outside the "
+                    f"namespace '{self.namespace}'",
+                    "admit only StationPort.API and StationPort.AGENT_MCP from other namespaces "
+                    "and networks; run the management client in the Station's namespace",
+                )
+            if number not in numbers:
+                numbers.append(number)
+        return [{"port": n, "protocol": "TCP"} for n in numbers]
+
+    def _pod_labels(self, labels: Mapping[str, str] | None) -> dict[str, str]:
+        result = dict(labels or {})
+        for key, value in result.items():
+            if not isinstance(value, str) or label_value(value) is None or not key:
+                raise self._guard.fail(
+                    f"network_policy.pod_labels[{key!r}]",
+                    value,
+                    "must be a valid label value",
+                    "use at most 63 letters, digits, '-', '_' or '.'",
+                )
+        return result
+
+    def _add(self, field: str, peers: list[Rule], ports: list[Rule]) -> None:
+        if not ports:  # pragma: no cover - _ports never returns an empty list
+            raise self._guard.fail(field, ports, "a rule needs ports", "pass ports")
+        rule: Rule = {"from": peers, "ports": ports}
+        if rule in self._ingress:
+            return
+        self._ingress.append(rule)
+        if self._rendered:
+            self.api_object.add_json_patch(JsonPatch.add("/spec/ingress/-", rule))
+
+    def _egress_rules(self, egress: EgressRules) -> list[Rule]:
+        guard = self._guard
+        if not isinstance(egress, EgressRules):
+            raise guard.fail(
+                "network_policy.egress",
+                type(egress).__name__,
+                "must be EgressRules(...) or None",
+                "pass egress=EgressRules(cidrs=[...]) or leave egress open with None",
+            )
+        for field, value in (("cidrs", egress.cidrs), ("namespaces", egress.namespaces)):
+            if isinstance(value, str):
+                raise guard.fail(
+                    f"network_policy.egress.{field}",
+                    value,
+                    "must be a list, not one string",
+                    f"pass [{value!r}]",
+                )
+        cidrs = [_cidr(guard, "network_policy.egress.cidrs[]", c) for c in egress.cidrs]
+        namespaces = [
+            dns_label(guard, "network_policy.egress.namespaces[]", n) for n in egress.namespaces
+        ]
+        if not cidrs and not namespaces:
+            raise guard.fail(
+                "network_policy.egress",
+                egress,
+                "admits no destination: Station could not reach its AI provider "
+                f"({self.station.provider.value}) and would fail every agent run",
+                "list the provider's (or your egress proxy's) CIDRs in cidrs or the proxy's "
+                "namespace in namespaces, or pass egress=None to leave egress open",
+            )
+        ports = [port(guard, "network_policy.egress.ports[]", p) for p in egress.ports]
+        port_list = [{"port": p, "protocol": "TCP"} for p in dict.fromkeys(ports)]
+        rules: list[Rule] = []
+        if egress.allow_dns:
+            rules.append(
+                {
+                    "ports": [
+                        {"port": _DNS_PORT, "protocol": "UDP"},
+                        {"port": _DNS_PORT, "protocol": "TCP"},
+                    ]
+                }
+            )
+        peers: list[Rule] = [{"ipBlock": {"cidr": c}} for c in cidrs]
+        peers += [_namespace_peer(n) for n in namespaces]
+        rule: Rule = {"ports": port_list, "to": peers} if port_list else {"to": peers}
+        rules.append(rule)
+        return rules
+
+
+def _namespace_peer(namespace: str, pod_labels: Mapping[str, str] | None = None) -> Rule:
+    peer: Rule = {"namespaceSelector": {"matchLabels": {_NAMESPACE_LABEL: namespace}}}
+    if pod_labels:
+        peer["podSelector"] = {"matchLabels": dict(pod_labels)}
+    return peer
+
+
+def _cidr(guard: _Guard, field: str, value: object) -> str:
+    """A CIDR in canonical form (``10.0.0.0/8``, ``2001:db8::/32``)."""
+    try:
+        network = ipaddress.ip_network(value if isinstance(value, str) else "", strict=False)
+    except ValueError:
+        network = None
+    if network is None or not isinstance(value, str) or "/" not in value:
+        raise guard.fail(
+            field,
+            value,
+            "must be a CIDR such as '10.0.0.0/8' or '2001:db8::/32'",
+            "write the network with its prefix length",
+        )
+    if str(network) != value:
+        raise guard.fail(
+            field,
+            value,
+            f"is not a network address (host bits set, or not in canonical form: {network})",
+            f"write '{network}'",
+        )
+    return value

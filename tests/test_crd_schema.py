@@ -1,0 +1,172 @@
+"""Every custom resource the library renders is valid against the openAPIV3Schema of its
+CustomResourceDefinition in ../shared/crds (served version, structural pruning, CEL rules)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import pytest
+from cdk8s import Chart
+from constructs import Construct
+
+from station_constructs import (
+    AIProvider,
+    ExternalAccess,
+    ExternalSecretSource,
+    LitestreamServiceMonitor,
+    NetworkPolicyOptions,
+    RemoteRef,
+    SealedSecretSource,
+    SealingScope,
+    SecretStoreKind,
+    StationDeployment,
+    StationStorage,
+    StationVolumeSnapshot,
+)
+from tests.support.crd_schema import is_custom_kind, validate_custom_object
+from tests.test_examples import readme_apps, run_app
+
+Manifest = dict[str, Any]
+
+
+def sealed(seed: int) -> str:
+    raw = (512).to_bytes(2, "big") + bytes((i * 13 + seed) % 256 for i in range(512 + 64))
+    return base64.b64encode(raw).decode()
+
+
+def external_secret_app(chart: Chart) -> None:
+    StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        provider=AIProvider.ANTHROPIC,
+        extra_providers=[AIProvider.OPENAI],
+        secret=ExternalSecretSource(
+            "aws-secrets-manager",
+            store_kind=SecretStoreKind.CLUSTER_SECRET_STORE,
+            remote_refs={
+                "STATION_ENCRYPTION_KEY": RemoteRef("station/prod", property="encryption_key"),
+                "ANTHROPIC_API_KEY": RemoteRef("station/prod", property="anthropic_api_key"),
+                "OPENAI_API_KEY": RemoteRef("station/openai", version="AWSCURRENT"),
+            },
+            refresh_interval="15m",
+        ),
+    )
+
+
+def sealed_secret_app(chart: Chart) -> None:
+    for scope in SealingScope:
+        name = f"s-{scope.value}"
+        StationDeployment(
+            chart,
+            name,
+            name=name,
+            namespace=name,
+            secret=SealedSecretSource(
+                {"STATION_ENCRYPTION_KEY": sealed(1), "OPENAI_API_KEY": sealed(2)}, scope=scope
+            ),
+        )
+
+
+def snapshot_and_monitor_app(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        storage=StationStorage(storage_class="gp3"),
+        external_access=ExternalAccess.LOAD_BALANCER,
+        network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]),
+    )
+    station.attach("litestream", Construct(chart, "litestream"))
+    StationVolumeSnapshot(chart, "snapshot", station=station, snapshot_class="csi-aws-vsc")
+    LitestreamServiceMonitor(
+        chart,
+        "monitor",
+        station=station,
+        interval="1m",
+        scrape_timeout="20s",
+        labels={"release": "kube-prometheus-stack"},
+    )
+
+
+CASES: dict[str, Callable[[Chart], None]] = {
+    "external-secret": external_secret_app,
+    "sealed-secret": sealed_secret_app,
+    "snapshot-and-monitor": snapshot_and_monitor_app,
+}
+
+
+def custom_objects(build: Callable[[Chart], None]) -> list[Manifest]:
+    chart = Chart(cdk8s.Testing.app(), "crd")
+    build(chart)
+    return [o for o in cdk8s.Testing.synth(chart) if is_custom_kind(o)]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_custom_resources_are_valid_against_their_crd(case: str) -> None:
+    objects = custom_objects(CASES[case])
+    assert objects
+    errors = {f"{o['kind']}/{o['metadata']['name']}": validate_custom_object(o) for o in objects}
+    assert {k: v for k, v in errors.items() if v} == {}
+
+
+def test_every_custom_kind_is_covered() -> None:
+    kinds = {o["kind"] for build in CASES.values() for o in custom_objects(build)}
+    assert kinds == {"ExternalSecret", "SealedSecret", "VolumeSnapshot", "ServiceMonitor"}
+
+
+def test_the_guides_v1beta1_external_secret_is_rejected() -> None:
+    obj = custom_objects(external_secret_app)[0]
+    obj["apiVersion"] = "external-secrets.io/v1beta1"
+    assert validate_custom_object(obj) != []
+
+
+@pytest.mark.parametrize(
+    ("kind", "mutate"),
+    [
+        ("ExternalSecret", lambda o: o["spec"]["target"].update(creationPolicy="owner")),
+        ("ServiceMonitor", lambda o: o["spec"]["endpoints"][0].update(intervall="30s")),
+        ("VolumeSnapshot", lambda o: o["spec"]["source"].update(volumeSnapshotContentName="x")),
+        ("SealedSecret", lambda o: o["spec"].pop("encryptedData")),
+    ],
+)
+def test_validation_catches_a_broken_object(kind: str, mutate: Callable[[Manifest], Any]) -> None:
+    objects = [o for build in CASES.values() for o in custom_objects(build) if o["kind"] == kind]
+    obj = objects[0]
+    mutate(obj)
+    assert validate_custom_object(obj) != []
+
+
+def crd_errors(objects: list[Manifest]) -> dict[str, list[str]]:
+    errors = {
+        f"{o['kind']}/{o['metadata']['name']}": validate_custom_object(o)
+        for o in objects
+        if is_custom_kind(o)
+    }
+    return {k: v for k, v in errors.items() if v}
+
+
+def test_the_production_example_renders_every_custom_kind_validly(tmp_path: Path) -> None:
+    objects = run_app(["examples/production.py"], tmp_path)
+    kinds = {o["kind"] for o in objects if is_custom_kind(o)}
+    assert {"ExternalSecret", "VolumeSnapshot"} <= kinds
+    assert crd_errors(objects) == {}
+
+
+CUSTOM = ("ExternalSecretSource", "SealedSecretSource", "StationVolumeSnapshot", "ServiceMonitor")
+README_CUSTOM = [app for app in readme_apps() if any(name in app for name in CUSTOM)]
+
+
+def test_readme_shows_custom_resources() -> None:
+    assert len(README_CUSTOM) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(README_CUSTOM)))
+def test_readme_apps_custom_resources_are_valid(index: int, tmp_path: Path) -> None:
+    objects = run_app(["-c", README_CUSTOM[index]], tmp_path)
+    assert [o for o in objects if is_custom_kind(o)]
+    assert crd_errors(objects) == {}

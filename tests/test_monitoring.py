@@ -1,0 +1,143 @@
+"""LitestreamServiceMonitor: scrapes Litestream's metrics on the Station's ClusterIP Service,
+admits Prometheus through the NetworkPolicy, and refuses to scrape Station (no /metrics)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+from constructs import Construct
+
+from station_constructs import (
+    ExternalAccess,
+    LitestreamServiceMonitor,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import find, synth
+
+
+def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
+    """A Station with something registered as its Litestream (what LitestreamBackup does)."""
+    station = StationDeployment(chart, "station", **kwargs)
+    station.attach("litestream", Construct(chart, "litestream"))
+    return station
+
+
+def monitor_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
+    station = kwargs.pop("station", None) or with_litestream(chart)
+    with pytest.raises(StationConfigError) as info:
+        LitestreamServiceMonitor(chart, "monitor", station=station, **kwargs)
+    message = str(info.value)
+    assert message.startswith("LitestreamServiceMonitor 'test/monitor': "), message
+    assert "Fix: " in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return info.value
+
+
+def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
+    station = with_litestream(chart, local_mode=False, external_access=ExternalAccess.LOAD_BALANCER)
+    monitor = LitestreamServiceMonitor(
+        chart, "monitor", station=station, labels={"release": "kube-prometheus-stack"}
+    )
+    objects = synth(chart)
+    obj = find(objects, "ServiceMonitor", "station-litestream")
+    assert obj["apiVersion"] == "monitoring.coreos.com/v1"
+    assert obj["metadata"]["namespace"] == "station"
+    assert obj["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    assert obj["metadata"]["labels"]["app.kubernetes.io/component"] == "monitoring"
+    assert obj["spec"] == {
+        "endpoints": [{"interval": "30s", "path": "/metrics", "port": "metrics", "scheme": "http"}],
+        "namespaceSelector": {"matchNames": ["station"]},
+        "selector": {"matchLabels": {"app": "station", "app.kubernetes.io/component": "server"}},
+    }
+    selector = obj["spec"]["selector"]["matchLabels"].items()
+    assert selector <= find(objects, "Service", "station")["metadata"]["labels"].items()
+    assert (
+        not selector <= find(objects, "Service", "station-external")["metadata"]["labels"].items()
+    )
+    assert monitor.selector_labels == dict(selector)
+
+
+def test_prometheus_namespace_is_admitted_to_the_metrics_port_only(chart: Chart) -> None:
+    station = with_litestream(chart)
+    LitestreamServiceMonitor(chart, "monitor", station=station, prometheus_namespaces=["obs"])
+    rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
+    assert rules[-1] == {
+        "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "obs"}}}],
+        "ports": [{"port": 9090, "protocol": "TCP"}],
+    }
+
+
+def test_default_prometheus_namespace_is_monitoring(chart: Chart) -> None:
+    monitor = LitestreamServiceMonitor(chart, "monitor", station=with_litestream(chart))
+    assert monitor.prometheus_namespaces == ("monitoring",)
+
+
+def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
+    a = with_litestream(chart)
+    LitestreamServiceMonitor(chart, "m", station=a, prometheus_namespaces=())
+    rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
+    assert len(rules) == 1
+    b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)
+    b.attach("litestream", Construct(chart, "b-litestream"))
+    LitestreamServiceMonitor(chart, "mb", station=b)
+    assert find(synth(chart), "ServiceMonitor", "b-litestream")
+
+
+def test_interval_timeout_and_name(chart: Chart) -> None:
+    station = with_litestream(chart, name="agents")
+    monitor = LitestreamServiceMonitor(
+        chart, "m", station=station, interval=90, scrape_timeout="15s", name="agents-backup"
+    )
+    assert (monitor.interval, monitor.scrape_timeout) == ("1m30s", "15s")
+    endpoint = find(synth(chart), "ServiceMonitor", "agents-backup")["spec"]["endpoints"][0]
+    assert (endpoint["interval"], endpoint["scrapeTimeout"]) == ("1m30s", "15s")
+
+
+# ------------------------------------------------------------------ guards
+
+
+def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -> None:
+    error = monitor_fails(
+        chart,
+        "station='test/station'",
+        "has no LitestreamBackup attached",
+        "Station itself serves no Prometheus metrics",
+        "8585/metrics answers 200 with the web UI's HTML",
+        "add LitestreamBackup(..., station=station) before the ServiceMonitor",
+        station=StationDeployment(chart, "station"),
+    )
+    assert error.field == "station"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        ({"interval": "30 seconds"}, ["interval='30 seconds'", "'10s'"]),
+        ({"interval": 0}, ["interval=0", "at least 1s"]),
+        ({"interval": "30s", "scrape_timeout": "1m"}, ["scrape_timeout='1m'", "longer than"]),
+        ({"labels": {"release": "kube prometheus"}}, ["labels['release']='kube prometheus'"]),
+        ({"labels": {"bad key!": "x"}}, ["labels='bad key!'", "label key"]),
+        ({"labels": {"app": "x"}}, ["labels['app']='x'", "set by the construct"]),
+        ({"prometheus_namespaces": "monitoring"}, ["prometheus_namespaces='monitoring'"]),
+        ({"prometheus_namespaces": ["Monitoring"]}, ["prometheus_namespaces[]='Monitoring'"]),
+        ({"name": "Litestream_Monitor"}, ["name='Litestream_Monitor'"]),
+        ({"station": "station"}, ["station='str'"]),
+    ],
+)
+def test_fails_on_bad_arguments(chart: Chart, kwargs: dict[str, Any], fragments: list[str]) -> None:
+    monitor_fails(chart, *fragments, **kwargs)
+
+
+def test_fails_on_a_second_monitor_with_the_same_name(chart: Chart) -> None:
+    station = with_litestream(chart)
+    LitestreamServiceMonitor(chart, "first", station=station)
+    monitor_fails(
+        chart,
+        "name='station-litestream'",
+        "already rendered by 'test/first'",
+        station=station,
+    )

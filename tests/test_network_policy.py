@@ -1,0 +1,425 @@
+"""The Station pod's NetworkPolicy: what it admits by default, options, later additions and
+every guard. NATS (4222) and the management MCP (8586) never open to other namespaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    EgressRules,
+    ExternalAccess,
+    NetworkPolicyOptions,
+    StationConfigError,
+    StationDeployment,
+    StationPort,
+)
+from tests.conftest import find, synth
+from tests.support.kube_validate import validate_manifest
+
+Rule = dict[str, Any]
+SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
+EVERYWHERE = [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}]
+
+
+def ports(*numbers: int) -> list[Rule]:
+    return [{"port": n, "protocol": "TCP"} for n in numbers]
+
+
+def from_namespace(name: str) -> Rule:
+    return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}
+
+
+def policy(chart: Chart, name: str = "station") -> Rule:
+    return find(synth(chart), "NetworkPolicy", name)
+
+
+def station(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", **kwargs)
+
+
+def fails(call: Callable[[], object], *fragments: str) -> StationConfigError:
+    with pytest.raises(StationConfigError) as info:
+        call()
+    message = str(info.value)
+    assert message.startswith("StationDeployment 'test/station': "), message
+    assert "Fix: " in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return info.value
+
+
+# ------------------------------------------------------------------ behaviour
+
+
+def test_default_admits_same_namespace_pods_to_served_ports_only(chart: Chart) -> None:
+    s = station(chart)
+    np = policy(chart)
+    assert np["apiVersion"] == "networking.k8s.io/v1"
+    assert np["metadata"]["namespace"] == "station"
+    assert np["metadata"]["labels"]["app.kubernetes.io/component"] == "network-policy"
+    assert np["spec"] == {
+        "ingress": [{"from": SAME_NAMESPACE, "ports": ports(8585, 8586, 8587)}],
+        "podSelector": {"matchLabels": {"app": "station"}},
+        "policyTypes": ["Ingress"],
+    }
+    assert s.network_policy is not None
+    assert s.network_policy.name == "station"
+    assert s.network_policy.egress_rules is None
+
+
+def test_policy_selects_exactly_the_station_pod(chart: Chart) -> None:
+    station(chart, name="agents", namespace="ai")
+    objects = synth(chart)
+    np = find(objects, "NetworkPolicy", "agents")
+    pod_labels = find(objects, "Deployment", "agents")["spec"]["template"]["metadata"]["labels"]
+    selector = np["spec"]["podSelector"]["matchLabels"]
+    assert selector == {"app": "agents"}
+    assert selector.items() <= pod_labels.items()
+
+
+def test_disabled_api_is_not_admitted(chart: Chart) -> None:
+    station(chart, enable_api=False)
+    assert policy(chart)["spec"]["ingress"] == [
+        {"from": SAME_NAMESPACE, "ports": ports(8586, 8587)}
+    ]
+
+
+def test_custom_ports_follow_the_station(chart: Chart) -> None:
+    station(chart, api_port=9000, mcp_port=9100)
+    assert policy(chart)["spec"]["ingress"][0]["ports"] == ports(9000, 9100, 9101)
+
+
+def test_opt_out_renders_no_policy(chart: Chart) -> None:
+    s = station(chart, network_policy=None)
+    assert s.network_policy is None
+    assert "NetworkPolicy" not in [o["kind"] for o in synth(chart)]
+
+
+def test_ingress_controller_namespace_reaches_api_and_agent_mcp(chart: Chart) -> None:
+    station(chart, network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]))
+    assert policy(chart)["spec"]["ingress"] == [
+        {"from": SAME_NAMESPACE, "ports": ports(8585, 8586, 8587)},
+        {"from": [from_namespace("ingress-nginx")], "ports": ports(8585, 8587)},
+    ]
+
+
+def test_ingress_ports_and_same_namespace_ports_are_configurable(chart: Chart) -> None:
+    options = NetworkPolicyOptions(
+        same_namespace_ports=[StationPort.AGENT_MCP],
+        ingress_namespaces=["kube-system", "ingress-nginx"],
+        ingress_ports=[StationPort.AGENT_MCP],
+    )
+    station(chart, network_policy=options)
+    assert policy(chart)["spec"]["ingress"] == [
+        {"from": SAME_NAMESPACE, "ports": ports(8587)},
+        {
+            "from": [from_namespace("kube-system"), from_namespace("ingress-nginx")],
+            "ports": ports(8587),
+        },
+    ]
+
+
+def test_no_same_namespace_clients_leaves_a_deny_all_policy(chart: Chart) -> None:
+    station(chart, network_policy=NetworkPolicyOptions(same_namespace_ports=()))
+    spec = policy(chart)["spec"]
+    assert spec["ingress"] == []
+    assert spec["policyTypes"] == ["Ingress"]
+
+
+@pytest.mark.parametrize("access", [ExternalAccess.LOAD_BALANCER, ExternalAccess.NODE_PORT])
+def test_external_service_ports_stay_reachable(chart: Chart, access: ExternalAccess) -> None:
+    station(
+        chart,
+        local_mode=False,
+        external_access=access,
+        load_balancer_source_ranges=["203.0.113.0/24"]
+        if access is ExternalAccess.LOAD_BALANCER
+        else (),
+    )
+    assert policy(chart)["spec"]["ingress"][1] == {"from": EVERYWHERE, "ports": ports(8585, 8587)}
+
+
+def test_external_agent_mcp_only(chart: Chart) -> None:
+    station(
+        chart,
+        local_mode=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+    )
+    assert policy(chart)["spec"]["ingress"][1]["ports"] == ports(8587)
+
+
+def test_restricted_egress_keeps_dns_and_lists_destinations(chart: Chart) -> None:
+    egress = EgressRules(cidrs=["10.20.0.0/16", "2001:db8::/32"], namespaces=["proxy"], ports=[443])
+    s = station(chart, network_policy=NetworkPolicyOptions(egress=egress))
+    spec = policy(chart)["spec"]
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    assert spec["egress"] == [
+        {"ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]},
+        {
+            "ports": ports(443),
+            "to": [
+                {"ipBlock": {"cidr": "10.20.0.0/16"}},
+                {"ipBlock": {"cidr": "2001:db8::/32"}},
+                from_namespace("proxy"),
+            ],
+        },
+    ]
+    assert s.network_policy is not None and s.network_policy.egress_rules == spec["egress"]
+
+
+def test_egress_without_dns_or_port_limits(chart: Chart) -> None:
+    egress = EgressRules(namespaces=["egress-proxy"], allow_dns=False)
+    station(chart, network_policy=NetworkPolicyOptions(egress=egress))
+    assert policy(chart)["spec"]["egress"] == [{"to": [from_namespace("egress-proxy")]}]
+
+
+def test_rules_added_after_construction_land_in_the_output(chart: Chart) -> None:
+    s = station(chart)
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(["monitoring"], [9090])
+    s.network_policy.allow_from_namespaces(["monitoring"], [9090])  # idempotent
+    s.network_policy.allow_from_cidrs(["192.168.10.0/24"], [StationPort.AGENT_MCP])
+    s.network_policy.allow_from_same_namespace([StationPort.MCP], pod_labels={"role": "admin"})
+    s.network_policy.allow_from_namespaces(
+        ["ci"], [StationPort.AGENT_MCP], pod_labels={"app": "runner"}
+    )
+    rules = policy(chart)["spec"]["ingress"]
+    assert rules[1:] == [
+        {"from": [from_namespace("monitoring")], "ports": ports(9090)},
+        {"from": [{"ipBlock": {"cidr": "192.168.10.0/24"}}], "ports": ports(8587)},
+        {"from": [{"podSelector": {"matchLabels": {"role": "admin"}}}], "ports": ports(8586)},
+        {
+            "from": [{**from_namespace("ci"), "podSelector": {"matchLabels": {"app": "runner"}}}],
+            "ports": ports(8587),
+        },
+    ]
+    assert s.network_policy.ingress_rules == rules
+
+
+def test_added_rule_after_an_empty_policy(chart: Chart) -> None:
+    s = station(chart, network_policy=NetworkPolicyOptions(same_namespace_ports=()))
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(["monitoring"], [9090])
+    assert policy(chart)["spec"]["ingress"] == [
+        {"from": [from_namespace("monitoring")], "ports": ports(9090)}
+    ]
+
+
+def test_the_station_namespace_may_be_named_to_reach_the_management_mcp(chart: Chart) -> None:
+    s = station(chart)
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(["station"], [StationPort.MCP, 4222])
+    assert policy(chart)["spec"]["ingress"][1]["ports"] == ports(8586, 4222)
+
+
+def test_custom_policy_name(chart: Chart) -> None:
+    station(chart, network_policy=NetworkPolicyOptions(name="station-isolation"))
+    assert policy(chart, "station-isolation")
+
+
+CONFIGS: list[dict[str, Any]] = [
+    {},
+    {"enable_api": False},
+    {"local_mode": False, "external_access": ExternalAccess.LOAD_BALANCER},
+    {"network_policy": NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"])},
+    {"network_policy": NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"]))},
+]
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_rule_names_its_ports_and_nothing_outside_reaches_nats_or_mcp(
+    chart: Chart, config: dict[str, Any]
+) -> None:
+    s = station(chart, **config)
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(["monitoring"], [9090])
+    for rule in policy(chart)["spec"]["ingress"]:
+        assert rule["ports"], rule  # a rule without ports would admit every port
+        numbers = {p["port"] for p in rule["ports"]}
+        assert 4222 not in numbers
+        if rule["from"] != SAME_NAMESPACE:
+            assert 8586 not in numbers, rule
+
+
+# ------------------------------------------------------------------ guards
+
+
+def test_fails_on_management_mcp_for_the_ingress_namespaces(chart: Chart) -> None:
+    options = NetworkPolicyOptions(
+        ingress_namespaces=["ingress-nginx"], ingress_ports=[StationPort.MCP]
+    )
+    fails(
+        lambda: station(chart, network_policy=options),
+        "network_policy.ingress_ports=<StationPort.MCP: 'mcp'>",
+        "management MCP (8586) has no authentication",
+        "never admitted from outside the namespace 'station'",
+        "admit only StationPort.API and StationPort.AGENT_MCP",
+    )
+
+
+def test_fails_on_external_management_mcp_with_a_policy(chart: Chart) -> None:
+    fails(
+        lambda: station(
+            chart,
+            external_access=ExternalAccess.LOAD_BALANCER,
+            external_ports=[StationPort.MCP],
+            allow_unauthenticated_exposure=True,
+        ),
+        "external_ports=<StationPort.MCP: 'mcp'>",
+        "never admits the management MCP",
+        "pass network_policy=None",
+    )
+
+
+def test_external_management_mcp_is_possible_without_a_policy(chart: Chart) -> None:
+    station(
+        chart,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.MCP],
+        allow_unauthenticated_exposure=True,
+        network_policy=None,
+    )
+    assert find(synth(chart), "Service", "station-external")
+
+
+@pytest.mark.parametrize(
+    ("port", "fragment"),
+    [(StationPort.MCP, "management MCP (8586)"), (8586, "management MCP (8586)"), (4222, "NATS")],
+)
+def test_fails_on_nats_or_management_mcp_from_other_namespaces(
+    chart: Chart, port: StationPort | int, fragment: str
+) -> None:
+    s = station(chart)
+    assert s.network_policy is not None
+    np = s.network_policy
+    fails(lambda: np.allow_from_namespaces(["monitoring"], [port]), fragment, "no authentication")
+    fails(lambda: np.allow_from_cidrs(["10.0.0.0/8"], [port]), fragment)
+
+
+@pytest.mark.parametrize(
+    ("options", "fragments"),
+    [
+        (
+            NetworkPolicyOptions(ingress_namespaces="ingress-nginx"),
+            ["network_policy.ingress_namespaces='ingress-nginx'", "['ingress-nginx']"],
+        ),
+        (
+            NetworkPolicyOptions(ingress_namespaces=["Ingress_Nginx"]),
+            ["network_policy.ingress_namespaces[]='Ingress_Nginx'", "RFC 1123"],
+        ),
+        (
+            NetworkPolicyOptions(ingress_ports=[StationPort.AGENT_MCP]),
+            ["network_policy.ingress_ports=", "without ingress_namespaces"],
+        ),
+        (
+            NetworkPolicyOptions(name="Bad_Name"),
+            ["network_policy.name='Bad_Name'"],
+        ),
+        (
+            NetworkPolicyOptions(egress=EgressRules()),
+            ["network_policy.egress=", "admits no destination", "AI provider (openai)", "None"],
+        ),
+        (
+            NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.1/8"])),
+            ["network_policy.egress.cidrs[]='10.0.0.1/8'", "host bits", "write '10.0.0.0/8'"],
+        ),
+        (
+            NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0"])),
+            ["network_policy.egress.cidrs[]='10.0.0.0'", "prefix length"],
+        ),
+        (
+            NetworkPolicyOptions(egress=EgressRules(cidrs="10.0.0.0/8")),
+            ["network_policy.egress.cidrs='10.0.0.0/8'", "not one string"],
+        ),
+        (
+            NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"], ports=[0])),
+            ["network_policy.egress.ports[]=0", "1 to 65535"],
+        ),
+        (
+            NetworkPolicyOptions(egress="none"),  # type: ignore[arg-type]
+            ["network_policy.egress='str'", "EgressRules("],
+        ),
+        (
+            NetworkPolicyOptions(same_namespace_ports="api"),  # type: ignore[arg-type]
+            ["network_policy.same_namespace_ports='api'", "list of StationPort"],
+        ),
+    ],
+)
+def test_fails_on_bad_options(
+    chart: Chart, options: NetworkPolicyOptions, fragments: list[str]
+) -> None:
+    fails(lambda: station(chart, network_policy=options), *fragments)
+
+
+def test_fails_on_options_of_the_wrong_type(chart: Chart) -> None:
+    fails(
+        lambda: station(chart, network_policy=True),
+        "network_policy='bool'",
+        "NetworkPolicyOptions(...) or None",
+    )
+
+
+def test_fails_on_a_disabled_api_port(chart: Chart) -> None:
+    options = NetworkPolicyOptions(same_namespace_ports=[StationPort.API])
+    fails(
+        lambda: station(chart, enable_api=False, network_policy=options),
+        "network_policy.same_namespace_ports=<StationPort.API: 'api'>",
+        "is not served",
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "fragments"),
+    [
+        (lambda np: np.allow_from_namespaces([], [9090]), ["network_policy.namespaces=[]"]),
+        (
+            lambda np: np.allow_from_namespaces("monitoring", [9090]),
+            ["non-empty list", "['monitoring']"],
+        ),
+        (lambda np: np.allow_from_namespaces(["monitoring"], []), ["network_policy.ports=[]"]),
+        (lambda np: np.allow_from_namespaces(["monitoring"], 9090), ["network_policy.ports=9090"]),
+        (lambda np: np.allow_from_namespaces(["monitoring"], [70000]), ["ports[]=70000"]),
+        (lambda np: np.allow_from_cidrs(["10.0.0.0/33"], [9090]), ["cidrs[]='10.0.0.0/33'"]),
+        (lambda np: np.allow_from_cidrs([], [9090]), ["network_policy.cidrs=[]"]),
+        (
+            lambda np: np.allow_from_same_namespace([9090], pod_labels={"role": "a b"}),
+            ["network_policy.pod_labels['role']='a b'"],
+        ),
+    ],
+)
+def test_fails_on_bad_additions(
+    chart: Chart, call: Callable[[Any], object], fragments: list[str]
+) -> None:
+    s = station(chart)
+    fails(lambda: call(s.network_policy), *fragments)
+
+
+def test_fails_when_two_policies_share_a_name(chart: Chart) -> None:
+    StationDeployment(chart, "a", name="a", create_namespace=False)
+    with pytest.raises(StationConfigError) as info:
+        StationDeployment(
+            chart,
+            "b",
+            name="b",
+            create_namespace=False,
+            network_policy=NetworkPolicyOptions(name="a"),
+        )
+    message = str(info.value)
+    assert "network_policy.name='a'" in message
+    assert "already rendered by 'test/a'" in message
+    assert "NetworkPolicyOptions(name=...)" in message
+
+
+@pytest.mark.parametrize("version", ["1.27", "1.37"])
+@pytest.mark.parametrize("config", CONFIGS)
+def test_policy_is_schema_valid(chart: Chart, config: dict[str, Any], version: str) -> None:
+    s = station(chart, **config)
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(["monitoring"], [9090], pod_labels={"app": "prom"})
+    s.network_policy.allow_from_cidrs(["10.1.0.0/16", "fd00::/8"], [StationPort.AGENT_MCP])
+    assert validate_manifest(policy(chart), version, strict=True) == []

@@ -1,0 +1,440 @@
+"""Secret sources: ExternalSecret and SealedSecret rendering, guards, and the shared-Secret
+rules. GIVEN a source, WHEN a Station (or another construct) uses it, THEN ..."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import cdk8s
+import pytest
+import yaml
+from cdk8s import Chart
+
+from station_constructs import (
+    AIProvider,
+    ExistingSecret,
+    ExternalSecretSource,
+    RemoteRef,
+    SealedSecretSource,
+    SealingScope,
+    SecretStoreKind,
+    StationConfigError,
+    StationDeployment,
+    kubeseal_command,
+)
+from station_constructs._errors import _Guard
+from station_constructs.guide import next_steps
+from tests.conftest import container, find, synth
+
+
+def sealed(seed: int = 1, rsa_bytes: int = 512, body: int = 60) -> str:
+    """A value shaped like kubeseal output: length prefix, RSA block, AES-GCM ciphertext."""
+    raw = rsa_bytes.to_bytes(2, "big") + bytes((i * 31 + seed) % 256 for i in range(rsa_bytes))
+    raw += bytes((i * 17 + seed) % 256 for i in range(body))
+    return base64.b64encode(raw).decode()
+
+
+def eso(**kwargs: Any) -> ExternalSecretSource:
+    refs: dict[str, RemoteRef | str] = {
+        "STATION_ENCRYPTION_KEY": RemoteRef("station/prod", property="encryption_key"),
+        "OPENAI_API_KEY": RemoteRef("station/prod", property="openai_api_key"),
+    }
+    return ExternalSecretSource(kwargs.pop("store", "vault"), remote_refs=refs, **kwargs)
+
+
+def secret_refs(objects: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Each variable of the Station container -> (Secret name, key)."""
+    return {
+        e["name"]: (
+            e["valueFrom"]["secretKeyRef"]["name"],
+            e["valueFrom"]["secretKeyRef"]["key"],
+        )
+        for e in container(objects).get("env", [])
+        if "secretKeyRef" in e.get("valueFrom", {})
+    }
+
+
+def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
+    with pytest.raises(StationConfigError) as info:
+        StationDeployment(chart, "station", **kwargs)
+    message = str(info.value)
+    assert message.startswith("StationDeployment 'test/station': "), message
+    assert "Fix: " in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return info.value
+
+
+# ------------------------------------------------------------------ ExternalSecret
+
+
+def test_external_secret_creates_the_secret_the_pod_reads(chart: Chart) -> None:
+    StationDeployment(chart, "station", secret=eso())
+    objects = synth(chart)
+    external = find(objects, "ExternalSecret", "station-secrets")
+    assert external["apiVersion"] == "external-secrets.io/v1"
+    assert external["metadata"]["namespace"] == "station"
+    assert external["metadata"]["labels"]["app.kubernetes.io/component"] == "secrets"
+    spec = external["spec"]
+    assert spec["target"] == {"name": "station-secrets", "creationPolicy": "Owner"}
+    assert spec["secretStoreRef"] == {"name": "vault", "kind": "SecretStore"}
+    assert spec["refreshInterval"] == "1h"
+    assert spec["data"] == [
+        {
+            "secretKey": "OPENAI_API_KEY",
+            "remoteRef": {"key": "station/prod", "property": "openai_api_key"},
+        },
+        {
+            "secretKey": "STATION_ENCRYPTION_KEY",
+            "remoteRef": {"key": "station/prod", "property": "encryption_key"},
+        },
+    ]
+    assert secret_refs(objects) == {
+        "STATION_ENCRYPTION_KEY": ("station-secrets", "STATION_ENCRYPTION_KEY"),
+        "OPENAI_API_KEY": ("station-secrets", "OPENAI_API_KEY"),
+    }
+    assert not [o for o in objects if o["kind"] == "Secret"]
+
+
+def test_external_secret_cluster_store_interval_name_version_and_shorthand(chart: Chart) -> None:
+    source = ExternalSecretSource(
+        "aws-secrets-manager",
+        store_kind=SecretStoreKind.CLUSTER_SECRET_STORE,
+        remote_refs={
+            "STATION_ENCRYPTION_KEY": "station-encryption-key",
+            "ANTHROPIC_API_KEY": RemoteRef("station-anthropic", version="AWSCURRENT"),
+        },
+        refresh_interval="90m",
+        name="station-keys",
+    )
+    StationDeployment(chart, "station", provider=AIProvider.ANTHROPIC, secret=source)
+    objects = synth(chart)
+    spec = find(objects, "ExternalSecret", "station-keys")["spec"]
+    assert spec["secretStoreRef"] == {"name": "aws-secrets-manager", "kind": "ClusterSecretStore"}
+    assert spec["refreshInterval"] == "1h30m"
+    assert spec["target"]["name"] == "station-keys"
+    refs = {d["secretKey"]: d["remoteRef"] for d in spec["data"]}
+    assert refs == {
+        "ANTHROPIC_API_KEY": {"key": "station-anthropic", "version": "AWSCURRENT"},
+        "STATION_ENCRYPTION_KEY": {"key": "station-encryption-key"},
+    }
+    assert {name for name, _ in secret_refs(objects).values()} == {"station-keys"}
+
+
+def test_external_secret_key_names_rename_the_secret_key_on_both_sides(chart: Chart) -> None:
+    StationDeployment(chart, "station", secret=eso(key_names={"OPENAI_API_KEY": "openai"}))
+    objects = synth(chart)
+    keys = [
+        d["secretKey"] for d in find(objects, "ExternalSecret", "station-secrets")["spec"]["data"]
+    ]
+    assert keys == ["openai", "STATION_ENCRYPTION_KEY"]
+    assert secret_refs(objects)["OPENAI_API_KEY"] == ("station-secrets", "openai")
+
+
+def test_external_secret_integer_interval_is_seconds(chart: Chart) -> None:
+    StationDeployment(chart, "station", secret=eso(refresh_interval=600))
+    assert find(synth(chart), "ExternalSecret", "station-secrets")["spec"]["refreshInterval"] == (
+        "10m"
+    )
+
+
+def test_operator_sources_print_no_kubectl_create_secret(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", secret=eso())
+    steps = next_steps(station)
+    assert "create secret" not in steps
+    assert "created by its operator" in steps
+
+
+def test_provided_variables_drive_the_missing_key_guard(chart: Chart) -> None:
+    fails(
+        chart,
+        "secret=",
+        "does not provide ANTHROPIC_API_KEY",
+        "CreateContainerConfigError",
+        provider=AIProvider.ANTHROPIC,
+        secret=eso(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        ({"store": "AWS Store"}, ["secret.store='AWS Store'", "RFC 1123"]),
+        ({"refresh_interval": "0s"}, ["secret.refresh_interval='0s'", "at least 1s"]),
+        ({"refresh_interval": "1 hour"}, ["secret.refresh_interval='1 hour'", "'10s'"]),
+        ({"store_kind": "ClusterSecretStore"}, ["secret.store_kind=", "SecretStoreKind."]),
+        ({"name": "Station_Secrets"}, ["secret.name='Station_Secrets'"]),
+        ({"key_names": {"GEMINI_API_KEY": "g"}}, ["secret.key_names='GEMINI_API_KEY'", "drop it"]),
+        (
+            {"key_names": {"OPENAI_API_KEY": "STATION_ENCRYPTION_KEY"}},
+            ["same key 'STATION_ENCRYPTION_KEY'", "own key"],
+        ),
+    ],
+)
+def test_fails_on_bad_external_secret_settings(
+    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+) -> None:
+    fails(chart, *fragments, secret=eso(**kwargs))
+
+
+ENC: dict[str, RemoteRef | str] = {"STATION_ENCRYPTION_KEY": "enc"}
+
+
+@pytest.mark.parametrize(
+    ("refs", "fragments"),
+    [
+        ({"OPENAI_API_KEY": ""}, ["remote_refs['OPENAI_API_KEY'].key=''", "non-empty"]),
+        ({"OPENAI_API_KEY": RemoteRef(" k")}, ["remote_refs['OPENAI_API_KEY'].key=' k'"]),
+        (
+            {"OPENAI_API_KEY": RemoteRef("k", property="")},
+            ["remote_refs['OPENAI_API_KEY'].property=''"],
+        ),
+        ({"OPENAI_API_KEY": RemoteRef("k", version="")}, [".version=''", "AWSCURRENT"]),
+        ({"OPENAI_API_KEY": 42}, ["remote_refs['OPENAI_API_KEY']='int'", "RemoteRef("]),
+    ],
+)
+def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str]) -> None:
+    fails(chart, *fragments, secret=ExternalSecretSource("vault", remote_refs={**ENC, **refs}))
+
+
+@pytest.mark.parametrize(
+    ("refs", "fragments"),
+    [
+        ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
+        ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
+    ],
+)
+def test_fails_on_empty_or_misnamed_remote_refs(
+    chart: Chart, refs: Any, fragments: list[str]
+) -> None:
+    # StationDeployment reports these as missing keys first; any user of the source gets:
+    with pytest.raises(StationConfigError) as info:
+        render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, [])
+    for fragment in [*fragments, "Fix: "]:
+        assert fragment in str(info.value)
+
+
+def test_station_reports_an_empty_source_as_missing_keys(chart: Chart) -> None:
+    fails(
+        chart,
+        "secret=[]",
+        "does not provide STATION_ENCRYPTION_KEY, OPENAI_API_KEY",
+        secret=ExternalSecretSource("vault", remote_refs={}),
+    )
+
+
+# ------------------------------------------------------------------ SealedSecret
+
+
+def sealed_source(**kwargs: Any) -> SealedSecretSource:
+    data = kwargs.pop(
+        "encrypted_data", {"STATION_ENCRYPTION_KEY": sealed(1), "OPENAI_API_KEY": sealed(2)}
+    )
+    return SealedSecretSource(data, **kwargs)
+
+
+def test_sealed_secret_passes_values_through_and_names_the_secret(chart: Chart) -> None:
+    StationDeployment(chart, "station", secret=sealed_source())
+    objects = synth(chart)
+    sealed_secret = find(objects, "SealedSecret", "station-secrets")
+    assert sealed_secret["apiVersion"] == "bitnami.com/v1alpha1"
+    assert sealed_secret["metadata"]["namespace"] == "station"
+    assert "annotations" not in sealed_secret["metadata"]
+    spec = sealed_secret["spec"]
+    assert spec["encryptedData"] == {
+        "OPENAI_API_KEY": sealed(2),
+        "STATION_ENCRYPTION_KEY": sealed(1),
+    }
+    template = spec["template"]
+    assert template["type"] == "Opaque"
+    assert template["metadata"]["name"] == "station-secrets"
+    assert template["metadata"]["namespace"] == "station"
+    assert template["metadata"]["labels"]["app.kubernetes.io/component"] == "secrets"
+    assert secret_refs(objects)["OPENAI_API_KEY"] == ("station-secrets", "OPENAI_API_KEY")
+
+
+@pytest.mark.parametrize(
+    ("scope", "annotation"),
+    [
+        (SealingScope.NAMESPACE_WIDE, "sealedsecrets.bitnami.com/namespace-wide"),
+        (SealingScope.CLUSTER_WIDE, "sealedsecrets.bitnami.com/cluster-wide"),
+    ],
+)
+def test_sealed_secret_scope_is_annotated_where_the_controller_reads_it(
+    chart: Chart, scope: SealingScope, annotation: str
+) -> None:
+    StationDeployment(chart, "station", secret=sealed_source(scope=scope, name="keys"))
+    sealed_secret = find(synth(chart), "SealedSecret", "keys")
+    assert sealed_secret["metadata"]["annotations"] == {annotation: "true"}
+    assert sealed_secret["spec"]["template"]["metadata"]["annotations"] == {annotation: "true"}
+
+
+def test_sealed_secret_accepts_a_2048_bit_controller_key(chart: Chart) -> None:
+    data = {"STATION_ENCRYPTION_KEY": sealed(1, 256), "OPENAI_API_KEY": sealed(2, 256, 16)}
+    StationDeployment(chart, "station", secret=sealed_source(encrypted_data=data))
+    assert find(synth(chart), "SealedSecret", "station-secrets")
+
+
+PLAINTEXT = "sk-proj-THIS-IS-A-PLAINTEXT-KEY"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        PLAINTEXT,
+        base64.b64encode(PLAINTEXT.encode()).decode(),  # base64 is not encryption
+        base64.b64encode(b"x" * 600).decode(),  # long, but not kubeseal's layout
+        sealed(1, 512, 0),  # no AES-GCM tag
+        sealed(1)[:400],  # truncated
+        "",
+    ],
+    ids=["plain", "base64", "long-base64", "no-tag", "truncated", "empty"],
+)
+def test_fails_on_unsealed_values_without_echoing_them(chart: Chart, value: str) -> None:
+    source = sealed_source(
+        encrypted_data={"STATION_ENCRYPTION_KEY": sealed(1), "OPENAI_API_KEY": value}
+    )
+    error = fails(
+        chart,
+        "secret.encrypted_data['OPENAI_API_KEY']='<redacted>'",
+        "not a sealed-secrets ciphertext",
+        "committed to Git",
+        'printf %s "$OPENAI_API_KEY" | kubeseal --raw --namespace station --name station-secrets',
+        secret=source,
+    )
+    assert error.value == "<redacted>"
+    if value:
+        assert value not in str(error)
+        assert value[:12] not in str(error)
+
+
+def test_unsealed_value_hint_names_the_scope(chart: Chart) -> None:
+    source = sealed_source(
+        encrypted_data={"STATION_ENCRYPTION_KEY": "x", "OPENAI_API_KEY": sealed(2)},
+        scope=SealingScope.NAMESPACE_WIDE,
+    )
+    fails(chart, "--scope namespace-wide", secret=source)
+
+
+def test_kubeseal_command_is_copy_pasteable() -> None:
+    assert kubeseal_command("OPENAI_API_KEY", namespace="ai", name="keys") == (
+        'printf %s "$OPENAI_API_KEY" | kubeseal --raw --namespace ai --name keys '
+        "--from-file=/dev/stdin"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        ({"scope": "strict"}, ["secret.scope='strict'", "SealingScope."]),
+        ({"key_names": {"OPENAI_API_KEY": "a b"}}, ["secret.key_names['OPENAI_API_KEY']='a b'"]),
+    ],
+)
+def test_fails_on_bad_sealed_secret_settings(
+    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+) -> None:
+    fails(chart, *fragments, secret=sealed_source(**kwargs))
+
+
+@pytest.mark.parametrize(
+    ("data", "fragments"),
+    [
+        ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
+        ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
+    ],
+)
+def test_fails_on_empty_or_misnamed_sealed_data(
+    chart: Chart, data: dict[str, str], fragments: list[str]
+) -> None:
+    with pytest.raises(StationConfigError) as info:
+        render_for_sidecar(SealedSecretSource(data), chart, [])
+    for fragment in [*fragments, "Fix: "]:
+        assert fragment in str(info.value)
+
+
+def test_sealed_source_missing_provider_key_is_refused(chart: Chart) -> None:
+    source = SealedSecretSource({"STATION_ENCRYPTION_KEY": sealed()})
+    fails(chart, "does not provide OPENAI_API_KEY", secret=source)
+
+
+# ------------------------------------------------------------------ sharing one Secret
+
+
+def render_for_sidecar(source: Any, scope: Any, variables: list[str], **kw: Any) -> None:
+    """What another construct (LitestreamBackup's credentials) does with a source."""
+    source._render(
+        scope,
+        guard=_Guard("Sidecar 'test/sidecar'"),
+        field="credentials",
+        namespace=kw.get("namespace", "station"),
+        name=kw.get("name", "station-secrets"),
+        variables=variables,
+        labels={"app": "station"},
+    )
+
+
+def test_one_source_shared_by_two_constructs_renders_one_object(chart: Chart) -> None:
+    refs: dict[str, RemoteRef | str] = {
+        "STATION_ENCRYPTION_KEY": "enc",
+        "OPENAI_API_KEY": "openai",
+        "AWS_ACCESS_KEY_ID": "aws-id",
+        "AWS_SECRET_ACCESS_KEY": "aws-secret",
+    }
+    source = ExternalSecretSource("vault", remote_refs=refs)
+    station = StationDeployment(chart, "station", secret=source)
+    render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+    externals = [o for o in synth(chart) if o["kind"] == "ExternalSecret"]
+    assert len(externals) == 1
+    assert len(externals[0]["spec"]["data"]) == 4
+
+
+def test_a_shared_source_must_provide_every_users_variables(chart: Chart) -> None:
+    source = eso()
+    station = StationDeployment(chart, "station", secret=source)
+    with pytest.raises(StationConfigError) as info:
+        render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID"])
+    assert "credentials=" in str(info.value)
+    assert "does not provide AWS_ACCESS_KEY_ID" in str(info.value)
+
+
+def test_same_instance_into_another_name_renders_a_second_object(chart: Chart) -> None:
+    source = eso()
+    station = StationDeployment(chart, "station", secret=source)
+    render_for_sidecar(source, station, ["OPENAI_API_KEY"], name="other")
+    names = sorted(o["metadata"]["name"] for o in synth(chart) if o["kind"] == "ExternalSecret")
+    assert names == ["other", "station-secrets"]
+
+
+@pytest.mark.parametrize("second", [eso, sealed_source])
+def test_fails_when_two_sources_produce_one_secret(chart: Chart, second: Any) -> None:
+    station = StationDeployment(chart, "station", secret=eso())
+    with pytest.raises(StationConfigError) as info:
+        render_for_sidecar(second(), station, ["OPENAI_API_KEY"])
+    message = str(info.value)
+    assert "credentials.name='station-secrets'" in message
+    assert "already produced or claimed by 'test/station'" in message
+    assert "Fix: give this secret source its own name=" in message
+
+
+def test_the_same_source_instance_works_in_separate_apps() -> None:
+    source = eso()
+    for _ in range(2):
+        chart = Chart(cdk8s.Testing.app(), "test")
+        StationDeployment(chart, "station", secret=source)
+        assert find(synth(chart), "ExternalSecret", "station-secrets")
+
+
+def test_existing_secret_renders_nothing_and_claims_nothing(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", secret=ExistingSecret())
+    render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
+    assert [o["kind"] for o in synth(chart)].count("ExternalSecret") == 1
+
+
+def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) -> None:
+    StationDeployment(chart, "a", secret=eso())
+    StationDeployment(chart, "b", name="b", namespace="b", secret=sealed_source())
+    text = yaml.safe_dump_all(synth(chart))
+    assert "kind: Secret\n" not in text
+    assert "stringData" not in text
+    assert PLAINTEXT not in text
