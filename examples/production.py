@@ -1,13 +1,16 @@
-"""Production operations: keys from an external secret manager, an Ingress with TLS, the
-NetworkPolicy, and a VolumeSnapshot of the data volume.
+"""Production operations: keys from an external secret manager, continuous backup with
+Litestream, an Ingress with TLS, the NetworkPolicy, a VolumeSnapshot of the data volume and a
+ServiceMonitor for Litestream's metrics.
 
     python examples/production.py          # writes build/examples/production/
     cdk8s synth --app "python examples/production.py"   # or CDK8S_OUTDIR=... python ...
 
 Needs in the cluster: the External Secrets Operator with a ClusterSecretStore named
-``aws-secrets-manager`` holding the JSON secret ``station/prod``; ingress-nginx and
-cert-manager with a ClusterIssuer ``letsencrypt-prod``; the CSI snapshot controller and a
-VolumeSnapshotClass ``csi-aws-vsc`` for the ``gp3`` StorageClass (EBS CSI driver).
+``aws-secrets-manager`` holding the JSON secrets ``station/prod`` and ``station/litestream``;
+an S3 bucket ``example-station-backups``; ingress-nginx and cert-manager with a ClusterIssuer
+``letsencrypt-prod``; the CSI snapshot controller and a VolumeSnapshotClass ``csi-aws-vsc``
+for the ``gp3`` StorageClass (EBS CSI driver); kube-prometheus-stack (release
+``kube-prometheus-stack``) in the ``monitoring`` namespace.
 """
 
 import os
@@ -21,6 +24,8 @@ from station_constructs import (  # noqa: E402
     AIProvider,
     ExternalSecretSource,
     IngressTls,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
     NetworkPolicyOptions,
     RemoteRef,
     ResourceProfile,
@@ -61,6 +66,34 @@ station = StationDeployment(
     network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
 )
 
+# Continuous backup to S3 with restore on an empty volume; its credentials come from the
+# same store, into their own Secret (station-litestream).
+backup = LitestreamBackup(
+    chart,
+    "backup",
+    station=station,
+    bucket="example-station-backups",
+    region="eu-west-1",
+    credentials=ExternalSecretSource(
+        "aws-secrets-manager",
+        store_kind=SecretStoreKind.CLUSTER_SECRET_STORE,
+        remote_refs={
+            "AWS_ACCESS_KEY_ID": RemoteRef("station/litestream", property="access_key_id"),
+            "AWS_SECRET_ACCESS_KEY": RemoteRef("station/litestream", property="secret_access_key"),
+        },
+    ),
+)
+
+# Station has no metrics endpoint; Litestream's (replication lag, errors) is scraped, and
+# Prometheus's namespace is admitted to port 9090 only.
+LitestreamServiceMonitor(
+    chart,
+    "monitor",
+    station=station,
+    labels={"release": "kube-prometheus-stack"},
+    prometheus_namespaces=["monitoring"],
+)
+
 ingress = StationIngress(
     chart,
     "ingress",
@@ -83,6 +116,7 @@ app.synth()
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
     f"4. Point DNS for {ingress.host} at ingress-nginx. Web UI: {ingress.url(StationPort.API)}\n"
-    f"5. kubectl -n {snapshot.namespace} get volumesnapshot {snapshot.name}  (READYTOUSE true)",
+    f"5. kubectl -n {snapshot.namespace} get volumesnapshot {snapshot.name}  (READYTOUSE true)\n"
+    f"   Backups go to {backup.replica_url}",
     file=sys.stderr,
 )

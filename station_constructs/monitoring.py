@@ -92,8 +92,18 @@ class LitestreamServiceMonitor(Construct):
                 "add LitestreamBackup(..., station=station) before the ServiceMonitor; for "
                 "Station use its traces (otlp_endpoint=) and logs",
             )
+        metrics_port = getattr(litestream, "metrics_port", LITESTREAM_METRICS_PORT)
+        if metrics_port is None:
+            raise guard.fail(
+                "station",
+                construct_path(litestream),
+                "its LitestreamBackup runs with metrics=False: nothing listens on 9090",
+                "pass metrics=True (the default) to LitestreamBackup",
+            )
         self.station: StationDeployment = station
         """The Station whose Litestream is scraped."""
+        self.metrics_port: int = metrics_port
+        """Litestream's metrics port in the pod (admitted by the NetworkPolicy)."""
         self.namespace: str = station.namespace
         """Namespace of the ServiceMonitor (the Station's)."""
         self.name: str = dns_subdomain(
@@ -158,9 +168,10 @@ class LitestreamServiceMonitor(Construct):
                 f"rendered by '{previous}'",
                 "render one ServiceMonitor per Station, or give this one its own name=",
             )
-        metrics_port = getattr(litestream, "metrics_port", LITESTREAM_METRICS_PORT)
         if station.network_policy is not None and self.prometheus_namespaces:
-            station.network_policy.allow_from_namespaces(self.prometheus_namespaces, [metrics_port])
+            station.network_policy.allow_from_namespaces(
+                self.prometheus_namespaces, [self.metrics_port]
+            )
 
         from ._imports.com.coreos import monitoring
 

@@ -283,7 +283,7 @@ class ExternalSecretSource(_RenderedSource):
         """Kind of the store."""
         self.remote_refs: dict[str, RemoteRef] = {
             variable: RemoteRef(ref) if isinstance(ref, str) else ref
-            for variable, ref in dict(remote_refs or {}).items()
+            for variable, ref in (remote_refs.items() if isinstance(remote_refs, Mapping) else ())
         }
         """Where each variable's value lives (string shorthands expanded)."""
         self.refresh_interval = refresh_interval
@@ -481,7 +481,9 @@ class SealedSecretSource(_RenderedSource):
         key_names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(name, key_names)
-        self.encrypted_data: dict[str, str] = dict(encrypted_data or {})
+        self.encrypted_data: dict[str, str] = (
+            dict(encrypted_data) if isinstance(encrypted_data, Mapping) else {}
+        )
         """The sealed value of each variable, as given."""
         self.scope = scope
         """The sealing scope."""

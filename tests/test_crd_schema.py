@@ -11,12 +11,12 @@ from typing import Any
 import cdk8s
 import pytest
 from cdk8s import Chart
-from constructs import Construct
 
 from station_constructs import (
     AIProvider,
     ExternalAccess,
     ExternalSecretSource,
+    LitestreamBackup,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
     RemoteRef,
@@ -81,7 +81,19 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
         external_access=ExternalAccess.LOAD_BALANCER,
         network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]),
     )
-    station.attach("litestream", Construct(chart, "litestream"))
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        bucket="station-backups",
+        credentials=ExternalSecretSource(
+            "vault",
+            remote_refs={
+                "AWS_ACCESS_KEY_ID": RemoteRef("station/s3", property="access_key_id"),
+                "AWS_SECRET_ACCESS_KEY": RemoteRef("station/s3", property="secret_access_key"),
+            },
+        ),
+    )
     StationVolumeSnapshot(chart, "snapshot", station=station, snapshot_class="csi-aws-vsc")
     LitestreamServiceMonitor(
         chart,
@@ -152,8 +164,8 @@ def crd_errors(objects: list[Manifest]) -> dict[str, list[str]]:
 
 def test_the_production_example_renders_every_custom_kind_validly(tmp_path: Path) -> None:
     objects = run_app(["examples/production.py"], tmp_path)
-    kinds = {o["kind"] for o in objects if is_custom_kind(o)}
-    assert {"ExternalSecret", "VolumeSnapshot"} <= kinds
+    kinds = sorted(o["kind"] for o in objects if is_custom_kind(o))
+    assert kinds == ["ExternalSecret", "ExternalSecret", "ServiceMonitor", "VolumeSnapshot"]
     assert crd_errors(objects) == {}
 
 

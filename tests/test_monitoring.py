@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from cdk8s import Chart
-from constructs import Construct
 
 from station_constructs import (
     ExternalAccess,
+    LitestreamBackup,
     LitestreamServiceMonitor,
     StationConfigError,
     StationDeployment,
@@ -19,9 +19,9 @@ from tests.conftest import find, synth
 
 
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station with something registered as its Litestream (what LitestreamBackup does)."""
+    """A Station with a LitestreamBackup attached (metrics on 9090, port ``metrics``)."""
     station = StationDeployment(chart, "station", **kwargs)
-    station.attach("litestream", Construct(chart, "litestream"))
+    LitestreamBackup(chart, "litestream", station=station, bucket="station-backups")
     return station
 
 
@@ -54,7 +54,11 @@ def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Cha
         "selector": {"matchLabels": {"app": "station", "app.kubernetes.io/component": "server"}},
     }
     selector = obj["spec"]["selector"]["matchLabels"].items()
-    assert selector <= find(objects, "Service", "station")["metadata"]["labels"].items()
+    service = find(objects, "Service", "station")
+    assert selector <= service["metadata"]["labels"].items()
+    assert {"name": "metrics", "port": 9090, "targetPort": 9090, "protocol": "TCP"} in (
+        service["spec"]["ports"]
+    )
     assert (
         not selector <= find(objects, "Service", "station-external")["metadata"]["labels"].items()
     )
@@ -82,9 +86,19 @@ def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
     assert len(rules) == 1
     b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)
-    b.attach("litestream", Construct(chart, "b-litestream"))
+    LitestreamBackup(chart, "b-litestream", station=b, bucket="station-backups")
     LitestreamServiceMonitor(chart, "mb", station=b)
     assert find(synth(chart), "ServiceMonitor", "b-litestream")
+
+
+def test_same_namespaces_as_litestreams_own_admission_make_one_rule(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    LitestreamBackup(
+        chart, "litestream", station=station, bucket="b-1", metrics_namespaces=["monitoring"]
+    )
+    LitestreamServiceMonitor(chart, "monitor", station=station)
+    rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
+    assert [r["ports"] for r in rules].count([{"port": 9090, "protocol": "TCP"}]) == 1
 
 
 def test_interval_timeout_and_name(chart: Chart) -> None:
@@ -111,6 +125,18 @@ def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -
         station=StationDeployment(chart, "station"),
     )
     assert error.field == "station"
+
+
+def test_fails_when_litestream_serves_no_metrics(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", metrics=False)
+    monitor_fails(
+        chart,
+        "station='test/litestream'",
+        "metrics=False",
+        "pass metrics=True",
+        station=station,
+    )
 
 
 @pytest.mark.parametrize(

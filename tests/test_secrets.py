@@ -15,6 +15,7 @@ from station_constructs import (
     AIProvider,
     ExistingSecret,
     ExternalSecretSource,
+    LitestreamBackup,
     RemoteRef,
     SealedSecretSource,
     SealingScope,
@@ -203,6 +204,7 @@ def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str])
     [
         ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
         ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
+        (["AWS_ACCESS_KEY_ID"], ["credentials.remote_refs=['AWS_ACCESS_KEY_ID']", "at least one"]),
     ],
 )
 def test_fails_on_empty_or_misnamed_remote_refs(
@@ -342,6 +344,7 @@ def test_fails_on_bad_sealed_secret_settings(
     [
         ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
         ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
+        ([sealed()], ["credentials.encrypted_data='list'", "at least one"]),
     ],
 )
 def test_fails_on_empty_or_misnamed_sealed_data(
@@ -387,6 +390,51 @@ def test_one_source_shared_by_two_constructs_renders_one_object(chart: Chart) ->
     externals = [o for o in synth(chart) if o["kind"] == "ExternalSecret"]
     assert len(externals) == 1
     assert len(externals[0]["spec"]["data"]) == 4
+
+
+def test_station_and_litestream_share_one_external_secret(chart: Chart) -> None:
+    refs: dict[str, RemoteRef | str] = {
+        "STATION_ENCRYPTION_KEY": "enc",
+        "OPENAI_API_KEY": "openai",
+        "AWS_ACCESS_KEY_ID": "aws-id",
+        "AWS_SECRET_ACCESS_KEY": "aws-secret",
+    }
+    source = ExternalSecretSource("vault", remote_refs=refs)
+    station = StationDeployment(chart, "station", secret=source)
+    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=source)
+    objects = synth(chart)
+    assert [o["metadata"]["name"] for o in objects if o["kind"] == "ExternalSecret"] == [
+        "station-secrets"
+    ]
+    init = find(objects, "Deployment", "station")["spec"]["template"]["spec"]["initContainers"]
+    refs_used = {
+        e["valueFrom"]["secretKeyRef"]["name"]
+        for c in init
+        for e in c.get("env", [])
+        if "secretKeyRef" in e.get("valueFrom", {})
+    }
+    assert refs_used == {"station-secrets"}
+
+
+def test_litestream_credentials_from_their_own_sealed_secret(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", secret=eso())
+    credentials = SealedSecretSource(
+        {"AWS_ACCESS_KEY_ID": sealed(5), "AWS_SECRET_ACCESS_KEY": sealed(6)}
+    )
+    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=credentials)
+    objects = synth(chart)
+    assert find(objects, "ExternalSecret", "station-secrets")
+    template = find(objects, "SealedSecret", "station-litestream")["spec"]["template"]
+    assert template["metadata"]["name"] == "station-litestream"
+
+
+def test_litestream_is_refused_a_source_without_its_keys(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError) as info:
+        LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=eso())
+    message = str(info.value)
+    assert message.startswith("LitestreamBackup 'test/litestream': credentials=")
+    assert "does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY" in message
 
 
 def test_a_shared_source_must_provide_every_users_variables(chart: Chart) -> None:

@@ -17,6 +17,7 @@ from cdk8s import Chart
 from tests.support import apps
 from tests.support.checkov_runner import CheckovReport, run_checkov
 from tests.support.paths import REFERENCE_DIR, REPO
+from tests.test_examples import run_app
 
 # None: CKV2_K8S_6 (a pod without a NetworkPolicy) passes since StationDeployment renders one.
 ALLOWED_FAILURES: set[str] = set()
@@ -59,6 +60,13 @@ def test_every_suppression_carries_a_reason(reports: dict[str, CheckovReport], c
 
 def test_committed_dist_scans_like_the_default(tmp_path: Path) -> None:
     report = run_checkov(REPO / "dist")
+    assert set(report.failed_ids) - ALLOWED_FAILURES == set(), report.describe()
+
+
+def test_production_example_scans_clean(tmp_path: Path) -> None:
+    run_app(["examples/production.py"], tmp_path / "out")
+    report = run_checkov(tmp_path / "out")
+    assert report.passed > 80
     assert set(report.failed_ids) - ALLOWED_FAILURES == set(), report.describe()
 
 

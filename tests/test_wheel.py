@@ -114,8 +114,12 @@ def test_installed_wheel_synthesizes_the_production_app(venv: Path, tmp_path: Pa
         "ExternalSecret",
         "NetworkPolicy",
         "VolumeSnapshot",
+        "ServiceMonitor",
         "Ingress",
     } <= kinds, kinds
     assert "Secret" not in kinds
-    external = next(o for o in objects if o["kind"] == "ExternalSecret")
-    assert external["apiVersion"] == "external-secrets.io/v1"
+    externals = sorted(o["metadata"]["name"] for o in objects if o["kind"] == "ExternalSecret")
+    assert externals == ["station-litestream", "station-secrets"]
+    pod = next(o for o in objects if o["kind"] == "Deployment")["spec"]["template"]["spec"]
+    containers = [c["name"] for c in pod["initContainers"] + pod["containers"]]
+    assert {"litestream-restore", "litestream", "station"} <= set(containers)
