@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import cdk8s
 import cdk8s_plus_27 as kplus
-from cdk8s import ApiObject, ApiObjectMetadata, Chart, Duration, JsonPatch, Size
+from cdk8s import (
+    ApiObject,
+    ApiObjectMetadata,
+    ApiObjectMetadataDefinition,
+    Chart,
+    Duration,
+    JsonPatch,
+    Size,
+)
 from cdk8s_plus_27 import k8s
 from constructs import Construct, Node
 
 __all__ = [
     "ApiObject",
     "ApiObjectMetadata",
+    "ApiObjectMetadataDefinition",
     "Chart",
     "Construct",
     "Duration",

@@ -48,12 +48,20 @@ def run_app(args: list[str], outdir: Path) -> list[dict[str, Any]]:
     return [o for f in files for o in yaml.safe_load_all(f.read_text()) if o]
 
 
+def versions_for(obj: dict[str, Any]) -> list[str]:
+    """Native sidecars (``restartPolicy`` on an init container) exist from Kubernetes 1.29."""
+    pod = obj.get("spec", {}).get("template", {}).get("spec", {})
+    if any("restartPolicy" in c for c in pod.get("initContainers", [])):
+        return ["1.29", VERSIONS[-1]]
+    return VERSIONS
+
+
 def schema_errors(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for obj in objects:
         if not is_builtin(obj):
             continue
-        for version in VERSIONS:
+        for version in versions_for(obj):
             found = validate_manifest(obj, version, strict=True)
             if found:
                 errors[f"{version} {obj['kind']}/{obj['metadata']['name']}"] = found

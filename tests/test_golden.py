@@ -19,6 +19,7 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "production": apps.production_app,
     "ingress_production": apps.ingress_production_app,
     "k3s": apps.k3s_app,
+    "litestream": apps.litestream_app,
 }
 
 

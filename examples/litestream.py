@@ -1,0 +1,50 @@
+"""Continuous backup of Station's database to MinIO (any S3-compatible store), and automatic
+restore onto an empty volume, with Litestream.
+
+    python examples/litestream.py          # writes build/examples/litestream/
+    cdk8s synth --app "python examples/litestream.py"
+
+Needs in the cluster: Kubernetes 1.29+ (Litestream runs as a native sidecar; pass
+``sidecar_mode=SidecarMode.CLASSIC`` for 1.27/1.28), MinIO reachable at
+``minio.minio.svc.cluster.local:9000`` with a bucket ``station-backups``, and the Secret
+``station-litestream`` with an access key for it (the command is printed below).
+"""
+
+import os
+import sys
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from cdk8s import App, Chart  # noqa: E402
+
+from station_constructs import LitestreamBackup, StationDeployment, StationStorage  # noqa: E402
+from station_constructs.guide import next_steps  # noqa: E402
+
+app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/litestream"))
+chart = Chart(app, "station")
+station = StationDeployment(
+    chart,
+    "station",
+    local_mode=False,
+    storage=StationStorage(size="20Gi"),
+)
+backup = LitestreamBackup(
+    chart,
+    "backup",
+    station=station,
+    bucket="station-backups",
+    endpoint="http://minio.minio.svc.cluster.local:9000",
+    # Prometheus in "monitoring" may scrape Litestream's metrics (port 9090, /metrics).
+    metrics_namespaces=["monitoring"],
+)
+app.synth()
+
+print(next_steps(station, outdir=app.outdir), file=sys.stderr)
+print(
+    "Before step 3, also create Litestream's S3 credentials (an access key for the bucket;\n"
+    "the pod waits for this Secret too):\n"
+    + "\n".join("   " + line for line in (backup.secret_setup_command() or "").splitlines())
+    + f"\nBackups go to {backup.replica_url}\n"
+    f"Follow them: kubectl -n {station.namespace} logs deploy/{station.name} -c litestream -f",
+    file=sys.stderr,
+)

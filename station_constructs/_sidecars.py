@@ -1,0 +1,66 @@
+"""Native sidecars (``restartPolicy: Always`` on an init container) on a cdk8s-plus Deployment.
+
+cdk8s-plus-27 renders a Deployment through its typed Kubernetes 1.27 bindings
+(``KubeDeployment.toJson`` maps the patched JSON through ``toJson_Container`` & co.), which
+keep only the fields Kubernetes 1.27 knows. ``restartPolicy`` on a container, the native
+sidecar marker added in 1.28, is dropped even from a JSON patch. This module replaces the
+Deployment's ``Resource`` child by a stand-in that renders the typed object exactly as
+before (every patch and metadata change still goes to it) and then marks the chosen init
+containers as native sidecars. ``ApiObject.of(deployment)`` keeps working as the escape
+hatch: it returns the stand-in, which forwards ``add_json_patch`` and ``metadata``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._k8s import ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch, kplus
+
+__all__ = ["mark_native_sidecar"]
+
+
+class _NativeSidecarDeployment(ApiObject):
+    """Renders a typed Deployment, then adds ``restartPolicy: Always`` to init containers."""
+
+    def __init__(self, deployment: kplus.Deployment, inner: ApiObject) -> None:
+        self._inner = inner
+        self._native: list[int] = []
+        super().__init__(
+            deployment,
+            inner.node.id,
+            api_version=inner.api_version,
+            kind=inner.kind,
+            metadata=ApiObjectMetadata(name=inner.name, namespace=inner.metadata.namespace),
+        )
+
+    @property
+    def metadata(self) -> ApiObjectMetadataDefinition:
+        """The typed object's metadata (labels and annotations added here are rendered)."""
+        return self._inner.metadata
+
+    def add_json_patch(self, *ops: JsonPatch) -> None:
+        """Patch the typed object, exactly as without the stand-in."""
+        self._inner.add_json_patch(*ops)
+
+    def to_json(self) -> Any:
+        """The typed object's JSON with the native sidecars marked."""
+        data = self._inner.to_json()
+        init_containers = data["spec"]["template"]["spec"]["initContainers"]
+        for index in self._native:
+            init_containers[index]["restartPolicy"] = "Always"
+        return data
+
+
+def mark_native_sidecar(deployment: kplus.Deployment, index: int) -> None:
+    """Render ``initContainers[index]`` of ``deployment`` with ``restartPolicy: Always``.
+
+    Kubernetes 1.29+ then runs it as a native sidecar: started in order with the other init
+    containers, kept running (and restarted) alongside the main containers, and stopped
+    only after they have exited.
+    """
+    current = ApiObject.of(deployment)
+    if not isinstance(current, _NativeSidecarDeployment):
+        deployment.node.try_remove_child(current.node.id)
+        current = _NativeSidecarDeployment(deployment, current)
+    if index not in current._native:
+        current._native.append(index)

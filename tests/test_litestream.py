@@ -1,0 +1,681 @@
+"""LitestreamBackup: what it adds to the Station pod, the litestream.yml it renders, its
+guards, and strict schema validation of both sidecar forms. The real binary is exercised
+in test_litestream_e2e.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import pytest
+import yaml
+from cdk8s import Chart
+
+from station_constructs import (
+    LITESTREAM_IMAGE,
+    ExistingSecret,
+    ExternalSecretSource,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
+    Resources,
+    SidecarMode,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import Manifest, container, find, pod_spec, synth
+from tests.support.checkov_runner import run_checkov
+from tests.support.kube_validate import validate_manifest
+from tests.support.paths import REPO
+
+DEFAULT_YML = """\
+# Litestream 0.5.17 configuration for Station station/station, rendered by station-constructs.
+# S3 credentials come from the environment (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY from Secret station-litestream), never from this file.
+addr: ":9090"
+shutdown-sync-timeout: 30s
+snapshot:
+  interval: 24h
+  retention: 24h
+dbs:
+  - path: /data/station.db
+    checkpoint-interval: 1m
+    replica:
+      type: s3
+      bucket: "station-backups"
+      path: "station/station/station.db"
+      endpoint: "http://minio.minio.svc:9000"
+      region: "us-east-1"
+      force-path-style: true
+      sync-interval: 1s
+"""
+ENDPOINT = "http://minio.minio.svc:9000"
+
+
+def backup(
+    chart: Chart, station: dict[str, Any] | None = None, **options: Any
+) -> tuple[StationDeployment, LitestreamBackup]:
+    st = StationDeployment(chart, "station", **(station or {}))
+    options.setdefault("bucket", "station-backups")
+    options.setdefault("endpoint", ENDPOINT)
+    return st, LitestreamBackup(chart, "backup", station=st, **options)
+
+
+def fails(
+    chart: Chart, fragments: list[str], station: dict[str, Any] | None = None, **kw: Any
+) -> str:
+    with pytest.raises(StationConfigError) as info:
+        backup(chart, station, **kw)
+    message = str(info.value)
+    for fragment in [*fragments, "Fix: "]:
+        assert fragment in message
+    assert message.startswith("LitestreamBackup 'test/backup': ")
+    return message
+
+
+def names(containers: list[Manifest]) -> list[str]:
+    return [c["name"] for c in containers]
+
+
+# ------------------------------------------------------------------ the pod
+
+
+def test_adds_restore_then_native_sidecar_after_seed_home(chart: Chart) -> None:
+    backup(chart)
+    spec = pod_spec(synth(chart))
+    assert names(spec["initContainers"]) == ["seed-home", "litestream-restore", "litestream"]
+    assert names(spec["containers"]) == ["station"]
+    restore, sidecar = spec["initContainers"][1:]
+    assert "restartPolicy" not in restore
+    assert sidecar["restartPolicy"] == "Always"
+
+
+def test_container_args_use_the_mounted_config(chart: Chart) -> None:
+    _, b = backup(chart)
+    objects = synth(chart)
+    assert container(objects, container_name="litestream-restore")["args"] == [
+        "restore",
+        "-config",
+        "/etc/litestream/litestream.yml",
+        "-if-db-not-exists",
+        "-if-replica-exists",
+        "/data/station.db",
+    ]
+    assert container(objects, container_name="litestream")["args"] == [
+        "replicate",
+        "-config",
+        "/etc/litestream/litestream.yml",
+    ]
+    for name in ("litestream-restore", "litestream"):
+        c = container(objects, container_name=name)
+        assert "command" not in c  # the image's entrypoint is the litestream binary
+        assert c["image"] == LITESTREAM_IMAGE == b.image
+        assert c["imagePullPolicy"] == "IfNotPresent"
+        assert c["volumeMounts"] == [
+            {"mountPath": "/data", "name": "data"},
+            {"mountPath": "/etc/litestream", "name": "litestream-config", "readOnly": True},
+        ]
+
+
+def test_containers_are_restricted_and_sized(chart: Chart) -> None:
+    backup(chart)
+    objects = synth(chart)
+    for name in ("litestream-restore", "litestream"):
+        c = container(objects, container_name=name)
+        assert c["securityContext"] == {
+            "allowPrivilegeEscalation": False,
+            "capabilities": {"drop": ["ALL"]},
+            "privileged": False,
+            "readOnlyRootFilesystem": True,
+            "runAsGroup": 1000,
+            "runAsNonRoot": True,
+            "runAsUser": 1000,
+        }
+        assert c["resources"] == {
+            "limits": {"cpu": "500m", "memory": "512Mi"},
+            "requests": {"cpu": "50m", "memory": "64Mi"},
+        }
+
+
+def test_indexes_follow_the_init_containers_present(chart: Chart) -> None:
+    backup(chart, {"read_only_root_filesystem": False})
+    spec = pod_spec(synth(chart))
+    assert names(spec["initContainers"]) == ["litestream-restore", "litestream"]
+    assert spec["initContainers"][1]["restartPolicy"] == "Always"
+    assert spec["initContainers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert spec["initContainers"][1]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+
+
+def test_credentials_come_from_the_secret_only(chart: Chart) -> None:
+    _, b = backup(chart)
+    objects = synth(chart)
+    expected = [
+        {
+            "name": variable,
+            "valueFrom": {
+                "secretKeyRef": {"key": variable, "name": "station-litestream", "optional": False}
+            },
+        }
+        for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+    ]
+    for name in ("litestream-restore", "litestream"):
+        assert container(objects, container_name=name)["env"] == expected
+    assert not [o for o in objects if o["kind"] == "Secret"]
+    assert b.secret_name == "station-litestream"
+    assert b.secret_setup_command() == (
+        "kubectl -n station create secret generic station-litestream \\\n"
+        '  --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \\\n'
+        '  --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"'
+    )
+
+
+def test_key_names_of_an_existing_secret(chart: Chart) -> None:
+    backup(
+        chart,
+        credentials=ExistingSecret(
+            "minio", key_names={"AWS_ACCESS_KEY_ID": "accesskey", "AWS_SECRET_ACCESS_KEY": "secret"}
+        ),
+    )
+    env = container(synth(chart), container_name="litestream")["env"]
+    refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in env}
+    assert refs["AWS_ACCESS_KEY_ID"] == {"key": "accesskey", "name": "minio", "optional": False}
+    assert refs["AWS_SECRET_ACCESS_KEY"] == {"key": "secret", "name": "minio", "optional": False}
+
+
+def test_the_stations_own_secret_source_is_shared(chart: Chart) -> None:
+    source = ExternalSecretSource(
+        "vault",
+        remote_refs={
+            "STATION_ENCRYPTION_KEY": "enc",
+            "OPENAI_API_KEY": "openai",
+            "AWS_ACCESS_KEY_ID": "aws-id",
+            "AWS_SECRET_ACCESS_KEY": "aws-secret",
+        },
+    )
+    _, b = backup(chart, {"secret": source}, credentials=source)
+    objects = synth(chart)
+    assert b.secret_name == "station-secrets"
+    externals = [o for o in objects if o["kind"] == "ExternalSecret"]
+    assert [e["metadata"]["name"] for e in externals] == ["station-secrets"]
+    ref = container(objects, container_name="litestream")["env"][0]["valueFrom"]["secretKeyRef"]
+    assert ref["name"] == "station-secrets"
+    assert b.secret_setup_command() is None
+
+
+def test_an_operator_source_renders_the_credentials_secret(chart: Chart) -> None:
+    source = ExternalSecretSource(
+        "vault", remote_refs={"AWS_ACCESS_KEY_ID": "s3-id", "AWS_SECRET_ACCESS_KEY": "s3-secret"}
+    )
+    backup(chart, credentials=source)
+    externals = [o for o in synth(chart) if o["kind"] == "ExternalSecret"]
+    assert [e["metadata"]["name"] for e in externals] == ["station-litestream"]
+    assert externals[0]["metadata"]["labels"]["app.kubernetes.io/component"] == "litestream"
+
+
+# ------------------------------------------------------------------ litestream.yml
+
+
+def test_renders_the_0_5_config_format(chart: Chart) -> None:
+    _, b = backup(chart)
+    config_map = find(synth(chart), "ConfigMap", "station-litestream")
+    assert config_map["data"] == {"litestream.yml": DEFAULT_YML}
+    assert b.litestream_yml == DEFAULT_YML
+    parsed = yaml.safe_load(DEFAULT_YML)
+    assert list(parsed["dbs"][0]) == ["path", "checkpoint-interval", "replica"]
+    assert "replicas" not in parsed["dbs"][0]  # 0.3's list form
+    assert config_map["metadata"]["labels"]["app.kubernetes.io/component"] == "litestream"
+
+
+def test_aws_s3_target_has_no_endpoint_and_no_guessed_region(chart: Chart) -> None:
+    _, b = backup(chart, endpoint=None, path="prod/station")
+    replica = yaml.safe_load(b.litestream_yml)["dbs"][0]["replica"]
+    assert replica == {
+        "type": "s3",
+        "bucket": "station-backups",
+        "path": "prod/station",
+        "force-path-style": False,
+        "sync-interval": "1s",
+    }
+    assert b.replica_url == "s3://station-backups/prod/station"
+
+
+def test_replica_url_names_an_explicit_aws_region(chart: Chart) -> None:
+    _, b = backup(chart, endpoint=None, region="eu-west-1")
+    assert b.replica_url == "s3://station-backups/station/station/station.db?region=eu-west-1"
+
+
+def test_options_reach_the_config(chart: Chart) -> None:
+    _, b = backup(
+        chart,
+        region="eu-central-1",
+        force_path_style=False,
+        sync_interval="500ms",
+        snapshot_interval="6h",
+        retention="168h",
+        checkpoint_interval="5m",
+        shutdown_sync_timeout="1m",
+        metrics=False,
+    )
+    parsed = yaml.safe_load(b.litestream_yml)
+    assert "addr" not in parsed
+    assert parsed["shutdown-sync-timeout"] == "1m"
+    assert parsed["snapshot"] == {"interval": "6h", "retention": "168h"}
+    assert parsed["dbs"][0]["checkpoint-interval"] == "5m"
+    assert parsed["dbs"][0]["replica"]["region"] == "eu-central-1"
+    assert parsed["dbs"][0]["replica"]["force-path-style"] is False
+    assert parsed["dbs"][0]["replica"]["sync-interval"] == "500ms"
+    assert b.replica_url == (
+        "s3://station-backups/station/station/station.db"
+        "?endpoint=http://minio.minio.svc:9000&region=eu-central-1&forcePathStyle=false"
+    )
+
+
+def test_durations_are_normalised(chart: Chart) -> None:
+    _, b = backup(chart, sync_interval=2, snapshot_interval="90m", retention="1h30m")
+    assert (b.sync_interval, b.snapshot_interval, b.retention) == ("2s", "1h30m", "1h30m")
+
+
+def test_config_changes_roll_the_pod(new_chart: Any) -> None:
+    hashes = []
+    for bucket in ("station-backups", "station-backups", "other-bucket"):
+        chart = new_chart()
+        backup(chart, bucket=bucket)
+        annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"]
+        hashes.append(annotations["annotations"]["station-constructs/litestream-config-hash"])
+    assert hashes[0] == hashes[1] != hashes[2]
+
+
+def test_default_path_is_per_station(chart: Chart) -> None:
+    _, b = backup(chart, {"name": "agents", "namespace": "team-a"})
+    assert b.path == "team-a/agents/station.db"
+    assert b.config_map_name == "agents-litestream"
+    assert b.secret_name == "agents-litestream"
+
+
+# ------------------------------------------------------------------ shutdown
+
+
+def test_grace_period_covers_station_stop_and_final_sync(chart: Chart) -> None:
+    st, b = backup(chart)
+    assert b.required_grace_period_seconds == 10 + 30 + 5
+    assert st.termination_grace_period_seconds == 45
+    assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 45
+
+
+def test_grace_period_follows_the_sync_timeout(chart: Chart) -> None:
+    _, b = backup(chart, shutdown_sync_timeout="2m")
+    assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 10 + 120 + 5
+    assert b.termination_grace_period_seconds == 135
+
+
+def test_a_longer_grace_period_is_kept(chart: Chart) -> None:
+    backup(chart, {"termination_grace_period": "5m"})
+    assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 300
+
+
+def test_an_explicit_grace_period_is_used(chart: Chart) -> None:
+    backup(chart, termination_grace_period="90s")
+    assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 90
+
+
+def test_classic_sidecar_waits_for_station_before_its_sigterm(chart: Chart) -> None:
+    backup(chart, sidecar_mode=SidecarMode.CLASSIC)
+    spec = pod_spec(synth(chart))
+    assert names(spec["initContainers"]) == ["seed-home", "litestream-restore"]
+    assert names(spec["containers"]) == ["station", "litestream"]
+    sidecar = spec["containers"][1]
+    assert "restartPolicy" not in sidecar
+    assert "startupProbe" not in sidecar
+    assert sidecar["lifecycle"] == {"preStop": {"exec": {"command": ["sleep", "10"]}}}
+    assert sidecar["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert sidecar["ports"] == [{"containerPort": 9090, "name": "metrics", "protocol": "TCP"}]
+    assert sidecar["livenessProbe"]["httpGet"] == {
+        "path": "/metrics",
+        "port": 9090,
+        "scheme": "HTTP",
+    }
+    assert "readinessProbe" not in sidecar  # backups must not take Station out of its Service
+    assert spec["terminationGracePeriodSeconds"] == 45
+
+
+# ------------------------------------------------------------------ metrics
+
+
+def test_metrics_port_on_the_sidecar_and_the_service(chart: Chart) -> None:
+    _, b = backup(chart)
+    objects = synth(chart)
+    sidecar = container(objects, container_name="litestream")
+    assert sidecar["ports"] == [{"containerPort": 9090, "name": "metrics", "protocol": "TCP"}]
+    # Station starts once Litestream serves /metrics (config loaded).
+    assert sidecar["startupProbe"] == {
+        "failureThreshold": 60,
+        "httpGet": {"path": "/metrics", "port": 9090},
+        "periodSeconds": 1,
+        "timeoutSeconds": 1,
+    }
+    service = find(objects, "Service", "station")
+    assert service["spec"]["ports"][-1] == {
+        "name": "metrics",
+        "port": 9090,
+        "protocol": "TCP",
+        "targetPort": 9090,
+    }
+    assert b.metrics_port == 9090
+    annotations = find(objects, "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    assert not [k for k in annotations if k.startswith("prometheus.io/")]
+
+
+def test_without_metrics_nothing_listens_or_points_at_9090(chart: Chart) -> None:
+    _, b = backup(chart, metrics=False)
+    objects = synth(chart)
+    sidecar = container(objects, container_name="litestream")
+    assert "ports" not in sidecar and "startupProbe" not in sidecar
+    assert "metrics" not in [
+        p["name"] for p in find(objects, "Service", "station")["spec"]["ports"]
+    ]
+    assert b.metrics_port is None
+    assert "addr" not in b.litestream_yml
+
+
+def test_prometheus_annotations_point_only_at_litestream(chart: Chart) -> None:
+    backup(chart, prometheus_annotations=True)
+    annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == "9090"
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_metrics_namespaces_are_admitted_to_9090_only(chart: Chart) -> None:
+    backup(chart, metrics_namespaces=["monitoring"])
+    policy = find(synth(chart), "NetworkPolicy", "station")
+    rule = policy["spec"]["ingress"][-1]
+    assert rule == {
+        "from": [
+            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+        ],
+        "ports": [{"port": 9090, "protocol": "TCP"}],
+    }
+
+
+def test_service_monitor_scrapes_the_bound_port(chart: Chart) -> None:
+    station, _ = backup(chart)
+    LitestreamServiceMonitor(chart, "monitor", station=station)
+    objects = synth(chart)
+    monitor = find(objects, "ServiceMonitor", "station-litestream")
+    assert monitor["spec"]["endpoints"][0]["port"] == "metrics"
+    assert "metrics" in [p["name"] for p in find(objects, "Service", "station")["spec"]["ports"]]
+
+
+# ------------------------------------------------------------------ guards
+
+
+def test_fails_on_a_second_backup_for_the_same_station(chart: Chart) -> None:
+    station, _ = backup(chart)
+    with pytest.raises(StationConfigError) as info:
+        LitestreamBackup(chart, "second", station=station, bucket="other-bucket")
+    message = str(info.value)
+    assert "litestream='test/second'" in message
+    assert "already has a litestream attached ('test/backup')" in message
+    assert "Fix: attach one litestream per Station" in message
+
+
+def test_fails_without_a_station(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as info:
+        LitestreamBackup(chart, "backup", station="station", bucket="b-bucket")  # type: ignore[arg-type]
+    assert "station='str': must be the StationDeployment" in str(info.value)
+
+
+def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    station._data_volume = None  # type: ignore[assignment]  # impossible by construction
+    with pytest.raises(StationConfigError) as info:
+        LitestreamBackup(chart, "backup", station=station, bucket="b-bucket")
+    message = str(info.value)
+    assert "station='test/station': has no persistent volume at /data" in message
+    assert "Fix: give the Station a persistent volume" in message
+
+
+@pytest.mark.parametrize(
+    ("bucket", "fragment"),
+    [
+        ("Station-Backups", "lower-case"),
+        ("ab", "3-63"),
+        ("s3://station-backups", "no s3:// scheme"),
+        ("station-backups/prod", "no path"),
+        ("192.168.1.10", "IP address"),
+        ("station..backups", "'..'"),
+        ("xn--station", "reserves"),
+        ("station-s3alias", "reserves"),
+        ("", "3-63"),
+    ],
+)
+def test_fails_on_invalid_buckets(chart: Chart, bucket: str, fragment: str) -> None:
+    fails(chart, [f"bucket={bucket!r}", fragment], bucket=bucket)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "fragment"),
+    [
+        ("minio.minio.svc:9000", "http:// or https://"),
+        ("s3://minio:9000", "http:// or https://"),
+        ("http://minio:pass@minio:9000", "contains credentials"),
+        ("http://minio:9000/station-backups", "no path"),
+        ("http://minio:9000?x=1", "no path, query"),
+        ("http://", "no valid host"),
+        ("http://mi_nio:9000", "no valid host"),
+        ("http://minio:99999", "not a valid URL"),
+        ("http://$MINIO_HOST:9000", "'$'"),
+        (" http://minio:9000", "without spaces"),
+    ],
+)
+def test_fails_on_invalid_endpoints(chart: Chart, endpoint: str, fragment: str) -> None:
+    fails(chart, ["endpoint=", fragment], endpoint=endpoint)
+
+
+def test_endpoint_forms_that_work(chart: Chart) -> None:
+    for index, endpoint in enumerate(
+        ["https://s3.eu-central-1.amazonaws.com/", "http://10.0.0.5:9000", "http://[fd00::5]:9000"]
+    ):
+        st = StationDeployment(chart, f"station{index}", namespace=f"ns{index}")
+        b = LitestreamBackup(chart, f"b{index}", station=st, bucket="b-bucket", endpoint=endpoint)
+        assert b.endpoint == endpoint.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/leading", "trailing/", "a//b", "a/../b", "$HOME/station", "with space", "ä"]
+)
+def test_fails_on_invalid_paths(chart: Chart, path: str) -> None:
+    fails(chart, [f"path={path!r}", "key prefix"], path=path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("sync_interval", "1 s", "must be a duration"),
+        ("sync_interval", "0s", "at least 0.1s"),
+        ("sync_interval", "1d", "must be a duration"),
+        ("snapshot_interval", "10s", "at least 60s"),
+        ("retention", "-1h", "must be a duration"),
+        ("checkpoint_interval", "0s", "at least 1s"),
+        ("shutdown_sync_timeout", "0s", "at least 1s"),
+        ("shutdown_sync_timeout", True, "must be a duration"),
+    ],
+)
+def test_fails_on_invalid_durations(chart: Chart, field: str, value: Any, fragment: str) -> None:
+    fails(chart, [f"{field}=", fragment], **{field: value})
+
+
+def test_fails_when_retention_is_shorter_than_the_snapshot_interval(chart: Chart) -> None:
+    fails(
+        chart,
+        ["retention='1h'", "shorter than snapshot_interval '24h'", "pass retention >= 24h"],
+        retention="1h",
+    )
+
+
+def test_fails_when_the_grace_period_is_shorter_than_the_final_sync(chart: Chart) -> None:
+    message = fails(
+        chart,
+        ["termination_grace_period='30s'", "shorter than the final sync needs"],
+        termination_grace_period="30s",
+    )
+    assert "termination_grace_period >= 45s" in message
+
+
+@pytest.mark.parametrize(
+    ("image", "fragment"),
+    [
+        ("litestream/litestream:latest", "is not pinned"),
+        ("litestream/litestream", "is not pinned"),
+        ("litestream/litestream:0.3.13", "is Litestream 0.3"),
+        ("Litestream/litestream:0.5.17", "not a valid image reference"),
+    ],
+)
+def test_fails_on_unpinned_or_foreign_images(chart: Chart, image: str, fragment: str) -> None:
+    fails(chart, [f"image={image!r}", fragment], image=image)
+
+
+def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
+    _, b = backup(chart, image="registry.internal:5000/mirror/litestream:0.5.17")
+    assert container(synth(chart), container_name="litestream")["image"] == b.image
+
+
+def test_fails_on_the_scratch_image_in_classic_mode(chart: Chart) -> None:
+    fails(
+        chart,
+        ["-scratch image has no 'sleep'"],
+        image="litestream/litestream:0.5.17-scratch",
+        sidecar_mode=SidecarMode.CLASSIC,
+    )
+
+
+def test_fails_on_metrics_options_without_metrics(chart: Chart) -> None:
+    fails(
+        chart,
+        ["prometheus_annotations=True", "needs metrics=True"],
+        metrics=False,
+        prometheus_annotations=True,
+    )
+
+
+def test_fails_on_metrics_namespaces_without_a_network_policy(chart: Chart) -> None:
+    fails(
+        chart,
+        ["metrics_namespaces=['monitoring']", "renders no NetworkPolicy"],
+        {"network_policy": None},
+        metrics_namespaces=["monitoring"],
+    )
+
+
+def test_fails_on_a_metrics_namespace_string(chart: Chart) -> None:
+    fails(chart, ["not one string"], metrics_namespaces="monitoring")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("sidecar_mode", "native", "must be one of SidecarMode.NATIVE"),
+        ("credentials", "AKIA...", "must be a SecretSource"),
+        ("resources", {"cpu_request": "50m"}, "must be Resources(...)"),
+        ("region", "eu west 1", "must be a region name"),
+        ("force_path_style", "yes", "must be True, False or None"),
+        ("metrics", "yes", "must be True or False"),
+        ("config_map_name", "Station_Litestream", "RFC 1123 subdomain"),
+    ],
+)
+def test_fails_on_wrong_types(chart: Chart, field: str, value: Any, fragment: str) -> None:
+    fails(chart, [f"{field}=", fragment], **{field: value})
+
+
+def test_fails_on_resources_below_requests(chart: Chart) -> None:
+    fails(
+        chart,
+        ["resources.memory_limit='64Mi'", "below memory_request"],
+        resources=Resources("50m", "128Mi", "500m", "64Mi"),
+    )
+
+
+def test_fails_when_credentials_lack_a_variable(chart: Chart) -> None:
+    source = ExternalSecretSource("vault", remote_refs={"AWS_ACCESS_KEY_ID": "s3-id"})
+    fails(chart, ["credentials=", "does not provide AWS_SECRET_ACCESS_KEY"], credentials=source)
+
+
+def test_fails_on_a_config_map_name_taken_by_the_station(chart: Chart) -> None:
+    fails(
+        chart,
+        ["config_map_name='station-config'", "already rendered by 'test/station'"],
+        config_map_name="station-config",
+    )
+
+
+def test_no_secret_value_or_placeholder_in_the_output(chart: Chart) -> None:
+    backup(chart)
+    text = yaml.safe_dump_all(synth(chart))
+    assert "AKIA" not in text and "secret-access-key" not in text
+    assert "access-key-id" not in text
+
+
+# ------------------------------------------------------------------ schema
+
+
+def objects_for(mode: SidecarMode, **options: Any) -> list[Manifest]:
+    chart = Chart(cdk8s.Testing.app(), "schema")
+    backup(chart, sidecar_mode=mode, metrics_namespaces=["monitoring"], **options)
+    return [o for o in synth(chart) if o["apiVersion"] in ("v1", "apps/v1", "networking.k8s.io/v1")]
+
+
+@pytest.mark.parametrize("version", ["1.29", "1.31", "1.33", "1.37"])
+def test_native_sidecar_form_is_schema_valid_from_1_29(version: str) -> None:
+    for obj in objects_for(SidecarMode.NATIVE):
+        assert validate_manifest(obj, version, strict=True) == [], obj["kind"]
+
+
+@pytest.mark.parametrize("version", ["1.27", "1.28", "1.37"])
+def test_classic_sidecar_form_is_schema_valid_from_1_27(version: str) -> None:
+    for obj in objects_for(SidecarMode.CLASSIC, metrics=True):
+        assert validate_manifest(obj, version, strict=True) == [], obj["kind"]
+
+
+def test_native_sidecar_form_needs_1_29() -> None:
+    deployment = next(o for o in objects_for(SidecarMode.NATIVE) if o["kind"] == "Deployment")
+    errors = validate_manifest(deployment, "1.27", strict=True)
+    assert errors and any("restartPolicy" in e for e in errors)
+
+
+# ------------------------------------------------------------------ security scan
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", list(SidecarMode), ids=lambda m: m.value)
+def test_no_unexplained_checkov_findings(mode: SidecarMode, tmp_path: Path) -> None:
+    chart = Chart(cdk8s.Testing.app(), "scan")
+    backup(chart, sidecar_mode=mode, metrics=mode is SidecarMode.NATIVE)
+    (tmp_path / "manifests.yaml").write_text(yaml.safe_dump_all(synth(chart)))
+    report = run_checkov(tmp_path)
+    assert report.passed > 80
+    assert report.failed_ids == set(), report.describe()
+
+
+# ------------------------------------------------------------------ README
+
+
+def readme_section() -> str:
+    text = (REPO / "README.md").read_text()
+    start = text.index("## Backup and restore with Litestream")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_readme_shows_the_rendered_config_and_replica_url(chart: Chart) -> None:
+    section = readme_section()
+    app = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(app.replace("app.synth()", ""), namespace)  # the README's own example
+    backup_ = namespace["station"].extensions["litestream"]
+    rendered = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert rendered == backup_.litestream_yml
+    assert f"'{backup_.replica_url}'" in section
+    assert backup_.secret_setup_command() in section
