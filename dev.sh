@@ -72,7 +72,7 @@ case "$cmd" in
   test)
     setup_python; setup_node; setup_checkov
     echo "dev.sh: ruff" >&2; ruff check .
-    echo "dev.sh: mypy" >&2; mypy station_constructs tests examples bench main.py
+    echo "dev.sh: mypy" >&2; mypy station_constructs tests examples bench scripts main.py
     echo "dev.sh: pytest" >&2; pytest "$@" ;;
   bench)
     setup_python

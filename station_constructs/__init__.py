@@ -4,11 +4,33 @@ Only re-exports; each construct lives in its own module.
 """
 
 from ._errors import StationConfigError
-from .secrets import ExistingSecret, SecretSource
+from .ingress import (
+    IngressController,
+    IngressRoute,
+    IngressTls,
+    PathType,
+    StationIngress,
+    TlsIssuerKind,
+)
+from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, SidecarMode
+from .monitoring import LitestreamServiceMonitor
+from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
+from .secrets import (
+    ExistingSecret,
+    ExternalSecretSource,
+    RemoteRef,
+    SealedSecretSource,
+    SealingScope,
+    SecretSource,
+    SecretStoreKind,
+    kubeseal_command,
+)
+from .snapshot import StationVolumeSnapshot
 from .station import (
     DEFAULT_IMAGE,
     AccessMode,
     AIProvider,
+    ClusterProfile,
     ExternalAccess,
     ImagePullPolicy,
     ResourceProfile,
@@ -21,17 +43,39 @@ from .station import (
 
 __all__ = [
     "DEFAULT_IMAGE",
+    "LITESTREAM_IMAGE",
+    "LITESTREAM_VERSION",
     "AIProvider",
     "AccessMode",
+    "ClusterProfile",
+    "EgressRules",
     "ExistingSecret",
     "ExternalAccess",
+    "ExternalSecretSource",
     "ImagePullPolicy",
+    "IngressController",
+    "IngressRoute",
+    "IngressTls",
+    "LitestreamBackup",
+    "LitestreamServiceMonitor",
+    "NetworkPolicyOptions",
+    "PathType",
+    "RemoteRef",
     "ResourceProfile",
     "Resources",
+    "SealedSecretSource",
+    "SealingScope",
     "SecretSource",
+    "SecretStoreKind",
+    "SidecarMode",
     "StationConfigError",
     "StationDeployment",
+    "StationIngress",
+    "StationNetworkPolicy",
     "StationPort",
     "StationStorage",
+    "StationVolumeSnapshot",
+    "TlsIssuerKind",
     "UpdateStrategy",
+    "kubeseal_command",
 ]

@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ._errors import _Guard
 from ._k8s import (
@@ -42,12 +42,15 @@ from ._validate import (
     one_of,
     port,
     positive_int,
+    qualified_name,
 )
+from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .secrets import ExistingSecret, SecretSource
 
 __all__ = [
     "AIProvider",
     "AccessMode",
+    "ClusterProfile",
     "ExternalAccess",
     "ImagePullPolicy",
     "ResourceProfile",
@@ -117,6 +120,23 @@ class ExternalAccess(enum.Enum):
     NODE_PORT = "NodePort"
 
 
+class ClusterProfile(enum.Enum):
+    """Defaults for a kind of cluster. ``GENERIC`` (the default) changes nothing.
+
+    A profile only fills in what you left unset; an explicit argument always wins.
+    """
+
+    GENERIC = "generic"
+    """Any conformant cluster: the cluster's default StorageClass, nginx for Ingresses."""
+    K3S = "k3s"
+    """k3s: the data volume uses the ``local-path`` StorageClass and a
+    :class:`~station_constructs.StationIngress` defaults to the bundled Traefik.
+    ``ExternalAccess.LOAD_BALANCER`` is served by k3s's ServiceLB (klipper-lb), which
+    listens on the chosen ports on every node; ``NODE_PORT`` works as anywhere. local-path
+    volumes live on one node's disk and are deleted with their claim (``reclaimPolicy:
+    Delete``): see the README's "k3s" section for keeping the data."""
+
+
 class ImagePullPolicy(enum.Enum):
     """Container image pull policy. The default, ``IF_NOT_PRESENT``, fits pinned tags."""
 
@@ -142,7 +162,8 @@ class Resources:
     """CPU and memory requests and limits of the Station container.
 
     Args:
-        cpu_request: e.g. ``"250m"``. memory_request: e.g. ``"512Mi"``.
+        cpu_request: CPU request, e.g. ``"250m"`` or ``"0.5"``.
+        memory_request: Memory request, e.g. ``"512Mi"``.
         cpu_limit: e.g. ``"1"``; ``None`` for no CPU limit (no throttling).
         memory_limit: e.g. ``"2Gi"``; must be at least ``memory_request``.
 
@@ -183,6 +204,12 @@ class StationStorage:
             retained volume). Default: dynamic provisioning.
         protect_from_prune: Annotate the PVC so Argo CD and Flux never prune (delete) it
             when it disappears from Git. Default ``True``.
+        restore_from_snapshot: Create the claim from this VolumeSnapshot (in the Station's
+            namespace, e.g. one rendered by ``StationVolumeSnapshot``): renders the PVC's
+            ``dataSource``. Kubernetes reads it only when the claim is created, so restore
+            into a new ``claim_name`` (or delete the old claim first); ``size`` must be at
+            least the snapshot's. Needs ``create=True`` and a CSI StorageClass (not
+            ``local-path``). Default none (an empty volume).
 
     """
 
@@ -193,6 +220,7 @@ class StationStorage:
     create: bool = True
     volume_name: str | None = None
     protect_from_prune: bool = True
+    restore_from_snapshot: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,8 +299,9 @@ class StationDeployment(Construct):
             ``allow_unauthenticated_exposure`` is set.
         enable_api: ``STN_DEV_MODE``: serve the HTTP API and web UI on ``api_port``.
             Default ``True``.
-        api_port: Default 8585. mcp_port: Default 8586; the agent MCP listens on
-            ``mcp_port + 1`` (8587).
+        api_port: ``API_PORT``, the HTTP API/UI port. Default 8585.
+        mcp_port: ``MCP_PORT``, the management MCP port. Default 8586; the agent MCP
+            listens on ``mcp_port + 1`` (8587).
         serve_environment: ``STATION_SERVE_ENVIRONMENT``. Default: Station's ``default``.
         otlp_endpoint: Turns tracing on (``STN_TELEMETRY_ENABLED=true``,
             ``OTEL_EXPORTER_OTLP_ENDPOINT``), e.g. ``http://otel-collector.observability:4318``.
@@ -297,8 +326,19 @@ class StationDeployment(Construct):
             and the agent MCP. The management MCP needs ``allow_unauthenticated_exposure``.
         node_ports: Fixed node ports (30000-32767) per exposed port, for ``NODE_PORT``.
         load_balancer_source_ranges: CIDRs allowed through a LoadBalancer. Default: all.
+        external_service_annotations: Annotations for the external Service, e.g. a cloud
+            load balancer's ``service.beta.kubernetes.io/aws-load-balancer-scheme:
+            internal``. Default none; needs ``external_access``.
+        profile: :class:`ClusterProfile` defaults for the target cluster. Default
+            ``GENERIC``; ``K3S`` uses the ``local-path`` StorageClass unless
+            ``storage.storage_class`` is set, and makes StationIngress default to Traefik.
         allow_unauthenticated_exposure: Accept exposing an unauthenticated endpoint (local
             mode, or the management MCP) outside the cluster. Default ``False``.
+        network_policy: The pod's NetworkPolicy (see ``station_constructs.network``).
+            Default ``NetworkPolicyOptions()``: same-namespace pods reach Station's served
+            ports, the external Service's ports (if any) are open, nothing else gets in;
+            NATS (4222) and the management MCP (8586) are never admitted from outside the
+            namespace; egress is open. ``None`` renders no NetworkPolicy (opt-out).
         labels: Extra labels for every object (never used in selectors).
         annotations: Extra annotations for the Deployment's pods.
 
@@ -343,7 +383,10 @@ class StationDeployment(Construct):
         external_ports: Sequence[StationPort] | None = None,
         node_ports: Mapping[StationPort, int] | None = None,
         load_balancer_source_ranges: Sequence[str] = (),
+        external_service_annotations: Mapping[str, str] | None = None,
         allow_unauthenticated_exposure: bool = False,
+        network_policy: NetworkPolicyOptions | None = NetworkPolicyOptions(),  # noqa: B008
+        profile: ClusterProfile = ClusterProfile.GENERIC,
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
     ) -> None:
@@ -381,6 +424,12 @@ class StationDeployment(Construct):
                 "argument for the default 10Gi volume",
             )
         one_of(guard, "storage.access_mode", storage.access_mode, AccessMode)
+        one_of(guard, "profile", profile, ClusterProfile)
+        self.profile: ClusterProfile = profile
+        """The cluster profile whose defaults were applied."""
+        if profile is ClusterProfile.K3S and storage.storage_class is None:
+            # k3s's local-path provisioner; explicit, so another default class cannot win.
+            storage = replace(storage, storage_class="local-path")
         if storage.access_mode is AccessMode.READ_WRITE_MANY:
             raise guard.fail(
                 "storage.access_mode",
@@ -600,6 +649,8 @@ class StationDeployment(Construct):
             dns_subdomain(guard, "storage.storage_class", storage.storage_class)
         if storage.volume_name is not None:
             dns_subdomain(guard, "storage.volume_name", storage.volume_name)
+        if storage.restore_from_snapshot is not None:
+            self._check_restore(guard, storage)
         self.storage: StationStorage = storage
         """The data volume settings."""
 
@@ -614,6 +665,24 @@ class StationDeployment(Construct):
         """Ports on the external Service (empty when there is none)."""
         self.allow_unauthenticated_exposure: bool = allow_unauthenticated_exposure
         """Whether the user accepted unauthenticated endpoints outside the cluster."""
+        external_annotations = dict(external_service_annotations or {})
+        if external_annotations and external_access is ExternalAccess.NONE:
+            raise guard.fail(
+                "external_service_annotations",
+                external_annotations,
+                "has no effect without external_access",
+                "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
+                "external_service_annotations",
+            )
+        for key, value in external_annotations.items():
+            qualified_name(guard, "external_service_annotations", key)
+            if not isinstance(value, str):
+                raise guard.fail(
+                    f"external_service_annotations[{key!r}]",
+                    value,
+                    "must be a string",
+                    "quote the value, e.g. 'true'",
+                )
 
         # ---- labels ---------------------------------------------------------------------
         extra_labels = dict(labels or {})
@@ -698,9 +767,17 @@ class StationDeployment(Construct):
                 dict(node_ports or {}),
                 tuple(load_balancer_source_ranges),
                 "external",
+                annotations=external_annotations,
             )
         self.extensions: dict[str, Construct] = {}
         """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
+        self.network_policy: StationNetworkPolicy | None = (
+            None
+            if network_policy is None
+            else StationNetworkPolicy(self, "network-policy", station=self, options=network_policy)
+        )
+        """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
+        with ``allow_from_namespaces(...)``."""
 
     # ------------------------------------------------------------------ public helpers
     def labels(self, component: str) -> dict[str, str]:
@@ -953,8 +1030,36 @@ class StationDeployment(Construct):
                 ),
                 storage_class_name=storage.storage_class,
                 volume_name=storage.volume_name,
+                data_source=None
+                if storage.restore_from_snapshot is None
+                else k8s.TypedLocalObjectReference(
+                    api_group="snapshot.storage.k8s.io",
+                    kind="VolumeSnapshot",
+                    name=storage.restore_from_snapshot,
+                ),
             ),
         )
+
+    @staticmethod
+    def _check_restore(guard: _Guard, storage: StationStorage) -> None:
+        dns_subdomain(guard, "storage.restore_from_snapshot", storage.restore_from_snapshot)
+        if not storage.create:
+            raise guard.fail(
+                "storage.restore_from_snapshot",
+                storage.restore_from_snapshot,
+                "needs a claim to create (storage.create=False uses an existing claim, whose "
+                "data source can no longer change)",
+                "pass create=True with a new claim_name",
+            )
+        storage_class = storage.storage_class or ""
+        if storage_class == "local-path" or storage_class.startswith("local-path-"):
+            raise guard.fail(
+                "storage.restore_from_snapshot",
+                storage.restore_from_snapshot,
+                "the local-path provisioner (k3s's default) cannot create a volume from a "
+                "VolumeSnapshot",
+                "restore with LitestreamBackup, or use a CSI StorageClass with snapshot support",
+            )
 
     def _render_deployment(
         self,
@@ -1192,12 +1297,17 @@ class StationDeployment(Construct):
         node_ports: Mapping[StationPort, int],
         source_ranges: Sequence[str],
         component: str,
+        *,
+        annotations: Mapping[str, str] | None = None,
     ) -> kplus.Service:
         service = kplus.Service(
             self,
             f"service-{component}",
             metadata=ApiObjectMetadata(
-                name=name, namespace=self.namespace, labels=self.labels(component)
+                name=name,
+                namespace=self.namespace,
+                labels=self.labels(component),
+                annotations=dict(annotations) if annotations else None,
             ),
             type=service_type,
             load_balancer_source_ranges=list(source_ranges) or None,

@@ -5,12 +5,24 @@ from __future__ import annotations
 from cdk8s import Chart
 
 from station_constructs import (
+    DEFAULT_IMAGE,
     AIProvider,
+    ClusterProfile,
     ExistingSecret,
     ExternalAccess,
+    ExternalSecretSource,
+    IngressTls,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
+    NetworkPolicyOptions,
+    RemoteRef,
     ResourceProfile,
+    SecretStoreKind,
     StationDeployment,
+    StationIngress,
+    StationPort,
     StationStorage,
+    StationVolumeSnapshot,
 )
 
 
@@ -19,11 +31,12 @@ def default_app(chart: Chart) -> StationDeployment:
     return StationDeployment(chart, "station")
 
 
-def production_app(chart: Chart) -> StationDeployment:
+def production_app(chart: Chart, image: str = DEFAULT_IMAGE) -> StationDeployment:
     """A production StationDeployment: authentication on, sized, exposed through an LB."""
     return StationDeployment(
         chart,
         "station",
+        image=image,
         local_mode=False,
         provider=AIProvider.ANTHROPIC,
         extra_providers=[AIProvider.OPENAI],
@@ -36,3 +49,130 @@ def production_app(chart: Chart) -> StationDeployment:
         load_balancer_source_ranges=["203.0.113.0/24"],
         labels={"team": "platform"},
     )
+
+
+def ingress_production_app(chart: Chart) -> StationIngress:
+    """Production: ingress-nginx with a cert-manager certificate (examples/ingress_nginx.py)."""
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        provider=AIProvider.ANTHROPIC,
+        resources=ResourceProfile.PRODUCTION,
+        storage=StationStorage(size="20Gi"),
+    )
+    return StationIngress(
+        chart,
+        "ingress",
+        station=station,
+        host="station.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+        annotations={"nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24"},
+    )
+
+
+def k3s_app(chart: Chart) -> StationIngress:
+    """k3s: local-path storage, Traefik Ingress, agent MCP on a fixed NodePort (examples/k3s.py)."""
+    station = StationDeployment(
+        chart,
+        "station",
+        profile=ClusterProfile.K3S,
+        local_mode=False,
+        resources=ResourceProfile.DEVELOPMENT,
+        external_access=ExternalAccess.NODE_PORT,
+        external_ports=[StationPort.AGENT_MCP],
+        node_ports={StationPort.AGENT_MCP: 30587},
+    )
+    return StationIngress(
+        chart,
+        "ingress",
+        station=station,
+        host="station.home.example.com",
+        tls=IngressTls.existing_secret("station-home-tls"),
+    )
+
+
+def litestream_app(chart: Chart) -> LitestreamBackup:
+    """Backup and automatic restore with Litestream to MinIO (examples/litestream.py)."""
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        storage=StationStorage(size="20Gi"),
+    )
+    return LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="station-backups",
+        endpoint="http://minio.minio.svc.cluster.local:9000",
+        metrics_namespaces=["monitoring"],
+    )
+
+
+def full_production_app(chart: Chart, suffix: str = "") -> StationDeployment:
+    """Everything at once, as examples/production.py: ExternalSecret keys, Litestream with
+    ExternalSecret credentials, ServiceMonitor, Ingress, VolumeSnapshot, NetworkPolicy.
+
+    ``suffix`` makes every name unique, so many can share one app (the benchmark)."""
+    store = "aws-secrets-manager"
+    kind = SecretStoreKind.CLUSTER_SECRET_STORE
+    station = StationDeployment(
+        chart,
+        f"station{suffix}",
+        name=f"station{suffix}",
+        namespace=f"station{suffix}",
+        local_mode=False,
+        provider=AIProvider.ANTHROPIC,
+        resources=ResourceProfile.PRODUCTION,
+        storage=StationStorage(size="20Gi", storage_class="gp3"),
+        secret=ExternalSecretSource(
+            store,
+            store_kind=kind,
+            remote_refs={
+                "STATION_ENCRYPTION_KEY": RemoteRef("station/prod", property="encryption_key"),
+                "ANTHROPIC_API_KEY": RemoteRef("station/prod", property="anthropic_api_key"),
+            },
+        ),
+        otlp_endpoint="http://otel-collector.observability:4318",
+        network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
+    )
+    LitestreamBackup(
+        chart,
+        f"backup{suffix}",
+        station=station,
+        bucket="example-station-backups",
+        region="eu-west-1",
+        credentials=ExternalSecretSource(
+            store,
+            store_kind=kind,
+            remote_refs={
+                "AWS_ACCESS_KEY_ID": RemoteRef("station/litestream", property="access_key_id"),
+                "AWS_SECRET_ACCESS_KEY": RemoteRef(
+                    "station/litestream", property="secret_access_key"
+                ),
+            },
+        ),
+    )
+    LitestreamServiceMonitor(
+        chart,
+        f"monitor{suffix}",
+        station=station,
+        labels={"release": "kube-prometheus-stack"},
+        prometheus_namespaces=["monitoring"],
+    )
+    StationIngress(
+        chart,
+        f"ingress{suffix}",
+        station=station,
+        host=f"station{suffix}.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+    )
+    StationVolumeSnapshot(
+        chart,
+        f"snapshot{suffix}",
+        station=station,
+        snapshot_class="csi-aws-vsc",
+        name=f"station{suffix}-data-2026-01-15",
+    )
+    return station

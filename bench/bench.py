@@ -1,0 +1,108 @@
+"""Benchmark: wall time and peak memory of synthesizing Station apps, as ratios to a floor.
+
+Each scenario runs in a fresh process (the jsii Node runtime is part of the cost users pay),
+`--runs` times; the median wall time and the median peak resident memory (the Python
+process plus its Node child, read from /proc just before exit) are printed, each with its
+ratio to the floor: the smallest possible cdk8s-plus-27 app, one Deployment.
+
+    ./dev.sh bench            # or: python bench/bench.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Each scenario is a small program; {build} is where it differs.
+PROGRAM = """
+import os, sys, json, tempfile
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+sys.path.insert(0, {repo!r})
+import cdk8s
+app = cdk8s.App(outdir=tempfile.mkdtemp())
+{build}
+app.synth()
+
+def hwm_kib(pid):
+    for line in open(f"/proc/{{pid}}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+children = []
+for task in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{{task}}/children") as fh:
+        children += [int(p) for p in fh.read().split()]
+print(json.dumps({{"peak_kib": hwm_kib("self") + sum(hwm_kib(p) for p in children)}}))
+"""
+
+FLOOR = """
+import cdk8s_plus_27 as kplus
+chart = cdk8s.Chart(app, "floor")
+kplus.Deployment(chart, "d", containers=[kplus.ContainerProps(image="nginx:1.27")])
+"""
+
+DEFAULT = """
+from station_constructs import StationDeployment
+StationDeployment(cdk8s.Chart(app, "station"), "station")
+"""
+
+PRODUCTION = """
+from tests.support.apps import full_production_app
+chart = cdk8s.Chart(app, "production")
+for i in range({count}):
+    full_production_app(chart, suffix="" if {count} == 1 else f"-{{i}}")
+"""
+
+
+def run(build: str, runs: int) -> tuple[float, float]:
+    """Median wall seconds and median peak MiB of ``runs`` fresh processes."""
+    program = PROGRAM.format(repo=str(REPO), build=build)
+    walls: list[float] = []
+    peaks: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=REPO
+        )
+        walls.append(time.perf_counter() - start)
+        peaks.append(json.loads(out.stdout.strip().splitlines()[-1])["peak_kib"] / 1024)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+def main() -> None:
+    """Run every scenario and print one table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--max-stations", type=int, default=100)
+    args = parser.parse_args()
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    scenarios = [
+        ("floor: one cdk8s-plus-27 Deployment", FLOOR),
+        ("default app (main.py)", DEFAULT),
+    ]
+    for count in (1, 10, 100):
+        if count <= args.max_stations:
+            label = "full production app" if count == 1 else f"{count} full production Stations"
+            scenarios.append((label, PRODUCTION.format(count=count)))
+    floor_wall = floor_peak = 0.0
+    print(f"{'scenario':42} {'wall s':>8} {'x floor':>8} {'peak MiB':>9} {'x floor':>8}")
+    for label, build in scenarios:
+        wall, peak = run(build, args.runs)
+        if not floor_wall:
+            floor_wall, floor_peak = wall, peak
+        print(
+            f"{label:42} {wall:8.3f} {wall / floor_wall:8.2f} {peak:9.1f} {peak / floor_peak:8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
