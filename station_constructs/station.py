@@ -252,6 +252,22 @@ _MANAGED_VARIABLES = frozenset(
         "STN_BUNDLE_ID",
     }
 )
+# The argument that sets each managed variable (keyed without STN_/STATION_ prefixes).
+_MANAGED_FIX = {
+    "DATABASE_URL": "leave it out: the database must stay on the volume at /data/station.db",
+    "LOCAL_MODE": "pass local_mode=True/False instead of env",
+    "DEV_MODE": "pass enable_api=True/False instead of env",
+    "API_PORT": "pass api_port= instead of env",
+    "MCP_PORT": "pass mcp_port= instead of env",
+    "AI_PROVIDER": "pass provider=AIProvider.X instead of env",
+    "AI_MODEL": "pass model= instead of env",
+    "AI_BASE_URL": "pass ai_base_url= instead of env",
+    "SERVE_ENVIRONMENT": "pass serve_environment= instead of env",
+    "TELEMETRY_ENABLED": "pass otlp_endpoint= (it turns telemetry on) instead of env",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
+    "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
+    "BUNDLE_ID": "pass bundle_id= instead of env",
+}
 _SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASSWORD", "CREDENTIAL")
 
 
@@ -615,7 +631,8 @@ class StationDeployment(Construct):
                     f"env[{key!r}]",
                     value,
                     "is managed by the construct",
-                    f"use the dedicated argument for {key} instead of env",
+                    _MANAGED_FIX.get(key.removeprefix("STN_").removeprefix("STATION_"), "")
+                    or f"use the dedicated argument for {key} instead of env",
                 )
             if any(word in key.upper() for word in _SECRET_LIKE):
                 raise guard.fail(

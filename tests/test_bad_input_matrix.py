@@ -1,0 +1,431 @@
+"""The bad-input matrix: distinct invalid configurations across every construct.
+
+Each must raise StationConfigError at construct time, with a message that names the field
+and says how to fix it; none may surface as a jsii/TypeError stack trace, pass silently, or
+fail later at synth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import cdk8s
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    AccessMode,
+    AIProvider,
+    ExistingSecret,
+    ExternalAccess,
+    ExternalSecretSource,
+    IngressController,
+    IngressRoute,
+    IngressTls,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
+    NetworkPolicyOptions,
+    RemoteRef,
+    Resources,
+    SealedSecretSource,
+    SidecarMode,
+    StationConfigError,
+    StationDeployment,
+    StationIngress,
+    StationPort,
+    StationStorage,
+    StationVolumeSnapshot,
+    UpdateStrategy,
+)
+
+Build = Callable[[Chart], Any]
+
+
+def station(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", **kwargs)
+
+
+def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+
+
+def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
+    kwargs.setdefault("bucket", "station-backups")
+    return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
+
+
+def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) -> StationIngress:
+    kwargs.setdefault("host", "station.example.com")
+    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
+    kwargs.setdefault("controller_namespace", "ingress-nginx")
+    return StationIngress(chart, "ingress", station=st or authed(chart), **kwargs)
+
+
+def two_backups(chart: Chart) -> None:
+    s = station(chart)
+    LitestreamBackup(chart, "a", station=s, bucket="one-bucket")
+    LitestreamBackup(chart, "b", station=s, bucket="two-bucket")
+
+
+# (case id, build, fragment naming the field, fragment of the fix)
+MATRIX: list[tuple[str, Build, str, str]] = [
+    # --- replicas, strategy, storage -------------------------------------------------------
+    ("replicas 2", lambda c: station(c, replicas=2), "replicas=2", "replicas=1"),
+    ("replicas 0", lambda c: station(c, replicas=0), "replicas=0", "replicas=1"),
+    ("replicas True", lambda c: station(c, replicas=True), "replicas=True", "replicas=1"),
+    (
+        "rolling update",
+        lambda c: station(c, strategy=UpdateStrategy.ROLLING_UPDATE),
+        "strategy=",
+        "RECREATE",
+    ),
+    (
+        "strategy string",
+        lambda c: station(c, strategy="Recreate"),
+        "strategy='Recreate'",
+        "RECREATE",
+    ),
+    ("no storage", lambda c: station(c, storage=None), "storage=None", "StationStorage"),
+    (
+        "emptyDir storage",
+        lambda c: station(c, storage={"emptyDir": {}}),
+        "storage='dict'",
+        "StationStorage",
+    ),
+    (
+        "RWX storage",
+        lambda c: station(c, storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY)),
+        "storage.access_mode",
+        "READ_WRITE_ONCE",
+    ),
+    (
+        "storage size GB",
+        lambda c: station(c, storage=StationStorage(size="10GB")),
+        "storage.size='10GB'",
+        "10Gi",
+    ),
+    (
+        "storage size tiny",
+        lambda c: station(c, storage=StationStorage(size="1Ki")),
+        "storage.size='1Ki'",
+        "larger",
+    ),
+    (
+        "storage class spaces",
+        lambda c: station(c, storage=StationStorage(storage_class="fast ssd")),
+        "storage.storage_class",
+        "name",
+    ),
+    # --- names -----------------------------------------------------------------------------
+    ("name uppercase", lambda c: station(c, name="Station"), "name='Station'", "station"),
+    ("name too long", lambda c: station(c, name="s" * 64), "name=", "station"),
+    ("namespace dot", lambda c: station(c, namespace="team.ai"), "namespace='team.ai'", "station"),
+    (
+        "claim name",
+        lambda c: station(c, storage=StationStorage(claim_name="Data_1")),
+        "storage.claim_name",
+        "name",
+    ),
+    (
+        "secret name",
+        lambda c: station(c, secret=ExistingSecret("My Secret")),
+        "secret.name",
+        "name",
+    ),
+    (
+        "duplicate station",
+        lambda c: (station(c), StationDeployment(c, "again")),
+        "name='station'",
+        "name=",
+    ),
+    # --- ports -----------------------------------------------------------------------------
+    ("api port 0", lambda c: station(c, api_port=0), "api_port=0", "8585"),
+    ("api port str", lambda c: station(c, api_port="8585"), "api_port='8585'", "8585"),
+    ("port collision", lambda c: station(c, api_port=8586), "api_port=8586", "distinct"),
+    ("NATS port", lambda c: station(c, api_port=4222), "api_port=4222", "another port"),
+    (
+        "node port range",
+        lambda c: authed(
+            c, external_access=ExternalAccess.NODE_PORT, node_ports={StationPort.AGENT_MCP: 8080}
+        ),
+        "node_ports[StationPort.AGENT_MCP]=8080",
+        "30000-32767",
+    ),
+    # --- images ----------------------------------------------------------------------------
+    (
+        "image latest",
+        lambda c: station(c, image="ghcr.io/cloudshipai/station:latest"),
+        "image=",
+        "pin",
+    ),
+    ("image untagged", lambda c: station(c, image="ghcr.io/cloudshipai/station"), "image=", "pin"),
+    (
+        "image invalid",
+        lambda c: station(c, image="ghcr.io/Cloudship/Station:v1"),
+        "image=",
+        "ghcr.io",
+    ),
+    ("image bad digest", lambda c: station(c, image="station@sha256:xyz"), "image=", "ghcr.io"),
+    # --- providers, secrets, env -----------------------------------------------------------
+    ("provider string", lambda c: station(c, provider="openai"), "provider='openai'", "AIProvider"),
+    (
+        "provider twice",
+        lambda c: station(c, extra_providers=[AIProvider.GEMINI, AIProvider.GEMINI]),
+        "extra_providers",
+        "once",
+    ),
+    ("secret as string", lambda c: station(c, secret="sk-123"), "secret=", "ExistingSecret"),
+    (
+        "external secret lacks provider key",
+        lambda c: station(
+            c,
+            provider=AIProvider.GEMINI,
+            secret=ExternalSecretSource(
+                "vault", remote_refs={"STATION_ENCRYPTION_KEY": RemoteRef("k")}
+            ),
+        ),
+        "secret",
+        "GEMINI_API_KEY",
+    ),
+    (
+        "external secret bad interval",
+        lambda c: station(
+            c,
+            secret=ExternalSecretSource(
+                "vault",
+                refresh_interval="hourly",
+                remote_refs={
+                    "STATION_ENCRYPTION_KEY": RemoteRef("k"),
+                    "OPENAI_API_KEY": RemoteRef("o"),
+                },
+            ),
+        ),
+        "refresh_interval='hourly'",
+        "10s",
+    ),
+    (
+        "sealed secret plaintext",
+        lambda c: station(
+            c,
+            secret=SealedSecretSource(
+                {"STATION_ENCRYPTION_KEY": "hunter2", "OPENAI_API_KEY": "sk-live"}
+            ),
+        ),
+        "encrypted_data",
+        "kubeseal",
+    ),
+    (
+        "secret-looking env",
+        lambda c: station(c, env={"OPENAI_API_KEY": "sk"}),
+        "env['OPENAI_API_KEY']",
+        "secret",
+    ),
+    (
+        "managed env",
+        lambda c: station(c, env={"STN_DEV_MODE": "false"}),
+        "env['STN_DEV_MODE']",
+        "enable_api",
+    ),
+    (
+        "bundle without cloudship",
+        lambda c: station(c, bundle_id="b"),
+        "bundle_id='b'",
+        "cloudship=True",
+    ),
+    # --- resources, durations --------------------------------------------------------------
+    (
+        "cpu words",
+        lambda c: station(c, resources=Resources(cpu_request="one")),
+        "resources.cpu_request",
+        "250m",
+    ),
+    (
+        "memory limit < request",
+        lambda c: station(c, resources=Resources(memory_request="2Gi", memory_limit="1Gi")),
+        "resources.memory_limit",
+        "raise the limit",
+    ),
+    (
+        "startup timeout words",
+        lambda c: station(c, startup_timeout="five minutes"),
+        "startup_timeout",
+        "10s",
+    ),
+    # --- exposure in local mode ------------------------------------------------------------
+    (
+        "LB in local mode",
+        lambda c: station(c, external_access=ExternalAccess.LOAD_BALANCER),
+        "external_access=",
+        "local_mode=False",
+    ),
+    (
+        "expose management MCP",
+        lambda c: authed(
+            c, external_access=ExternalAccess.LOAD_BALANCER, external_ports=[StationPort.MCP]
+        ),
+        "external_ports=",
+        "allow_unauthenticated_exposure",
+    ),
+    ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "local_mode=False"),
+    # --- ingress hosts, paths, TLS ---------------------------------------------------------
+    (
+        "host with scheme",
+        lambda c: ingress(c, host="https://station.example.com"),
+        "host=",
+        "station.example.com",
+    ),
+    ("host uppercase", lambda c: ingress(c, host="Station.Example.com"), "host=", "lower"),
+    ("bad wildcard", lambda c: ingress(c, host="station.*.example.com"), "host=", "*.example.com"),
+    (
+        "path without slash",
+        lambda c: ingress(c, routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")]),
+        "path",
+        "/",
+    ),
+    ("TLS without issuer or secret", lambda c: ingress(c, tls=IngressTls()), "tls", "cert_manager"),
+    (
+        "route to management MCP",
+        lambda c: ingress(c, routes=[IngressRoute(StationPort.MCP, "/")]),
+        "routes",
+        "allow_unauthenticated_exposure",
+    ),
+    (
+        "route to disabled API",
+        lambda c: ingress(
+            c, st=authed(c, enable_api=False), routes=[IngressRoute(StationPort.API, "/")]
+        ),
+        "routes",
+        "enable_api",
+    ),
+    (
+        "other controller without class",
+        lambda c: ingress(c, controller=IngressController.OTHER),
+        "ingress_class_name",
+        "ingress_class_name=",
+    ),
+    # --- litestream --------------------------------------------------------------------------
+    (
+        "bucket uppercase",
+        lambda c: backup(c, bucket="Station_Backups"),
+        "bucket='Station_Backups'",
+        "bucket",
+    ),
+    (
+        "bucket as URL",
+        lambda c: backup(c, bucket="s3://station-backups"),
+        "bucket='s3://station-backups'",
+        "bucket",
+    ),
+    (
+        "endpoint without scheme",
+        lambda c: backup(c, endpoint="minio:9000"),
+        "endpoint='minio:9000'",
+        "http",
+    ),
+    (
+        "endpoint with credentials",
+        lambda c: backup(c, endpoint="http://user:pw@minio:9000"),
+        "endpoint=",
+        "credentials",
+    ),
+    (
+        "sync interval words",
+        lambda c: backup(c, sync_interval="often"),
+        "sync_interval='often'",
+        "10s",
+    ),
+    ("sync interval zero", lambda c: backup(c, sync_interval="0s"), "sync_interval='0s'", "1s"),
+    (
+        "grace shorter than final sync",
+        lambda c: backup(c, termination_grace_period="5s"),
+        "termination_grace_period",
+        "shutdown_sync_timeout",
+    ),
+    ("second litestream", two_backups, "litestream", "one"),
+    (
+        "litestream on a non-station",
+        lambda c: LitestreamBackup(c, "b", station="station", bucket="abc"),  # type: ignore[arg-type]
+        "station=",
+        "StationDeployment",
+    ),
+    (
+        "litestream unpinned image",
+        lambda c: backup(c, image="litestream/litestream:latest"),
+        "image=",
+        "pin",
+    ),
+    (
+        "classic sidecar bad metrics ns",
+        lambda c: backup(
+            c, sidecar_mode=SidecarMode.CLASSIC, metrics=False, prometheus_annotations=True
+        ),
+        "prometheus_annotations",
+        "metrics=True",
+    ),
+    # --- snapshot, monitoring, network -------------------------------------------------------
+    (
+        "snapshot on local-path",
+        lambda c: StationVolumeSnapshot(
+            c,
+            "snap",
+            station=station(c, storage=StationStorage(storage_class="local-path")),
+            snapshot_class="csi",
+        ),
+        "local-path",
+        "Litestream",
+    ),
+    (
+        "snapshot bad class",
+        lambda c: StationVolumeSnapshot(c, "snap", station=station(c), snapshot_class="CSI SNAP"),
+        "snapshot_class",
+        "name",
+    ),
+    (
+        "service monitor without litestream",
+        lambda c: LitestreamServiceMonitor(c, "m", station=station(c)),
+        "station",
+        "LitestreamBackup",
+    ),
+    (
+        "network policy admits 8586 from outside",
+        lambda c: station(
+            c,
+            network_policy=NetworkPolicyOptions(
+                ingress_namespaces=["ingress-nginx"], ingress_ports=[StationPort.MCP]
+            ),
+        ),
+        "ingress_ports",
+        "8586",
+    ),
+    (
+        "network policy bad namespace",
+        lambda c: station(
+            c, network_policy=NetworkPolicyOptions(ingress_namespaces=["Ingress_NGINX"])
+        ),
+        "ingress_namespaces",
+        "name",
+    ),
+]
+
+
+def test_matrix_is_at_least_forty_distinct_configurations() -> None:
+    ids = [case[0] for case in MATRIX]
+    assert len(ids) == len(set(ids))
+    assert len(ids) >= 40
+
+
+@pytest.mark.parametrize(("case", "build", "field", "fix"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_bad_input_is_refused_at_construct_time(
+    case: str, build: Build, field: str, fix: str
+) -> None:
+    chart = Chart(cdk8s.Testing.app(), "matrix")
+    with pytest.raises(StationConfigError) as info:
+        build(chart)
+    message = str(info.value)
+    assert field in message, f"{case}: field fragment {field!r} not in {message!r}"
+    fix_part = message.split("Fix: ", 1)
+    assert len(fix_part) == 2, f"{case}: no 'Fix:' in {message!r}"
+    assert fix.lower() in message.lower(), f"{case}: fix fragment {fix!r} not in {message!r}"
+    assert "jsii" not in message.lower()
+    assert info.value.__cause__ is None or isinstance(info.value.__cause__, ValueError)
