@@ -64,6 +64,7 @@ for team, station in teams.items():
         f"STATION_{team.upper()}_MCP_URL",
         kplus.EnvValue.from_value(station.url(StationPort.AGENT_MCP) + "/mcp"),
     )
+    assert station.network_policy is not None  # rendered unless network_policy=None
     station.network_policy.allow_from_namespaces(["agents-gateway"], [StationPort.AGENT_MCP])
 
 app.synth()
