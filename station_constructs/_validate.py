@@ -6,9 +6,15 @@ naming the field, the value received, the rule and the fix.
 
 from __future__ import annotations
 
+import enum
+import ipaddress
 import re
+import unicodedata
+import urllib.parse
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, overload
 
 from ._errors import StationConfigError, _Guard
 
@@ -26,6 +32,8 @@ _IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _IMAGE_DIGEST = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$"
 )
+_HOST_LABEL = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?")
+_STATION_ENVIRONMENT = re.compile(r"[A-Za-z0-9_-]+")
 _REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?$")
 
 _BINARY_FACTORS = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5}
@@ -33,7 +41,7 @@ _BINARY_FACTORS = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5}
 
 def dns_label(guard: _Guard, field: str, value: object) -> str:
     """An RFC 1123 label (Namespace, Service, container and port-free object names)."""
-    if not isinstance(value, str) or len(value) > 63 or not _DNS_LABEL.match(value):
+    if not isinstance(value, str) or len(value) > 63 or not _DNS_LABEL.fullmatch(value):
         raise guard.fail(
             field,
             value,
@@ -46,7 +54,7 @@ def dns_label(guard: _Guard, field: str, value: object) -> str:
 
 def dns_subdomain(guard: _Guard, field: str, value: object) -> str:
     """An RFC 1123 subdomain (ConfigMap, Secret, PVC names): up to 253 chars, dots allowed."""
-    if not isinstance(value, str) or len(value) > 253 or not _DNS_SUBDOMAIN.match(value):
+    if not isinstance(value, str) or len(value) > 253 or not _DNS_SUBDOMAIN.fullmatch(value):
         raise guard.fail(
             field,
             value,
@@ -75,7 +83,7 @@ def positive_int(guard: _Guard, field: str, value: object, *, minimum: int = 1) 
 
 def env_name(guard: _Guard, field: str, value: object) -> str:
     """A POSIX-style environment variable name."""
-    if not isinstance(value, str) or not _ENV_NAME.match(value):
+    if not isinstance(value, str) or not _ENV_NAME.fullmatch(value):
         raise guard.fail(
             field,
             value,
@@ -88,7 +96,12 @@ def env_name(guard: _Guard, field: str, value: object) -> str:
 
 def secret_key(guard: _Guard, field: str, value: object) -> str:
     """A key inside a Secret or ConfigMap."""
-    if not isinstance(value, str) or not value or len(value) > 253 or not _SECRET_KEY.match(value):
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > 253
+        or not _SECRET_KEY.fullmatch(value)
+    ):
         raise guard.fail(
             field,
             value,
@@ -103,9 +116,9 @@ def qualified_name(guard: _Guard, field: str, value: object) -> str:
     prefix, slash, name = value.rpartition("/") if isinstance(value, str) else ("", "", "")
     if (
         not isinstance(value, str)
-        or not _QUALIFIED_NAME.match(name)
+        or not _QUALIFIED_NAME.fullmatch(name)
         or len(name) > 63
-        or (slash and (len(prefix) > 253 or not _DNS_SUBDOMAIN.match(prefix)))
+        or (slash and (len(prefix) > 253 or not _DNS_SUBDOMAIN.fullmatch(prefix)))
     ):
         raise guard.fail(
             field,
@@ -120,7 +133,7 @@ def qualified_name(guard: _Guard, field: str, value: object) -> str:
 
 def label_value(value: str) -> str | None:
     """``value`` if it is a valid label value, else ``None`` (used for optional labels)."""
-    return value if len(value) <= 63 and _LABEL_VALUE.match(value) else None
+    return value if len(value) <= 63 and _LABEL_VALUE.fullmatch(value) else None
 
 
 @dataclass(frozen=True)
@@ -146,7 +159,7 @@ def binary_quantity(
     guard: _Guard, field: str, value: object, *, minimum_mib: int = 1
 ) -> BinaryQuantity:
     """A size such as ``10Gi`` or ``512Mi`` (binary suffixes only, a whole number)."""
-    match = _BINARY_QUANTITY.match(value) if isinstance(value, str) else None
+    match = _BINARY_QUANTITY.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise guard.fail(
             field,
@@ -167,9 +180,9 @@ def cpu_millis(guard: _Guard, field: str, value: object) -> int:
     if isinstance(value, bool):
         match = None
     elif isinstance(value, int | float):
-        match = _CPU.match(str(value))
+        match = _CPU.fullmatch(str(value))
     else:
-        match = _CPU.match(value) if isinstance(value, str) else None
+        match = _CPU.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise guard.fail(
             field,
@@ -273,20 +286,20 @@ def image_reference(
     if not isinstance(value, str) or not value or len(value) > 4096 or value != value.strip():
         raise bad
     rest, _, digest = value.partition("@")
-    if digest and not _IMAGE_DIGEST.match(digest):
+    if digest and not _IMAGE_DIGEST.fullmatch(digest):
         raise bad
     registry: str | None = None
     first, slash, remainder = rest.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
-        if not _REGISTRY.match(first):
+        if not _REGISTRY.fullmatch(first):
             raise bad
         registry, rest = first, remainder
     last_slash = rest.rfind("/")
     name_part, colon, tag = rest[last_slash + 1 :].partition(":")
     path = rest[: last_slash + 1] + name_part
-    if colon and not _IMAGE_TAG.match(tag):
+    if colon and not _IMAGE_TAG.fullmatch(tag):
         raise bad
-    if not path or not all(_IMAGE_PATH_COMPONENT.match(c) for c in path.split("/")):
+    if not path or not all(_IMAGE_PATH_COMPONENT.fullmatch(c) for c in path.split("/")):
         raise bad
     ref = ImageReference(value, registry, path, tag or None, digest or None)
     if not ref.pinned and not allow_unpinned:
@@ -307,6 +320,271 @@ def one_of(guard: _Guard, field: str, value: object, allowed: type) -> object:
         return value
     names = ", ".join(f"{allowed.__name__}.{m.name}" for m in allowed)  # type: ignore[attr-defined]
     raise guard.fail(field, value, f"must be one of {names}", f"pass one of {names}")
+
+
+# ---------------------------------------------------------------- types of arguments
+@overload
+def boolean(guard: _Guard, field: str, value: object) -> bool: ...
+@overload
+def boolean(guard: _Guard, field: str, value: object, *, allow_none: Literal[False]) -> bool: ...
+@overload
+def boolean(
+    guard: _Guard, field: str, value: object, *, allow_none: Literal[True]
+) -> bool | None: ...
+def boolean(guard: _Guard, field: str, value: object, *, allow_none: bool = False) -> bool | None:
+    """``value`` if it is a real ``bool`` (``None`` too with ``allow_none``).
+
+    Strings such as ``"false"`` or ``"no"`` are truthy in Python; accepting them would
+    silently turn a switch on, so only ``True`` and ``False`` are accepted.
+    """
+    if isinstance(value, bool) or (allow_none and value is None):
+        return value
+    allowed = "True, False or None" if allow_none else "True or False"
+    hint = ""
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0", ""):
+        hint = f" (the string {value!r} would count as True)"
+    raise guard.fail(
+        field,
+        value,
+        f"must be {allowed}, not {_a(value)}{hint}",
+        f"pass {field.split('.')[-1]}=True or {field.split('.')[-1]}=False"
+        + (", or leave it out" if allow_none else ""),
+    )
+
+
+def _a(value: object) -> str:
+    """``a str`` / ``an int``: the article and type name of ``value`` for messages."""
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _list_example(value: object, example: str) -> str:
+    if isinstance(value, str) and example.startswith("['"):
+        return f"[{value!r}]"
+    if isinstance(value, enum.Enum):
+        return f"[{type(value).__name__}.{value.name}]"
+    return example
+
+
+def sequence(
+    guard: _Guard, field: str, value: object, *, example: str = "['...']", allow_none: bool = False
+) -> list[Any]:
+    """``value``'s items as a list.
+
+    Refuses one string (it would be read character by character), bytes, a mapping,
+    ``None`` (unless ``allow_none``: then ``[]``) and anything not iterable.
+    """
+    if value is None and allow_none:
+        return []
+    problem: str | None = None
+    if value is None:
+        problem = "must be a list, not None"
+    elif isinstance(value, str | bytes | bytearray):
+        problem = "must be a list, not one string (it would be read character by character)"
+    elif isinstance(value, Mapping):
+        problem = "must be a list, not a mapping"
+    elif isinstance(value, Iterable):
+        return list(value)
+    else:
+        problem = f"must be a list, not {_a(value)}"
+    raise guard.fail(
+        field,
+        value,
+        problem,
+        f"pass a list, e.g. {_list_example(value, example)}"
+        + (", or () for none" if value is None else ""),
+    )
+
+
+def mapping(
+    guard: _Guard,
+    field: str,
+    value: object,
+    *,
+    example: str = "{'key': 'value'}",
+    allow_none: bool = False,
+) -> dict[Any, Any]:
+    """``value`` as a dict.
+
+    Refuses lists of pairs, strings and ``None`` (unless ``allow_none``: then ``{}``).
+    """
+    if value is None and allow_none:
+        return {}
+    if not isinstance(value, Mapping):
+        raise guard.fail(
+            field,
+            value,
+            f"must be a mapping (dict), not {_a(value)}",
+            f"pass a dict, e.g. {example}",
+        )
+    return dict(value)
+
+
+def labels_map(
+    guard: _Guard, field: str, value: object, *, allow_none: bool = True
+) -> dict[str, str]:
+    """Kubernetes labels: qualified-name keys, string values of at most 63 characters."""
+    labels = mapping(guard, field, value, example="{'team': 'ai'}", allow_none=allow_none)
+    for key, item in labels.items():
+        qualified_name(guard, field, key)
+        if not isinstance(item, str):
+            raise guard.fail(
+                f"{field}[{key!r}]",
+                item,
+                f"must be a string label value, not {_a(item)}",
+                f"quote it, e.g. {str(item)!r}"
+                if isinstance(item, int | float)
+                else "pass a string",
+            )
+        if label_value(item) is None:
+            raise guard.fail(
+                f"{field}[{key!r}]",
+                item,
+                "must be a valid label value: at most 63 letters, digits, '-', '_' or '.', "
+                "starting and ending with a letter or digit (or empty)",
+                "use at most 63 letters, digits, '-', '_' or '.', e.g. 'ai-platform'",
+            )
+    return labels
+
+
+#: Kubernetes limits the total size of an object's annotations (keys and values) to 256 KiB.
+_ANNOTATIONS_MAX_BYTES = 256 * 1024
+
+
+def annotations_map(
+    guard: _Guard, field: str, value: object, *, allow_none: bool = True
+) -> dict[str, str]:
+    """Kubernetes annotations: qualified-name keys, string values, 256 KiB in total."""
+    annotations = mapping(
+        guard, field, value, example="{'example.com/owner': 'team-ai'}", allow_none=allow_none
+    )
+    for key, item in annotations.items():
+        qualified_name(guard, field, key)
+        if not isinstance(item, str):
+            raise guard.fail(
+                f"{field}[{key!r}]",
+                item,
+                "must be a string",
+                "quote the value, e.g. 'true'",
+            )
+    size = sum(len(k.encode()) + len(v.encode("utf-8", "replace")) for k, v in annotations.items())
+    if size > _ANNOTATIONS_MAX_BYTES:
+        raise guard.fail(
+            field,
+            f"<{size} bytes>",
+            "is larger than the 256 KiB Kubernetes allows for an object's annotations",
+            "keep annotations small; put large data in a ConfigMap",
+        )
+    return annotations
+
+
+# Control characters (newlines included), format characters (bidi overrides, zero-width
+# characters), surrogates and line/paragraph separators: invisible or line-breaking text.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def free_text(guard: _Guard, field: str, value: object, *, max_length: int = 253, fix: str) -> str:
+    """A single-line setting such as a model name or an id.
+
+    A non-empty string of at most ``max_length`` characters, without control characters
+    (newlines included) or invisible formatting characters (bidi overrides, zero-width).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise guard.fail(field, value, "must be a non-empty string", "pass a value or leave it out")
+    if len(value) > max_length:
+        raise guard.fail(
+            field,
+            f"{value[:40]}... ({len(value)} characters)",
+            f"is longer than {max_length} characters",
+            fix,
+        )
+    bad = next((c for c in value if unicodedata.category(c) in _FORBIDDEN_CATEGORIES), None)
+    if bad is not None:
+        raise guard.fail(
+            field,
+            value,
+            f"contains the control or invisible formatting character U+{ord(bad):04X} "
+            "(newlines, tabs, bidirectional overrides and zero-width characters are refused)",
+            fix,
+        )
+    return value
+
+
+def station_environment(guard: _Guard, field: str, value: object) -> str:
+    """A Station environment name: letters, digits, '-' and '_' (a directory name)."""
+    fix = "use an environment name such as 'default' or 'prod-eu'"
+    text = free_text(guard, field, value, max_length=253, fix=fix)
+    if not _STATION_ENVIRONMENT.fullmatch(text):
+        raise guard.fail(
+            field,
+            value,
+            "must be a Station environment name: letters, digits, '-' and '_' only",
+            fix,
+        )
+    return text
+
+
+def host_name(text: str) -> bool:
+    """Whether ``text`` is an IP address or a DNS host name (a final dot allowed)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        return True
+    name = text[:-1] if text.endswith(".") else text
+    return (
+        0 < len(name) <= 253
+        and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
+        and not name.replace(".", "").isdigit()
+    )
+
+
+def http_url(guard: _Guard, field: str, value: object, *, example: str) -> str:
+    """An ``http(s)://host[:port][/path]`` URL with a valid host and no credentials."""
+    fix = f"pass an http(s) URL, e.g. {example!r}"
+    text = free_text(guard, field, value, max_length=2048, fix=fix)
+
+    def bad(problem: str) -> StationConfigError:
+        return guard.fail(field, value, problem, fix)
+
+    if any(c.isspace() for c in text):
+        raise bad("must be a URL without spaces")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        parts.port  # noqa: B018 - parsing the port raises on a bad one
+    except ValueError as exc:
+        raise bad(f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise bad("must be an http:// or https:// URL")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise bad(
+            "contains credentials; the value is written into a ConfigMap in plain text "
+            "(credentials belong in the Secret)"
+        )
+    if not parts.hostname or not host_name(parts.hostname):
+        raise bad("has no valid host name or IP address")
+    return text
+
+
+def cidr(guard: _Guard, field: str, value: object) -> str:
+    """A network in CIDR notation (``10.0.0.0/8``, ``2001:db8::/32``), host bits clear."""
+    address, slash, prefix = value.partition("/") if isinstance(value, str) else ("", "", "")
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
+    if isinstance(value, str) and slash and prefix.isdigit() and address.strip() == address:
+        try:
+            network = ipaddress.ip_network(value, strict=True)
+        except ValueError:
+            network = None
+    if network is None:
+        raise guard.fail(
+            field,
+            value,
+            "must be a network in CIDR notation with its host bits clear, e.g. '10.0.0.0/8' "
+            "or '2001:db8::/32'",
+            "write the network address with its prefix length, e.g. '203.0.113.0/24'",
+        )
+    return str(value)
 
 
 __all__ = ["StationConfigError"]

@@ -31,7 +31,16 @@ from dataclasses import dataclass, replace
 
 from ._errors import _Guard
 from ._k8s import Construct, claim_name, construct_path, k8s
-from ._validate import dns_label, dns_subdomain, duration_seconds, one_of, qualified_name
+from ._validate import (
+    annotations_map,
+    boolean,
+    dns_label,
+    dns_subdomain,
+    duration_seconds,
+    one_of,
+    qualified_name,
+    sequence,
+)
 from .station import ClusterProfile, StationDeployment, StationPort
 
 __all__ = [
@@ -282,11 +291,13 @@ class StationIngress(Construct):
         """``spec.ingressClassName``."""
 
         # ---- exposure guard -------------------------------------------------------------
-        allow = (
-            station.allow_unauthenticated_exposure
-            if allow_unauthenticated_exposure is None
-            else bool(allow_unauthenticated_exposure)
+        allow_given = boolean(
+            guard,
+            "allow_unauthenticated_exposure",
+            allow_unauthenticated_exposure,
+            allow_none=True,
         )
+        allow = station.allow_unauthenticated_exposure if allow_given is None else allow_given
         self.allow_unauthenticated_exposure: bool = allow
         """Whether unauthenticated endpoints may be routed."""
         if station.local_mode and not allow:
@@ -320,7 +331,7 @@ class StationIngress(Construct):
         self.stream_timeout_seconds: int | None = None
         """nginx's proxy read/send timeout in seconds (``None`` for other controllers)."""
         managed = self._managed_annotations(guard, stream_timeout, max_request_body)
-        extra = dict(annotations or {})
+        extra = annotations_map(guard, "annotations", annotations)
         for key, value in extra.items():
             qualified_name(guard, "annotations", key)
             if key in managed:
@@ -390,6 +401,10 @@ class StationIngress(Construct):
                 ]
             else:
                 routes = [IngressRoute(StationPort.AGENT_MCP, "/")]
+        if not isinstance(routes, IngressRoute):
+            routes = sequence(
+                guard, "routes", routes, example="[IngressRoute(StationPort.AGENT_MCP, '/mcp')]"
+            )
         if isinstance(routes, IngressRoute) or not routes:
             raise guard.fail(
                 "routes",
@@ -460,7 +475,7 @@ class StationIngress(Construct):
                 "must start with '/'",
                 f"write it as an absolute path, e.g. '/{path if isinstance(path, str) else ''}'",
             )
-        if not _PATH.match(path) or "//" in path:
+        if not _PATH.fullmatch(path) or "//" in path:
             raise guard.fail(
                 field,
                 path,
@@ -468,7 +483,7 @@ class StationIngress(Construct):
                 "paths are literal: no regular expressions, queries or spaces)",
                 "use a plain path such as '/mcp'",
             )
-        if self.controller is IngressController.NGINX and not _NGINX_PATH.match(path):
+        if self.controller is IngressController.NGINX and not _NGINX_PATH.fullmatch(path):
             raise guard.fail(
                 field,
                 path,
@@ -593,7 +608,7 @@ class StationIngress(Construct):
             seconds = math.ceil(duration_seconds(guard, "stream_timeout", timeout, minimum=1))
             self.stream_timeout_seconds = seconds
             body = "16m" if max_request_body is None else max_request_body
-            if not isinstance(body, str) or not _NGINX_SIZE.match(body):
+            if not isinstance(body, str) or not _NGINX_SIZE.fullmatch(body):
                 raise guard.fail(
                     "max_request_body",
                     body,
@@ -700,7 +715,7 @@ def _host(guard: _Guard, field: str, value: object) -> str:
             "point a DNS name at the controller's address, or use StationDeployment's "
             "external_access for access by IP",
         )
-    if len(name) > 253 or not _HOST.match(name) or any(len(p) > 63 for p in name.split(".")):
+    if len(name) > 253 or not _HOST.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
         raise guard.fail(
             field,
             value,

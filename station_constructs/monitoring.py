@@ -15,12 +15,18 @@ path ``/metrics``, bound as port ``metrics`` on the Station's ClusterIP Service.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
-from ._validate import dns_label, dns_subdomain, duration_seconds, go_duration, label_value
+from ._validate import (
+    dns_label,
+    dns_subdomain,
+    duration_seconds,
+    go_duration,
+    labels_map,
+    sequence,
+)
 from .station import StationDeployment
 
 __all__ = ["LitestreamServiceMonitor"]
@@ -29,10 +35,6 @@ __all__ = ["LitestreamServiceMonitor"]
 LITESTREAM_METRICS_PORT = 9090
 #: The Service port name LitestreamBackup binds it under.
 METRICS_PORT_NAME = "metrics"
-_LABEL_KEY = re.compile(
-    r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
-    r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
-)
 
 
 class LitestreamServiceMonitor(Construct):
@@ -126,25 +128,11 @@ class LitestreamServiceMonitor(Construct):
                     "use a timeout no longer than the interval",
                 )
             self.scrape_timeout = go_duration(timeout_s)
-        extra = dict(labels or {})
+        extra = labels_map(guard, "labels", labels)
         for key, value in extra.items():
-            if not isinstance(key, str) or not _LABEL_KEY.match(key):
-                raise guard.fail(
-                    "labels",
-                    key,
-                    "is not a valid label key ([prefix/]name, name at most 63 characters)",
-                    "use a key such as 'release'",
-                )
             if key == "app" or key.startswith("app.kubernetes.io/"):
                 raise guard.fail(
                     f"labels[{key!r}]", value, "is set by the construct", "choose another key"
-                )
-            if not isinstance(value, str) or label_value(value) is None:
-                raise guard.fail(
-                    f"labels[{key!r}]",
-                    value,
-                    "must be a valid label value",
-                    "use at most 63 letters, digits, '-', '_' or '.'",
                 )
         if isinstance(prometheus_namespaces, str):
             raise guard.fail(
@@ -154,7 +142,10 @@ class LitestreamServiceMonitor(Construct):
                 f"pass prometheus_namespaces=[{prometheus_namespaces!r}]",
             )
         self.prometheus_namespaces: tuple[str, ...] = tuple(
-            dns_label(guard, "prometheus_namespaces[]", ns) for ns in prometheus_namespaces
+            dns_label(guard, "prometheus_namespaces[]", ns)
+            for ns in sequence(
+                guard, "prometheus_namespaces", prometheus_namespaces, example="['monitoring']"
+            )
         )
         """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
         previous = claim_name(

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import _Guard
 from ._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, claim_name, construct_path
-from ._validate import dns_label, dns_subdomain, label_value, port
+from ._validate import boolean, dns_label, dns_subdomain, labels_map, port, sequence
 
 if TYPE_CHECKING:
     from .station import StationDeployment, StationPort
@@ -193,12 +193,27 @@ class StationNetworkPolicy(Construct):
             )
         ingress_namespaces = [
             dns_label(guard, "network_policy.ingress_namespaces[]", ns)
-            for ns in options.ingress_namespaces
+            for ns in sequence(
+                guard,
+                "network_policy.ingress_namespaces",
+                options.ingress_namespaces,
+                example="['ingress-nginx']",
+            )
         ]
-        if options.ingress_ports is not None and not ingress_namespaces:
+        given_ingress_ports = (
+            None
+            if options.ingress_ports is None
+            else sequence(
+                guard,
+                "network_policy.ingress_ports",
+                options.ingress_ports,
+                example="[StationPort.AGENT_MCP]",
+            )
+        )
+        if given_ingress_ports is not None and not ingress_namespaces:
             raise guard.fail(
                 "network_policy.ingress_ports",
-                list(options.ingress_ports),
+                given_ingress_ports,
                 "has no effect without ingress_namespaces",
                 "name the ingress controller's namespace in ingress_namespaces",
             )
@@ -207,8 +222,8 @@ class StationNetworkPolicy(Construct):
                 tuple(
                     p for p in (StationPort.API, StationPort.AGENT_MCP) if p in station.served_ports
                 )
-                if options.ingress_ports is None
-                else tuple(options.ingress_ports)
+                if given_ingress_ports is None
+                else tuple(given_ingress_ports)
             )
             self._add(
                 "network_policy.ingress_ports",
@@ -277,7 +292,12 @@ class StationNetworkPolicy(Construct):
                 "must be a non-empty list of namespaces",
                 "pass e.g. ['monitoring']",
             )
-        checked = [dns_label(self._guard, "network_policy.namespaces[]", n) for n in namespaces]
+        checked = [
+            dns_label(self._guard, "network_policy.namespaces[]", n)
+            for n in sequence(
+                self._guard, "network_policy.namespaces", namespaces, example="['monitoring']"
+            )
+        ]
         outside = any(n != self.namespace for n in checked)
         labels = self._pod_labels(pod_labels)
         peers = [_namespace_peer(n, labels) for n in checked]
@@ -316,7 +336,8 @@ class StationNetworkPolicy(Construct):
                 "pass e.g. ['10.0.0.0/8']",
             )
         peers = [
-            {"ipBlock": {"cidr": _cidr(self._guard, "network_policy.cidrs[]", c)}} for c in cidrs
+            {"ipBlock": {"cidr": _cidr(self._guard, "network_policy.cidrs[]", c)}}
+            for c in sequence(self._guard, "network_policy.cidrs", cidrs, example="['10.0.0.0/8']")
         ]
         self._add(
             "network_policy.ports",
@@ -333,6 +354,12 @@ class StationNetworkPolicy(Construct):
                 "must be a list of StationPort",
                 "pass e.g. [StationPort.AGENT_MCP], or () to admit no same-namespace client",
             )
+        ports = sequence(
+            self._guard,
+            "network_policy.same_namespace_ports",
+            ports,
+            example="[StationPort.AGENT_MCP]",
+        )
         if ports:
             self._add(
                 "network_policy.same_namespace_ports",
@@ -350,6 +377,7 @@ class StationNetworkPolicy(Construct):
             raise self._guard.fail(
                 field, ports, "must be a non-empty list of ports", "pass e.g. [StationPort.API]"
             )
+        ports = sequence(self._guard, field, ports, example="[StationPort.API]")
         numbers: list[int] = []
         by_number = {station.port(p): p for p in StationPort}
         for item in ports:
@@ -384,16 +412,7 @@ class StationNetworkPolicy(Construct):
         return [{"port": n, "protocol": "TCP"} for n in numbers]
 
     def _pod_labels(self, labels: Mapping[str, str] | None) -> dict[str, str]:
-        result = dict(labels or {})
-        for key, value in result.items():
-            if not isinstance(value, str) or label_value(value) is None or not key:
-                raise self._guard.fail(
-                    f"network_policy.pod_labels[{key!r}]",
-                    value,
-                    "must be a valid label value",
-                    "use at most 63 letters, digits, '-', '_' or '.'",
-                )
-        return result
+        return labels_map(self._guard, "network_policy.pod_labels", labels)
 
     def _add(self, field: str, peers: list[Rule], ports: list[Rule]) -> None:
         if not ports:  # pragma: no cover - _ports never returns an empty list
@@ -422,9 +441,17 @@ class StationNetworkPolicy(Construct):
                     "must be a list, not one string",
                     f"pass [{value!r}]",
                 )
-        cidrs = [_cidr(guard, "network_policy.egress.cidrs[]", c) for c in egress.cidrs]
+        cidrs = [
+            _cidr(guard, "network_policy.egress.cidrs[]", c)
+            for c in sequence(
+                guard, "network_policy.egress.cidrs", egress.cidrs, example="['10.0.0.0/8']"
+            )
+        ]
         namespaces = [
-            dns_label(guard, "network_policy.egress.namespaces[]", n) for n in egress.namespaces
+            dns_label(guard, "network_policy.egress.namespaces[]", n)
+            for n in sequence(
+                guard, "network_policy.egress.namespaces", egress.namespaces, example="['proxy']"
+            )
         ]
         if not cidrs and not namespaces:
             raise guard.fail(
@@ -435,10 +462,14 @@ class StationNetworkPolicy(Construct):
                 "list the provider's (or your egress proxy's) CIDRs in cidrs or the proxy's "
                 "namespace in namespaces, or pass egress=None to leave egress open",
             )
-        ports = [port(guard, "network_policy.egress.ports[]", p) for p in egress.ports]
+        ports = [
+            port(guard, "network_policy.egress.ports[]", p)
+            for p in sequence(guard, "network_policy.egress.ports", egress.ports, example="[443]")
+        ]
+        allow_dns = boolean(guard, "network_policy.egress.allow_dns", egress.allow_dns)
         port_list = [{"port": p, "protocol": "TCP"} for p in dict.fromkeys(ports)]
         rules: list[Rule] = []
-        if egress.allow_dns:
+        if allow_dns:
             rules.append(
                 {
                     "ports": [

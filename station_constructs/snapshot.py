@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
-from ._validate import dns_subdomain
+from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
 
 __all__ = ["StationVolumeSnapshot"]
@@ -116,7 +116,7 @@ class StationVolumeSnapshot(Construct):
                 f"'{station.pvc_name}-2026-01-15'",
             )
         annotations: dict[str, str] | None = None
-        if protect_from_prune:
+        if boolean(guard, "protect_from_prune", protect_from_prune):
             annotations = {
                 # Removing the snapshot from Git must not delete the backup.
                 "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",

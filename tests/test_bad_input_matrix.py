@@ -406,6 +406,71 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "ingress_namespaces",
         "name",
     ),
+    # --- argument types: real bools, lists, mappings, whole-value patterns, labels --------
+    (
+        "local_mode as string",
+        lambda c: station(c, local_mode="false"),
+        "local_mode='false'",
+        "local_mode=False",
+    ),
+    (
+        "exposure flag as string",
+        lambda c: station(
+            c, external_access=ExternalAccess.LOAD_BALANCER, allow_unauthenticated_exposure="no"
+        ),
+        "allow_unauthenticated_exposure='no'",
+        "allow_unauthenticated_exposure=True",
+    ),
+    (
+        "namespace trailing newline",
+        lambda c: station(c, namespace="station\n"),
+        "namespace='station\\n'",
+        "station-prod",
+    ),
+    ("bucket trailing newline", lambda c: backup(c, bucket="abc\n"), "bucket='abc\\n'", "bucket"),
+    (
+        "pull secrets as string",
+        lambda c: station(c, image_pull_secrets="regcred"),
+        "image_pull_secrets='regcred'",
+        "['regcred']",
+    ),
+    (
+        "extra providers None",
+        lambda c: station(c, extra_providers=None),
+        "extra_providers=None",
+        "pass a list",
+    ),
+    ("env as pairs", lambda c: station(c, env=[("A", "b")]), "env=[('A', 'b')]", "pass a dict"),
+    (
+        "label key with space",
+        lambda c: station(c, labels={"bad key": "a b"}),
+        "labels='bad key'",
+        "example.com/owner",
+    ),
+    ("label value int", lambda c: station(c, labels={"team": 5}), "labels['team']=5", "'5'"),
+    ("replicas float", lambda c: station(c, replicas=1.0), "replicas=1.0", "replicas=1"),
+    (
+        "ai base url ftp",
+        lambda c: station(c, ai_base_url="ftp://x"),
+        "ai_base_url='ftp://x'",
+        "https://",
+    ),
+    (
+        "litestream image not 0.5",
+        lambda c: backup(c, image="myreg.io/ls:1.0"),
+        "image='myreg.io/ls:1.0'",
+        "digest",
+    ),
+    (
+        "source ranges on NodePort",
+        lambda c: authed(
+            c,
+            external_access=ExternalAccess.NODE_PORT,
+            load_balancer_source_ranges=["10.0.0.0/8"],
+        ),
+        "load_balancer_source_ranges",
+        "LOAD_BALANCER",
+    ),
 ]
 
 

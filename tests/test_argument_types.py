@@ -1,0 +1,599 @@
+"""Argument types: every bool, list, mapping, label and free-text setting is checked strictly.
+
+A value of the wrong type must never be accepted because Python finds it truthy (``"false"``
+turning local mode on), split into characters (``"regcred"`` as a list), end in a jsii or
+TypeError stack trace, or pass a regular expression thanks to a trailing newline. Each case
+raises StationConfigError at construct time naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import cdk8s
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    AIProvider,
+    EgressRules,
+    ExistingSecret,
+    ExternalAccess,
+    ExternalSecretSource,
+    IngressRoute,
+    IngressTls,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
+    NetworkPolicyOptions,
+    Resources,
+    StationConfigError,
+    StationDeployment,
+    StationIngress,
+    StationPort,
+    StationStorage,
+    StationVolumeSnapshot,
+)
+from tests.conftest import find, synth
+
+Build = Callable[[Chart], Any]
+LB = {"external_access": ExternalAccess.LOAD_BALANCER, "local_mode": False}
+
+
+def station(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", **kwargs)
+
+
+def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+
+
+def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
+    kwargs.setdefault("bucket", "station-backups")
+    return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
+
+
+def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) -> StationIngress:
+    kwargs.setdefault("host", "station.example.com")
+    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
+    kwargs.setdefault("controller_namespace", "ingress-nginx")
+    return StationIngress(chart, "ingress", station=st or authed(chart), **kwargs)
+
+
+def monitor(chart: Chart, **kwargs: Any) -> LitestreamServiceMonitor:
+    s = station(chart)
+    LitestreamBackup(chart, "backup", station=s, bucket="station-backups")
+    return LitestreamServiceMonitor(chart, "monitor", station=s, **kwargs)
+
+
+def snapshot(chart: Chart, **kwargs: Any) -> StationVolumeSnapshot:
+    kwargs.setdefault("snapshot_class", "csi-snapclass")
+    return StationVolumeSnapshot(chart, "snap", station=station(chart), **kwargs)
+
+
+def policy(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return station(chart, network_policy=NetworkPolicyOptions(**kwargs))
+
+
+def egress(chart: Chart, **kwargs: Any) -> StationDeployment:
+    kwargs.setdefault("cidrs", ["10.0.0.0/8"])
+    return policy(chart, egress=EgressRules(**kwargs))
+
+
+def add_namespaces(chart: Chart, *args: Any, **kwargs: Any) -> None:
+    s = station(chart)
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(*args, **kwargs)
+
+
+def security_context(chart: Chart) -> None:
+    StationDeployment.container_security_context(read_only_root="false")  # type: ignore[arg-type]
+
+
+# (case id, build, fragment that names the field and the value)
+CASES: list[tuple[str, Build, str]] = [
+    # --- 1. booleans: only True/False (None only where the signature allows it) ----------
+    ("local_mode 'false'", lambda c: station(c, local_mode="false"), "local_mode='false'"),
+    ("local_mode 0", lambda c: station(c, local_mode=0), "local_mode=0"),
+    ("local_mode None", lambda c: station(c, local_mode=None), "local_mode=None"),
+    ("enable_api 'false'", lambda c: station(c, enable_api="false"), "enable_api='false'"),
+    ("cloudship 'yes'", lambda c: station(c, cloudship="yes"), "cloudship='yes'"),
+    (
+        "read_only_root_filesystem 'false'",
+        lambda c: station(c, read_only_root_filesystem="false"),
+        "read_only_root_filesystem='false'",
+    ),
+    (
+        "create_namespace 'false'",
+        lambda c: station(c, create_namespace="false"),
+        "create_namespace='false'",
+    ),
+    (
+        "allow_unpinned_image 'no'",
+        lambda c: station(c, allow_unpinned_image="no"),
+        "allow_unpinned_image='no'",
+    ),
+    (
+        "station allow_unauthenticated_exposure 'no'",
+        lambda c: station(
+            c, external_access=ExternalAccess.LOAD_BALANCER, allow_unauthenticated_exposure="no"
+        ),
+        "allow_unauthenticated_exposure='no'",
+    ),
+    (
+        "storage.create 'no'",
+        lambda c: station(c, storage=StationStorage(create="no")),  # type: ignore[arg-type]
+        "storage.create='no'",
+    ),
+    (
+        "storage.protect_from_prune 'false'",
+        lambda c: station(c, storage=StationStorage(protect_from_prune="false")),  # type: ignore[arg-type]
+        "storage.protect_from_prune='false'",
+    ),
+    (
+        "ingress allow_unauthenticated_exposure 'no'",
+        lambda c: ingress(c, station(c), allow_unauthenticated_exposure="no"),
+        "allow_unauthenticated_exposure='no'",
+    ),
+    (
+        "egress allow_dns 'false'",
+        lambda c: egress(c, allow_dns="false"),
+        "network_policy.egress.allow_dns='false'",
+    ),
+    (
+        "snapshot protect_from_prune 'false'",
+        lambda c: snapshot(c, protect_from_prune="false"),
+        "protect_from_prune='false'",
+    ),
+    ("litestream metrics 'false'", lambda c: backup(c, metrics="false"), "metrics='false'"),
+    (
+        "litestream prometheus_annotations 'yes'",
+        lambda c: backup(c, prometheus_annotations="yes"),
+        "prometheus_annotations='yes'",
+    ),
+    (
+        "litestream force_path_style 'false'",
+        lambda c: backup(c, force_path_style="false"),
+        "force_path_style='false'",
+    ),
+    ("container_security_context 'false'", security_context, "read_only_root='false'"),
+    # --- 2. regular expressions match the whole value, not up to a trailing newline ---------
+    ("namespace newline", lambda c: station(c, namespace="station\n"), "namespace='station\\n'"),
+    ("name newline", lambda c: station(c, name="station\n"), "name='station\\n'"),
+    (
+        "storage size newline",
+        lambda c: station(c, storage=StationStorage(size="10Gi\n")),
+        "storage.size='10Gi\\n'",
+    ),
+    (
+        "storage class newline",
+        lambda c: station(c, storage=StationStorage(storage_class="gp3\n")),
+        "storage.storage_class='gp3\\n'",
+    ),
+    (
+        "secret variable newline",
+        lambda c: station(c, secret_variables=["GH\n"]),
+        "secret_variables[]='GH\\n'",
+    ),
+    ("env key newline", lambda c: station(c, env={"LOG\n": "x"}), "env='LOG\\n'"),
+    (
+        "cpu newline",
+        lambda c: station(c, resources=Resources(cpu_request="250m\n")),
+        "resources.cpu_request='250m\\n'",
+    ),
+    (
+        "image pull secret newline",
+        lambda c: station(c, image_pull_secrets=["regcred\n"]),
+        "image_pull_secrets[]='regcred\\n'",
+    ),
+    (
+        "key_names value newline",
+        lambda c: station(c, secret=ExistingSecret(key_names={"OPENAI_API_KEY": "openai\n"})),
+        "secret.key_names['OPENAI_API_KEY']='openai\\n'",
+    ),
+    ("bucket newline", lambda c: backup(c, bucket="abc\n"), "bucket='abc\\n'"),
+    ("litestream path newline", lambda c: backup(c, path="a/b\n"), "path='a/b\\n'"),
+    (
+        "litestream region newline",
+        lambda c: backup(c, region="eu-west-1\n"),
+        "region='eu-west-1\\n'",
+    ),
+    (
+        "ingress host newline",
+        lambda c: ingress(c, host="a.example.com\n"),
+        "host='a.example.com\\n'",
+    ),
+    (
+        "ingress path newline",
+        lambda c: ingress(c, routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp\n")]),
+        "routes[0].path='/mcp\\n'",
+    ),
+    (
+        "ingress body size newline",
+        lambda c: ingress(c, max_request_body="16m\n"),
+        "max_request_body='16m\\n'",
+    ),
+    (
+        "snapshot class newline",
+        lambda c: snapshot(c, snapshot_class="csi\n"),
+        "snapshot_class='csi\\n'",
+    ),
+    ("label key newline", lambda c: station(c, labels={"team\n": "ai"}), "labels='team\\n'"),
+    (
+        "label value newline",
+        lambda c: station(c, labels={"team": "ai\n"}),
+        "labels['team']='ai\\n'",
+    ),
+    # --- 3. lists: never a string split into characters, never None ---------------------
+    (
+        "load_balancer_source_ranges string",
+        lambda c: station(c, load_balancer_source_ranges="10.0.0.0/8", **LB),
+        "load_balancer_source_ranges='10.0.0.0/8'",
+    ),
+    (
+        "load_balancer_source_ranges None",
+        lambda c: station(c, load_balancer_source_ranges=None, **LB),
+        "load_balancer_source_ranges=None",
+    ),
+    (
+        "load_balancer_source_ranges host bits",
+        lambda c: station(c, load_balancer_source_ranges=["10.0.0.1/8"], **LB),
+        "load_balancer_source_ranges[]='10.0.0.1/8'",
+    ),
+    (
+        "load_balancer_source_ranges no prefix",
+        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0"], **LB),
+        "load_balancer_source_ranges[]='10.0.0.0'",
+    ),
+    (
+        "load_balancer_source_ranges netmask",
+        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0/255.0.0.0"], **LB),
+        "load_balancer_source_ranges[]='10.0.0.0/255.0.0.0'",
+    ),
+    (
+        "load_balancer_source_ranges on NodePort",
+        lambda c: station(
+            c,
+            external_access=ExternalAccess.NODE_PORT,
+            local_mode=False,
+            load_balancer_source_ranges=["10.0.0.0/8"],
+        ),
+        "load_balancer_source_ranges=['10.0.0.0/8']",
+    ),
+    (
+        "load_balancer_source_ranges without external access",
+        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0/8"]),
+        "load_balancer_source_ranges=['10.0.0.0/8']",
+    ),
+    (
+        "image_pull_secrets string",
+        lambda c: station(c, image_pull_secrets="regcred"),
+        "image_pull_secrets='regcred'",
+    ),
+    (
+        "image_pull_secrets None",
+        lambda c: station(c, image_pull_secrets=None),
+        "image_pull_secrets=None",
+    ),
+    (
+        "secret_variables string",
+        lambda c: station(c, secret_variables="GH"),
+        "secret_variables='GH'",
+    ),
+    ("secret_variables None", lambda c: station(c, secret_variables=None), "secret_variables=None"),
+    (
+        "extra_providers string",
+        lambda c: station(c, extra_providers="gemini"),
+        "extra_providers='gemini'",
+    ),
+    (
+        "extra_providers one enum",
+        lambda c: station(c, extra_providers=AIProvider.GEMINI),
+        "extra_providers=<AIProvider.GEMINI",
+    ),
+    ("extra_providers None", lambda c: station(c, extra_providers=None), "extra_providers=None"),
+    (
+        "external_ports one port",
+        lambda c: station(c, external_ports=StationPort.API, **LB),
+        "external_ports=<StationPort.API",
+    ),
+    (
+        "metrics_namespaces None",
+        lambda c: backup(c, metrics_namespaces=None),
+        "metrics_namespaces=None",
+    ),
+    (
+        "prometheus_namespaces None",
+        lambda c: monitor(c, prometheus_namespaces=None),
+        "prometheus_namespaces=None",
+    ),
+    (
+        "ingress_namespaces None",
+        lambda c: policy(c, ingress_namespaces=None),
+        "network_policy.ingress_namespaces=None",
+    ),
+    (
+        "ingress_ports one port",
+        lambda c: policy(c, ingress_namespaces=["ingress-nginx"], ingress_ports=StationPort.API),
+        "network_policy.ingress_ports=<StationPort.API",
+    ),
+    (
+        "same_namespace_ports one int",
+        lambda c: policy(c, same_namespace_ports=8587),
+        "network_policy.same_namespace_ports=8587",
+    ),
+    (
+        "egress cidrs None",
+        lambda c: egress(c, cidrs=None, namespaces=["proxy"]),
+        "network_policy.egress.cidrs=None",
+    ),
+    ("egress ports int", lambda c: egress(c, ports=443), "network_policy.egress.ports=443"),
+    (
+        "ingress routes string",
+        lambda c: ingress(c, routes="/mcp"),
+        "routes='/mcp'",
+    ),
+    (
+        "allow_from_namespaces ports float",
+        lambda c: add_namespaces(c, ["monitoring"], 90.9),
+        "network_policy.ports=90.9",
+    ),
+    # --- 3b. mappings: a dict, not a list of pairs or a string ------------------------
+    ("env list of pairs", lambda c: station(c, env=[("A", "b")]), "env=[('A', 'b')]"),
+    ("env string", lambda c: station(c, env="A=b"), "env='A=b'"),
+    (
+        "node_ports list",
+        lambda c: station(
+            c,
+            external_access=ExternalAccess.NODE_PORT,
+            local_mode=False,
+            node_ports=[(StationPort.AGENT_MCP, 30087)],
+        ),
+        "node_ports=[(",
+    ),
+    (
+        "key_names list of pairs",
+        lambda c: station(
+            c,
+            secret=ExistingSecret(key_names=[("OPENAI_API_KEY", "openai")]),  # type: ignore[arg-type]
+        ),
+        "secret.key_names=[(",
+    ),
+    (
+        "external secret key_names string",
+        lambda c: station(
+            c,
+            secret=ExternalSecretSource(
+                "vault",
+                remote_refs={"STATION_ENCRYPTION_KEY": "k", "OPENAI_API_KEY": "o"},
+                key_names="OPENAI_API_KEY",  # type: ignore[arg-type]
+            ),
+        ),
+        "secret.key_names='OPENAI_API_KEY'",
+    ),
+    ("labels list", lambda c: station(c, labels=["team"]), "labels=['team']"),
+    # --- 4. labels and annotations -----------------------------------------------------
+    ("labels bad key", lambda c: station(c, labels={"bad key": "a"}), "labels='bad key'"),
+    ("labels bad value", lambda c: station(c, labels={"team": "a b"}), "labels['team']='a b'"),
+    ("labels int value", lambda c: station(c, labels={"team": 5}), "labels['team']=5"),
+    (
+        "labels value over 63",
+        lambda c: station(c, labels={"team": "a" * 64}),
+        "labels['team']='aaaa",
+    ),
+    (
+        "labels key name over 63",
+        lambda c: station(c, labels={"example.com/" + "k" * 64: "a"}),
+        "labels='example.com/kkkk",
+    ),
+    (
+        "annotations bad key",
+        lambda c: station(c, annotations={"bad key": "x"}),
+        "annotations='bad key'",
+    ),
+    (
+        "annotations int value",
+        lambda c: station(c, annotations={"example.com/x": 1}),
+        "annotations['example.com/x']=1",
+    ),
+    (
+        "annotations too large",
+        lambda c: station(c, annotations={"example.com/x": "a" * 300_000}),
+        "annotations=",
+    ),
+    (
+        "external_service_annotations bad key",
+        lambda c: station(c, external_service_annotations={"bad key": "x"}, **LB),
+        "external_service_annotations='bad key'",
+    ),
+    (
+        "ingress annotations int value",
+        lambda c: ingress(c, annotations={"example.com/x": 1}),
+        "annotations['example.com/x']=1",
+    ),
+    (
+        "monitor labels value over 63",
+        lambda c: monitor(c, labels={"release": "r" * 64}),
+        "labels['release']='rrrr",
+    ),
+    (
+        "monitor labels int value",
+        lambda c: monitor(c, labels={"release": 5}),
+        "labels['release']=5",
+    ),
+    (
+        "pod_labels bad key",
+        lambda c: add_namespaces(c, ["ci"], [8587], pod_labels={"bad key": "v"}),
+        "network_policy.pod_labels='bad key'",
+    ),
+    (
+        "pod_labels int value",
+        lambda c: add_namespaces(c, ["ci"], [8587], pod_labels={"role": 5}),
+        "network_policy.pod_labels['role']=5",
+    ),
+    # --- 5. numbers and free-text settings ------------------------------------------------
+    ("replicas float", lambda c: station(c, replicas=1.0), "replicas=1.0"),
+    ("replicas string", lambda c: station(c, replicas="1"), "replicas='1'"),
+    ("model too long", lambda c: station(c, model="x" * 2_000_000), "model='xxxx"),
+    ("model newline", lambda c: station(c, model="gpt-4o\n"), "model='gpt-4o\\n'"),
+    ("model bidi override", lambda c: station(c, model="gpt\u202e4o"), "model='gpt\\u202e4o'"),
+    ("model zero width", lambda c: station(c, model="gpt\u200b4o"), "model='gpt\\u200b4o'"),
+    ("model int", lambda c: station(c, model=4), "model=4"),
+    (
+        "bundle_id newline",
+        lambda c: station(c, cloudship=True, bundle_id="b-1\nX=1"),
+        "bundle_id='b-1\\nX=1'",
+    ),
+    (
+        "serve_environment path",
+        lambda c: station(c, serve_environment="bad env/../"),
+        "serve_environment='bad env/../'",
+    ),
+    (
+        "serve_environment newline",
+        lambda c: station(c, serve_environment="prod\n"),
+        "serve_environment='prod\\n'",
+    ),
+    ("ai_base_url ftp", lambda c: station(c, ai_base_url="ftp://x"), "ai_base_url='ftp://x'"),
+    ("ai_base_url no host", lambda c: station(c, ai_base_url="https://"), "ai_base_url='https://'"),
+    (
+        "ai_base_url bad host",
+        lambda c: station(c, ai_base_url="https://bad_host/v1"),
+        "ai_base_url='https://bad_host/v1'",
+    ),
+    (
+        "ai_base_url credentials",
+        lambda c: station(c, ai_base_url="https://user:pw@llm.internal/v1"),
+        "ai_base_url='https://user:pw@llm.internal/v1'",
+    ),
+    (
+        "ai_base_url bad port",
+        lambda c: station(c, ai_base_url="https://llm.internal:99999/v1"),
+        "ai_base_url='https://llm.internal:99999/v1'",
+    ),
+    (
+        "otlp_endpoint space in host",
+        lambda c: station(c, otlp_endpoint="http:// bad host"),
+        "otlp_endpoint='http:// bad host'",
+    ),
+    (
+        "otlp_endpoint underscore host",
+        lambda c: station(c, otlp_endpoint="http://otel_collector:4318"),
+        "otlp_endpoint='http://otel_collector:4318'",
+    ),
+    (
+        "litestream image 1.0",
+        lambda c: backup(c, image="myreg.io/ls:1.0"),
+        "image='myreg.io/ls:1.0'",
+    ),
+    (
+        "litestream image minor tag",
+        lambda c: backup(c, image="litestream/litestream:0.5"),
+        "image='litestream/litestream:0.5'",
+    ),
+    (
+        "litestream image foreign suffix",
+        lambda c: backup(c, image="litestream/litestream:0.5.17-alpine"),
+        "image='litestream/litestream:0.5.17-alpine'",
+    ),
+    (
+        "litestream image 0.5 with a 4th part",
+        lambda c: backup(c, image="litestream/litestream:0.5.17.1"),
+        "image='litestream/litestream:0.5.17.1'",
+    ),
+]
+
+
+def test_cases_are_distinct() -> None:
+    ids = [case[0] for case in CASES]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(("case", "build", "field"), CASES, ids=[c[0] for c in CASES])
+def test_wrong_argument_type_is_refused(case: str, build: Build, field: str) -> None:
+    chart = Chart(cdk8s.Testing.app(), "test")
+    with pytest.raises(StationConfigError) as info:
+        build(chart)
+    message = str(info.value)
+    assert field in message, f"{case}: {field!r} not in {message!r}"
+    assert "Fix: " in message, f"{case}: no 'Fix:' in {message!r}"
+    assert "jsii" not in message.lower()
+    assert info.value.__cause__ is None or isinstance(info.value.__cause__, ValueError)
+    assert len(message) < 2000, f"{case}: the message repeats a huge value"
+
+
+@pytest.mark.parametrize(
+    ("build", "fix"),
+    [
+        (lambda c: station(c, image_pull_secrets="regcred"), "['regcred']"),
+        (lambda c: station(c, extra_providers="gemini"), "[AIProvider.GEMINI]"),
+        (lambda c: station(c, local_mode="false"), "would count as True"),
+        (lambda c: station(c, env=[("A", "b")]), "pass a dict"),
+        (lambda c: backup(c, image="myreg.io/ls:1.0"), "digest"),
+    ],
+)
+def test_the_fix_shows_the_right_shape(build: Build, fix: str) -> None:
+    chart = Chart(cdk8s.Testing.app(), "test")
+    with pytest.raises(StationConfigError) as info:
+        build(chart)
+    assert fix in str(info.value)
+
+
+def test_falsy_strings_never_turn_local_mode_on(chart: Chart) -> None:
+    for value in ("false", "False", "no", "0", ""):
+        with pytest.raises(StationConfigError, match="local_mode="):
+            StationDeployment(Chart(cdk8s.Testing.app(), "t"), "station", local_mode=value)  # type: ignore[arg-type]
+
+
+def test_valid_values_of_every_shape_are_still_accepted(chart: Chart) -> None:
+    s = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        enable_api=True,
+        create_namespace=False,
+        image_pull_secrets=("regcred",),
+        extra_providers=[AIProvider.GEMINI],
+        secret_variables=("GITHUB_TOKEN",),
+        model="claude-sonnet-4-5",
+        ai_base_url="http://[fd00::1]:8080/v1",
+        otlp_endpoint="http://10.0.0.5:4318",
+        serve_environment="prod_eu-1",
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=(StationPort.AGENT_MCP,),
+        load_balancer_source_ranges=["203.0.113.0/24", "2001:db8::/32"],
+        external_service_annotations={"service.beta.kubernetes.io/x": "multi\nline ok"},
+        labels={"team": "ai", "example.com/cost-center": "", "tier": "A" * 63},
+        annotations={"example.com/owner": "team ai"},
+        env={"LOG_LEVEL": "debug"},
+        network_policy=NetworkPolicyOptions(
+            same_namespace_ports=None,
+            ingress_namespaces=("ingress-nginx",),
+            egress=EgressRules(cidrs=("10.0.0.0/8",), ports=(443,), allow_dns=False),
+        ),
+    )
+    assert s.network_policy is not None
+    s.network_policy.allow_from_namespaces(("ci",), (8587,), pod_labels={"role": "runner"})
+    svc = find(synth(chart), "Service", "station-external")
+    assert svc["spec"]["loadBalancerSourceRanges"] == ["203.0.113.0/24", "2001:db8::/32"]
+    assert s.settings["STN_AI_BASE_URL"] == "http://[fd00::1]:8080/v1"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "docker.io/litestream/litestream:0.5.17",
+        "litestream/litestream:0.5.0",
+        "registry.internal:5000/mirror/litestream:v0.5.3",
+        "litestream/litestream:0.5.17-scratch",
+        "litestream/litestream@sha256:" + "a" * 64,
+        "litestream/litestream:0.5.17@sha256:" + "b" * 64,
+    ],
+)
+def test_litestream_0_5_tags_and_digests_are_accepted(chart: Chart, image: str) -> None:
+    assert backup(chart, image=image).image == image
+
+
+def test_ingress_allow_none_falls_back_to_the_station(chart: Chart) -> None:
+    s = station(chart, allow_unauthenticated_exposure=True)
+    assert ingress(chart, s, allow_unauthenticated_exposure=None).allow_unauthenticated_exposure
