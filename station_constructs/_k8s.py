@@ -6,6 +6,8 @@ cdk8s-plus line (``cdk8s-plus-28`` ...) is a one-file change.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cdk8s
 import cdk8s_plus_27 as kplus
 from cdk8s import (
@@ -35,7 +37,30 @@ __all__ = [
     "kplus",
     "construct_path",
     "claim_name",
+    "seconds",
+    "mebibytes",
+    "millicores",
 ]
+
+
+# Durations, sizes and CPU amounts are immutable jsii value objects; each creation is a round
+# trip to the Node runtime, so the few distinct values a Station uses are made once per process.
+@lru_cache(maxsize=256)
+def seconds(amount: int) -> Duration:
+    """``Duration.seconds(amount)``, shared."""
+    return Duration.seconds(amount)
+
+
+@lru_cache(maxsize=256)
+def mebibytes(amount: int) -> Size:
+    """``Size.mebibytes(amount)``, shared."""
+    return Size.mebibytes(amount)
+
+
+@lru_cache(maxsize=256)
+def millicores(amount: int) -> kplus.Cpu:
+    """``kplus.Cpu.millis(amount)``, shared."""
+    return kplus.Cpu.millis(amount)
 
 
 def construct_path(scope: Construct) -> str:

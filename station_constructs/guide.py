@@ -27,6 +27,10 @@ def next_steps(station: StationDeployment, *, outdir: str = "dist") -> str:
         steps += ["", "2. The Secret is created by its operator from the object in the manifests."]
     steps += [
         "",
+        "   Keep the encryption key with your backups: a restored database (Litestream,",
+        "   VolumeSnapshot) is unreadable without the same STATION_ENCRYPTION_KEY; to",
+        "   restore, reuse the old key (export it before running the command above).",
+        "",
         "3. Wait for the rollout and check health:",
         f"   kubectl -n {ns} rollout status deployment/{station.name} --timeout=10m",
         f"   kubectl -n {ns} port-forward svc/{station.service_name} {agent}:{agent} &",

@@ -56,22 +56,25 @@ from ._errors import _Guard
 from ._k8s import (
     ApiObject,
     Construct,
-    Duration,
     JsonPatch,
-    Size,
     claim_name,
     construct_path,
     k8s,
     kplus,
+    mebibytes,
+    millicores,
+    seconds,
 )
 from ._sidecars import mark_native_sidecar
 from ._validate import (
+    boolean,
     dns_label,
     dns_subdomain,
     duration_seconds,
     go_duration,
     image_reference,
     one_of,
+    sequence,
 )
 from .secrets import ExistingSecret, SecretSource
 from .station import (
@@ -125,6 +128,9 @@ _PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
 _REGION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(.*)$")
+# The tags accepted: a 0.5 patch release, optionally the -scratch variant. An image pinned
+# by digest alone cannot be checked at synth time: it is assumed to be a 0.5 build.
+_SUPPORTED_TAG = re.compile(r"v?0\.5\.(0|[1-9][0-9]*)(-scratch)?")
 
 
 class SidecarMode(enum.Enum):
@@ -255,13 +261,7 @@ class LitestreamBackup(Construct):
             """The region rendered (``None``: Litestream asks AWS for the bucket's region)."""
         else:
             self.region = _region(guard, region)
-        if force_path_style is not None and not isinstance(force_path_style, bool):
-            raise guard.fail(
-                "force_path_style",
-                force_path_style,
-                "must be True, False or None",
-                "pass True for S3-compatible stores, or leave it out",
-            )
+        force_path_style = boolean(guard, "force_path_style", force_path_style, allow_none=True)
         self.force_path_style: bool = (
             self.endpoint is not None if force_path_style is None else force_path_style
         )
@@ -322,20 +322,14 @@ class LitestreamBackup(Construct):
             grace = given
 
         # ---- metrics ------------------------------------------------------------------
-        for flag_name, flag in (
-            ("metrics", metrics),
-            ("prometheus_annotations", prometheus_annotations),
-        ):
-            if not isinstance(flag, bool):
-                raise guard.fail(flag_name, flag, "must be True or False", "pass a bool")
-        if isinstance(metrics_namespaces, str):
-            raise guard.fail(
-                "metrics_namespaces",
-                metrics_namespaces,
-                "must be a list of namespaces, not one string",
-                f"pass metrics_namespaces=[{metrics_namespaces!r}]",
+        metrics = boolean(guard, "metrics", metrics)
+        prometheus_annotations = boolean(guard, "prometheus_annotations", prometheus_annotations)
+        namespaces = [
+            dns_label(guard, "metrics_namespaces[]", n)
+            for n in sequence(
+                guard, "metrics_namespaces", metrics_namespaces, example="['monitoring']"
             )
-        namespaces = [dns_label(guard, "metrics_namespaces[]", n) for n in metrics_namespaces]
+        ]
         if not metrics and (prometheus_annotations or namespaces):
             field = "prometheus_annotations" if prometheus_annotations else "metrics_namespaces"
             raise guard.fail(
@@ -354,10 +348,21 @@ class LitestreamBackup(Construct):
             )
         self.metrics_port: int | None = METRICS_PORT if metrics else None
         """Litestream's metrics port (9090), or ``None`` when metrics are off."""
+        taken = {number: which for which, number in station.ports.items()}
+        if self.metrics_port in taken:
+            which = taken[self.metrics_port]
+            raise guard.fail(
+                "metrics",
+                metrics,
+                f"Litestream's metrics listen on {METRICS_PORT}, which the Station already uses "
+                f"for {which} (one pod, one port namespace: both cannot bind it)",
+                "move the Station's port (api_port=, or mcp_port= whose agent MCP is "
+                f"mcp_port + 1) off {METRICS_PORT}, or pass metrics=False",
+            )
 
         # ---- image, resources, credentials ---------------------------------------------
         ref = image_reference(guard, "image", image, allow_unpinned=False)
-        version = _VERSION_TAG.match(ref.tag or "")
+        version = _VERSION_TAG.fullmatch(ref.tag or "")
         if version and (version.group(1), version.group(2)) != ("0", "5"):
             raise guard.fail(
                 "image",
@@ -366,6 +371,16 @@ class LitestreamBackup(Construct):
                 f"litestream.yml is the 0.5 format (tested with {LITESTREAM_VERSION}), which "
                 "other versions read differently or not at all",
                 f"use {LITESTREAM_IMAGE} (or a mirror of it)",
+            )
+        if ref.tag is not None and not _SUPPORTED_TAG.fullmatch(ref.tag):
+            raise guard.fail(
+                "image",
+                image,
+                f"has the tag {ref.tag!r}, which is not a Litestream 0.5.<n> release (e.g. "
+                f"{LITESTREAM_VERSION}, or {LITESTREAM_VERSION}-scratch); the rendered "
+                "litestream.yml is the 0.5 format, and no other version can be checked",
+                f"use {LITESTREAM_IMAGE}, a mirror tagged 0.5.<n>, or pin a 0.5 image by "
+                "digest only (image@sha256:...)",
             )
         if sidecar_mode is SidecarMode.CLASSIC and (ref.tag or "").endswith("-scratch"):
             raise guard.fail(
@@ -468,6 +483,22 @@ class LitestreamBackup(Construct):
         )
         """The ConfigMap with ``litestream.yml``."""
         self._render_containers(resolved, image_pull_policy)
+        if ref.digest is None:
+            # The Station's own suppressions describe the Station image; these two describe
+            # Litestream's, so a digest-pinned Station does not hide a tag-pinned sidecar.
+            metadata = station.deployment.metadata
+            metadata.add_annotation(
+                "checkov.io/skip-litestream-digest",
+                "CKV_K8S_43=the Litestream image is pinned to an exact release tag (checked "
+                "at construct time, tags can still be re-pushed); pass image with an @sha256 "
+                "digest to pin it immutably",
+            )
+            if image_pull_policy is not ImagePullPolicy.ALWAYS:
+                metadata.add_annotation(
+                    "checkov.io/skip-litestream-pull",
+                    "CKV_K8S_15=IfNotPresent with an exact release tag runs that release; pass "
+                    "an @sha256 digest to make the pull policy irrelevant",
+                )
         station.ensure_termination_grace_period(
             grace, reason=f"LitestreamBackup '{construct_path(self)}' final sync"
         )
@@ -609,14 +640,14 @@ class LitestreamBackup(Construct):
             "security_context": StationDeployment.container_security_context(),
             "resources": kplus.ContainerResources(
                 cpu=kplus.CpuResources(
-                    request=kplus.Cpu.millis(resolved.cpu_request_m),
+                    request=millicores(resolved.cpu_request_m),
                     limit=None
                     if resolved.cpu_limit_m is None
-                    else kplus.Cpu.millis(resolved.cpu_limit_m),
+                    else millicores(resolved.cpu_limit_m),
                 ),
                 memory=kplus.MemoryResources(
-                    request=Size.mebibytes(resolved.memory_request.mebibytes),
-                    limit=Size.mebibytes(resolved.memory_limit.mebibytes),
+                    request=mebibytes(resolved.memory_request.mebibytes),
+                    limit=mebibytes(resolved.memory_limit.mebibytes),
                 ),
             ),
             "volume_mounts": mounts,
@@ -688,8 +719,8 @@ class LitestreamBackup(Construct):
                 else kplus.Probe.from_http_get(
                     METRICS_PATH,
                     port=self.metrics_port,
-                    period_seconds=Duration.seconds(30),
-                    timeout_seconds=Duration.seconds(5),
+                    period_seconds=seconds(30),
+                    timeout_seconds=seconds(5),
                     failure_threshold=3,
                 ),
                 # Both containers get SIGTERM at once; wait for Station to stop writing first,
@@ -714,7 +745,7 @@ def _scalar(value: object) -> str:
 
 def _bucket(guard: _Guard, value: object) -> str:
     problem = None
-    if not isinstance(value, str) or not _BUCKET.match(value):
+    if not isinstance(value, str) or not _BUCKET.fullmatch(value):
         problem = (
             "must be an S3 bucket name: 3-63 lower-case letters, digits, '-' and '.', "
             "starting and ending with a letter or digit"
@@ -752,7 +783,7 @@ def _key_prefix(guard: _Guard, value: object) -> str:
         not isinstance(value, str)
         or not value
         or len(value) > 512
-        or not all(_PATH_SEGMENT.match(s) and s not in (".", "..") for s in segments)
+        or not all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
     ):
         raise guard.fail(
             "path",
@@ -797,7 +828,7 @@ def _endpoint(guard: _Guard, value: object) -> str:
         valid_host = _is_ip(host.strip("[]"))
     else:
         valid_host = _is_ip(host) or (
-            len(host) <= 253 and all(_HOST_LABEL.match(label) for label in host.split("."))
+            len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in host.split("."))
         )
     if not host or not valid_host:
         raise bad("has no valid host name or IP address")
@@ -807,7 +838,7 @@ def _endpoint(guard: _Guard, value: object) -> str:
 
 
 def _region(guard: _Guard, value: object) -> str:
-    if not isinstance(value, str) or not _REGION.match(value):
+    if not isinstance(value, str) or not _REGION.fullmatch(value):
         raise guard.fail(
             "region",
             value,

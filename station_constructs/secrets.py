@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
-from ._validate import dns_subdomain, duration_seconds, env_name, go_duration, one_of, secret_key
+from ._validate import (
+    dns_subdomain,
+    duration_seconds,
+    env_name,
+    go_duration,
+    mapping,
+    one_of,
+    secret_key,
+)
 
 __all__ = [
     "SecretSource",
@@ -39,7 +47,9 @@ class SecretSource(ABC):
 
     def __init__(self, name: str | None, key_names: Mapping[str, str] | None) -> None:
         self._name = name
-        self._key_names = dict(key_names or {})
+        # Checked (with the construct's path in the message) when a construct uses the source.
+        self._raw_key_names = key_names
+        self._key_names: dict[str, str] = dict(key_names) if isinstance(key_names, Mapping) else {}
 
     @property
     def name(self) -> str | None:
@@ -61,7 +71,15 @@ class SecretSource(ABC):
     def _check(self, guard: _Guard, field: str) -> None:
         if self._name is not None:
             dns_subdomain(guard, f"{field}.name", self._name)
+        mapping(
+            guard,
+            f"{field}.key_names",
+            self._raw_key_names,
+            example="{'OPENAI_API_KEY': 'openai'}",
+            allow_none=True,
+        )
         for variable, key in self._key_names.items():
+            env_name(guard, f"{field}.key_names", variable)
             secret_key(guard, f"{field}.key_names[{variable!r}]", key)
 
     @abstractmethod
@@ -99,13 +117,15 @@ class ExistingSecret(SecretSource):
     def setup_command(self, *, namespace: str, name: str, variables: list[str]) -> str | None:
         """The ``kubectl create secret`` command for this Secret (values read from your shell).
 
-        The encryption key is generated on your machine with ``openssl``, never by the library.
+        The encryption key is taken from ``$STATION_ENCRYPTION_KEY`` in your shell when set
+        (a restore must reuse the key the data was written with), else generated on your
+        machine with ``openssl``; never by the library.
         """
         lines = [f"kubectl -n {namespace} create secret generic {name} \\"]
         for variable in variables:
             key = self.key_for(variable)
             if variable == "STATION_ENCRYPTION_KEY":
-                value = '"$(openssl rand -base64 32)"'
+                value = '"${STATION_ENCRYPTION_KEY:-$(openssl rand -base64 32)}"'
             else:
                 value = f'"${variable}"'
             lines.append(f"  --from-literal={key}={value} \\")

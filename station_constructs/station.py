@@ -20,29 +20,39 @@ from ._k8s import (
     ApiObject,
     ApiObjectMetadata,
     Construct,
-    Duration,
     JsonPatch,
-    Size,
     claim_name,
     construct_path,
     k8s,
     kplus,
+    mebibytes,
+    millicores,
+    seconds,
 )
 from ._labels import object_labels, selector_labels
 from ._validate import (
     BinaryQuantity,
     ImageReference,
+    annotations_map,
     binary_quantity,
+    boolean,
+    cidr,
     cpu_millis,
     dns_label,
     dns_subdomain,
     duration_seconds,
     env_name,
+    free_text,
+    http_url,
     image_reference,
+    labels_map,
+    mapping,
     one_of,
     port,
     positive_int,
     qualified_name,
+    sequence,
+    station_environment,
 )
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .secrets import ExistingSecret, SecretSource
@@ -51,6 +61,7 @@ __all__ = [
     "AIProvider",
     "AccessMode",
     "ClusterProfile",
+    "ConfigPersistence",
     "ExternalAccess",
     "ImagePullPolicy",
     "ResourceProfile",
@@ -71,6 +82,9 @@ STATION_UID = 1000
 DATA_MOUNT = "/data"
 DATABASE_PATH = "/data/station.db"
 HOME_DIR = "/home/station"
+CONFIG_DIR = "/home/station/.config/station"
+#: The config directory's place on the data volume (``ConfigPersistence.VOLUME``).
+VOLUME_CONFIG_DIR = "config"
 _HEALTH_PATH = "/health"
 _NATS_PORT = 4222
 
@@ -135,6 +149,27 @@ class ClusterProfile(enum.Enum):
     listens on the chosen ports on every node; ``NODE_PORT`` works as anywhere. local-path
     volumes live on one node's disk and are deleted with their claim (``reclaimPolicy:
     Delete``): see the README's "k3s" section for keeping the data."""
+
+
+class ConfigPersistence(enum.Enum):
+    """Where Station's config directory (``~/.config/station``) lives.
+
+    Station keeps environments, MCP server configs, variables and agent prompt files there,
+    and its start-up sync treats that directory as the source of truth: database rows whose
+    files are gone are removed. So the directory is state, like the database.
+    """
+
+    VOLUME = "volume"
+    """On the data volume (``/data/config``, mounted at ``~/.config/station``): what is
+    created at runtime (UI, API, ``stn`` commands) survives restarts and rescheduling. At
+    every start the image's own config directory is copied over it, so environments baked
+    in with ``stn build env`` still take effect: files the image has win, files only the
+    volume has are kept. Covered by VolumeSnapshots; Litestream replicates only the
+    database. The default."""
+    IMAGE = "image"
+    """From the image at every start, as with the hand-written manifests: runtime changes to
+    the directory are lost on restart (and the start-up sync then prunes their database
+    rows). Only for images that carry their whole configuration (``stn build env``)."""
 
 
 class ImagePullPolicy(enum.Enum):
@@ -202,8 +237,10 @@ class StationStorage:
             ``claim_name`` (e.g. one restored from a VolumeSnapshot).
         volume_name: Bind to this PersistentVolume (static provisioning / re-attaching a
             retained volume). Default: dynamic provisioning.
-        protect_from_prune: Annotate the PVC so Argo CD and Flux never prune (delete) it
-            when it disappears from Git. Default ``True``.
+        protect_from_prune: Annotate the PVC, and the Namespace if the construct renders it
+            (deleting a Namespace deletes its PVCs), so Argo CD and Flux never prune (delete)
+            them when they disappear from Git. ``kubectl delete -f dist/`` is not stopped by
+            this. Default ``True``.
         restore_from_snapshot: Create the claim from this VolumeSnapshot (in the Station's
             namespace, e.g. one rendered by ``StationVolumeSnapshot``): renders the PVC's
             ``dataSource``. Kubernetes reads it only when the claim is created, so restore
@@ -241,7 +278,16 @@ _MANAGED_VARIABLES = frozenset(
         "STN_DEV_MODE",
         "STATION_DEV_MODE",
         "API_PORT",
+        "STN_API_PORT",
+        "STATION_API_PORT",
         "MCP_PORT",
+        "STN_MCP_PORT",
+        "STATION_MCP_PORT",
+        # The seeded $HOME and the config directory on the volume depend on these.
+        "HOME",
+        "XDG_CONFIG_HOME",
+        "STATION_CONFIG_DIR",
+        "STN_CONFIG_DIR",
         "STN_AI_PROVIDER",
         "STN_AI_MODEL",
         "STN_AI_BASE_URL",
@@ -252,6 +298,13 @@ _MANAGED_VARIABLES = frozenset(
         "STN_BUNDLE_ID",
     }
 )
+# Argo CD and Flux never delete an object carrying these when it leaves Git (or on an app
+# deletion, for Argo CD): the PVC, and the Namespace whose deletion would take the PVC along.
+_PRUNE_PROTECTION = {
+    "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+    "kustomize.toolkit.fluxcd.io/prune": "disabled",
+}
+
 # The argument that sets each managed variable (keyed without STN_/STATION_ prefixes).
 _MANAGED_FIX = {
     "DATABASE_URL": "leave it out: the database must stay on the volume at /data/station.db",
@@ -267,8 +320,11 @@ _MANAGED_FIX = {
     "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
     "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
     "BUNDLE_ID": "pass bundle_id= instead of env",
+    "HOME": "leave it out: $HOME is /home/station, writable and seeded from the image",
+    "XDG_CONFIG_HOME": "choose where the config directory lives with config_persistence=",
+    "CONFIG_DIR": "choose where the config directory lives with config_persistence=",
 }
-_SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASSWORD", "CREDENTIAL")
+_SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASS", "CREDENTIAL", "AUTH", "PRIVATE")
 
 
 def _bool(value: bool) -> str:
@@ -334,6 +390,9 @@ class StationDeployment(Construct):
             Station's writable paths (``$HOME``, ``/tmp``, ``/workspace``) are emptyDir
             volumes; ``$HOME`` is seeded from the image so environments baked in with
             ``stn build env`` stay visible.
+        config_persistence: Where ``~/.config/station`` lives: ``VOLUME`` (default) keeps
+            it on the data volume, seeded from the image at every start; ``IMAGE`` takes it
+            from the image alone. See :class:`ConfigPersistence`.
         scratch_size_limit: Size limit of each of those emptyDir volumes. Default ``2Gi``.
         termination_grace_period: Default ``30s`` (Station needs ~8 s to stop).
         external_access: ``ExternalAccess.LOAD_BALANCER`` or ``NODE_PORT`` renders the
@@ -393,6 +452,7 @@ class StationDeployment(Construct):
         resources: ResourceProfile | Resources = ResourceProfile.STANDARD,
         startup_timeout: str | int = "5m",
         read_only_root_filesystem: bool = True,
+        config_persistence: ConfigPersistence = ConfigPersistence.VOLUME,
         scratch_size_limit: str = "2Gi",
         termination_grace_period: str | int = "30s",
         external_access: ExternalAccess = ExternalAccess.NONE,
@@ -411,6 +471,13 @@ class StationDeployment(Construct):
         self._guard = guard
 
         # ---- guards that explain Station's single-writer design -------------------------
+        if not isinstance(replicas, int):
+            raise guard.fail(
+                "replicas",
+                replicas,
+                f"must be the integer 1, not a {type(replicas).__name__}",
+                "pass replicas=1 (an int), or leave it out",
+            )
         if isinstance(replicas, bool) or replicas != 1:
             raise guard.fail(
                 "replicas",
@@ -453,6 +520,87 @@ class StationDeployment(Construct):
                 "ReadWriteMany volumes are network filesystems where SQLite's file locking is "
                 "unreliable, and they invite a second writer",
                 "use AccessMode.READ_WRITE_ONCE (default) or READ_WRITE_ONCE_POD",
+            )
+
+        # ---- argument types: real bools, lists, mappings, single-line settings -----------
+        create_namespace = boolean(guard, "create_namespace", create_namespace)
+        allow_unpinned_image = boolean(guard, "allow_unpinned_image", allow_unpinned_image)
+        local_mode = boolean(guard, "local_mode", local_mode)
+        enable_api = boolean(guard, "enable_api", enable_api)
+        cloudship = boolean(guard, "cloudship", cloudship)
+        read_only_root_filesystem = boolean(
+            guard, "read_only_root_filesystem", read_only_root_filesystem
+        )
+        allow_unauthenticated_exposure = boolean(
+            guard, "allow_unauthenticated_exposure", allow_unauthenticated_exposure
+        )
+        boolean(guard, "storage.create", storage.create)
+        boolean(guard, "storage.protect_from_prune", storage.protect_from_prune)
+        image_pull_secrets = sequence(
+            guard, "image_pull_secrets", image_pull_secrets, example="['regcred']"
+        )
+        extra_providers = sequence(
+            guard, "extra_providers", extra_providers, example="[AIProvider.GEMINI]"
+        )
+        secret_variables = sequence(
+            guard, "secret_variables", secret_variables, example="['GITHUB_TOKEN']"
+        )
+        if external_ports is not None:
+            external_ports = sequence(
+                guard, "external_ports", external_ports, example="[StationPort.AGENT_MCP]"
+            )
+        env = mapping(guard, "env", env, example="{'LOG_LEVEL': 'debug'}", allow_none=True)
+        node_ports = mapping(
+            guard,
+            "node_ports",
+            node_ports,
+            example="{StationPort.AGENT_MCP: 30087}",
+            allow_none=True,
+        )
+        external_service_annotations = annotations_map(
+            guard, "external_service_annotations", external_service_annotations
+        )
+        labels = labels_map(guard, "labels", labels)
+        annotations = annotations_map(guard, "annotations", annotations)
+        load_balancer_source_ranges = [
+            cidr(guard, "load_balancer_source_ranges[]", r)
+            for r in sequence(
+                guard,
+                "load_balancer_source_ranges",
+                load_balancer_source_ranges,
+                example="['203.0.113.0/24']",
+            )
+        ]
+        if load_balancer_source_ranges and external_access is not ExternalAccess.LOAD_BALANCER:
+            raise guard.fail(
+                "load_balancer_source_ranges",
+                load_balancer_source_ranges,
+                "apply only to a LoadBalancer Service (external_access=ExternalAccess."
+                "LOAD_BALANCER); anywhere else they would be silently ignored and every "
+                "source admitted",
+                "pass external_access=ExternalAccess.LOAD_BALANCER, or drop "
+                "load_balancer_source_ranges and filter clients with a firewall",
+            )
+        if model is not None:
+            model = free_text(
+                guard, "model", model, fix="pass a model name such as 'gpt-4o', or leave it out"
+            )
+        if bundle_id is not None:
+            bundle_id = free_text(
+                guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id, or leave it out"
+            )
+        if serve_environment is not None:
+            serve_environment = station_environment(guard, "serve_environment", serve_environment)
+        if ai_base_url is not None:
+            ai_base_url = http_url(
+                guard, "ai_base_url", ai_base_url, example="https://llm.internal/v1"
+            )
+        if otlp_endpoint is not None:
+            otlp_endpoint = http_url(
+                guard,
+                "otlp_endpoint",
+                otlp_endpoint,
+                example="http://otel-collector.observability:4318",
             )
 
         # ---- names ----------------------------------------------------------------------
@@ -590,7 +738,11 @@ class StationDeployment(Construct):
         # ---- settings (ConfigMap) -------------------------------------------------------
         settings: dict[str, str] = {
             "API_PORT": str(api_port),
+            # All three spellings Station reads, so an image's own ENV (e.g. one built with
+            # `stn build env`) cannot move the database off the volume.
             "DATABASE_URL": DATABASE_PATH,
+            "STATION_DATABASE_URL": DATABASE_PATH,
+            "STN_DATABASE_URL": DATABASE_PATH,
             "MCP_PORT": str(mcp_port),
             "STATION_LOCAL_MODE": _bool(self.local_mode),
             "STN_AI_PROVIDER": provider.value,
@@ -657,11 +809,15 @@ class StationDeployment(Construct):
             duration_seconds(guard, "startup_timeout", startup_timeout, minimum=10)
         )
         """Seconds the startup probe allows."""
-        grace = duration_seconds(guard, "termination_grace_period", termination_grace_period)
+        # Station needs ~8 s to stop its services and flush traces.
+        grace = duration_seconds(
+            guard, "termination_grace_period", termination_grace_period, minimum=10
+        )
         self.termination_grace_period_seconds: int = math.ceil(grace)
         """The pod's terminationGracePeriodSeconds."""
         storage_size = binary_quantity(guard, "storage.size", storage.size, minimum_mib=64)
         scratch = binary_quantity(guard, "scratch_size_limit", scratch_size_limit, minimum_mib=16)
+        _whole_mebibytes(guard, "scratch_size_limit", scratch)
         if storage.storage_class is not None:
             dns_subdomain(guard, "storage.storage_class", storage.storage_class)
         if storage.volume_name is not None:
@@ -669,6 +825,9 @@ class StationDeployment(Construct):
         if storage.restore_from_snapshot is not None:
             self._check_restore(guard, storage)
         self.storage: StationStorage = storage
+        one_of(guard, "config_persistence", config_persistence, ConfigPersistence)
+        self.config_persistence: ConfigPersistence = config_persistence
+        """Where ``~/.config/station`` lives."""
         """The data volume settings."""
 
         # ---- exposure -------------------------------------------------------------------
@@ -761,6 +920,7 @@ class StationDeployment(Construct):
             pull_policy=image_pull_policy,
             pull_secrets=pull_secrets,
             read_only_root=read_only_root_filesystem,
+            config_on_volume=self.config_persistence is ConfigPersistence.VOLUME,
             scratch=scratch,
             annotations=dict(annotations or {}),
         )
@@ -894,6 +1054,11 @@ class StationDeployment(Construct):
             guard, "resources.memory_request", r.memory_request, minimum_mib=64
         )
         mem_limit = binary_quantity(guard, "resources.memory_limit", r.memory_limit, minimum_mib=64)
+        for field_name, quantity in (
+            ("resources.memory_request", mem_request),
+            ("resources.memory_limit", mem_limit),
+        ):
+            _whole_mebibytes(guard, field_name, quantity)
         if cpu_limit is not None and cpu_limit < cpu_request:
             raise guard.fail(
                 "resources.cpu_limit",
@@ -1019,7 +1184,14 @@ class StationDeployment(Construct):
             "pod-security.kubernetes.io/audit": "restricted",
         }
         ns = k8s.KubeNamespace(
-            self, "namespace", metadata=k8s.ObjectMeta(name=self.namespace, labels=labels)
+            self,
+            "namespace",
+            metadata=k8s.ObjectMeta(
+                name=self.namespace,
+                labels=labels,
+                # Deleting the Namespace deletes the PVC in it: protect it like the PVC.
+                annotations=_PRUNE_PROTECTION if self.storage.protect_from_prune else None,
+            ),
         )
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
         if _chart_namespace(self):
@@ -1029,13 +1201,7 @@ class StationDeployment(Construct):
     def _render_pvc(
         self, storage: StationStorage, size: BinaryQuantity
     ) -> k8s.KubePersistentVolumeClaim:
-        annotations: dict[str, str] = {}
-        if storage.protect_from_prune:
-            annotations = {
-                # Argo CD and Flux never delete the database volume when it leaves Git.
-                "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
-                "kustomize.toolkit.fluxcd.io/prune": "disabled",
-            }
+        annotations = dict(_PRUNE_PROTECTION) if storage.protect_from_prune else {}
         return k8s.KubePersistentVolumeClaim(
             self,
             "data",
@@ -1085,6 +1251,7 @@ class StationDeployment(Construct):
         pull_policy: ImagePullPolicy,
         pull_secrets: list[str],
         read_only_root: bool,
+        config_on_volume: bool,
         scratch: BinaryQuantity,
         annotations: dict[str, str],
     ) -> kplus.Deployment:
@@ -1122,7 +1289,7 @@ class StationDeployment(Construct):
                 fs_group_change_policy=kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
             ),
             automount_service_account_token=False,
-            termination_grace_period=Duration.seconds(self.termination_grace_period_seconds),
+            termination_grace_period=seconds(self.termination_grace_period_seconds),
             docker_registry_auth=None,
         )
         deployment.select(kplus.LabelSelector.of(labels=self.selector_labels))
@@ -1159,24 +1326,49 @@ class StationDeployment(Construct):
                 self,
                 f"{vol_name}-volume",
                 vol_name,
-                size_limit=Size.mebibytes(scratch.mebibytes),
+                size_limit=mebibytes(scratch.mebibytes),
             )
             scratch_volumes[vol_name] = volume
             mounts.append(kplus.VolumeMount(path=path, volume=volume))
 
+        if config_on_volume:
+            # The config dir is state (Station's start-up sync prunes database rows whose
+            # files are gone): keep it on the data volume. Mounted after $HOME, inside it.
+            mounts.append(
+                kplus.VolumeMount(
+                    path=CONFIG_DIR, volume=self._data_volume, sub_path=VOLUME_CONFIG_DIR
+                )
+            )
+
         security = self.container_security_context(read_only_root=read_only_root)
+        seed_steps: list[str] = []
+        seed_mounts: list[kplus.VolumeMount] = []
         if read_only_root:
-            # $HOME is an emptyDir so Station can write config and npx/uvx caches under a
-            # read-only root; seed it from the image first, so environments baked in with
-            # `stn build env` (under ~/.config/station) are not hidden by the mount.
+            # $HOME is an emptyDir so Station can write npx/uvx caches under a read-only
+            # root; seed it from the image first so nothing the image keeps there is hidden.
+            seed_steps.append(f"cp -R {HOME_DIR}/. /seed/home/")
+            seed_mounts.append(kplus.VolumeMount(path="/seed/home", volume=scratch_volumes["home"]))
+        if config_on_volume:
+            # Created here (as UID 1000) rather than by the kubelet for the subPath mount,
+            # which would create it root-owned. The image's config (environments baked in
+            # with `stn build env`) is copied over the volume's at every start: image files
+            # win, files created at runtime are kept.
+            seed_steps.append(
+                f"mkdir -p {DATA_MOUNT}/{VOLUME_CONFIG_DIR} && "
+                f"if [ -d {CONFIG_DIR} ]; then cp -R {CONFIG_DIR}/. "
+                f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}/; fi"
+            )
+            seed_mounts.append(kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume))
+        self._seeded = bool(seed_steps)
+        if seed_steps:
             deployment.add_init_container(
                 name="seed-home",
                 image=self.image,
                 image_pull_policy=_pull_policy(pull_policy),
-                command=["sh", "-c", f"cp -R {HOME_DIR}/. /seed/"],
+                command=["sh", "-c", "set -e; " + "; ".join(seed_steps)],
                 security_context=security,
                 resources=_small_resources(),
-                volume_mounts=[kplus.VolumeMount(path="/seed", volume=scratch_volumes["home"])],
+                volume_mounts=seed_mounts,
             )
 
         probe_port = self.ports[StationPort.AGENT_MCP]
@@ -1196,14 +1388,14 @@ class StationDeployment(Construct):
             security_context=security,
             resources=kplus.ContainerResources(
                 cpu=kplus.CpuResources(
-                    request=kplus.Cpu.millis(resolved.cpu_request_m),
+                    request=millicores(resolved.cpu_request_m),
                     limit=None
                     if resolved.cpu_limit_m is None
-                    else kplus.Cpu.millis(resolved.cpu_limit_m),
+                    else millicores(resolved.cpu_limit_m),
                 ),
                 memory=kplus.MemoryResources(
-                    request=Size.mebibytes(resolved.memory_request.mebibytes),
-                    limit=Size.mebibytes(resolved.memory_limit.mebibytes),
+                    request=mebibytes(resolved.memory_request.mebibytes),
+                    limit=mebibytes(resolved.memory_limit.mebibytes),
                 ),
             ),
             # 8587's /health is served in every mode; 8585 only with STN_DEV_MODE. Startup
@@ -1213,28 +1405,28 @@ class StationDeployment(Construct):
             startup=kplus.Probe.from_http_get(
                 _HEALTH_PATH,
                 port=probe_port,
-                period_seconds=Duration.seconds(10),
-                timeout_seconds=Duration.seconds(5),
+                period_seconds=seconds(10),
+                timeout_seconds=seconds(5),
                 failure_threshold=max(1, math.ceil(self.startup_timeout_seconds / 10)),
             ),
             liveness=kplus.Probe.from_http_get(
                 _HEALTH_PATH,
                 port=probe_port,
-                period_seconds=Duration.seconds(10),
-                timeout_seconds=Duration.seconds(5),
+                period_seconds=seconds(10),
+                timeout_seconds=seconds(5),
                 failure_threshold=3,
             ),
             readiness=kplus.Probe.from_http_get(
                 _HEALTH_PATH,
                 port=probe_port,
-                period_seconds=Duration.seconds(5),
-                timeout_seconds=Duration.seconds(3),
+                period_seconds=seconds(5),
+                timeout_seconds=seconds(3),
                 failure_threshold=3,
             ),
             volume_mounts=mounts,
         )
         drop_all_capabilities(deployment, "containers", 0)
-        if read_only_root:
+        if seed_steps:
             drop_all_capabilities(deployment, "initContainers", 0)
         secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
         for variable in self.secret_variables:
@@ -1269,8 +1461,8 @@ class StationDeployment(Construct):
             reasons.append(
                 (
                     "CKV_K8S_43",
-                    "the image is pinned to a version tag (enforced at construct time); pass "
-                    "image with @sha256 digest to pin by digest",
+                    "the image is pinned to a version tag, enforced at construct time (tags can "
+                    "still be re-pushed); pass image with an @sha256 digest to pin it immutably",
                 )
             )
         if pull_policy is not ImagePullPolicy.ALWAYS and self.image_ref.digest is None:
@@ -1297,6 +1489,9 @@ class StationDeployment(Construct):
         default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
         ``ALL`` capabilities; :func:`drop_all_capabilities` patches that in.
         """
+        boolean(
+            _Guard("StationDeployment.container_security_context"), "read_only_root", read_only_root
+        )
         return kplus.ContainerSecurityContextProps(
             ensure_non_root=True,
             user=STATION_UID,
@@ -1368,6 +1563,17 @@ def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: i
     )
 
 
+def _whole_mebibytes(guard: _Guard, field_name: str, quantity: BinaryQuantity) -> None:
+    """Refuse sizes cdk8s-plus would round down to whole MiB (``100000Ki`` -> ``97Mi``)."""
+    if quantity.bytes % 1024**2:
+        raise guard.fail(
+            field_name,
+            quantity.text,
+            "is not a whole number of MiB; it would be rounded down when rendered",
+            f"write it in Mi or Gi, e.g. '{max(1, quantity.mebibytes)}Mi'",
+        )
+
+
 def _pull_policy(policy: ImagePullPolicy) -> kplus.ImagePullPolicy:
     return {
         ImagePullPolicy.IF_NOT_PRESENT: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -1379,8 +1585,8 @@ def _pull_policy(policy: ImagePullPolicy) -> kplus.ImagePullPolicy:
 def _small_resources() -> kplus.ContainerResources:
     """Explicit, small resources for short helper containers (cdk8s-plus would add 1 CPU)."""
     return kplus.ContainerResources(
-        cpu=kplus.CpuResources(request=kplus.Cpu.millis(50), limit=kplus.Cpu.millis(500)),
-        memory=kplus.MemoryResources(request=Size.mebibytes(64), limit=Size.mebibytes(256)),
+        cpu=kplus.CpuResources(request=millicores(50), limit=millicores(500)),
+        memory=kplus.MemoryResources(request=mebibytes(64), limit=mebibytes(256)),
     )
 
 

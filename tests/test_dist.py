@@ -59,7 +59,10 @@ def test_main_prints_next_steps_on_stderr_only(tmp_path: Path) -> None:
     result = synth_main(tmp_path)
     assert result.stdout == ""
     assert "kubectl -n station create secret generic station-secrets" in result.stderr
-    assert 'STATION_ENCRYPTION_KEY="$(openssl rand -base64 32)"' in result.stderr
+    assert 'STATION_ENCRYPTION_KEY="${STATION_ENCRYPTION_KEY:-$(openssl rand -base64 32)}"' in (
+        result.stderr
+    )
+    assert "same STATION_ENCRYPTION_KEY" in result.stderr
     assert "kubectl apply -f" in result.stderr
     assert "/health" in result.stderr
 

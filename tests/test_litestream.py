@@ -14,6 +14,7 @@ from cdk8s import Chart
 
 from station_constructs import (
     LITESTREAM_IMAGE,
+    ConfigPersistence,
     ExistingSecret,
     ExternalSecretSource,
     LitestreamBackup,
@@ -138,7 +139,9 @@ def test_containers_are_restricted_and_sized(chart: Chart) -> None:
 
 
 def test_indexes_follow_the_init_containers_present(chart: Chart) -> None:
-    backup(chart, {"read_only_root_filesystem": False})
+    backup(
+        chart, {"read_only_root_filesystem": False, "config_persistence": ConfigPersistence.IMAGE}
+    )
     spec = pod_spec(synth(chart))
     assert names(spec["initContainers"]) == ["litestream-restore", "litestream"]
     assert spec["initContainers"][1]["restartPolicy"] == "Always"
@@ -679,3 +682,22 @@ def test_readme_shows_the_rendered_config_and_replica_url(chart: Chart) -> None:
     assert rendered == backup_.litestream_yml
     assert f"'{backup_.replica_url}'" in section
     assert backup_.secret_setup_command() in section
+
+
+@pytest.mark.parametrize("ports", [{"api_port": 9090}, {"mcp_port": 9089}])
+def test_fails_when_a_station_port_takes_the_metrics_port(
+    chart: Chart, ports: dict[str, int]
+) -> None:
+    station = StationDeployment(chart, "station", **ports)  # type: ignore[arg-type]
+    with pytest.raises(StationConfigError) as info:
+        LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    message = str(info.value)
+    assert "metrics=True" in message and "9090" in message and "metrics=False" in message
+
+
+def test_station_port_9090_is_fine_without_litestream_metrics(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", api_port=9090)
+    backup = LitestreamBackup(
+        chart, "backup", station=station, bucket="station-backups", metrics=False
+    )
+    assert backup.metrics_port is None

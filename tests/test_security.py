@@ -25,6 +25,7 @@ ALLOWED_FAILURES: set[str] = set()
 CASES: dict[str, Callable[[Chart], object]] = {
     "default": apps.default_app,
     "production": apps.production_app,
+    "digest-pinned Station with a tag-pinned Litestream": apps.digest_station_with_litestream,
 }
 
 

@@ -9,6 +9,7 @@ from station_constructs import (
     DEFAULT_IMAGE,
     AccessMode,
     AIProvider,
+    ConfigPersistence,
     ExistingSecret,
     ExternalAccess,
     ImagePullPolicy,
@@ -55,9 +56,9 @@ def test_effective_names_and_ports_are_readable_back(chart: Chart) -> None:
 def test_database_lives_on_the_volume(chart: Chart) -> None:
     StationDeployment(chart, "station")
     objects = synth(chart)
-    assert (
-        find(objects, "ConfigMap", "station-config")["data"]["DATABASE_URL"] == "/data/station.db"
-    )
+    data = find(objects, "ConfigMap", "station-config")["data"]
+    for spelling in ("DATABASE_URL", "STATION_DATABASE_URL", "STN_DATABASE_URL"):
+        assert data[spelling] == "/data/station.db"
     c = container(objects)
     assert {"mountPath": "/data", "name": "data"} in c["volumeMounts"]
     volumes = {v["name"]: v for v in pod_spec(objects)["volumes"]}
@@ -94,27 +95,65 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
 ) -> None:
     StationDeployment(chart, "station")
     objects = synth(chart)
-    mounts = {m["mountPath"]: m["name"] for m in container(objects)["volumeMounts"]}
-    assert mounts == {
-        "/data": "data",
-        "/home/station": "home",
-        "/tmp": "tmp",
-        "/workspace": "workspace",
-    }
+    mounts = [
+        (m["mountPath"], m["name"], m.get("subPath")) for m in container(objects)["volumeMounts"]
+    ]
+    assert mounts == [
+        ("/data", "data", None),
+        ("/home/station", "home", None),
+        ("/tmp", "tmp", None),
+        ("/workspace", "workspace", None),
+        ("/home/station/.config/station", "data", "config"),
+    ]
     seed = container(objects, container_name="seed-home")
     assert seed["image"] == DEFAULT_IMAGE
-    assert seed["command"] == ["sh", "-c", "cp -R /home/station/. /seed/"]
-    assert seed["volumeMounts"] == [{"mountPath": "/seed", "name": "home"}]
+    assert seed["command"] == [
+        "sh",
+        "-c",
+        "set -e; cp -R /home/station/. /seed/home/; mkdir -p /data/config && "
+        "if [ -d /home/station/.config/station ]; then "
+        "cp -R /home/station/.config/station/. /data/config/; fi",
+    ]
+    assert seed["volumeMounts"] == [
+        {"mountPath": "/seed/home", "name": "home"},
+        {"mountPath": "/data", "name": "data"},
+    ]
     volumes = {v["name"]: v for v in pod_spec(objects)["volumes"]}
     assert volumes["tmp"]["emptyDir"] == {"sizeLimit": "2048Mi"}
 
 
-def test_writable_root_filesystem_drops_the_scratch_volumes(chart: Chart) -> None:
+def test_config_dir_from_the_image_only(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", config_persistence=ConfigPersistence.IMAGE)
+    objects = synth(chart)
+    assert [m["mountPath"] for m in container(objects)["volumeMounts"]] == [
+        "/data",
+        "/home/station",
+        "/tmp",
+        "/workspace",
+    ]
+    seed = container(objects, container_name="seed-home")
+    assert seed["command"] == ["sh", "-c", "set -e; cp -R /home/station/. /seed/home/"]
+    assert station.config_persistence is ConfigPersistence.IMAGE
+
+
+def test_writable_root_keeps_the_config_dir_on_the_volume(chart: Chart) -> None:
     StationDeployment(chart, "station", read_only_root_filesystem=False)
     objects = synth(chart)
     c = container(objects)
     assert c["securityContext"]["readOnlyRootFilesystem"] is False
-    assert [m["mountPath"] for m in c["volumeMounts"]] == ["/data"]
+    assert [m["mountPath"] for m in c["volumeMounts"]] == ["/data", "/home/station/.config/station"]
+    assert [i["name"] for i in pod_spec(objects)["initContainers"]] == ["seed-home"]
+
+
+def test_writable_root_with_image_config_has_no_init_container(chart: Chart) -> None:
+    StationDeployment(
+        chart,
+        "station",
+        read_only_root_filesystem=False,
+        config_persistence=ConfigPersistence.IMAGE,
+    )
+    objects = synth(chart)
+    assert [m["mountPath"] for m in container(objects)["volumeMounts"]] == ["/data"]
     assert "initContainers" not in pod_spec(objects)
 
 
@@ -355,6 +394,17 @@ def test_existing_claim_is_mounted_not_rendered(chart: Chart) -> None:
     objects = synth(chart)
     assert "PersistentVolumeClaim" not in [o["kind"] for o in objects]
     assert pod_spec(objects)["volumes"][0]["persistentVolumeClaim"]["claimName"] == "restored"
+
+
+def test_namespace_is_protected_from_gitops_pruning_like_the_pvc(new_chart) -> None:  # type: ignore[no-untyped-def]
+    protected, unprotected = new_chart(), new_chart()
+    StationDeployment(protected, "station")
+    StationDeployment(unprotected, "station", storage=StationStorage(protect_from_prune=False))
+    annotations = find(synth(protected), "Namespace", "station")["metadata"]["annotations"]
+    assert annotations["argocd.argoproj.io/sync-options"] == "Prune=false,Delete=false"
+    assert annotations["kustomize.toolkit.fluxcd.io/prune"] == "disabled"
+    for obj in synth(unprotected):
+        assert "argocd.argoproj.io/sync-options" not in obj["metadata"].get("annotations", {})
 
 
 def test_pvc_is_protected_from_gitops_pruning_by_default(chart: Chart) -> None:

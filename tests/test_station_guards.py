@@ -288,3 +288,45 @@ def test_fails_on_two_stations_rendering_the_same_objects(chart: Chart) -> None:
 def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None:
     StationDeployment(chart, "first")
     fails(chart, "Namespace 'station'", "create_namespace=False", name="second")
+
+
+@pytest.mark.parametrize(
+    ("env", "fix"),
+    [
+        ({"STATION_API_PORT": "9999"}, "api_port="),
+        ({"STN_MCP_PORT": "9999"}, "mcp_port="),
+        ({"HOME": "/tmp"}, "$HOME is /home/station"),
+        ({"XDG_CONFIG_HOME": "/tmp"}, "config_persistence="),
+        ({"STATION_DATABASE_URL": "/tmp/x.db"}, "stay on the volume"),
+    ],
+)
+def test_fails_on_env_overriding_prefixed_or_path_variables(
+    chart: Chart, env: dict[str, str], fix: str
+) -> None:
+    fails(chart, "is managed by the construct", fix, env=env)
+
+
+@pytest.mark.parametrize("name", ["DB_PASS", "OAUTH_CLIENT", "SSH_PRIVATE"])
+def test_fails_on_more_secret_looking_env_names(chart: Chart, name: str) -> None:
+    error = fails(chart, "looks like a secret", env={name: "hunter2"})
+    assert "hunter2" not in str(error)
+
+
+def test_fails_on_grace_period_shorter_than_station_needs(chart: Chart) -> None:
+    fails(chart, "termination_grace_period='5s'", "at least 10s", termination_grace_period="5s")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        (
+            {"resources": Resources(memory_request="100000Ki")},
+            "resources.memory_request='100000Ki'",
+        ),
+        ({"scratch_size_limit": "17000Ki"}, "scratch_size_limit='17000Ki'"),
+    ],
+)
+def test_fails_on_sizes_that_would_be_rounded(
+    chart: Chart, kwargs: dict[str, Any], fragment: str
+) -> None:
+    fails(chart, fragment, "whole number of MiB", "Mi", **kwargs)

@@ -176,3 +176,14 @@ def full_production_app(chart: Chart, suffix: str = "") -> StationDeployment:
         name=f"station{suffix}-data-2026-01-15",
     )
     return station
+
+
+def digest_station_with_litestream(chart: Chart) -> LitestreamBackup:
+    """A digest-pinned Station (no image suppressions of its own) with the default,
+    tag-pinned Litestream: the sidecar's image findings must still be explained."""
+    station = StationDeployment(
+        chart,
+        "station",
+        image="ghcr.io/cloudshipai/station@sha256:" + "0123456789abcdef" * 4,
+    )
+    return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")

@@ -20,8 +20,13 @@ def flatten(value: Any, path: str = "") -> dict[str, Any]:
         and value
         and all(isinstance(i, dict) and "name" in i for i in value)
     ):
+        seen: dict[str, int] = {}
         for item in value:
-            leaves.update(flatten(item, f"{path}[name={item['name']}]"))
+            # Names repeat in a few lists (two mounts of one volume): later ones get #n.
+            seen[item["name"]] = seen.get(item["name"], 0) + 1
+            count = seen[item["name"]]
+            key = item["name"] if count == 1 else f"{item['name']}#{count}"
+            leaves.update(flatten(item, f"{path}[name={key}]"))
     else:
         leaves[path] = value
     return leaves
