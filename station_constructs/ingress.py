@@ -279,6 +279,16 @@ class StationIngress(Construct):
         one_of(guard, "controller", controller, IngressController)
         self.controller: IngressController = controller
         """The controller the annotations are written for."""
+        if ingress_class_name is not None and not (
+            isinstance(ingress_class_name, str) and ingress_class_name
+        ):
+            raise guard.fail(
+                "ingress_class_name",
+                ingress_class_name,
+                "must be a non-empty IngressClass name (an empty one would silently pick the "
+                "cluster's default class)",
+                "pass e.g. ingress_class_name='nginx', or leave it out",
+            )
         class_name = ingress_class_name or controller.default_class_name
         if class_name is None:
             raise guard.fail(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
 from ._validate import (
+    dns_label,
     dns_subdomain,
     duration_seconds,
     env_name,
@@ -456,6 +457,11 @@ def kubeseal_command(
     controller's certificate from the cluster; add ``--cert sealed-secrets.pem`` to seal
     offline with a certificate saved by ``kubeseal --fetch-cert``.
     """
+    guard = _Guard("kubeseal_command")
+    env_name(guard, "variable", variable)
+    dns_label(guard, "namespace", namespace)
+    dns_subdomain(guard, "name", name)
+    one_of(guard, "scope", scope, SealingScope)
     scope_flag = "" if scope is SealingScope.STRICT else f" --scope {scope.value}"
     return (
         f'printf %s "${variable}" | kubeseal --raw --namespace {namespace} --name {name}'

@@ -863,12 +863,23 @@ class StationDeployment(Construct):
         # ---- labels ---------------------------------------------------------------------
         extra_labels = dict(labels or {})
         for key in extra_labels:
-            if key == "app" or key.startswith("app.kubernetes.io/"):
+            if key in ("app", "name") or key.startswith(
+                ("app.kubernetes.io/", "pod-security.kubernetes.io/")
+            ):
                 raise guard.fail(
                     f"labels[{key!r}]",
                     extra_labels[key],
-                    "is set by the construct",
+                    "is set by the construct (selectors, the Namespace's name label and its "
+                    "Pod Security level depend on it)",
                     "choose another label key",
+                )
+        for key in annotations or {}:
+            if key.startswith("station-constructs/"):
+                raise guard.fail(
+                    f"annotations[{key!r}]",
+                    (annotations or {})[key],
+                    "is set by the construct (the config hash that restarts the pod)",
+                    "choose another annotation key",
                 )
         self.selector_labels: dict[str, str] = selector_labels(self.name)
         """The immutable pod selector (``app: <name>``)."""
@@ -963,11 +974,12 @@ class StationDeployment(Construct):
 
     def port(self, which: StationPort) -> int:
         """The port number of ``which`` (e.g. ``StationPort.AGENT_MCP`` -> 8587)."""
+        one_of(self._guard, "which", which, StationPort)
         return self.ports[which]
 
     def url(self, which: StationPort) -> str:
         """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
-        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.ports[which]}"
+        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
 
     @property
     def data_volume(self) -> kplus.Volume:

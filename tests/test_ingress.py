@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from cdk8s import Chart
 
@@ -739,3 +740,18 @@ def test_fails_on_invalid_external_service_annotations(chart: Chart, new_chart) 
         secured(chart, external_service_annotations={"-bad": "x"}, **lb)
     with pytest.raises(StationConfigError, match=r"external_service_annotations\['a/b'\]=1"):
         secured(new_chart(), external_service_annotations={"a/b": 1}, **lb)
+
+
+def test_fails_on_an_empty_ingress_class_name() -> None:
+    chart = Chart(cdk8s.Testing.app(), "t")
+    station = StationDeployment(chart, "station", local_mode=False)
+    with pytest.raises(StationConfigError, match="ingress_class_name=''"):
+        StationIngress(
+            chart,
+            "ingress",
+            station=station,
+            host="station.example.com",
+            tls=IngressTls.cert_manager("le"),
+            ingress_class_name="",
+            controller_namespace="ingress-nginx",
+        )

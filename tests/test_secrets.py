@@ -486,3 +486,8 @@ def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) ->
     assert "kind: Secret\n" not in text
     assert "stringData" not in text
     assert PLAINTEXT not in text
+
+
+def test_kubeseal_command_refuses_a_scope_string() -> None:
+    with pytest.raises(StationConfigError, match="scope='strict'"):
+        kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict")  # type: ignore[arg-type]

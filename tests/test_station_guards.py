@@ -330,3 +330,25 @@ def test_fails_on_sizes_that_would_be_rounded(
     chart: Chart, kwargs: dict[str, Any], fragment: str
 ) -> None:
     fails(chart, fragment, "whole number of MiB", "Mi", **kwargs)
+
+
+@pytest.mark.parametrize("key", ["name", "pod-security.kubernetes.io/enforce"])
+def test_fails_on_labels_the_construct_relies_on(chart: Chart, key: str) -> None:
+    fails(chart, f"labels[{key!r}]", "choose another label key", labels={key: "x"})
+
+
+def test_fails_on_annotation_overriding_the_config_hash(chart: Chart) -> None:
+    fails(
+        chart,
+        "annotations['station-constructs/config-hash']",
+        "another annotation key",
+        annotations={"station-constructs/config-hash": "pinned"},
+    )
+
+
+def test_port_lookup_with_a_wrong_type_is_a_config_error(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError, match="which=8587"):
+        station.port(8587)  # type: ignore[arg-type]
+    with pytest.raises(StationConfigError, match="which='api'"):
+        station.url("api")  # type: ignore[arg-type]
