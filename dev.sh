@@ -68,7 +68,7 @@ case "$cmd" in
     setup_python; setup_node; setup_checkov ;;
   synth)
     setup_python; setup_node
-    cdk8s synth "$@" ;;
+    cdk8s synth --no-check-upgrade "$@" ;;
   test)
     setup_python; setup_node; setup_checkov
     echo "dev.sh: ruff" >&2; ruff check .

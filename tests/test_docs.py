@@ -52,3 +52,9 @@ def test_every_public_name_has_a_docstring() -> None:
                 ).strip():
                     undocumented.append(f"{name}.{attr}")
     assert undocumented == []
+
+
+def test_synth_command_never_reaches_for_the_network() -> None:
+    # `cdk8s synth` checks npm for a newer CLI by default; offline that prints an error.
+    script = (REPO / "dev.sh").read_text()
+    assert "cdk8s synth --no-check-upgrade" in script
