@@ -22,6 +22,8 @@ from cdk8s import (
 from cdk8s_plus_27 import k8s
 from constructs import Construct, Node
 
+from ._errors import _Guard
+
 __all__ = [
     "ApiObject",
     "ApiObjectMetadata",
@@ -37,6 +39,7 @@ __all__ = [
     "kplus",
     "construct_path",
     "claim_name",
+    "claim_object",
     "seconds",
     "mebibytes",
     "millicores",
@@ -90,3 +93,28 @@ def claim_name(
     if previous is None:
         registry[key] = owner
     return previous
+
+
+def claim_object(
+    scope: Construct,
+    guard: _Guard,
+    *,
+    kind: str,
+    namespace: str | None,
+    name: str,
+    field: str,
+    fix: str,
+    why: str = "applying both would overwrite one with the other",
+    verb: str = "rendered",
+    owner: Construct | None = None,
+) -> None:
+    """Reserve an object app-wide (:func:`claim_name`), or raise naming who has it already.
+
+    ``owner`` (default ``scope``) is the construct named in a later collision's message.
+    """
+    previous = claim_name(scope, kind, namespace, name, construct_path(owner or scope))
+    if previous is not None:
+        where = f"namespace '{namespace}'" if namespace else "the cluster"
+        raise guard.fail(
+            field, name, f"{kind} '{name}' in {where} is already {verb} by '{previous}'; {why}", fix
+        )

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ._errors import _Guard
-from ._k8s import Construct, claim_name, construct_path, k8s
+from ._k8s import Construct, claim_object, construct_path, k8s
 from ._validate import (
     annotations_map,
     boolean,
@@ -638,15 +638,15 @@ class StationIngress(Construct):
         return managed
 
     def _claim(self, kind: str, name: str, fix: str) -> None:
-        previous = claim_name(self, kind, self.namespace, name, construct_path(self))
-        if previous is not None:
-            raise self._guard.fail(
-                "name" if kind == "Ingress" else "tls.secret_name",
-                name,
-                f"{kind} '{name}' in namespace '{self.namespace}' is already rendered by "
-                f"'{previous}'; applying both would overwrite one with the other",
-                fix,
-            )
+        claim_object(
+            self,
+            self._guard,
+            kind=kind,
+            namespace=self.namespace,
+            name=name,
+            field="name" if kind == "Ingress" else "tls.secret_name",
+            fix=fix,
+        )
 
     # ------------------------------------------------------------------ rendering
     def _render(self) -> k8s.KubeIngress:

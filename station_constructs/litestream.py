@@ -57,7 +57,7 @@ from ._k8s import (
     ApiObject,
     Construct,
     JsonPatch,
-    claim_name,
+    claim_object,
     construct_path,
     k8s,
     kplus,
@@ -451,17 +451,15 @@ class LitestreamBackup(Construct):
 
         # ---- attach and render -------------------------------------------------------------
         station.attach("litestream", self)
-        previous = claim_name(
-            self, "ConfigMap", self.namespace, self.config_map_name, construct_path(self)
+        claim_object(
+            self,
+            guard,
+            kind="ConfigMap",
+            namespace=self.namespace,
+            name=self.config_map_name,
+            field="config_map_name",
+            fix="pass another config_map_name",
         )
-        if previous is not None:
-            raise guard.fail(
-                "config_map_name",
-                self.config_map_name,
-                f"ConfigMap '{self.config_map_name}' in namespace '{self.namespace}' is already "
-                f"rendered by '{previous}'",
-                "pass another config_map_name",
-            )
         self.credentials._render(
             self,
             guard=guard,

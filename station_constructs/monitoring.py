@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
 from ._validate import (
     dns_label,
     dns_subdomain,
@@ -148,17 +148,15 @@ class LitestreamServiceMonitor(Construct):
             )
         )
         """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
-        previous = claim_name(
-            self, "ServiceMonitor", self.namespace, self.name, construct_path(self)
+        claim_object(
+            self,
+            guard,
+            kind="ServiceMonitor",
+            namespace=self.namespace,
+            name=self.name,
+            field="name",
+            fix="render one ServiceMonitor per Station, or give this one its own name=",
         )
-        if previous is not None:
-            raise guard.fail(
-                "name",
-                self.name,
-                f"ServiceMonitor '{self.name}' in namespace '{self.namespace}' is already "
-                f"rendered by '{previous}'",
-                "render one ServiceMonitor per Station, or give this one its own name=",
-            )
         if station.network_policy is not None and self.prometheus_namespaces:
             station.network_policy.allow_from_namespaces(
                 self.prometheus_namespaces, [self.metrics_port]

@@ -34,7 +34,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ._errors import _Guard
-from ._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, claim_name, construct_path
+from ._k8s import (
+    ApiObject,
+    ApiObjectMetadata,
+    Construct,
+    JsonPatch,
+    claim_object,
+    construct_path,
+)
 from ._validate import boolean, dns_label, dns_subdomain, labels_map, port, sequence
 
 if TYPE_CHECKING:
@@ -152,17 +159,16 @@ class StationNetworkPolicy(Construct):
             guard, "network_policy.name", options.name if options.name else station.name
         )
         """Name of the NetworkPolicy."""
-        previous = claim_name(
-            self, "NetworkPolicy", self.namespace, self.name, construct_path(scope)
+        claim_object(
+            self,
+            guard,
+            kind="NetworkPolicy",
+            namespace=self.namespace,
+            name=self.name,
+            field="network_policy.name",
+            owner=scope,
+            fix="give each Station its own name=, or pass NetworkPolicyOptions(name=...)",
         )
-        if previous is not None:
-            raise guard.fail(
-                "network_policy.name",
-                self.name,
-                f"NetworkPolicy '{self.name}' in namespace '{self.namespace}' is already "
-                f"rendered by '{previous}'",
-                "give each Station its own name=, or pass NetworkPolicyOptions(name=...)",
-            )
 
         exposed_mcp = StationPort.MCP in station.external_ports
         if exposed_mcp:

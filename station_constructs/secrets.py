@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object
 from ._validate import (
     dns_label,
     dns_subdomain,
@@ -206,16 +206,18 @@ class _RenderedSource(SecretSource):
         app = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
         if (app, namespace, name) in self._rendered:
             return False
-        previous = claim_name(scope, "Secret", namespace, name, construct_path(scope))
-        if previous is not None:
-            raise guard.fail(
-                f"{field}.name",
-                name,
-                f"Secret '{name}' in namespace '{namespace}' is already produced or claimed by "
-                f"'{previous}'; two objects writing one Secret would overwrite each other",
-                "give this secret source its own name=, or pass the same source instance to "
-                "every construct that shares the Secret",
-            )
+        claim_object(
+            scope,
+            guard,
+            kind="Secret",
+            namespace=namespace,
+            name=name,
+            field=f"{field}.name",
+            verb="produced or claimed",
+            why="two objects writing one Secret would overwrite each other",
+            fix="give this secret source its own name=, or pass the same source instance to "
+            "every construct that shares the Secret",
+        )
         self._rendered.add((app, namespace, name))
         return True
 

@@ -30,7 +30,7 @@ Deployment scaled to zero).
 from __future__ import annotations
 
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_name, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
 from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
 
@@ -103,18 +103,17 @@ class StationVolumeSnapshot(Construct):
             guard, "name", f"{station.pvc_name}-snapshot" if name is None else name
         )
         """Name of the VolumeSnapshot (pass it to ``StationStorage(restore_from_snapshot=)``)."""
-        previous = claim_name(
-            self, "VolumeSnapshot", self.namespace, self.name, construct_path(self)
+        claim_object(
+            self,
+            guard,
+            kind="VolumeSnapshot",
+            namespace=self.namespace,
+            name=self.name,
+            field="name",
+            why="a snapshot is taken once, under one name",
+            fix="give each snapshot its own name, e.g. with the date: "
+            f"'{station.pvc_name}-2026-01-15'",
         )
-        if previous is not None:
-            raise guard.fail(
-                "name",
-                self.name,
-                f"VolumeSnapshot '{self.name}' in namespace '{self.namespace}' is already "
-                f"rendered by '{previous}'; a snapshot is taken once, under one name",
-                "give each snapshot its own name, e.g. with the date: "
-                f"'{station.pvc_name}-2026-01-15'",
-            )
         annotations: dict[str, str] | None = None
         if boolean(guard, "protect_from_prune", protect_from_prune):
             annotations = {

@@ -21,7 +21,7 @@ from ._k8s import (
     ApiObjectMetadata,
     Construct,
     JsonPatch,
-    claim_name,
+    claim_object,
     construct_path,
     k8s,
     kplus,
@@ -1020,17 +1020,16 @@ class StationDeployment(Construct):
         self.extensions[kind] = extension
 
     def _claim(self, kind: str, namespace: str | None, name: str) -> None:
-        previous = claim_name(self, kind, namespace, name, construct_path(self))
-        if previous is not None:
-            where = f"namespace '{namespace}'" if namespace else "the cluster"
-            raise self._guard.fail(
-                "name",
-                name,
-                f"{kind} '{name}' in {where} is already rendered by '{previous}'; applying both "
-                "would overwrite one with the other",
-                "give each Station its own name= or namespace= (and create_namespace=False for "
-                "all but one Station sharing a namespace)",
-            )
+        claim_object(
+            self,
+            self._guard,
+            kind=kind,
+            namespace=namespace,
+            name=name,
+            field="name",
+            fix="give each Station its own name= or namespace= (and create_namespace=False "
+            "for all but one Station sharing a namespace)",
+        )
 
     def _meta(
         self, name: str, component: str, *, annotations: Mapping[str, str] | None = None
