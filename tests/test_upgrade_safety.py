@@ -138,3 +138,13 @@ def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
     assert {k[0] for k in shared} >= {"Deployment", "PersistentVolumeClaim", "Service", "Namespace"}
     for key in shared:
         assert immutable_fields(ours[key]) == immutable_fields(theirs[key]), key
+
+
+def test_full_production_image_upgrade_changes_only_station_images() -> None:
+    v1 = render(lambda c: apps.full_production_app(c, image="ghcr.io/cloudshipai/station:v0.22.0"))
+    v2 = render(lambda c: apps.full_production_app(c, image="ghcr.io/cloudshipai/station:v0.23.0"))
+    deployment = "('Deployment', 'station', 'station'):spec.template.spec."
+    assert leaf_diff(v1, v2) == {
+        deployment + "containers[name=station].image",
+        deployment + "initContainers[name=seed-home].image",
+    }

@@ -110,7 +110,9 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
     )
 
 
-def full_production_app(chart: Chart, suffix: str = "") -> StationDeployment:
+def full_production_app(
+    chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE
+) -> StationDeployment:
     """Everything at once, as examples/production.py: ExternalSecret keys, Litestream with
     ExternalSecret credentials, ServiceMonitor, Ingress, VolumeSnapshot, NetworkPolicy.
 
@@ -122,6 +124,7 @@ def full_production_app(chart: Chart, suffix: str = "") -> StationDeployment:
         f"station{suffix}",
         name=f"station{suffix}",
         namespace=f"station{suffix}",
+        image=image,
         local_mode=False,
         provider=AIProvider.ANTHROPIC,
         resources=ResourceProfile.PRODUCTION,
