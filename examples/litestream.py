@@ -41,10 +41,7 @@ app.synth()
 
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
-    "Before step 3, also create Litestream's S3 credentials (an access key for the bucket;\n"
-    "the pod waits for this Secret too):\n"
-    + "\n".join("   " + line for line in (backup.secret_setup_command() or "").splitlines())
-    + f"\nBackups go to {backup.replica_url}\n"
+    f"Backups go to {backup.replica_url}\n"
     f"Follow them: kubectl -n {station.namespace} logs deploy/{station.name} -c litestream -f",
     file=sys.stderr,
 )

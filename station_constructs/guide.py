@@ -25,6 +25,14 @@ def next_steps(station: StationDeployment, *, outdir: str = "dist") -> str:
         ]
     else:
         steps += ["", "2. The Secret is created by its operator from the object in the manifests."]
+    backup = station.extensions.get("litestream")
+    backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()
+    if backup_cmd:
+        steps += [
+            "",
+            "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
+            *("   " + line for line in backup_cmd.splitlines()),
+        ]
     steps += [
         "",
         "   Keep the encryption key with your backups: a restored database (Litestream,",

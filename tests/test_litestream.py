@@ -701,3 +701,14 @@ def test_station_port_9090_is_fine_without_litestream_metrics(chart: Chart) -> N
         chart, "backup", station=station, bucket="station-backups", metrics=False
     )
     assert backup.metrics_port is None
+
+
+def test_next_steps_include_the_litestream_credentials_command(chart: Chart) -> None:
+    from station_constructs.guide import next_steps
+
+    station, b = backup(chart)
+    text = next_steps(station)
+    command = b.secret_setup_command()
+    assert command is not None
+    assert command.splitlines()[0] in text
+    assert "AWS_SECRET_ACCESS_KEY" in text
