@@ -50,7 +50,6 @@ from ._validate import (
     one_of,
     port,
     positive_int,
-    qualified_name,
     sequence,
     station_environment,
 )
@@ -850,15 +849,6 @@ class StationDeployment(Construct):
                 "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
                 "external_service_annotations",
             )
-        for key, value in external_annotations.items():
-            qualified_name(guard, "external_service_annotations", key)
-            if not isinstance(value, str):
-                raise guard.fail(
-                    f"external_service_annotations[{key!r}]",
-                    value,
-                    "must be a string",
-                    "quote the value, e.g. 'true'",
-                )
 
         # ---- labels ---------------------------------------------------------------------
         extra_labels = dict(labels or {})
