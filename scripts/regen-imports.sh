@@ -2,9 +2,11 @@
 # Regenerate the typed Python CRD bindings in imports/ with the pinned cdk8s CLI.
 #
 # The CRD sources are the `imports:` entries of cdk8s.yaml (paths relative to the
-# repository root, normally ../shared/crds/*.yaml). Before importing, each CRD is
-# reduced to its served, non-deprecated versions, so no classes are generated for
-# versions the API server rejects (e.g. external-secrets.io/v1beta1). The CLI has no
+# repository root: crds/*.yaml, see crds/SOURCES.md). Before importing, each CRD is
+# reduced to its served, non-deprecated storage version, so no classes are generated for
+# versions the API server rejects (e.g. external-secrets.io/v1beta1) or that only convert
+# (gateway.networking.k8s.io/v1beta1), and CRDs of one API group are imported together.
+# The CLI has no
 # flag to select a version; a bare `cdk8s import` would emit them as *V1Beta1 classes.
 #
 # imports/ is shipped in the wheel as `station_constructs._imports` (pyproject.toml
@@ -12,8 +14,6 @@
 # CRD group is added or removed. The script prints the package names it generated.
 #
 # Usage: scripts/regen-imports.sh
-# Env:   STATION_SHARED_DIR  directory that replaces the leading `../shared` of the
-#                            cdk8s.yaml entries (default: <repo>/../shared)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +24,6 @@ if [[ ! -x "$cli" ]]; then
   echo "error: $cli not found; run 'npm ci' in $root first" >&2
   exit 1
 fi
-shared="${STATION_SHARED_DIR:-$root/../shared}"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 
 work="$(mktemp -d)"
@@ -34,36 +33,37 @@ mkdir -p "$work/crds" "$work/out"
 # Filter each CRD listed in cdk8s.yaml down to its served, non-deprecated versions.
 # The `yaml` package is a dependency of cdk8s-cli, so it is in node_modules.
 mapfile -t specs < <(
-  ROOT="$root" SHARED="$shared" OUT="$work/crds" node -e '
+  ROOT="$root" OUT="$work/crds" node -e '
     const fs = require("fs");
     const path = require("path");
     const YAML = require(path.join(process.env.ROOT, "node_modules", "yaml"));
     const cfg = YAML.parse(fs.readFileSync(path.join(process.env.ROOT, "cdk8s.yaml"), "utf8"));
+    // One spec file per API group: the CLI writes one Python package per group, so two
+    // separate imports of the same group (ServiceMonitor and PrometheusRule, Gateway and
+    // HTTPRoute) would overwrite the package of the other.
+    const groups = new Map();
     for (const entry of cfg.imports ?? []) {
-      const m = /^(?:([^:]+):=)?(.*)$/.exec(entry);
-      const prefix = m[1];
-      let src = m[2];
-      if (src.startsWith("../shared/")) {
-        src = path.join(process.env.SHARED, src.slice("../shared/".length));
-      } else {
-        src = path.resolve(process.env.ROOT, src);
-      }
+      const src = path.resolve(process.env.ROOT, entry);
       const docs = YAML.parseAllDocuments(fs.readFileSync(src, "utf8")).map((d) => d.toJS());
       for (const crd of docs) {
         if (!crd || crd.kind !== "CustomResourceDefinition") continue;
         const all = crd.spec.versions ?? [];
-        crd.spec.versions = all.filter((v) => v.served !== false && v.deprecated !== true);
+        crd.spec.versions = all.filter((v) => v.served !== false && v.deprecated !== true && v.storage);
         const dropped = all.filter((v) => !crd.spec.versions.includes(v)).map((v) => v.name);
         if (crd.spec.versions.length === 0) {
-          throw new Error(`${src}: no served, non-deprecated version`);
+          throw new Error(`${src}: no served, non-deprecated storage version`);
         }
         const kept = crd.spec.versions.map((v) => v.name);
         console.error(`${path.basename(src)}: ${crd.spec.group} ${crd.spec.names.kind} ` +
           `versions [${kept.join(", ")}]` + (dropped.length ? ` (dropped ${dropped.join(", ")})` : ""));
+        if (!groups.has(crd.spec.group)) groups.set(crd.spec.group, []);
+        groups.get(crd.spec.group).push(crd);
       }
-      const out = path.join(process.env.OUT, path.basename(src));
-      fs.writeFileSync(out, docs.map((d) => YAML.stringify(d)).join("---\n"));
-      console.log(prefix ? `${prefix}:=${out}` : out);
+    }
+    for (const [group, crds] of groups) {
+      const out = path.join(process.env.OUT, `${group}.yaml`);
+      fs.writeFileSync(out, crds.map((d) => YAML.stringify(d)).join("---\n"));
+      console.log(out);
     }
   '
 )

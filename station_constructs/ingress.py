@@ -1,7 +1,7 @@
 """StationIngress: reach a Station from outside the cluster through an Ingress, with TLS.
 
 One ``networking.k8s.io/v1`` Ingress in the Station's namespace, pointing at its ClusterIP
-Service. What it routes, and why (ports and paths from ``shared/reference/STATION_FACTS.md``):
+Service. What it routes, and why (ports and paths from ``docs/station-facts.md``):
 
 * ``/`` to the HTTP API and web UI (8585) when the API is enabled (``STN_DEV_MODE``);
 * ``/mcp`` to the agent MCP (8587), which authenticates callers unless local mode is on.

@@ -3,7 +3,7 @@
 Station is one Go process with its whole state in one SQLite file, so this construct
 renders exactly one pod, on one ReadWriteOnce volume, stopped before a new one starts.
 What Station really does at runtime (variables, ports, UID) is documented next to each
-setting below; see ``shared/reference/STATION_FACTS.md`` in the project's sources.
+setting below; see ``docs/station-facts.md`` in the project's sources.
 """
 
 from __future__ import annotations

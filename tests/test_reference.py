@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from tests.support.flatten import flatten, same_setting
-from tests.support.paths import REFERENCE_DIR, REPO
+from tests.support.paths import REFERENCE_DIR, REPO, require_glob
 
 Key = tuple[str, str, str]  # kind, name, setting path prefix ("" for the whole object)
 
@@ -66,7 +66,7 @@ CORRECTIONS: dict[Key, str] = {
 
 def reference_objects() -> list[tuple[str, dict[str, Any]]]:
     found = []
-    for path in sorted(REFERENCE_DIR.glob("*.yaml")):
+    for path in require_glob(REFERENCE_DIR, "*.yaml", at_least=6):
         for obj in yaml.safe_load_all(path.read_text()):
             if obj:
                 found.append((path.name, obj))

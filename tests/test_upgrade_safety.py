@@ -19,7 +19,7 @@ from cdk8s import Chart
 from station_constructs import StationDeployment
 from tests.support import apps
 from tests.support.flatten import flatten
-from tests.support.paths import REFERENCE_DIR
+from tests.support.paths import REFERENCE_DIR, require_glob
 
 Manifest = dict[str, Any]
 
@@ -90,7 +90,7 @@ def test_reordering_and_adding_a_station_leaves_the_first_untouched() -> None:
 
 def reference_objects() -> dict[tuple[str, str | None, str], Manifest]:
     objects: list[Manifest] = []
-    for path in sorted(REFERENCE_DIR.glob("*.yaml")):
+    for path in require_glob(REFERENCE_DIR, "*.yaml", at_least=6):
         objects += [o for o in yaml.safe_load_all(path.read_text()) if o]
     return by_key(objects)
 

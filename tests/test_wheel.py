@@ -1,5 +1,5 @@
 """The built wheel works on its own: installed into a fresh virtualenv (dependencies from the
-package index), without the repository, ``../shared`` or the cdk8s CLI, it synthesizes the
+package index), without the repository or the cdk8s CLI, it synthesizes the
 production example, and it installs no top-level ``imports`` package.
 
 Slow (about 20 s: a wheel build, a venv and a pip install), but part of the normal suite.
@@ -41,7 +41,6 @@ def clean_env(**extra: str) -> dict[str, str]:
     """The caller's environment without anything that would find the repository's code."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
-    env["STATION_SHARED_DIR"] = "/nonexistent/shared"
     env.update(extra)
     return env
 

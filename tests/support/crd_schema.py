@@ -1,8 +1,7 @@
-"""Validation of custom objects against the CustomResourceDefinitions in ``shared/crds``.
+"""Validation of custom objects against the CustomResourceDefinitions in ``crds/``.
 
-The CRD files are read from ``<repo>/../shared/crds`` (CI lays ``shared/`` next to the
-clone); the environment variable ``STATION_SHARED_DIR`` replaces ``<repo>/../shared``,
-as in :mod:`tests.support.paths`. It is read at call time, so tests may monkeypatch it.
+The CRD files are the repository's own copies in ``<repo>/crds`` (upstream sources and
+commits in ``crds/SOURCES.md``), as :data:`tests.support.paths.CRD_DIR` names them.
 
 Public API:
 
@@ -44,7 +43,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -53,9 +51,10 @@ from typing import Any, cast
 import yaml
 from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
 
+from tests.support.paths import CRD_DIR
+
 __all__ = ["crd_dir", "is_custom_kind", "validate_custom_object"]
 
-_REPO = Path(__file__).resolve().parents[2]
 _ROOT_FIELDS = ("apiVersion", "kind", "metadata")
 _MAX_MESSAGE = 300
 
@@ -88,10 +87,8 @@ _OBJECT_META_FIELDS = frozenset(
 
 
 def crd_dir() -> Path:
-    """Return the directory holding the CRD YAML files (``$STATION_SHARED_DIR/crds``)."""
-    shared = os.environ.get("STATION_SHARED_DIR")
-    base = Path(shared) if shared else _REPO.parent / "shared"
-    return (base / "crds").resolve()
+    """Return the directory holding the CRD YAML files (the repository's ``crds/``)."""
+    return CRD_DIR
 
 
 @functools.cache
@@ -114,7 +111,7 @@ def _find_crd(group: str, kind: str, directory: Path) -> Mapping[str, Any] | Non
     so that looking up one kind does not parse every (possibly large) CRD of its group.
     """
     if not directory.is_dir():
-        return None
+        raise FileNotFoundError(f"CRD directory missing: {directory} (see crds/SOURCES.md)")
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
     preferred = sorted(
         (p for p in files if p.stem.endswith(f".{group}")), key=lambda p: p.stat().st_size

@@ -1,0 +1,1 @@
+"""Generated CRD bindings (scripts/regen-imports.sh)."""
