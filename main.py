@@ -12,12 +12,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cdk8s import App, Chart  # noqa: E402
 
-from station_constructs import StationDeployment  # noqa: E402
-from station_constructs.guide import next_steps  # noqa: E402
+from station_constructs import StationDeployment, next_steps  # noqa: E402
 
 app = App()
 chart = Chart(app, "station")
-station = StationDeployment(chart, "station")
+StationDeployment(chart, "station")
 app.synth()
 
-print(next_steps(station, outdir=app.outdir), file=sys.stderr)
+print(next_steps(app), file=sys.stderr)

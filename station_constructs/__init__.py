@@ -4,6 +4,7 @@ Only re-exports; each construct lives in its own module.
 """
 
 from ._errors import StationConfigError
+from .guide import next_steps
 from .ingress import (
     IngressController,
     IngressRoute,
@@ -80,4 +81,5 @@ __all__ = [
     "TlsIssuerKind",
     "UpdateStrategy",
     "kubeseal_command",
+    "next_steps",
 ]

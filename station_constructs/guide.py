@@ -1,20 +1,77 @@
-"""What to do after ``cdk8s synth``: the commands printed by ``main.py`` and the examples."""
+"""What to do after ``cdk8s synth``: the commands that take the manifests to a healthy pod.
+
+:func:`next_steps` is public (``from station_constructs import next_steps``): call it in
+your own app after ``app.synth()`` and print the result.
+"""
 
 from __future__ import annotations
 
+from ._errors import StationConfigError
+from ._k8s import Construct, cdk8s
 from .station import StationDeployment, StationPort
 
 __all__ = ["next_steps"]
 
 
-def next_steps(station: StationDeployment, *, outdir: str = "dist") -> str:
-    """The shell commands that take ``station``'s synthesized manifests to a healthy pod."""
+def next_steps(scope: Construct, *, outdir: str | None = None) -> str:
+    """The shell commands that take the synthesized manifests of Stations to a healthy pod.
+
+    ``scope`` is a :class:`StationDeployment`, or any construct above Stations (usually the
+    App): the steps of every Station in it are returned, in construction order. For each:
+    ``kubectl apply``, the ``kubectl create secret`` command for the keys it reads (values
+    come from your shell, never from the library), LitestreamBackup's credentials command
+    when a backup is attached, and the rollout and health checks.
+
+    ``outdir`` is the directory the manifests were written to; default: the App's
+    ``outdir`` (``dist``, or ``CDK8S_OUTDIR`` when set). Raises :class:`StationConfigError`
+    when ``scope`` holds no Station.
+
+    Example::
+
+        app = App()
+        StationDeployment(Chart(app, "station"), "station")
+        app.synth()
+        print(next_steps(app), file=sys.stderr)
+    """
+    stations = _stations_in(scope)
+    if not stations:
+        raise StationConfigError(
+            "scope",
+            scope.node.path or "<app>",
+            "no StationDeployment in it",
+            "pass the App (or the Chart) the Stations were created in, after creating them",
+            where="next_steps",
+        )
+    directory = outdir if outdir is not None else _outdir_of(scope)
+    return "\n".join(_station_steps(station, outdir=directory) for station in stations)
+
+
+def _stations_in(scope: Construct) -> list[StationDeployment]:
+    """``scope`` itself if it is a Station, else every Station below it (pre-order)."""
+    if isinstance(scope, StationDeployment):
+        return [scope]
+    return [c for c in scope.node.find_all() if isinstance(c, StationDeployment)]
+
+
+def _outdir_of(scope: Construct) -> str:
+    """The output directory of the App that ``scope`` belongs to (``dist`` if unknown)."""
+    root = scope.node.root
+    outdir = getattr(root, "outdir", None) if isinstance(root, cdk8s.App) else None
+    return str(outdir) if outdir else "dist"
+
+
+def _station_steps(station: StationDeployment, *, outdir: str) -> str:
+    """The steps for one Station (see :func:`next_steps`)."""
     ns = station.namespace
     agent = station.port(StationPort.AGENT_MCP)
     secret_cmd = station.secret_source.setup_command(
         namespace=ns, name=station.secret_name, variables=list(station.secret_variables)
     )
-    steps = [f"Station manifests written to {outdir}/. Next steps:", "", "1. Apply them:"]
+    steps = [
+        f"Station {station.namespace}/{station.name}: manifests written to {outdir}/. Next steps:",
+        "",
+        "1. Apply them:",
+    ]
     steps.append(f"   kubectl apply -f {outdir}/")
     if secret_cmd:
         steps += [
