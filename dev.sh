@@ -31,7 +31,11 @@ setup_python() {
     echo "dev.sh: installing Python dependencies into .venv" >&2
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -r requirements-dev.txt
-    .venv/bin/python -m pip install --quiet --no-deps -e .
+    # The checkout itself goes on the venv's path (a .pth file, what an editable install
+    # amounts to here, without setuptools' build and its warning boxes); the wheel is
+    # built and tested separately (tests/test_wheel.py, tests/test_packaging.py).
+    .venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' |
+      { read -r site; echo "$ROOT" > "$site/station-constructs-checkout.pth"; }
     echo "$want" > .venv/.station-stamp
   fi
 }

@@ -4,6 +4,7 @@ Only re-exports; each construct lives in its own module.
 """
 
 from ._errors import StationConfigError
+from ._version import __version__
 from .guide import next_steps
 from .ingress import (
     IngressController,
@@ -44,6 +45,7 @@ from .station import (
 )
 
 __all__ = [
+    "__version__",
     "DEFAULT_IMAGE",
     "LITESTREAM_IMAGE",
     "LITESTREAM_VERSION",

@@ -1,5 +1,6 @@
 """Every custom resource the library renders is valid against the openAPIV3Schema of its
-CustomResourceDefinition in the repository's crds/ (served version, structural pruning, CEL rules)."""
+CustomResourceDefinition in the repository's crds/ (served version, structural pruning, CEL
+rules)."""
 
 from __future__ import annotations
 

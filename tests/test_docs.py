@@ -19,9 +19,13 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     assert text.index("```bash") < text.index("\n## ")
 
 
-def test_ci_runs_the_readme_test_command() -> None:
+def test_ci_runs_the_readme_test_command_in_a_fresh_clone() -> None:
     script = (REPO / ".ci" / "run").read_text()
     assert re.search(r"^\./dev\.sh test$", script, re.MULTILINE)
+    # ... in a clone made in an empty temporary folder, so nothing beside the checkout helps.
+    clone = script.index("git clone")
+    assert script.index("mktemp -d") < clone < script.index('cd "$work/')
+    assert clone < script.index("./dev.sh test")
 
 
 def test_parameter_tables_are_generated_and_current() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 import cdk8s
+import pytest
 from cdk8s import App, Chart
 
 from station_constructs import (

@@ -64,8 +64,13 @@ def test_committed_dist_scans_like_the_default(tmp_path: Path) -> None:
     assert set(report.failed_ids) - ALLOWED_FAILURES == set(), report.describe()
 
 
-def test_production_example_scans_clean(tmp_path: Path) -> None:
-    run_app(["examples/production.py"], tmp_path / "out")
+EXAMPLES = sorted((REPO / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_scans_clean(example: Path, tmp_path: Path) -> None:
+    """Examples are what users copy: every object in them, theirs too, passes the scanner."""
+    run_app([f"examples/{example.name}"], tmp_path / "out")
     report = run_checkov(tmp_path / "out")
     assert report.passed > 80
     assert set(report.failed_ids) - ALLOWED_FAILURES == set(), report.describe()

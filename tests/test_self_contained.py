@@ -39,7 +39,7 @@ def test_no_tracked_file_refers_outside_the_repository() -> None:
             f"{path.relative_to(REPO)}:{n}" for n, line in enumerate(text.splitlines(), 1)
             if _OUTSIDE.search(line) and path.name != "test_self_contained.py"
         ]
-    assert offenders == [], "files that refer to a folder outside the clone: " + ", ".join(offenders)
+    assert offenders == [], f"files that refer to a folder outside the clone: {offenders}"
 
 
 def test_every_crd_that_cdk8s_yaml_imports_is_in_the_repository() -> None:

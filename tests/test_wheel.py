@@ -1,16 +1,24 @@
-"""The built wheel works on its own: installed into a fresh virtualenv (dependencies from the
-package index), without the repository or the cdk8s CLI, it synthesizes the
-production example, and it installs no top-level ``imports`` package.
+"""The release artifacts work on their own.
 
-Slow (about 20 s: a wheel build, a venv and a pip install), but part of the normal suite.
+``python -m build`` makes the sdist and the wheel (from the sdist, as a release does); both
+pass ``twine check``; the wheel carries the version written in ``_version.py``, the LICENSE and
+no top-level ``imports`` package. Installed into a fresh virtualenv (dependencies from the
+package index), away from the repository, it synthesizes the production example, and the
+README's "Use it in your own app" files (``app.py`` and ``cdk8s.yaml``, read from the README
+itself) synthesize through the real, pinned cdk8s CLI.
+
+Slow (about 30 s: two builds, a venv and a pip install), but part of the normal suite.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -46,26 +54,33 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtualenv with the wheel installed; returns its python."""
-    base = tmp_path_factory.mktemp("wheel")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sdist and the wheel, built by ``python -m build`` from a copy of the sources."""
+    base = tmp_path_factory.mktemp("build")
     src = base / "src"
     src.mkdir()
     # Build from a copy: a stale build/ directory in the checkout cannot leak into the wheel.
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "MANIFEST.in"):
         shutil.copy2(REPO / name, src / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(REPO / "imports", src / "imports", ignore=ignore)
     shutil.copytree(
         REPO / "station_constructs", src / "station_constructs", symlinks=True, ignore=ignore
     )
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", base / "dist", src], cwd=base)
-    wheels = sorted((base / "dist").glob("station_constructs-*.whl"))
-    assert len(wheels) == 1, wheels
+    run([sys.executable, "-m", "build", "--outdir", base / "dist", src], cwd=base)
+    (sdist,) = sorted((base / "dist").glob("station_constructs-*.tar.gz"))
+    (wheel,) = sorted((base / "dist").glob("station_constructs-*.whl"))
+    return sdist, wheel
+
+
+@pytest.fixture(scope="module")
+def venv(artifacts: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv with the wheel installed; returns its python."""
+    base = tmp_path_factory.mktemp("wheel")
     run([sys.executable, "-m", "venv", base / "venv"], cwd=base)
     python = base / "venv" / "bin" / "python"
     run(
-        [python, "-m", "pip", "install", "--quiet", "-c", REPO / "requirements.txt", wheels[0]],
+        [python, "-m", "pip", "install", "--quiet", "-c", REPO / "requirements.txt", artifacts[1]],
         cwd=base,
         env=clean_env(),
     )
@@ -88,7 +103,7 @@ def test_wheel_ships_the_bindings_inside_the_package_only(venv: Path) -> None:
     bindings = packages / "station_constructs" / "_imports"
     assert bindings.is_dir() and not bindings.is_symlink()
     assemblies = sorted(p.name for p in bindings.rglob("*.jsii.tgz"))
-    assert len(assemblies) == 4, assemblies
+    assert len(assemblies) == 5, assemblies
     (dist_info,) = packages.glob("station_constructs-*.dist-info")
     assert (dist_info / "top_level.txt").read_text().split() == ["station_constructs"]
 
@@ -122,3 +137,64 @@ def test_installed_wheel_synthesizes_the_production_app(venv: Path, tmp_path: Pa
     pod = next(o for o in objects if o["kind"] == "Deployment")["spec"]["template"]["spec"]
     containers = [c["name"] for c in pod["initContainers"] + pod["containers"]]
     assert {"litestream-restore", "litestream", "station"} <= set(containers)
+
+
+def test_twine_accepts_the_sdist_and_the_wheel(artifacts: tuple[Path, Path]) -> None:
+    out = run([sys.executable, "-m", "twine", "check", "--strict", *artifacts], cwd=REPO)
+    assert out.count("PASSED") == 2, out
+
+
+def test_artifacts_carry_the_one_version_and_the_license(artifacts: tuple[Path, Path]) -> None:
+    from station_constructs import __version__
+
+    sdist, wheel = artifacts
+    assert sdist.name == f"station_constructs-{__version__}.tar.gz"
+    assert wheel.name == f"station_constructs-{__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        meta = archive.read(f"station_constructs-{__version__}.dist-info/METADATA").decode()
+    assert f"station_constructs-{__version__}.dist-info/licenses/LICENSE" in names
+    assert f"Version: {__version__}\n" in meta and "License-Expression: Apache-2.0" in meta
+    with tarfile.open(sdist) as archive:
+        members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
+    assert {"LICENSE", "CHANGELOG.md", "README.md", "station_constructs/py.typed"} <= members
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    first = re.search(r"^## (\S+)", changelog, re.MULTILINE)
+    assert first and first.group(1) == __version__, "CHANGELOG.md's newest entry is not the version"
+
+
+def readme_block(section: str, language: str, index: int = 0) -> str:
+    """The ``index``-th fenced ``language`` block of the README section titled ``section``."""
+    text = (REPO / "README.md").read_text()
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(rf"```{language}\n(.*?)```", body, re.DOTALL)
+    return str(blocks[index])
+
+
+def test_readme_own_app_synthesizes_through_the_cli(venv: Path, tmp_path: Path) -> None:
+    """The README's app.py and cdk8s.yaml, the installed wheel and the pinned CLI, nothing else."""
+    cli = REPO / "node_modules" / ".bin" / "cdk8s"
+    assert cli.exists(), f"{cli} missing: ./dev.sh setup installs the pinned cdk8s CLI"
+    (tmp_path / "app.py").write_text(readme_block("Use it in your own app", "python"))
+    (tmp_path / "cdk8s.yaml").write_text(readme_block("Use it in your own app", "yaml"))
+    commands = readme_block("Use it in your own app", "bash", 1)
+    assert "npx --yes cdk8s-cli@" + cli_version() + " synth --no-check-upgrade" in commands
+    env = clean_env(PATH=f"{venv.parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("CDK8S_OUTDIR", None)
+    done = subprocess.run(
+        [str(cli), "synth", "--no-check-upgrade"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    objects = list(yaml.safe_load_all((tmp_path / "dist" / "station.k8s.yaml").read_text()))
+    assert {o["kind"] for o in objects} >= {"Namespace", "Deployment", "PersistentVolumeClaim"}
+    assert "kubectl -n station create secret generic station-secrets" in done.stderr
+    assert "end-of-life" not in done.stdout + done.stderr
+
+
+def cli_version() -> str:
+    """The cdk8s-cli version pinned in package.json."""
+    import json
+
+    pinned: str = json.loads((REPO / "package.json").read_text())["devDependencies"]["cdk8s-cli"]
+    return pinned
