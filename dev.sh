@@ -21,6 +21,10 @@ python_bin() {
   echo "dev.sh: Python 3.11 or newer is required" >&2; exit 1
 }
 
+START=$SECONDS
+# Progress on stderr with the seconds since the start, so a slow step shows where the time goes.
+say() { echo "dev.sh [$((SECONDS - START))s]: $*" >&2; }
+
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
 setup_python() {
@@ -28,7 +32,7 @@ setup_python() {
   want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
   if [ ! -x .venv/bin/python ]; then "$(python_bin)" -m venv .venv; fi
   if ! stamp_ok .venv/.station-stamp "$want"; then
-    echo "dev.sh: installing Python dependencies into .venv" >&2
+    say "installing Python dependencies into .venv"
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -r requirements-dev.txt
     # The checkout itself goes on the venv's path (a .pth file, what an editable install
@@ -44,7 +48,7 @@ setup_node() {
   local want
   want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
   if ! [ -x node_modules/.bin/cdk8s ] || ! stamp_ok node_modules/.station-stamp "$want"; then
-    echo "dev.sh: installing the pinned cdk8s CLI into node_modules" >&2
+    say "installing the pinned cdk8s CLI into node_modules"
     npm ci --no-audit --no-fund --loglevel=error >&2
     echo "$want" > node_modules/.station-stamp
   fi
@@ -55,12 +59,21 @@ setup_checkov() {
   want=$(sha256sum requirements-checkov.txt | cut -c1-16)
   if [ ! -x .venv-checkov/bin/python ]; then "$(python_bin)" -m venv .venv-checkov; fi
   if ! stamp_ok .venv-checkov/.station-stamp "$want"; then
-    echo "dev.sh: installing checkov into .venv-checkov (isolated: its pins clash with jsii's)" >&2
+    say "installing checkov into .venv-checkov (isolated: its pins clash with jsii's)"
     .venv-checkov/bin/python -m pip install --quiet --upgrade pip
     .venv-checkov/bin/python -m pip install --quiet -r requirements-checkov.txt
     echo "$want" > .venv-checkov/.station-stamp
   fi
 }
+
+# Run set-up steps side by side (they wait mostly on downloads and unpacking); fail if any fails.
+in_parallel() {
+  local pids=() pid
+  for step in "$@"; do "$step" & pids+=("$!"); done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+setup_all() { in_parallel setup_python setup_node setup_checkov; }
 
 export PATH="$ROOT/.venv/bin:$ROOT/node_modules/.bin:$PATH"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
@@ -69,15 +82,16 @@ cmd=${1:-}
 shift || true
 case "$cmd" in
   setup)
-    setup_python; setup_node; setup_checkov ;;
+    setup_all ;;
   synth)
-    setup_python; setup_node
+    in_parallel setup_python setup_node
     cdk8s synth --no-check-upgrade "$@" ;;
   test)
-    setup_python; setup_node; setup_checkov
-    echo "dev.sh: ruff" >&2; ruff check .
-    echo "dev.sh: mypy" >&2; mypy station_constructs tests examples bench scripts main.py
-    echo "dev.sh: pytest" >&2; pytest "$@" ;;
+    setup_all
+    say "ruff"; ruff check .
+    say "mypy"; mypy station_constructs tests examples bench scripts main.py
+    say "pytest"; pytest "$@"
+    say "done" ;;
   bench)
     setup_python
     python bench/bench.py "$@" ;;
