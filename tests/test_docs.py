@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import station_constructs
 from tests.support.paths import REPO
@@ -62,3 +64,36 @@ def test_synth_command_never_reaches_for_the_network() -> None:
     # `cdk8s synth` checks npm for a newer CLI by default; offline that prints an error.
     script = (REPO / "dev.sh").read_text()
     assert "cdk8s synth --no-check-upgrade" in script
+
+
+def markdown_files() -> list[Path]:
+    """The README and every page under docs/."""
+    return [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def check_mermaid(files: list[Path]) -> subprocess.CompletedProcess[str]:
+    """Mermaid's own parser (npm ``mermaid``, pinned) over every ```mermaid block of ``files``."""
+    node_modules = REPO / "node_modules"
+    assert (node_modules / "mermaid").is_dir(), "node_modules/mermaid missing: run ./dev.sh setup"
+    return subprocess.run(
+        ["node", str(REPO / "scripts" / "check-mermaid.mjs"), *map(str, files)],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_every_mermaid_diagram_parses() -> None:
+    done = check_mermaid(markdown_files())
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_mermaid_check_rejects_a_broken_diagram(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```mermaid\nflowchart LR\n  a[Ingress] --> b[Service]\n```\n\n"
+        "```mermaid\nflowchart LR\n  a[Ingress --> b\n```\n"
+    )
+    done = check_mermaid([page])
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 1
+    assert results[0] == {"file": str(page), "line": 1, "type": "flowchart-v2"}  # the fence
+    assert results[1]["line"] == 6 and "Parse error" in results[1]["error"]
