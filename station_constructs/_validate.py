@@ -588,3 +588,25 @@ def cidr(guard: _Guard, field: str, value: object) -> str:
 
 
 __all__ = ["StationConfigError"]
+
+
+def otlp_base_url(guard: _Guard, field: str, value: object) -> str:
+    """An OTLP/HTTP collector's base URL: ``http(s)://host:port``, no path.
+
+    Station strips only the scheme before handing the value to the exporter as its
+    host:port [internal/services/telemetry_service.go ``initTraceProvider``], so a path
+    (``/v1/traces``), even a lone ``/``, makes an invalid endpoint.
+    """
+    example = "http://otel-collector.observability:4318"
+    text = http_url(guard, field, value, example=example)
+    parts = urllib.parse.urlsplit(text)
+    if parts.path or parts.query or parts.fragment:
+        raise guard.fail(
+            field,
+            value,
+            "must be the collector's base URL without a path: Station strips only the "
+            "scheme and hands the rest to the exporter as host:port, so a path makes an "
+            "invalid endpoint (the exporter adds /v1/traces itself)",
+            f"pass {parts.scheme}://{parts.netloc}",
+        )
+    return text

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -30,6 +31,7 @@ from ._k8s import (
     seconds,
 )
 from ._labels import object_labels, selector_labels
+from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._validate import (
     BinaryQuantity,
     ImageReference,
@@ -48,6 +50,7 @@ from ._validate import (
     labels_map,
     mapping,
     one_of,
+    otlp_base_url,
     port,
     positive_int,
     sequence,
@@ -61,6 +64,7 @@ __all__ = [
     "AccessMode",
     "ClusterProfile",
     "ConfigPersistence",
+    "ConfigPolicy",
     "ExternalAccess",
     "ImagePullPolicy",
     "ResourceProfile",
@@ -86,6 +90,12 @@ CONFIG_DIR = "/home/station/.config/station"
 VOLUME_CONFIG_DIR = "config"
 _HEALTH_PATH = "/health"
 _NATS_PORT = 4222
+#: Opt-in tool caches on the data volume (sub path, mount path): npx keeps its packages
+#: under ~/.npm, uvx (uv) under ~/.cache/uv.
+_TOOL_CACHES = (
+    ("tool-caches/npm", f"{HOME_DIR}/.npm"),
+    ("tool-caches/cache", f"{HOME_DIR}/.cache"),
+)
 
 
 class AIProvider(enum.Enum):
@@ -267,36 +277,6 @@ class _ResolvedResources:
     memory_limit: BinaryQuantity
 
 
-_MANAGED_VARIABLES = frozenset(
-    {
-        "DATABASE_URL",
-        "STN_DATABASE_URL",
-        "STATION_DATABASE_URL",
-        "STATION_LOCAL_MODE",
-        "STN_LOCAL_MODE",
-        "STN_DEV_MODE",
-        "STATION_DEV_MODE",
-        "API_PORT",
-        "STN_API_PORT",
-        "STATION_API_PORT",
-        "MCP_PORT",
-        "STN_MCP_PORT",
-        "STATION_MCP_PORT",
-        # The seeded $HOME and the config directory on the volume depend on these.
-        "HOME",
-        "XDG_CONFIG_HOME",
-        "STATION_CONFIG_DIR",
-        "STN_CONFIG_DIR",
-        "STN_AI_PROVIDER",
-        "STN_AI_MODEL",
-        "STN_AI_BASE_URL",
-        "STATION_SERVE_ENVIRONMENT",
-        "STN_TELEMETRY_ENABLED",
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "STN_CLOUDSHIP_ENABLED",
-        "STN_BUNDLE_ID",
-    }
-)
 # Argo CD and Flux never delete an object carrying these when it leaves Git (or on an app
 # deletion, for Argo CD): the PVC, and the Namespace whose deletion would take the PVC along.
 _PRUNE_PROTECTION = {
@@ -304,25 +284,6 @@ _PRUNE_PROTECTION = {
     "kustomize.toolkit.fluxcd.io/prune": "disabled",
 }
 
-# The argument that sets each managed variable (keyed without STN_/STATION_ prefixes).
-_MANAGED_FIX = {
-    "DATABASE_URL": "leave it out: the database must stay on the volume at /data/station.db",
-    "LOCAL_MODE": "pass local_mode=True/False instead of env",
-    "DEV_MODE": "pass enable_api=True/False instead of env",
-    "API_PORT": "pass api_port= instead of env",
-    "MCP_PORT": "pass mcp_port= instead of env",
-    "AI_PROVIDER": "pass provider=AIProvider.X instead of env",
-    "AI_MODEL": "pass model= instead of env",
-    "AI_BASE_URL": "pass ai_base_url= instead of env",
-    "SERVE_ENVIRONMENT": "pass serve_environment= instead of env",
-    "TELEMETRY_ENABLED": "pass otlp_endpoint= (it turns telemetry on) instead of env",
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
-    "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
-    "BUNDLE_ID": "pass bundle_id= instead of env",
-    "HOME": "leave it out: $HOME is /home/station, writable and seeded from the image",
-    "XDG_CONFIG_HOME": "choose where the config directory lives with config_persistence=",
-    "CONFIG_DIR": "choose where the config directory lives with config_persistence=",
-}
 _SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASS", "CREDENTIAL", "AUTH", "PRIVATE")
 
 
@@ -452,6 +413,8 @@ class StationDeployment(Construct):
         startup_timeout: str | int = "5m",
         read_only_root_filesystem: bool = True,
         config_persistence: ConfigPersistence = ConfigPersistence.VOLUME,
+        config_policy: ConfigPolicy = ConfigPolicy.IMAGE_WINS,
+        persist_tool_caches: bool = False,
         scratch_size_limit: str = "2Gi",
         termination_grace_period: str | int = "30s",
         external_access: ExternalAccess = ExternalAccess.NONE,
@@ -595,12 +558,7 @@ class StationDeployment(Construct):
                 guard, "ai_base_url", ai_base_url, example="https://llm.internal/v1"
             )
         if otlp_endpoint is not None:
-            otlp_endpoint = http_url(
-                guard,
-                "otlp_endpoint",
-                otlp_endpoint,
-                example="http://otel-collector.observability:4318",
-            )
+            otlp_endpoint = otlp_base_url(guard, "otlp_endpoint", otlp_endpoint)
 
         # ---- names ----------------------------------------------------------------------
         self.name: str = dns_label(guard, "name", name)
@@ -712,7 +670,7 @@ class StationDeployment(Construct):
             variables.append("STN_CLOUDSHIP_KEY")
         for extra_var in secret_variables:
             env_name(guard, "secret_variables[]", extra_var)
-            if extra_var in variables or extra_var in _MANAGED_VARIABLES:
+            if extra_var in variables or extra_var in MANAGED_VARIABLES:
                 raise guard.fail(
                     "secret_variables",
                     extra_var,
@@ -735,17 +693,25 @@ class StationDeployment(Construct):
                 )
 
         # ---- settings (ConfigMap) -------------------------------------------------------
+        # Station's viper looks up STATION_<KEY> before every name bound with BindEnv, and
+        # images built with `stn build env` set STATION_API_PORT/STATION_MCP_PORT
+        # [pkg/builder/docker_builder.go]: the STATION_ spellings are what make the user's
+        # values win there; the bare/STN_ ones are what the stock image's code reads first
+        # elsewhere [internal/config/config.go Load]. STATION_DATABASE overrides every
+        # database setting in config.Load. Container env also beats the image's ENV.
         settings: dict[str, str] = {
             "API_PORT": str(api_port),
-            # All three spellings Station reads, so an image's own ENV (e.g. one built with
-            # `stn build env`) cannot move the database off the volume.
+            "STATION_API_PORT": str(api_port),
             "DATABASE_URL": DATABASE_PATH,
+            "STATION_DATABASE": DATABASE_PATH,
             "STATION_DATABASE_URL": DATABASE_PATH,
             "STN_DATABASE_URL": DATABASE_PATH,
             "MCP_PORT": str(mcp_port),
+            "STATION_MCP_PORT": str(mcp_port),
             "STATION_LOCAL_MODE": _bool(self.local_mode),
             "STN_AI_PROVIDER": provider.value,
             "STN_DEV_MODE": _bool(self.api_enabled),
+            "STATION_DEV_MODE": _bool(self.api_enabled),
         }
         optional_settings = {
             "STN_AI_MODEL": model,
@@ -777,13 +743,13 @@ class StationDeployment(Construct):
             settings["STN_CLOUDSHIP_ENABLED"] = "true"
         for key, value in (env or {}).items():
             env_name(guard, "env", key)
-            if key in settings or key in _MANAGED_VARIABLES:
+            if key in settings or key in MANAGED_VARIABLES:
                 raise guard.fail(
                     f"env[{key!r}]",
                     value,
-                    "is managed by the construct",
-                    _MANAGED_FIX.get(key.removeprefix("STN_").removeprefix("STATION_"), "")
-                    or f"use the dedicated argument for {key} instead of env",
+                    "is managed by the construct (Station would let it override the "
+                    "construct's own setting)",
+                    managed_fix(key) or f"use the dedicated argument for {key} instead of env",
                 )
             if any(word in key.upper() for word in _SECRET_LIKE):
                 raise guard.fail(
@@ -824,10 +790,28 @@ class StationDeployment(Construct):
         if storage.restore_from_snapshot is not None:
             self._check_restore(guard, storage)
         self.storage: StationStorage = storage
+        """The data volume settings."""
         one_of(guard, "config_persistence", config_persistence, ConfigPersistence)
         self.config_persistence: ConfigPersistence = config_persistence
         """Where ``~/.config/station`` lives."""
-        """The data volume settings."""
+        one_of(guard, "config_policy", config_policy, ConfigPolicy)
+        if (
+            config_persistence is ConfigPersistence.IMAGE
+            and config_policy is not ConfigPolicy.IMAGE_WINS
+        ):
+            raise guard.fail(
+                "config_policy",
+                config_policy,
+                "applies only to a config directory on the volume; with "
+                "config_persistence=ConfigPersistence.IMAGE there is nothing the volume could win",
+                "pass config_persistence=ConfigPersistence.VOLUME, or leave config_policy out",
+            )
+        self.config_policy: ConfigPolicy = config_policy
+        """Who wins between the image's and the volume's config files."""
+        self.persist_tool_caches: bool = boolean(guard, "persist_tool_caches", persist_tool_caches)
+        """Whether npx/uvx caches (``~/.npm``, ``~/.cache``) live on the data volume."""
+        self.serve_environment: str | None = serve_environment
+        """The environment Station serves (``None``: Station's ``default``)."""
 
         # ---- exposure -------------------------------------------------------------------
         one_of(guard, "external_access", external_access, ExternalAccess)
@@ -1340,33 +1324,37 @@ class StationDeployment(Construct):
                     path=CONFIG_DIR, volume=self._data_volume, sub_path=VOLUME_CONFIG_DIR
                 )
             )
+        cache_dirs: list[str] = []
+        if self.persist_tool_caches:
+            # npx (~/.npm) and uvx (~/.cache/uv) caches survive restarts: a stdio MCP server
+            # is then not downloaded again at every start.
+            for sub_path, path in _TOOL_CACHES:
+                cache_dirs.append(f"{DATA_MOUNT}/{sub_path}")
+                mounts.append(
+                    kplus.VolumeMount(path=path, volume=self._data_volume, sub_path=sub_path)
+                )
 
         security = self.container_security_context(read_only_root=read_only_root)
-        seed_steps: list[str] = []
-        seed_mounts: list[kplus.VolumeMount] = []
-        if read_only_root:
-            # $HOME is an emptyDir so Station can write npx/uvx caches under a read-only
-            # root; seed it from the image first so nothing the image keeps there is hidden.
-            seed_steps.append(f"cp -R {HOME_DIR}/. /seed/home/")
-            seed_mounts.append(kplus.VolumeMount(path="/seed/home", volume=scratch_volumes["home"]))
-        if config_on_volume:
-            # Created here (as UID 1000) rather than by the kubelet for the subPath mount,
-            # which would create it root-owned. The image's config (environments baked in
-            # with `stn build env`) is copied over the volume's at every start: image files
-            # win, files created at runtime are kept.
-            seed_steps.append(
-                f"mkdir -p {DATA_MOUNT}/{VOLUME_CONFIG_DIR} && "
-                f"if [ -d {CONFIG_DIR} ]; then cp -R {CONFIG_DIR}/. "
-                f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}/; fi"
-            )
+        plan = self._seed_plan(read_only_root, config_on_volume, cache_dirs)
+        if plan.needed:
+            seed_mounts: list[kplus.VolumeMount] = []
+            if plan.home_to is not None:
+                seed_mounts.append(
+                    kplus.VolumeMount(path=plan.home_to, volume=scratch_volumes["home"])
+                )
+            # Created by this container (UID 1000) rather than by the kubelet for the subPath
+            # mounts, which would create them root-owned.
             seed_mounts.append(kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume))
-        self._seeded = bool(seed_steps)
-        if seed_steps:
             deployment.add_init_container(
-                name="seed-home",
+                name=SEED_CONTAINER_NAME,
                 image=self.image,
                 image_pull_policy=_pull_policy(pull_policy),
-                command=["sh", "-c", "set -e; " + "; ".join(seed_steps)],
+                command=["sh", "-c", SEED_SCRIPT],
+                # Only the script's own inputs: no Secret, no ConfigMap reaches this container,
+                # so nothing it writes can contain a secret value.
+                env_variables={
+                    k: kplus.EnvValue.from_value(v) for k, v in plan.environment().items()
+                },
                 security_context=security,
                 resources=_small_resources(),
                 volume_mounts=seed_mounts,
@@ -1427,7 +1415,7 @@ class StationDeployment(Construct):
             volume_mounts=mounts,
         )
         drop_all_capabilities(deployment, "containers", 0)
-        if seed_steps:
+        if plan.needed:
             drop_all_capabilities(deployment, "initContainers", 0)
         secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
         for variable in self.secret_variables:
@@ -1439,6 +1427,29 @@ class StationDeployment(Construct):
                 ),
             )
         return deployment
+
+    def _seed_plan(
+        self, read_only_root: bool, config_on_volume: bool, cache_dirs: list[str]
+    ) -> SeedPlan:
+        """What ``seed-home`` does for this configuration (see ``_seed.py``)."""
+        home_to = "/seed/home" if read_only_root else None
+        config_to: str | None = None
+        if config_on_volume:
+            config_to = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
+        elif home_to is not None:
+            # The image's config dir, copied into the emptyDir $HOME: config.yaml only.
+            config_to = home_to + CONFIG_DIR.removeprefix(HOME_DIR)
+        serve = self.serve_environment
+        return SeedPlan(
+            image_home=HOME_DIR,
+            image_config=CONFIG_DIR,
+            home_to=home_to,
+            config_to=config_to,
+            policy=self.config_policy if config_on_volume else None,
+            database=DATABASE_PATH,
+            serve_environment=None if serve in (None, "default") else serve,
+            make_dirs=tuple(cache_dirs),
+        )
 
     def _scanner_suppressions(self, pull_policy: ImagePullPolicy) -> dict[str, str]:
         """Checkov findings that do not apply to Station, each with the reason, on the object.

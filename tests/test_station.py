@@ -19,6 +19,7 @@ from station_constructs import (
     StationPort,
     StationStorage,
 )
+from station_constructs._seed import SEED_SCRIPT
 from tests.conftest import container, find, pod_spec, synth
 
 
@@ -51,6 +52,17 @@ def test_effective_names_and_ports_are_readable_back(chart: Chart) -> None:
     assert station.port(StationPort.MCP) == 8586
     assert station.port(StationPort.AGENT_MCP) == 8587
     assert station.url(StationPort.AGENT_MCP) == "http://agents.ai.svc.cluster.local:8587"
+
+
+def test_settings_win_over_station_prefixed_names_and_stn_build_env_images(chart: Chart) -> None:
+    """viper reads STATION_<KEY> first; `stn build env` images set STATION_API_PORT and
+    STATION_MCP_PORT: the construct sets those spellings too, so custom ports apply."""
+    StationDeployment(chart, "station", api_port=9585, mcp_port=9586, enable_api=False)
+    data = find(synth(chart), "ConfigMap", "station-config")["data"]
+    assert (data["API_PORT"], data["STATION_API_PORT"]) == ("9585", "9585")
+    assert (data["MCP_PORT"], data["STATION_MCP_PORT"]) == ("9586", "9586")
+    assert (data["STN_DEV_MODE"], data["STATION_DEV_MODE"]) == ("false", "false")
+    assert data["STATION_DATABASE"] == "/data/station.db"
 
 
 def test_database_lives_on_the_volume(chart: Chart) -> None:
@@ -107,13 +119,16 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
     ]
     seed = container(objects, container_name="seed-home")
     assert seed["image"] == DEFAULT_IMAGE
-    assert seed["command"] == [
-        "sh",
-        "-c",
-        "set -e; cp -R /home/station/. /seed/home/; mkdir -p /data/config && "
-        "if [ -d /home/station/.config/station ]; then "
-        "cp -R /home/station/.config/station/. /data/config/; fi",
-    ]
+    # The script itself is run by tests/test_seed.py; here: what it is told to do.
+    assert seed["command"] == ["sh", "-c", SEED_SCRIPT]
+    assert {e["name"]: e["value"] for e in seed["env"]} == {
+        "SEED_IMAGE_HOME": "/home/station",
+        "SEED_IMAGE_CONFIG": "/home/station/.config/station",
+        "SEED_HOME_TO": "/seed/home",
+        "SEED_CONFIG_TO": "/data/config",
+        "SEED_POLICY": "image-wins",
+        "SEED_DATABASE": "/data/station.db",
+    }
     assert seed["volumeMounts"] == [
         {"mountPath": "/seed/home", "name": "home"},
         {"mountPath": "/data", "name": "data"},
@@ -132,7 +147,9 @@ def test_config_dir_from_the_image_only(chart: Chart) -> None:
         "/workspace",
     ]
     seed = container(objects, container_name="seed-home")
-    assert seed["command"] == ["sh", "-c", "set -e; cp -R /home/station/. /seed/home/"]
+    env = {e["name"]: e["value"] for e in seed["env"]}
+    assert "SEED_POLICY" not in env
+    assert env["SEED_CONFIG_TO"] == "/seed/home/.config/station"  # config.yaml only
     assert station.config_persistence is ConfigPersistence.IMAGE
 
 
@@ -146,6 +163,7 @@ def test_writable_root_keeps_the_config_dir_on_the_volume(chart: Chart) -> None:
 
 
 def test_writable_root_with_image_config_has_no_init_container(chart: Chart) -> None:
+    """Nothing to seed: Station's config dir is the image's own, in the container's layer."""
     StationDeployment(
         chart,
         "station",

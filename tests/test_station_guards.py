@@ -213,6 +213,19 @@ def test_fails_on_non_http_otlp_endpoint(chart: Chart) -> None:
     fails(chart, "otlp_endpoint='collector:4318'", otlp_endpoint="collector:4318")
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "fix"),
+    [
+        ("http://c:4318/v1/traces", "Fix: pass http://c:4318"),
+        ("https://otel.example:4318/", "Fix: pass https://otel.example:4318"),
+        ("http://c:4318?x=1", "Fix: pass http://c:4318"),
+    ],
+)
+def test_fails_on_otlp_endpoint_with_a_path(chart: Chart, endpoint: str, fix: str) -> None:
+    """Station strips only the scheme: the rest must be host:port."""
+    fails(chart, f"otlp_endpoint={endpoint!r}", "without a path", fix, otlp_endpoint=endpoint)
+
+
 @pytest.mark.parametrize("value", ["soon", "10", "1d", "-5s", "5 s"])
 def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
     fails(chart, f"startup_timeout={value!r}", startup_timeout=value)
@@ -298,6 +311,19 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
         ({"HOME": "/tmp"}, "$HOME is /home/station"),
         ({"XDG_CONFIG_HOME": "/tmp"}, "config_persistence="),
         ({"STATION_DATABASE_URL": "/tmp/x.db"}, "stay on the volume"),
+        # Station's viper reads STATION_<KEY> before the bound names; config.Load lets
+        # STATION_DATABASE and STN_TELEMETRY_ENDPOINT override the rest.
+        ({"STATION_DATABASE": "/tmp/x.db"}, "stay on the volume"),
+        ({"STATION_DEV_MODE": "false"}, "enable_api="),
+        ({"STN_LOCAL_MODE": "false"}, "local_mode="),
+        ({"STATION_AI_PROVIDER": "gemini"}, "provider=AIProvider.X"),
+        ({"STATION_AI_MODEL": "x"}, "model="),
+        ({"STATION_AI_BASE_URL": "http://x"}, "ai_base_url="),
+        ({"STN_SERVE_ENVIRONMENT": "x"}, "serve_environment="),
+        ({"STATION_TELEMETRY_ENABLED": "true"}, "otlp_endpoint="),
+        ({"STN_TELEMETRY_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
+        ({"STATION_CONFIG_DIR": "/tmp"}, "config_persistence="),
+        ({"STATION_BUNDLE_ID": "b"}, "bundle_id="),
     ],
 )
 def test_fails_on_env_overriding_prefixed_or_path_variables(

@@ -1,0 +1,59 @@
+"""The environment variables StationDeployment manages, and what to pass instead of each.
+
+Station reads most settings through viper with ``AutomaticEnv`` and the prefix
+``STATION``, looked up *before* the names bound with ``BindEnv``
+[internal/config/config.go ``InitViper``/``bindEnvVars``; cmd/main/main.go ``initConfig``],
+and ``config.Load`` then lets some ``STN_`` names and ``STATION_DATABASE`` override the
+result. So each managed setting can be overridden by its bare name, its ``STN_`` twin and its
+``STATION_`` twin; ``env=`` refuses all three (docs/station-facts.md, "Configuration").
+"""
+
+from __future__ import annotations
+
+# Setting (without STN_/STATION_ prefix) -> what to do instead of passing it in env=.
+_FIX = {
+    "DATABASE_URL": "leave it out: the database must stay on the volume at /data/station.db",
+    "DATABASE": "leave it out: the database must stay on the volume at /data/station.db",
+    "LOCAL_MODE": "pass local_mode=True/False instead of env",
+    "DEV_MODE": "pass enable_api=True/False instead of env",
+    "API_PORT": "pass api_port= instead of env",
+    "MCP_PORT": "pass mcp_port= instead of env",
+    "AI_PROVIDER": "pass provider=AIProvider.X instead of env",
+    "AI_MODEL": "pass model= instead of env",
+    "AI_BASE_URL": "pass ai_base_url= instead of env",
+    "SERVE_ENVIRONMENT": "pass serve_environment= instead of env",
+    "TELEMETRY_ENABLED": "pass otlp_endpoint= (it turns telemetry on) instead of env",
+    "TELEMETRY_ENDPOINT": "pass otlp_endpoint= instead of env",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
+    "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
+    "BUNDLE_ID": "pass bundle_id= instead of env",
+    "HOME": "leave it out: $HOME is /home/station, writable and seeded from the image",
+    "XDG_CONFIG_HOME": "choose where the config directory lives with config_persistence=",
+    "CONFIG_DIR": "choose where the config directory lives with config_persistence=",
+}
+# Settings Station (or the OS) also reads without a prefix.
+_BARE = frozenset(
+    {
+        "DATABASE_URL",
+        "API_PORT",
+        "MCP_PORT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "HOME",
+        "XDG_CONFIG_HOME",
+    }
+)
+
+#: Every variable name env= and secret_variables= refuse.
+MANAGED_VARIABLES: frozenset[str] = frozenset(
+    {f"{prefix}{base}" for base in _FIX for prefix in ("STN_", "STATION_")} | _BARE
+)
+
+
+def managed_fix(name: str) -> str | None:
+    """What to pass instead of the managed variable ``name``; ``None`` if it is not managed."""
+    if name not in MANAGED_VARIABLES:
+        return None
+    for prefix in ("STATION_", "STN_", ""):
+        if name.startswith(prefix) and name[len(prefix) :] in _FIX:
+            return _FIX[name[len(prefix) :]]
+    return None  # pragma: no cover - every managed name has a base in _FIX

@@ -1,0 +1,396 @@
+"""The seed-home init container, run for real: the rendered script under ``sh`` (dash, the
+shell of Station's Ubuntu image) over temporary "image" and "volume" trees.
+
+Each test synthesizes a StationDeployment, takes the init container's command and
+environment from the manifest, maps the container's paths into a temporary directory and
+runs the script, then inspects the trees.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    ConfigPersistence,
+    ConfigPolicy,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import Manifest, container, pod_spec, synth
+from tests.support import apps
+
+SH = shutil.which("sh") or "/bin/sh"
+DEFAULT = "environments/default"
+
+
+class Pod:
+    """The image and volume trees of one pod, and the rendered seed container to run."""
+
+    def __init__(self, root: Path, seed: Manifest) -> None:
+        self.root = root
+        self.image_home = root / "image" / "home" / "station"
+        self.image_config = self.image_home / ".config" / "station"
+        self.volume = root / "volume"
+        self.empty_dir = root / "emptydir-home"
+        for d in (self.image_config, self.volume, self.empty_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self.command: list[str] = seed["command"]
+        self.env = {e["name"]: e["value"] for e in seed.get("env", [])}
+        assert all(set(e) == {"name", "value"} for e in seed.get("env", []))
+
+    @property
+    def config(self) -> Path:
+        """The volume's config directory (/data/config)."""
+        return self.volume / "config"
+
+    def _local(self, path: str) -> str:
+        for prefix, local in (
+            ("/seed/home", self.empty_dir),
+            ("/home/station", self.image_home),
+            ("/data", self.volume),
+        ):
+            if path == prefix or path.startswith(prefix + "/"):
+                return str(local) + path[len(prefix) :]
+        raise AssertionError(f"unmapped container path {path}")
+
+    def image(self, files: dict[str, str]) -> None:
+        """Replace the image's config directory with ``files`` (path -> content)."""
+        shutil.rmtree(self.image_config)
+        self.image_config.mkdir(parents=True)
+        for rel, text in files.items():
+            (self.image_config / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.image_config / rel).write_text(text)
+
+    def run(self, extra_env: dict[str, str] | None = None, ok: bool = True) -> str:
+        """Run the seed script; returns its output."""
+        env = {"PATH": os.environ["PATH"], **(extra_env or {})}
+        for key, value in self.env.items():
+            if key == "SEED_MKDIR":
+                env[key] = " ".join(self._local(p) for p in value.split())
+            elif key == "SEED_SERVE_ENVIRONMENT" or key == "SEED_POLICY":
+                env[key] = value
+            else:
+                env[key] = self._local(value)
+        assert self.command[:2] == ["sh", "-c"]
+        result = subprocess.run(
+            [SH, "-c", self.command[2]], env=env, capture_output=True, text=True, check=False
+        )
+        out = result.stdout + result.stderr
+        assert (result.returncode == 0) is ok, out
+        return out
+
+    def tree(self, base: Path | None = None) -> dict[str, str]:
+        """Every file under ``base`` (default: the volume's config dir) with its content."""
+        base = base or self.config
+        return {
+            str(p.relative_to(base)): p.read_text()
+            for p in sorted(base.rglob("*"))
+            if p.is_file() and not p.name.startswith(".seeded-from-image")
+        }
+
+
+def seed_of(chart: Chart) -> Manifest:
+    return container(synth(chart), container_name="seed-home")
+
+
+def pod(tmp_path: Path, chart: Chart, **kwargs: Any) -> Pod:
+    StationDeployment(chart, "station", **kwargs)
+    return Pod(tmp_path, seed_of(chart))
+
+
+V1 = {
+    f"{DEFAULT}/agents/a.prompt": "a v1",
+    f"{DEFAULT}/agents/b.prompt": "b v1",
+    f"{DEFAULT}/template.json": "{}",
+    "environments/old/x.json": "x",
+    "config.yaml": "encryption_key: baked-into-the-image\n",
+}
+V2 = {
+    f"{DEFAULT}/agents/a.prompt": "a v2",
+    f"{DEFAULT}/agents/b.prompt": "b v1",
+    f"{DEFAULT}/agents/c.prompt": "c v2",
+    f"{DEFAULT}/agents/ui.prompt": "ui from the image",
+    f"{DEFAULT}/template.json": "{}",
+    "config.yaml": "encryption_key: baked-into-the-image\n",
+}
+
+
+def runtime_changes(p: Pod) -> None:
+    """What the UI/API does between two starts: edit, delete, create."""
+    (p.config / DEFAULT / "agents" / "a.prompt").write_text("a edited in the UI")
+    (p.config / DEFAULT / "agents" / "b.prompt").unlink()
+    (p.config / DEFAULT / "agents" / "ui.prompt").write_text("ui created in the UI")
+    (p.config / DEFAULT / "variables.yml").write_text("TOKEN_VAR: x")
+    (p.config / "environments" / "mine").mkdir()
+    (p.config / "environments" / "mine" / "m.json").write_text("m")
+    (p.config / "environments" / "old" / "runtime.json").write_text("kept")
+
+
+def test_image_wins_propagates_the_image_completely_and_keeps_runtime_files(
+    tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(tmp_path, chart)
+    assert p.env["SEED_POLICY"] == "image-wins"
+    p.image(V1)
+    p.run()
+    assert {k: v for k, v in p.tree().items() if k != "config.yaml"} == {
+        k: v for k, v in V1.items() if k != "config.yaml"
+    }
+    runtime_changes(p)
+    p.image(V2)
+    out = p.run()
+    tree = p.tree()
+    assert tree[f"{DEFAULT}/agents/a.prompt"] == "a v2"  # runtime edit reverted
+    assert tree[f"{DEFAULT}/agents/b.prompt"] == "b v1"  # runtime deletion undone
+    assert tree[f"{DEFAULT}/agents/c.prompt"] == "c v2"  # new in the image
+    assert tree[f"{DEFAULT}/agents/ui.prompt"] == "ui from the image"  # the image owns it now
+    assert "environments/old/x.json" not in tree  # dropped by the image
+    assert "removed (no longer in the image): environments/old/x.json" in out
+    # Created at runtime, never carried by the image: kept.
+    assert tree[f"{DEFAULT}/variables.yml"] == "TOKEN_VAR: x"
+    assert tree["environments/mine/m.json"] == "m"
+    assert tree["environments/old/runtime.json"] == "kept"
+    # An environment the image dropped entirely, with nothing created at runtime, is gone.
+    p.image({"config.yaml": "x"})
+    (p.config / "environments" / "old" / "runtime.json").unlink()
+    p.image(V1)
+    p.run()
+    p.image({})
+    p.run()
+    assert not (p.config / "environments" / "old").exists()
+    assert set(p.tree()) == {
+        "config.yaml",
+        f"{DEFAULT}/variables.yml",
+        "environments/mine/m.json",
+    }
+
+
+def test_volume_wins_keeps_every_runtime_change_and_adds_only_new_image_files(
+    tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(tmp_path, chart, config_policy=ConfigPolicy.VOLUME_WINS)
+    assert p.env["SEED_POLICY"] == "volume-wins"
+    p.image(V1)
+    p.run()  # a fresh volume gets every image file
+    assert {k: v for k, v in p.tree().items() if k != "config.yaml"} == {
+        k: v for k, v in V1.items() if k != "config.yaml"
+    }
+    runtime_changes(p)
+    p.image(V2)
+    p.run()
+    tree = p.tree()
+    assert tree[f"{DEFAULT}/agents/a.prompt"] == "a edited in the UI"  # edit kept
+    assert f"{DEFAULT}/agents/b.prompt" not in tree  # deletion kept
+    assert tree[f"{DEFAULT}/agents/c.prompt"] == "c v2"  # new in the image: filled in
+    assert tree[f"{DEFAULT}/agents/ui.prompt"] == "ui created in the UI"  # volume wins
+    assert tree["environments/old/x.json"] == "x"  # nothing deleted
+    assert tree[f"{DEFAULT}/variables.yml"] == "TOKEN_VAR: x"
+    # Switching to image-wins for one rollout applies the image's environments.
+    p.env["SEED_POLICY"] = "image-wins"
+    p.run()
+    assert p.tree()[f"{DEFAULT}/agents/a.prompt"] == "a v2"
+    assert p.tree()[f"{DEFAULT}/agents/b.prompt"] == "b v1"
+
+
+def test_a_second_start_with_the_same_image_changes_nothing(tmp_path: Path, chart: Chart) -> None:
+    p = pod(tmp_path, chart)
+    p.image(V1)
+    first = p.run()
+    assert "from the image: environments/default/agents/a.prompt" in first
+
+    def mtimes() -> dict[Path, int]:
+        files = [f for f in p.config.rglob("*") if f.is_file() and f.name[0] != "."]
+        return {f: f.stat().st_mtime_ns for f in files}
+
+    before = mtimes()
+    second = p.run()
+    assert "from the image" not in second
+    assert "removed" not in second
+    assert mtimes() == before
+    assert len(before) == 5
+
+
+def test_a_volume_seeded_before_the_manifest_existed_loses_nothing(
+    tmp_path: Path, chart: Chart
+) -> None:
+    """Volumes from earlier releases (plain copy, no manifest): nothing is deleted."""
+    p = pod(tmp_path, chart)
+    (p.config / "environments" / "old").mkdir(parents=True)
+    (p.config / "environments" / "old" / "x.json").write_text("from an older image")
+    p.image(V2)
+    p.run()
+    assert p.tree()["environments/old/x.json"] == "from an older image"
+    assert (p.config / ".seeded-from-image").read_text().splitlines() == sorted(
+        k for k in V2 if k != "config.yaml"
+    )
+
+
+def test_an_unsafe_manifest_entry_deletes_nothing_outside(tmp_path: Path, chart: Chart) -> None:
+    p = pod(tmp_path, chart)
+    victim = p.volume / "station.db"
+    victim.write_text("database")
+    p.config.mkdir()
+    (p.config / ".seeded-from-image").write_text("../station.db\n/etc/passwd\n")
+    out = p.run()
+    assert victim.read_text() == "database"
+    assert "ignored unsafe entry: ../station.db" in out
+
+
+# ---- config.yaml: minimal, never overwritten, never from the image, never a secret ------
+
+
+def test_a_fresh_volume_gets_a_minimal_config_yaml_not_the_images(
+    tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(tmp_path, chart)
+    p.image(V1)  # carries config.yaml with a key baked in
+    p.run()
+    text = (p.config / "config.yaml").read_text()
+    settings = [line for line in text.splitlines() if not line.startswith("#")]
+    assert settings == ["database_url: /data/station.db".replace("/data", str(p.volume))]
+    assert "baked-into-the-image" not in text
+
+
+@pytest.mark.parametrize("policy", list(ConfigPolicy))
+def test_an_existing_config_yaml_is_never_touched(
+    tmp_path: Path, chart: Chart, policy: ConfigPolicy
+) -> None:
+    p = pod(tmp_path, chart, config_policy=policy)
+    p.config.mkdir()
+    (p.config / "config.yaml").write_text("admin_username: me\n")
+    p.image(V1)
+    out = p.run()
+    assert (p.config / "config.yaml").read_text() == "admin_username: me\n"
+    assert "kept" in out
+
+
+SECRET_VALUES = {
+    "STATION_ENCRYPTION_KEY": "enc-9f8e7d6c5b4a",
+    "OPENAI_API_KEY": "sk-proj-0123456789abcdef",
+    "ANTHROPIC_API_KEY": "sk-ant-0123456789",
+    "GEMINI_API_KEY": "AIzaSy0123456789",
+    "STN_CLOUDSHIP_KEY": "cloudship-0123456789",
+    "GITHUB_TOKEN": "ghp_0123456789abcdef",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG",
+}
+
+
+def test_no_secret_source_reaches_the_seed_container_or_the_seeded_files(
+    tmp_path: Path, new_chart: Any
+) -> None:
+    """Every example app (ExistingSecret, ExternalSecret, Litestream...): the seed container
+    has no envFrom and no valueFrom; run even with secrets in its environment, nothing it
+    writes contains one."""
+    makers = [
+        apps.default_app,
+        apps.production_app,
+        apps.ingress_production_app,
+        apps.k3s_app,
+        apps.litestream_app,
+        apps.full_production_app,
+    ]
+    for make in makers:
+        name = make.__name__
+        chart = new_chart()
+        make(chart)
+        objects = synth(chart)
+        for spec in [pod_spec(objects)]:
+            seeds = [c for c in spec.get("initContainers", []) if c["name"] == "seed-home"]
+            assert len(seeds) == 1, name
+            assert "envFrom" not in seeds[0], name
+            assert all("valueFrom" not in e for e in seeds[0].get("env", [])), name
+    p = Pod(tmp_path, container(objects, container_name="seed-home"))
+    p.image(V1)
+    p.run(extra_env=SECRET_VALUES)
+    written = "\n".join(f.read_text(errors="replace") for f in tmp_path.rglob("*") if f.is_file())
+    for value in SECRET_VALUES.values():
+        assert value not in written
+
+
+def test_image_persistence_seeds_config_yaml_into_the_empty_dir_home(
+    tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(tmp_path, chart, config_persistence=ConfigPersistence.IMAGE)
+    assert "SEED_POLICY" not in p.env
+    p.run()  # the stock image: an empty config directory
+    config = p.empty_dir / ".config" / "station" / "config.yaml"
+    assert "database_url:" in config.read_text()
+    assert not (p.volume / "config").exists()
+    # An image with its own config.yaml: used as it is (it is the image's, not the volume's).
+    shutil.rmtree(p.empty_dir)
+    p.empty_dir.mkdir()
+    p.image({"config.yaml": "admin_username: image\n", f"{DEFAULT}/a.prompt": "a"})
+    p.run()
+    assert config.read_text() == "admin_username: image\n"
+    assert (p.empty_dir / ".config" / "station" / DEFAULT / "a.prompt").read_text() == "a"
+
+
+def test_volume_wins_needs_the_config_dir_on_the_volume(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as error:
+        StationDeployment(
+            chart,
+            "station",
+            config_persistence=ConfigPersistence.IMAGE,
+            config_policy=ConfigPolicy.VOLUME_WINS,
+        )
+    assert "config_policy=<ConfigPolicy.VOLUME_WINS" in str(error.value)
+    assert "Fix: pass config_persistence=ConfigPersistence.VOLUME" in str(error.value)
+
+
+# ---- serve_environment -----------------------------------------------------------------
+
+
+def database(path: Path, environments: list[str]) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE environments (id INTEGER PRIMARY KEY, name TEXT UNIQUE)")
+        db.executemany("INSERT INTO environments (name) VALUES (?)", [(e,) for e in environments])
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 CLI")
+def test_a_missing_serve_environment_stops_the_pod_with_the_fix(
+    tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(tmp_path, chart, serve_environment="prod")
+    assert p.env["SEED_SERVE_ENVIRONMENT"] == "prod"
+    out = p.run()  # no database yet: nothing to check, the note says what is needed
+    assert "Station creates only the environment 'default'" in out
+    database(p.volume / "station.db", ["default"])
+    out = p.run(ok=False)
+    assert "environment 'prod' does not exist" in out
+    assert "Fix: deploy without serve_environment" in out
+    (p.volume / "station.db").unlink()
+    database(p.volume / "station.db", ["default", "prod"])
+    p.run()
+
+
+def test_the_default_environment_is_never_checked(chart: Chart) -> None:
+    StationDeployment(chart, "station", serve_environment="default")
+    assert "SEED_SERVE_ENVIRONMENT" not in {e["name"] for e in seed_of(chart)["env"]}
+
+
+# ---- tool caches ---------------------------------------------------------------------------
+
+
+def test_tool_caches_on_the_volume_are_created_and_mounted(tmp_path: Path, chart: Chart) -> None:
+    p = pod(tmp_path, chart, persist_tool_caches=True)
+    p.run()
+    assert (p.volume / "tool-caches" / "npm").is_dir()
+    assert (p.volume / "tool-caches" / "cache").is_dir()
+    mounts = {m["mountPath"]: m.get("subPath") for m in container(synth(chart))["volumeMounts"]}
+    assert mounts["/home/station/.npm"] == "tool-caches/npm"
+    assert mounts["/home/station/.cache"] == "tool-caches/cache"
+
+
+def test_tool_caches_are_off_by_default(chart: Chart) -> None:
+    StationDeployment(chart, "station")
+    paths = [m["mountPath"] for m in container(synth(chart))["volumeMounts"]]
+    assert "/home/station/.npm" not in paths
+    assert "SEED_MKDIR" not in {e["name"] for e in seed_of(chart)["env"]}
