@@ -5,10 +5,11 @@ Service. What it routes, and why (ports and paths from ``docs/station-facts.md``
 
 * ``/`` to the HTTP API and web UI (8585) when the API is enabled (``STN_DEV_MODE``);
 * ``/mcp`` to the agent MCP (8587), which authenticates callers unless local mode is on.
-  The agent server also serves ``/execute``, ``/runs/`` and ``/openapi.yaml``, but the web
-  UI has pages under ``/runs``, so on a shared host only ``/mcp`` goes to 8587. Put the
-  agent MCP on a host of its own (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``)
-  to publish all of it. With the API disabled, ``/`` goes to 8587.
+  The agent server also serves ``/execute``, ``/runs/``, ``/workflow-runs``,
+  ``/workflow-approvals/`` and ``/openapi.yaml``, but the web UI has pages under ``/runs``,
+  so on a shared host only ``/mcp`` goes to 8587. Put the agent MCP on a host of its own
+  (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``) to publish all of it. With the
+  API disabled, ``/`` goes to 8587.
 * never the management MCP (8586), which has no authentication, unless explicitly asked
   for; it also serves ``/mcp``, so it needs a host of its own.
 
@@ -63,12 +64,23 @@ _NGINX = "nginx.ingress.kubernetes.io/"
 _TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 # What each MCP listener serves (Go ServeMux patterns); the Ingress never rewrites paths,
-# so a route elsewhere on these ports could only ever answer 404. "/runs/" is a subtree.
+# so a route elsewhere on these ports could only ever answer 404. "/runs/",
+# "/workflow-runs/" and "/workflow-approvals/" are subtrees [internal/mcp_agents/server.go].
 _SERVED_PATHS: dict[StationPort, tuple[str, ...]] = {
-    StationPort.AGENT_MCP: ("/mcp", "/execute", "/runs", "/openapi.yaml", "/health"),
+    StationPort.AGENT_MCP: (
+        "/mcp",
+        "/execute",
+        "/runs",
+        "/workflow-runs",
+        "/workflow-approvals",
+        "/openapi.yaml",
+        "/health",
+    ),
     StationPort.MCP: ("/mcp",),
 }
-_SUBTREES: dict[StationPort, tuple[str, ...]] = {StationPort.AGENT_MCP: ("/runs",)}
+_SUBTREES: dict[StationPort, tuple[str, ...]] = {
+    StationPort.AGENT_MCP: ("/runs", "/workflow-runs", "/workflow-approvals")
+}
 _SUBDOMAIN = {StationPort.API: "ui", StationPort.MCP: "manage", StationPort.AGENT_MCP: "mcp"}
 _ENDPOINT_PATH = {StationPort.API: "/", StationPort.MCP: "/mcp", StationPort.AGENT_MCP: "/mcp"}
 

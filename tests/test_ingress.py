@@ -211,6 +211,13 @@ def test_traefik_accepts_dotted_paths(chart: Chart) -> None:
     assert backends(rendered(chart)) == [(HOST, "/openapi.yaml", "Exact", "station", 8587)]
 
 
+@pytest.mark.parametrize("path", ["/workflow-runs", "/workflow-runs/7", "/workflow-approvals/7"])
+def test_workflow_paths_the_agent_mcp_serves_can_be_routed(chart: Chart, path: str) -> None:
+    """8587 serves /workflow-runs[/...] and /workflow-approvals/ [internal/mcp_agents/server.go]."""
+    ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)])
+    assert backends(rendered(chart)) == [(HOST, path, "Prefix", "station", 8587)]
+
+
 def test_custom_class_for_nginx_and_other_controllers(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
     ingress(chart, ingress_class_name="nginx-internal")
     assert rendered(chart)["spec"]["ingressClassName"] == "nginx-internal"
