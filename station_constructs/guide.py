@@ -92,9 +92,10 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         ]
     steps += [
         "",
-        "   Keep the encryption key with your backups: a restored database (Litestream,",
-        "   VolumeSnapshot) is unreadable without the same STATION_ENCRYPTION_KEY; to",
-        "   restore, reuse the old key (export it before running the command above).",
+        "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station v0.23.0",
+        "   encrypts nothing with it: a database (and every backup of it) is readable",
+        "   without it, so protect backups like the database. When restoring, reuse the",
+        "   old key anyway (export it before running the command above).",
         "",
         "3. Wait for the rollout and check health:",
         f"   kubectl -n {ns} rollout status deployment/{station.name} --timeout=10m",
@@ -106,4 +107,14 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         steps.append(
             f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api})"
         )
+    env = station.serve_environment
+    if env not in (None, "default"):
+        steps += [
+            "",
+            f"   serve_environment={env!r}: Station creates only the environment 'default'.",
+            f"   On a new volume, deploy once without serve_environment, create {env!r}",
+            "   (web UI > Environments, or POST /api/v1/environments {\"name\": ...}), then",
+            "   deploy with it again. Without it the agent MCP never listens (the startup",
+            "   probe restarts the pod); from then on seed-home stops the pod, saying why.",
+        ]
     return "\n".join(steps) + "\n"

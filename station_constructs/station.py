@@ -164,21 +164,23 @@ class ConfigPersistence(enum.Enum):
     """Where Station's config directory (``~/.config/station``) lives.
 
     Station keeps environments, MCP server configs, variables and agent prompt files there,
-    and its start-up sync treats that directory as the source of truth: database rows whose
-    files are gone are removed. So the directory is state, like the database.
+    and its start-up sync treats that directory as the source of truth: file-based MCP
+    configs whose files are gone are removed from the database with their servers and tools
+    (agents are not). So the directory is state, like the database.
     """
 
     VOLUME = "volume"
     """On the data volume (``/data/config``, mounted at ``~/.config/station``): what is
     created at runtime (UI, API, ``stn`` commands) survives restarts and rescheduling. At
-    every start the image's own config directory is copied over it, so environments baked
-    in with ``stn build env`` still take effect: files the image has win, files only the
-    volume has are kept. Covered by VolumeSnapshots; Litestream replicates only the
-    database. The default."""
+    every start ``seed-home`` brings the image's config files onto it as ``config_policy``
+    says (:class:`ConfigPolicy`; default: the image's files win and files it dropped are
+    removed), and writes a minimal ``config.yaml`` if there is none. Covered by
+    VolumeSnapshots; Litestream replicates only the database. The default."""
     IMAGE = "image"
     """From the image at every start, as with the hand-written manifests: runtime changes to
-    the directory are lost on restart (and the start-up sync then prunes their database
-    rows). Only for images that carry their whole configuration (``stn build env``)."""
+    the directory are lost on restart (and the start-up sync then prunes the MCP configs
+    created at runtime). Only for images that carry their whole configuration
+    (``stn build env``)."""
 
 
 class ImagePullPolicy(enum.Enum):
@@ -335,17 +337,24 @@ class StationDeployment(Construct):
         mcp_port: ``MCP_PORT``, the management MCP port. Default 8586; the agent MCP
             listens on ``mcp_port + 1`` (8587).
         serve_environment: ``STATION_SERVE_ENVIRONMENT``. Default: Station's ``default``.
+            Station creates only ``default``; any other environment must already exist in
+            the database (create it through the UI/API first), or the agent MCP never
+            listens: ``seed-home`` then stops the pod with that fix in its log.
         otlp_endpoint: Turns tracing on (``STN_TELEMETRY_ENABLED=true``,
-            ``OTEL_EXPORTER_OTLP_ENDPOINT``), e.g. ``http://otel-collector.observability:4318``.
+            ``OTEL_EXPORTER_OTLP_ENDPOINT``): the collector's OTLP/HTTP base URL without a
+            path, e.g. ``http://otel-collector.observability:4318``.
         cloudship: Enable the CloudShip integration (``STN_CLOUDSHIP_ENABLED``); its key
             ``STN_CLOUDSHIP_KEY`` is then required in the Secret. Default ``False``.
         bundle_id: ``STN_BUNDLE_ID``, a bundle installed at start. Needs ``cloudship``.
         env: Further non-secret variables for the ConfigMap. Names that look secret
-            (``*KEY*``, ``*TOKEN*``...) are refused: use ``secret_variables``.
+            (``*KEY*``, ``*TOKEN*``...) are refused: use ``secret_variables``. So is every
+            name that would override a setting the construct manages, including its
+            ``STN_``/``STATION_`` twins (``STATION_DATABASE``, ``STATION_API_PORT``...).
         resources: A :class:`ResourceProfile` or custom :class:`Resources`.
             Default ``ResourceProfile.STANDARD``.
         startup_timeout: How long Station may take to sync environments and connect MCP
-            servers before the startup probe gives up. Default ``5m``.
+            servers before the startup probe gives up. Default ``5m``. MCP servers are
+            discovered one at a time; a stdio server can take 60-90 s with cold caches.
         read_only_root_filesystem: Default ``True``: the root filesystem is read-only and
             Station's writable paths (``$HOME``, ``/tmp``, ``/workspace``) are emptyDir
             volumes; ``$HOME`` is seeded from the image so environments baked in with
@@ -353,6 +362,13 @@ class StationDeployment(Construct):
         config_persistence: Where ``~/.config/station`` lives: ``VOLUME`` (default) keeps
             it on the data volume, seeded from the image at every start; ``IMAGE`` takes it
             from the image alone. See :class:`ConfigPersistence`.
+        config_policy: With ``VOLUME``, who wins between the image's and the volume's
+            config files: ``ConfigPolicy.IMAGE_WINS`` (default; the image's files overwrite
+            the volume's, files it dropped are removed) or ``VOLUME_WINS`` (only files new
+            to the image are added). Files created at runtime are kept either way.
+        persist_tool_caches: Keep the npx/uvx caches (``~/.npm``, ``~/.cache``) on the
+            data volume (``tool-caches/``) so stdio MCP servers are not downloaded again
+            at every start. Default ``False``; the caches then use the volume's space.
         scratch_size_limit: Size limit of each of those emptyDir volumes. Default ``2Gi``.
         termination_grace_period: Default ``30s`` (Station needs ~8 s to stop).
         external_access: ``ExternalAccess.LOAD_BALANCER`` or ``NODE_PORT`` renders the

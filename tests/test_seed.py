@@ -24,6 +24,7 @@ from station_constructs import (
     StationConfigError,
     StationDeployment,
 )
+from station_constructs.guide import next_steps
 from tests.conftest import Manifest, container, pod_spec, synth
 from tests.support import apps
 
@@ -369,6 +370,22 @@ def test_a_missing_serve_environment_stops_the_pod_with_the_fix(
     (p.volume / "station.db").unlink()
     database(p.volume / "station.db", ["default", "prod"])
     p.run()
+
+
+def test_next_steps_say_how_to_create_a_non_default_environment(
+    chart: Chart, new_chart: Any
+) -> None:
+    station = StationDeployment(chart, "station", serve_environment="prod")
+    text = next_steps(station)
+    assert "Station creates only the environment 'default'" in text
+    assert "deploy once without serve_environment, create 'prod'" in text
+    assert "serve_environment" not in next_steps(StationDeployment(new_chart(), "s"))
+
+
+def test_next_steps_do_not_claim_the_encryption_key_protects_data(chart: Chart) -> None:
+    text = next_steps(StationDeployment(chart, "station"))
+    assert "unreadable" not in text
+    assert "encrypts nothing with it" in text
 
 
 def test_the_default_environment_is_never_checked(chart: Chart) -> None:
