@@ -62,7 +62,7 @@ def test_main_prints_next_steps_on_stderr_only(tmp_path: Path) -> None:
     assert 'STATION_ENCRYPTION_KEY="${STATION_ENCRYPTION_KEY:-$(openssl rand -base64 32)}"' in (
         result.stderr
     )
-    assert "same STATION_ENCRYPTION_KEY" in result.stderr
+    assert "encrypts nothing with it" in result.stderr
     assert "kubectl apply -f" in result.stderr
     assert "/health" in result.stderr
 
