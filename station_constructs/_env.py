@@ -25,6 +25,7 @@ _FIX = {
     "TELEMETRY_ENABLED": "pass otlp_endpoint= (it turns telemetry on) instead of env",
     "TELEMETRY_ENDPOINT": "pass otlp_endpoint= instead of env",
     "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
+    "OTEL_ENDPOINT": "pass otlp_endpoint= instead of env",
     "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
     "BUNDLE_ID": "pass bundle_id= instead of env",
     "HOME": "leave it out: $HOME is /home/station, writable and seeded from the image",

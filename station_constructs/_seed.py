@@ -44,6 +44,17 @@ class ConfigPolicy(enum.Enum):
     (switch to ``IMAGE_WINS`` for one rollout to apply the image's environments)."""
 
 
+# Why a minimal config.yaml, and why it is enough (Station v0.23.0):
+# - cmd/main/commands.go, runServe: when $STATION_CONFIG_DIR/config.yaml does not exist and a
+#   provider key is in the environment, it calls autoInitializeConfig, which generates a
+#   random encryption_key, viper.Set()s it (overriding STATION_ENCRYPTION_KEY for that run)
+#   and viper.WriteConfig()s every setting viper knows, env-bound secrets included, into the
+#   file. When the file exists (any content), that branch is skipped.
+# - runServe then reads viper.GetString("encryption_key"), which cmd/main/main.go initConfig
+#   binds to STATION_ENCRYPTION_KEY (environment over file), and every other setting comes
+#   from the environment through internal/config/config.go Load (bindEnvVars). So the file
+#   needs no secret; database_url only repeats DATABASE_URL for readers of the file.
+#
 # POSIX sh; every command is in Ubuntu's base image and in busybox. Inputs (environment):
 #   SEED_IMAGE_HOME, SEED_IMAGE_CONFIG  the image's $HOME and config directory
 #   SEED_HOME_TO          copy the image's $HOME here (an emptyDir mounted as $HOME)

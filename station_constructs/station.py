@@ -755,6 +755,11 @@ class StationDeployment(Construct):
                     "pass e.g. 'http://otel-collector.observability:4318'",
                 )
             settings["STN_TELEMETRY_ENABLED"] = "true"
+            # Every spelling config.Load reads, so an image's own ENV cannot win:
+            # STATION_TELEMETRY_ENABLED (viper's prefix) and STN_TELEMETRY_ENDPOINT (applied
+            # after OTEL_EXPORTER_OTLP_ENDPOINT) [internal/config/config.go Load].
+            settings["STATION_TELEMETRY_ENABLED"] = "true"
+            settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
         if cloudship:
             settings["STN_CLOUDSHIP_ENABLED"] = "true"
         for key, value in (env or {}).items():

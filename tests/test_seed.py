@@ -110,6 +110,7 @@ def pod(tmp_path: Path, chart: Chart, **kwargs: Any) -> Pod:
 V1 = {
     f"{DEFAULT}/agents/a.prompt": "a v1",
     f"{DEFAULT}/agents/b.prompt": "b v1",
+    f"{DEFAULT}/agents/with space.prompt": "s",
     f"{DEFAULT}/template.json": "{}",
     "environments/old/x.json": "x",
     "config.yaml": "encryption_key: baked-into-the-image\n",
@@ -154,6 +155,7 @@ def test_image_wins_propagates_the_image_completely_and_keeps_runtime_files(
     assert tree[f"{DEFAULT}/agents/c.prompt"] == "c v2"  # new in the image
     assert tree[f"{DEFAULT}/agents/ui.prompt"] == "ui from the image"  # the image owns it now
     assert "environments/old/x.json" not in tree  # dropped by the image
+    assert f"{DEFAULT}/agents/with space.prompt" not in tree
     assert "removed (no longer in the image): environments/old/x.json" in out
     # Created at runtime, never carried by the image: kept.
     assert tree[f"{DEFAULT}/variables.yml"] == "TOKEN_VAR: x"
@@ -216,7 +218,7 @@ def test_a_second_start_with_the_same_image_changes_nothing(tmp_path: Path, char
     assert "from the image" not in second
     assert "removed" not in second
     assert mtimes() == before
-    assert len(before) == 5
+    assert len(before) == 6
 
 
 def test_a_volume_seeded_before_the_manifest_existed_loses_nothing(

@@ -339,6 +339,9 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
     data = find(objects, "ConfigMap", "station-config")["data"]
     assert data["STN_TELEMETRY_ENABLED"] == "true"
     assert data["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel.observability:4318"
+    # Every spelling Station's config.Load reads, so an image's own ENV cannot win.
+    assert data["STATION_TELEMETRY_ENABLED"] == "true"
+    assert data["STN_TELEMETRY_ENDPOINT"] == "http://otel.observability:4318"
     assert data["STN_CLOUDSHIP_ENABLED"] == "true"
     assert data["STN_BUNDLE_ID"] == "b-123"
     assert data["STATION_SERVE_ENVIRONMENT"] == "prod"

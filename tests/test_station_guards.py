@@ -322,6 +322,7 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
         ({"STN_SERVE_ENVIRONMENT": "x"}, "serve_environment="),
         ({"STATION_TELEMETRY_ENABLED": "true"}, "otlp_endpoint="),
         ({"STN_TELEMETRY_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
+        ({"STN_OTEL_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
         ({"STATION_CONFIG_DIR": "/tmp"}, "config_persistence="),
         ({"STATION_BUNDLE_ID": "b"}, "bundle_id="),
     ],
