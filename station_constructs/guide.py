@@ -113,7 +113,7 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
             "",
             f"   serve_environment={env!r}: Station creates only the environment 'default'.",
             f"   On a new volume, deploy once without serve_environment, create {env!r}",
-            "   (web UI > Environments, or POST /api/v1/environments {\"name\": ...}), then",
+            '   (web UI > Environments, or POST /api/v1/environments {"name": ...}), then',
             "   deploy with it again. Without it the agent MCP never listens (the startup",
             "   probe restarts the pod); from then on seed-home stops the pod, saying why.",
         ]
