@@ -1338,8 +1338,9 @@ class StationDeployment(Construct):
             mounts.append(kplus.VolumeMount(path=path, volume=volume))
 
         if config_on_volume:
-            # The config dir is state (Station's start-up sync prunes database rows whose
-            # files are gone): keep it on the data volume. Mounted after $HOME, inside it.
+            # The config dir is state (Station's start-up sync prunes file-based MCP configs
+            # whose files are gone, with their tools): keep it on the data volume. Mounted after
+            # $HOME, inside it.
             mounts.append(
                 kplus.VolumeMount(
                     path=CONFIG_DIR, volume=self._data_volume, sub_path=VOLUME_CONFIG_DIR
