@@ -25,8 +25,9 @@ from station_constructs import (
     StationDeployment,
 )
 from station_constructs.guide import next_steps
-from tests.conftest import Manifest, container, pod_spec, synth
+from tests.conftest import Manifest, container, find, pod_spec, synth
 from tests.support import apps
+from tests.support.kube_validate import validate_manifest
 
 SH = shutil.which("sh") or "/bin/sh"
 DEFAULT = "environments/default"
@@ -413,3 +414,22 @@ def test_tool_caches_are_off_by_default(chart: Chart) -> None:
     paths = [m["mountPath"] for m in container(synth(chart))["volumeMounts"]]
     assert "/home/station/.npm" not in paths
     assert "SEED_MKDIR" not in {e["name"] for e in seed_of(chart)["env"]}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {
+            "config_policy": ConfigPolicy.VOLUME_WINS,
+            "persist_tool_caches": True,
+            "serve_environment": "prod",
+        },
+        {"config_persistence": ConfigPersistence.IMAGE, "persist_tool_caches": True},
+        {"read_only_root_filesystem": False, "persist_tool_caches": True},
+    ],
+)
+def test_every_seed_variant_is_schema_valid(chart: Chart, kwargs: dict[str, Any]) -> None:
+    StationDeployment(chart, "station", **kwargs)
+    deployment = find(synth(chart), "Deployment", "station")
+    assert validate_manifest(deployment, "1.37", strict=True) == []
+    assert validate_manifest(deployment, "1.27", strict=True) == []
