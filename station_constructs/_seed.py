@@ -55,7 +55,8 @@ class ConfigPolicy(enum.Enum):
 #   from the environment through internal/config/config.go Load (bindEnvVars). So the file
 #   needs no secret; database_url only repeats DATABASE_URL for readers of the file.
 #
-# POSIX sh; every command is in Ubuntu's base image and in busybox. Inputs (environment):
+# POSIX sh; every command is in Ubuntu's base image and in busybox (no comm: Debian's
+# busybox lacks it). Inputs (environment):
 #   SEED_IMAGE_HOME, SEED_IMAGE_CONFIG  the image's $HOME and config directory
 #   SEED_HOME_TO          copy the image's $HOME here (an emptyDir mounted as $HOME)
 #   SEED_CONFIG_TO        Station's config directory as this container sees it
@@ -73,6 +74,9 @@ image_files() {
   [ -d "$img_config" ] || return 0
   (cd "$img_config" && find . \( -type f -o -type l \) -print) | sed 's|^\./||' |
     grep -v -x -e config.yaml -e "$m" | LC_ALL=C sort -u
+}
+only_in() {
+  if [ -s "$1" ]; then grep -v -x -F -f "$1" "$2" || :; else cat "$2"; fi
 }
 safe() { case "/$1/" in //*|*/../*|*/./*) return 1 ;; esac; }
 prune_up() {
@@ -94,7 +98,7 @@ seed_config() {
   if [ -f "$to/$m" ]; then LC_ALL=C sort -u "$to/$m" >"$to/$m.old"; else : >"$to/$m.old"; fi
   case $SEED_POLICY in
   image-wins)
-    LC_ALL=C comm -23 "$to/$m.old" "$to/$m.new" >"$to/$m.diff"
+    only_in "$to/$m.new" "$to/$m.old" >"$to/$m.diff"
     while IFS= read -r f; do
       safe "$f" || { say "ignored unsafe entry: $f"; continue; }
       if [ -f "$to/$f" ] || [ -L "$to/$f" ]; then
@@ -106,7 +110,7 @@ seed_config() {
     while IFS= read -r f; do put "$to" "$f"; done <"$to/$m.new"
     ;;
   volume-wins)
-    LC_ALL=C comm -13 "$to/$m.old" "$to/$m.new" >"$to/$m.diff"
+    only_in "$to/$m.old" "$to/$m.new" >"$to/$m.diff"
     while IFS= read -r f; do
       if [ ! -e "$to/$f" ] && [ ! -L "$to/$f" ]; then put "$to" "$f"; fi
     done <"$to/$m.diff"

@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +30,42 @@ from tests.conftest import Manifest, container, find, pod_spec, synth
 from tests.support import apps
 from tests.support.kube_validate import validate_manifest
 
-SH = shutil.which("sh") or "/bin/sh"
+BUSYBOX = shutil.which("busybox")
+
+
+@dataclass(frozen=True)
+class Shell:
+    """How to run the script: the shell, and the PATH its commands come from."""
+
+    argv: tuple[str, ...]
+    path: str
+
+
+@pytest.fixture(scope="module", params=["sh", "busybox"])
+def shell(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Shell:
+    """The image's shell (dash on Ubuntu) with the host's tools, and busybox with nothing
+    but its own applets (plus sqlite3), so the script stays busybox-compatible."""
+    if request.param == "sh":
+        return Shell((shutil.which("sh") or "/bin/sh",), os.environ["PATH"])
+    if BUSYBOX is None:
+        pytest.skip("busybox is not installed")
+    bin_dir = tmp_path_factory.mktemp("busybox-bin")
+    subprocess.run([BUSYBOX, "--install", "-s", str(bin_dir)], check=True)
+    sqlite = shutil.which("sqlite3")
+    if sqlite:
+        (bin_dir / "sqlite3").symlink_to(sqlite)
+    return Shell((BUSYBOX, "sh"), str(bin_dir))
+
+
 DEFAULT = "environments/default"
 
 
 class Pod:
     """The image and volume trees of one pod, and the rendered seed container to run."""
 
-    def __init__(self, root: Path, seed: Manifest) -> None:
+    def __init__(self, root: Path, seed: Manifest, shell: Shell) -> None:
         self.root = root
+        self.shell = shell
         self.image_home = root / "image" / "home" / "station"
         self.image_config = self.image_home / ".config" / "station"
         self.volume = root / "volume"
@@ -73,7 +101,7 @@ class Pod:
 
     def run(self, extra_env: dict[str, str] | None = None, ok: bool = True) -> str:
         """Run the seed script; returns its output."""
-        env = {"PATH": os.environ["PATH"], **(extra_env or {})}
+        env = {"PATH": self.shell.path, **(extra_env or {})}
         for key, value in self.env.items():
             if key == "SEED_MKDIR":
                 env[key] = " ".join(self._local(p) for p in value.split())
@@ -83,7 +111,11 @@ class Pod:
                 env[key] = self._local(value)
         assert self.command[:2] == ["sh", "-c"]
         result = subprocess.run(
-            [SH, "-c", self.command[2]], env=env, capture_output=True, text=True, check=False
+            [*self.shell.argv, "-c", self.command[2]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         out = result.stdout + result.stderr
         assert (result.returncode == 0) is ok, out
@@ -103,9 +135,9 @@ def seed_of(chart: Chart) -> Manifest:
     return container(synth(chart), container_name="seed-home")
 
 
-def pod(tmp_path: Path, chart: Chart, **kwargs: Any) -> Pod:
+def pod(shell: Shell, tmp_path: Path, chart: Chart, **kwargs: Any) -> Pod:
     StationDeployment(chart, "station", **kwargs)
-    return Pod(tmp_path, seed_of(chart))
+    return Pod(tmp_path, seed_of(chart), shell)
 
 
 V1 = {
@@ -138,9 +170,9 @@ def runtime_changes(p: Pod) -> None:
 
 
 def test_image_wins_propagates_the_image_completely_and_keeps_runtime_files(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(tmp_path, chart)
+    p = pod(shell, tmp_path, chart)
     assert p.env["SEED_POLICY"] == "image-wins"
     p.image(V1)
     p.run()
@@ -178,9 +210,9 @@ def test_image_wins_propagates_the_image_completely_and_keeps_runtime_files(
 
 
 def test_volume_wins_keeps_every_runtime_change_and_adds_only_new_image_files(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(tmp_path, chart, config_policy=ConfigPolicy.VOLUME_WINS)
+    p = pod(shell, tmp_path, chart, config_policy=ConfigPolicy.VOLUME_WINS)
     assert p.env["SEED_POLICY"] == "volume-wins"
     p.image(V1)
     p.run()  # a fresh volume gets every image file
@@ -204,8 +236,10 @@ def test_volume_wins_keeps_every_runtime_change_and_adds_only_new_image_files(
     assert p.tree()[f"{DEFAULT}/agents/b.prompt"] == "b v1"
 
 
-def test_a_second_start_with_the_same_image_changes_nothing(tmp_path: Path, chart: Chart) -> None:
-    p = pod(tmp_path, chart)
+def test_a_second_start_with_the_same_image_changes_nothing(
+    shell: Shell, tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(shell, tmp_path, chart)
     p.image(V1)
     first = p.run()
     assert "from the image: environments/default/agents/a.prompt" in first
@@ -223,10 +257,10 @@ def test_a_second_start_with_the_same_image_changes_nothing(tmp_path: Path, char
 
 
 def test_a_volume_seeded_before_the_manifest_existed_loses_nothing(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
     """Volumes from earlier releases (plain copy, no manifest): nothing is deleted."""
-    p = pod(tmp_path, chart)
+    p = pod(shell, tmp_path, chart)
     (p.config / "environments" / "old").mkdir(parents=True)
     (p.config / "environments" / "old" / "x.json").write_text("from an older image")
     p.image(V2)
@@ -237,8 +271,10 @@ def test_a_volume_seeded_before_the_manifest_existed_loses_nothing(
     )
 
 
-def test_an_unsafe_manifest_entry_deletes_nothing_outside(tmp_path: Path, chart: Chart) -> None:
-    p = pod(tmp_path, chart)
+def test_an_unsafe_manifest_entry_deletes_nothing_outside(
+    shell: Shell, tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(shell, tmp_path, chart)
     victim = p.volume / "station.db"
     victim.write_text("database")
     p.config.mkdir()
@@ -252,9 +288,9 @@ def test_an_unsafe_manifest_entry_deletes_nothing_outside(tmp_path: Path, chart:
 
 
 def test_a_fresh_volume_gets_a_minimal_config_yaml_not_the_images(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(tmp_path, chart)
+    p = pod(shell, tmp_path, chart)
     p.image(V1)  # carries config.yaml with a key baked in
     p.run()
     text = (p.config / "config.yaml").read_text()
@@ -265,9 +301,9 @@ def test_a_fresh_volume_gets_a_minimal_config_yaml_not_the_images(
 
 @pytest.mark.parametrize("policy", list(ConfigPolicy))
 def test_an_existing_config_yaml_is_never_touched(
-    tmp_path: Path, chart: Chart, policy: ConfigPolicy
+    shell: Shell, tmp_path: Path, chart: Chart, policy: ConfigPolicy
 ) -> None:
-    p = pod(tmp_path, chart, config_policy=policy)
+    p = pod(shell, tmp_path, chart, config_policy=policy)
     p.config.mkdir()
     (p.config / "config.yaml").write_text("admin_username: me\n")
     p.image(V1)
@@ -288,7 +324,7 @@ SECRET_VALUES = {
 
 
 def test_no_secret_source_reaches_the_seed_container_or_the_seeded_files(
-    tmp_path: Path, new_chart: Any
+    shell: Shell, tmp_path: Path, new_chart: Any
 ) -> None:
     """Every example app (ExistingSecret, ExternalSecret, Litestream...): the seed container
     has no envFrom and no valueFrom; run even with secrets in its environment, nothing it
@@ -311,7 +347,7 @@ def test_no_secret_source_reaches_the_seed_container_or_the_seeded_files(
             assert len(seeds) == 1, name
             assert "envFrom" not in seeds[0], name
             assert all("valueFrom" not in e for e in seeds[0].get("env", [])), name
-    p = Pod(tmp_path, container(objects, container_name="seed-home"))
+    p = Pod(tmp_path, container(objects, container_name="seed-home"), shell)
     p.image(V1)
     p.run(extra_env=SECRET_VALUES)
     written = "\n".join(f.read_text(errors="replace") for f in tmp_path.rglob("*") if f.is_file())
@@ -320,9 +356,9 @@ def test_no_secret_source_reaches_the_seed_container_or_the_seeded_files(
 
 
 def test_image_persistence_seeds_config_yaml_into_the_empty_dir_home(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(tmp_path, chart, config_persistence=ConfigPersistence.IMAGE)
+    p = pod(shell, tmp_path, chart, config_persistence=ConfigPersistence.IMAGE)
     assert "SEED_POLICY" not in p.env
     p.run()  # the stock image: an empty config directory
     config = p.empty_dir / ".config" / "station" / "config.yaml"
@@ -360,9 +396,9 @@ def database(path: Path, environments: list[str]) -> None:
 
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 CLI")
 def test_a_missing_serve_environment_stops_the_pod_with_the_fix(
-    tmp_path: Path, chart: Chart
+    shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(tmp_path, chart, serve_environment="prod")
+    p = pod(shell, tmp_path, chart, serve_environment="prod")
     assert p.env["SEED_SERVE_ENVIRONMENT"] == "prod"
     out = p.run()  # no database yet: nothing to check, the note says what is needed
     assert "Station creates only the environment 'default'" in out
@@ -399,8 +435,10 @@ def test_the_default_environment_is_never_checked(chart: Chart) -> None:
 # ---- tool caches ---------------------------------------------------------------------------
 
 
-def test_tool_caches_on_the_volume_are_created_and_mounted(tmp_path: Path, chart: Chart) -> None:
-    p = pod(tmp_path, chart, persist_tool_caches=True)
+def test_tool_caches_on_the_volume_are_created_and_mounted(
+    shell: Shell, tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(shell, tmp_path, chart, persist_tool_caches=True)
     p.run()
     assert (p.volume / "tool-caches" / "npm").is_dir()
     assert (p.volume / "tool-caches" / "cache").is_dir()
