@@ -379,3 +379,18 @@ def test_port_lookup_with_a_wrong_type_is_a_config_error(chart: Chart) -> None:
         station.port(8587)  # type: ignore[arg-type]
     with pytest.raises(StationConfigError, match="which='api'"):
         station.url("api")  # type: ignore[arg-type]
+
+
+def test_every_managed_name_and_its_twins_is_refused_with_its_argument(new_chart: Any) -> None:
+    """The bare name (where Station reads it), STN_ and STATION_: each names what to use."""
+    from station_constructs._env import MANAGED_VARIABLES, managed_fix
+
+    assert {"STATION_DATABASE", "STATION_API_PORT", "STATION_DEV_MODE", "STN_DEV_MODE"} <= (
+        MANAGED_VARIABLES
+    )
+    for name in sorted(MANAGED_VARIABLES):
+        fix = managed_fix(name)
+        assert fix is not None, name
+        error = fails(new_chart(), f"env[{name!r}]", "is managed by the construct", env={name: "1"})
+        assert error.fix == fix
+    assert managed_fix("LOG_LEVEL") is None
