@@ -712,9 +712,9 @@ class StationDeployment(Construct):
         # Station's viper looks up STATION_<KEY> before every name bound with BindEnv, and
         # images built with `stn build env` set STATION_API_PORT/STATION_MCP_PORT
         # [pkg/builder/docker_builder.go]: the STATION_ spellings are what make the user's
-        # values win there; the bare/STN_ ones are what the stock image's code reads first
-        # elsewhere [internal/config/config.go Load]. STATION_DATABASE overrides every
-        # database setting in config.Load. Container env also beats the image's ENV.
+        # values win there; the bare and STN_ spellings stay for the code that reads them
+        # directly (config.Load's defaults) [internal/config/config.go]. STATION_DATABASE
+        # overrides every database setting in config.Load. Container env beats image ENV.
         settings: dict[str, str] = {
             "API_PORT": str(api_port),
             "STATION_API_PORT": str(api_port),
