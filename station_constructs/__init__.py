@@ -5,6 +5,7 @@ Only re-exports; each construct lives in its own module.
 
 from ._errors import StationConfigError
 from ._version import __version__
+from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
 from .ingress import (
     IngressController,
@@ -57,6 +58,8 @@ __all__ = [
     "ExistingSecret",
     "ExternalAccess",
     "ExternalSecretSource",
+    "GatewayImplementation",
+    "GatewayRef",
     "ImagePullPolicy",
     "IngressController",
     "IngressRoute",
@@ -75,6 +78,8 @@ __all__ = [
     "SidecarMode",
     "StationConfigError",
     "StationDeployment",
+    "StationGateway",
+    "StationGatewayRoute",
     "StationIngress",
     "StationNetworkPolicy",
     "StationPort",

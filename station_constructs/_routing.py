@@ -30,6 +30,7 @@ __all__ = [
     "IngressTls",
     "PathType",
     "TlsIssuerKind",
+    "admit_namespace",
     "check_exposure",
     "covers",
     "default_routes",
@@ -260,6 +261,30 @@ def check_exposure(
                 "route only StationPort.API and StationPort.AGENT_MCP, or pass "
                 "allow_unauthenticated_exposure=True",
             )
+
+
+def admit_namespace(
+    guard: _Guard, station: StationDeployment, routes: Sequence[IngressRoute], namespace: str
+) -> None:
+    """Admit ``namespace`` through the Station's NetworkPolicy on the ports ``routes`` use.
+
+    The policy never admits the management MCP from outside the namespace, so a route to it
+    is refused here rather than left to time out.
+    """
+    policy = station.network_policy
+    if policy is None:
+        return
+    ports = list(dict.fromkeys(route.port for route in routes))
+    if StationPort.MCP in ports:
+        raise guard.fail(
+            "routes",
+            StationPort.MCP,
+            "the Station's NetworkPolicy never admits the management MCP (no "
+            "authentication) from outside its namespace, so this route would time out",
+            "drop the route, or pass network_policy=None to StationDeployment and protect "
+            "8586 yourself",
+        )
+    policy.allow_from_namespaces([namespace], ports)
 
 
 def _path(

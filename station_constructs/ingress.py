@@ -34,6 +34,7 @@ from ._routing import (
     IngressTls,
     PathType,
     TlsIssuerKind,
+    admit_namespace,
     check_exposure,
     covers,
     endpoint_path,
@@ -343,17 +344,7 @@ class StationIngress(Construct):
                     "controller_namespace='traefik'",
                 )
         namespace = dns_label(guard, "controller_namespace", namespace)
-        ports = list(dict.fromkeys(route.port for route in self.routes))
-        if StationPort.MCP in ports:
-            raise guard.fail(
-                "routes",
-                StationPort.MCP,
-                "the Station's NetworkPolicy never admits the management MCP (no "
-                "authentication) from outside its namespace, so this route would time out",
-                "drop the route, or pass network_policy=None to StationDeployment and protect "
-                "8586 yourself",
-            )
-        policy.allow_from_namespaces([namespace], ports)
+        admit_namespace(guard, self.station, self.routes, namespace)
         return namespace
 
     def _tls_secret(self, guard: _Guard, tls: IngressTls | None) -> str | None:
