@@ -18,6 +18,7 @@ from .ingress import (
 from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, SidecarMode
 from .monitoring import LitestreamServiceMonitor
 from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
+from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .secrets import (
     ExistingSecret,
     ExternalSecretSource,
@@ -68,6 +69,9 @@ __all__ = [
     "LitestreamServiceMonitor",
     "NetworkPolicyOptions",
     "PathType",
+    "PodExtras",
+    "PodPlacement",
+    "PodServiceAccount",
     "RemoteRef",
     "ResourceProfile",
     "Resources",
