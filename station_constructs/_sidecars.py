@@ -8,6 +8,9 @@ Deployment's ``Resource`` child by a stand-in that renders the typed object exac
 before (every patch and metadata change still goes to it) and then marks the chosen init
 containers as native sidecars. ``ApiObject.of(deployment)`` keeps working as the escape
 hatch: it returns the stand-in, which forwards ``add_json_patch`` and ``metadata``.
+
+The same stand-in runs render hooks (:func:`add_render_hook`): the pod options of
+``station_constructs.placement`` add their Kubernetes JSON there, after the typed render.
 """
 
 from __future__ import annotations
