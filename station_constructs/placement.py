@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ._errors import _Guard
@@ -81,7 +81,7 @@ class PodPlacement:
 
     """
 
-    node_selector: Mapping[str, str] = field(default_factory=dict)
+    node_selector: Mapping[str, str] | None = None
     tolerations: Sequence[k8s.Toleration] = ()
     affinity: k8s.Affinity | None = None
     priority_class_name: str | None = None
@@ -109,7 +109,7 @@ class PodServiceAccount:
 
     name: str | None = None
     create: bool = False
-    annotations: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] | None = None
     automount_token: bool = False
 
     @classmethod
@@ -160,7 +160,7 @@ class PodExtras:
 
     """
 
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] | None = None
     volumes: Sequence[k8s.Volume] = ()
     volume_mounts: Sequence[k8s.VolumeMount] = ()
     init_containers: Sequence[k8s.Container] = ()
@@ -279,7 +279,7 @@ def apply_pod(
                 name=resolved.service_account_name,
                 namespace=namespace,
                 labels=labels,
-                annotations=dict(account.annotations) or None,
+                annotations=dict(account.annotations or {}) or None,
             ),
             # The token is mounted by the pod setting only, when asked for.
             automount_service_account_token=False,
@@ -433,7 +433,7 @@ def _service_account(guard: _Guard, account: PodServiceAccount, station_name: st
 
 
 # ---------------------------------------------------------------------- extras
-def _pod_labels(guard: _Guard, labels: Mapping[str, str]) -> dict[str, str]:
+def _pod_labels(guard: _Guard, labels: Mapping[str, str] | None) -> dict[str, str]:
     checked = labels_map(guard, "pod_extras.labels", labels)
     for key, value in checked.items():
         if key == "app" or key.startswith("app.kubernetes.io/"):

@@ -688,3 +688,19 @@ def test_the_crd_schema_rejects_broken_objects(
         target = target[key]
     target[path[-1]] = value
     assert validate_custom_object(obj) != []
+
+
+def test_the_benchmarks_tenant_app_renders_valid_routes(chart: Chart) -> None:
+    from tests.support.apps import gateway_tenants_app
+
+    gateway_tenants_app(chart, 3)
+    objects = synth(chart)
+    routes = [o for o in objects if o["kind"] == "HTTPRoute"]
+    assert [r["spec"]["hostnames"] for r in routes] == [
+        [f"tenant-00{i}.stations.example.com"] for i in range(3)
+    ]
+    assert all(
+        validate_custom_object(o) == [] for o in [*routes, find(objects, "Gateway", "stations")]
+    )
+    tenant = [o for o in objects if o["metadata"].get("namespace") == "tenant-001"]
+    assert admitted(tenant) == [("envoy-gateway-system", [8585, 8587])]

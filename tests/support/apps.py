@@ -12,6 +12,7 @@ from station_constructs import (
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
+    GatewayImplementation,
     IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
@@ -24,6 +25,8 @@ from station_constructs import (
     SecretStoreKind,
     SidecarMode,
     StationDeployment,
+    StationGateway,
+    StationGatewayRoute,
     StationIngress,
     StationPort,
     StationStorage,
@@ -298,3 +301,37 @@ def _probe() -> k8s.Probe:
         http_get=k8s.HttpGetAction(path="/metrics", port=k8s.IntOrString.from_number(9102)),
         period_seconds=30,
     )
+
+
+def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
+    """``count`` Stations, one namespace and host each, behind one shared Envoy Gateway
+    (examples/gateway_tenants.py; the benchmark runs it at 100)."""
+    admitted = {"stations.example.com/gateway": "shared"}
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        name="stations",
+        namespace="gateway",
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        hostname="*.stations.example.com",
+        tls=IngressTls.existing_secret("stations-wildcard-tls"),
+        route_namespace_labels=admitted,
+    )
+    for i in range(count):
+        tenant = f"tenant-{i:03d}"
+        station = StationDeployment(
+            chart,
+            tenant,
+            namespace=tenant,
+            local_mode=False,
+            resources=ResourceProfile.DEVELOPMENT,
+            labels=admitted,
+        )
+        StationGatewayRoute(
+            chart,
+            f"{tenant}-route",
+            station=station,
+            gateway=gateway,
+            host=f"{tenant}.stations.example.com",
+        )
+    return gateway
