@@ -311,6 +311,14 @@ def _path(
             "paths are literal: no regular expressions, queries or spaces)",
             "use a plain path such as '/mcp'",
         )
+    if any(segment in (".", "..") for segment in path.split("/")):
+        raise guard.fail(
+            field,
+            path,
+            "contains a '.' or '..' segment, which proxies normalise away before matching "
+            "(the Gateway API's CRD refuses them outright)",
+            "write the path without dot segments, e.g. '/mcp'",
+        )
     if path_check is not None:
         path_check(field, path)
     if route.port in _SERVED_PATHS and not _reaches(route.port, path):

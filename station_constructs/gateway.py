@@ -548,12 +548,15 @@ class StationGatewayRoute(Construct):
 
     def _names(self, guard: _Guard) -> dict[str, str]:
         names: dict[str, str] = {}
-        for host in self.hosts:
+        for i, host in enumerate(self.hosts):
             if host == self.host:
                 name = self.name
             else:
                 label = host.split(".")[0].replace("*", "wildcard")
-                name = dns_subdomain(guard, "name", f"{self.name}-{label}")
+                name = f"{self.name}-{label}"
+                if name in names.values():  # two hosts with one first label
+                    name = f"{name}-{i}"
+                name = dns_subdomain(guard, "name", name)
             claim_object(
                 self,
                 self._guard,

@@ -192,6 +192,20 @@ def test_each_host_gets_its_own_route_and_explicit_paths_keep_their_type(chart: 
     assert r.url() == "https://mcp.example.com/mcp"
 
 
+def test_hosts_with_one_first_label_get_distinct_routes(chart: Chart) -> None:
+    r = route(
+        chart,
+        routes=[
+            IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.a.example.com"),
+            IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.b.example.com"),
+        ],
+    )
+    assert list(r.route_names.values()) == ["station-mcp", "station-mcp-1"]
+    objects = synth(chart)
+    valid(objects, "HTTPRoute", "station-mcp")
+    valid(objects, "HTTPRoute", "station-mcp-1")
+
+
 @pytest.mark.parametrize(
     ("implementation", "timeouts"),
     [
@@ -444,6 +458,16 @@ def test_fails_on_agent_paths_station_does_not_serve(chart: Chart, path: str) ->
         chart,
         f"routes[0].path={path!r}",
         "the HTTPRoute does not rewrite paths",
+        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    )
+
+
+@pytest.mark.parametrize("path", ["/runs/..", "/./mcp", "/runs/../mcp"])
+def test_fails_on_dot_segments(chart: Chart, path: str) -> None:
+    fails(
+        chart,
+        f"routes[0].path={path!r}",
+        "'.' or '..' segment",
         routes=[IngressRoute(StationPort.AGENT_MCP, path)],
     )
 
