@@ -454,9 +454,14 @@ class StationGatewayRoute(Construct):
         scheme of an existing Gateway's listener is not known here).
         """
         endpoint = endpoint_path(which)
+        port_suffix = ""
+        if self.gateway is not None and self.gateway.port != (
+            443 if self.scheme == "https" else 80
+        ):
+            port_suffix = f":{self.gateway.port}"
         for route in self.routes:
             if route.port is which and covers(route, endpoint):
-                return f"{self.scheme}://{route.host}{endpoint}"
+                return f"{self.scheme}://{route.host}{port_suffix}{endpoint}"
         raise self._guard.fail(
             "which",
             which,

@@ -206,6 +206,7 @@ def resolve_pod(
     station_name: str,
     pvc_name: str,
     protected_paths: Sequence[str],
+    own_volumes: Sequence[str],
 ) -> ResolvedPod:
     """Check the three option objects and convert them to Kubernetes JSON."""
     spec: Json = {}
@@ -233,11 +234,11 @@ def resolve_pod(
         mounts = _station_mounts(guard, extras, volumes, protected_paths)
         names: set[str] = set(RESERVED_CONTAINERS)
         init = [
-            _container(guard, f"pod_extras.init_containers[{i}]", c, volumes, names)
+            _container(guard, f"pod_extras.init_containers[{i}]", c, volumes, own_volumes, names)
             for i, c in enumerate(converted.get("initContainers", []))
         ]
         sidecars = [
-            _container(guard, f"pod_extras.sidecars[{i}]", c, volumes, names)
+            _container(guard, f"pod_extras.sidecars[{i}]", c, volumes, own_volumes, names)
             for i, c in enumerate(converted.get("containers", []))
         ]
         for key in ("hostAliases", "dnsConfig"):
@@ -563,7 +564,12 @@ def _mount_path(guard: _Guard, where: str, path: object, protected: Sequence[str
 
 
 def _container(
-    guard: _Guard, where: str, container: Json, volumes: list[Json], names: set[str]
+    guard: _Guard,
+    where: str,
+    container: Json,
+    volumes: list[Json],
+    own_volumes: Sequence[str],
+    names: set[str],
 ) -> Json:
     name = dns_label(guard, f"{where}.name", container.get("name"))
     if name in names:
@@ -584,7 +590,7 @@ def _container(
                 "binds a port on the node, which the Pod Security Standards refuse",
                 "drop host_port; reach the container through a Service",
             )
-    known = {v["name"] for v in volumes} | {"data", "home", "tmp", "workspace"}
+    known = {v["name"] for v in volumes} | set(own_volumes)
     for i, mount in enumerate(container.get("volumeMounts", [])):
         volume = mount.get("name")
         if volume not in known:

@@ -913,6 +913,9 @@ class StationDeployment(Construct):
             station_name=self.name,
             pvc_name=self.pvc_name,
             protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
+            own_volumes=("data", "home", "tmp", "workspace")
+            if read_only_root_filesystem
+            else ("data",),
         )
 
         # ---- render ---------------------------------------------------------------------

@@ -351,7 +351,7 @@ def test_plain_http_gateway_with_a_namespaced_issuer_free_listener(chart: Chart)
     assert r.url() == f"http://{HOST}/mcp"
 
 
-def test_existing_secret_and_namespaced_issuer(chart: Chart) -> None:
+def test_existing_secret_namespaced_issuer_and_another_port(chart: Chart) -> None:
     gateway(chart, namespace="gateway", tls=IngressTls.existing_secret("wildcard-tls"))
     gateway_two = StationGateway(
         chart,
@@ -363,10 +363,18 @@ def test_existing_secret_and_namespaced_issuer(chart: Chart) -> None:
         tls=IngressTls.cert_manager("ca", kind=TlsIssuerKind.ISSUER),
         port=8443,
     )
+    two_route = StationGatewayRoute(
+        chart,
+        "two-route",
+        station=StationDeployment(chart, "s2", name="s2", namespace="gateway", local_mode=False),
+        gateway=gateway_two,
+        host="two.example.com",
+    )
     objects = synth(chart)
     one = valid(objects, "Gateway", "station")
     assert "annotations" not in one["metadata"]
     assert one["spec"]["listeners"][0]["tls"]["certificateRefs"][0]["name"] == "wildcard-tls"
+    assert two_route.url() == "https://two.example.com:8443/mcp"
     two = valid(objects, "Gateway", "two")
     assert two["metadata"]["annotations"] == {"cert-manager.io/issuer": "ca"}
     assert two["spec"]["listeners"][0]["port"] == 8443

@@ -275,6 +275,17 @@ def test_fails_on_a_container_named_like_ours_or_twice(chart: Chart, new_chart) 
     )
 
 
+def test_fails_on_a_mount_of_a_scratch_volume_the_pod_does_not_have(chart: Chart) -> None:
+    with pytest.raises(StationConfigError, match=r"sidecars\[0\].volume_mounts\[0\].name='tmp'"):
+        station(
+            chart,
+            read_only_root_filesystem=False,
+            pod_extras=PodExtras(
+                sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/t")])]
+            ),
+        )
+
+
 def test_fails_on_a_mount_of_an_unknown_volume(chart: Chart) -> None:
     extras_fail(
         chart,
