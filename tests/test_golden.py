@@ -21,6 +21,7 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "k3s": apps.k3s_app,
     "litestream": apps.litestream_app,
     "platform": apps.platform_app,
+    "gateway": apps.gateway_app,
 }
 
 

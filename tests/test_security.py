@@ -27,6 +27,7 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "production": apps.production_app,
     "digest-pinned Station with a tag-pinned Litestream": apps.digest_station_with_litestream,
     "platform": apps.platform_app,
+    "gateway": apps.gateway_app,
 }
 
 

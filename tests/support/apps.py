@@ -335,3 +335,20 @@ def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
             host=f"{tenant}.stations.example.com",
         )
     return gateway
+
+
+def gateway_app(chart: Chart) -> StationGatewayRoute:
+    """Envoy Gateway: a Gateway of the Station's own with cert-manager, and its HTTPRoute
+    (examples/gateway_api.py)."""
+    station = StationDeployment(chart, "station", local_mode=False)
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        station=station,
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        hostname="station.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+    )
+    return StationGatewayRoute(
+        chart, "route", station=station, gateway=gateway, host="station.example.com"
+    )
