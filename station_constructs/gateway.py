@@ -138,8 +138,9 @@ class StationGateway(Construct):
         id: Construct id. Never used in object names.
         implementation: Who serves the Gateway (:class:`GatewayImplementation`). Required.
         hostname: The listener's host name, e.g. ``station.example.com`` or, for many
-            tenants, ``*.stations.example.com``. Required: cert-manager issues for it, and
-            routes whose hosts do not match it are refused.
+            tenants, ``*.stations.example.com``. Required: cert-manager issues for it (a
+            wildcard needs a DNS-01 solver), and routes whose hosts do not match it are
+            refused.
         tls: :meth:`IngressTls.cert_manager` (cert-manager's Gateway support annotates the
             Gateway and issues into ``<name>-tls``; needs cert-manager's Gateway API support
             turned on) or :meth:`IngressTls.existing_secret` (a ``kubernetes.io/tls`` Secret
