@@ -55,6 +55,7 @@ gateway = StationGateway(
     implementation=implementation,
     hostname="station.example.com",
     tls=IngressTls.cert_manager("letsencrypt-prod"),  # renders secret station-tls
+    redirect_http=True,  # port 80 answers with a redirect to HTTPS
 )
 route = StationGatewayRoute(
     chart,

@@ -154,6 +154,10 @@ class StationGateway(Construct):
         route_namespace_labels: Routes from namespaces carrying these labels may attach
             (``allowedRoutes`` selector). Default: only routes in the Gateway's namespace.
         port: The listener port. Default 443 with TLS, 80 without.
+        redirect_http: Also listen for plain HTTP on port 80 (listener ``http``) and
+            redirect every request there to HTTPS (301), with an HTTPRoute
+            ``<name>-http-redirect`` in the Gateway's namespace. Needs ``tls``. Default
+            ``False``.
 
     """
 
@@ -171,6 +175,7 @@ class StationGateway(Construct):
         gateway_class_name: str | None = None,
         route_namespace_labels: Mapping[str, str] | None = None,
         port: int | None = None,
+        redirect_http: bool = False,
     ) -> None:
         super().__init__(scope, id)
         guard = _Guard(f"StationGateway '{construct_path(self)}'")
@@ -215,7 +220,24 @@ class StationGateway(Construct):
         self.port: int = _port(guard, "port", port, default_port)
         """The listener port."""
         self.listener_name: str = "http" if tls is None else "https"
-        """Name of the one listener (``sectionName`` for routes)."""
+        """Name of the listener routes attach to (``sectionName``)."""
+        self.redirect_http: bool = boolean(guard, "redirect_http", redirect_http)
+        """Whether plain HTTP on port 80 is redirected to HTTPS."""
+        if self.redirect_http and tls is None:
+            raise guard.fail(
+                "redirect_http",
+                True,
+                "redirects to HTTPS, and this Gateway has no TLS listener",
+                "pass tls=IngressTls.cert_manager(...) or .existing_secret(...), or drop "
+                "redirect_http",
+            )
+        if self.redirect_http and self.port == 80:
+            raise guard.fail(
+                "port",
+                80,
+                "is taken by the HTTP listener that redirect_http adds",
+                "use 443 (the default) for the HTTPS listener",
+            )
         claim_object(
             self,
             guard,
@@ -235,8 +257,22 @@ class StationGateway(Construct):
                 field="tls.secret_name",
                 fix="give each Gateway its own tls secret_name (the default, <name>-tls, is)",
             )
+        if self.redirect_http:
+            claim_object(
+                self,
+                guard,
+                kind="HTTPRoute",
+                namespace=self.namespace,
+                name=f"{self.name}-http-redirect",
+                field="name",
+                fix="give each StationGateway its own name=",
+            )
         self.gateway = self._render(self.port)
         """The Gateway (escape hatch: ``ApiObject.of(gateway.gateway)``)."""
+        self.redirect_route: Construct | None = (
+            self._render_redirect() if self.redirect_http else None
+        )
+        """The HTTPRoute redirecting HTTP to HTTPS (``None`` without ``redirect_http``)."""
 
     @property
     def ref(self) -> GatewayRef:
@@ -291,37 +327,93 @@ class StationGateway(Construct):
             namespaces = gw.GatewaySpecListenersAllowedRoutesNamespaces(
                 from_=gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME
             )
-        labels = (
-            self.station.labels("gateway")
-            if self.station is not None
-            else object_labels(self.name, "gateway")
-        )
+        kinds = [
+            gw.GatewaySpecListenersAllowedRoutesKinds(
+                kind="HTTPRoute", group="gateway.networking.k8s.io"
+            )
+        ]
+        listeners = [
+            gw.GatewaySpecListeners(
+                name=self.listener_name,
+                port=port_number,
+                protocol="HTTP" if tls is None else "HTTPS",
+                hostname=self.hostname,
+                tls=listener_tls,
+                allowed_routes=gw.GatewaySpecListenersAllowedRoutes(
+                    namespaces=namespaces, kinds=kinds
+                ),
+            )
+        ]
+        if self.redirect_http:
+            # Only the Gateway's own redirect route may attach to the plain-HTTP listener.
+            listeners.append(
+                gw.GatewaySpecListeners(
+                    name="http",
+                    port=80,
+                    protocol="HTTP",
+                    hostname=self.hostname,
+                    allowed_routes=gw.GatewaySpecListenersAllowedRoutes(
+                        namespaces=gw.GatewaySpecListenersAllowedRoutesNamespaces(
+                            from_=gw.GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME
+                        ),
+                        kinds=kinds,
+                    ),
+                )
+            )
         return gw.Gateway(
             self,
             "Resource",
             metadata=ApiObjectMetadata(
                 name=self.name,
                 namespace=self.namespace,
-                labels=labels,
+                labels=self._labels("gateway"),
                 annotations=annotations or None,
             ),
             spec=gw.GatewaySpec(
                 gateway_class_name=self.gateway_class_name,
-                listeners=[
-                    gw.GatewaySpecListeners(
-                        name=self.listener_name,
-                        port=port_number,
-                        protocol="HTTP" if tls is None else "HTTPS",
-                        hostname=self.hostname,
-                        tls=listener_tls,
-                        allowed_routes=gw.GatewaySpecListenersAllowedRoutes(
-                            namespaces=namespaces,
-                            kinds=[
-                                gw.GatewaySpecListenersAllowedRoutesKinds(
-                                    kind="HTTPRoute", group="gateway.networking.k8s.io"
-                                )
-                            ],
-                        ),
+                listeners=listeners,
+            ),
+        )
+
+    def _labels(self, component: str) -> dict[str, str]:
+        if self.station is not None:
+            return self.station.labels(component)
+        return object_labels(self.name, component)
+
+    def _render_redirect(self) -> Construct:
+        from ._imports.io.k8s.networking import gateway as gw
+
+        return gw.HttpRoute(
+            self,
+            "redirect",
+            metadata=ApiObjectMetadata(
+                name=f"{self.name}-http-redirect",
+                namespace=self.namespace,
+                labels=self._labels("gateway-redirect"),
+            ),
+            spec=gw.HttpRouteSpec(
+                parent_refs=[
+                    gw.HttpRouteSpecParentRefs(
+                        name=self.name,
+                        namespace=self.namespace,
+                        section_name="http",
+                        kind="Gateway",
+                        group="gateway.networking.k8s.io",
+                    )
+                ],
+                hostnames=[self.hostname],
+                rules=[
+                    gw.HttpRouteSpecRules(
+                        filters=[
+                            gw.HttpRouteSpecRulesFilters(
+                                type=gw.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
+                                request_redirect=gw.HttpRouteSpecRulesFiltersRequestRedirect(
+                                    scheme=gw.HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+                                    port=None if self.port == 443 else self.port,
+                                    status_code=gw.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+                                ),
+                            )
+                        ]
                     )
                 ],
             ),

@@ -252,7 +252,8 @@ def test_the_gateway_example_renders_valid_objects_for_each_implementation(
     objects = run_app(["examples/gateway_api.py"], tmp_path)
     gateways = [o for o in objects if o["kind"] == "Gateway"]
     assert [g["spec"]["gatewayClassName"] for g in gateways] == [implementation]
-    assert sorted(o["kind"] for o in objects if is_custom_kind(o)) == ["Gateway", "HTTPRoute"]
+    kinds = sorted(o["kind"] for o in objects if is_custom_kind(o))
+    assert kinds == ["Gateway", "HTTPRoute", "HTTPRoute"]  # the app and the redirect
     assert crd_errors(objects) == {}
     assert schema_errors(objects) == {}
 

@@ -736,3 +736,59 @@ def test_the_benchmarks_tenant_app_renders_valid_routes(chart: Chart) -> None:
     )
     tenant = [o for o in objects if o["metadata"].get("namespace") == "tenant-001"]
     assert admitted(tenant) == [("envoy-gateway-system", [8585, 8587])]
+
+
+def test_http_is_redirected_to_https_when_asked(chart: Chart) -> None:
+    station = secured(chart)
+    gw = gateway(chart, station=station, redirect_http=True)
+    route(chart, station, gateway=gw)
+    objects = synth(chart)
+    listeners = valid(objects, "Gateway", "station")["spec"]["listeners"]
+    assert [(li["name"], li["port"], li["protocol"]) for li in listeners] == [
+        ("https", 443, "HTTPS"),
+        ("http", 80, "HTTP"),
+    ]
+    assert listeners[1]["allowedRoutes"]["namespaces"] == {"from": "Same"}
+    redirect = valid(objects, "HTTPRoute", "station-http-redirect")
+    assert redirect["spec"]["parentRefs"][0]["sectionName"] == "http"
+    assert redirect["spec"]["rules"] == [
+        {
+            "filters": [
+                {
+                    "requestRedirect": {"scheme": "https", "statusCode": 301},
+                    "type": "RequestRedirect",
+                }
+            ]
+        }
+    ]
+    assert gw.redirect_route is not None
+    app_route = valid(objects, "HTTPRoute", "station")
+    assert app_route["spec"]["parentRefs"][0]["sectionName"] == "https"
+
+
+def test_the_redirect_keeps_a_non_default_https_port(chart: Chart) -> None:
+    gateway(chart, namespace="gateway", redirect_http=True, port=8443)
+    redirect = valid(synth(chart), "HTTPRoute", "station-http-redirect")
+    assert redirect["spec"]["rules"][0]["filters"][0]["requestRedirect"]["port"] == 8443
+
+
+def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
+    gateway_fails(
+        chart,
+        "redirect_http=True",
+        "no TLS listener",
+        namespace="gateway",
+        tls=None,
+        redirect_http=True,
+    )
+    with pytest.raises(StationConfigError, match="port=80: is taken by the HTTP listener"):
+        StationGateway(
+            new_chart(),
+            "gateway",
+            implementation=EG,
+            namespace="gateway",
+            hostname=HOST,
+            tls=CERT,
+            port=80,
+            redirect_http=True,
+        )
