@@ -62,6 +62,11 @@ for i in range({count}):
     full_production_app(chart, suffix="" if {count} == 1 else f"-{{i}}")
 """
 
+TENANTS = """
+from tests.support.apps import gateway_tenants_app
+gateway_tenants_app(cdk8s.Chart(app, "tenants"), {count})
+"""
+
 
 def run(build: str, runs: int) -> tuple[float, float]:
     """Median wall seconds and median peak MiB of ``runs`` fresh processes."""
@@ -93,6 +98,8 @@ def main() -> None:
         if count <= args.max_stations:
             label = "full production app" if count == 1 else f"{count} full production Stations"
             scenarios.append((label, PRODUCTION.format(count=count)))
+    if args.max_stations >= 100:
+        scenarios.append(("100 tenants behind one Gateway", TENANTS.format(count=100)))
     floor_wall = floor_peak = 0.0
     print(f"{'scenario':42} {'wall s':>8} {'x floor':>8} {'peak MiB':>9} {'x floor':>8}")
     for label, build in scenarios:

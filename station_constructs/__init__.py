@@ -5,6 +5,7 @@ Only re-exports; each construct lives in its own module.
 
 from ._errors import StationConfigError
 from ._version import __version__
+from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
 from .ingress import (
     IngressController,
@@ -17,6 +18,7 @@ from .ingress import (
 from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, SidecarMode
 from .monitoring import LitestreamServiceMonitor
 from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
+from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .secrets import (
     ExistingSecret,
     ExternalSecretSource,
@@ -59,6 +61,8 @@ __all__ = [
     "ExistingSecret",
     "ExternalAccess",
     "ExternalSecretSource",
+    "GatewayImplementation",
+    "GatewayRef",
     "ImagePullPolicy",
     "IngressController",
     "IngressRoute",
@@ -67,6 +71,9 @@ __all__ = [
     "LitestreamServiceMonitor",
     "NetworkPolicyOptions",
     "PathType",
+    "PodExtras",
+    "PodPlacement",
+    "PodServiceAccount",
     "RemoteRef",
     "ResourceProfile",
     "Resources",
@@ -77,6 +84,8 @@ __all__ = [
     "SidecarMode",
     "StationConfigError",
     "StationDeployment",
+    "StationGateway",
+    "StationGatewayRoute",
     "StationIngress",
     "StationNetworkPolicy",
     "StationPort",

@@ -8,15 +8,19 @@ Deployment's ``Resource`` child by a stand-in that renders the typed object exac
 before (every patch and metadata change still goes to it) and then marks the chosen init
 containers as native sidecars. ``ApiObject.of(deployment)`` keeps working as the escape
 hatch: it returns the stand-in, which forwards ``add_json_patch`` and ``metadata``.
+
+The same stand-in runs render hooks (:func:`add_render_hook`): the pod options of
+``station_constructs.placement`` add their Kubernetes JSON there, after the typed render.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ._k8s import ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch, kplus
 
-__all__ = ["mark_native_sidecar"]
+__all__ = ["add_render_hook", "mark_native_sidecar"]
 
 
 class _NativeSidecarDeployment(ApiObject):
@@ -25,6 +29,7 @@ class _NativeSidecarDeployment(ApiObject):
     def __init__(self, deployment: kplus.Deployment, inner: ApiObject) -> None:
         self._inner = inner
         self._native: list[int] = []
+        self._hooks: list[Callable[[dict[str, Any]], None]] = []
         super().__init__(
             deployment,
             inner.node.id,
@@ -43,12 +48,22 @@ class _NativeSidecarDeployment(ApiObject):
         self._inner.add_json_patch(*ops)
 
     def to_json(self) -> Any:
-        """The typed object's JSON with the native sidecars marked."""
+        """The typed object's JSON with the native sidecars marked, then the render hooks."""
         data = self._inner.to_json()
-        init_containers = data["spec"]["template"]["spec"]["initContainers"]
+        init_containers = data["spec"]["template"]["spec"].get("initContainers", [])
         for index in self._native:
             init_containers[index]["restartPolicy"] = "Always"
+        for hook in self._hooks:
+            hook(data)
         return data
+
+
+def _stand_in(deployment: kplus.Deployment) -> _NativeSidecarDeployment:
+    current = ApiObject.of(deployment)
+    if not isinstance(current, _NativeSidecarDeployment):
+        deployment.node.try_remove_child(current.node.id)
+        current = _NativeSidecarDeployment(deployment, current)
+    return current
 
 
 def mark_native_sidecar(deployment: kplus.Deployment, index: int) -> None:
@@ -58,9 +73,16 @@ def mark_native_sidecar(deployment: kplus.Deployment, index: int) -> None:
     containers, kept running (and restarted) alongside the main containers, and stopped
     only after they have exited.
     """
-    current = ApiObject.of(deployment)
-    if not isinstance(current, _NativeSidecarDeployment):
-        deployment.node.try_remove_child(current.node.id)
-        current = _NativeSidecarDeployment(deployment, current)
+    current = _stand_in(deployment)
     if index not in current._native:
         current._native.append(index)
+
+
+def add_render_hook(deployment: kplus.Deployment, hook: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``hook(json)`` on ``deployment``'s rendered JSON (Kubernetes field names).
+
+    For fields the typed 1.27 bindings would drop or mangle on the way out (plain pod-spec
+    additions in Kubernetes' own JSON form). Hooks run in order, after the native sidecars
+    are marked, on a fresh copy at every synthesis.
+    """
+    _stand_in(deployment)._hooks.append(hook)

@@ -24,14 +24,24 @@ through it, on the routed ports only (``controller_namespace``).
 from __future__ import annotations
 
 import enum
-import ipaddress
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, k8s
+from ._routing import (
+    IngressRoute,
+    IngressTls,
+    PathType,
+    TlsIssuerKind,
+    admit_namespace,
+    check_exposure,
+    covers,
+    endpoint_path,
+    host_name,
+    resolve_routes,
+)
 from ._validate import (
     annotations_map,
     boolean,
@@ -40,7 +50,6 @@ from ._validate import (
     duration_seconds,
     one_of,
     qualified_name,
-    sequence,
 )
 from .station import ClusterProfile, StationDeployment, StationPort
 
@@ -53,36 +62,11 @@ __all__ = [
     "TlsIssuerKind",
 ]
 
-_HOST_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_HOST = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
-# Paths Kubernetes and every controller accept for Prefix/Exact without interpretation.
-_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 # ingress-nginx (1.8+, strict-validate-path-type) admits only these for Prefix/Exact.
 _NGINX_PATH = re.compile(r"^/[A-Za-z0-9_/-]*$")
 _NGINX_SIZE = re.compile(r"^[0-9]+[kKmMgG]?$")
 _NGINX = "nginx.ingress.kubernetes.io/"
 _TRAEFIK = "traefik.ingress.kubernetes.io/"
-
-# What each MCP listener serves (Go ServeMux patterns); the Ingress never rewrites paths,
-# so a route elsewhere on these ports could only ever answer 404. "/runs/",
-# "/workflow-runs/" and "/workflow-approvals/" are subtrees [internal/mcp_agents/server.go].
-_SERVED_PATHS: dict[StationPort, tuple[str, ...]] = {
-    StationPort.AGENT_MCP: (
-        "/mcp",
-        "/execute",
-        "/runs",
-        "/workflow-runs",
-        "/workflow-approvals",
-        "/openapi.yaml",
-        "/health",
-    ),
-    StationPort.MCP: ("/mcp",),
-}
-_SUBTREES: dict[StationPort, tuple[str, ...]] = {
-    StationPort.AGENT_MCP: ("/runs", "/workflow-runs", "/workflow-approvals")
-}
-_SUBDOMAIN = {StationPort.API: "ui", StationPort.MCP: "manage", StationPort.AGENT_MCP: "mcp"}
-_ENDPOINT_PATH = {StationPort.API: "/", StationPort.MCP: "/mcp", StationPort.AGENT_MCP: "/mcp"}
 
 
 class IngressController(enum.Enum):
@@ -103,83 +87,6 @@ class IngressController(enum.Enum):
     def default_class_name(self) -> str | None:
         """The IngressClass the controller installs by default (``None`` for ``OTHER``)."""
         return {"nginx": "nginx", "traefik": "traefik"}.get(self.value)
-
-
-class TlsIssuerKind(enum.Enum):
-    """Which cert-manager issuer kind issues the certificate."""
-
-    CLUSTER_ISSUER = "cluster-issuer"
-    """A ``ClusterIssuer`` (cluster-wide, e.g. ``letsencrypt-prod``): the usual choice."""
-    ISSUER = "issuer"
-    """An ``Issuer`` in the Station's namespace."""
-
-
-class PathType(enum.Enum):
-    """How an Ingress path matches (``ImplementationSpecific`` is deliberately absent)."""
-
-    PREFIX = "Prefix"
-    """The path and everything below it, by whole path elements (``/mcp`` matches
-    ``/mcp`` and ``/mcp/x``, not ``/mcps``)."""
-    EXACT = "Exact"
-    """Only this path."""
-
-
-@dataclass(frozen=True)
-class IngressTls:
-    """Where the Ingress's TLS certificate comes from.
-
-    Use one of the constructors: :meth:`cert_manager` (cert-manager issues and renews the
-    certificate into a Secret named after the Ingress) or :meth:`existing_secret` (a
-    ``kubernetes.io/tls`` Secret you manage, e.g. a wildcard certificate).
-
-    Args:
-        issuer: Name of the cert-manager issuer. Default none.
-        issuer_kind: ``CLUSTER_ISSUER`` (default) or ``ISSUER``.
-        secret_name: The TLS Secret. Default with an issuer: ``<ingress name>-tls``
-            (unique per Ingress: two Ingresses must not share a cert-manager Secret).
-            Required without an issuer.
-
-    """
-
-    issuer: str | None = None
-    issuer_kind: TlsIssuerKind = TlsIssuerKind.CLUSTER_ISSUER
-    secret_name: str | None = None
-
-    @classmethod
-    def cert_manager(
-        cls,
-        issuer: str,
-        *,
-        kind: TlsIssuerKind = TlsIssuerKind.CLUSTER_ISSUER,
-        secret_name: str | None = None,
-    ) -> IngressTls:
-        """A certificate issued by cert-manager's ``issuer`` (a ClusterIssuer by default)."""
-        return cls(issuer=issuer, issuer_kind=kind, secret_name=secret_name)
-
-    @classmethod
-    def existing_secret(cls, secret_name: str) -> IngressTls:
-        """A ``kubernetes.io/tls`` Secret that already exists in the Station's namespace."""
-        return cls(secret_name=secret_name)
-
-
-@dataclass(frozen=True)
-class IngressRoute:
-    """One path of one host, sent to one Station port.
-
-    Args:
-        port: The Station endpoint. ``StationPort.MCP`` (the unauthenticated management
-            MCP) needs ``allow_unauthenticated_exposure``.
-        path: Starts with ``/``. Default ``/``. Paths are not rewritten: Station receives
-            the path as requested.
-        path_type: Default ``PathType.PREFIX``.
-        host: Default: the Ingress's ``host``. Every host is added to the certificate.
-
-    """
-
-    port: StationPort
-    path: str = "/"
-    path_type: PathType = PathType.PREFIX
-    host: str | None = None
 
 
 class StationIngress(Construct):
@@ -281,7 +188,7 @@ class StationIngress(Construct):
         """Namespace of the Ingress (the Station's: a backend must be in the same one)."""
         self.name: str = dns_subdomain(guard, "name", station.name if name is None else name)
         """Name of the Ingress."""
-        self.host: str = _host(guard, "host", host)
+        self.host: str = host_name(guard, "host", host)
         """The main public host name."""
 
         # ---- controller and class -------------------------------------------------------
@@ -322,20 +229,12 @@ class StationIngress(Construct):
         allow = station.allow_unauthenticated_exposure if allow_given is None else allow_given
         self.allow_unauthenticated_exposure: bool = allow
         """Whether unauthenticated endpoints may be routed."""
-        if station.local_mode and not allow:
-            raise guard.fail(
-                "station.local_mode",
-                True,
-                "the Station runs in local mode (STATION_LOCAL_MODE=true, no authentication): "
-                "an Ingress gives anyone who can reach it full control of Station and its "
-                "credentials",
-                "pass local_mode=False to StationDeployment, or allow_unauthenticated_exposure"
-                "=True if something in front of the Ingress (VPN, SSO proxy) authenticates",
-            )
-
         # ---- routes ---------------------------------------------------------------------
-        self.routes: tuple[IngressRoute, ...] = self._routes(guard, routes, allow)
+        self.routes: tuple[IngressRoute, ...] = resolve_routes(
+            guard, station, routes, self.host, kind="Ingress", path_check=self._nginx_path
+        )
         """Every route, with its host filled in, in output order."""
+        check_exposure(guard, station, self.routes, allow=allow, kind="Ingress")
         hosts = [self.host]
         for route in self.routes:
             if route.host is not None and route.host not in hosts:
@@ -399,9 +298,9 @@ class StationIngress(Construct):
         The API/UI's URL ends in ``/``; the MCP servers' in ``/mcp``. Raises
         :class:`~station_constructs.StationConfigError` if ``which`` is not routed there.
         """
-        endpoint = _ENDPOINT_PATH[which]
+        endpoint = endpoint_path(which)
         for route in self.routes:
-            if route.port is which and _covers(route, endpoint):
+            if route.port is which and covers(route, endpoint):
                 return f"{self.scheme}://{route.host}{endpoint}"
         raise self._guard.fail(
             "which",
@@ -411,121 +310,15 @@ class StationIngress(Construct):
         )
 
     # ------------------------------------------------------------------ resolution
-    def _routes(
-        self, guard: _Guard, routes: Sequence[IngressRoute] | None, allow: bool
-    ) -> tuple[IngressRoute, ...]:
-        station = self.station
-        if routes is None:
-            if station.api_enabled:
-                routes = [
-                    IngressRoute(StationPort.API, "/"),
-                    IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-                ]
-            else:
-                routes = [IngressRoute(StationPort.AGENT_MCP, "/")]
-        if not isinstance(routes, IngressRoute):
-            routes = sequence(
-                guard, "routes", routes, example="[IngressRoute(StationPort.AGENT_MCP, '/mcp')]"
-            )
-        if isinstance(routes, IngressRoute) or not routes:
-            raise guard.fail(
-                "routes",
-                routes,
-                "must be a non-empty list of IngressRoute",
-                "pass e.g. routes=[IngressRoute(StationPort.AGENT_MCP, '/mcp')], or leave it "
-                "out for the default routes",
-            )
-        resolved: list[IngressRoute] = []
-        seen: dict[tuple[str, str, PathType], IngressRoute] = {}
-        for i, route in enumerate(routes):
-            field = f"routes[{i}]"
-            if not isinstance(route, IngressRoute):
-                raise guard.fail(
-                    field,
-                    route,
-                    "must be an IngressRoute",
-                    "pass IngressRoute(StationPort.AGENT_MCP, '/mcp')",
-                )
-            one_of(guard, f"{field}.port", route.port, StationPort)
-            one_of(guard, f"{field}.path_type", route.path_type, PathType)
-            if route.port not in station.served_ports:
-                raise guard.fail(
-                    f"{field}.port",
-                    route.port,
-                    f"the Station does not serve it: port {station.ports[route.port]} (the API "
-                    "and web UI) listens only with enable_api=True (STN_DEV_MODE)",
-                    "enable the API on the StationDeployment or drop the route",
-                )
-            if route.port is StationPort.MCP and not allow:
-                raise guard.fail(
-                    f"{field}.port",
-                    route.port,
-                    f"the management MCP ({station.ports[route.port]}) has no authentication, "
-                    "even with local mode off: anyone reaching it controls Station",
-                    "route only StationPort.API and StationPort.AGENT_MCP, or pass "
-                    "allow_unauthenticated_exposure=True",
-                )
-            path = self._path(guard, f"{field}.path", route)
-            host = self.host if route.host is None else _host(guard, f"{field}.host", route.host)
-            key = (host, path, route.path_type)
-            previous = seen.get(key)
-            if previous is not None:
-                fix = "route each path once"
-                if previous.port is not route.port:
-                    fix = (
-                        "give one of them its own host, e.g. IngressRoute(StationPort."
-                        f"{route.port.name}, {path!r}, host='{_SUBDOMAIN[route.port]}.{host}')"
-                    )
-                raise guard.fail(
-                    f"{field}.path",
-                    path,
-                    f"is already routed on {host} (to StationPort.{previous.port.name}); "
-                    "the controller would refuse the Ingress or pick one of the routes",
-                    fix,
-                )
-            resolved_route = replace(route, path=path, host=host)
-            seen[key] = resolved_route
-            resolved.append(resolved_route)
-        return tuple(resolved)
-
-    def _path(self, guard: _Guard, field: str, route: IngressRoute) -> str:
-        path = route.path
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise guard.fail(
-                field,
-                path,
-                "must start with '/'",
-                f"write it as an absolute path, e.g. '/{path if isinstance(path, str) else ''}'",
-            )
-        if not _PATH.fullmatch(path) or "//" in path:
-            raise guard.fail(
-                field,
-                path,
-                "may contain only letters, digits and '/', '-', '_', '.', '~' (Prefix and Exact "
-                "paths are literal: no regular expressions, queries or spaces)",
-                "use a plain path such as '/mcp'",
-            )
+    def _nginx_path(self, field: str, path: str) -> None:
         if self.controller is IngressController.NGINX and not _NGINX_PATH.fullmatch(path):
-            raise guard.fail(
+            raise self._guard.fail(
                 field,
                 path,
                 "ingress-nginx (1.8+, strict-validate-path-type) rejects Prefix and Exact "
                 "paths with characters other than letters, digits, '/', '-' and '_'",
                 "route a parent path instead (e.g. '/' on a host of its own)",
             )
-        if route.port in _SERVED_PATHS and not _reaches(route.port, path):
-            served = ", ".join(
-                p + "/" if p in _SUBTREES.get(route.port, ()) else p
-                for p in _SERVED_PATHS[route.port]
-            )
-            raise guard.fail(
-                field,
-                path,
-                f"StationPort.{route.port.name} serves only {served}; the Ingress does not "
-                "rewrite paths, so requests there would reach Station unchanged and get 404",
-                f"use one of {served}, or '/' on a host of its own",
-            )
-        return path
 
     def _admit_controller(self, guard: _Guard, namespace: str | None) -> str | None:
         """Let the controller's pods through the Station's NetworkPolicy to the routed ports."""
@@ -552,17 +345,7 @@ class StationIngress(Construct):
                     "controller_namespace='traefik'",
                 )
         namespace = dns_label(guard, "controller_namespace", namespace)
-        ports = list(dict.fromkeys(route.port for route in self.routes))
-        if StationPort.MCP in ports:
-            raise guard.fail(
-                "routes",
-                StationPort.MCP,
-                "the Station's NetworkPolicy never admits the management MCP (no "
-                "authentication) from outside its namespace, so this route would time out",
-                "drop the route, or pass network_policy=None to StationDeployment and protect "
-                "8586 yourself",
-            )
-        policy.allow_from_namespaces([namespace], ports)
+        admit_namespace(guard, self.station, self.routes, namespace)
         return namespace
 
     def _tls_secret(self, guard: _Guard, tls: IngressTls | None) -> str | None:
@@ -665,7 +448,7 @@ class StationIngress(Construct):
         station = self.station
         by_host: dict[str, list[k8s.HttpIngressPath]] = {}
         for route in self.routes:
-            assert route.host is not None  # resolved in _routes
+            assert route.host is not None  # resolved by resolve_routes
             by_host.setdefault(route.host, []).append(
                 k8s.HttpIngressPath(
                     path=route.path,
@@ -701,69 +484,3 @@ class StationIngress(Construct):
                 ],
             ),
         )
-
-
-def _host(guard: _Guard, field: str, value: object) -> str:
-    """A host name as Ingress rules accept it: RFC 1123, optionally ``*.`` + one."""
-    if not isinstance(value, str) or not value:
-        raise guard.fail(field, value, "must be a host name", "pass e.g. 'station.example.com'")
-    if any(c in value for c in ":/?# "):
-        raise guard.fail(
-            field,
-            value,
-            "must be a bare host name, without scheme, port, path or spaces",
-            "pass e.g. 'station.example.com' (not 'https://station.example.com/')",
-        )
-    if value != value.lower():
-        raise guard.fail(field, value, "must be lower case (RFC 1123)", f"pass {value.lower()!r}")
-    name = value[2:] if value.startswith("*.") else value
-    if "*" in name:
-        raise guard.fail(
-            field,
-            value,
-            "a wildcard must be the whole first label ('*.example.com' matches one label; "
-            "'*', 'a*.example.com' and 'a.*.example.com' are invalid)",
-            "pass e.g. '*.example.com' or an exact host",
-        )
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        pass
-    else:
-        raise guard.fail(
-            field,
-            value,
-            "is an IP address; Ingress hosts must be DNS names",
-            "point a DNS name at the controller's address, or use StationDeployment's "
-            "external_access for access by IP",
-        )
-    if len(name) > 253 or not _HOST.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
-        raise guard.fail(
-            field,
-            value,
-            "must be an RFC 1123 host name: dot-separated labels of 1-63 lower-case letters, "
-            "digits or '-', starting and ending with a letter or digit, at most 253 characters",
-            "pass e.g. 'station.example.com'",
-        )
-    return value
-
-
-def _elements(path: str) -> list[str]:
-    return [p for p in path.split("/") if p]
-
-
-def _reaches(port: StationPort, path: str) -> bool:
-    """Whether requests matched by ``path`` can reach something ``port`` serves."""
-    want = _elements(path)
-    for served in _SERVED_PATHS[port]:
-        have = _elements(served)
-        if want == have[: len(want)]:  # the route covers a served path
-            return True
-    return any(want[: len(_elements(s))] == _elements(s) for s in _SUBTREES.get(port, ()))
-
-
-def _covers(route: IngressRoute, path: str) -> bool:
-    if route.path_type is PathType.EXACT:
-        return route.path == path
-    prefix = _elements(route.path)
-    return _elements(path)[: len(prefix)] == prefix

@@ -57,6 +57,7 @@ from ._validate import (
     station_environment,
 )
 from .network import NetworkPolicyOptions, StationNetworkPolicy
+from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
 from .secrets import ExistingSecret, SecretSource
 
 __all__ = [
@@ -392,6 +393,16 @@ class StationDeployment(Construct):
             namespace; egress is open. ``None`` renders no NetworkPolicy (opt-out).
         labels: Extra labels for every object (never used in selectors).
         annotations: Extra annotations for the Deployment's pods.
+        placement: Node selector, tolerations, affinity, priority class and runtime class
+            of the pod (:class:`~station_constructs.PodPlacement`). Default none.
+        service_account: The pod's ServiceAccount
+            (:class:`~station_constructs.PodServiceAccount`): an existing one or one rendered
+            with annotations; its token mounted only when asked for. Default: the
+            namespace's default account, token not mounted.
+        pod_extras: Pod labels, extra volumes and mounts, init containers, sidecars, host
+            aliases and DNS config (:class:`~station_constructs.PodExtras`), checked against
+            the single writer, the data volume and the "restricted" Pod Security Standard.
+            Default none.
 
     """
 
@@ -443,6 +454,9 @@ class StationDeployment(Construct):
         profile: ClusterProfile = ClusterProfile.GENERIC,
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
+        placement: PodPlacement | None = None,
+        service_account: PodServiceAccount | None = None,
+        pod_extras: PodExtras | None = None,
     ) -> None:
         super().__init__(scope, id)
         guard = _Guard(f"StationDeployment '{construct_path(self)}'")
@@ -895,6 +909,19 @@ class StationDeployment(Construct):
             planned.append(("Service", self.namespace, self.external_service_name))
         for kind, ns, obj_name in planned:
             self._claim(kind, ns, obj_name)
+        pod_options = resolve_pod(
+            self,
+            guard,
+            placement=placement,
+            service_account=service_account,
+            extras=pod_extras,
+            station_name=self.name,
+            pvc_name=self.pvc_name,
+            protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
+            own_volumes=("data", "home", "tmp", "workspace")
+            if read_only_root_filesystem
+            else ("data",),
+        )
 
         # ---- render ---------------------------------------------------------------------
         self.namespace_object: k8s.KubeNamespace | None = (
@@ -931,6 +958,17 @@ class StationDeployment(Construct):
             annotations=dict(annotations or {}),
         )
         """The cdk8s-plus Deployment (escape hatch: ``ApiObject.of(station.deployment)``)."""
+        self.service_account: k8s.KubeServiceAccount | None = apply_pod(
+            self,
+            guard,
+            self.deployment,
+            pod_options,
+            namespace=self.namespace,
+            labels=self.labels("service-account"),
+        )
+        """The ServiceAccount, when ``service_account`` asks for one to be rendered."""
+        self.service_account_name: str | None = pod_options.service_account_name
+        """The pod's ServiceAccount (``None``: the namespace's default)."""
         self.service: kplus.Service = self._render_service(
             self.service_name, kplus.ServiceType.CLUSTER_IP, self.served_ports, {}, (), "server"
         )

@@ -17,6 +17,10 @@ from station_constructs import (
     AIProvider,
     ExternalAccess,
     ExternalSecretSource,
+    GatewayImplementation,
+    GatewayRef,
+    IngressRoute,
+    IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
@@ -25,11 +29,14 @@ from station_constructs import (
     SealingScope,
     SecretStoreKind,
     StationDeployment,
+    StationGateway,
+    StationGatewayRoute,
+    StationPort,
     StationStorage,
     StationVolumeSnapshot,
 )
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
-from tests.test_examples import readme_apps, run_app
+from tests.test_examples import readme_apps, run_app, schema_errors
 
 Manifest = dict[str, Any]
 
@@ -106,8 +113,45 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
     )
 
 
+def gateway_app(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", local_mode=False)
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        station=station,
+        implementation=GatewayImplementation.ISTIO,
+        hostname="*.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+    )
+    StationGatewayRoute(
+        chart,
+        "route",
+        station=station,
+        gateway=gateway,
+        host="station.example.com",
+        routes=[
+            IngressRoute(StationPort.API, "/"),
+            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+            IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.example.com"),
+        ],
+        stream_timeout="2h",
+    )
+    other = StationDeployment(
+        chart, "other", name="other", namespace="other", local_mode=False, enable_api=False
+    )
+    StationGatewayRoute(
+        chart,
+        "other-route",
+        station=other,
+        gateway=GatewayRef("shared", namespace="gateway", section_name="https", port=443),
+        host="other.example.com",
+        data_plane_namespace="gateway",
+    )
+
+
 CASES: dict[str, Callable[[Chart], None]] = {
     "external-secret": external_secret_app,
+    "gateway": gateway_app,
     "sealed-secret": sealed_secret_app,
     "snapshot-and-monitor": snapshot_and_monitor_app,
 }
@@ -129,7 +173,14 @@ def test_custom_resources_are_valid_against_their_crd(case: str) -> None:
 
 def test_every_custom_kind_is_covered() -> None:
     kinds = {o["kind"] for build in CASES.values() for o in custom_objects(build)}
-    assert kinds == {"ExternalSecret", "SealedSecret", "VolumeSnapshot", "ServiceMonitor"}
+    assert kinds == {
+        "ExternalSecret",
+        "SealedSecret",
+        "VolumeSnapshot",
+        "ServiceMonitor",
+        "Gateway",
+        "HTTPRoute",
+    }
 
 
 def test_the_guides_v1beta1_external_secret_is_rejected() -> None:
@@ -145,6 +196,8 @@ def test_the_guides_v1beta1_external_secret_is_rejected() -> None:
         ("ServiceMonitor", lambda o: o["spec"]["endpoints"][0].update(intervall="30s")),
         ("VolumeSnapshot", lambda o: o["spec"]["source"].update(volumeSnapshotContentName="x")),
         ("SealedSecret", lambda o: o["spec"].pop("encryptedData")),
+        ("HTTPRoute", lambda o: o["spec"]["parentRefs"][0].update(sectionName="HTTPS")),
+        ("Gateway", lambda o: o["spec"]["listeners"][0].update(port=0)),
     ],
 )
 def test_validation_catches_a_broken_object(kind: str, mutate: Callable[[Manifest], Any]) -> None:
@@ -170,7 +223,13 @@ def test_the_production_example_renders_every_custom_kind_validly(tmp_path: Path
     assert crd_errors(objects) == {}
 
 
-CUSTOM = ("ExternalSecretSource", "SealedSecretSource", "StationVolumeSnapshot", "ServiceMonitor")
+CUSTOM = (
+    "ExternalSecretSource",
+    "SealedSecretSource",
+    "StationVolumeSnapshot",
+    "ServiceMonitor",
+    "StationGatewayRoute",
+)
 README_CUSTOM = [app for app in readme_apps() if any(name in app for name in CUSTOM)]
 
 
@@ -182,4 +241,33 @@ def test_readme_shows_custom_resources() -> None:
 def test_readme_apps_custom_resources_are_valid(index: int, tmp_path: Path) -> None:
     objects = run_app(["-c", README_CUSTOM[index]], tmp_path)
     assert [o for o in objects if is_custom_kind(o)]
+    assert crd_errors(objects) == {}
+
+
+@pytest.mark.parametrize("implementation", ["eg", "istio", "traefik", "cilium"])
+def test_the_gateway_example_renders_valid_objects_for_each_implementation(
+    implementation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATION_GATEWAY", implementation)
+    objects = run_app(["examples/gateway_api.py"], tmp_path)
+    gateways = [o for o in objects if o["kind"] == "Gateway"]
+    assert [g["spec"]["gatewayClassName"] for g in gateways] == [implementation]
+    kinds = sorted(o["kind"] for o in objects if is_custom_kind(o))
+    assert kinds == ["Gateway", "HTTPRoute", "HTTPRoute"]  # the app and the redirect
+    assert crd_errors(objects) == {}
+    assert schema_errors(objects) == {}
+
+
+def test_the_tenants_example_renders_one_namespace_and_host_per_tenant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STATION_TENANTS", "4")
+    objects = run_app(["examples/gateway_tenants.py"], tmp_path)
+    routes = [o for o in objects if o["kind"] == "HTTPRoute"]
+    assert sorted(r["metadata"]["namespace"] for r in routes) == [f"tenant-00{i}" for i in range(4)]
+    assert sorted(r["spec"]["hostnames"][0] for r in routes) == [
+        f"tenant-00{i}.stations.example.com" for i in range(4)
+    ]
+    assert {r["spec"]["parentRefs"][0]["name"] for r in routes} == {"stations"}
+    assert [o["kind"] for o in objects].count("Gateway") == 1
     assert crd_errors(objects) == {}

@@ -20,6 +20,8 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "ingress_production": apps.ingress_production_app,
     "k3s": apps.k3s_app,
     "litestream": apps.litestream_app,
+    "platform": apps.platform_app,
+    "gateway": apps.gateway_app,
 }
 
 

@@ -33,6 +33,7 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "full production": apps.full_production_app,
     "k3s": apps.k3s_app,
     "litestream": apps.litestream_app,
+    "platform": apps.platform_app,
 }
 
 

@@ -22,6 +22,8 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "production": apps.production_app,
     "ingress_production": apps.ingress_production_app,
     "k3s": apps.k3s_app,
+    "platform": apps.platform_app,
+    "gateway": apps.gateway_app,
 }
 
 BUILTIN_GROUPS = ("v1", "apps/v1", "networking.k8s.io/v1", "policy/v1", "batch/v1")

@@ -26,6 +26,8 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "default": apps.default_app,
     "production": apps.production_app,
     "digest-pinned Station with a tag-pinned Litestream": apps.digest_station_with_litestream,
+    "platform": apps.platform_app,
+    "gateway": apps.gateway_app,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cdk8s import Chart
+from cdk8s_plus_27 import k8s
 
 from station_constructs import (
     DEFAULT_IMAGE,
@@ -11,14 +12,21 @@ from station_constructs import (
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
+    GatewayImplementation,
     IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
+    PodExtras,
+    PodPlacement,
+    PodServiceAccount,
     RemoteRef,
     ResourceProfile,
     SecretStoreKind,
+    SidecarMode,
     StationDeployment,
+    StationGateway,
+    StationGatewayRoute,
     StationIngress,
     StationPort,
     StationStorage,
@@ -190,3 +198,157 @@ def digest_station_with_litestream(chart: Chart) -> LitestreamBackup:
         image="ghcr.io/cloudshipai/station@sha256:" + "0123456789abcdef" * 4,
     )
     return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+
+
+def platform_app(chart: Chart) -> StationDeployment:
+    """A Station placed and wired as a platform team would (examples/pod_placement.py):
+    placement, an IRSA ServiceAccount, a CA bundle, an init container, a sidecar reading the
+    data volume, host aliases, DNS options, and Litestream as a classic sidecar (valid from
+    Kubernetes 1.27, like the other schema cases)."""
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        placement=PodPlacement(
+            node_selector={"kubernetes.io/arch": "arm64"},
+            tolerations=[
+                k8s.Toleration(key="dedicated", operator="Equal", value="ai", effect="NoSchedule")
+            ],
+            affinity=k8s.Affinity(
+                node_affinity=k8s.NodeAffinity(
+                    required_during_scheduling_ignored_during_execution=k8s.NodeSelector(
+                        node_selector_terms=[
+                            k8s.NodeSelectorTerm(
+                                match_expressions=[
+                                    k8s.NodeSelectorRequirement(
+                                        key="topology.kubernetes.io/zone",
+                                        operator="In",
+                                        values=["eu-west-1a"],
+                                    )
+                                ]
+                            )
+                        ]
+                    )
+                )
+            ),
+            priority_class_name="station-high",
+            runtime_class_name="gvisor",
+        ),
+        service_account=PodServiceAccount.rendered(
+            annotations={"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/station"}
+        ),
+        pod_extras=PodExtras(
+            labels={"sidecar.istio.io/inject": "false"},
+            volumes=[
+                k8s.Volume(name="corp-ca", config_map=k8s.ConfigMapVolumeSource(name="corp-ca"))
+            ],
+            volume_mounts=[
+                k8s.VolumeMount(name="corp-ca", mount_path="/etc/ssl/corp", read_only=True)
+            ],
+            init_containers=[
+                k8s.Container(
+                    name="wait-for-proxy",
+                    image="busybox:1.36.1",
+                    command=["sh", "-c", "until nslookup egress-proxy.proxy; do sleep 2; done"],
+                    resources=_resources(),
+                    security_context=k8s.SecurityContext(read_only_root_filesystem=True),
+                )
+            ],
+            sidecars=[
+                k8s.Container(
+                    name="db-size-exporter",
+                    image="ghcr.io/example/db-size-exporter:1.4.0",
+                    args=["--path=/data/station.db", "--listen=:9102"],
+                    ports=[k8s.ContainerPort(container_port=9102, name="db-metrics")],
+                    volume_mounts=[
+                        k8s.VolumeMount(name="data", mount_path="/data", read_only=True)
+                    ],
+                    resources=_resources(),
+                    liveness_probe=_probe(),
+                    readiness_probe=_probe(),
+                    security_context=k8s.SecurityContext(read_only_root_filesystem=True),
+                )
+            ],
+            host_aliases=[k8s.HostAlias(ip="10.20.0.5", hostnames=["llm.internal"])],
+            dns_config=k8s.PodDnsConfig(options=[k8s.PodDnsConfigOption(name="ndots", value="2")]),
+        ),
+    )
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="station-backups",
+        sidecar_mode=SidecarMode.CLASSIC,
+    )
+    return station
+
+
+def _resources() -> k8s.ResourceRequirements:
+    return k8s.ResourceRequirements(
+        requests={
+            "cpu": k8s.Quantity.from_string("10m"),
+            "memory": k8s.Quantity.from_string("16Mi"),
+        },
+        limits={
+            "cpu": k8s.Quantity.from_string("100m"),
+            "memory": k8s.Quantity.from_string("64Mi"),
+        },
+    )
+
+
+def _probe() -> k8s.Probe:
+    return k8s.Probe(
+        http_get=k8s.HttpGetAction(path="/metrics", port=k8s.IntOrString.from_number(9102)),
+        period_seconds=30,
+    )
+
+
+def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
+    """``count`` Stations, one namespace and host each, behind one shared Envoy Gateway
+    (examples/gateway_tenants.py; the benchmark runs it at 100)."""
+    admitted = {"stations.example.com/gateway": "shared"}
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        name="stations",
+        namespace="gateway",
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        hostname="*.stations.example.com",
+        tls=IngressTls.existing_secret("stations-wildcard-tls"),
+        route_namespace_labels=admitted,
+    )
+    for i in range(count):
+        tenant = f"tenant-{i:03d}"
+        station = StationDeployment(
+            chart,
+            tenant,
+            namespace=tenant,
+            local_mode=False,
+            resources=ResourceProfile.DEVELOPMENT,
+            labels=admitted,
+        )
+        StationGatewayRoute(
+            chart,
+            f"{tenant}-route",
+            station=station,
+            gateway=gateway,
+            host=f"{tenant}.stations.example.com",
+        )
+    return gateway
+
+
+def gateway_app(chart: Chart) -> StationGatewayRoute:
+    """Envoy Gateway: a Gateway of the Station's own with cert-manager, and its HTTPRoute
+    (examples/gateway_api.py)."""
+    station = StationDeployment(chart, "station", local_mode=False)
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        station=station,
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        hostname="station.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+    )
+    return StationGatewayRoute(
+        chart, "route", station=station, gateway=gateway, host="station.example.com"
+    )
