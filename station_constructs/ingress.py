@@ -30,8 +30,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ._app_registry import check_same_app, check_scope, check_secret_unread, reserve
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, k8s
+from ._read_only import ReadOnlyAttributes
 from ._validate import (
     annotations_map,
     boolean,
@@ -42,7 +44,7 @@ from ._validate import (
     qualified_name,
     sequence,
 )
-from .station import ClusterProfile, StationDeployment, StationPort
+from .station import ClusterProfile, StationDeployment, StationPort, _refuse_secret_values
 
 __all__ = [
     "IngressController",
@@ -182,7 +184,7 @@ class IngressRoute:
     host: str | None = None
 
 
-class StationIngress(Construct):
+class StationIngress(ReadOnlyAttributes, Construct):
     """An Ingress with TLS in front of a :class:`~station_constructs.StationDeployment`.
 
     Every argument is keyword-only. Bad input raises
@@ -265,6 +267,7 @@ class StationIngress(Construct):
         controller_namespace: str | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
+        check_scope(scope, id, "StationIngress")
         super().__init__(scope, id)
         guard = _Guard(f"StationIngress '{construct_path(self)}'")
         self._guard = guard
@@ -275,6 +278,7 @@ class StationIngress(Construct):
                 "must be the StationDeployment to route to",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station behind the Ingress."""
         self.namespace: str = station.namespace
@@ -367,12 +371,22 @@ class StationIngress(Construct):
                 raise guard.fail(
                     f"annotations[{key!r}]", value, "must be a string", "quote the value"
                 )
+            _refuse_contradicting_annotation(guard, key, value, self.ingress_class_name)
+        _refuse_secret_values(guard, "annotations", extra)
         self.annotations: dict[str, str] = dict(sorted({**managed, **extra}.items()))
         """Every annotation of the Ingress."""
 
         # ---- one owner per object, app-wide ---------------------------------------------
         self._claim("Ingress", self.name, "give each StationIngress its own name=")
+        self._reserve_routes(guard)
         if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            check_secret_unread(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=self.tls_secret_name,
+                field="tls.secret_name",
+            )
             # cert-manager owns this Secret; two Certificates writing it would fight.
             self._claim(
                 "Secret",
@@ -386,6 +400,7 @@ class StationIngress(Construct):
 
         self.ingress: k8s.KubeIngress = self._render()
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     @property
@@ -660,6 +675,23 @@ class StationIngress(Construct):
             fix=fix,
         )
 
+    def _reserve_routes(self, guard: _Guard) -> None:
+        """One Ingress per class, host and path in the App (controllers pick one, or refuse)."""
+        for route in self.routes:
+            reserve(
+                self,
+                guard,
+                topic="ingress-route",
+                key=(self.ingress_class_name, route.host, route.path, route.path_type),
+                field="host",
+                value=f"{route.host}{route.path}",
+                problem=f"{route.path_type.value} path {route.path} on {route.host} (class "
+                f"{self.ingress_class_name}) is already routed by '{{previous}}'; the "
+                "controller would refuse one Ingress or send the requests to either Station",
+                fix="give each Station its own host, e.g. host='"
+                f"{self.station.name}.{(route.host or self.host).removeprefix('*.')}'",
+            )
+
     # ------------------------------------------------------------------ rendering
     def _render(self) -> k8s.KubeIngress:
         station = self.station
@@ -767,3 +799,47 @@ def _covers(route: IngressRoute, path: str) -> bool:
         return route.path == path
     prefix = _elements(route.path)
     return _elements(path)[: len(prefix)] == prefix
+
+
+_SNIPPET = re.compile(rf"^{re.escape(_NGINX)}[a-z-]*snippet$")
+
+
+def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_name: str) -> None:
+    """Refuse annotations that contradict what the Ingress renders or what Station serves."""
+    field = f"annotations[{key!r}]"
+    if key == "kubernetes.io/ingress.class":
+        raise guard.fail(
+            field,
+            value,
+            f"is the deprecated class annotation, next to spec.ingressClassName={class_name!r} "
+            "that the construct sets; controllers disagree about which one wins",
+            f"drop the annotation and pass ingress_class_name={value!r}",
+        )
+    if key == f"{_NGINX}backend-protocol" and value.upper() != "HTTP":
+        raise guard.fail(
+            field,
+            value,
+            "Station serves plain HTTP on every port; nginx would speak "
+            f"{value} to it and every request would fail",
+            "drop the annotation (HTTP is the default); TLS ends at the Ingress",
+        )
+    if key in (f"{_NGINX}rewrite-target", f"{_NGINX}use-regex", f"{_NGINX}app-root"):
+        raise guard.fail(
+            field,
+            value,
+            "the routes are literal paths checked against what Station serves (/mcp, /execute, "
+            "/health, the UI at /); rewriting or regex matching sends requests elsewhere (404)",
+            "drop the annotation and route the paths Station serves, or put the agent MCP on "
+            "a host of its own: IngressRoute(StationPort.AGENT_MCP, '/', host='mcp.example.com')",
+        )
+    if _SNIPPET.fullmatch(key):
+        raise guard.fail(
+            field,
+            "<snippet>",
+            "raw nginx configuration: ingress-nginx ignores snippet annotations by default "
+            "(allow-snippet-annotations=false since 1.9) and they were the door of "
+            "CVE-2025-1974, so the setting silently does nothing or is a risk",
+            "use the dedicated annotation for the setting (e.g. "
+            "nginx.ingress.kubernetes.io/whitelist-source-range) or configure the "
+            "controller's ConfigMap",
+        )

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ._app_registry import check_scope, reserve
 from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import _Guard
 from ._k8s import (
@@ -31,7 +32,9 @@ from ._k8s import (
     seconds,
 )
 from ._labels import object_labels, selector_labels
+from ._read_only import ReadOnlyAttributes
 from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._secret_material import secret_name_word, secret_value_kind
 from ._validate import (
     BinaryQuantity,
     ImageReference,
@@ -286,14 +289,15 @@ _PRUNE_PROTECTION = {
     "kustomize.toolkit.fluxcd.io/prune": "disabled",
 }
 
-_SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASS", "CREDENTIAL", "AUTH", "PRIVATE")
+_CLUSTER_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+_APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-class StationDeployment(Construct):
+class StationDeployment(ReadOnlyAttributes, Construct):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -444,6 +448,7 @@ class StationDeployment(Construct):
         labels: Mapping[str, str] | None = None,
         annotations: Mapping[str, str] | None = None,
     ) -> None:
+        check_scope(scope, id, "StationDeployment")
         super().__init__(scope, id)
         guard = _Guard(f"StationDeployment '{construct_path(self)}'")
         self._guard = guard
@@ -577,10 +582,12 @@ class StationDeployment(Construct):
             otlp_endpoint = otlp_base_url(guard, "otlp_endpoint", otlp_endpoint)
 
         # ---- names ----------------------------------------------------------------------
-        self.name: str = dns_label(guard, "name", name)
+        self.name: str = _service_name(guard, dns_label(guard, "name", name))
         """Name of the Deployment and the ClusterIP Service."""
         self.namespace: str = dns_label(guard, "namespace", namespace)
         """Namespace of every object."""
+        if create_namespace:
+            _refuse_cluster_namespace(guard, self.namespace)
         self.config_map_name: str = dns_subdomain(guard, "name", f"{name}-config")
         """Name of the ConfigMap with the non-secret settings."""
         self.pvc_name: str = dns_subdomain(
@@ -772,7 +779,7 @@ class StationDeployment(Construct):
                     "construct's own setting)",
                     managed_fix(key) or f"use the dedicated argument for {key} instead of env",
                 )
-            if any(word in key.upper() for word in _SECRET_LIKE):
+            if secret_name_word(key) is not None:
                 raise guard.fail(
                     f"env[{key!r}]",
                     "<redacted>",
@@ -783,6 +790,7 @@ class StationDeployment(Construct):
                 raise guard.fail(
                     f"env[{key!r}]", value, "must be a string", "quote the value, e.g. 'true'"
                 )
+            _refuse_secret_value(guard, f"env[{key!r}]", key, value)
             settings[key] = value
         self.settings: dict[str, str] = dict(sorted(settings.items()))
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
@@ -868,6 +876,8 @@ class StationDeployment(Construct):
                     "Pod Security level depend on it)",
                     "choose another label key",
                 )
+        _check_pod_annotations(guard, annotations or {}, restricted=create_namespace)
+        _refuse_secret_values(guard, "external_service_annotations", external_annotations)
         for key in annotations or {}:
             if key.startswith("station-constructs/"):
                 raise guard.fail(
@@ -895,6 +905,7 @@ class StationDeployment(Construct):
             planned.append(("Service", self.namespace, self.external_service_name))
         for kind, ns, obj_name in planned:
             self._claim(kind, ns, obj_name)
+        self._reserve_volume(storage)
 
         # ---- render ---------------------------------------------------------------------
         self.namespace_object: k8s.KubeNamespace | None = (
@@ -961,6 +972,7 @@ class StationDeployment(Construct):
         )
         """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
         with ``allow_from_namespaces(...)``."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     def labels(self, component: str) -> dict[str, str]:
@@ -995,7 +1007,7 @@ class StationDeployment(Construct):
         seconds = positive_int(self._guard, "termination_grace_period", seconds)
         if seconds <= self.termination_grace_period_seconds:
             return
-        self.termination_grace_period_seconds = seconds
+        self._set_internal("termination_grace_period_seconds", seconds)
         self._grace_reason = reason
         ApiObject.of(self.deployment).add_json_patch(
             JsonPatch.replace("/spec/template/spec/terminationGracePeriodSeconds", seconds)
@@ -1025,6 +1037,35 @@ class StationDeployment(Construct):
             fix="give each Station its own name= or namespace= (and create_namespace=False "
             "for all but one Station sharing a namespace)",
         )
+
+    def _reserve_volume(self, storage: StationStorage) -> None:
+        """One pod per data claim and one claim per PersistentVolume, app-wide."""
+        reserve(
+            self,
+            self._guard,
+            topic="data-claim",
+            key=(self.namespace, self.pvc_name),
+            field="storage.claim_name",
+            value=self.pvc_name,
+            problem=f"the claim '{self.pvc_name}' in namespace '{self.namespace}' already holds "
+            "the database of '{previous}'; a second Station cannot mount a ReadWriteOnce "
+            "claim while the first runs, or would open the same SQLite file twice",
+            fix="give each Station its own claim: StationStorage(claim_name='"
+            f"{self.name}-data') (the default is '<name>-data')",
+        )
+        if storage.volume_name is not None:
+            reserve(
+                self,
+                self._guard,
+                topic="persistent-volume",
+                key=storage.volume_name,
+                field="storage.volume_name",
+                value=storage.volume_name,
+                problem="the PersistentVolume is already bound by the claim of '{previous}'; "
+                "a PersistentVolume binds exactly one claim, so this one would stay Pending",
+                fix="bind each Station to its own PersistentVolume, or leave volume_name out "
+                "for dynamic provisioning",
+            )
 
     def _meta(
         self, name: str, component: str, *, annotations: Mapping[str, str] | None = None
@@ -1629,3 +1670,79 @@ def _chart_namespace(scope: Construct) -> str | None:
 
     chart = Chart.of(scope)
     return chart.namespace
+
+
+def _service_name(guard: _Guard, name: str) -> str:
+    """``name`` if it can name a Service: a DNS-1035 label (it starts with a letter)."""
+    if not name[:1].isalpha():
+        raise guard.fail(
+            "name",
+            name,
+            "names the Service too, and a Service name must start with a letter (DNS-1035); "
+            "the API server would refuse it",
+            f"start it with a letter, e.g. name='station-{name}'",
+        )
+    return name
+
+
+def _refuse_cluster_namespace(guard: _Guard, namespace: str) -> None:
+    """Refuse rendering a cluster namespace (``default``, ``kube-*``) with "restricted" PSS."""
+    if namespace in _CLUSTER_NAMESPACES or namespace.startswith("kube-"):
+        raise guard.fail(
+            "namespace",
+            namespace,
+            "is a namespace the cluster itself uses; rendering it would stamp Pod Security "
+            "'restricted' on it, and every other workload there (kube-proxy, the CNI, DNS, "
+            "your own pods) would be refused at its next restart",
+            "deploy into a namespace of its own, e.g. namespace='station', or pass "
+            f"create_namespace=False to use '{namespace}' without rendering (and relabelling) it",
+        )
+
+
+def _check_pod_annotations(
+    guard: _Guard, annotations: Mapping[str, str], *, restricted: bool
+) -> None:
+    """Refuse pod annotations that contradict the pod or leak secrets."""
+    for key, value in annotations.items():
+        if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":
+            raise guard.fail(
+                f"annotations[{key!r}]",
+                value,
+                "the Namespace this construct renders enforces Pod Security 'restricted', "
+                "which refuses an unconfined AppArmor profile: the pod would never be created",
+                "drop the annotation (the runtime's default profile applies), or use "
+                "'runtime/default'",
+            )
+    _refuse_secret_values(guard, "annotations", annotations)
+
+
+def _refuse_secret_values(guard: _Guard, field: str, values: Mapping[str, str]) -> None:
+    for key, value in values.items():
+        kind = secret_value_kind(value)
+        if kind is not None:
+            raise guard.fail(
+                f"{field}[{key!r}]",
+                "<redacted>",
+                f"looks like {kind}; annotations are readable by anyone who can read the "
+                "object, and land in Git",
+                "remove the secret from the annotation and keep it in a Secret",
+            )
+
+
+def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:
+    """Refuse an ``env=`` value shaped like a credential; the message omits the value."""
+    kind = secret_value_kind(value)
+    if kind is None:
+        return
+    fix = f"put {key} in the Secret and pass secret_variables=[{key!r}]"
+    if kind.startswith("a URL"):
+        fix = (
+            "drop the user name and password from the URL; if the service needs them, put "
+            f"the whole URL in the Secret and pass secret_variables=[{key!r}]"
+        )
+    raise guard.fail(
+        field,
+        "<redacted>",
+        f"looks like {kind}; env values land in a ConfigMap in plain text",
+        fix,
+    )

@@ -473,10 +473,18 @@ def test_the_same_source_instance_works_in_separate_apps() -> None:
         assert find(synth(chart), "ExternalSecret", "station-secrets")
 
 
-def test_existing_secret_renders_nothing_and_claims_nothing(chart: Chart) -> None:
+def test_existing_secret_renders_nothing_and_claims_no_object(chart: Chart) -> None:
     station = StationDeployment(chart, "station", secret=ExistingSecret())
-    render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
-    assert [o["kind"] for o in synth(chart)].count("ExternalSecret") == 1
+    render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="sidecar-secrets")
+    kinds = [o["kind"] for o in synth(chart)]
+    assert kinds.count("ExternalSecret") == 1
+    assert "Secret" not in kinds
+
+
+def test_an_operator_may_not_produce_a_secret_an_existing_secret_reads(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", secret=ExistingSecret())
+    with pytest.raises(StationConfigError, match="already read by 'test/station'"):
+        render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
 
 
 def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) -> None:
