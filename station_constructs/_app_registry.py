@@ -120,14 +120,14 @@ def check_scope(scope: object, id: object, what: str) -> None:
             f"pass the chart first: {what}(chart, 'station', ...) with chart = Chart(app, "
             "'station')",
         )
-    guard = _Guard(f"{what} '{_child_path(scope, id)}'")
     if not isinstance(id, str) or not id:
-        raise guard.fail(
+        raise _Guard(f"{what} in '{construct_path(scope)}'").fail(
             "id",
             id,
             "must be a non-empty string (only an App, the root, has an empty id)",
             f"pass a short id such as {what}(chart, 'station', ...)",
         )
+    guard = _Guard(f"{what} '{_child_path(scope, id)}'")
     if not _has_chart(scope):
         raise guard.fail(
             "scope",

@@ -55,6 +55,7 @@ _NATS_PORT = 4222
 _NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 _EVERYWHERE = ("0.0.0.0/0", "::/0")
 _DNS_PORT = 53
+_SHOW_URL = object()
 # With one of these in the Station's env, outside hosts are reached through the proxy.
 _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 
@@ -391,7 +392,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         field: str,
         *,
         proxied: bool = False,
-        shown: object = None,
+        shown: object = _SHOW_URL,
     ) -> None:
         """:meth:`allow_egress_to`; errors name ``field`` (showing ``shown`` if given)."""
         if self._egress is None:
@@ -413,7 +414,9 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             namespace = labels[1] if len(labels) > 1 else self.namespace
             self._add_egress({"to": [_namespace_peer(namespace)]})
         elif not proxied:
-            self._check_outside_host(url if shown is None else shown, host, number, guard, field)
+            self._check_outside_host(
+                url if shown is _SHOW_URL else shown, host, number, guard, field
+            )
         self._ensure_dns()
 
     def _check_outside_host(
