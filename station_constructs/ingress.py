@@ -365,7 +365,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
                     f"annotations[{key!r}]",
                     value,
                     "is set by the construct",
-                    "use the dedicated argument (tls, stream_timeout, max_request_body)",
+                    _managed_fix(key),
                 )
             if not isinstance(value, str):
                 raise guard.fail(
@@ -843,3 +843,16 @@ def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_
             "nginx.ingress.kubernetes.io/whitelist-source-range) or configure the "
             "controller's ConfigMap",
         )
+
+
+def _managed_fix(key: str) -> str:
+    """The argument that sets the managed annotation ``key``."""
+    if key.startswith("cert-manager.io/"):
+        return "choose the issuer with tls=IngressTls.cert_manager('letsencrypt-prod', kind=...)"
+    if key in (f"{_NGINX}proxy-read-timeout", f"{_NGINX}proxy-send-timeout"):
+        return "pass stream_timeout='2h' instead"
+    if key == f"{_NGINX}proxy-body-size":
+        return "pass max_request_body='64m' instead"
+    if key.startswith(_TRAEFIK):
+        return "the entrypoint and TLS follow tls=; pass tls=None for plain HTTP (entrypoint web)"
+    return "drop it: MCP streams need buffering off, which the construct always sets"

@@ -19,6 +19,7 @@ from ._app_registry import app_key, check_secret_unread, note_secret_reader
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object
 from ._validate import (
+    _a,
     dns_label,
     dns_subdomain,
     duration_seconds,
@@ -66,6 +67,14 @@ class SecretSource(ABC):
     def provided_variables(self) -> frozenset[str] | None:
         """The variables this source is known to provide, or ``None`` if it cannot know."""
         return None
+
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        """Refuse a wrongly typed argument before anyone asks what the source provides."""
+        return None
+
+    def add_hint(self, variables: list[str]) -> str:
+        """How to make this source provide ``variables`` (for error messages)."""
+        return f"add {', '.join(variables)} to the Secret '{self._name or '<name>-secrets'}'"
 
     def setup_command(self, *, namespace: str, name: str, variables: list[str]) -> str | None:
         """A shell command that creates the Secret, or ``None`` when an operator does."""
@@ -198,7 +207,7 @@ class _RenderedSource(SecretSource):
                     f"{field}.key_names",
                     variable,
                     "renames a variable this source does not provide",
-                    f"drop it, or add {variable} to the source",
+                    f"drop it from key_names, or {self.add_hint([variable])}",
                 )
         keys: dict[str, str] = {}
         for variable in sorted(variables):
@@ -231,7 +240,7 @@ class _RenderedSource(SecretSource):
                 sorted(provided),
                 f"does not provide {', '.join(missing)}, which the pod reads; it would fail "
                 "with CreateContainerConfigError",
-                f"add {', '.join(missing)} to the secret source",
+                self.add_hint(missing),
             )
         app = app_key(scope)
         if (app, namespace, name) in self._rendered:
@@ -348,11 +357,25 @@ class ExternalSecretSource(_RenderedSource):
         """The variables of ``remote_refs``."""
         return frozenset(self.remote_refs)
 
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        mapping(
+            guard,
+            f"{field}.remote_refs",
+            self._raw_refs,
+            example="{'OPENAI_API_KEY': RemoteRef('station/prod', property='openai_api_key')}",
+        )
+
+    def add_hint(self, variables: list[str]) -> str:
+        """Name the missing variables' place in ``remote_refs``."""
+        entries = ", ".join(f"{v!r}: RemoteRef('...')" for v in variables)
+        return f"add them to remote_refs, e.g. remote_refs={{..., {entries}}}"
+
     def _check(self, guard: _Guard, field: str) -> None:
         super()._check(guard, field)
         dns_subdomain(guard, f"{field}.store", self.store)
         one_of(guard, f"{field}.store_kind", self.store_kind, SecretStoreKind)
-        if not isinstance(self._raw_refs, Mapping) or not self.remote_refs:
+        self._check_shape(guard, field)
+        if not self.remote_refs:
             raise guard.fail(
                 f"{field}.remote_refs",
                 self._raw_refs,
@@ -552,6 +575,21 @@ class SealedSecretSource(_RenderedSource):
         """The variables of ``encrypted_data``."""
         return frozenset(self.encrypted_data)
 
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        if not isinstance(self._raw_data, Mapping):
+            raise guard.fail(
+                f"{field}.encrypted_data",
+                type(self._raw_data).__name__,
+                f"must be a mapping (dict) of variable to sealed value, not {_a(self._raw_data)}",
+                "pass e.g. encrypted_data={'OPENAI_API_KEY': 'AgB...'} with values from "
+                "kubeseal --raw",
+            )
+
+    def add_hint(self, variables: list[str]) -> str:
+        """Name the missing variables' place in ``encrypted_data`` and how to seal them."""
+        entries = ", ".join(f"{v!r}: '<kubeseal --raw output>'" for v in variables)
+        return f"seal them and add them to encrypted_data, e.g. encrypted_data={{..., {entries}}}"
+
     def _check_one_target(
         self, scope: Construct, guard: _Guard, field: str, namespace: str, name: str
     ) -> None:
@@ -585,7 +623,8 @@ class SealedSecretSource(_RenderedSource):
     def _check_sealed(self, guard: _Guard, field: str, namespace: str, name: str) -> None:
         super()._check(guard, field)
         one_of(guard, f"{field}.scope", self.scope, SealingScope)
-        if not isinstance(self._raw_data, Mapping) or not self.encrypted_data:
+        self._check_shape(guard, field)
+        if not self.encrypted_data:
             raise guard.fail(
                 f"{field}.encrypted_data",
                 "<empty>" if isinstance(self._raw_data, Mapping) else type(self._raw_data).__name__,

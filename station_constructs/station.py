@@ -703,6 +703,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             variables.append(extra_var)
         self.secret_variables: tuple[str, ...] = tuple(variables)
         """Every variable the pod reads from the Secret; each key must exist in it."""
+        self.secret_source._check_shape(guard, "secret")
         provided = self.secret_source.provided_variables()
         if provided is not None:
             missing = [v for v in variables if v not in provided]
@@ -712,7 +713,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                     sorted(provided),
                     f"does not provide {', '.join(missing)}, which the selected providers/"
                     "options require; the pod would fail with CreateContainerConfigError",
-                    f"add {', '.join(missing)} to the secret source, or deselect the provider",
+                    f"{self.secret_source.add_hint(missing)}, or deselect the provider",
                 )
 
         # ---- settings (ConfigMap) -------------------------------------------------------
@@ -1279,7 +1280,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                 storage.restore_from_snapshot,
                 "needs a claim to create (storage.create=False uses an existing claim, whose "
                 "data source can no longer change)",
-                "pass create=True with a new claim_name",
+                "pass StationStorage(create=True, claim_name='station-data-restored', "
+                f"restore_from_snapshot={storage.restore_from_snapshot!r})",
             )
         storage_class = storage.storage_class or ""
         if storage_class == "local-path" or storage_class.startswith("local-path-"):

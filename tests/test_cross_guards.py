@@ -17,6 +17,7 @@ import pytest
 from cdk8s import App, Chart
 
 from station_constructs import (
+    AIProvider,
     EgressRules,
     ExistingSecret,
     ExternalSecretSource,
@@ -633,6 +634,119 @@ LIFECYCLES: list[Case] = [
     ),
 ]
 
+MESSAGES: list[Case] = [
+    (
+        "issuer name gets an issuer example",
+        lambda app: ingress(
+            charts(app)[0],
+            "i",
+            authed(chart_of(app, "one"), "a", "a"),
+            tls=IngressTls.cert_manager("Lets Encrypt"),
+        ),
+        "StationIngress 'one/i'",
+        ["tls.issuer='Lets Encrypt'"],
+        "'letsencrypt-prod'",
+    ),
+    (
+        "ingress class gets a class example",
+        lambda app: ingress(
+            charts(app)[0], "i", authed(chart_of(app, "one"), "a", "a"), ingress_class_name="N X"
+        ),
+        "StationIngress 'one/i'",
+        ["ingress_class_name='N X'"],
+        "'nginx'",
+    ),
+    (
+        "snapshot class gets a class example",
+        lambda app: StationVolumeSnapshot(
+            charts(app)[0], "s", station=st(chart_of(app, "one")), snapshot_class="Fast SSD"
+        ),
+        "StationVolumeSnapshot 'one/s'",
+        ["snapshot_class='Fast SSD'"],
+        "'csi-aws-vsc'",
+    ),
+    (
+        "storage class gets a class example",
+        lambda app: st(charts(app)[0], storage=StationStorage(storage_class="GP3")),
+        "StationDeployment 'one/station'",
+        ["storage.storage_class='GP3'"],
+        "'gp3'",
+    ),
+    (
+        "secret variable example is not a managed variable",
+        lambda app: st(charts(app)[0], secret_variables=["github-token"]),
+        "StationDeployment 'one/station'",
+        ["secret_variables[]='github-token'"],
+        "'GITHUB_TOKEN'",
+    ),
+    (
+        "egress port example is an egress port",
+        lambda app: st(charts(app)[0], network_policy=egress(ports=[0])),
+        "StationDeployment 'one/station'",
+        ["network_policy.egress.ports[]=0"],
+        "pass e.g. 443",
+    ),
+    (
+        "missing ExternalSecret variable names remote_refs",
+        lambda app: st(
+            charts(app)[0],
+            extra_providers=[AIProvider.ANTHROPIC],
+            secret=eso(),
+        ),
+        "StationDeployment 'one/station'",
+        ["does not provide ANTHROPIC_API_KEY"],
+        "remote_refs={..., 'ANTHROPIC_API_KEY': RemoteRef('...')}",
+    ),
+    (
+        "missing sealed variable names encrypted_data",
+        lambda app: st(charts(app)[0], extra_providers=[AIProvider.GEMINI], secret=sealed_source()),
+        "StationDeployment 'one/station'",
+        ["does not provide GEMINI_API_KEY"],
+        "encrypted_data={..., 'GEMINI_API_KEY': '<kubeseal --raw output>'}",
+    ),
+    (
+        "remote_refs as a list is 'must be a mapping'",
+        lambda app: st(
+            charts(app)[0],
+            secret=ExternalSecretSource("vault", remote_refs=["OPENAI_API_KEY"]),  # type: ignore[arg-type]
+        ),
+        "StationDeployment 'one/station'",
+        ["secret.remote_refs=['OPENAI_API_KEY']", "must be a mapping (dict), not a list"],
+        "pass a dict",
+    ),
+    (
+        "encrypted_data as a list is 'must be a mapping'",
+        lambda app: st(
+            charts(app)[0],
+            secret=SealedSecretSource([sealed(1)]),  # type: ignore[arg-type]
+        ),
+        "StationDeployment 'one/station'",
+        ["secret.encrypted_data='list'", "must be a mapping (dict)"],
+        "encrypted_data={'OPENAI_API_KEY'",
+    ),
+    (
+        "managed body size names max_request_body",
+        lambda app: ingress(
+            charts(app)[0],
+            "i",
+            authed(chart_of(app, "one"), "a", "a"),
+            annotations={f"{_NGINX}proxy-body-size": "1g"},
+        ),
+        "StationIngress 'one/i'",
+        [f"annotations['{_NGINX}proxy-body-size']='1g'"],
+        "max_request_body=",
+    ),
+    (
+        "restore without a claim to create shows the whole StationStorage",
+        lambda app: st(
+            charts(app)[0], storage=StationStorage(create=False, restore_from_snapshot="snap")
+        ),
+        "StationDeployment 'one/station'",
+        ["storage.restore_from_snapshot='snap'"],
+        "StationStorage(create=True, claim_name='station-data-restored'",
+    ),
+]
+
 TABLES = {
     "1 cluster namespaces": CLUSTER_NAMESPACES,
     "2 sharing": SHARING,
@@ -640,6 +754,7 @@ TABLES = {
     "4 contradictions": CONTRADICTIONS,
     "5 network": NETWORK,
     "6 lifecycles": LIFECYCLES,
+    "7 messages": MESSAGES,
 }
 ALL = [(f"{table}: {case[0]}", *case[1:]) for table, cases in TABLES.items() for case in cases]
 

@@ -204,7 +204,13 @@ def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str])
     [
         ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
         ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
-        (["AWS_ACCESS_KEY_ID"], ["credentials.remote_refs=['AWS_ACCESS_KEY_ID']", "at least one"]),
+        (
+            ["AWS_ACCESS_KEY_ID"],
+            [
+                "credentials.remote_refs=['AWS_ACCESS_KEY_ID']",
+                "must be a mapping (dict), not a list",
+            ],
+        ),
     ],
 )
 def test_fails_on_empty_or_misnamed_remote_refs(
@@ -344,7 +350,7 @@ def test_fails_on_bad_sealed_secret_settings(
     [
         ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
         ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
-        ([sealed()], ["credentials.encrypted_data='list'", "at least one"]),
+        ([sealed()], ["credentials.encrypted_data='list'", "must be a mapping (dict)"]),
     ],
 )
 def test_fails_on_empty_or_misnamed_sealed_data(
