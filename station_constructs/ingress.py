@@ -237,7 +237,10 @@ class StationIngress(ReadOnlyAttributes, Construct):
             ``16m``; ``0`` for no limit). Default ``16m`` (nginx's own default is ``1m``).
             nginx only.
         annotations: Further annotations (e.g. ``nginx.ingress.kubernetes.io/whitelist-
-            source-range``). Keys the construct sets are refused: use their arguments.
+            source-range``). Keys the construct sets are refused: use their arguments. So are
+            annotations that contradict it: ``kubernetes.io/ingress.class`` (use
+            ``ingress_class_name``), a ``backend-protocol`` other than HTTP, ``rewrite-target``
+            / ``use-regex`` / ``app-root``, and nginx ``*-snippet`` annotations.
         controller_namespace: Namespace of the controller's pods, admitted on the routed
             ports by the Station's NetworkPolicy (when it renders one). Default
             ``ingress-nginx`` for nginx and ``kube-system`` for Traefik on k3s; required

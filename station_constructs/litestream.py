@@ -163,8 +163,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         bucket: The S3 bucket (it must exist). AWS naming rules: 3-63 lower-case letters,
             digits, ``-`` and ``.``, not an IP address.
         path: The key prefix inside the bucket under which Litestream keeps its files.
-            Default ``<namespace>/<station name>/station.db``. Two Stations must not share
-            a path.
+            Default ``<namespace>/<station name>/station.db``. Two Stations of one App must not
+            share an endpoint, bucket and path (refused).
         endpoint: The S3 API endpoint of an S3-compatible store, e.g.
             ``http://minio.minio.svc:9000`` (MinIO, SeaweedFS, Ceph RGW, Garage, R2...).
             ``http(s)://host[:port]`` only: no path, no credentials. Default ``None``: AWS S3.
@@ -202,7 +202,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             Station also waits for this listener before starting.
         prometheus_annotations: Annotate the pod with ``prometheus.io/scrape``, ``port:
             "9090"`` and ``path: /metrics`` for annotation-based scraping (Station itself
-            has no metrics). Default ``False``; needs ``metrics``. With a
+            has no metrics). Default ``False``; needs ``metrics``, and with a NetworkPolicy
+            ``metrics_namespaces`` (else every scrape would time out). With a
             ServiceMonitor use :class:`~station_constructs.LitestreamServiceMonitor` instead.
         metrics_namespaces: Namespaces admitted to 9090 by the Station's NetworkPolicy, e.g.
             ``["monitoring"]``. Default none. Needs ``metrics`` and a NetworkPolicy.

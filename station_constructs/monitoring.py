@@ -58,8 +58,9 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
             ``serviceMonitorSelector`` asks for (kube-prometheus-stack: ``{"release":
             "<helm release name>"}``). Default none.
         prometheus_namespaces: Namespaces Prometheus runs in, admitted to the metrics port
-            by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule
-            (e.g. with ``network_policy=None``).
+            by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule,
+            accepted only when nothing would block the scrape (``network_policy=None``, or the
+            LitestreamBackup's ``metrics_namespaces`` already admit Prometheus).
         name: Name of the ServiceMonitor. Default ``<station name>-litestream``.
 
     """

@@ -66,8 +66,13 @@ class EgressRules:
 
     Station calls its AI providers' HTTPS APIs, MCP servers started by Station download
     packages (npx/uvx) and call their own services, Litestream (if attached, it shares the
-    pod) writes to its S3 endpoint and the OTLP exporter to its collector: each of those
-    destinations must be listed, or it stops working.
+    pod) writes to its S3 endpoint and the OTLP exporter to its collector. What the app itself
+    configures is added for you: an IP address on its port, an in-cluster Service name
+    (``svc.ns...``) as its namespace, and cluster DNS (kube-system, 53) when one is a host
+    name. A host outside the cluster cannot be named by a NetworkPolicy: list its network in
+    ``cidrs`` (with its port in ``ports``); with no ``cidrs`` at all, or ports that exclude it,
+    the construct that configures it is refused. Everything else (the AI provider's API, MCP
+    servers' downloads) must be listed, or it stops working.
 
     Args:
         cidrs: Destination networks, e.g. an egress proxy's or NAT gateway's range. Any port

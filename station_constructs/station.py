@@ -313,7 +313,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             Default ``station``.
         namespace: Namespace of every object. Default ``station``.
         create_namespace: Render the Namespace (with Pod Security "restricted" enforced).
-            Default ``True``; ``False`` to deploy into an existing namespace.
+            Default ``True``; ``False`` to deploy into an existing namespace. Cluster
+            namespaces (``default``, ``kube-*``) are never rendered: they need ``False``.
         image: Station image, pinned. Default :data:`DEFAULT_IMAGE`. Images built with
             ``stn build env NAME --tag T`` (``station-NAME:T``) work the same way.
         allow_unpinned_image: Accept ``:latest`` or an untagged image. Default ``False``.
@@ -351,9 +352,11 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             ``STN_CLOUDSHIP_KEY`` is then required in the Secret. Default ``False``.
         bundle_id: ``STN_BUNDLE_ID``, a bundle installed at start. Needs ``cloudship``.
         env: Further non-secret variables for the ConfigMap. Names that look secret
-            (``*KEY*``, ``*TOKEN*``...) are refused: use ``secret_variables``. So is every
-            name that would override a setting the construct manages, including its
-            ``STN_``/``STATION_`` twins (``STATION_DATABASE``, ``STATION_API_PORT``...).
+            (``*KEY*``, ``*TOKEN*``, the words ``PAT``, ``WEBHOOK``, ``DSN``...) and values
+            shaped like credentials (``user:password@`` URLs, ``sk-``, ``ghp_``, ``AKIA``...,
+            PEM blocks) are refused: use ``secret_variables``. So is every name that would
+            override a setting the construct manages, including its ``STN_``/``STATION_``
+            twins (``STATION_DATABASE``, ``STATION_API_PORT``...).
         resources: A :class:`ResourceProfile` or custom :class:`Resources`.
             Default ``ResourceProfile.STANDARD``.
         startup_timeout: How long Station may take to sync environments and connect MCP
@@ -395,7 +398,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             NATS (4222) and the management MCP (8586) are never admitted from outside the
             namespace; egress is open. ``None`` renders no NetworkPolicy (opt-out).
         labels: Extra labels for every object (never used in selectors).
-        annotations: Extra annotations for the Deployment's pods.
+        annotations: Extra annotations for the Deployment's pods. An unconfined AppArmor
+            profile is refused in the restricted Namespace this construct renders.
 
     """
 
