@@ -41,6 +41,11 @@ _VALUE_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# ``?api_key=...`` / ``&token=...`` in a URL (the parameter's name is checked, not the value).
+_QUERY_PARAMETER = re.compile(r"[?&]([A-Za-z0-9_.-]+)=[^&#\s]+")
+_QUERY_WORDS = frozenset({"SIG", "SIGNATURE", "APIKEY", "PASSWORD", "PWD"})
+
+
 def secret_name_word(name: str) -> str | None:
     """The part of ``name`` that marks it as a secret (``"PAT"``, ``"KEY"``), or ``None``."""
     upper = name.upper()
@@ -62,4 +67,13 @@ def secret_value_kind(value: object) -> str | None:
     for kind, pattern in _VALUE_SHAPES:
         if pattern.search(value):
             return kind
+    for match in _QUERY_PARAMETER.finditer(value):
+        if _query_name_is_secret(match.group(1)):
+            return f"a URL with a secret query parameter ({match.group(1)}=)"
     return None
+
+
+def _query_name_is_secret(name: str) -> bool:
+    upper = name.upper()
+    words = set(re.split(r"[^A-Z]+", upper))
+    return secret_name_word(name) is not None or bool(words & _QUERY_WORDS) or upper in _QUERY_WORDS

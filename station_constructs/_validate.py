@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
 from ._errors import StationConfigError, _Guard
+from ._secret_material import secret_value_kind
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -606,9 +607,20 @@ def http_url(guard: _Guard, field: str, value: object, *, example: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise bad("must be an http:// or https:// URL")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise bad(
+        raise guard.fail(
+            field,
+            "<redacted>",
             "contains credentials; the value is written into a ConfigMap in plain text "
-            "(credentials belong in the Secret)"
+            "(credentials belong in the Secret)",
+            fix,
+        )
+    kind = secret_value_kind(text)
+    if kind is not None:
+        raise guard.fail(
+            field,
+            "<redacted>",
+            f"looks like {kind}; the value is written into a ConfigMap in plain text",
+            f"{fix}, without the secret (credentials belong in the Secret)",
         )
     if not parts.hostname or not host_name(parts.hostname):
         raise bad("has no valid host name or IP address")

@@ -832,10 +832,10 @@ def _key_prefix(guard: _Guard, value: object) -> str:
 
 
 def _endpoint(guard: _Guard, value: object) -> str:
-    def bad(problem: str) -> Exception:
+    def bad(problem: str, *, shown: object = value) -> Exception:
         return guard.fail(
             "endpoint",
-            value,
+            shown,
             problem,
             "pass the store's S3 API base URL, e.g. 'http://minio.minio.svc:9000' or "
             "'https://s3.example.com', and the bucket and path separately",
@@ -853,7 +853,8 @@ def _endpoint(guard: _Guard, value: object) -> str:
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise bad(
             "contains credentials; they would be written into the ConfigMap in plain text "
-            "(credentials come only from the Secret)"
+            "(credentials come only from the Secret)",
+            shown="<redacted>",
         )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise bad("must have no path, query or fragment (Litestream appends the bucket itself)")

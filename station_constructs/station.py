@@ -627,6 +627,16 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         """The Station image."""
         one_of(guard, "image_pull_policy", image_pull_policy, ImagePullPolicy)
         pull_secrets = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in image_pull_secrets]
+        if self.secret_name in pull_secrets:
+            raise guard.fail(
+                "image_pull_secrets",
+                pull_secrets,
+                f"names '{self.secret_name}', the Secret holding Station's API keys; an image "
+                "pull secret must be a kubernetes.io/dockerconfigjson Secret, so every pull "
+                "would fail",
+                "create a registry Secret of its own (kubectl create secret docker-registry "
+                "regcred ...) and pass image_pull_secrets=['regcred']",
+            )
 
         # ---- ports ----------------------------------------------------------------------
         api_port = port(guard, "api_port", api_port)
@@ -882,6 +892,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                     "choose another label key",
                 )
         _check_pod_annotations(guard, annotations or {}, restricted=create_namespace)
+        _refuse_secret_values(guard, "labels", extra_labels)
         _refuse_secret_values(guard, "external_service_annotations", external_annotations)
         for key in annotations or {}:
             if key.startswith("station-constructs/"):
@@ -911,6 +922,18 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         for kind, ns, obj_name in planned:
             self._claim(kind, ns, obj_name)
         self._reserve_volume(storage)
+        for which, number in (node_ports or {}).items():
+            reserve(
+                self,
+                guard,
+                topic="node-port",
+                key=number,
+                field=f"node_ports[{which}]",
+                value=number,
+                problem="node ports are cluster-wide, and this one is already taken by the "
+                "external Service of '{previous}'; the API server would refuse the second",
+                fix="pick another port in 30000-32767, or leave it out to let Kubernetes choose",
+            )
 
         # ---- render ---------------------------------------------------------------------
         self.namespace_object: k8s.KubeNamespace | None = (
@@ -1710,6 +1733,15 @@ def _check_pod_annotations(
 ) -> None:
     """Refuse pod annotations that contradict the pod or leak secrets."""
     for key, value in annotations.items():
+        if key.startswith("prometheus.io/"):
+            raise guard.fail(
+                f"annotations[{key!r}]",
+                value,
+                "Station serves no Prometheus metrics (8585/metrics answers the web UI's HTML), "
+                "so a scrape of this pod would fail every time",
+                "scrape Litestream's metrics instead: LitestreamBackup(..., "
+                "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
+            )
         if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":
             raise guard.fail(
                 f"annotations[{key!r}]",
@@ -1723,15 +1755,16 @@ def _check_pod_annotations(
 
 
 def _refuse_secret_values(guard: _Guard, field: str, values: Mapping[str, str]) -> None:
+    """Refuse label/annotation values shaped like credentials; the message omits the value."""
     for key, value in values.items():
         kind = secret_value_kind(value)
         if kind is not None:
             raise guard.fail(
                 f"{field}[{key!r}]",
                 "<redacted>",
-                f"looks like {kind}; annotations are readable by anyone who can read the "
-                "object, and land in Git",
-                "remove the secret from the annotation and keep it in a Secret",
+                f"looks like {kind}; {field.replace('_', ' ')} are readable by anyone who can "
+                "read the object, and land in Git",
+                f"remove the secret from {field} and keep it in a Secret",
             )
 
 

@@ -20,6 +20,7 @@ from station_constructs import (
     AIProvider,
     EgressRules,
     ExistingSecret,
+    ExternalAccess,
     ExternalSecretSource,
     IngressRoute,
     IngressTls,
@@ -268,6 +269,29 @@ SHARING: list[Case] = [
     ),
 ]
 
+SHARING.append(
+    (
+        "node port used by two Stations",
+        lambda app: [
+            st(
+                c,
+                name=n,
+                namespace=n,
+                local_mode=False,
+                external_access=ExternalAccess.NODE_PORT,
+                node_ports={StationPort.AGENT_MCP: 30087},
+            )
+            for c, n in zip(charts(app), ("a", "b"), strict=True)
+        ],
+        "StationDeployment 'two/station'",
+        [
+            "node_ports[StationPort.AGENT_MCP]=30087",
+            "taken by the external Service of 'one/station'",
+        ],
+        "another port in 30000-32767",
+    )
+)
+
 SECRET = "ghp_" + "A" * 36
 SECRET_MATERIAL: list[Case] = [
     *[
@@ -309,6 +333,52 @@ SECRET_MATERIAL: list[Case] = [
             "MY_CREDS",
         )
     ],
+    *[
+        (
+            f"{field} with a secret query parameter",
+            lambda app, field=field: st(
+                charts(app)[0], **{field: "https://llm.example.com/v1?api_key=hunter2"}
+            ),
+            "StationDeployment 'one/station'",
+            [f"{field}='<redacted>'", "secret query parameter (api_key=)"],
+            "without the secret",
+        )
+        for field in ("ai_base_url", "otlp_endpoint")
+    ],
+    (
+        "env URL with a signature",
+        lambda app: st(charts(app)[0], env={"UPSTREAM": "https://x.example.com/f?sig=hunter2"}),
+        "StationDeployment 'one/station'",
+        ["env['UPSTREAM']='<redacted>'", "(sig=)"],
+        "secret_variables=['UPSTREAM']",
+    ),
+    (
+        "ai_base_url with user and password",
+        lambda app: st(charts(app)[0], ai_base_url="https://u:hunter2@llm.example.com/v1"),
+        "StationDeployment 'one/station'",
+        ["ai_base_url='<redacted>'", "contains credentials"],
+        "https://llm.internal/v1",
+    ),
+    (
+        "Litestream endpoint with user and password",
+        lambda app: LitestreamBackup(
+            charts(app)[0],
+            "b",
+            station=st(chart_of(app, "one")),
+            bucket="backups",
+            endpoint="http://minio:hunter2@minio.minio.svc:9000",
+        ),
+        "LitestreamBackup 'one/b'",
+        ["endpoint='<redacted>'", "contains credentials"],
+        "http://minio.minio.svc:9000",
+    ),
+    (
+        "label with an AWS key id",
+        lambda app: st(charts(app)[0], labels={"owner": "AKIAIOSFODNN7EXAMPLE"}),
+        "StationDeployment 'one/station'",
+        ["labels['owner']='<redacted>'", "an AWS access key id"],
+        "keep it in a Secret",
+    ),
     (
         "pod annotation with a token",
         lambda app: st(charts(app)[0], annotations={"example.com/notify": SECRET}),
@@ -364,6 +434,23 @@ CONTRADICTIONS: list[Case] = [
         "StationDeployment 'one/station'",
         ["annotations['container.apparmor.security.beta.kubernetes.io/station']", "restricted"],
         "runtime/default",
+    ),
+    (
+        "image pull secret is the Station's API-key Secret",
+        lambda app: st(charts(app)[0], image_pull_secrets=["station-secrets"]),
+        "StationDeployment 'one/station'",
+        ["image_pull_secrets=['station-secrets']", "dockerconfigjson"],
+        "image_pull_secrets=['regcred']",
+    ),
+    (
+        "Prometheus scrape annotations on Station itself",
+        lambda app: st(
+            charts(app)[0],
+            annotations={"prometheus.io/scrape": "true", "prometheus.io/port": "8585"},
+        ),
+        "StationDeployment 'one/station'",
+        ["annotations['prometheus.io/scrape']='true'", "no Prometheus metrics"],
+        "prometheus_annotations=True",
     ),
     (
         "key_names typo on the Station's Secret",
@@ -905,6 +992,7 @@ ACCEPTED: list[tuple[str, Build]] = [
                 "UPSTREAM": "https://api.example.com/v1",
                 "TASK": "sk-short",
                 "PWD": "/workspace",
+                "SEARCH_URL": "https://search.example.com/q?page=2&region=eu",
             },
         ),
     ),
