@@ -1032,7 +1032,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         For attached constructs that need time at shutdown (Litestream's final sync). The
         user's own longer setting is kept. ``reason`` is recorded for error messages.
         """
-        seconds = positive_int(self._guard, "termination_grace_period", seconds)
+        seconds = positive_int(self._guard, "seconds", seconds)
         if seconds <= self.termination_grace_period_seconds:
             return
         self._set_internal("termination_grace_period_seconds", seconds)
