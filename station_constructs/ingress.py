@@ -318,6 +318,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
             )
         self.ingress_class_name: str = dns_subdomain(guard, "ingress_class_name", class_name)
         """``spec.ingressClassName``."""
+        _refuse_other_controllers_class(guard, controller, self.ingress_class_name)
 
         # ---- exposure guard -------------------------------------------------------------
         allow_given = boolean(
@@ -816,7 +817,8 @@ def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_
             value,
             f"is the deprecated class annotation, next to spec.ingressClassName={class_name!r} "
             "that the construct sets; controllers disagree about which one wins",
-            f"drop the annotation and pass ingress_class_name={value!r}",
+            f"drop the annotation and pass ingress_class_name={value!r} (with the controller= "
+            "that serves that class)",
         )
     if key == f"{_NGINX}backend-protocol" and value.upper() != "HTTP":
         raise guard.fail(
@@ -859,3 +861,20 @@ def _managed_fix(key: str) -> str:
     if key.startswith(_TRAEFIK):
         return "the entrypoint and TLS follow tls=; pass tls=None for plain HTTP (entrypoint web)"
     return "drop it: MCP streams need buffering off, which the construct always sets"
+
+
+def _refuse_other_controllers_class(
+    guard: _Guard, controller: IngressController, class_name: str
+) -> None:
+    """Refuse the other known controller's class: the annotations would be for the wrong one."""
+    for other in (IngressController.NGINX, IngressController.TRAEFIK):
+        if other is not controller and class_name == other.default_class_name:
+            raise guard.fail(
+                "ingress_class_name",
+                class_name,
+                f"is {other.name.lower()}'s class, but the annotations (stream timeouts, "
+                f"entrypoints) are written for controller={controller}; {other.name.lower()} "
+                "would ignore them",
+                f"pass controller=IngressController.{other.name} (its default class is "
+                f"{class_name!r}), or the class of your {controller.name.lower()} controller",
+            )

@@ -691,6 +691,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                 "lists a provider twice",
                 "list each provider once",
             )
+        if model is not None and ai_base_url is None:
+            _refuse_other_providers_model(guard, provider, model)
         self.provider: AIProvider = provider
         """The provider in ``STN_AI_PROVIDER``."""
         self.providers: tuple[AIProvider, ...] = tuple(providers)
@@ -1785,3 +1787,26 @@ def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> Non
         f"looks like {kind}; env values land in a ConfigMap in plain text",
         fix,
     )
+
+
+# Model name prefixes that belong to one provider's API (only checked without ai_base_url:
+# OpenAI-compatible gateways serve every provider's models under their own names).
+_MODEL_PREFIXES = {
+    AIProvider.OPENAI: ("gpt-", "o1", "o3", "o4", "chatgpt-"),
+    AIProvider.ANTHROPIC: ("claude-",),
+    AIProvider.GEMINI: ("gemini-",),
+}
+
+
+def _refuse_other_providers_model(guard: _Guard, provider: AIProvider, model: str) -> None:
+    """Refuse a model name of another provider (``claude-...`` sent to OpenAI)."""
+    for owner, prefixes in _MODEL_PREFIXES.items():
+        if owner is not provider and model.lower().startswith(prefixes):
+            raise guard.fail(
+                "model",
+                model,
+                f"is a {owner.name.lower()} model, but provider={provider} sends it to "
+                f"{provider.name.lower()}'s API, which answers every run with 'model not found'",
+                f"pass provider=AIProvider.{owner.name}, or a {provider.name.lower()} model "
+                "(or ai_base_url= of a gateway that serves it)",
+            )

@@ -22,6 +22,7 @@ from station_constructs import (
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
+    IngressController,
     IngressRoute,
     IngressTls,
     LitestreamBackup,
@@ -435,6 +436,43 @@ CONTRADICTIONS: list[Case] = [
         ["annotations['container.apparmor.security.beta.kubernetes.io/station']", "restricted"],
         "runtime/default",
     ),
+    *[
+        (
+            f"{model} sent to {provider.name}",
+            lambda app, model=model, provider=provider: st(
+                charts(app)[0], provider=provider, model=model
+            ),
+            "StationDeployment 'one/station'",
+            [f"model='{model}'", f"is a {owner} model", "model not found"],
+            f"provider=AIProvider.{owner.upper()}",
+        )
+        for model, provider, owner in [
+            ("claude-sonnet-4-5", AIProvider.OPENAI, "anthropic"),
+            ("gpt-4o", AIProvider.ANTHROPIC, "openai"),
+            ("gemini-2.5-flash", AIProvider.OPENAI, "gemini"),
+            ("o3-mini", AIProvider.GEMINI, "openai"),
+        ]
+    ],
+    *[
+        (
+            f"{controller.name} controller with {cls} class",
+            lambda app, controller=controller, cls=cls: ingress(
+                charts(app)[0],
+                "i",
+                authed(chart_of(app, "one"), "a", "a"),
+                controller=controller,
+                ingress_class_name=cls,
+                controller_namespace="ingress",
+            ),
+            "StationIngress 'one/i'",
+            [f"ingress_class_name='{cls}'", "would ignore them"],
+            f"controller=IngressController.{cls.upper()}",
+        )
+        for controller, cls in [
+            (IngressController.NGINX, "traefik"),
+            (IngressController.TRAEFIK, "nginx"),
+        ]
+    ],
     (
         "image pull secret is the Station's API-key Secret",
         lambda app: st(charts(app)[0], image_pull_secrets=["station-secrets"]),
@@ -1034,6 +1072,21 @@ ACCEPTED: list[tuple[str, Build]] = [
         ),
     ),
     ("egress derived", _egress_app),
+    (
+        "another provider's model through a gateway",
+        lambda app: st(
+            charts(app)[0], model="claude-sonnet-4-5", ai_base_url="https://llm.internal/v1"
+        ),
+    ),
+    (
+        "nginx controller on a class of its own",
+        lambda app: ingress(
+            charts(app)[0],
+            "i",
+            authed(chart_of(app, "one"), "a", "a"),
+            ingress_class_name="nginx-internal",
+        ),
+    ),
     (
         "Station proxied through an egress proxy namespace",
         lambda app: st(
