@@ -44,7 +44,7 @@ from ._k8s import (
     construct_path,
 )
 from ._read_only import ReadOnlyAttributes
-from ._validate import boolean, dns_label, dns_subdomain, labels_map, port, sequence
+from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
 
 if TYPE_CHECKING:
     from .station import StationDeployment, StationPort
@@ -387,6 +387,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         LitestreamBackup calls this with its S3 endpoint; the Station with ``ai_base_url``
         and ``otlp_endpoint``.
         """
+        url = http_url(self._guard, "url", url, example="http://minio.minio.svc:9000")
         self._allow_egress_to(url, self._guard, "url")
 
     # ------------------------------------------------------------------ internals

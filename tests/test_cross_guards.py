@@ -1180,3 +1180,20 @@ def test_grace_period_is_still_raised_internally() -> None:
 def test_case_counts() -> None:
     """The tables cover every class of the issue with several configurations each."""
     assert {name: len(cases) >= 5 for name, cases in TABLES.items()} == dict.fromkeys(TABLES, True)
+
+
+def test_allow_egress_to_is_public_and_checked() -> None:
+    app = cdk8s.Testing.app()
+    chart = charts(app)[0]
+    station = st(chart, network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["p"])))
+    assert station.network_policy is not None
+    station.network_policy.allow_egress_to("http://10.1.2.3:8080")
+    rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["egress"]
+    assert {
+        "ports": [{"port": 8080, "protocol": "TCP"}],
+        "to": [{"ipBlock": {"cidr": "10.1.2.3/32"}}],
+    } in rules
+    with pytest.raises(StationConfigError, match="url='https://api.example.com/': api.example"):
+        station.network_policy.allow_egress_to("https://api.example.com/")
+    with pytest.raises(StationConfigError, match="url='minio:9000': must be an http"):
+        station.network_policy.allow_egress_to("minio:9000")
