@@ -1734,16 +1734,23 @@ def _check_pod_annotations(
     guard: _Guard, annotations: Mapping[str, str], *, restricted: bool
 ) -> None:
     """Refuse pod annotations that contradict the pod or leak secrets."""
-    for key, value in annotations.items():
-        if key.startswith("prometheus.io/"):
-            raise guard.fail(
-                f"annotations[{key!r}]",
-                value,
-                "Station serves no Prometheus metrics (8585/metrics answers the web UI's HTML), "
-                "so a scrape of this pod would fail every time",
-                "scrape Litestream's metrics instead: LitestreamBackup(..., "
-                "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
+    scrape = annotations.get("prometheus.io/scrape", "").lower() == "true"
+    if scrape and annotations.get("prometheus.io/port") != "9090":
+        raise guard.fail(
+            "annotations['prometheus.io/scrape']",
+            annotations["prometheus.io/scrape"],
+            "Station serves no Prometheus metrics (8585/metrics answers the web UI's HTML), so "
+            "scraping this pod on "
+            + (
+                f"port {annotations['prometheus.io/port']}"
+                if "prometheus.io/port" in annotations
+                else "its ports"
             )
+            + " would fail every time",
+            "scrape Litestream's metrics on 9090 instead: LitestreamBackup(..., "
+            "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
+        )
+    for key, value in annotations.items():
         if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":
             raise guard.fail(
                 f"annotations[{key!r}]",
@@ -1776,7 +1783,7 @@ def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> Non
     if kind is None:
         return
     fix = f"put {key} in the Secret and pass secret_variables=[{key!r}]"
-    if kind.startswith("a URL"):
+    if kind == "a URL with a user name and password":
         fix = (
             "drop the user name and password from the URL; if the service needs them, put "
             f"the whole URL in the Secret and pass secret_variables=[{key!r}]"

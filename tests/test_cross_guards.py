@@ -487,7 +487,7 @@ CONTRADICTIONS: list[Case] = [
             annotations={"prometheus.io/scrape": "true", "prometheus.io/port": "8585"},
         ),
         "StationDeployment 'one/station'",
-        ["annotations['prometheus.io/scrape']='true'", "no Prometheus metrics"],
+        ["annotations['prometheus.io/scrape']='true'", "no Prometheus metrics", "port 8585"],
         "prometheus_annotations=True",
     ),
     (
@@ -1044,6 +1044,13 @@ ACCEPTED: list[tuple[str, Build]] = [
                 f"{_NGINX}backend-protocol": "HTTP",
                 f"{_NGINX}whitelist-source-range": "10.0.0.0/8",
             },
+        ),
+    ),
+    (
+        "scrape annotations on the pod for Litestream's 9090",
+        lambda app: st(
+            charts(app)[0],
+            annotations={"prometheus.io/scrape": "true", "prometheus.io/port": "9090"},
         ),
     ),
     (
