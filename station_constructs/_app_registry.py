@@ -25,6 +25,7 @@ __all__ = [
     "check_secret_unread",
     "note_secret_reader",
     "reserve",
+    "use_secret_as",
 ]
 
 # Per App: (topic, key) -> path of the construct that holds it.
@@ -101,6 +102,36 @@ def check_secret_unread(
             f"give this one its own name (e.g. '{name}-managed'), or pass this same source "
             "to the other construct too",
         )
+
+
+def use_secret_as(
+    scope: Construct,
+    guard: _Guard,
+    *,
+    namespace: str,
+    name: str,
+    purpose: str,
+    field: str,
+    fix: str,
+) -> None:
+    """Record that ``scope`` reads Secret ``namespace/name`` as ``purpose``; refuse a mix.
+
+    One Secret cannot be both a TLS certificate (``kubernetes.io/tls``: ``tls.crt``,
+    ``tls.key``) and the keys a pod reads as environment variables.
+    """
+    taken = _TAKEN.setdefault(app_key(scope), {})
+    previous = taken.get(("secret-purpose", (namespace, name)))
+    if previous is not None and not previous.startswith(f"{purpose}:"):
+        other_purpose, _, holder = previous.partition(":")
+        raise guard.fail(
+            field,
+            name,
+            f"Secret '{name}' in namespace '{namespace}' is already used by '{holder}' as "
+            f"{other_purpose}; one Secret cannot hold both a TLS certificate and the keys a "
+            "pod reads, and cert-manager would overwrite the keys",
+            fix,
+        )
+    taken.setdefault(("secret-purpose", (namespace, name)), f"{purpose}:{construct_path(scope)}")
 
 
 # ---------------------------------------------------------------- scope and App

@@ -30,7 +30,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ._app_registry import check_same_app, check_scope, check_secret_unread, reserve
+from ._app_registry import (
+    check_same_app,
+    check_scope,
+    check_secret_unread,
+    reserve,
+    use_secret_as,
+)
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, k8s
 from ._read_only import ReadOnlyAttributes
@@ -616,6 +622,15 @@ class StationIngress(ReadOnlyAttributes, Construct):
                 "with a certificate",
                 "use a Secret of its own, e.g. the default '<ingress name>-tls'",
             )
+        use_secret_as(
+            self,
+            guard,
+            namespace=self.namespace,
+            name=secret,
+            purpose="a TLS certificate",
+            field="tls.secret_name",
+            fix="use a Secret of its own, e.g. the default '<ingress name>-tls'",
+        )
         return secret
 
     def _managed_annotations(

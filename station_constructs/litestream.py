@@ -52,7 +52,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from ._app_registry import check_same_app, check_scope, reserve
+from ._app_registry import check_same_app, check_scope, reserve, use_secret_as
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -441,6 +441,16 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             guard, "credentials.name", self.credentials.name or default_secret
         )
         """Name of the Secret holding the S3 credentials."""
+        use_secret_as(
+            self,
+            guard,
+            namespace=station.namespace,
+            name=self.secret_name,
+            purpose="the keys a pod reads",
+            field="credentials.name",
+            fix="give the S3 credentials a Secret of their own, e.g. "
+            f"ExistingSecret('{station.name}-litestream')",
+        )
         self.config_map_name: str = dns_subdomain(
             guard,
             "config_map_name",

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ._app_registry import check_scope, reserve
+from ._app_registry import check_scope, reserve, use_secret_as
 from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import _Guard
 from ._k8s import (
@@ -617,6 +617,16 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             guard, "secret.name", self.secret_source.name or f"{name}-secrets"
         )
         """Name of the Secret the pod reads its keys from."""
+        use_secret_as(
+            self,
+            guard,
+            namespace=namespace,
+            name=self.secret_name,
+            purpose="the keys a pod reads",
+            field="secret.name",
+            fix="give the Station's keys a Secret of their own, e.g. "
+            f"ExistingSecret('{name}-secrets')",
+        )
 
         # ---- image ----------------------------------------------------------------------
         self.image_ref: ImageReference = image_reference(

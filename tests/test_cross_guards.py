@@ -232,8 +232,44 @@ SHARING: list[Case] = [
             ),
         ),
         "StationIngress 'two/ingress'",
-        ["tls.secret_name='web-tls'", "already read by 'one/station'"],
-        "own name",
+        ["tls.secret_name='web-tls'", "already used by 'one/station' as the keys a pod reads"],
+        "'<ingress name>-tls'",
+    ),
+    (
+        "an existing TLS Secret that is another Station's keys",
+        lambda app: (
+            st(charts(app)[0], name="a", local_mode=False),
+            ingress(
+                chart_of(app, "two"),
+                "ingress",
+                authed(chart_of(app, "two"), "b", "station", create_namespace=False),
+                tls=IngressTls.existing_secret("a-secrets"),
+            ),
+        ),
+        "StationIngress 'two/ingress'",
+        ["tls.secret_name='a-secrets'", "as the keys a pod reads"],
+        "'<ingress name>-tls'",
+    ),
+    (
+        "Litestream credentials in an Ingress's TLS Secret",
+        lambda app: (
+            ingress(
+                charts(app)[0],
+                "ingress",
+                authed(chart_of(app, "one"), "a", "station"),
+                tls=IngressTls.existing_secret("wildcard-tls"),
+            ),
+            LitestreamBackup(
+                chart_of(app, "two"),
+                "backup",
+                station=st(chart_of(app, "two"), name="b", create_namespace=False),
+                bucket="backups",
+                credentials=ExistingSecret("wildcard-tls"),
+            ),
+        ),
+        "LitestreamBackup 'two/backup'",
+        ["credentials.name='wildcard-tls'", "used by 'one/ingress' as a TLS certificate"],
+        "ExistingSecret('b-litestream')",
     ),
     (
         "strict SealedSecret rendered into two namespaces",
@@ -996,6 +1032,19 @@ ACCEPTED: list[tuple[str, Build]] = [
             bucket="backups",
             credentials=s.secret_source,
         ),
+    ),
+    (
+        "two Ingresses sharing one wildcard certificate",
+        lambda app: [
+            ingress(
+                c,
+                "i",
+                authed(c, n, "web", create_namespace=n == "a"),
+                host=f"{n}.example.com",
+                tls=IngressTls.existing_secret("wildcard-tls"),
+            )
+            for c, n in zip(charts(app), ("a", "b"), strict=True)
+        ],
     ),
     (
         "two Stations reading one hand-made Secret",
