@@ -33,8 +33,8 @@ from ._k8s import (
 )
 from ._labels import object_labels, selector_labels
 from ._read_only import ReadOnlyAttributes
-from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._secret_material import secret_name_word, secret_value_kind
+from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._validate import (
     BinaryQuantity,
     ImageReference,
