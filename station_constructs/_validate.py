@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
 from ._errors import StationConfigError, _Guard
+from ._secret_material import secret_value_kind
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -38,6 +39,49 @@ _REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?
 
 _BINARY_FACTORS = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5}
 
+# An example that fits each named field (by full path, then by its last part), so a fix never
+# offers a volume name for an issuer or an ingress class.
+_NAME_EXAMPLES = {
+    "secret.name": "station-secrets",
+    "credentials.name": "station-litestream",
+    "tls.issuer": "letsencrypt-prod",
+    "tls.secret_name": "station-tls",
+    "ingress_class_name": "nginx",
+    "snapshot_class": "csi-aws-vsc",
+    "storage.storage_class": "gp3",
+    "storage.volume_name": "pv-station-data",
+    "storage.claim_name": "station-data",
+    "storage.restore_from_snapshot": "station-data-2026-01-15",
+    "image_pull_secrets[]": "regcred",
+    "config_map_name": "station-litestream",
+    "controller_namespace": "ingress-nginx",
+    "metrics_namespaces[]": "monitoring",
+    "prometheus_namespaces[]": "monitoring",
+    "store": "aws-secrets-manager",
+    "namespaces[]": "monitoring",
+    "ingress_namespaces[]": "ingress-nginx",
+    "egress.namespaces[]": "egress-proxy",
+}
+# STN_AI_MODEL would be a bad example: env= and secret_variables= refuse managed names.
+_ENV_EXAMPLES = {
+    "secret_variables[]": "GITHUB_TOKEN",
+    "key_names": "OPENAI_API_KEY",
+    "remote_refs": "OPENAI_API_KEY",
+    "encrypted_data": "OPENAI_API_KEY",
+    "variable": "OPENAI_API_KEY",
+}
+_PORT_EXAMPLES = {"egress.ports[]": 443, "ports[]": 8587, "ingress_ports[]": 8587}
+
+
+def _example(table: dict[str, Any], field: str, default: Any) -> Any:
+    """The example for ``field``: by full path, then by ever shorter dotted suffixes."""
+    parts = field.split(".")
+    for i in range(len(parts)):
+        key = ".".join(parts[i:])
+        if key in table:
+            return table[key]
+    return default
+
 
 def dns_label(guard: _Guard, field: str, value: object) -> str:
     """An RFC 1123 label (Namespace, Service, container and port-free object names)."""
@@ -47,7 +91,7 @@ def dns_label(guard: _Guard, field: str, value: object) -> str:
             value,
             "must be an RFC 1123 label: 1-63 lower-case letters, digits or '-', starting and "
             "ending with a letter or digit",
-            "use a name such as 'station' or 'station-prod'",
+            f"use a name such as {_example(_NAME_EXAMPLES, field, 'station-prod')!r}",
         )
     return value
 
@@ -60,7 +104,7 @@ def dns_subdomain(guard: _Guard, field: str, value: object) -> str:
             value,
             "must be an RFC 1123 subdomain: lower-case letters, digits, '-' and '.', at most "
             "253 characters, starting and ending with a letter or digit",
-            "use a name such as 'station-data'",
+            f"use a name such as {_example(_NAME_EXAMPLES, field, 'station-data')!r}",
         )
     return value
 
@@ -68,7 +112,12 @@ def dns_subdomain(guard: _Guard, field: str, value: object) -> str:
 def port(guard: _Guard, field: str, value: object) -> int:
     """A TCP port number, 1-65535."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise guard.fail(field, value, "must be an integer port from 1 to 65535", "pass e.g. 8585")
+        raise guard.fail(
+            field,
+            value,
+            "must be an integer port from 1 to 65535",
+            f"pass e.g. {_example(_PORT_EXAMPLES, field, 8585)}",
+        )
     return value
 
 
@@ -89,7 +138,7 @@ def env_name(guard: _Guard, field: str, value: object) -> str:
             value,
             "must be an environment variable name (letters, digits, '_', not starting with a "
             "digit)",
-            "use a name such as 'STN_AI_MODEL'",
+            f"use a name such as {_example(_ENV_EXAMPLES, field, 'LOG_LEVEL')!r}",
         )
     return value
 
@@ -558,9 +607,20 @@ def http_url(guard: _Guard, field: str, value: object, *, example: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise bad("must be an http:// or https:// URL")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise bad(
+        raise guard.fail(
+            field,
+            "<redacted>",
             "contains credentials; the value is written into a ConfigMap in plain text "
-            "(credentials belong in the Secret)"
+            "(credentials belong in the Secret)",
+            fix,
+        )
+    kind = secret_value_kind(text)
+    if kind is not None:
+        raise guard.fail(
+            field,
+            "<redacted>",
+            f"looks like {kind}; the value is written into a ConfigMap in plain text",
+            f"{fix}, without the secret (credentials belong in the Secret)",
         )
     if not parts.hostname or not host_name(parts.hostname):
         raise bad("has no valid host name or IP address")

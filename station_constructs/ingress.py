@@ -28,8 +28,16 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from ._app_registry import (
+    check_same_app,
+    check_scope,
+    check_secret_unread,
+    reserve,
+    use_secret_as,
+)
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, k8s
+from ._read_only import ReadOnlyAttributes
 from ._routing import (
     IngressRoute,
     IngressTls,
@@ -51,7 +59,7 @@ from ._validate import (
     one_of,
     qualified_name,
 )
-from .station import ClusterProfile, StationDeployment, StationPort
+from .station import ClusterProfile, StationDeployment, StationPort, _refuse_secret_values
 
 __all__ = [
     "IngressController",
@@ -89,7 +97,7 @@ class IngressController(enum.Enum):
         return {"nginx": "nginx", "traefik": "traefik"}.get(self.value)
 
 
-class StationIngress(Construct):
+class StationIngress(ReadOnlyAttributes, Construct):
     """An Ingress with TLS in front of a :class:`~station_constructs.StationDeployment`.
 
     Every argument is keyword-only. Bad input raises
@@ -142,7 +150,10 @@ class StationIngress(Construct):
             ``16m``; ``0`` for no limit). Default ``16m`` (nginx's own default is ``1m``).
             nginx only.
         annotations: Further annotations (e.g. ``nginx.ingress.kubernetes.io/whitelist-
-            source-range``). Keys the construct sets are refused: use their arguments.
+            source-range``). Keys the construct sets are refused: use their arguments. So are
+            annotations that contradict it: ``kubernetes.io/ingress.class`` (use
+            ``ingress_class_name``), a ``backend-protocol`` other than HTTP, ``rewrite-target``
+            / ``use-regex`` / ``app-root``, and nginx ``*-snippet`` annotations.
         controller_namespace: Namespace of the controller's pods, admitted on the routed
             ports by the Station's NetworkPolicy (when it renders one). Default
             ``ingress-nginx`` for nginx and ``kube-system`` for Traefik on k3s; required
@@ -172,6 +183,7 @@ class StationIngress(Construct):
         controller_namespace: str | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
+        check_scope(scope, id, "StationIngress")
         super().__init__(scope, id)
         guard = _Guard(f"StationIngress '{construct_path(self)}'")
         self._guard = guard
@@ -182,6 +194,7 @@ class StationIngress(Construct):
                 "must be the StationDeployment to route to",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station behind the Ingress."""
         self.namespace: str = station.namespace
@@ -218,6 +231,7 @@ class StationIngress(Construct):
             )
         self.ingress_class_name: str = dns_subdomain(guard, "ingress_class_name", class_name)
         """``spec.ingressClassName``."""
+        _refuse_other_controllers_class(guard, controller, self.ingress_class_name)
 
         # ---- exposure guard -------------------------------------------------------------
         allow_given = boolean(
@@ -260,18 +274,28 @@ class StationIngress(Construct):
                     f"annotations[{key!r}]",
                     value,
                     "is set by the construct",
-                    "use the dedicated argument (tls, stream_timeout, max_request_body)",
+                    _managed_fix(key),
                 )
             if not isinstance(value, str):
                 raise guard.fail(
                     f"annotations[{key!r}]", value, "must be a string", "quote the value"
                 )
+            _refuse_contradicting_annotation(guard, key, value, self.ingress_class_name)
+        _refuse_secret_values(guard, "annotations", extra)
         self.annotations: dict[str, str] = dict(sorted({**managed, **extra}.items()))
         """Every annotation of the Ingress."""
 
         # ---- one owner per object, app-wide ---------------------------------------------
         self._claim("Ingress", self.name, "give each StationIngress its own name=")
+        self._reserve_routes(guard)
         if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            check_secret_unread(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=self.tls_secret_name,
+                field="tls.secret_name",
+            )
             # cert-manager owns this Secret; two Certificates writing it would fight.
             self._claim(
                 "Secret",
@@ -285,6 +309,7 @@ class StationIngress(Construct):
 
         self.ingress: k8s.KubeIngress = self._render()
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     @property
@@ -380,6 +405,15 @@ class StationIngress(Construct):
                 "with a certificate",
                 "use a Secret of its own, e.g. the default '<ingress name>-tls'",
             )
+        use_secret_as(
+            self,
+            guard,
+            namespace=self.namespace,
+            name=secret,
+            purpose="a TLS certificate",
+            field="tls.secret_name",
+            fix="use a Secret of its own, e.g. the default '<ingress name>-tls'",
+        )
         return secret
 
     def _managed_annotations(
@@ -443,6 +477,23 @@ class StationIngress(Construct):
             fix=fix,
         )
 
+    def _reserve_routes(self, guard: _Guard) -> None:
+        """One Ingress per class, host and path in the App (controllers pick one, or refuse)."""
+        for route in self.routes:
+            reserve(
+                self,
+                guard,
+                topic="ingress-route",
+                key=(self.ingress_class_name, route.host, route.path, route.path_type),
+                field="host",
+                value=f"{route.host}{route.path}",
+                problem=f"{route.path_type.value} path {route.path} on {route.host} (class "
+                f"{self.ingress_class_name}) is already routed by '{{previous}}'; the "
+                "controller would refuse one Ingress or send the requests to either Station",
+                fix="give each Station its own host, e.g. host='"
+                f"{self.station.name}.{(route.host or self.host).removeprefix('*.')}'",
+            )
+
     # ------------------------------------------------------------------ rendering
     def _render(self) -> k8s.KubeIngress:
         station = self.station
@@ -484,3 +535,78 @@ class StationIngress(Construct):
                 ],
             ),
         )
+
+
+_SNIPPET = re.compile(rf"^{re.escape(_NGINX)}[a-z-]*snippet$")
+
+
+def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_name: str) -> None:
+    """Refuse annotations that contradict what the Ingress renders or what Station serves."""
+    field = f"annotations[{key!r}]"
+    if key == "kubernetes.io/ingress.class":
+        raise guard.fail(
+            field,
+            value,
+            f"is the deprecated class annotation, next to spec.ingressClassName={class_name!r} "
+            "that the construct sets; controllers disagree about which one wins",
+            f"drop the annotation and pass ingress_class_name={value!r} (with the controller= "
+            "that serves that class)",
+        )
+    if key == f"{_NGINX}backend-protocol" and value.upper() != "HTTP":
+        raise guard.fail(
+            field,
+            value,
+            "Station serves plain HTTP on every port; nginx would speak "
+            f"{value} to it and every request would fail",
+            "drop the annotation (HTTP is the default); TLS ends at the Ingress",
+        )
+    if key in (f"{_NGINX}rewrite-target", f"{_NGINX}use-regex", f"{_NGINX}app-root"):
+        raise guard.fail(
+            field,
+            value,
+            "the routes are literal paths checked against what Station serves (/mcp, /execute, "
+            "/health, the UI at /); rewriting or regex matching sends requests elsewhere (404)",
+            "drop the annotation and route the paths Station serves, or put the agent MCP on "
+            "a host of its own: IngressRoute(StationPort.AGENT_MCP, '/', host='mcp.example.com')",
+        )
+    if _SNIPPET.fullmatch(key):
+        raise guard.fail(
+            field,
+            "<snippet>",
+            "raw nginx configuration: ingress-nginx ignores snippet annotations by default "
+            "(allow-snippet-annotations=false since 1.9) and they were the door of "
+            "CVE-2025-1974, so the setting silently does nothing or is a risk",
+            "use the dedicated annotation for the setting (e.g. "
+            "nginx.ingress.kubernetes.io/whitelist-source-range) or configure the "
+            "controller's ConfigMap",
+        )
+
+
+def _managed_fix(key: str) -> str:
+    """The argument that sets the managed annotation ``key``."""
+    if key.startswith("cert-manager.io/"):
+        return "choose the issuer with tls=IngressTls.cert_manager('letsencrypt-prod', kind=...)"
+    if key in (f"{_NGINX}proxy-read-timeout", f"{_NGINX}proxy-send-timeout"):
+        return "pass stream_timeout='2h' instead"
+    if key == f"{_NGINX}proxy-body-size":
+        return "pass max_request_body='64m' instead"
+    if key.startswith(_TRAEFIK):
+        return "the entrypoint and TLS follow tls=; pass tls=None for plain HTTP (entrypoint web)"
+    return "drop it: MCP streams need buffering off, which the construct always sets"
+
+
+def _refuse_other_controllers_class(
+    guard: _Guard, controller: IngressController, class_name: str
+) -> None:
+    """Refuse the other known controller's class: the annotations would be for the wrong one."""
+    for other in (IngressController.NGINX, IngressController.TRAEFIK):
+        if other is not controller and class_name == other.default_class_name:
+            raise guard.fail(
+                "ingress_class_name",
+                class_name,
+                f"is {other.name.lower()}'s class, but the annotations (stream timeouts, "
+                f"entrypoints) are written for controller={controller}; {other.name.lower()} "
+                "would ignore them",
+                f"pass controller=IngressController.{other.name} (its default class is "
+                f"{class_name!r}), or the class of your {controller.name.lower()} controller",
+            )

@@ -52,6 +52,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
+from ._app_registry import check_same_app, check_scope, reserve, use_secret_as
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -65,6 +66,7 @@ from ._k8s import (
     millicores,
     seconds,
 )
+from ._read_only import ReadOnlyAttributes
 from ._sidecars import mark_native_sidecar
 from ._validate import (
     boolean,
@@ -121,6 +123,8 @@ DEFAULT_RESOURCES = Resources(
     cpu_request="50m", memory_request="64Mi", cpu_limit="500m", memory_limit="512Mi"
 )
 
+#: Where Litestream reaches AWS S3 when no endpoint is given (for the egress check).
+_AWS_S3 = "https://s3.amazonaws.com"
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -146,7 +150,7 @@ class SidecarMode(enum.Enum):
     (Station's stop time) before its SIGTERM. This relies on timing; prefer ``NATIVE``."""
 
 
-class LitestreamBackup(Construct):
+class LitestreamBackup(ReadOnlyAttributes, Construct):
     """Continuous backup of a Station's database to S3 (or an S3-compatible store), and restore.
 
     Attached to a :class:`~station_constructs.StationDeployment`: adds the restore init
@@ -159,8 +163,8 @@ class LitestreamBackup(Construct):
         bucket: The S3 bucket (it must exist). AWS naming rules: 3-63 lower-case letters,
             digits, ``-`` and ``.``, not an IP address.
         path: The key prefix inside the bucket under which Litestream keeps its files.
-            Default ``<namespace>/<station name>/station.db``. Two Stations must not share
-            a path.
+            Default ``<namespace>/<station name>/station.db``. Two Stations of one App must not
+            share an endpoint, bucket and path (refused).
         endpoint: The S3 API endpoint of an S3-compatible store, e.g.
             ``http://minio.minio.svc:9000`` (MinIO, SeaweedFS, Ceph RGW, Garage, R2...).
             ``http(s)://host[:port]`` only: no path, no credentials. Default ``None``: AWS S3.
@@ -198,7 +202,8 @@ class LitestreamBackup(Construct):
             Station also waits for this listener before starting.
         prometheus_annotations: Annotate the pod with ``prometheus.io/scrape``, ``port:
             "9090"`` and ``path: /metrics`` for annotation-based scraping (Station itself
-            has no metrics). Default ``False``; needs ``metrics``. With a
+            has no metrics). Default ``False``; needs ``metrics``, and with a NetworkPolicy
+            ``metrics_namespaces`` (else every scrape would time out). With a
             ServiceMonitor use :class:`~station_constructs.LitestreamServiceMonitor` instead.
         metrics_namespaces: Namespaces admitted to 9090 by the Station's NetworkPolicy, e.g.
             ``["monitoring"]``. Default none. Needs ``metrics`` and a NetworkPolicy.
@@ -238,10 +243,12 @@ class LitestreamBackup(Construct):
         resources: Resources = DEFAULT_RESOURCES,
         config_map_name: str | None = None,
     ) -> None:
+        check_scope(scope, id, "LitestreamBackup")
         super().__init__(scope, id)
         guard = _Guard(f"LitestreamBackup '{construct_path(self)}'")
         self._guard = guard
         self._check_station(guard, station)
+        check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station whose database is replicated."""
         self.namespace: str = station.namespace
@@ -346,6 +353,15 @@ class LitestreamBackup(Construct):
                 "every namespace already reaches 9090",
                 "drop metrics_namespaces",
             )
+        if prometheus_annotations and not namespaces and station.network_policy is not None:
+            raise guard.fail(
+                "metrics_namespaces",
+                namespaces,
+                "is empty while prometheus_annotations=True asks Prometheus to scrape 9090: the "
+                "Station's NetworkPolicy admits no other namespace there, so every scrape "
+                "would time out",
+                "name the namespace Prometheus runs in, e.g. metrics_namespaces=['monitoring']",
+            )
         self.metrics_port: int | None = METRICS_PORT if metrics else None
         """Litestream's metrics port (9090), or ``None`` when metrics are off."""
         taken = {number: which for which, number in station.ports.items()}
@@ -425,6 +441,16 @@ class LitestreamBackup(Construct):
             guard, "credentials.name", self.credentials.name or default_secret
         )
         """Name of the Secret holding the S3 credentials."""
+        use_secret_as(
+            self,
+            guard,
+            namespace=station.namespace,
+            name=self.secret_name,
+            purpose="the keys a pod reads",
+            field="credentials.name",
+            fix="give the S3 credentials a Secret of their own, e.g. "
+            f"ExistingSecret('{station.name}-litestream')",
+        )
         self.config_map_name: str = dns_subdomain(
             guard,
             "config_map_name",
@@ -451,6 +477,20 @@ class LitestreamBackup(Construct):
 
         # ---- attach and render -------------------------------------------------------------
         station.attach("litestream", self)
+        reserve(
+            self,
+            guard,
+            topic="litestream-replica",
+            key=((self.endpoint or "aws-s3").lower(), self.bucket, self.path),
+            field="path",
+            value=self.path,
+            problem=f"s3://{self.bucket}/{self.path} is already the replica of '{{previous}}'; "
+            "two databases replicating to one path overwrite each other's backup, and a "
+            "restore brings back the wrong Station",
+            fix="give each Station its own path (the default '<namespace>/<name>/station.db' "
+            "is unique per Station), e.g. path='"
+            f"{station.namespace}/{station.name}/station.db'",
+        )
         claim_object(
             self,
             guard,
@@ -460,6 +500,11 @@ class LitestreamBackup(Construct):
             field="config_map_name",
             fix="pass another config_map_name",
         )
+        if station.network_policy is not None:
+            # A restricted egress must still reach the store (no-op while egress is open).
+            station.network_policy._allow_egress_to(
+                self.endpoint or _AWS_S3, guard, "endpoint", shown=self.endpoint
+            )
         self.credentials._render(
             self,
             guard=guard,
@@ -519,6 +564,7 @@ class LitestreamBackup(Construct):
                 pod.add_annotation("prometheus.io/path", METRICS_PATH)
         self.metrics_namespaces: tuple[str, ...] = tuple(namespaces)
         """Namespaces admitted to the metrics port by the NetworkPolicy."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     @property
@@ -796,10 +842,10 @@ def _key_prefix(guard: _Guard, value: object) -> str:
 
 
 def _endpoint(guard: _Guard, value: object) -> str:
-    def bad(problem: str) -> Exception:
+    def bad(problem: str, *, shown: object = value) -> Exception:
         return guard.fail(
             "endpoint",
-            value,
+            shown,
             problem,
             "pass the store's S3 API base URL, e.g. 'http://minio.minio.svc:9000' or "
             "'https://s3.example.com', and the bucket and path separately",
@@ -817,7 +863,8 @@ def _endpoint(guard: _Guard, value: object) -> str:
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
         raise bad(
             "contains credentials; they would be written into the ConfigMap in plain text "
-            "(credentials come only from the Secret)"
+            "(credentials come only from the Secret)",
+            shown="<redacted>",
         )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise bad("must have no path, query or fragment (Litestream appends the bucket itself)")

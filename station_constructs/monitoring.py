@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ._app_registry import check_same_app, check_scope
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._read_only import ReadOnlyAttributes
 from ._validate import (
     dns_label,
     dns_subdomain,
@@ -37,7 +39,7 @@ LITESTREAM_METRICS_PORT = 9090
 METRICS_PORT_NAME = "metrics"
 
 
-class LitestreamServiceMonitor(Construct):
+class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
     """A ``monitoring.coreos.com/v1`` ServiceMonitor scraping a Station's Litestream sidecar.
 
     Selects the Station's ClusterIP Service (``app`` and ``app.kubernetes.io/component:
@@ -56,8 +58,9 @@ class LitestreamServiceMonitor(Construct):
             ``serviceMonitorSelector`` asks for (kube-prometheus-stack: ``{"release":
             "<helm release name>"}``). Default none.
         prometheus_namespaces: Namespaces Prometheus runs in, admitted to the metrics port
-            by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule
-            (e.g. with ``network_policy=None``).
+            by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule,
+            accepted only when nothing would block the scrape (``network_policy=None``, or the
+            LitestreamBackup's ``metrics_namespaces`` already admit Prometheus).
         name: Name of the ServiceMonitor. Default ``<station name>-litestream``.
 
     """
@@ -74,6 +77,7 @@ class LitestreamServiceMonitor(Construct):
         prometheus_namespaces: Sequence[str] = ("monitoring",),
         name: str | None = None,
     ) -> None:
+        check_scope(scope, id, "LitestreamServiceMonitor")
         super().__init__(scope, id)
         guard = _Guard(f"LitestreamServiceMonitor '{construct_path(self)}'")
         if not isinstance(station, StationDeployment):
@@ -83,6 +87,7 @@ class LitestreamServiceMonitor(Construct):
                 "must be the StationDeployment whose Litestream to scrape",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         litestream = station.extensions.get("litestream")
         if litestream is None:
             raise guard.fail(
@@ -148,6 +153,16 @@ class LitestreamServiceMonitor(Construct):
             )
         )
         """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
+        admitted = getattr(litestream, "metrics_namespaces", ())
+        if station.network_policy is not None and not self.prometheus_namespaces and not admitted:
+            raise guard.fail(
+                "prometheus_namespaces",
+                list(prometheus_namespaces),
+                "is empty, and the Station's NetworkPolicy admits no namespace to Litestream's "
+                "metrics port: Prometheus's scrapes would time out without an error",
+                "name the namespace Prometheus runs in, e.g. prometheus_namespaces="
+                "['monitoring'] (or metrics_namespaces= on the LitestreamBackup)",
+            )
         claim_object(
             self,
             guard,
@@ -194,3 +209,4 @@ class LitestreamServiceMonitor(Construct):
             ),
         )
         """The ServiceMonitor (escape hatch: ``ApiObject.of(monitor)``)."""
+        self._lock_attributes()

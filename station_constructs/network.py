@@ -29,6 +29,7 @@ default; flannel alone does not).
 from __future__ import annotations
 
 import ipaddress
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,8 @@ from ._k8s import (
     claim_object,
     construct_path,
 )
-from ._validate import boolean, dns_label, dns_subdomain, labels_map, port, sequence
+from ._read_only import ReadOnlyAttributes
+from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
 
 if TYPE_CHECKING:
     from .station import StationDeployment, StationPort
@@ -53,6 +55,9 @@ _NATS_PORT = 4222
 _NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 _EVERYWHERE = ("0.0.0.0/0", "::/0")
 _DNS_PORT = 53
+_SHOW_URL = object()
+# With one of these in the Station's env, outside hosts are reached through the proxy.
+_PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,13 @@ class EgressRules:
 
     Station calls its AI providers' HTTPS APIs, MCP servers started by Station download
     packages (npx/uvx) and call their own services, Litestream (if attached, it shares the
-    pod) writes to its S3 endpoint and the OTLP exporter to its collector: each of those
-    destinations must be listed, or it stops working.
+    pod) writes to its S3 endpoint and the OTLP exporter to its collector. What the app itself
+    configures is added for you: an IP address on its port, an in-cluster Service name
+    (``svc.ns...``) as its namespace, and cluster DNS (kube-system, 53) when one is a host
+    name. A host outside the cluster cannot be named by a NetworkPolicy: list its network in
+    ``cidrs`` (with its port in ``ports``); with no ``cidrs`` at all, or ports that exclude it,
+    the construct that configures it is refused. Everything else (the AI provider's API, MCP
+    servers' downloads) must be listed, or it stops working.
 
     Args:
         cidrs: Destination networks, e.g. an egress proxy's or NAT gateway's range. Any port
@@ -114,7 +124,7 @@ class NetworkPolicyOptions:
 Rule = dict[str, Any]
 
 
-class StationNetworkPolicy(Construct):
+class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
 
     Rendered by :class:`~station_constructs.StationDeployment` (``station.network_policy``)
@@ -183,6 +193,8 @@ class StationNetworkPolicy(Construct):
 
         self._ingress: list[Rule] = []
         self._egress: list[Rule] | None = None
+        self._egress_cidrs: list[str] = []
+        self._egress_ports: list[int] = []
 
         same_ports = (
             station.served_ports
@@ -244,6 +256,18 @@ class StationNetworkPolicy(Construct):
             )
         if options.egress is not None:
             self._egress = self._egress_rules(options.egress)
+            # What the Station itself is configured to call must stay reachable.
+            for setting, field in (
+                ("STN_AI_BASE_URL", "ai_base_url"),
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),
+            ):
+                if setting in station.settings:
+                    self._allow_egress_to(
+                        station.settings[setting],
+                        station._guard,
+                        field,
+                        proxied=any(k.upper() in _PROXY_VARIABLES for k in station.settings),
+                    )
 
         spec: Rule = {}
         if self._egress is not None:
@@ -266,6 +290,7 @@ class StationNetworkPolicy(Construct):
         """The NetworkPolicy (escape hatch: ``add_json_patch``)."""
         self.api_object.add_json_patch(JsonPatch.add("/spec", spec))
         self._rendered = True
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -351,7 +376,102 @@ class StationNetworkPolicy(Construct):
             self._ports("network_policy.ports", ports, outside=True),
         )
 
+    def allow_egress_to(self, url: str) -> None:
+        """Admit connections to the host of ``url`` when egress is restricted (else nothing).
+
+        An IP address is admitted on the URL's port; an in-cluster Service name
+        (``svc``, ``svc.ns``, ``svc.ns.svc.cluster.local``) admits its namespace (on every
+        port: a Service's target port is not known here); DNS is admitted for host names.
+        A host name outside the cluster cannot be named by a NetworkPolicy: it is refused
+        when the egress rules list no network at all, or restrict ports without the URL's.
+        LitestreamBackup calls this with its S3 endpoint; the Station with ``ai_base_url``
+        and ``otlp_endpoint``.
+        """
+        url = http_url(self._guard, "url", url, example="http://minio.minio.svc:9000")
+        self._allow_egress_to(url, self._guard, "url")
+
     # ------------------------------------------------------------------ internals
+    def _allow_egress_to(
+        self,
+        url: str,
+        guard: _Guard,
+        field: str,
+        *,
+        proxied: bool = False,
+        shown: object = _SHOW_URL,
+    ) -> None:
+        """:meth:`allow_egress_to`; errors name ``field`` (showing ``shown`` if given)."""
+        if self._egress is None:
+            return
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+        number = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if address is not None:
+            prefix = 32 if address.version == 4 else 128
+            block = {"ipBlock": {"cidr": f"{address}/{prefix}"}}
+            self._add_egress({"ports": [{"port": number, "protocol": "TCP"}], "to": [block]})
+            return
+        labels = host.split(".")
+        if len(labels) <= 2 or labels[2] == "svc":
+            namespace = labels[1] if len(labels) > 1 else self.namespace
+            self._add_egress({"to": [_namespace_peer(namespace)]})
+        elif not proxied:
+            self._check_outside_host(
+                url if shown is _SHOW_URL else shown, host, number, guard, field
+            )
+        self._ensure_dns()
+
+    def _check_outside_host(
+        self, url: object, host: str, number: int, guard: _Guard, field: str
+    ) -> None:
+        """Refuse a host outside the cluster that the egress rules certainly do not admit."""
+        if not self._egress_cidrs:
+            raise guard.fail(
+                field,
+                url,
+                f"{host} is outside the cluster, and the NetworkPolicy's egress admits no "
+                "network (only namespaces); a NetworkPolicy cannot name hosts, so every "
+                "connection there would time out",
+                f"add {host}'s address range (or your egress proxy's) to "
+                "EgressRules(cidrs=[...]), or pass egress=None to leave egress open",
+            )
+        allowed = self._egress_ports
+        if allowed and number not in allowed:
+            raise guard.fail(
+                field,
+                url,
+                f"connects to port {number}, which the NetworkPolicy's egress does not admit "
+                f"(EgressRules ports {sorted(allowed)})",
+                f"add {number} to EgressRules(ports=[...]), or pass egress=None",
+            )
+
+    def _ensure_dns(self) -> None:
+        """Admit cluster DNS (kube-system, port 53) unless DNS is already admitted."""
+        for rule in self._egress or []:
+            if {"port": _DNS_PORT, "protocol": "UDP"} in rule.get("ports", []):
+                return
+        self._add_egress(
+            {
+                "ports": [
+                    {"port": _DNS_PORT, "protocol": "UDP"},
+                    {"port": _DNS_PORT, "protocol": "TCP"},
+                ],
+                "to": [_namespace_peer("kube-system")],
+            }
+        )
+
+    def _add_egress(self, rule: Rule) -> None:
+        assert self._egress is not None
+        if rule in self._egress:
+            return
+        self._egress.append(rule)
+        if self._rendered:
+            self.api_object.add_json_patch(JsonPatch.add("/spec/egress/-", rule))
+
     def _initial_same_namespace(self, ports: Sequence[StationPort]) -> None:
         if isinstance(ports, str):
             raise self._guard.fail(
@@ -473,6 +593,7 @@ class StationNetworkPolicy(Construct):
             for p in sequence(guard, "network_policy.egress.ports", egress.ports, example="[443]")
         ]
         allow_dns = boolean(guard, "network_policy.egress.allow_dns", egress.allow_dns)
+        self._egress_cidrs, self._egress_ports = cidrs, ports
         port_list = [{"port": p, "protocol": "TCP"} for p in dict.fromkeys(ports)]
         rules: list[Rule] = []
         if allow_dns:

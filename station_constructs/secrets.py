@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import enum
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ._app_registry import app_key, check_secret_unread, note_secret_reader
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object
 from ._validate import (
+    _a,
     dns_label,
     dns_subdomain,
     duration_seconds,
@@ -64,6 +67,14 @@ class SecretSource(ABC):
     def provided_variables(self) -> frozenset[str] | None:
         """The variables this source is known to provide, or ``None`` if it cannot know."""
         return None
+
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        """Refuse a wrongly typed argument before anyone asks what the source provides."""
+        return None
+
+    def add_hint(self, variables: list[str]) -> str:
+        """How to make this source provide ``variables`` (for error messages)."""
+        return f"add {', '.join(variables)} to the Secret '{self._name or '<name>-secrets'}'"
 
     def setup_command(self, *, namespace: str, name: str, variables: list[str]) -> str | None:
         """A shell command that creates the Secret, or ``None`` when an operator does."""
@@ -114,6 +125,7 @@ class ExistingSecret(SecretSource):
         self, name: str | None = None, *, key_names: Mapping[str, str] | None = None
     ) -> None:
         super().__init__(name, key_names)
+        self._read_variables: set[str] = set()
 
     def setup_command(self, *, namespace: str, name: str, variables: list[str]) -> str | None:
         """The ``kubectl create secret`` command for this Secret (values read from your shell).
@@ -145,6 +157,34 @@ class ExistingSecret(SecretSource):
         labels: Mapping[str, str],
     ) -> None:
         self._check(guard, field)
+        self._read_variables.update(variables)
+        _check_renamed_variables(guard, field, self._key_names, self._read_variables)
+        note_secret_reader(scope, guard, namespace=namespace, name=name, field=field)
+
+
+# Litestream's credentials: a Station's own source may be passed to LitestreamBackup later,
+# so a rename of these is not refused while only the Station has read the source.
+_LATER_READERS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
+
+
+def _check_renamed_variables(
+    guard: _Guard, field: str, key_names: Mapping[str, str], read: set[str]
+) -> None:
+    """Refuse ``key_names`` entries for variables the pod does not read (typos)."""
+    for variable in key_names:
+        if variable in read or variable in _LATER_READERS:
+            continue
+        close = difflib.get_close_matches(variable, sorted(read), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise guard.fail(
+            f"{field}.key_names",
+            variable,
+            "names no variable the pod reads from this Secret (it reads "
+            f"{', '.join(sorted(read))}), so the rename does nothing and the real variable is "
+            "read from the key of its own name",
+            f"{hint}key_names maps a variable the pod reads to the key holding it, e.g. "
+            f"key_names={{{(close[0] if close else sorted(read)[0])!r}: 'openai'}}",
+        )
 
 
 class _RenderedSource(SecretSource):
@@ -167,7 +207,7 @@ class _RenderedSource(SecretSource):
                     f"{field}.key_names",
                     variable,
                     "renames a variable this source does not provide",
-                    f"drop it, or add {variable} to the source",
+                    f"drop it from key_names, or {self.add_hint([variable])}",
                 )
         keys: dict[str, str] = {}
         for variable in sorted(variables):
@@ -200,12 +240,12 @@ class _RenderedSource(SecretSource):
                 sorted(provided),
                 f"does not provide {', '.join(missing)}, which the pod reads; it would fail "
                 "with CreateContainerConfigError",
-                f"add {', '.join(missing)} to the secret source",
+                self.add_hint(missing),
             )
-        root = scope.node.root
-        app = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
+        app = app_key(scope)
         if (app, namespace, name) in self._rendered:
             return False
+        check_secret_unread(scope, guard, namespace=namespace, name=name, field=f"{field}.name")
         claim_object(
             scope,
             guard,
@@ -317,11 +357,25 @@ class ExternalSecretSource(_RenderedSource):
         """The variables of ``remote_refs``."""
         return frozenset(self.remote_refs)
 
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        mapping(
+            guard,
+            f"{field}.remote_refs",
+            self._raw_refs,
+            example="{'OPENAI_API_KEY': RemoteRef('station/prod', property='openai_api_key')}",
+        )
+
+    def add_hint(self, variables: list[str]) -> str:
+        """Name the missing variables' place in ``remote_refs``."""
+        entries = ", ".join(f"{v!r}: RemoteRef('...')" for v in variables)
+        return f"add them to remote_refs, e.g. remote_refs={{..., {entries}}}"
+
     def _check(self, guard: _Guard, field: str) -> None:
         super()._check(guard, field)
         dns_subdomain(guard, f"{field}.store", self.store)
         one_of(guard, f"{field}.store_kind", self.store_kind, SecretStoreKind)
-        if not isinstance(self._raw_refs, Mapping) or not self.remote_refs:
+        self._check_shape(guard, field)
+        if not self.remote_refs:
             raise guard.fail(
                 f"{field}.remote_refs",
                 self._raw_refs,
@@ -521,10 +575,56 @@ class SealedSecretSource(_RenderedSource):
         """The variables of ``encrypted_data``."""
         return frozenset(self.encrypted_data)
 
+    def _check_shape(self, guard: _Guard, field: str) -> None:
+        if not isinstance(self._raw_data, Mapping):
+            raise guard.fail(
+                f"{field}.encrypted_data",
+                type(self._raw_data).__name__,
+                f"must be a mapping (dict) of variable to sealed value, not {_a(self._raw_data)}",
+                "pass e.g. encrypted_data={'OPENAI_API_KEY': 'AgB...'} with values from "
+                "kubeseal --raw",
+            )
+
+    def add_hint(self, variables: list[str]) -> str:
+        """Name the missing variables' place in ``encrypted_data`` and how to seal them."""
+        entries = ", ".join(f"{v!r}: '<kubeseal --raw output>'" for v in variables)
+        return f"seal them and add them to encrypted_data, e.g. encrypted_data={{..., {entries}}}"
+
+    def _check_one_target(
+        self, scope: Construct, guard: _Guard, field: str, namespace: str, name: str
+    ) -> None:
+        """Refuse rendering values sealed for one Secret (or namespace) into another."""
+        if self.scope is SealingScope.CLUSTER_WIDE:
+            return
+        app = app_key(scope)
+        for other_app, other_ns, other_name in sorted(self._rendered):
+            if other_app != app:
+                continue
+            strict = self.scope is SealingScope.STRICT
+            if other_ns != namespace or (strict and other_name != name):
+                target = f"{other_ns}/{other_name}" if strict else f"namespace '{other_ns}'"
+                raise guard.fail(
+                    f"{field}.scope",
+                    self.scope,
+                    f"values sealed with scope {self.scope.value} unseal only into {target}, "
+                    f"where this source is already rendered; the controller cannot unseal them "
+                    f"into {namespace}/{name}",
+                    f"seal the values again for {namespace}/{name} ("
+                    + kubeseal_command(
+                        sorted(self.encrypted_data)[0],
+                        namespace=namespace,
+                        name=name,
+                        scope=self.scope,
+                    )
+                    + ") and pass a SealedSecretSource of its own, or seal once with "
+                    "scope=SealingScope.CLUSTER_WIDE",
+                )
+
     def _check_sealed(self, guard: _Guard, field: str, namespace: str, name: str) -> None:
         super()._check(guard, field)
         one_of(guard, f"{field}.scope", self.scope, SealingScope)
-        if not isinstance(self._raw_data, Mapping) or not self.encrypted_data:
+        self._check_shape(guard, field)
+        if not self.encrypted_data:
             raise guard.fail(
                 f"{field}.encrypted_data",
                 "<empty>" if isinstance(self._raw_data, Mapping) else type(self._raw_data).__name__,
@@ -558,6 +658,7 @@ class SealedSecretSource(_RenderedSource):
         labels: Mapping[str, str],
     ) -> None:
         self._check_sealed(guard, field, namespace, name)
+        self._check_one_target(scope, guard, field, namespace, name)
         if not self._first_render(
             scope,
             guard=guard,

@@ -29,8 +29,10 @@ Deployment scaled to zero).
 
 from __future__ import annotations
 
+from ._app_registry import check_same_app, check_scope
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
 
@@ -42,7 +44,7 @@ __all__ = ["StationVolumeSnapshot"]
 LOCAL_PATH = "local-path"
 
 
-class StationVolumeSnapshot(Construct):
+class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
     """A ``snapshot.storage.k8s.io/v1`` VolumeSnapshot of a Station's data volume.
 
     Args:
@@ -70,6 +72,7 @@ class StationVolumeSnapshot(Construct):
         name: str | None = None,
         protect_from_prune: bool = True,
     ) -> None:
+        check_scope(scope, id, "StationVolumeSnapshot")
         super().__init__(scope, id)
         guard = _Guard(f"StationVolumeSnapshot '{construct_path(self)}'")
         if not isinstance(station, StationDeployment):
@@ -79,6 +82,7 @@ class StationVolumeSnapshot(Construct):
                 "must be the StationDeployment whose volume to snapshot",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station whose volume is snapshotted."""
         storage_class = station.storage.storage_class
@@ -103,6 +107,16 @@ class StationVolumeSnapshot(Construct):
             guard, "name", f"{station.pvc_name}-snapshot" if name is None else name
         )
         """Name of the VolumeSnapshot (pass it to ``StationStorage(restore_from_snapshot=)``)."""
+        if station.storage.restore_from_snapshot == self.name:
+            raise guard.fail(
+                "name",
+                self.name,
+                f"the Station's claim '{self.pvc_name}' is being restored from this very "
+                "snapshot (storage.restore_from_snapshot): the claim waits for the snapshot, "
+                "and the snapshot waits for the claim it copies, so neither ever becomes ready",
+                "give the new snapshot another name, e.g. "
+                f"'{station.pvc_name}-2026-01-15', or snapshot after the restore has completed",
+            )
         claim_object(
             self,
             guard,
@@ -140,3 +154,4 @@ class StationVolumeSnapshot(Construct):
             ),
         )
         """The VolumeSnapshot (escape hatch: ``ApiObject.of(snapshot)``)."""
+        self._lock_attributes()

@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ._app_registry import check_scope, reserve, use_secret_as
 from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import _Guard
 from ._k8s import (
@@ -31,6 +32,8 @@ from ._k8s import (
     seconds,
 )
 from ._labels import object_labels, selector_labels
+from ._read_only import ReadOnlyAttributes
+from ._secret_material import secret_name_word, secret_value_kind
 from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._validate import (
     BinaryQuantity,
@@ -287,14 +290,15 @@ _PRUNE_PROTECTION = {
     "kustomize.toolkit.fluxcd.io/prune": "disabled",
 }
 
-_SECRET_LIKE = ("KEY", "SECRET", "TOKEN", "PASS", "CREDENTIAL", "AUTH", "PRIVATE")
+_CLUSTER_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+_APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-class StationDeployment(Construct):
+class StationDeployment(ReadOnlyAttributes, Construct):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -310,7 +314,8 @@ class StationDeployment(Construct):
             Default ``station``.
         namespace: Namespace of every object. Default ``station``.
         create_namespace: Render the Namespace (with Pod Security "restricted" enforced).
-            Default ``True``; ``False`` to deploy into an existing namespace.
+            Default ``True``; ``False`` to deploy into an existing namespace. Cluster
+            namespaces (``default``, ``kube-*``) are never rendered: they need ``False``.
         image: Station image, pinned. Default :data:`DEFAULT_IMAGE`. Images built with
             ``stn build env NAME --tag T`` (``station-NAME:T``) work the same way.
         allow_unpinned_image: Accept ``:latest`` or an untagged image. Default ``False``.
@@ -348,9 +353,11 @@ class StationDeployment(Construct):
             ``STN_CLOUDSHIP_KEY`` is then required in the Secret. Default ``False``.
         bundle_id: ``STN_BUNDLE_ID``, a bundle installed at start. Needs ``cloudship``.
         env: Further non-secret variables for the ConfigMap. Names that look secret
-            (``*KEY*``, ``*TOKEN*``...) are refused: use ``secret_variables``. So is every
-            name that would override a setting the construct manages, including its
-            ``STN_``/``STATION_`` twins (``STATION_DATABASE``, ``STATION_API_PORT``...).
+            (``*KEY*``, ``*TOKEN*``, the words ``PAT``, ``WEBHOOK``, ``DSN``...) and values
+            shaped like credentials (``user:password@`` URLs, ``sk-``, ``ghp_``, ``AKIA``...,
+            PEM blocks) are refused: use ``secret_variables``. So is every name that would
+            override a setting the construct manages, including its ``STN_``/``STATION_``
+            twins (``STATION_DATABASE``, ``STATION_API_PORT``...).
         resources: A :class:`ResourceProfile` or custom :class:`Resources`.
             Default ``ResourceProfile.STANDARD``.
         startup_timeout: How long Station may take to sync environments and connect MCP
@@ -392,7 +399,8 @@ class StationDeployment(Construct):
             NATS (4222) and the management MCP (8586) are never admitted from outside the
             namespace; egress is open. ``None`` renders no NetworkPolicy (opt-out).
         labels: Extra labels for every object (never used in selectors).
-        annotations: Extra annotations for the Deployment's pods.
+        annotations: Extra annotations for the Deployment's pods. An unconfined AppArmor
+            profile is refused in the restricted Namespace this construct renders.
         placement: Node selector, tolerations, affinity, priority class and runtime class
             of the pod (:class:`~station_constructs.PodPlacement`). Default none.
         service_account: The pod's ServiceAccount
@@ -458,6 +466,7 @@ class StationDeployment(Construct):
         service_account: PodServiceAccount | None = None,
         pod_extras: PodExtras | None = None,
     ) -> None:
+        check_scope(scope, id, "StationDeployment")
         super().__init__(scope, id)
         guard = _Guard(f"StationDeployment '{construct_path(self)}'")
         self._guard = guard
@@ -591,10 +600,12 @@ class StationDeployment(Construct):
             otlp_endpoint = otlp_base_url(guard, "otlp_endpoint", otlp_endpoint)
 
         # ---- names ----------------------------------------------------------------------
-        self.name: str = dns_label(guard, "name", name)
+        self.name: str = _service_name(guard, dns_label(guard, "name", name))
         """Name of the Deployment and the ClusterIP Service."""
         self.namespace: str = dns_label(guard, "namespace", namespace)
         """Namespace of every object."""
+        if create_namespace:
+            _refuse_cluster_namespace(guard, self.namespace)
         self.config_map_name: str = dns_subdomain(guard, "name", f"{name}-config")
         """Name of the ConfigMap with the non-secret settings."""
         self.pvc_name: str = dns_subdomain(
@@ -620,6 +631,16 @@ class StationDeployment(Construct):
             guard, "secret.name", self.secret_source.name or f"{name}-secrets"
         )
         """Name of the Secret the pod reads its keys from."""
+        use_secret_as(
+            self,
+            guard,
+            namespace=namespace,
+            name=self.secret_name,
+            purpose="the keys a pod reads",
+            field="secret.name",
+            fix="give the Station's keys a Secret of their own, e.g. "
+            f"ExistingSecret('{name}-secrets')",
+        )
 
         # ---- image ----------------------------------------------------------------------
         self.image_ref: ImageReference = image_reference(
@@ -630,6 +651,16 @@ class StationDeployment(Construct):
         """The Station image."""
         one_of(guard, "image_pull_policy", image_pull_policy, ImagePullPolicy)
         pull_secrets = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in image_pull_secrets]
+        if self.secret_name in pull_secrets:
+            raise guard.fail(
+                "image_pull_secrets",
+                pull_secrets,
+                f"names '{self.secret_name}', the Secret holding Station's API keys; an image "
+                "pull secret must be a kubernetes.io/dockerconfigjson Secret, so every pull "
+                "would fail",
+                "create a registry Secret of its own (kubectl create secret docker-registry "
+                "regcred ...) and pass image_pull_secrets=['regcred']",
+            )
 
         # ---- ports ----------------------------------------------------------------------
         api_port = port(guard, "api_port", api_port)
@@ -684,6 +715,8 @@ class StationDeployment(Construct):
                 "lists a provider twice",
                 "list each provider once",
             )
+        if model is not None and ai_base_url is None:
+            _refuse_other_providers_model(guard, provider, model)
         self.provider: AIProvider = provider
         """The provider in ``STN_AI_PROVIDER``."""
         self.providers: tuple[AIProvider, ...] = tuple(providers)
@@ -710,6 +743,7 @@ class StationDeployment(Construct):
             variables.append(extra_var)
         self.secret_variables: tuple[str, ...] = tuple(variables)
         """Every variable the pod reads from the Secret; each key must exist in it."""
+        self.secret_source._check_shape(guard, "secret")
         provided = self.secret_source.provided_variables()
         if provided is not None:
             missing = [v for v in variables if v not in provided]
@@ -719,7 +753,7 @@ class StationDeployment(Construct):
                     sorted(provided),
                     f"does not provide {', '.join(missing)}, which the selected providers/"
                     "options require; the pod would fail with CreateContainerConfigError",
-                    f"add {', '.join(missing)} to the secret source, or deselect the provider",
+                    f"{self.secret_source.add_hint(missing)}, or deselect the provider",
                 )
 
         # ---- settings (ConfigMap) -------------------------------------------------------
@@ -786,7 +820,7 @@ class StationDeployment(Construct):
                     "construct's own setting)",
                     managed_fix(key) or f"use the dedicated argument for {key} instead of env",
                 )
-            if any(word in key.upper() for word in _SECRET_LIKE):
+            if secret_name_word(key) is not None:
                 raise guard.fail(
                     f"env[{key!r}]",
                     "<redacted>",
@@ -797,6 +831,7 @@ class StationDeployment(Construct):
                 raise guard.fail(
                     f"env[{key!r}]", value, "must be a string", "quote the value, e.g. 'true'"
                 )
+            _refuse_secret_value(guard, f"env[{key!r}]", key, value)
             settings[key] = value
         self.settings: dict[str, str] = dict(sorted(settings.items()))
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
@@ -882,6 +917,9 @@ class StationDeployment(Construct):
                     "Pod Security level depend on it)",
                     "choose another label key",
                 )
+        _check_pod_annotations(guard, annotations or {}, restricted=create_namespace)
+        _refuse_secret_values(guard, "labels", extra_labels)
+        _refuse_secret_values(guard, "external_service_annotations", external_annotations)
         for key in annotations or {}:
             if key.startswith("station-constructs/"):
                 raise guard.fail(
@@ -909,6 +947,19 @@ class StationDeployment(Construct):
             planned.append(("Service", self.namespace, self.external_service_name))
         for kind, ns, obj_name in planned:
             self._claim(kind, ns, obj_name)
+        self._reserve_volume(storage)
+        for which, number in (node_ports or {}).items():
+            reserve(
+                self,
+                guard,
+                topic="node-port",
+                key=number,
+                field=f"node_ports[{which}]",
+                value=number,
+                problem="node ports are cluster-wide, and this one is already taken by the "
+                "external Service of '{previous}'; the API server would refuse the second",
+                fix="pick another port in 30000-32767, or leave it out to let Kubernetes choose",
+            )
         pod_options = resolve_pod(
             self,
             guard,
@@ -999,6 +1050,7 @@ class StationDeployment(Construct):
         )
         """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
         with ``allow_from_namespaces(...)``."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     def labels(self, component: str) -> dict[str, str]:
@@ -1030,10 +1082,10 @@ class StationDeployment(Construct):
         For attached constructs that need time at shutdown (Litestream's final sync). The
         user's own longer setting is kept. ``reason`` is recorded for error messages.
         """
-        seconds = positive_int(self._guard, "termination_grace_period", seconds)
+        seconds = positive_int(self._guard, "seconds", seconds)
         if seconds <= self.termination_grace_period_seconds:
             return
-        self.termination_grace_period_seconds = seconds
+        self._set_internal("termination_grace_period_seconds", seconds)
         self._grace_reason = reason
         ApiObject.of(self.deployment).add_json_patch(
             JsonPatch.replace("/spec/template/spec/terminationGracePeriodSeconds", seconds)
@@ -1063,6 +1115,35 @@ class StationDeployment(Construct):
             fix="give each Station its own name= or namespace= (and create_namespace=False "
             "for all but one Station sharing a namespace)",
         )
+
+    def _reserve_volume(self, storage: StationStorage) -> None:
+        """One pod per data claim and one claim per PersistentVolume, app-wide."""
+        reserve(
+            self,
+            self._guard,
+            topic="data-claim",
+            key=(self.namespace, self.pvc_name),
+            field="storage.claim_name",
+            value=self.pvc_name,
+            problem=f"the claim '{self.pvc_name}' in namespace '{self.namespace}' already holds "
+            "the database of '{previous}'; a second Station cannot mount a ReadWriteOnce "
+            "claim while the first runs, or would open the same SQLite file twice",
+            fix="give each Station its own claim: StationStorage(claim_name='"
+            f"{self.name}-data') (the default is '<name>-data')",
+        )
+        if storage.volume_name is not None:
+            reserve(
+                self,
+                self._guard,
+                topic="persistent-volume",
+                key=storage.volume_name,
+                field="storage.volume_name",
+                value=storage.volume_name,
+                problem="the PersistentVolume is already bound by the claim of '{previous}'; "
+                "a PersistentVolume binds exactly one claim, so this one would stay Pending",
+                fix="bind each Station to its own PersistentVolume, or leave volume_name out "
+                "for dynamic provisioning",
+            )
 
     def _meta(
         self, name: str, component: str, *, annotations: Mapping[str, str] | None = None
@@ -1276,7 +1357,8 @@ class StationDeployment(Construct):
                 storage.restore_from_snapshot,
                 "needs a claim to create (storage.create=False uses an existing claim, whose "
                 "data source can no longer change)",
-                "pass create=True with a new claim_name",
+                "pass StationStorage(create=True, claim_name='station-data-restored', "
+                f"restore_from_snapshot={storage.restore_from_snapshot!r})",
             )
         storage_class = storage.storage_class or ""
         if storage_class == "local-path" or storage_class.startswith("local-path-"):
@@ -1667,3 +1749,119 @@ def _chart_namespace(scope: Construct) -> str | None:
 
     chart = Chart.of(scope)
     return chart.namespace
+
+
+def _service_name(guard: _Guard, name: str) -> str:
+    """``name`` if it can name a Service: a DNS-1035 label (it starts with a letter)."""
+    if not name[:1].isalpha():
+        raise guard.fail(
+            "name",
+            name,
+            "names the Service too, and a Service name must start with a letter (DNS-1035); "
+            "the API server would refuse it",
+            f"start it with a letter, e.g. name='station-{name}'",
+        )
+    return name
+
+
+def _refuse_cluster_namespace(guard: _Guard, namespace: str) -> None:
+    """Refuse rendering a cluster namespace (``default``, ``kube-*``) with "restricted" PSS."""
+    if namespace in _CLUSTER_NAMESPACES or namespace.startswith("kube-"):
+        raise guard.fail(
+            "namespace",
+            namespace,
+            "is a namespace the cluster itself uses; rendering it would stamp Pod Security "
+            "'restricted' on it, and every other workload there (kube-proxy, the CNI, DNS, "
+            "your own pods) would be refused at its next restart",
+            "deploy into a namespace of its own, e.g. namespace='station', or pass "
+            f"create_namespace=False to use '{namespace}' without rendering (and relabelling) it",
+        )
+
+
+def _check_pod_annotations(
+    guard: _Guard, annotations: Mapping[str, str], *, restricted: bool
+) -> None:
+    """Refuse pod annotations that contradict the pod or leak secrets."""
+    scrape = annotations.get("prometheus.io/scrape", "").lower() == "true"
+    if scrape and annotations.get("prometheus.io/port") != "9090":
+        raise guard.fail(
+            "annotations['prometheus.io/scrape']",
+            annotations["prometheus.io/scrape"],
+            "Station serves no Prometheus metrics (8585/metrics answers the web UI's HTML), so "
+            "scraping this pod on "
+            + (
+                f"port {annotations['prometheus.io/port']}"
+                if "prometheus.io/port" in annotations
+                else "its ports"
+            )
+            + " would fail every time",
+            "scrape Litestream's metrics on 9090 instead: LitestreamBackup(..., "
+            "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
+        )
+    for key, value in annotations.items():
+        if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":
+            raise guard.fail(
+                f"annotations[{key!r}]",
+                value,
+                "the Namespace this construct renders enforces Pod Security 'restricted', "
+                "which refuses an unconfined AppArmor profile: the pod would never be created",
+                "drop the annotation (the runtime's default profile applies), or use "
+                "'runtime/default'",
+            )
+    _refuse_secret_values(guard, "annotations", annotations)
+
+
+def _refuse_secret_values(guard: _Guard, field: str, values: Mapping[str, str]) -> None:
+    """Refuse label/annotation values shaped like credentials; the message omits the value."""
+    for key, value in values.items():
+        kind = secret_value_kind(value)
+        if kind is not None:
+            raise guard.fail(
+                f"{field}[{key!r}]",
+                "<redacted>",
+                f"looks like {kind}; {field.replace('_', ' ')} are readable by anyone who can "
+                "read the object, and land in Git",
+                f"remove the secret from {field} and keep it in a Secret",
+            )
+
+
+def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:
+    """Refuse an ``env=`` value shaped like a credential; the message omits the value."""
+    kind = secret_value_kind(value)
+    if kind is None:
+        return
+    fix = f"put {key} in the Secret and pass secret_variables=[{key!r}]"
+    if kind == "a URL with a user name and password":
+        fix = (
+            "drop the user name and password from the URL; if the service needs them, put "
+            f"the whole URL in the Secret and pass secret_variables=[{key!r}]"
+        )
+    raise guard.fail(
+        field,
+        "<redacted>",
+        f"looks like {kind}; env values land in a ConfigMap in plain text",
+        fix,
+    )
+
+
+# Model name prefixes that belong to one provider's API (only checked without ai_base_url:
+# OpenAI-compatible gateways serve every provider's models under their own names).
+_MODEL_PREFIXES = {
+    AIProvider.OPENAI: ("gpt-", "o1", "o3", "o4", "chatgpt-"),
+    AIProvider.ANTHROPIC: ("claude-",),
+    AIProvider.GEMINI: ("gemini-",),
+}
+
+
+def _refuse_other_providers_model(guard: _Guard, provider: AIProvider, model: str) -> None:
+    """Refuse a model name of another provider (``claude-...`` sent to OpenAI)."""
+    for owner, prefixes in _MODEL_PREFIXES.items():
+        if owner is not provider and model.lower().startswith(prefixes):
+            raise guard.fail(
+                "model",
+                model,
+                f"is a {owner.name.lower()} model, but provider={provider} sends it to "
+                f"{provider.name.lower()}'s API, which answers every run with 'model not found'",
+                f"pass provider=AIProvider.{owner.name}, or a {provider.name.lower()} model "
+                "(or ai_base_url= of a gateway that serves it)",
+            )

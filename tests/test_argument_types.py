@@ -464,7 +464,7 @@ CASES: list[tuple[str, Build, str]] = [
     (
         "ai_base_url credentials",
         lambda c: station(c, ai_base_url="https://user:pw@llm.internal/v1"),
-        "ai_base_url='https://user:pw@llm.internal/v1'",
+        "ai_base_url='<redacted>': contains credentials",
     ),
     (
         "ai_base_url bad port",

@@ -663,7 +663,7 @@ def test_fails_on_overriding_managed_annotations(chart: Chart) -> None:
         chart,
         f"annotations['{NGINX}proxy-read-timeout']='60'",
         "set by the construct",
-        "dedicated argument",
+        "stream_timeout=",
         annotations={f"{NGINX}proxy-read-timeout": "60"},
     )
 

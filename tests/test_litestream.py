@@ -383,7 +383,7 @@ def test_without_metrics_nothing_listens_or_points_at_9090(chart: Chart) -> None
 
 
 def test_prometheus_annotations_point_only_at_litestream(chart: Chart) -> None:
-    backup(chart, prometheus_annotations=True)
+    backup(chart, prometheus_annotations=True, metrics_namespaces=["monitoring"])
     annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
         "annotations"
     ]

@@ -82,7 +82,8 @@ def test_default_prometheus_namespace_is_monitoring(chart: Chart) -> None:
 
 def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
     a = with_litestream(chart)
-    LitestreamServiceMonitor(chart, "m", station=a, prometheus_namespaces=())
+    with pytest.raises(StationConfigError, match="prometheus_namespaces=\\[\\]: is empty"):
+        LitestreamServiceMonitor(chart, "m", station=a, prometheus_namespaces=())
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
     assert len(rules) == 1
     b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)

@@ -204,7 +204,13 @@ def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str])
     [
         ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
         ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
-        (["AWS_ACCESS_KEY_ID"], ["credentials.remote_refs=['AWS_ACCESS_KEY_ID']", "at least one"]),
+        (
+            ["AWS_ACCESS_KEY_ID"],
+            [
+                "credentials.remote_refs=['AWS_ACCESS_KEY_ID']",
+                "must be a mapping (dict), not a list",
+            ],
+        ),
     ],
 )
 def test_fails_on_empty_or_misnamed_remote_refs(
@@ -344,7 +350,7 @@ def test_fails_on_bad_sealed_secret_settings(
     [
         ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
         ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
-        ([sealed()], ["credentials.encrypted_data='list'", "at least one"]),
+        ([sealed()], ["credentials.encrypted_data='list'", "must be a mapping (dict)"]),
     ],
 )
 def test_fails_on_empty_or_misnamed_sealed_data(
@@ -473,10 +479,18 @@ def test_the_same_source_instance_works_in_separate_apps() -> None:
         assert find(synth(chart), "ExternalSecret", "station-secrets")
 
 
-def test_existing_secret_renders_nothing_and_claims_nothing(chart: Chart) -> None:
+def test_existing_secret_renders_nothing_and_claims_no_object(chart: Chart) -> None:
     station = StationDeployment(chart, "station", secret=ExistingSecret())
-    render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
-    assert [o["kind"] for o in synth(chart)].count("ExternalSecret") == 1
+    render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="sidecar-secrets")
+    kinds = [o["kind"] for o in synth(chart)]
+    assert kinds.count("ExternalSecret") == 1
+    assert "Secret" not in kinds
+
+
+def test_an_operator_may_not_produce_a_secret_an_existing_secret_reads(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", secret=ExistingSecret())
+    with pytest.raises(StationConfigError, match="already read by 'test/station'"):
+        render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
 
 
 def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) -> None:

@@ -158,7 +158,7 @@ def test_fails_on_a_reused_snapshot_name(chart: Chart) -> None:
     [
         (
             StationStorage(create=False, restore_from_snapshot="snap"),
-            ["storage.restore_from_snapshot='snap'", "create=True with a new claim_name"],
+            ["storage.restore_from_snapshot='snap'", "StationStorage(create=True, claim_name="],
         ),
         (
             StationStorage(storage_class="local-path-retain", restore_from_snapshot="snap"),
