@@ -24,9 +24,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ._app_registry import (
+    check_same_app,
+    check_scope,
+    check_secret_unread,
+    reserve,
+    use_secret_as,
+)
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
 from ._labels import object_labels
+from ._read_only import ReadOnlyAttributes
 from ._routing import (
     IngressRoute,
     IngressTls,
@@ -126,7 +134,7 @@ class GatewayRef:
     implementation: GatewayImplementation = GatewayImplementation.OTHER
 
 
-class StationGateway(Construct):
+class StationGateway(ReadOnlyAttributes, Construct):
     """A Gateway for clusters where Station owns its own (or a shared one, for tenants).
 
     One ``gateway.networking.k8s.io/v1`` Gateway with one listener: HTTPS on 443 with TLS
@@ -177,6 +185,7 @@ class StationGateway(Construct):
         port: int | None = None,
         redirect_http: bool = False,
     ) -> None:
+        check_scope(scope, id, "StationGateway")
         super().__init__(scope, id)
         guard = _Guard(f"StationGateway '{construct_path(self)}'")
         if station is not None and not isinstance(station, StationDeployment):
@@ -186,6 +195,8 @@ class StationGateway(Construct):
                 "must be the StationDeployment the Gateway belongs to, or None",
                 "pass station=StationDeployment(...), or leave it out for a shared Gateway",
             )
+        if station is not None:
+            check_same_app(self, guard, station)
         self.station: StationDeployment | None = station
         """The Station owning the Gateway (``None`` for a shared one)."""
         one_of(guard, "implementation", implementation, GatewayImplementation)
@@ -247,7 +258,24 @@ class StationGateway(Construct):
             field="name",
             fix="give each StationGateway its own name=",
         )
+        if self.tls_secret_name is not None:
+            use_secret_as(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=self.tls_secret_name,
+                purpose="a TLS certificate",
+                field="tls.secret_name",
+                fix="use a Secret of its own, e.g. the default '<gateway name>-tls'",
+            )
         if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            check_secret_unread(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=self.tls_secret_name,
+                field="tls.secret_name",
+            )
             claim_object(
                 self,
                 guard,
@@ -273,6 +301,7 @@ class StationGateway(Construct):
             self._render_redirect() if self.redirect_http else None
         )
         """The HTTPRoute redirecting HTTP to HTTPS (``None`` without ``redirect_http``)."""
+        self._lock_attributes()
 
     @property
     def ref(self) -> GatewayRef:
@@ -420,7 +449,7 @@ class StationGateway(Construct):
         )
 
 
-class StationGatewayRoute(Construct):
+class StationGatewayRoute(ReadOnlyAttributes, Construct):
     """HTTPRoutes that publish a :class:`~station_constructs.StationDeployment` through a Gateway.
 
     The routing rules and guards are :class:`~station_constructs.StationIngress`'s (same
@@ -473,6 +502,7 @@ class StationGatewayRoute(Construct):
         admit_data_plane: bool = True,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
+        check_scope(scope, id, "StationGatewayRoute")
         super().__init__(scope, id)
         guard = _Guard(f"StationGatewayRoute '{construct_path(self)}'")
         self._guard = guard
@@ -483,6 +513,7 @@ class StationGatewayRoute(Construct):
                 "must be the StationDeployment to route to",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station behind the routes."""
         self.namespace: str = station.namespace
@@ -517,6 +548,7 @@ class StationGatewayRoute(Construct):
         self.hosts: tuple[str, ...] = tuple(dict.fromkeys(r.host or self.host for r in self.routes))
         """Every host, the main host first when it is routed."""
         self._check_gateway_admits(guard)
+        self._reserve_routes(guard)
         self.stream_timeout: str | None = self._timeout(guard, stream_timeout)
         """The rules' ``timeouts.request``/``backendRequest`` (``None``: not rendered)."""
         self.route_names: dict[str, str] = self._names(guard)
@@ -531,6 +563,7 @@ class StationGatewayRoute(Construct):
             self._render(i, h) for i, h in enumerate(self.route_names)
         ]
         """The HTTPRoutes, one per host, in ``hosts`` order."""
+        self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
     @property
@@ -563,6 +596,26 @@ class StationGatewayRoute(Construct):
         )
 
     # ------------------------------------------------------------------ resolution
+    def _reserve_routes(self, guard: _Guard) -> None:
+        """One route per Gateway listener, host and path in the App (else requests stray)."""
+        ref = self.parent
+        parent = (ref.namespace or self.namespace, ref.name, ref.section_name)
+        for route in self.routes:
+            host = route.host or self.host
+            reserve(
+                self,
+                guard,
+                topic="gateway-route",
+                key=(parent, host, route.path, route.path_type),
+                field="host",
+                value=f"{host}{route.path}",
+                problem=f"{route.path_type.value} path {route.path} on {host} (Gateway "
+                f"{parent[0]}/{parent[1]}) is already routed by '{{previous}}'; the Gateway "
+                "would send the requests to only one of the Stations",
+                fix=f"give each Station its own host, e.g. host='{self.station.name}."
+                f"{host.removeprefix('*.')}'",
+            )
+
     def _parent(self, guard: _Guard, gateway: object) -> GatewayRef:
         if isinstance(gateway, StationGateway):
             return gateway.ref

@@ -622,7 +622,9 @@ def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
     station = secured(chart)
     route(chart, station)
     with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(chart, "again", station=station, gateway=SHARED, host=HOST)
+        StationGatewayRoute(
+            chart, "again", station=station, gateway=SHARED, host="other.example.com"
+        )
     assert "HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'" in str(
         info.value
     )
@@ -791,4 +793,62 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
             tls=CERT,
             port=80,
             redirect_http=True,
+        )
+
+
+# ---------------------------------------------------------------- across constructs and apps
+def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart) -> None:
+    first = StationDeployment(chart, "a", name="a", namespace="team-a", local_mode=False)
+    second = StationDeployment(chart, "b", name="b", namespace="team-b", local_mode=False)
+    StationGatewayRoute(chart, "route-a", station=first, gateway=SHARED, host=HOST)
+    with pytest.raises(StationConfigError) as info:
+        StationGatewayRoute(chart, "route-b", station=second, gateway=SHARED, host=HOST)
+    _check(
+        info.value,
+        "StationGatewayRoute 'test/route-b': host=",
+        ("is already routed by 'test/route-a'", "Fix: give each Station its own host"),
+    )
+    # Another host on the same Gateway is fine.
+    StationGatewayRoute(
+        chart, "route-c", station=second, gateway=SHARED, host="b." + HOST, name="b-own"
+    )
+
+
+def test_a_route_to_a_station_of_another_app_is_refused(
+    chart: Chart, new_chart: Any
+) -> None:
+    other = secured(new_chart())
+    with pytest.raises(StationConfigError) as info:
+        StationGatewayRoute(chart, "route", station=other, gateway=SHARED, host=HOST)
+    _check(info.value, "StationGatewayRoute 'test/route': station=", ("belongs to another App",))
+
+
+def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
+    station = secured(chart)
+    own = gateway(chart, station=station)
+    attached = StationGatewayRoute(chart, "route", station=station, gateway=own, host=HOST)
+    for construct, attribute in ((own, "hostname"), (attached, "host")):
+        with pytest.raises(StationConfigError, match="is read-only after construction"):
+            setattr(construct, attribute, "other.example.com")
+
+
+def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -> None:
+    station = secured(chart)
+    with pytest.raises(StationConfigError) as info:
+        gateway(chart, station=station, tls=IngressTls.existing_secret("station-secrets"))
+    message = str(info.value)
+    assert "tls.secret_name='station-secrets'" in message or "station-secrets" in message
+    assert "Fix: " in message
+
+
+def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) -> None:
+    with pytest.raises(StationConfigError, match="must be a non-empty string"):
+        StationGateway(chart, "", implementation=EG, hostname=HOST, tls=CERT, namespace="g")
+    with pytest.raises(StationConfigError, match="must be a construct"):
+        StationGatewayRoute(
+            "chart",  # type: ignore[arg-type]
+            "r",
+            station=secured(chart),
+            gateway=SHARED,
+            host=HOST,
         )
