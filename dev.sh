@@ -90,7 +90,9 @@ case "$cmd" in
     setup_all
     say "ruff"; ruff check .
     say "mypy"; mypy station_constructs tests examples bench scripts main.py
-    say "pytest"; pytest "$@"
+    # Two workers (the CI machine has two cores), whole files per worker so module-scoped
+    # fixtures (the wheel build, the checkov scans, the S3 server) are made once each.
+    say "pytest"; pytest -n "${STATION_TEST_WORKERS:-2}" --dist loadfile "$@"
     say "done" ;;
   bench)
     setup_python
