@@ -14,6 +14,9 @@ express them), liveness and readiness probes, resource requests and limits, and 
 NetworkPolicy (ingress only from its namespace on 8080; egress only to DNS and to the Stations'
 agent MCP port). Its image is pinned by tag; the two scanner findings that only a digest
 would clear are suppressed on the object with the reason, as the Station does.
+
+The Stations run in local mode (the default): nothing is exposed outside the cluster, and the
+NetworkPolicy deciding which pods get in is the authentication.
 """
 
 import os
@@ -41,7 +44,6 @@ teams = {
         name="station",
         namespace="team-research",
         provider=AIProvider.ANTHROPIC,
-        local_mode=False,
         resources=ResourceProfile.PRODUCTION,
     ),
     "support": StationDeployment(
@@ -49,7 +51,6 @@ teams = {
         "support",
         name="station",
         namespace="team-support",
-        local_mode=False,
     ),
 }
 

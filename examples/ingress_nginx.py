@@ -1,4 +1,11 @@
-"""Production: Station behind ingress-nginx, with a certificate from cert-manager.
+"""Production: Station behind ingress-nginx with basic authentication at the edge, and a
+certificate from cert-manager.
+
+Station stays in local mode; ingress-nginx asks every request for the user names and
+passwords of the htpasswd Secret ``station-basic-auth`` (create it yourself: see the printed
+next steps). Browsers prompt; MCP clients and webhook callers send ``Authorization: Basic``.
+In v0.23.0 the web UI calls ``http://localhost:8585`` itself, so use it through
+``kubectl port-forward``; ``/`` here serves the API to authenticated clients.
 
     python examples/ingress_nginx.py          # writes build/examples/ingress-nginx/
     cdk8s synth --app "python examples/ingress_nginx.py"   # or CDK8S_OUTDIR=... python ...
@@ -16,6 +23,7 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
+    EdgeAuth,
     IngressTls,
     ResourceProfile,
     StationDeployment,
@@ -30,7 +38,8 @@ chart = Chart(app, "station")
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,  # an Ingress in front of a no-auth Station is refused
+    # Local mode (the default): the edge authenticates; the NetworkPolicy admits only
+    # ingress-nginx from outside the namespace.
     provider=AIProvider.ANTHROPIC,
     resources=ResourceProfile.PRODUCTION,
     storage=StationStorage(size="20Gi"),
@@ -41,14 +50,18 @@ ingress = StationIngress(
     station=station,
     host="station.example.com",
     tls=IngressTls.cert_manager("letsencrypt-prod"),  # renders secret station-tls
+    edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth"),
     annotations={"nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24"},
 )
 app.synth()
 
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
+    "   The users: htpasswd -c auth alice && kubectl -n station create secret generic "
+    "station-basic-auth --from-file=auth\n"
     f"4. Point DNS for {ingress.host} at the ingress-nginx controller, then wait for the\n"
     f"   certificate: kubectl -n {ingress.namespace} get certificate {ingress.tls_secret_name}\n"
-    f"   Web UI: {ingress.url(StationPort.API)}   MCP clients: {ingress.url()}",
+    f"   API: {ingress.url(StationPort.API)}   MCP clients: {ingress.url()} (basic auth)\n"
+    "   Web UI: the port-forward above (v0.23.0's UI calls http://localhost:8585 itself)",
     file=sys.stderr,
 )

@@ -1,4 +1,4 @@
-"""k3s: local-path storage, the bundled Traefik, and the agent MCP on a fixed NodePort.
+"""k3s: local-path storage and the bundled Traefik, with a ForwardAuth middleware in front.
 
     python examples/k3s.py          # writes build/examples/k3s/
     cdk8s synth --app "python examples/k3s.py"
@@ -6,7 +6,11 @@
 ``ClusterProfile.K3S`` picks the ``local-path`` StorageClass and Traefik. local-path
 volumes live on one node and are deleted with their claim: read the README's "k3s" section
 before putting data you care about on it. The TLS Secret ``station-home-tls`` is yours to
-create (``kubectl -n station create secret tls station-home-tls --cert=... --key=...``).
+create (``kubectl -n station create secret tls station-home-tls --cert=... --key=...``), and so
+is the Traefik ``Middleware`` ``station-forward-auth`` in the ``station`` namespace (a
+ForwardAuth to Authelia or oauth2-proxy, or a BasicAuth): every route goes through it, and
+Station stays in local mode behind it. A NodePort would bypass the middleware, so there is
+none: with local mode on it would be refused.
 """
 
 import os
@@ -18,7 +22,7 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     ClusterProfile,
-    ExternalAccess,
+    EdgeAuth,
     IngressTls,
     ResourceProfile,
     StationDeployment,
@@ -33,12 +37,7 @@ station = StationDeployment(
     chart,
     "station",
     profile=ClusterProfile.K3S,
-    local_mode=False,
     resources=ResourceProfile.DEVELOPMENT,
-    # Reachable without DNS too: http://<node-ip>:30587/mcp
-    external_access=ExternalAccess.NODE_PORT,
-    external_ports=[StationPort.AGENT_MCP],
-    node_ports={StationPort.AGENT_MCP: 30587},
 )
 ingress = StationIngress(
     chart,
@@ -46,12 +45,13 @@ ingress = StationIngress(
     station=station,
     host="station.home.example.com",
     tls=IngressTls.existing_secret("station-home-tls"),
+    edge_auth=EdgeAuth.traefik_middleware("station-forward-auth"),
 )
 app.synth()
 
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
-    f"4. Web UI: {ingress.url(StationPort.API)}   MCP clients: {ingress.url()}\n"
-    "   or, without DNS: http://<node-ip>:30587/mcp",
+    f"4. MCP clients: {ingress.url()} (through the station-forward-auth middleware)\n"
+    f"   API: {ingress.url(StationPort.API)}; the web UI: the port-forward above",
     file=sys.stderr,
 )

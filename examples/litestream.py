@@ -25,7 +25,6 @@ chart = Chart(app, "station")
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,
     storage=StationStorage(size="20Gi"),
 )
 backup = LitestreamBackup(

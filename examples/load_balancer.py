@@ -1,11 +1,17 @@
-"""A LoadBalancer Service for the API/UI and the agent MCP, open to one network only.
+"""A LoadBalancer Service for the agent MCP, authenticated by Station itself (CloudShip OAuth).
 
     python examples/load_balancer.py          # writes build/examples/load-balancer/
     cdk8s synth --app "python examples/load_balancer.py"
 
-Renders ``station-external`` (type LoadBalancer) with ports 8585 and 8587 only; the
-unauthenticated management MCP (8586) stays inside the cluster. On k3s the same Service is
-served by ServiceLB on every node's address.
+A Service exposes whole ports and cannot authenticate, so Station must: with local mode off
+and CloudShip OAuth, every request to 8587 but ``/health`` needs a bearer token that
+CloudShip reports active (MCP clients discover where to get one from the 401's
+``WWW-Authenticate`` header). Renders ``station-external`` (type LoadBalancer) with 8587 only,
+open to one network; the web UI (which in v0.23.0 calls ``http://localhost:8585`` itself)
+is reached with ``kubectl port-forward``, and the unauthenticated management MCP (8586) stays
+inside the cluster. The Service speaks plain HTTP: terminate TLS at the load balancer
+(``external_service_annotations``) before sending tokens across networks you do not trust.
+On k3s the same Service is served by ServiceLB on every node's address.
 """
 
 import os
@@ -15,7 +21,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cdk8s import App, Chart  # noqa: E402
 
-from station_constructs import ExternalAccess, StationDeployment  # noqa: E402
+from station_constructs import (  # noqa: E402
+    CloudShipOAuth,
+    ExternalAccess,
+    StationDeployment,
+    StationPort,
+)
 from station_constructs.guide import next_steps  # noqa: E402
 
 app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/load-balancer"))
@@ -23,8 +34,11 @@ chart = Chart(app, "station")
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,  # exposure of a no-auth Station is refused
+    local_mode=False,
+    # The OAuth client registered at CloudShip (not a secret: public client).
+    cloudship_oauth=CloudShipOAuth(client_id="station-example"),
     external_access=ExternalAccess.LOAD_BALANCER,
+    external_ports=[StationPort.AGENT_MCP],
     load_balancer_source_ranges=["203.0.113.0/24"],  # your office / VPN range
 )
 app.synth()

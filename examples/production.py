@@ -1,6 +1,15 @@
 """Production operations: keys from an external secret manager, continuous backup with
-Litestream, an Ingress with TLS, the NetworkPolicy, a VolumeSnapshot of the data volume and a
-ServiceMonitor for Litestream's metrics.
+Litestream, an Ingress with TLS whose every request is authenticated by oauth2-proxy (edge
+auth), the NetworkPolicy, a VolumeSnapshot of the data volume and a ServiceMonitor for
+Litestream's metrics.
+
+Who can call what: Station stays in local mode (its own checks are off) behind oauth2-proxy.
+The Ingress routes only ``/mcp``: MCP clients pass oauth2-proxy with a bearer token from your
+identity provider (oauth2-proxy's ``--skip-jwt-bearer-tokens``), browsers are sent to its
+sign-in page. The web UI is reached with ``kubectl port-forward`` (Kubernetes RBAC is the
+authentication): in v0.23.0 it calls ``http://localhost:8585`` itself and cannot work through
+an Ingress. The webhook paths are not routed; the NetworkPolicy admits only the agent MCP from
+the Station's namespace and ingress-nginx (the edge) from elsewhere.
 
     python examples/production.py          # writes build/examples/production/
     cdk8s synth --app "python examples/production.py"   # or CDK8S_OUTDIR=... python ...
@@ -8,7 +17,9 @@ ServiceMonitor for Litestream's metrics.
 Needs in the cluster: the External Secrets Operator with a ClusterSecretStore named
 ``aws-secrets-manager`` holding the JSON secrets ``station/prod`` and ``station/litestream``;
 an S3 bucket ``example-station-backups``; ingress-nginx and cert-manager with a ClusterIssuer
-``letsencrypt-prod``; the CSI snapshot controller and a VolumeSnapshotClass ``csi-aws-vsc``
+``letsencrypt-prod``; oauth2-proxy (Service ``oauth2-proxy`` in namespace ``oauth2-proxy``,
+serving ``/oauth2`` on the same host); the CSI snapshot controller and a VolumeSnapshotClass
+``csi-aws-vsc``
 for the ``gp3`` StorageClass (EBS CSI driver); kube-prometheus-stack (release
 ``kube-prometheus-stack``) in the ``monitoring`` namespace.
 """
@@ -22,7 +33,9 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
+    EdgeAuth,
     ExternalSecretSource,
+    IngressRoute,
     IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
@@ -56,7 +69,8 @@ keys = ExternalSecretSource(
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,  # authentication on: required for the Ingress
+    # Local mode (the default): Station's own checks are off; oauth2-proxy at the Ingress
+    # authenticates everything routed, and the NetworkPolicy keeps everyone else out.
     provider=AIProvider.ANTHROPIC,
     resources=ResourceProfile.PRODUCTION,
     storage=StationStorage(size="20Gi", storage_class="gp3"),
@@ -100,6 +114,12 @@ ingress = StationIngress(
     station=station,
     host="station.example.com",
     tls=IngressTls.cert_manager("letsencrypt-prod"),
+    routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp")],
+    edge_auth=EdgeAuth.nginx_auth_url(
+        "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
+        signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
+        response_headers=["X-Auth-Request-Email"],
+    ),
 )
 
 # A snapshot is taken once per name: change the date for the next one.
@@ -115,7 +135,8 @@ app.synth()
 
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
-    f"4. Point DNS for {ingress.host} at ingress-nginx. Web UI: {ingress.url(StationPort.API)}\n"
+    f"4. Point DNS for {ingress.host} at ingress-nginx. MCP clients: {ingress.url()}\n"
+    "   (with an oauth2-proxy bearer token; the web UI: the port-forward above)\n"
     f"5. kubectl -n {snapshot.namespace} get volumesnapshot {snapshot.name}  (READYTOUSE true)\n"
     f"   Backups go to {backup.replica_url}",
     file=sys.stderr,

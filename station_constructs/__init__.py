@@ -3,8 +3,9 @@
 Only re-exports; each construct lives in its own module.
 """
 
-from ._errors import StationConfigError
+from ._errors import StationAccessWarning, StationConfigError
 from ._version import __version__
+from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
 from .ingress import (
@@ -54,9 +55,12 @@ __all__ = [
     "LITESTREAM_VERSION",
     "AIProvider",
     "AccessMode",
+    "CloudShipOAuth",
     "ClusterProfile",
     "ConfigPersistence",
     "ConfigPolicy",
+    "EdgeAuth",
+    "EdgeAuthKind",
     "EgressRules",
     "ExistingSecret",
     "ExternalAccess",
@@ -82,6 +86,7 @@ __all__ = [
     "SecretSource",
     "SecretStoreKind",
     "SidecarMode",
+    "StationAccessWarning",
     "StationConfigError",
     "StationDeployment",
     "StationGateway",

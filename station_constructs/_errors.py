@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["StationConfigError"]
+__all__ = ["StationAccessWarning", "StationConfigError"]
 
 
 class StationConfigError(ValueError):
@@ -31,6 +31,16 @@ class StationConfigError(ValueError):
         self.where = where
         prefix = f"{where}: " if where else ""
         super().__init__(f"{prefix}{field}={value!r}: {problem}. Fix: {fix}")
+
+
+class StationAccessWarning(UserWarning):
+    """A configuration that deploys, but in which some of Station cannot be used.
+
+    Issued at construct time, e.g. for local mode off without CloudShip OAuth: Station v0.23.0
+    then rejects every API and web UI request (no code path creates a user API key), while
+    the agent MCP stays usable. Turn it into an error with ``warnings.simplefilter("error",
+    StationAccessWarning)``.
+    """
 
 
 class _Guard:

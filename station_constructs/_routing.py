@@ -8,7 +8,9 @@ What may be published where, and the one decision of whether an endpoint may be 
   ``/workflow-approvals/``, ``/openapi.yaml``, ``/health``) to
   the agent MCP (8587); with the API disabled, ``/`` goes to 8587;
 * never the management MCP (8586, no authentication) unless explicitly accepted, and never
-  a local-mode (no-auth) Station unless explicitly accepted.
+  a path Station serves to anyone in its configuration (everything in local mode, 8587
+  ``/mcp`` without CloudShip OAuth, the webhook paths without a key: ``access.ENDPOINTS``)
+  unless authentication at the edge protects it or it is explicitly accepted.
 
 Neither an Ingress nor an HTTPRoute built here rewrites paths, so a route to a path a port
 does not serve is refused rather than left to answer 404.
@@ -24,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from ._errors import _Guard
 from ._validate import one_of, sequence
+from .access import Endpoint, Exposure, expose
 from .station import StationDeployment, StationPort
 
 __all__ = [
@@ -247,33 +250,35 @@ def check_exposure(
     *,
     allow: bool,
     kind: str,
-) -> None:
+    name: str,
+    scheme: str,
+    edge_auth: str | None = None,
+    given: bool = True,
+) -> tuple[tuple[Exposure, tuple[Endpoint, ...]], ...]:
     """The one decision whether ``routes`` of ``station`` may be published through ``kind``.
 
-    Refused unless ``allow``: any route to a local-mode (no-auth) Station, and any route to
-    the management MCP (8586, no authentication in any mode). Every construct that
+    Each route becomes an :class:`~station_constructs.access.Exposure` (named ``kind 'name'
+    (scheme://host/path)``, protected by ``edge_auth`` when something authenticates in front)
+    and goes through :func:`station_constructs.access.expose`: refused, unless ``allow``, is
+    any route reaching a path Station serves to anyone under its rendered settings with no
+    edge authentication, and any route to the management MCP (8586, no authentication in any
+    mode); always refused is a route to an API that rejects everyone. Every construct that
     publishes Station outside its namespace (Ingress, HTTPRoute) calls this, and only this.
+    ``given`` says whether the routes were passed (the field named is then ``routes[i].path``)
+    or are the defaults (``routes``). Returns each exposure with the endpoints it reaches.
     """
-    if station.local_mode and not allow:
-        raise guard.fail(
-            "station.local_mode",
-            True,
-            "the Station runs in local mode (STATION_LOCAL_MODE=true, no authentication): "
-            f"an {kind} gives anyone who can reach it full control of Station and its "
-            "credentials",
-            "pass local_mode=False to StationDeployment, or allow_unauthenticated_exposure"
-            f"=True if something in front of the {kind} (VPN, SSO proxy) authenticates",
+    exposures = [
+        Exposure(
+            via=f"{kind} '{name}' ({scheme}://{route.host}{route.path})",
+            port=route.port.value,
+            path=route.path,
+            exact=route.path_type is PathType.EXACT,
+            edge_auth=edge_auth,
+            field=f"routes[{i}].path" if given else "routes",
         )
-    for i, route in enumerate(routes):
-        if route.port is StationPort.MCP and not allow:
-            raise guard.fail(
-                f"routes[{i}].port",
-                route.port,
-                f"the management MCP ({station.ports[route.port]}) has no authentication, "
-                "even with local mode off: anyone reaching it controls Station",
-                "route only StationPort.API and StationPort.AGENT_MCP, or pass "
-                "allow_unauthenticated_exposure=True",
-            )
+        for i, route in enumerate(routes)
+    ]
+    return expose(guard, station, exposures, allow=allow)
 
 
 def admit_namespace(

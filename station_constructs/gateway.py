@@ -56,6 +56,7 @@ from ._validate import (
     one_of,
     port,
 )
+from .access import Exposure
 from .station import ClusterProfile, StationDeployment, StationPort
 
 __all__ = [
@@ -544,7 +545,20 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             guard, station, routes, self.host, kind="HTTPRoute"
         )
         """Every route, with its host filled in, in output order."""
-        check_exposure(guard, station, self.routes, allow=allow, kind="HTTPRoute")
+        self.exposures: tuple[Exposure, ...] = tuple(
+            exposure
+            for exposure, _ in check_exposure(
+                guard,
+                station,
+                self.routes,
+                allow=allow,
+                kind="HTTPRoute",
+                name=self.name,
+                scheme=self.scheme,
+                given=routes is not None,
+            )
+        )
+        """Each route as an exposure, checked against who can call what."""
         self.hosts: tuple[str, ...] = tuple(dict.fromkeys(r.host or self.host for r in self.routes))
         """Every host, the main host first when it is routed."""
         self._check_gateway_admits(guard)

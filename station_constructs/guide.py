@@ -6,11 +6,16 @@ your own app after ``app.synth()`` and print the result.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._errors import StationConfigError
 from ._k8s import Construct, cdk8s
+from .access import describe, markdown_reach, reach
 from .station import StationDeployment, StationPort
 
-__all__ = ["next_steps"]
+NATS_PORT = 4222
+
+__all__ = ["next_steps", "who_can_call_what"]
 
 
 def next_steps(scope: Construct, *, outdir: str | None = None) -> str:
@@ -44,6 +49,29 @@ def next_steps(scope: Construct, *, outdir: str | None = None) -> str:
         )
     directory = outdir if outdir is not None else _outdir_of(scope)
     return "\n".join(_station_steps(station, outdir=directory) for station in stations)
+
+
+def who_can_call_what(scope: Construct) -> str:
+    """A markdown who-can-call-what table per Station in ``scope``.
+
+    Each endpoint, what Station checks under the rendered settings, and who reaches it
+    (NetworkPolicy peers, external Service ports, Ingress routes and their edge
+    authentication): the same facts as the last section of :func:`next_steps`.
+    ``scripts/access_tables.py`` prints it for every example.
+    """
+    stations = _stations_in(scope)
+    return "\n".join(
+        f"Station {s.namespace}/{s.name}:\n\n"
+        + markdown_reach(
+            reach(
+                s.auth_settings,
+                tuple(p.value for p in s.served_ports),
+                tuple(s.exposures),
+                _in_cluster(s),
+            )
+        )
+        for s in stations
+    )
 
 
 def _stations_in(scope: Construct) -> list[StationDeployment]:
@@ -105,7 +133,13 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
     if station.api_enabled:
         api = station.port(StationPort.API)
         steps.append(
-            f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api})"
+            f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api},"
+        )
+        steps.append(
+            f"   then http://localhost:{api}/ - the v0.23.0 UI calls http://localhost:{api}"
+        )
+        steps.append(
+            "   itself and sends no credentials, so it works only this way, in local mode)"
         )
     env = station.serve_environment
     if env not in (None, "default"):
@@ -117,4 +151,50 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
             "   deploy with it again. Without it the agent MCP never listens (the startup",
             "   probe restarts the pod); from then on seed-home stops the pod, saying why.",
         ]
+    steps += [
+        "",
+        "Who can call what (Station v0.23.0's rules, this configuration; kubectl port-forward",
+        "reaches every port regardless, for whoever RBAC allows pods/portforward):",
+    ]
+    steps += [
+        "   " + line
+        for line in describe(
+            station.auth_settings,
+            tuple(p.value for p in station.served_ports),
+            tuple(station.exposures),
+            _in_cluster(station),
+        )
+    ]
     return "\n".join(steps) + "\n"
+
+
+def _in_cluster(station: StationDeployment) -> dict[str, list[str]]:
+    """Who inside the cluster reaches each port: read from the rendered NetworkPolicy."""
+    keys = {station.port(p): p.value for p in StationPort}
+    keys[NATS_PORT] = "nats"
+    policy = station.network_policy
+    if policy is None:
+        return {key: ["every pod in the cluster (no NetworkPolicy)"] for key in keys.values()}
+    reach: dict[str, list[str]] = {}
+    for rule in policy.ingress_rules:
+        for port_entry in rule["ports"]:
+            key = keys.get(port_entry["port"])
+            if key is None:
+                continue
+            for peer in rule["from"]:
+                text = _peer(peer, station.namespace)
+                if text is not None and text not in reach.setdefault(key, []):
+                    reach[key].append(text)
+    return reach
+
+
+def _peer(peer: dict[str, Any], namespace: str) -> str | None:
+    if "ipBlock" in peer:
+        # The external Service's rule: its own exposure line says which Service.
+        return None
+    labels = peer.get("podSelector", {}).get("matchLabels")
+    pods = "pods labelled " + ",".join(f"{k}={v}" for k, v in labels.items()) if labels else "pods"
+    if "namespaceSelector" in peer:
+        other = peer["namespaceSelector"]["matchLabels"].get("kubernetes.io/metadata.name", "?")
+        return f"{pods} in namespace {other}"
+    return f"{pods} in namespace {namespace}"

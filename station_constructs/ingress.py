@@ -4,11 +4,11 @@ One ``networking.k8s.io/v1`` Ingress in the Station's namespace, pointing at its
 Service. What it routes, and why (ports and paths from ``docs/station-facts.md``):
 
 * ``/`` to the HTTP API and web UI (8585) when the API is enabled (``STN_DEV_MODE``);
-* ``/mcp`` to the agent MCP (8587), which authenticates callers unless local mode is on.
-  The agent server also serves ``/execute``, ``/runs/``, ``/workflow-runs``,
-  ``/workflow-approvals/`` and ``/openapi.yaml``, but the web UI has pages under ``/runs``,
-  so on a shared host only ``/mcp`` goes to 8587. Put the agent MCP on a host of its own
-  (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``) to publish all of it. With the
+* ``/mcp`` to the agent MCP (8587). The agent server also serves ``/execute``, ``/runs/``,
+  ``/workflow-runs``, ``/workflow-approvals/`` and ``/openapi.yaml``, but the web UI has
+  pages under ``/runs``, so on a shared host only ``/mcp`` goes to 8587. Put the agent MCP on
+  a host of its own (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``) to publish all
+  of it. With the
   API disabled, ``/`` goes to 8587.
 * never the management MCP (8586), which has no authentication, unless explicitly asked
   for; it also serves ``/mcp``, so it needs a host of its own.
@@ -19,6 +19,11 @@ settings, not per-Ingress (see :class:`StationIngress` for the k3s HelmChartConf
 
 When the Station renders its NetworkPolicy, the Ingress admits the controller's namespace
 through it, on the routed ports only (``controller_namespace``).
+
+Every route is checked against who can call what (``station_constructs.access``): a path
+Station serves to anyone in its configuration (8587 ``/mcp`` unless CloudShip OAuth is on,
+the webhook paths without a key, everything in local mode) is refused unless ``edge_auth``
+authenticates in front of it (or ``allow_unauthenticated_exposure``).
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ from ._validate import (
     one_of,
     qualified_name,
 )
+from .access import Access, Exposure
+from .auth import EdgeAuth, EdgeAuthKind
 from .station import ClusterProfile, StationDeployment, StationPort, _refuse_secret_values
 
 __all__ = [
@@ -160,8 +167,16 @@ class StationIngress(ReadOnlyAttributes, Construct):
             otherwise while there is a NetworkPolicy (a wrong guess would time out silently).
             A controller on the host network arrives from node addresses instead: admit
             those with ``station.network_policy.allow_from_cidrs(...)``.
-        allow_unauthenticated_exposure: Accept routing a local-mode (no-auth) Station or
-            the management MCP. Default: the Station's own ``allow_unauthenticated_exposure``.
+        edge_auth: Authentication at the ingress controller for every route:
+            :meth:`EdgeAuth.nginx_auth_url` (e.g. oauth2-proxy) or
+            :meth:`EdgeAuth.nginx_basic_auth` with ``IngressController.NGINX``,
+            :meth:`EdgeAuth.traefik_middleware` with ``TRAEFIK``. With it, paths Station
+            serves to anyone (local mode) may be routed; it needs the Station's NetworkPolicy,
+            which then admits only the controller from outside the namespace. Default none.
+        allow_unauthenticated_exposure: Accept routing paths Station serves to anyone with
+            no ``edge_auth`` in front (e.g. a VPN or SSO proxy in front of the controller
+            authenticates), and the management MCP. Default: the Station's own
+            ``allow_unauthenticated_exposure``.
 
     """
 
@@ -181,6 +196,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         max_request_body: str | None = None,
         annotations: Mapping[str, str] | None = None,
         controller_namespace: str | None = None,
+        edge_auth: EdgeAuth | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationIngress")
@@ -243,12 +259,14 @@ class StationIngress(ReadOnlyAttributes, Construct):
         allow = station.allow_unauthenticated_exposure if allow_given is None else allow_given
         self.allow_unauthenticated_exposure: bool = allow
         """Whether unauthenticated endpoints may be routed."""
+        self.edge_auth: EdgeAuth | None = edge_auth
+        """Authentication at the controller in front of every route (``None``: none)."""
+        edge_annotations = self._edge_annotations(guard, edge_auth)
         # ---- routes ---------------------------------------------------------------------
         self.routes: tuple[IngressRoute, ...] = resolve_routes(
             guard, station, routes, self.host, kind="Ingress", path_check=self._nginx_path
         )
         """Every route, with its host filled in, in output order."""
-        check_exposure(guard, station, self.routes, allow=allow, kind="Ingress")
         hosts = [self.host]
         for route in self.routes:
             if route.host is not None and route.host not in hosts:
@@ -261,11 +279,14 @@ class StationIngress(ReadOnlyAttributes, Construct):
         """The TLS settings (``None``: plain HTTP)."""
         self.tls_secret_name: str | None = self._tls_secret(guard, tls)
         """The Secret holding the certificate (``None`` without TLS)."""
+        self.exposures: tuple[Exposure, ...] = self._check_exposures(guard, routes is not None)
+        """Each route as an exposure, checked against who can call what."""
 
         # ---- annotations ----------------------------------------------------------------
         self.stream_timeout_seconds: int | None = None
         """nginx's proxy read/send timeout in seconds (``None`` for other controllers)."""
         managed = self._managed_annotations(guard, stream_timeout, max_request_body)
+        managed.update(edge_annotations)
         extra = annotations_map(guard, "annotations", annotations)
         for key, value in extra.items():
             qualified_name(guard, "annotations", key)
@@ -335,6 +356,71 @@ class StationIngress(ReadOnlyAttributes, Construct):
         )
 
     # ------------------------------------------------------------------ resolution
+    def _edge_annotations(self, guard: _Guard, edge: EdgeAuth | None) -> dict[str, str]:
+        """The controller annotations of ``edge``; it must belong to this controller."""
+        if edge is None:
+            return {}
+        if not isinstance(edge, EdgeAuth):
+            raise guard.fail(
+                "edge_auth",
+                type(edge).__name__,
+                "must be an EdgeAuth or None",
+                "pass e.g. edge_auth=EdgeAuth.nginx_auth_url('http://oauth2-proxy.oauth2-proxy"
+                ".svc.cluster.local/oauth2/auth')",
+            )
+        annotations = edge.annotations(guard, "edge_auth", self.namespace)
+        if self.controller.name != edge.controller_name:
+            raise guard.fail(
+                "edge_auth",
+                edge.kind,
+                f"is an {edge.controller_name.lower()} setting, but the Ingress is written for "
+                f"{self.controller.name.lower()}, which would ignore its annotations and leave "
+                "every route unauthenticated",
+                "use EdgeAuth.traefik_middleware(...) with Traefik, EdgeAuth.nginx_auth_url or "
+                "nginx_basic_auth with ingress-nginx; for another controller pass its "
+                "annotations= and allow_unauthenticated_exposure=True",
+            )
+        return annotations
+
+    def _check_exposures(self, guard: _Guard, given: bool) -> tuple[Exposure, ...]:
+        """Check every route against who can call what; record them on the Station."""
+        station = self.station
+        edge = None if self.edge_auth is None else self.edge_auth.describe(self.namespace)
+        checked = check_exposure(
+            guard,
+            station,
+            self.routes,
+            allow=self.allow_unauthenticated_exposure,
+            kind="Ingress",
+            name=self.name,
+            scheme=self.scheme,
+            edge_auth=edge,
+            given=given,
+        )
+        for exposure, endpoints in checked:
+            for endpoint in endpoints:
+                access = endpoint.decide(station.auth_settings).access
+                self._refuse_two_credentials(guard, endpoint.title, access, exposure)
+        return tuple(exposure for exposure, _ in checked)
+
+    def _refuse_two_credentials(
+        self, guard: _Guard, title: str, access: Access, exposure: Exposure
+    ) -> None:
+        """Basic auth at nginx and a Station token cannot share one Authorization header."""
+        edge = self.edge_auth
+        if edge is None or edge.kind is not EdgeAuthKind.NGINX_BASIC:
+            return
+        if access is Access.AUTHENTICATED:
+            raise guard.fail(
+                "edge_auth",
+                edge.kind,
+                f"basic auth at the edge and Station's own check of {title} (routed by "
+                f"{exposure.via}) both need the Authorization header; nginx passes the "
+                "'Basic' credentials on and Station answers 401 to every request",
+                "protect the route one way: drop edge_auth (Station authenticates it), or "
+                "drop cloudship_oauth/webhook_api_key and let the edge authenticate",
+            )
+
     def _nginx_path(self, field: str, path: str) -> None:
         if self.controller is IngressController.NGINX and not _NGINX_PATH.fullmatch(path):
             raise self._guard.fail(
@@ -584,6 +670,8 @@ def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_
 
 def _managed_fix(key: str) -> str:
     """The argument that sets the managed annotation ``key``."""
+    if key.startswith(f"{_NGINX}auth-") or key == f"{_TRAEFIK}router.middlewares":
+        return "authentication at the edge is set by edge_auth=; drop the annotation"
     if key.startswith("cert-manager.io/"):
         return "choose the issuer with tls=IngressTls.cert_manager('letsencrypt-prod', kind=...)"
     if key in (f"{_NGINX}proxy-read-timeout", f"{_NGINX}proxy-send-timeout"):

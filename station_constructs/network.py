@@ -45,6 +45,7 @@ from ._k8s import (
 )
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
+from .access import never_exposed
 
 if TYPE_CHECKING:
     from .station import StationDeployment, StationPort
@@ -519,7 +520,9 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             else:
                 number = port(self._guard, f"{field}[]", item)
             which = by_number.get(number)
-            if outside and (which is StationPort.MCP or number == _NATS_PORT):
+            # The ports the who-can-call-what table marks "never expose" (access.py).
+            key = "nats" if number == _NATS_PORT else (None if which is None else which.value)
+            if outside and key in never_exposed():
                 what = (
                     f"the management MCP ({number})"
                     if which is StationPort.MCP

@@ -12,12 +12,13 @@ import enum
 import hashlib
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ._app_registry import check_scope, reserve, use_secret_as
 from ._env import MANAGED_VARIABLES, managed_fix
-from ._errors import _Guard
+from ._errors import StationAccessWarning, _Guard
 from ._k8s import (
     ApiObject,
     ApiObjectMetadata,
@@ -59,6 +60,8 @@ from ._validate import (
     sequence,
     station_environment,
 )
+from .access import AuthSettings, Exposure, check_exposure, settings_of
+from .auth import CloudShipOAuth
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
 from .secrets import ExistingSecret, SecretSource
@@ -203,8 +206,10 @@ class StationPort(enum.Enum):
     MCP = "mcp"
     """Management MCP (8586). Has **no authentication**: never exposed by default."""
     AGENT_MCP = "dynamic-mcp"
-    """Agent MCP (8587 = MCP port + 1): ``/mcp``, ``/execute``, ``/health``; authenticated
-    unless local mode is on."""
+    """Agent MCP (8587 = MCP port + 1): ``/mcp``, ``/execute`` and the other webhook paths,
+    ``/health``. ``/mcp`` is open in every mode unless CloudShip OAuth is on (with local mode
+    off), the webhook paths unless ``STN_WEBHOOK_API_KEY`` is set: see
+    ``station_constructs.access``."""
 
 
 @dataclass(frozen=True)
@@ -334,9 +339,26 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         secret_variables: Further variables read from the Secret (e.g. ``GITHUB_TOKEN`` for
             an MCP server). Each is required.
         local_mode: ``STATION_LOCAL_MODE``: authentication off. Default ``True`` (as the
-            hand-written manifests), which is only safe while Station is reachable from
-            inside the cluster; external exposure in local mode is refused unless
-            ``allow_unauthenticated_exposure`` is set.
+            hand-written manifests). Safe inside the cluster (the NetworkPolicy keeps other
+            namespaces out) and behind authentication at the edge
+            (``StationIngress(edge_auth=...)``). Turning it off does **not** by itself
+            authenticate the agent MCP (8587 ``/mcp`` and the webhook paths stay open): see
+            ``cloudship_oauth`` and ``webhook_api_key``, and the README's "Who can call
+            what". Off without ``cloudship_oauth`` and with the API enabled issues a
+            :class:`~station_constructs.StationAccessWarning`: Station v0.23.0 then rejects
+            every API and web UI request, since nothing can create a user API key. A warning,
+            not an error, because in-cluster that is harmless and the agent MCP still works;
+            exposing the rejecting API outside the cluster is refused.
+        cloudship_oauth: :class:`~station_constructs.CloudShipOAuth`: Station checks
+            ``Authorization: Bearer`` tokens at CloudShip (``STN_CLOUDSHIP_OAUTH_*``) on the
+            agent MCP (every path but ``/health``) and the API. Needs ``local_mode=False``
+            (Station ignores it in local mode). Default none.
+        webhook_api_key: Read ``STN_WEBHOOK_API_KEY`` from the Secret (like the provider
+            keys): the webhook paths (``/execute``, ``/runs/``, ``/workflow-runs``,
+            ``/workflow-approvals/``) then require ``Bearer <that key>``. Needs
+            ``local_mode=False`` (ignored in local mode) and cannot be combined with
+            ``cloudship_oauth`` (both checks read the same header, so every webhook request
+            would be rejected; OAuth alone already protects them). Default ``False``.
         enable_api: ``STN_DEV_MODE``: serve the HTTP API and web UI on ``api_port``.
             Default ``True``.
         api_port: ``API_PORT``, the HTTP API/UI port. Default 8585.
@@ -391,8 +413,11 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         profile: :class:`ClusterProfile` defaults for the target cluster. Default
             ``GENERIC``; ``K3S`` uses the ``local-path`` StorageClass unless
             ``storage.storage_class`` is set, and makes StationIngress default to Traefik.
-        allow_unauthenticated_exposure: Accept exposing an unauthenticated endpoint (local
-            mode, or the management MCP) outside the cluster. Default ``False``.
+        allow_unauthenticated_exposure: Accept exposing an endpoint that Station serves to
+            anyone (see the README's "Who can call what": 8587 ``/mcp`` without CloudShip
+            OAuth, the webhook paths without a key, everything in local mode, the management
+            MCP) outside the cluster with nothing authenticating in front of it. For a VPN or
+            firewall that is your authentication. Default ``False``.
         network_policy: The pod's NetworkPolicy (see ``station_constructs.network``).
             Default ``NetworkPolicyOptions()``: same-namespace pods reach Station's served
             ports, the external Service's ports (if any) are open, nothing else gets in;
@@ -436,6 +461,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         secret: SecretSource | None = None,
         secret_variables: Sequence[str] = (),
         local_mode: bool = True,
+        cloudship_oauth: CloudShipOAuth | None = None,
+        webhook_api_key: bool = False,
         enable_api: bool = True,
         api_port: int = 8585,
         mcp_port: int = 8586,
@@ -527,6 +554,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         create_namespace = boolean(guard, "create_namespace", create_namespace)
         allow_unpinned_image = boolean(guard, "allow_unpinned_image", allow_unpinned_image)
         local_mode = boolean(guard, "local_mode", local_mode)
+        webhook_api_key = boolean(guard, "webhook_api_key", webhook_api_key)
         enable_api = boolean(guard, "enable_api", enable_api)
         cloudship = boolean(guard, "cloudship", cloudship)
         read_only_root_filesystem = boolean(
@@ -731,6 +759,8 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
         if cloudship:
             variables.append("STN_CLOUDSHIP_KEY")
+        if webhook_api_key:
+            variables.append("STN_WEBHOOK_API_KEY")
         for extra_var in secret_variables:
             env_name(guard, "secret_variables[]", extra_var)
             if extra_var in variables or extra_var in MANAGED_VARIABLES:
@@ -738,7 +768,9 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                     "secret_variables",
                     extra_var,
                     "is already set by the construct",
-                    "remove it from secret_variables",
+                    "pass webhook_api_key=True (with local_mode=False) instead"
+                    if extra_var == "STN_WEBHOOK_API_KEY"
+                    else "remove it from secret_variables",
                 )
             variables.append(extra_var)
         self.secret_variables: tuple[str, ...] = tuple(variables)
@@ -810,6 +842,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
         if cloudship:
             settings["STN_CLOUDSHIP_ENABLED"] = "true"
+        settings.update(self._station_auth(guard, cloudship_oauth, webhook_api_key))
         for key, value in (env or {}).items():
             env_name(guard, "env", key)
             if key in settings or key in MANAGED_VARIABLES:
@@ -835,6 +868,23 @@ class StationDeployment(ReadOnlyAttributes, Construct):
             settings[key] = value
         self.settings: dict[str, str] = dict(sorted(settings.items()))
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
+        self.auth_settings: AuthSettings = settings_of(self.settings, self.secret_variables)
+        """What decides who can call what, read back from the rendered settings."""
+        self.exposures: list[Exposure] = []
+        """Every place outside the cluster that reaches this Station (the external
+        Service's ports, Ingress routes), each checked by ``access.check_exposure``."""
+        if not self.auth_settings.local_mode and not self.auth_settings.cloudship_oauth:
+            if self.api_enabled:
+                warnings.warn(
+                    f"{guard.where}: local_mode=False without cloudship_oauth: Station "
+                    "v0.23.0 rejects every API and web UI request (port "
+                    f"{api_port}), because nothing can create a user API key; the agent "
+                    "MCP keeps working. Fix: enable_api=False if you need only the MCP, "
+                    "cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside the "
+                    "cluster or behind StationIngress(edge_auth=...))",
+                    StationAccessWarning,
+                    stacklevel=3,  # past jsii's metaclass, at the caller
+                )
 
         # ---- resources, durations, sizes ------------------------------------------------
         self.resources: Resources = self._resources(guard, resources)
@@ -1246,23 +1296,18 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                     "is not served: the API listens only with enable_api=True (STN_DEV_MODE)",
                     "enable the API or drop StationPort.API",
                 )
-        if self.local_mode and not allow:
-            raise guard.fail(
-                "external_access",
-                access,
-                "Station runs in local mode (STATION_LOCAL_MODE=true, no authentication): "
-                "exposing it outside the cluster gives anyone who can reach it full control",
-                "pass local_mode=False, or allow_unauthenticated_exposure=True if a "
-                "firewall/VPN in front of it is your authentication",
+        # A Service exposes whole ports, and has no authentication of its own: each port
+        # must be safe by Station's own rules (access.py).
+        for p in chosen:
+            exposure = Exposure(
+                via=f"the {access.value} Service '{self.name}-external' "
+                f"(port {self.ports[p]}, StationPort.{p.name})",
+                port=p.value,
+                field="external_ports" if ports is not None else "external_access",
+                value=p if ports is not None else access,
             )
-        if StationPort.MCP in chosen and not allow:
-            raise guard.fail(
-                "external_ports",
-                StationPort.MCP,
-                "the management MCP (8586) has no authentication, even with local mode off",
-                "expose only StationPort.API and StationPort.AGENT_MCP, or pass "
-                "allow_unauthenticated_exposure=True",
-            )
+            check_exposure(guard, self.auth_settings, exposure, allow=allow)
+            self.exposures.append(exposure)
         for node_port_of, number in (node_ports or {}).items():
             if access is not ExternalAccess.NODE_PORT:
                 raise guard.fail(
@@ -1294,6 +1339,49 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                 "node_ports", dict(node_ports or {}), "uses a node port twice", "use distinct ports"
             )
         return chosen
+
+    def _station_auth(
+        self, guard: _Guard, oauth: CloudShipOAuth | None, webhook_key: bool
+    ) -> dict[str, str]:
+        """ConfigMap entries for Station's own authentication; refuses ineffective settings."""
+        if oauth is None:
+            settings: dict[str, str] = {}
+        elif not isinstance(oauth, CloudShipOAuth):
+            raise guard.fail(
+                "cloudship_oauth",
+                type(oauth).__name__,
+                "must be CloudShipOAuth(...) or None",
+                "pass cloudship_oauth=CloudShipOAuth(client_id='...')",
+            )
+        else:
+            settings = oauth.settings(guard, "cloudship_oauth")
+        # Station v0.23.0 consults neither in local mode: the API middleware is not installed
+        # [internal/api/v1/base.go RegisterRoutes], the agent MCP's OAuth wrapper needs
+        # !localMode [internal/mcp_agents/server.go Start], and authenticateWebhookRequest
+        # returns the local admin before it looks at the key.
+        given_settings = (("cloudship_oauth", oauth is not None), ("webhook_api_key", webhook_key))
+        for field, given in given_settings:
+            if given and self.local_mode:
+                raise guard.fail(
+                    field,
+                    oauth if field == "cloudship_oauth" else webhook_key,
+                    "has no effect in local mode: Station v0.23.0 authenticates nothing while "
+                    "STATION_LOCAL_MODE=true",
+                    "pass local_mode=False as well, or drop it",
+                )
+        if oauth is not None and webhook_key:
+            raise guard.fail(
+                "webhook_api_key",
+                True,
+                "with cloudship_oauth, Station checks a webhook request twice against the same "
+                "'Authorization: Bearer' header (a CloudShip token first, then equality with "
+                "STN_WEBHOOK_API_KEY), so every webhook request would be rejected "
+                "[internal/mcp_agents/server.go wrapWithOAuthDiscovery, "
+                "authenticateWebhookRequest]",
+                "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
+                "or drop cloudship_oauth",
+            )
+        return settings
 
     # ------------------------------------------------------------------ rendering
     def _render_namespace(self) -> k8s.KubeNamespace:

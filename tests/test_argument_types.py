@@ -17,6 +17,7 @@ from cdk8s import Chart
 
 from station_constructs import (
     AIProvider,
+    CloudShipOAuth,
     EgressRules,
     ExistingSecret,
     ExternalAccess,
@@ -36,8 +37,14 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 
+OAUTH = CloudShipOAuth(client_id="station-test")
+
 Build = Callable[[Chart], Any]
-LB = {"external_access": ExternalAccess.LOAD_BALANCER, "local_mode": False}
+LB = {
+    "external_access": ExternalAccess.LOAD_BALANCER,
+    "local_mode": False,
+    "cloudship_oauth": OAUTH,
+}
 
 
 def station(chart: Chart, **kwargs: Any) -> StationDeployment:
@@ -45,7 +52,7 @@ def station(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    return StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH, **kwargs)
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
@@ -256,6 +263,7 @@ CASES: list[tuple[str, Build, str]] = [
             c,
             external_access=ExternalAccess.NODE_PORT,
             local_mode=False,
+            cloudship_oauth=OAUTH,
             load_balancer_source_ranges=["10.0.0.0/8"],
         ),
         "load_balancer_source_ranges=['10.0.0.0/8']",
@@ -347,6 +355,7 @@ CASES: list[tuple[str, Build, str]] = [
             c,
             external_access=ExternalAccess.NODE_PORT,
             local_mode=False,
+            cloudship_oauth=OAUTH,
             node_ports=[(StationPort.AGENT_MCP, 30087)],
         ),
         "node_ports=[(",
@@ -550,6 +559,7 @@ def test_valid_values_of_every_shape_are_still_accepted(chart: Chart) -> None:
         chart,
         "station",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         enable_api=True,
         create_namespace=False,
         image_pull_secrets=("regcred",),

@@ -17,6 +17,7 @@ from cdk8s import Chart
 from station_constructs import (
     AccessMode,
     AIProvider,
+    CloudShipOAuth,
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
@@ -39,6 +40,8 @@ from station_constructs import (
     UpdateStrategy,
 )
 
+OAUTH = CloudShipOAuth(client_id="station-test")
+
 Build = Callable[[Chart], Any]
 
 
@@ -47,7 +50,7 @@ def station(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    return StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH, **kwargs)
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:

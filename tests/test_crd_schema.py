@@ -15,6 +15,7 @@ from cdk8s import Chart
 
 from station_constructs import (
     AIProvider,
+    CloudShipOAuth,
     ExternalAccess,
     ExternalSecretSource,
     GatewayImplementation,
@@ -38,6 +39,8 @@ from station_constructs import (
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
 from tests.test_examples import readme_apps, run_app, schema_errors
 
+OAUTH = CloudShipOAuth(client_id="station-test")
+
 Manifest = dict[str, Any]
 
 
@@ -51,6 +54,7 @@ def external_secret_app(chart: Chart) -> None:
         chart,
         "station",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         provider=AIProvider.ANTHROPIC,
         extra_providers=[AIProvider.OPENAI],
         secret=ExternalSecretSource(
@@ -85,6 +89,7 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
         chart,
         "station",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         storage=StationStorage(storage_class="gp3"),
         external_access=ExternalAccess.LOAD_BALANCER,
         network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]),

@@ -43,6 +43,8 @@ def run_app(args: list[str], outdir: Path) -> list[dict[str, Any]]:
         timeout=180,
     )
     assert done.returncode == 0, done.stderr
+    # Every example and README app is a configuration whose API, if served, is usable.
+    assert "StationAccessWarning" not in done.stderr, done.stderr
     files = sorted(outdir.rglob("*.yaml"))
     assert files, f"nothing written to {outdir}"
     return [o for f in files for o in yaml.safe_load_all(f.read_text()) if o]

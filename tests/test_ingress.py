@@ -12,6 +12,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    CloudShipOAuth,
     ClusterProfile,
     ExternalAccess,
     IngressController,
@@ -33,8 +34,12 @@ NGINX = "nginx.ingress.kubernetes.io/"
 TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 
+OAUTH = CloudShipOAuth(client_id="station-test")
+
+
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station with authentication on (GIVEN)."""
+    """A Station that authenticates every exposable path itself: CloudShip OAuth (GIVEN)."""
+    kwargs.setdefault("cloudship_oauth", OAUTH)
     return StationDeployment(chart, "station", local_mode=False, **kwargs)
 
 
@@ -540,19 +545,23 @@ def test_fails_on_management_mcp_sharing_the_agent_mcp_path(chart: Chart) -> Non
 def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
     error = fails(
         chart,
-        "station.local_mode=True",
-        "no authentication",
-        "local_mode=False",
+        "routes='/'",
+        "8585 `/api/v1/*`",
+        "local mode is on",
+        "in local mode /api/v1 serves everyone as user 1 (admin)",
+        "edge_auth=",
+        "cloudship_oauth=CloudShipOAuth",
         "allow_unauthenticated_exposure=True",
         station=StationDeployment(chart, "station"),
     )
-    assert error.field == "station.local_mode"
+    assert error.field == "routes"
 
 
 def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
     fails(
         chart,
-        "routes[0].port=<StationPort.MCP",
+        "routes[0].path='/mcp'",
+        "8586 management MCP",
         "no authentication",
         "allow_unauthenticated_exposure=True",
         routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],
@@ -751,7 +760,7 @@ def test_fails_on_invalid_external_service_annotations(chart: Chart, new_chart) 
 
 def test_fails_on_an_empty_ingress_class_name() -> None:
     chart = Chart(cdk8s.Testing.app(), "t")
-    station = StationDeployment(chart, "station", local_mode=False)
+    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
     with pytest.raises(StationConfigError, match="ingress_class_name=''"):
         StationIngress(
             chart,

@@ -9,6 +9,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    CloudShipOAuth,
     ExternalAccess,
     LitestreamBackup,
     LitestreamServiceMonitor,
@@ -16,6 +17,8 @@ from station_constructs import (
     StationDeployment,
 )
 from tests.conftest import find, synth
+
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
@@ -38,7 +41,9 @@ def monitor_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfig
 
 
 def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
-    station = with_litestream(chart, local_mode=False, external_access=ExternalAccess.LOAD_BALANCER)
+    station = with_litestream(
+        chart, local_mode=False, cloudship_oauth=OAUTH, external_access=ExternalAccess.LOAD_BALANCER
+    )
     monitor = LitestreamServiceMonitor(
         chart, "monitor", station=station, labels={"release": "kube-prometheus-stack"}
     )

@@ -10,6 +10,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    CloudShipOAuth,
     EgressRules,
     ExternalAccess,
     NetworkPolicyOptions,
@@ -19,6 +20,8 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 from tests.support.kube_validate import validate_manifest
+
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 Rule = dict[str, Any]
 SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
@@ -135,6 +138,7 @@ def test_external_service_ports_stay_reachable(chart: Chart, access: ExternalAcc
     station(
         chart,
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=access,
         load_balancer_source_ranges=["203.0.113.0/24"]
         if access is ExternalAccess.LOAD_BALANCER
@@ -147,6 +151,7 @@ def test_external_agent_mcp_only(chart: Chart) -> None:
     station(
         chart,
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.LOAD_BALANCER,
         external_ports=[StationPort.AGENT_MCP],
     )
@@ -225,7 +230,11 @@ def test_custom_policy_name(chart: Chart) -> None:
 CONFIGS: list[dict[str, Any]] = [
     {},
     {"enable_api": False},
-    {"local_mode": False, "external_access": ExternalAccess.LOAD_BALANCER},
+    {
+        "local_mode": False,
+        "cloudship_oauth": OAUTH,
+        "external_access": ExternalAccess.LOAD_BALANCER,
+    },
     {"network_policy": NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"])},
     {"network_policy": NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"]))},
 ]

@@ -9,6 +9,7 @@ from station_constructs import (
     DEFAULT_IMAGE,
     AccessMode,
     AIProvider,
+    CloudShipOAuth,
     ConfigPersistence,
     ExistingSecret,
     ExternalAccess,
@@ -21,6 +22,8 @@ from station_constructs import (
 )
 from station_constructs._seed import SEED_SCRIPT
 from tests.conftest import container, find, pod_spec, synth
+
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 
 def env_names(c: dict) -> list[str]:  # type: ignore[type-arg]
@@ -486,6 +489,7 @@ def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> 
         chart,
         "station",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.LOAD_BALANCER,
         load_balancer_source_ranges=["203.0.113.0/24"],
     )
@@ -502,6 +506,7 @@ def test_node_port_with_fixed_ports(chart: Chart) -> None:
         chart,
         "station",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.NODE_PORT,
         external_ports=[StationPort.AGENT_MCP],
         node_ports={StationPort.AGENT_MCP: 30587},
@@ -530,7 +535,7 @@ def test_local_mode_exposure_when_explicitly_accepted(chart: Chart) -> None:
 
 
 def test_local_mode_off_sets_authentication_on(chart: Chart) -> None:
-    StationDeployment(chart, "s", local_mode=False)
+    StationDeployment(chart, "s", local_mode=False, cloudship_oauth=OAUTH)
     assert (
         find(synth(chart), "ConfigMap", "station-config")["data"]["STATION_LOCAL_MODE"] == "false"
     )

@@ -10,6 +10,7 @@ from cdk8s import Chart
 from station_constructs import (
     AccessMode,
     AIProvider,
+    CloudShipOAuth,
     ExistingSecret,
     ExternalAccess,
     Resources,
@@ -19,6 +20,8 @@ from station_constructs import (
     StationStorage,
     UpdateStrategy,
 )
+
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 
 def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
@@ -247,6 +250,7 @@ def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
         "external_ports=",
         "no authentication",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.LOAD_BALANCER,
         external_ports=[StationPort.MCP],
     )
@@ -257,6 +261,7 @@ def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
         chart,
         "is not served",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         enable_api=False,
         external_access=ExternalAccess.NODE_PORT,
         external_ports=[StationPort.API],
@@ -270,6 +275,7 @@ def test_fails_on_node_port_out_of_range(chart: Chart, number: int) -> None:
         f"node_ports[StationPort.AGENT_MCP]={number}",
         "30000-32767",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.NODE_PORT,
         node_ports={StationPort.AGENT_MCP: number},
     )
@@ -280,6 +286,7 @@ def test_fails_on_node_ports_for_load_balancer(chart: Chart) -> None:
         chart,
         "only to NodePort",
         local_mode=False,
+        cloudship_oauth=OAUTH,
         external_access=ExternalAccess.LOAD_BALANCER,
         node_ports={StationPort.AGENT_MCP: 30001},
     )

@@ -16,10 +16,12 @@ import cdk8s
 import yaml
 from cdk8s import Chart
 
-from station_constructs import StationDeployment
+from station_constructs import CloudShipOAuth, StationDeployment
 from tests.support import apps
 from tests.support.flatten import flatten
 from tests.support.paths import REFERENCE_DIR, require_glob
+
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 Manifest = dict[str, Any]
 
@@ -129,6 +131,7 @@ def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
                     c,
                     "station",
                     local_mode=False,
+                    cloudship_oauth=OAUTH,
                     external_access=__import__("station_constructs").ExternalAccess.LOAD_BALANCER,
                 )
             )

@@ -8,11 +8,14 @@ from cdk8s_plus_27 import k8s
 from station_constructs import (
     DEFAULT_IMAGE,
     AIProvider,
+    CloudShipOAuth,
     ClusterProfile,
+    EdgeAuth,
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
     GatewayImplementation,
+    IngressRoute,
     IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
@@ -40,12 +43,13 @@ def default_app(chart: Chart) -> StationDeployment:
 
 
 def production_app(chart: Chart, image: str = DEFAULT_IMAGE) -> StationDeployment:
-    """A production StationDeployment: authentication on, sized, exposed through an LB."""
+    """A production StationDeployment: CloudShip OAuth, sized, exposed through an LB."""
     return StationDeployment(
         chart,
         "station",
         image=image,
         local_mode=False,
+        cloudship_oauth=CloudShipOAuth(client_id="station-example"),
         provider=AIProvider.ANTHROPIC,
         extra_providers=[AIProvider.OPENAI],
         model="claude-sonnet-4-5",
@@ -60,11 +64,11 @@ def production_app(chart: Chart, image: str = DEFAULT_IMAGE) -> StationDeploymen
 
 
 def ingress_production_app(chart: Chart) -> StationIngress:
-    """Production: ingress-nginx with a cert-manager certificate (examples/ingress_nginx.py)."""
+    """Production: ingress-nginx with basic auth and a cert-manager certificate, Station in
+    local mode behind it (examples/ingress_nginx.py)."""
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
         provider=AIProvider.ANTHROPIC,
         resources=ResourceProfile.PRODUCTION,
         storage=StationStorage(size="20Gi"),
@@ -75,21 +79,18 @@ def ingress_production_app(chart: Chart) -> StationIngress:
         station=station,
         host="station.example.com",
         tls=IngressTls.cert_manager("letsencrypt-prod"),
+        edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth"),
         annotations={"nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24"},
     )
 
 
 def k3s_app(chart: Chart) -> StationIngress:
-    """k3s: local-path storage, Traefik Ingress, agent MCP on a fixed NodePort (examples/k3s.py)."""
+    """k3s: local-path storage, Traefik Ingress behind ForwardAuth (examples/k3s.py)."""
     station = StationDeployment(
         chart,
         "station",
         profile=ClusterProfile.K3S,
-        local_mode=False,
         resources=ResourceProfile.DEVELOPMENT,
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: 30587},
     )
     return StationIngress(
         chart,
@@ -97,6 +98,7 @@ def k3s_app(chart: Chart) -> StationIngress:
         station=station,
         host="station.home.example.com",
         tls=IngressTls.existing_secret("station-home-tls"),
+        edge_auth=EdgeAuth.traefik_middleware("station-forward-auth"),
     )
 
 
@@ -105,7 +107,6 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
         storage=StationStorage(size="20Gi"),
     )
     return LitestreamBackup(
@@ -122,7 +123,8 @@ def full_production_app(
     chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE
 ) -> StationDeployment:
     """Everything at once, as examples/production.py: ExternalSecret keys, Litestream with
-    ExternalSecret credentials, ServiceMonitor, Ingress, VolumeSnapshot, NetworkPolicy.
+    ExternalSecret credentials, ServiceMonitor, Ingress behind oauth2-proxy, VolumeSnapshot,
+    NetworkPolicy.
 
     ``suffix`` makes every name unique, so many can share one app (the benchmark)."""
     store = "aws-secrets-manager"
@@ -133,7 +135,6 @@ def full_production_app(
         name=f"station{suffix}",
         namespace=f"station{suffix}",
         image=image,
-        local_mode=False,
         provider=AIProvider.ANTHROPIC,
         resources=ResourceProfile.PRODUCTION,
         storage=StationStorage(size="20Gi", storage_class="gp3"),
@@ -178,6 +179,12 @@ def full_production_app(
         station=station,
         host=f"station{suffix}.example.com",
         tls=IngressTls.cert_manager("letsencrypt-prod"),
+        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp")],
+        edge_auth=EdgeAuth.nginx_auth_url(
+            "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
+            signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
+            response_headers=["X-Auth-Request-Email"],
+        ),
     )
     StationVolumeSnapshot(
         chart,

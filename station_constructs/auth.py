@@ -1,0 +1,275 @@
+"""Who checks credentials: Station's own authentication settings, and authentication at the edge.
+
+Two ways to make an exposed Station safe (``docs/station-facts.md``, "Who can call what"):
+
+* **Station authenticates** (local mode off): :class:`CloudShipOAuth` makes the agent MCP
+  (8587) and the API (8585) accept CloudShip OAuth bearer tokens, and
+  ``StationDeployment(webhook_api_key=True)`` makes the webhook paths require
+  ``STN_WEBHOOK_API_KEY`` (a value from the Secret, like the provider keys).
+* **The edge authenticates**: :class:`EdgeAuth` puts an authentication layer in front of
+  a :class:`~station_constructs.StationIngress` (ingress-nginx external auth such as
+  oauth2-proxy, an ingress-nginx basic-auth Secret, or a Traefik middleware such as
+  ForwardAuth). Station may then stay in local mode behind it; the NetworkPolicy admits
+  only the ingress controller from outside the namespace.
+
+Nothing here holds secret material: client ids and URLs are settings, the basic-auth
+htpasswd file and the middleware are objects you create.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ._errors import _Guard
+from ._validate import dns_label, dns_subdomain, free_text, http_url, sequence
+
+__all__ = ["CloudShipOAuth", "EdgeAuth", "EdgeAuthKind"]
+
+# Default introspection endpoint of Station v0.23.0 [internal/config/config.go, Load].
+CLOUDSHIP_INTROSPECT_URL = "https://app.cloudshipai.com/oauth/introspect/"
+_NGINX = "nginx.ingress.kubernetes.io/"
+_TRAEFIK = "traefik.ingress.kubernetes.io/"
+
+
+@dataclass(frozen=True)
+class CloudShipOAuth:
+    """Station's CloudShip OAuth (``STN_CLOUDSHIP_OAUTH_*``): bearer tokens checked at CloudShip.
+
+    With local mode off, Station v0.23.0 then wraps the agent MCP listener (8587) in a check
+    that every request except ``/health`` carries ``Authorization: Bearer <token>`` that
+    CloudShip's introspection endpoint reports active (or a user API key ``sk-…``, which
+    nothing in v0.23.0 can create) [internal/mcp_agents/server.go, wrapWithOAuthDiscovery],
+    and the API (8585) accepts the same tokens as non-admin users [internal/auth/
+    middleware.go, Authenticate]. Unauthenticated MCP clients get a 401 whose
+    ``WWW-Authenticate`` header points at CloudShip's OAuth discovery document, so MCP clients
+    that implement the MCP authorization spec sign in by themselves. Station checks only
+    that the token is active: **any** CloudShip account's token is accepted, not only your
+    organisation's [internal/auth/oauth/cloudship.go, ValidateToken].
+
+    Only ``client_id`` and ``introspect_url`` are used by the v0.23.0 server (OAuth counts as
+    enabled only with a client id, ``IsEnabled``); the other URLs are passed through for
+    Station's configuration and are read by nothing yet. No client secret exists (public
+    client); nothing here is secret.
+
+    Args:
+        client_id: The OAuth client id registered at CloudShip (``STN_CLOUDSHIP_OAUTH_CLIENT_ID``).
+        introspect_url: Token introspection endpoint (``STN_CLOUDSHIP_OAUTH_INTROSPECT_URL``).
+            Default: Station's, ``https://app.cloudshipai.com/oauth/introspect/``.
+        auth_url: ``STN_CLOUDSHIP_OAUTH_AUTH_URL``. Default: Station's.
+        token_url: ``STN_CLOUDSHIP_OAUTH_TOKEN_URL``. Default: Station's.
+        redirect_uri: ``STN_CLOUDSHIP_OAUTH_REDIRECT_URI``. Default: Station's.
+        scopes: ``STN_CLOUDSHIP_OAUTH_SCOPES`` (joined with spaces). Default: Station's
+            (``read stations``).
+
+    """
+
+    client_id: str
+    introspect_url: str | None = None
+    auth_url: str | None = None
+    token_url: str | None = None
+    redirect_uri: str | None = None
+    scopes: Sequence[str] | None = None
+
+    def settings(self, guard: _Guard, field: str) -> dict[str, str]:
+        """The ConfigMap entries for these settings; raises on bad input."""
+        if not isinstance(self, CloudShipOAuth):  # pragma: no cover - called on instances
+            raise guard.fail(field, self, "must be CloudShipOAuth(...)", "pass CloudShipOAuth")
+        client_id = free_text(
+            guard,
+            f"{field}.client_id",
+            self.client_id,
+            fix="pass the client id registered at CloudShip, e.g. 'station-prod'",
+        )
+        settings = {
+            "STN_CLOUDSHIP_OAUTH_ENABLED": "true",
+            "STN_CLOUDSHIP_OAUTH_CLIENT_ID": client_id,
+        }
+        urls = {
+            "STN_CLOUDSHIP_OAUTH_INTROSPECT_URL": ("introspect_url", self.introspect_url),
+            "STN_CLOUDSHIP_OAUTH_AUTH_URL": ("auth_url", self.auth_url),
+            "STN_CLOUDSHIP_OAUTH_TOKEN_URL": ("token_url", self.token_url),
+            "STN_CLOUDSHIP_OAUTH_REDIRECT_URI": ("redirect_uri", self.redirect_uri),
+        }
+        for variable, (name, value) in urls.items():
+            if value is not None:
+                example = "https://app.cloudshipai.com/oauth/introspect/"
+                settings[variable] = http_url(guard, f"{field}.{name}", value, example=example)
+        if self.scopes is not None:
+            scopes = sequence(guard, f"{field}.scopes", self.scopes, example="['read', 'stations']")
+            words = [
+                free_text(guard, f"{field}.scopes[]", s, fix="pass single words, e.g. 'read'")
+                for s in scopes
+            ]
+            if not words or any(" " in w for w in words):
+                raise guard.fail(
+                    f"{field}.scopes",
+                    list(scopes),
+                    "must list at least one scope, each a single word",
+                    "pass e.g. scopes=['read', 'stations'], or leave it out",
+                )
+            settings["STN_CLOUDSHIP_OAUTH_SCOPES"] = " ".join(words)
+        return settings
+
+
+class EdgeAuthKind(enum.Enum):
+    """How the edge authenticates; each kind belongs to one controller."""
+
+    NGINX_AUTH_URL = "nginx-auth-url"
+    """ingress-nginx external authentication (``auth-url``/``auth-signin``), e.g. oauth2-proxy."""
+    NGINX_BASIC = "nginx-basic"
+    """ingress-nginx basic authentication from an htpasswd Secret (``auth-type: basic``)."""
+    TRAEFIK_MIDDLEWARE = "traefik-middleware"
+    """A Traefik Middleware (ForwardAuth to oauth2-proxy/Authelia, or BasicAuth)."""
+
+
+@dataclass(frozen=True)
+class EdgeAuth:
+    """Authentication in front of Station, at the ingress controller.
+
+    Build it with a constructor: :meth:`nginx_auth_url`, :meth:`nginx_basic_auth` or
+    :meth:`traefik_middleware`, and pass it to ``StationIngress(edge_auth=...)``. Every route
+    of that Ingress is then protected; the Station's NetworkPolicy keeps other pods and
+    networks from going around the edge.
+
+    Gateway API: a standard ``HTTPRoute`` has no authentication filter. Implementations add
+    it their own way: Envoy Gateway with a ``SecurityPolicy`` (``extAuth``, ``oidc`` or
+    ``basicAuth``) targeting the route, Istio with an ``AuthorizationPolicy`` using a
+    ``CUSTOM`` ext_authz provider, Traefik with an ``ExtensionRef`` filter to a
+    ``Middleware``. A Gateway route construct can reuse
+    :func:`station_constructs.access.expose` with a description of that protection.
+
+    Args:
+        kind: What authenticates (see :class:`EdgeAuthKind`).
+        auth_url: nginx ``auth-url``: the URL nginx asks before each request (2xx lets it
+            through), e.g. ``http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth``.
+        signin_url: nginx ``auth-signin``: where browsers are sent on 401, e.g.
+            ``https://$host/oauth2/start?rd=$escaped_request_uri``. Default none (401 only).
+        response_headers: nginx ``auth-response-headers`` copied from the auth response to
+            the request, e.g. ``["X-Auth-Request-Email"]``. Default none.
+        secret_name: nginx basic auth: the Secret in the Station's namespace holding an
+            htpasswd file under the key ``auth``.
+        realm: nginx basic auth realm. Default ``Station``.
+        middleware: Traefik: the Middleware's name.
+        middleware_namespace: Traefik: the Middleware's namespace. Default: the Station's.
+
+    """
+
+    kind: EdgeAuthKind
+    auth_url: str | None = None
+    signin_url: str | None = None
+    response_headers: Sequence[str] = ()
+    secret_name: str | None = None
+    realm: str | None = None
+    middleware: str | None = None
+    middleware_namespace: str | None = None
+
+    @classmethod
+    def nginx_auth_url(
+        cls, auth_url: str, *, signin_url: str | None = None, response_headers: Sequence[str] = ()
+    ) -> EdgeAuth:
+        """ingress-nginx external auth (``auth-url``), e.g. oauth2-proxy's ``/oauth2/auth``."""
+        return cls(
+            EdgeAuthKind.NGINX_AUTH_URL,
+            auth_url=auth_url,
+            signin_url=signin_url,
+            response_headers=tuple(response_headers),
+        )
+
+    @classmethod
+    def nginx_basic_auth(cls, secret_name: str, *, realm: str = "Station") -> EdgeAuth:
+        """ingress-nginx basic auth from the htpasswd Secret ``secret_name`` (key ``auth``)."""
+        return cls(EdgeAuthKind.NGINX_BASIC, secret_name=secret_name, realm=realm)
+
+    @classmethod
+    def traefik_middleware(cls, name: str, *, namespace: str | None = None) -> EdgeAuth:
+        """A Traefik ``Middleware`` (ForwardAuth or BasicAuth) applied to every route."""
+        return cls(EdgeAuthKind.TRAEFIK_MIDDLEWARE, middleware=name, middleware_namespace=namespace)
+
+    @property
+    def controller_name(self) -> str:
+        """The ``IngressController`` member name this kind belongs to (``NGINX``/``TRAEFIK``)."""
+        return "TRAEFIK" if self.kind is EdgeAuthKind.TRAEFIK_MIDDLEWARE else "NGINX"
+
+    def describe(self, namespace: str) -> str:
+        """One line naming what authenticates at the edge."""
+        if self.kind is EdgeAuthKind.NGINX_AUTH_URL:
+            return f"ingress-nginx external auth ({self.auth_url})"
+        if self.kind is EdgeAuthKind.NGINX_BASIC:
+            return f"ingress-nginx basic auth (htpasswd Secret {namespace}/{self.secret_name})"
+        ns = self.middleware_namespace or namespace
+        return f"Traefik middleware {ns}/{self.middleware}"
+
+    def annotations(self, guard: _Guard, field: str, namespace: str) -> dict[str, str]:
+        """The Ingress annotations for this edge auth; raises on bad input."""
+        one_of_kind = self.kind if isinstance(self.kind, EdgeAuthKind) else None
+        if one_of_kind is None:
+            raise guard.fail(
+                f"{field}.kind",
+                self.kind,
+                "must be an EdgeAuthKind",
+                "build it with EdgeAuth.nginx_auth_url(...), EdgeAuth.nginx_basic_auth(...) "
+                "or EdgeAuth.traefik_middleware(...)",
+            )
+        if self.kind is EdgeAuthKind.NGINX_AUTH_URL:
+            return self._nginx_auth_url(guard, field)
+        if self.kind is EdgeAuthKind.NGINX_BASIC:
+            secret = dns_subdomain(guard, f"{field}.secret_name", self.secret_name)
+            realm = free_text(
+                guard, f"{field}.realm", self.realm or "Station", fix="pass e.g. 'Station'"
+            )
+            if '"' in realm:
+                raise guard.fail(f"{field}.realm", realm, "must not contain '\"'", "drop it")
+            return {
+                f"{_NGINX}auth-type": "basic",
+                f"{_NGINX}auth-secret": secret,
+                f"{_NGINX}auth-secret-type": "auth-file",
+                f"{_NGINX}auth-realm": realm,
+            }
+        name = dns_label(guard, f"{field}.middleware", self.middleware)
+        ns = dns_label(
+            guard, f"{field}.middleware_namespace", self.middleware_namespace or namespace
+        )
+        return {f"{_TRAEFIK}router.middlewares": f"{ns}-{name}@kubernetescrd"}
+
+    def _nginx_auth_url(self, guard: _Guard, field: str) -> dict[str, str]:
+        example = "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
+        url = http_url(guard, f"{field}.auth_url", self.auth_url, example=example)
+        annotations = {f"{_NGINX}auth-url": url}
+        if self.signin_url is not None:
+            # nginx variables ($host, $escaped_request_uri) are allowed: check the URL with
+            # them replaced by a plain host/path.
+            probe = (
+                self.signin_url.replace("$host", "example.com").replace("$escaped_request_uri", "x")
+                if isinstance(self.signin_url, str)
+                else self.signin_url
+            )
+            http_url(
+                guard,
+                f"{field}.signin_url",
+                probe,
+                example="https://$host/oauth2/start?rd=$escaped_request_uri",
+            )
+            annotations[f"{_NGINX}auth-signin"] = str(self.signin_url)
+        headers = sequence(
+            guard,
+            f"{field}.response_headers",
+            self.response_headers,
+            example="['X-Auth-Request-Email']",
+        )
+        for header in headers:
+            if (
+                not isinstance(header, str)
+                or not header
+                or not all(c.isalnum() or c == "-" for c in header)
+            ):
+                raise guard.fail(
+                    f"{field}.response_headers[]",
+                    header,
+                    "must be an HTTP header name (letters, digits, '-')",
+                    "pass e.g. 'X-Auth-Request-Email'",
+                )
+        if headers:
+            annotations[f"{_NGINX}auth-response-headers"] = ",".join(headers)
+        return annotations

@@ -1,0 +1,631 @@
+"""Who can call what: the table against Station's rules, the exposure guards it drives, Station's
+own authentication settings, and authentication at the edge.
+
+The expected verdicts below restate docs/station-facts.md ("Who can call what", read from
+Station v0.23.0's internal/auth/middleware.go and internal/mcp_agents/server.go) row by row,
+independently of station_constructs/access.py.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    CloudShipOAuth,
+    EdgeAuth,
+    ExternalAccess,
+    ExternalSecretSource,
+    IngressController,
+    IngressRoute,
+    IngressTls,
+    NetworkPolicyOptions,
+    RemoteRef,
+    StationAccessWarning,
+    StationConfigError,
+    StationDeployment,
+    StationIngress,
+    StationPort,
+)
+from station_constructs.access import (
+    ENDPOINTS,
+    Access,
+    AuthSettings,
+    covered,
+    markdown_table,
+    never_exposed,
+    verdicts,
+)
+from station_constructs.guide import next_steps
+from tests.conftest import find, synth
+from tests.support.kube_validate import validate_manifest
+
+OAUTH = CloudShipOAuth(client_id="station-test")
+OPEN, AUTH, NOBODY = Access.OPEN, Access.AUTHENTICATED, Access.REJECTS_ALL
+LOCAL = AuthSettings(local_mode=True)
+OFF = AuthSettings(local_mode=False)
+KEY = AuthSettings(local_mode=False, webhook_key=True)
+OAUTH_ON = AuthSettings(local_mode=False, cloudship_oauth=True)
+BOTH = AuthSettings(local_mode=False, cloudship_oauth=True, webhook_key=True)
+LOCAL_ALL = AuthSettings(local_mode=True, cloudship_oauth=True, webhook_key=True)
+OAUTH_SKIP = "https://oauth2-proxy.example.com/oauth2/auth"
+
+# (settings, endpoint key) -> access, per the facts table.
+FACTS: dict[str, dict[AuthSettings, Access]] = {
+    # 8585: open in local mode; with local mode off a user API key (none can exist) or,
+    # with CloudShip OAuth, a CloudShip token.
+    "api": {LOCAL: OPEN, OFF: NOBODY, KEY: NOBODY, OAUTH_ON: AUTH, LOCAL_ALL: OPEN},
+    # 8587 /mcp: open unless CloudShip OAuth is enabled (and local mode off).
+    "agent-mcp": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: AUTH, LOCAL_ALL: OPEN},
+    # Webhook paths: open as admin unless STN_WEBHOOK_API_KEY; OAuth's wrapper also checks
+    # them, and both together read one header.
+    "webhooks": {LOCAL: OPEN, OFF: OPEN, KEY: AUTH, OAUTH_ON: AUTH, BOTH: NOBODY, LOCAL_ALL: OPEN},
+    "agent-public": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
+    "management-mcp": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
+    "nats": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
+}
+
+
+def _cases() -> list[tuple[str, AuthSettings, Access]]:
+    return [(key, s, a) for key, row in FACTS.items() for s, a in row.items()]
+
+
+# ---------------------------------------------------------------------- the table
+def test_the_table_has_exactly_the_rows_of_the_facts() -> None:
+    assert [e.key for e in ENDPOINTS] == list(FACTS)
+
+
+@pytest.mark.parametrize(("key", "settings", "expected"), _cases())
+def test_each_row_matches_the_facts(key: str, settings: AuthSettings, expected: Access) -> None:
+    assert verdicts(settings)[key].access is expected
+
+
+def test_only_the_management_mcp_and_nats_are_never_exposed() -> None:
+    assert set(never_exposed()) == {"mcp", "nats"}
+
+
+@pytest.mark.parametrize(
+    ("port", "path", "exact", "keys"),
+    [
+        ("dynamic-mcp", "/", False, ["agent-mcp", "webhooks", "agent-public"]),
+        ("dynamic-mcp", "/mcp", False, ["agent-mcp"]),
+        ("dynamic-mcp", "/mcp/sub", False, ["agent-mcp"]),
+        ("dynamic-mcp", "/runs", False, ["webhooks"]),
+        ("dynamic-mcp", "/runs/42", True, ["webhooks"]),
+        ("dynamic-mcp", "/health", True, ["agent-public"]),
+        ("api", "/", False, ["api"]),
+        ("api", "/api/v1", False, ["api"]),
+        ("mcp", "/mcp", False, ["management-mcp"]),
+    ],
+)
+def test_routes_cover_the_endpoints_under_them(
+    port: str, path: str, exact: bool, keys: list[str]
+) -> None:
+    assert [e.key for e in covered(port, path, exact=exact)] == keys
+
+
+def test_the_readme_table_is_the_generated_one() -> None:
+    from tests.support.paths import REPO
+
+    text = (REPO / "README.md").read_text()
+    assert markdown_table() in text
+    for endpoint in ENDPOINTS:
+        assert endpoint.title in markdown_table()
+
+
+# ---------------------------------------------------------------------- Station's own auth
+def test_cloudship_oauth_renders_stations_variables(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        cloudship_oauth=CloudShipOAuth(
+            client_id="station-prod",
+            introspect_url="https://auth.example.com/introspect/",
+            scopes=["read", "stations"],
+        ),
+    )
+    data = find(synth(chart), "ConfigMap", "station-config")["data"]
+    assert data["STN_CLOUDSHIP_OAUTH_ENABLED"] == "true"
+    assert data["STN_CLOUDSHIP_OAUTH_CLIENT_ID"] == "station-prod"
+    assert data["STN_CLOUDSHIP_OAUTH_INTROSPECT_URL"] == "https://auth.example.com/introspect/"
+    assert data["STN_CLOUDSHIP_OAUTH_SCOPES"] == "read stations"
+    assert "STN_CLOUDSHIP_OAUTH_AUTH_URL" not in data  # Station's default applies
+    assert station.auth_settings == OAUTH_ON
+
+
+def test_webhook_key_comes_from_the_secret_only(chart: Chart) -> None:
+    station = StationDeployment(
+        chart, "station", local_mode=False, webhook_api_key=True, enable_api=False
+    )
+    objects = synth(chart)
+    assert "STN_WEBHOOK_API_KEY" not in find(objects, "ConfigMap", "station-config")["data"]
+    env = find(objects, "Deployment", "station")["spec"]["template"]["spec"]["containers"][0]["env"]
+    ref = next(e for e in env if e["name"] == "STN_WEBHOOK_API_KEY")
+    assert ref["valueFrom"]["secretKeyRef"] == {
+        "key": "STN_WEBHOOK_API_KEY",
+        "name": "station-secrets",
+        "optional": False,
+    }
+    assert "STN_WEBHOOK_API_KEY" in station.secret_variables
+    assert "STN_WEBHOOK_API_KEY" in next_steps(station)  # the Secret command asks for it
+    assert station.auth_settings == KEY
+
+
+def test_webhook_key_missing_from_the_secret_source_is_refused(chart: Chart) -> None:
+    with pytest.raises(StationConfigError, match="does not provide STN_WEBHOOK_API_KEY"):
+        StationDeployment(
+            chart,
+            "station",
+            local_mode=False,
+            webhook_api_key=True,
+            secret=ExternalSecretSource(
+                "vault",
+                remote_refs={
+                    "STATION_ENCRYPTION_KEY": RemoteRef("station", property="encryption_key"),
+                    "OPENAI_API_KEY": RemoteRef("station", property="openai"),
+                },
+            ),
+        )
+
+
+def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
+    with pytest.raises(StationConfigError) as info:
+        StationDeployment(chart, "station", **kwargs)
+    message = str(info.value)
+    assert message.startswith("StationDeployment 'test/station': "), message
+    assert "Fix: " in message, message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"cloudship_oauth": OAUTH}, "cloudship_oauth"),
+        ({"webhook_api_key": True}, "webhook_api_key"),
+    ],
+)
+def test_fails_on_station_auth_in_local_mode(chart: Chart, kwargs: Any, field: str) -> None:
+    error = fails(chart, f"{field}=", "no effect in local mode", "local_mode=False", **kwargs)
+    assert error.field == field
+
+
+def test_fails_on_oauth_and_webhook_key_together(chart: Chart) -> None:
+    fails(
+        chart,
+        "webhook_api_key=True",
+        "same 'Authorization: Bearer' header",
+        "drop webhook_api_key",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        webhook_api_key=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("oauth", "fragment"),
+    [
+        (CloudShipOAuth(client_id=""), "cloudship_oauth.client_id=''"),
+        (
+            CloudShipOAuth(client_id="x", introspect_url="ftp://a"),
+            "cloudship_oauth.introspect_url=",
+        ),
+        (CloudShipOAuth(client_id="x", scopes=["read stations"]), "cloudship_oauth.scopes="),
+        (CloudShipOAuth(client_id="x", scopes="read"), "cloudship_oauth.scopes='read'"),
+    ],
+)
+def test_fails_on_bad_oauth_settings(chart: Chart, oauth: CloudShipOAuth, fragment: str) -> None:
+    fails(chart, fragment, local_mode=False, cloudship_oauth=oauth)
+
+
+def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
+    fails(
+        chart,
+        "env['STN_CLOUDSHIP_OAUTH_ENABLED']",
+        "cloudship_oauth=CloudShipOAuth",
+        local_mode=False,
+        env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"},
+    )
+
+
+def test_local_mode_off_without_oauth_warns_that_the_api_rejects_everyone(chart: Chart) -> None:
+    with pytest.warns(StationAccessWarning, match="rejects every API and web UI request") as rec:
+        StationDeployment(chart, "station", local_mode=False)
+    assert rec[0].filename == __file__  # points at the caller, not into jsii
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"local_mode": False, "enable_api": False},
+        {"local_mode": False, "cloudship_oauth": OAUTH},
+    ],
+)
+def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StationAccessWarning)
+        StationDeployment(chart, "station", **kwargs)
+
+
+# ---------------------------------------------------------------------- external Service
+@pytest.mark.parametrize("access", [ExternalAccess.LOAD_BALANCER, ExternalAccess.NODE_PORT])
+def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
+    chart: Chart, access: ExternalAccess
+) -> None:
+    error = fails(
+        chart,
+        "external_ports=<StationPort.AGENT_MCP",
+        f"the {access.value} Service 'station-external'",
+        "8587 `/mcp`",
+        "the MCP tool handlers never look at the caller (local mode is off)",
+        "'8587 /mcp is open in every mode unless CloudShip OAuth is enabled",
+        "internal/mcp_agents/server.go",
+        "(1) authenticate at the edge",
+        "(2) make Station authenticate it: pass cloudship_oauth=",
+        "allow_unauthenticated_exposure=True",
+        local_mode=False,
+        enable_api=False,
+        external_access=access,
+        external_ports=[StationPort.AGENT_MCP],
+    )
+    assert error.field == "external_ports"
+
+
+def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
+    # The key protects the webhook paths, but /mcp on the same port stays open.
+    fails(
+        chart,
+        "8587 `/mcp`",
+        local_mode=False,
+        webhook_api_key=True,
+        enable_api=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
+    )
+
+
+def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
+    with pytest.warns(StationAccessWarning):
+        fails(
+            chart,
+            "external_ports=<StationPort.API",
+            "rejects every request to it",
+            "no code path creates one",
+            "kubectl port-forward",
+            local_mode=False,
+            external_access=ExternalAccess.LOAD_BALANCER,
+            external_ports=[StationPort.API],
+            allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
+        )
+
+
+def test_oauth_station_may_be_exposed_and_records_the_exposure(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        external_access=ExternalAccess.LOAD_BALANCER,
+    )
+    assert [e.port for e in station.exposures] == ["api", "dynamic-mcp"]
+    text = next_steps(station)
+    assert "8587 `/mcp`: authenticated, Bearer <CloudShip OAuth token>" in text
+    assert "the LoadBalancer Service 'station-external' (port 8587" in text
+
+
+# ---------------------------------------------------------------------- edge auth
+def ingress(chart: Chart, station: StationDeployment, **kwargs: Any) -> StationIngress:
+    kwargs.setdefault("host", "station.example.com")
+    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
+    construct_id = kwargs.pop("construct_id", "ingress")
+    return StationIngress(chart, construct_id, station=station, **kwargs)
+
+
+def ingress_fails(chart: Chart, station: StationDeployment, *fragments: str, **kw: Any) -> None:
+    with pytest.raises(StationConfigError) as info:
+        ingress(chart, station, **kw)
+    message = str(info.value)
+    assert message.startswith(f"StationIngress 'test/{kw.get('construct_id', 'ingress')}': ")
+    assert "Fix: " in message, message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    ing = ingress(
+        chart,
+        station,
+        edge_auth=EdgeAuth.nginx_auth_url(
+            "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
+            signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
+            response_headers=["X-Auth-Request-Email"],
+        ),
+    )
+    obj = find(synth(chart), "Ingress", "station")
+    annotations = obj["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/auth-url"] == (
+        "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
+    )
+    assert annotations["nginx.ingress.kubernetes.io/auth-signin"] == (
+        "https://$host/oauth2/start?rd=$escaped_request_uri"
+    )
+    assert annotations["nginx.ingress.kubernetes.io/auth-response-headers"] == (
+        "X-Auth-Request-Email"
+    )
+    assert validate_manifest(obj, "1.37", strict=True) == []
+    assert [e.edge_auth for e in ing.exposures] == [
+        "ingress-nginx external auth (http://oauth2-proxy.oauth2-proxy.svc.cluster.local"
+        "/oauth2/auth)"
+    ] * 2
+    # Only the edge is admitted from outside the namespace.
+    policy = find(synth(chart), "NetworkPolicy", "station")
+    outside = [
+        peer
+        for rule in policy["spec"]["ingress"]
+        for peer in rule["from"]
+        if "namespaceSelector" in peer or "ipBlock" in peer
+    ]
+    assert outside == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
+    ]
+    assert "behind ingress-nginx external auth" in next_steps(station)
+
+
+def test_basic_auth_at_nginx(chart: Chart) -> None:
+    ingress(
+        chart, StationDeployment(chart, "station"), edge_auth=EdgeAuth.nginx_basic_auth("users")
+    )
+    obj = find(synth(chart), "Ingress", "station")
+    annotations = obj["metadata"]["annotations"]
+    assert {k: v for k, v in annotations.items() if "/auth-" in k} == {
+        "nginx.ingress.kubernetes.io/auth-type": "basic",
+        "nginx.ingress.kubernetes.io/auth-secret": "users",
+        "nginx.ingress.kubernetes.io/auth-secret-type": "auth-file",
+        "nginx.ingress.kubernetes.io/auth-realm": "Station",
+    }
+    assert validate_manifest(obj, "1.37", strict=True) == []
+
+
+def test_traefik_forward_auth_middleware(chart: Chart) -> None:
+    ingress(
+        chart,
+        StationDeployment(chart, "station"),
+        controller=IngressController.TRAEFIK,
+        controller_namespace="traefik",
+        edge_auth=EdgeAuth.traefik_middleware("sso", namespace="auth"),
+    )
+    annotations = find(synth(chart), "Ingress", "station")["metadata"]["annotations"]
+    assert annotations["traefik.ingress.kubernetes.io/router.middlewares"] == (
+        "auth-sso@kubernetescrd"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        (
+            {"edge_auth": EdgeAuth.traefik_middleware("sso")},
+            ["edge_auth=<EdgeAuthKind.TRAEFIK_MIDDLEWARE", "written for nginx"],
+        ),
+        (
+            {"edge_auth": EdgeAuth.nginx_auth_url("not a url")},
+            ["edge_auth.auth_url='not a url'"],
+        ),
+        (
+            {"edge_auth": EdgeAuth.nginx_auth_url(OAUTH_SKIP, response_headers=["X Bad"])},
+            ["edge_auth.response_headers[]='X Bad'"],
+        ),
+        ({"edge_auth": EdgeAuth.nginx_basic_auth("Bad_Name")}, ["edge_auth.secret_name="]),
+        (
+            {"edge_auth": EdgeAuth.nginx_basic_auth("users", realm='say "hi"')},
+            ["edge_auth.realm=", "must not contain"],
+        ),
+        (
+            {"edge_auth": EdgeAuth.nginx_auth_url(OAUTH_SKIP, signin_url="/oauth2/start")},
+            ["edge_auth.signin_url='/oauth2/start'", "http:// or https://"],
+        ),
+        (
+            {
+                "controller": IngressController.TRAEFIK,
+                "controller_namespace": "traefik",
+                "edge_auth": EdgeAuth.traefik_middleware("Not_A_Name"),
+            },
+            ["edge_auth.middleware='Not_A_Name'"],
+        ),
+        (
+            {"edge_auth": EdgeAuth("oauth2-proxy", auth_url=OAUTH_SKIP)},  # type: ignore[arg-type]
+            ["edge_auth.kind='oauth2-proxy'", "must be an EdgeAuthKind"],
+        ),
+        ({"edge_auth": "oauth2-proxy"}, ["edge_auth='str'", "must be an EdgeAuth"]),
+        (
+            {"annotations": {"nginx.ingress.kubernetes.io/auth-url": OAUTH_SKIP}},
+            ["8585 `/api/v1/*`", "local mode is on"],
+        ),
+    ],
+)
+def test_fails_on_bad_edge_auth(chart: Chart, kwargs: Any, fragments: list[str]) -> None:
+    ingress_fails(chart, StationDeployment(chart, "station"), *fragments, **kwargs)
+
+
+def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
+    ingress_fails(
+        chart,
+        StationDeployment(chart, "station", network_policy=None),
+        "edge_auth=",
+        "renders no NetworkPolicy",
+        "around the edge",
+        "keep StationDeployment's network_policy",
+        edge_auth=EdgeAuth.nginx_basic_auth("users"),
+    )
+
+
+def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
+    chart: Chart,
+) -> None:
+    # local mode off, no OAuth: the API rejects everyone; routing it is refused first.
+    with pytest.warns(StationAccessWarning):
+        station = StationDeployment(chart, "station", local_mode=False)
+    ingress_fails(
+        chart,
+        station,
+        "routes[0].path='/'",
+        "rejects every request",
+        routes=[IngressRoute(StationPort.API, "/")],
+    )
+
+
+def test_fails_on_routing_the_agent_host_of_a_webhook_open_station(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", local_mode=False, enable_api=False)
+    ingress_fails(
+        chart,
+        station,
+        "routes='/'",
+        "8587 `/mcp`",
+        "(local mode is off)",
+    )
+
+
+def test_edge_auth_is_not_needed_where_station_authenticates(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        network_policy=NetworkPolicyOptions(),
+    )
+    ing = ingress(chart, station, routes=[IngressRoute(StationPort.AGENT_MCP, "/", host="m.io")])
+    assert [e.edge_auth for e in ing.exposures] == [None]
+    assert station.exposures == list(ing.exposures)
+
+
+def test_webhook_key_lets_only_the_webhook_paths_out(chart: Chart) -> None:
+    station = StationDeployment(
+        chart, "station", local_mode=False, webhook_api_key=True, enable_api=False
+    )
+    ing = ingress(
+        chart,
+        station,
+        routes=[
+            IngressRoute(StationPort.AGENT_MCP, "/execute"),
+            IngressRoute(StationPort.AGENT_MCP, "/runs"),
+        ],
+    )
+    assert [e.path for e in ing.exposures] == ["/execute", "/runs"]
+    ingress_fails(
+        chart,
+        station,
+        "routes[0].path='/mcp'",
+        "8587 `/mcp`",
+        name="mcp",
+        construct_id="mcp",
+        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
+    )
+
+
+def test_next_steps_reads_who_gets_in_from_the_network_policy(chart: Chart) -> None:
+    closed = StationDeployment(
+        chart, "station", network_policy=NetworkPolicyOptions(same_namespace_ports=[])
+    )
+    text = next_steps(closed)
+    assert "8587 `/mcp`: open, anyone, as the admin user 1\n" in text
+    assert "reachable from: only kubectl port-forward" in text
+    assert "every pod in the cluster" not in text
+
+
+def test_next_steps_says_every_pod_gets_in_without_a_network_policy(chart: Chart) -> None:
+    text = next_steps(StationDeployment(chart, "station", network_policy=None))
+    assert "reachable from: every pod in the cluster (no NetworkPolicy)" in text
+
+
+def test_fails_on_basic_auth_in_front_of_a_path_station_authenticates(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
+    ingress_fails(
+        chart,
+        station,
+        "edge_auth=<EdgeAuthKind.NGINX_BASIC",
+        "both need the Authorization header",
+        "protect the route one way",
+        edge_auth=EdgeAuth.nginx_basic_auth("users"),
+    )
+
+
+def test_a_gateway_route_can_use_the_same_entry_point(chart: Chart) -> None:
+    """The hook for a Gateway API route construct: describe the route, call expose()."""
+    from station_constructs._errors import _Guard
+    from station_constructs.access import Exposure, expose
+
+    guard = _Guard("HTTPRoute 'station'")
+    station = StationDeployment(chart, "station")
+    route = Exposure(
+        via="HTTPRoute 'station' (https://station.example.com/mcp)",
+        port="dynamic-mcp",
+        path="/mcp",
+        edge_auth="Envoy Gateway SecurityPolicy 'sso' (extAuth)",
+        field="rules[0]",
+    )
+    [(exposure, endpoints)] = expose(guard, station, [route], allow=False)
+    assert [e.key for e in endpoints] == ["agent-mcp"]
+    assert station.exposures == [route]
+    assert "behind Envoy Gateway SecurityPolicy 'sso' (extAuth)" in next_steps(station)
+    with pytest.raises(StationConfigError, match=r"^HTTPRoute 'station': rules\[0\]='/mcp'"):
+        expose(
+            guard,
+            station,
+            [Exposure(via="HTTPRoute", port="dynamic-mcp", path="/mcp", field="rules[0]")],
+            allow=False,
+        )
+
+
+def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> None:
+    fails(
+        chart,
+        "secret_variables='STN_WEBHOOK_API_KEY'",
+        "pass webhook_api_key=True",
+        local_mode=False,
+        secret_variables=["STN_WEBHOOK_API_KEY"],
+    )
+
+
+def test_fails_on_oauth_settings_of_the_wrong_type(chart: Chart) -> None:
+    fails(
+        chart,
+        "cloudship_oauth='dict'",
+        "must be CloudShipOAuth(...) or None",
+        local_mode=False,
+        cloudship_oauth={"client_id": "x"},
+    )
+
+
+def test_access_tables_script_describes_every_example() -> None:
+    import subprocess
+    import sys
+
+    from tests.support.paths import REPO
+
+    done = subprocess.run(
+        [sys.executable, "scripts/access_tables.py", "production", "load_balancer"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    load_balancer, production = done.stdout.split("### examples/production.py")
+    assert (
+        "| 8587 `/mcp` | **open**: anyone, as the admin user 1 | pods in namespace station; "
+        "pods in namespace ingress-nginx; Ingress 'station' (https://station.example.com/mcp) "
+        "behind ingress-nginx external auth" in production
+    )
+    assert (
+        "| 8585 `/api/v1/*` (and the web UI that calls it) | **open**: anyone, as the admin "
+        "user 1 | only kubectl port-forward |" in production
+    )
+    assert "| 8587 `/mcp` | **authenticated**: Bearer &lt;CloudShip OAuth token&gt;" in (
+        load_balancer
+    )
