@@ -15,6 +15,19 @@ timed out by the route. The Station's NetworkPolicy admits the Gateway's proxy p
   ``kube-system`` on k3s is the default with ``ClusterProfile.K3S``);
 * Cilium (``cilium``): the per-node Envoy carries Cilium's ``ingress`` identity, which a
   Kubernetes NetworkPolicy cannot select; apply the CiliumNetworkPolicy printed below.
+
+Who authenticates (a standard HTTPRoute has no authentication filter; see the README's "Who
+can call what" and "Authentication at the edge"):
+
+* Envoy Gateway: a ``SecurityPolicy`` named ``station-sso`` in ``station`` that you apply,
+  with ``targetRefs`` naming the HTTPRoute ``station`` and ``extAuth`` to oauth2-proxy (or
+  ``oidc``); Station stays in local mode behind it;
+* Istio: an ``AuthorizationPolicy`` ``station-sso`` (``action: CUSTOM`` with an ext_authz
+  provider such as oauth2-proxy) on the Gateway's proxy; Station in local mode;
+* Traefik: the ``Middleware`` ``station-forward-auth`` in ``station`` (ForwardAuth), which
+  every rule references with an ``ExtensionRef`` filter; Station in local mode;
+* Cilium: no route-level authentication is known to the library, so Station authenticates
+  itself: local mode off with CloudShip OAuth.
 """
 
 import os
@@ -26,6 +39,8 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
+    CloudShipOAuth,
+    EdgeAuth,
     GatewayImplementation,
     IngressTls,
     ResourceProfile,
@@ -40,10 +55,18 @@ from station_constructs.guide import next_steps  # noqa: E402
 implementation = GatewayImplementation(os.environ.get("STATION_GATEWAY", "eg"))
 app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/gateway-api"))
 chart = Chart(app, "station")
+edge_auth = {
+    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy("SecurityPolicy", "station-sso"),
+    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy("AuthorizationPolicy", "station-sso"),
+    GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
+}.get(implementation)
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,  # a route to a no-auth Station is refused
+    # Behind edge authentication Station stays in local mode; without it (Cilium) it must
+    # authenticate itself: a route to a path it serves to anyone is refused.
+    local_mode=edge_auth is not None,
+    cloudship_oauth=None if edge_auth else CloudShipOAuth(client_id="station-example"),
     provider=AIProvider.ANTHROPIC,
     resources=ResourceProfile.PRODUCTION,
     storage=StationStorage(size="20Gi"),
@@ -65,6 +88,7 @@ route = StationGatewayRoute(
     host="station.example.com",
     data_plane_namespace="traefik" if implementation is GatewayImplementation.TRAEFIK else None,
     admit_data_plane=implementation is not GatewayImplementation.CILIUM,
+    edge_auth=edge_auth,
 )
 app.synth()
 
@@ -73,7 +97,8 @@ print(
     f"4. Point DNS for {gateway.hostname} at the Gateway's address\n"
     f"   (kubectl -n {gateway.namespace} get gateway {gateway.name}), then wait for the\n"
     f"   certificate: kubectl -n {gateway.namespace} get certificate {gateway.tls_secret_name}\n"
-    f"   Web UI: {route.url(StationPort.API)}   MCP clients: {route.url()}",
+    f"   API: {route.url(StationPort.API)}   MCP clients: {route.url()}\n"
+    "   Web UI: the port-forward above (v0.23.0's UI calls http://localhost:8585 itself)",
     file=sys.stderr,
 )
 if implementation is GatewayImplementation.CILIUM:

@@ -11,6 +11,11 @@ solver). Each tenant gets its own namespace (labelled so the Gateway's listener 
 routes), its own Station, volume and NetworkPolicy, and an HTTPRoute for
 ``<tenant>.stations.example.com``. Tenants cannot reach each other: each NetworkPolicy
 admits only the tenant's own namespace and the Gateway's proxies.
+
+Each tenant's Station stays in local mode behind an Envoy Gateway ``SecurityPolicy`` named
+``sso`` in the tenant's namespace (yours to apply: ``extAuth`` or ``oidc`` for that tenant's
+users, ``targetRefs`` naming the tenant's HTTPRoute ``station``). CloudShip OAuth would not
+separate tenants: Station accepts any active CloudShip token.
 """
 
 import os
@@ -21,6 +26,7 @@ from cdk8s import App, Chart  # noqa: E402
 from cdk8s_plus_27 import k8s  # noqa: E402
 
 from station_constructs import (  # noqa: E402
+    EdgeAuth,
     GatewayImplementation,
     IngressTls,
     ResourceProfile,
@@ -53,9 +59,15 @@ for i in range(TENANTS):
         chart,
         "station",
         namespace=tenant,
-        local_mode=False,
         resources=ResourceProfile.DEVELOPMENT,
         labels=ADMITTED,  # labels the Namespace too: the listener admits its routes
     )
-    StationGatewayRoute(chart, "route", station=station, gateway=gateway, host=f"{tenant}.{DOMAIN}")
+    StationGatewayRoute(
+        chart,
+        "route",
+        station=station,
+        gateway=gateway,
+        host=f"{tenant}.{DOMAIN}",
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+    )
 app.synth()

@@ -56,7 +56,6 @@ chart = Chart(app, "station")
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,
     placement=PodPlacement(
         node_selector={"kubernetes.io/arch": "arm64", "node.example.com/pool": "ai"},
         tolerations=[

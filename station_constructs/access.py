@@ -391,8 +391,9 @@ def _refusal(
             f"{where}, and with these settings Station rejects every request to it "
             f"({verdict.who}); {rule}",
             f"expose it only once Station can authenticate it ({endpoint.station_fix}), or "
-            "run Station in local mode behind edge auth (StationIngress(edge_auth=...)), or "
-            "do not expose it (for 8585: reach the UI with kubectl port-forward)",
+            "run Station in local mode behind edge auth (edge_auth= on StationIngress or "
+            "StationGatewayRoute), or do not expose it (for 8585: reach the UI with kubectl "
+            "port-forward)",
         )
     if (
         verdict.access is Access.OPEN
@@ -407,8 +408,10 @@ def _refusal(
             exposure.shown,
             f"{where} with nothing authenticating in front: Station serves {paths} to "
             f"{verdict.who} ({mode}); {rule}",
-            "(1) authenticate at the edge: route it through StationIngress(edge_auth="
-            "EdgeAuth.nginx_auth_url(...) / nginx_basic_auth(...) / traefik_middleware(...)), "
+            "(1) authenticate at the edge: publish it through StationIngress(edge_auth="
+            "EdgeAuth.nginx_auth_url(...) / nginx_basic_auth(...) / traefik_middleware(...)) "
+            "or StationGatewayRoute(edge_auth=EdgeAuth.gateway_policy(...) / "
+            "traefik_middleware(...)), "
             f"or (2) make Station authenticate it: {endpoint.station_fix}; "
             "allow_unauthenticated_exposure=True accepts it if a VPN or firewall is your "
             "authentication",

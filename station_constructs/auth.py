@@ -121,7 +121,12 @@ class EdgeAuthKind(enum.Enum):
     NGINX_BASIC = "nginx-basic"
     """ingress-nginx basic authentication from an htpasswd Secret (``auth-type: basic``)."""
     TRAEFIK_MIDDLEWARE = "traefik-middleware"
-    """A Traefik Middleware (ForwardAuth to oauth2-proxy/Authelia, or BasicAuth)."""
+    """A Traefik Middleware (ForwardAuth to oauth2-proxy/Authelia, or BasicAuth): an Ingress
+    annotation, or an ``ExtensionRef`` filter on every rule of a Gateway API HTTPRoute."""
+    GATEWAY_POLICY = "gateway-policy"
+    """A policy of the Gateway API implementation that you apply, attached to the HTTPRoute
+    (Envoy Gateway ``SecurityPolicy``, Istio ``AuthorizationPolicy`` with a ``CUSTOM``
+    provider). The library references it; it cannot check it exists."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,11 @@ class EdgeAuth:
             htpasswd file under the key ``auth``.
         realm: nginx basic auth realm. Default ``Station``.
         middleware: Traefik: the Middleware's name.
-        middleware_namespace: Traefik: the Middleware's namespace. Default: the Station's.
+        middleware_namespace: Traefik: the Middleware's namespace. Default: the Station's
+            (a Gateway API ``ExtensionRef`` can only name one in the route's namespace).
+        policy_kind: Gateway policy: its kind, ``SecurityPolicy`` (Envoy Gateway) or
+            ``AuthorizationPolicy`` (Istio).
+        policy_name: Gateway policy: its name, in the Station's namespace.
 
     """
 
@@ -164,6 +173,8 @@ class EdgeAuth:
     realm: str | None = None
     middleware: str | None = None
     middleware_namespace: str | None = None
+    policy_kind: str | None = None
+    policy_name: str | None = None
 
     @classmethod
     def nginx_auth_url(
@@ -187,6 +198,17 @@ class EdgeAuth:
         """A Traefik ``Middleware`` (ForwardAuth or BasicAuth) applied to every route."""
         return cls(EdgeAuthKind.TRAEFIK_MIDDLEWARE, middleware=name, middleware_namespace=namespace)
 
+    @classmethod
+    def gateway_policy(cls, kind: str, name: str) -> EdgeAuth:
+        """An implementation's auth policy attached to the HTTPRoute, which you apply.
+
+        ``EdgeAuth.gateway_policy("SecurityPolicy", "sso")`` for Envoy Gateway (``extAuth``
+        to oauth2-proxy, ``oidc`` or ``basicAuth``, with ``targetRefs`` naming the route);
+        ``EdgeAuth.gateway_policy("AuthorizationPolicy", "sso")`` for Istio (``action:
+        CUSTOM`` with an ext_authz provider). Only for ``StationGatewayRoute``.
+        """
+        return cls(EdgeAuthKind.GATEWAY_POLICY, policy_kind=kind, policy_name=name)
+
     @property
     def controller_name(self) -> str:
         """The ``IngressController`` member name this kind belongs to (``NGINX``/``TRAEFIK``)."""
@@ -198,6 +220,8 @@ class EdgeAuth:
             return f"ingress-nginx external auth ({self.auth_url})"
         if self.kind is EdgeAuthKind.NGINX_BASIC:
             return f"ingress-nginx basic auth (htpasswd Secret {namespace}/{self.secret_name})"
+        if self.kind is EdgeAuthKind.GATEWAY_POLICY:
+            return f"{self.policy_kind} {namespace}/{self.policy_name} (yours to apply)"
         ns = self.middleware_namespace or namespace
         return f"Traefik middleware {ns}/{self.middleware}"
 
@@ -211,6 +235,14 @@ class EdgeAuth:
                 "must be an EdgeAuthKind",
                 "build it with EdgeAuth.nginx_auth_url(...), EdgeAuth.nginx_basic_auth(...) "
                 "or EdgeAuth.traefik_middleware(...)",
+            )
+        if self.kind is EdgeAuthKind.GATEWAY_POLICY:
+            raise guard.fail(
+                f"{field}.kind",
+                self.kind,
+                "is a Gateway API policy; an Ingress controller would not apply it",
+                "use EdgeAuth.nginx_auth_url/nginx_basic_auth (ingress-nginx) or "
+                "traefik_middleware (Traefik), or route with StationGatewayRoute",
             )
         if self.kind is EdgeAuthKind.NGINX_AUTH_URL:
             return self._nginx_auth_url(guard, field)
@@ -273,3 +305,67 @@ class EdgeAuth:
         if headers:
             annotations[f"{_NGINX}auth-response-headers"] = ",".join(headers)
         return annotations
+
+
+#: The policy kind each Gateway API implementation attaches authentication with.
+GATEWAY_POLICY_KINDS = {"ENVOY_GATEWAY": "SecurityPolicy", "ISTIO": "AuthorizationPolicy"}
+
+
+def gateway_edge_auth(
+    guard: _Guard, field: str, edge: EdgeAuth, implementation: str, namespace: str
+) -> tuple[str, str | None]:
+    """Check ``edge`` for a Gateway API route of ``implementation`` (a member name).
+
+    Returns its description and, for a Traefik middleware, the Middleware name the route's
+    rules reference with an ``ExtensionRef`` filter (``None`` otherwise). A standard
+    HTTPRoute has no authentication filter: only Traefik's ``ExtensionRef`` to a Middleware
+    is rendered; Envoy Gateway's and Istio's policies attach to the route from outside.
+    """
+    if not isinstance(edge, EdgeAuth) or not isinstance(edge.kind, EdgeAuthKind):
+        raise guard.fail(
+            field,
+            edge,
+            "must be EdgeAuth.gateway_policy(...) or EdgeAuth.traefik_middleware(...)",
+            "pass e.g. edge_auth=EdgeAuth.gateway_policy('SecurityPolicy', 'sso')",
+        )
+    if edge.kind is EdgeAuthKind.TRAEFIK_MIDDLEWARE and implementation in ("TRAEFIK", "OTHER"):
+        name = dns_label(guard, f"{field}.middleware", edge.middleware)
+        if edge.middleware_namespace not in (None, namespace):
+            raise guard.fail(
+                f"{field}.middleware_namespace",
+                edge.middleware_namespace,
+                "an HTTPRoute's ExtensionRef names a Middleware in the route's own namespace",
+                f"create the Middleware in '{namespace}' and leave middleware_namespace out",
+            )
+        return edge.describe(namespace), name
+    if edge.kind is EdgeAuthKind.GATEWAY_POLICY:
+        kind = free_text(
+            guard, f"{field}.policy_kind", edge.policy_kind, fix="pass e.g. 'SecurityPolicy'"
+        )
+        dns_subdomain(guard, f"{field}.policy_name", edge.policy_name)
+        expected = GATEWAY_POLICY_KINDS.get(implementation)
+        if implementation == "OTHER" or kind == expected:
+            return edge.describe(namespace), None
+        if expected is None:
+            raise guard.fail(
+                field,
+                f"{kind}/{edge.policy_name}",
+                f"the library knows no way {implementation.lower()} attaches authentication to "
+                "an HTTPRoute (Envoy Gateway: SecurityPolicy; Istio: AuthorizationPolicy; "
+                "Traefik: an ExtensionRef to a Middleware)",
+                "authenticate in front of the Gateway and pass allow_unauthenticated_exposure="
+                "True, or let Station authenticate (cloudship_oauth)",
+            )
+        raise guard.fail(
+            f"{field}.policy_kind",
+            kind,
+            f"{implementation.lower()} attaches authentication to a route with a {expected}",
+            f"pass EdgeAuth.gateway_policy({expected!r}, {edge.policy_name!r})",
+        )
+    raise guard.fail(
+        f"{field}.kind",
+        edge.kind,
+        f"is not something a {implementation.lower()} Gateway applies to an HTTPRoute",
+        "use EdgeAuth.gateway_policy('SecurityPolicy', ...) for Envoy Gateway, "
+        "('AuthorizationPolicy', ...) for Istio, EdgeAuth.traefik_middleware(...) for Traefik",
+    )

@@ -57,6 +57,7 @@ from ._validate import (
     port,
 )
 from .access import Exposure
+from .auth import EdgeAuth, gateway_edge_auth
 from .station import ClusterProfile, StationDeployment, StationPort
 
 __all__ = [
@@ -483,8 +484,17 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             ``True``. Cilium's proxy reaches pods with its reserved ``ingress`` identity,
             which a Kubernetes NetworkPolicy cannot select: admit it with a
             CiliumNetworkPolicy (``fromEntities: [ingress]``) and pass ``False``.
-        allow_unauthenticated_exposure: Accept routing a local-mode (no-auth) Station or
-            the management MCP. Default: the Station's own ``allow_unauthenticated_exposure``.
+        edge_auth: Authentication in front of every rule. A standard HTTPRoute has no
+            authentication filter, so it depends on the implementation:
+            :meth:`EdgeAuth.traefik_middleware` (Traefik: an ``ExtensionRef`` filter to a
+            Middleware in the Station's namespace, rendered on every rule), or
+            :meth:`EdgeAuth.gateway_policy` naming the policy you apply to the route (Envoy
+            Gateway ``SecurityPolicy`` with ``extAuth``/``oidc``/``basicAuth``; Istio
+            ``AuthorizationPolicy`` with a ``CUSTOM`` ext_authz provider). Needs the Station's
+            NetworkPolicy. Default none.
+        allow_unauthenticated_exposure: Accept routing paths Station serves to anyone with
+            no ``edge_auth`` (e.g. a VPN in front of the Gateway), and the management MCP.
+            Default: the Station's own ``allow_unauthenticated_exposure``.
 
     """
 
@@ -501,6 +511,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         stream_timeout: str | int | None = None,
         data_plane_namespace: str | None = None,
         admit_data_plane: bool = True,
+        edge_auth: EdgeAuth | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationGatewayRoute")
@@ -545,6 +556,14 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             guard, station, routes, self.host, kind="HTTPRoute"
         )
         """Every route, with its host filled in, in output order."""
+        self.edge_auth: EdgeAuth | None = edge_auth
+        """Authentication in front of every rule (``None``: none)."""
+        edge: str | None = None
+        self._middleware: str | None = None
+        if edge_auth is not None:
+            edge, self._middleware = gateway_edge_auth(
+                guard, "edge_auth", edge_auth, self.implementation.name, self.namespace
+            )
         self.exposures: tuple[Exposure, ...] = tuple(
             exposure
             for exposure, _ in check_exposure(
@@ -555,6 +574,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
                 kind="HTTPRoute",
                 name=self.name,
                 scheme=self.scheme,
+                edge_auth=edge,
                 given=routes is not None,
             )
         )
@@ -790,6 +810,19 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
                 request=self.stream_timeout, backend_request=self.stream_timeout
             )
         )
+        # Traefik's Gateway provider applies a Middleware through an ExtensionRef filter.
+        filters = (
+            None
+            if self._middleware is None
+            else [
+                gw.HttpRouteSpecRulesFilters(
+                    type=gw.HttpRouteSpecRulesFiltersType.EXTENSION_REF,
+                    extension_ref=gw.HttpRouteSpecRulesFiltersExtensionRef(
+                        group="traefik.io", kind="Middleware", name=self._middleware
+                    ),
+                )
+            ]
+        )
         rules = [
             gw.HttpRouteSpecRules(
                 matches=[
@@ -808,6 +841,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
                     )
                 ],
                 timeouts=timeouts,
+                filters=filters,
             )
             for route in self.routes
             if route.host == host

@@ -8,8 +8,7 @@ Service. What it routes, and why (ports and paths from ``docs/station-facts.md``
   ``/workflow-runs``, ``/workflow-approvals/`` and ``/openapi.yaml``, but the web UI has
   pages under ``/runs``, so on a shared host only ``/mcp`` goes to 8587. Put the agent MCP on
   a host of its own (``IngressRoute(StationPort.AGENT_MCP, "/", host=...)``) to publish all
-  of it. With the
-  API disabled, ``/`` goes to 8587.
+  of it. With the API disabled, ``/`` goes to 8587.
 * never the management MCP (8586), which has no authentication, unless explicitly asked
   for; it also serves ``/mcp``, so it needs a host of its own.
 

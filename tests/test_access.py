@@ -629,3 +629,138 @@ def test_access_tables_script_describes_every_example() -> None:
     assert "| 8587 `/mcp` | **authenticated**: Bearer &lt;CloudShip OAuth token&gt;" in (
         load_balancer
     )
+
+
+# ---------------------------------------------------------------------- Gateway API routes
+def gw_route(chart: Chart, station: StationDeployment, impl: Any, **kwargs: Any) -> Any:
+    from station_constructs import GatewayRef, StationGatewayRoute
+
+    kwargs.setdefault("data_plane_namespace", "gateway-system")
+    return StationGatewayRoute(
+        chart,
+        "route",
+        station=station,
+        gateway=GatewayRef("shared", namespace="gateway", implementation=impl),
+        host="station.example.com",
+        **kwargs,
+    )
+
+
+def test_envoy_gateway_security_policy_protects_a_local_mode_station(chart: Chart) -> None:
+    from station_constructs import GatewayImplementation
+
+    station = StationDeployment(chart, "station")
+    route = gw_route(
+        chart,
+        station,
+        GatewayImplementation.ENVOY_GATEWAY,
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+    )
+    assert [e.edge_auth for e in route.exposures] == [
+        "SecurityPolicy station/sso (yours to apply)"
+    ] * 2
+    obj = find(synth(chart), "HTTPRoute", "station")
+    assert all("filters" not in rule for rule in obj["spec"]["rules"])
+    assert "HTTPRoute 'station' (https://station.example.com/mcp) behind SecurityPolicy" in (
+        next_steps(station)
+    )
+
+
+def test_traefik_gateway_route_references_the_middleware_on_every_rule(chart: Chart) -> None:
+    from station_constructs import GatewayImplementation
+    from tests.support.crd_schema import validate_custom_object
+
+    gw_route(
+        chart,
+        StationDeployment(chart, "station"),
+        GatewayImplementation.TRAEFIK,
+        edge_auth=EdgeAuth.traefik_middleware("forward-auth"),
+    )
+    obj = find(synth(chart), "HTTPRoute", "station")
+    assert validate_custom_object(obj) == []
+    assert [rule["filters"] for rule in obj["spec"]["rules"]] == [
+        [
+            {
+                "type": "ExtensionRef",
+                "extensionRef": {
+                    "group": "traefik.io",
+                    "kind": "Middleware",
+                    "name": "forward-auth",
+                },
+            }
+        ]
+    ] * 2
+
+
+def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
+    from station_constructs import GatewayImplementation
+
+    station = StationDeployment(chart, "station", local_mode=False, enable_api=False)
+    with pytest.raises(StationConfigError) as info:
+        gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY)
+    message = str(info.value)
+    assert message.startswith("StationGatewayRoute 'test/route': routes='/': HTTPRoute 'station'")
+    for fragment in ("8587 `/mcp`", "(local mode is off)", "(1) authenticate at the edge"):
+        assert fragment in message
+
+
+@pytest.mark.parametrize(
+    ("impl", "edge", "fragments"),
+    [
+        (
+            "ENVOY_GATEWAY",
+            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso"),
+            ["edge_auth.policy_kind='AuthorizationPolicy'", "with a SecurityPolicy"],
+        ),
+        (
+            "ISTIO",
+            EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+            ["edge_auth.policy_kind='SecurityPolicy'", "with a AuthorizationPolicy"],
+        ),
+        (
+            "CILIUM",
+            EdgeAuth.gateway_policy("CiliumNetworkPolicy", "sso"),
+            ["edge_auth='CiliumNetworkPolicy/sso'", "knows no way cilium attaches"],
+        ),
+        (
+            "ENVOY_GATEWAY",
+            EdgeAuth.nginx_basic_auth("users"),
+            ["edge_auth.kind=<EdgeAuthKind.NGINX_BASIC", "not something a envoy_gateway"],
+        ),
+        (
+            "TRAEFIK",
+            EdgeAuth.traefik_middleware("sso", namespace="auth"),
+            ["edge_auth.middleware_namespace='auth'", "route's own namespace"],
+        ),
+        ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EdgeAuth.gateway_policy"]),
+    ],
+)
+def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
+    chart: Chart, impl: str, edge: Any, fragments: list[str]
+) -> None:
+    from station_constructs import GatewayImplementation
+
+    kwargs = {"admit_data_plane": False} if impl == "CILIUM" else {}
+    with pytest.raises(StationConfigError) as info:
+        gw_route(
+            chart,
+            StationDeployment(chart, "station"),
+            GatewayImplementation[impl],
+            edge_auth=edge,
+            **({"data_plane_namespace": None} | kwargs),
+        )
+    message = str(info.value)
+    assert message.startswith("StationGatewayRoute 'test/route': "), message
+    assert "Fix: " in message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
+    ingress_fails(
+        chart,
+        StationDeployment(chart, "station"),
+        "edge_auth.kind=<EdgeAuthKind.GATEWAY_POLICY",
+        "an Ingress controller would not apply it",
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+    )

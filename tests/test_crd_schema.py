@@ -16,6 +16,7 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShipOAuth,
+    EdgeAuth,
     ExternalAccess,
     ExternalSecretSource,
     GatewayImplementation,
@@ -119,7 +120,7 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
 
 
 def gateway_app(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", local_mode=False)
+    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
     gateway = StationGateway(
         chart,
         "gateway",
@@ -141,9 +142,7 @@ def gateway_app(chart: Chart) -> None:
         ],
         stream_timeout="2h",
     )
-    other = StationDeployment(
-        chart, "other", name="other", namespace="other", local_mode=False, enable_api=False
-    )
+    other = StationDeployment(chart, "other", name="other", namespace="other", enable_api=False)
     StationGatewayRoute(
         chart,
         "other-route",
@@ -151,6 +150,7 @@ def gateway_app(chart: Chart) -> None:
         gateway=GatewayRef("shared", namespace="gateway", section_name="https", port=443),
         host="other.example.com",
         data_plane_namespace="gateway",
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    CloudShipOAuth,
     ClusterProfile,
     GatewayImplementation,
     GatewayRef,
@@ -33,10 +34,12 @@ HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
 EG = GatewayImplementation.ENVOY_GATEWAY
 SHARED = GatewayRef("shared", namespace="gateway", section_name="https", implementation=EG)
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station with authentication on (GIVEN)."""
+    """A Station that authenticates every exposable path itself: CloudShip OAuth (GIVEN)."""
+    kwargs.setdefault("cloudship_oauth", OAUTH)
     return StationDeployment(chart, "station", local_mode=False, **kwargs)
 
 
@@ -366,7 +369,9 @@ def test_existing_secret_namespaced_issuer_and_another_port(chart: Chart) -> Non
     two_route = StationGatewayRoute(
         chart,
         "two-route",
-        station=StationDeployment(chart, "s2", name="s2", namespace="gateway", local_mode=False),
+        station=StationDeployment(
+            chart, "s2", name="s2", namespace="gateway", local_mode=False, cloudship_oauth=OAUTH
+        ),
         gateway=gateway_two,
         host="two.example.com",
     )
@@ -406,7 +411,9 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
     outputs = []
     for suffix in ("", "-renamed"):
         chart = new_chart()
-        station = StationDeployment(chart, f"station{suffix}", local_mode=False)
+        station = StationDeployment(
+            chart, f"station{suffix}", local_mode=False, cloudship_oauth=OAUTH
+        )
         gw = StationGateway(
             chart, f"gw{suffix}", station=station, implementation=EG, hostname=HOST, tls=CERT
         )
@@ -419,19 +426,22 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
 def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
     error = fails(
         chart,
-        "station.local_mode=True",
-        "an HTTPRoute gives anyone",
-        "local_mode=False",
+        "routes='/'",
+        "HTTPRoute 'station' (https://station.example.com/) exposes 8585 `/api/v1/*`",
+        "local mode is on",
+        "edge_auth=",
+        "cloudship_oauth=CloudShipOAuth",
         "allow_unauthenticated_exposure=True",
         station=StationDeployment(chart, "station"),
     )
-    assert error.field == "station.local_mode"
+    assert error.field == "routes"
 
 
 def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
     fails(
         chart,
-        "routes[0].port=<StationPort.MCP",
+        "routes[0].path='/mcp'",
+        "8586 management MCP",
         "no authentication",
         "allow_unauthenticated_exposure=True",
         routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],

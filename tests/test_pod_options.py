@@ -29,7 +29,7 @@ IMAGE = "ghcr.io/example/tool:1.0"
 
 
 def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    return StationDeployment(chart, "station", **kwargs)
 
 
 def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
@@ -425,7 +425,6 @@ def test_fails_on_two_stations_rendering_one_service_account(chart: Chart) -> No
             "b",
             name="b",
             create_namespace=False,
-            local_mode=False,
             service_account=shared,
         )
 

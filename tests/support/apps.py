@@ -215,7 +215,6 @@ def platform_app(chart: Chart) -> StationDeployment:
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
         placement=PodPlacement(
             node_selector={"kubernetes.io/arch": "arm64"},
             tolerations=[
@@ -330,7 +329,6 @@ def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
             chart,
             tenant,
             namespace=tenant,
-            local_mode=False,
             resources=ResourceProfile.DEVELOPMENT,
             labels=admitted,
         )
@@ -340,14 +338,15 @@ def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
             station=station,
             gateway=gateway,
             host=f"{tenant}.stations.example.com",
+            edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
         )
     return gateway
 
 
 def gateway_app(chart: Chart) -> StationGatewayRoute:
     """Envoy Gateway: a Gateway of the Station's own with cert-manager, and its HTTPRoute
-    (examples/gateway_api.py)."""
-    station = StationDeployment(chart, "station", local_mode=False)
+    behind an Envoy Gateway SecurityPolicy (examples/gateway_api.py)."""
+    station = StationDeployment(chart, "station")
     gateway = StationGateway(
         chart,
         "gateway",
@@ -357,5 +356,10 @@ def gateway_app(chart: Chart) -> StationGatewayRoute:
         tls=IngressTls.cert_manager("letsencrypt-prod"),
     )
     return StationGatewayRoute(
-        chart, "route", station=station, gateway=gateway, host="station.example.com"
+        chart,
+        "route",
+        station=station,
+        gateway=gateway,
+        host="station.example.com",
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "station-sso"),
     )
