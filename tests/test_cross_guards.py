@@ -18,6 +18,7 @@ from cdk8s import App, Chart
 
 from station_constructs import (
     AIProvider,
+    CloudShipOAuth,
     EgressRules,
     ExistingSecret,
     ExternalAccess,
@@ -40,6 +41,7 @@ from station_constructs import (
 from tests.conftest import find, synth
 
 Build = Callable[[App], Any]
+OAUTH = CloudShipOAuth(client_id="station-test")
 
 
 def charts(app: App) -> tuple[Chart, Chart]:
@@ -59,6 +61,8 @@ def st(scope: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
 
 
 def authed(scope: Chart, id: str, namespace: str, **kwargs: Any) -> StationDeployment:
+    """A Station that authenticates every exposable path itself (CloudShip OAuth)."""
+    kwargs.setdefault("cloudship_oauth", OAUTH)
     return StationDeployment(scope, id, name=id, namespace=namespace, local_mode=False, **kwargs)
 
 
@@ -315,6 +319,7 @@ SHARING.append(
                 name=n,
                 namespace=n,
                 local_mode=False,
+                cloudship_oauth=OAUTH,
                 external_access=ExternalAccess.NODE_PORT,
                 node_ports={StationPort.AGENT_MCP: 30087},
             )

@@ -808,8 +808,10 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
 
 # ---------------------------------------------------------------- across constructs and apps
 def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart) -> None:
-    first = StationDeployment(chart, "a", name="a", namespace="team-a", local_mode=False)
-    second = StationDeployment(chart, "b", name="b", namespace="team-b", local_mode=False)
+    first = secured(chart, name="a", namespace="team-a")
+    second = StationDeployment(
+        chart, "b", name="b", namespace="team-b", local_mode=False, cloudship_oauth=OAUTH
+    )
     StationGatewayRoute(chart, "route-a", station=first, gateway=SHARED, host=HOST)
     with pytest.raises(StationConfigError) as info:
         StationGatewayRoute(chart, "route-b", station=second, gateway=SHARED, host=HOST)
