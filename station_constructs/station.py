@@ -881,7 +881,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                     f"{api_port}), because nothing can create a user API key; the agent "
                     "MCP keeps working. Fix: enable_api=False if you need only the MCP, "
                     "cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside the "
-                    "cluster or behind StationIngress(edge_auth=...))",
+                    "cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
                     StationAccessWarning,
                     stacklevel=3,  # past jsii's metaclass, at the caller
                 )
