@@ -5,8 +5,8 @@
 #   ./dev.sh test    set up everything (incl. checkov) and run lint, types and the test suite
 #   ./dev.sh setup   only the set-up; ./dev.sh bench  the benchmark
 #
-# Needs only Python 3.11+, Node and npm. Re-running is cheap: each install step is skipped
-# while the file that pins it is unchanged.
+# Needs Python 3.11+, Node and npm, and apt (Debian) for promtool and sqlite3. Re-running is
+# cheap: each install step is skipped while the file that pins it is unchanged.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -73,7 +73,29 @@ in_parallel() {
   for pid in "${pids[@]}"; do wait "$pid"; done
 }
 
-setup_all() { in_parallel setup_python setup_node setup_checkov; }
+# promtool (rule checks and rule unit tests) comes from Debian's prometheus package, and the
+# sqlite3 shell (the restore drill's checks; the Litestream image ships the same Debian one)
+# from Debian's sqlite3 package: each unpacked under .tools/ without installing (or
+# starting) anything, and only when it is not already on the machine.
+unpack_deb() {  # unpack_deb PACKAGE: .tools/PACKAGE/usr/bin/...
+  say "unpacking Debian's $1 package into .tools/$1"
+  rm -rf ".tools/deb-$1" && mkdir -p ".tools/deb-$1"
+  (cd ".tools/deb-$1" && apt-get download "$1" >&2) ||
+    { apt-get update -qq >&2 && (cd ".tools/deb-$1" && apt-get download "$1" >&2); }
+  dpkg-deb -x ".tools/deb-$1"/"$1"_*.deb ".tools/$1"
+  rm -rf ".tools/deb-$1"
+}
+
+setup_debian_tools() {
+  if ! [ -x .tools/prometheus/usr/bin/promtool ] && ! command -v promtool >/dev/null 2>&1; then
+    unpack_deb prometheus
+  fi
+  if ! [ -x .tools/sqlite3/usr/bin/sqlite3 ] && ! command -v sqlite3 >/dev/null 2>&1; then
+    unpack_deb sqlite3
+  fi
+}
+
+setup_all() { in_parallel setup_python setup_node setup_checkov setup_debian_tools; }
 
 export PATH="$ROOT/.venv/bin:$ROOT/node_modules/.bin:$PATH"
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"

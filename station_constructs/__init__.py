@@ -6,6 +6,7 @@ Only re-exports; each construct lives in its own module.
 from ._errors import StationAccessWarning, StationConfigError
 from ._version import __version__
 from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
+from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
 from .ingress import (
@@ -53,10 +54,13 @@ __all__ = [
     "DEFAULT_IMAGE",
     "LITESTREAM_IMAGE",
     "LITESTREAM_VERSION",
+    "RCLONE_IMAGE",
+    "RCLONE_VERSION",
     "AIProvider",
     "AccessMode",
     "CloudShipOAuth",
     "ClusterProfile",
+    "ConfigDirBackup",
     "ConfigPersistence",
     "ConfigPolicy",
     "EdgeAuth",

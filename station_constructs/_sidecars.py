@@ -11,6 +11,9 @@ hatch: it returns the stand-in, which forwards ``add_json_patch`` and ``metadata
 
 The same stand-in runs render hooks (:func:`add_render_hook`): the pod options of
 ``station_constructs.placement`` add their Kubernetes JSON there, after the typed render.
+The stand-in also orders init containers: cdk8s-plus only appends, but the restores of the
+database and the config directory must run before the Station's own ``seed-home``, which is
+added when the Station is constructed (:func:`place_init_containers_first`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 from ._k8s import ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, JsonPatch, kplus
 
-__all__ = ["add_render_hook", "mark_native_sidecar"]
+__all__ = ["add_render_hook", "mark_native_sidecar", "place_init_containers_first"]
 
 
 class _NativeSidecarDeployment(ApiObject):
@@ -30,6 +33,7 @@ class _NativeSidecarDeployment(ApiObject):
         self._inner = inner
         self._native: list[int] = []
         self._hooks: list[Callable[[dict[str, Any]], None]] = []
+        self._first: list[str] = []
         super().__init__(
             deployment,
             inner.node.id,
@@ -53,6 +57,10 @@ class _NativeSidecarDeployment(ApiObject):
         init_containers = data["spec"]["template"]["spec"].get("initContainers", [])
         for index in self._native:
             init_containers[index]["restartPolicy"] = "Always"
+        if self._first:
+            rank = {name: i for i, name in enumerate(self._first)}
+            # A stable sort: the named containers first in the order given, the rest as added.
+            init_containers.sort(key=lambda c: rank.get(c["name"], len(rank)))
         for hook in self._hooks:
             hook(data)
         return data
@@ -64,6 +72,18 @@ def _stand_in(deployment: kplus.Deployment) -> _NativeSidecarDeployment:
         deployment.node.try_remove_child(current.node.id)
         current = _NativeSidecarDeployment(deployment, current)
     return current
+
+
+def place_init_containers_first(deployment: kplus.Deployment, names: list[str]) -> None:
+    """Render the init containers called ``names`` before all others, after earlier calls'.
+
+    Used by the restores, which must run before the Station's ``seed-home``; the indices
+    given to :func:`mark_native_sidecar` refer to the order the containers were added in.
+    """
+    current = _stand_in(deployment)
+    for name in names:
+        if name not in current._first:
+            current._first.append(name)
 
 
 def mark_native_sidecar(deployment: kplus.Deployment, index: int) -> None:

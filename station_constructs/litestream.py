@@ -6,12 +6,17 @@ S3-compatible store (no endpoint), has no restore step and runs as an ordinary s
 that is stopped together with Station, so the last writes can miss the final sync.
 :class:`LitestreamBackup` adds to the Station pod:
 
-* ``litestream-restore``, an init container running ``litestream restore
-  -if-db-not-exists -if-replica-exists /data/station.db``: on an empty volume it restores
-  the database from the replica before Station starts; with a database already on the
-  volume, or with no backup yet (first install), it does nothing and succeeds. Wrong
-  credentials make it fail, so Station never starts empty over a backup it could not read;
-* ``litestream``, running ``litestream replicate``. By default it is a native sidecar (an
+* ``litestream-restore``, an init container (placed before every other init container)
+  running ``litestream restore -if-replica-exists /data/station.db`` when the volume has no
+  database (an empty 0-byte file counts as none): on an empty volume it restores the
+  database from the replica before Station starts; with a database already on the volume,
+  or with no backup yet (first install), it does nothing and succeeds. Wrong credentials
+  make it fail, so Station never starts empty over a backup it could not read. With
+  ``require_backup=True`` a missing backup fails it too (disaster recovery, moves);
+* ``litestream``, running ``litestream replicate`` behind a guard: a database that was
+  neither restored from the replica nor replicated from this volume before never
+  replicates over a backup (the container logs why and exits 1; see
+  ``_backup_scripts.litestream_replicate_script``). By default it is a native sidecar (an
   init container with ``restartPolicy: Always``, Kubernetes 1.29+): it starts before
   Station (Station waits until its metrics listener answers) and is stopped only after
   Station has exited, so its final sync on SIGTERM ships every committed write.
@@ -37,6 +42,8 @@ a real S3 server):
 * the configuration file is expanded like a shell string (``$VAR``), so no value rendered
   into it may contain ``$``; unknown keys are silently ignored, so only keys the pinned
   version reads are rendered;
+* a new or empty database replicating to a path that holds a backup replaces that backup
+  (logged at INFO only); the guard in front of ``replicate`` prevents it;
 * credentials are read from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``.
 """
 
@@ -53,6 +60,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._app_registry import check_same_app, check_scope, reserve, use_secret_as
+from ._backup_scripts import litestream_replicate_script, litestream_restore_script
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -67,7 +75,7 @@ from ._k8s import (
     seconds,
 )
 from ._read_only import ReadOnlyAttributes
-from ._sidecars import mark_native_sidecar
+from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import (
     boolean,
     dns_label,
@@ -132,9 +140,12 @@ _PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
 _REGION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _VERSION_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(.*)$")
-# The tags accepted: a 0.5 patch release, optionally the -scratch variant. An image pinned
-# by digest alone cannot be checked at synth time: it is assumed to be a 0.5 build.
-_SUPPORTED_TAG = re.compile(r"v?0\.5\.(0|[1-9][0-9]*)(-scratch)?")
+# The tags accepted: a 0.5 patch release (not the -scratch variant: the restore and the
+# replicate guard are shell scripts). An image pinned by digest alone cannot be checked at
+# synth time: it is assumed to be a 0.5 build of the default (Debian) image.
+_SUPPORTED_TAG = re.compile(r"v?0\.5\.(0|[1-9][0-9]*)")
+#: The pod annotation naming the replica (so a rename that moves it shows in every diff).
+REPLICA_ANNOTATION = "station-constructs/litestream-replica"
 
 
 class SidecarMode(enum.Enum):
@@ -213,6 +224,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         resources: CPU and memory of each Litestream container. Default 50m/64Mi requested,
             500m/512Mi limit.
         config_map_name: Name of the ConfigMap. Default ``<station name>-litestream``.
+        require_backup: Make ``litestream-restore`` fail when the volume has no database
+            and no backup exists at ``path``, instead of starting Station with a new one.
+            Default ``False`` (a first install has no backup). Turn it on for disaster
+            recovery and for moving a Station (new name, namespace or cluster): a wrong
+            ``path`` then stops the pod instead of starting Station empty.
 
     """
 
@@ -242,6 +258,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
         resources: Resources = DEFAULT_RESOURCES,
         config_map_name: str | None = None,
+        require_backup: bool = False,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup")
         super().__init__(scope, id)
@@ -392,19 +409,12 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             raise guard.fail(
                 "image",
                 image,
-                f"has the tag {ref.tag!r}, which is not a Litestream 0.5.<n> release (e.g. "
-                f"{LITESTREAM_VERSION}, or {LITESTREAM_VERSION}-scratch); the rendered "
-                "litestream.yml is the 0.5 format, and no other version can be checked",
+                f"has the tag {ref.tag!r}, which is not a Litestream 0.5.<n> release of the "
+                f"default image (e.g. {LITESTREAM_VERSION}); the rendered litestream.yml is "
+                "the 0.5 format, and the -scratch variant has no shell for the restore and "
+                "the replicate guard",
                 f"use {LITESTREAM_IMAGE}, a mirror tagged 0.5.<n>, or pin a 0.5 image by "
                 "digest only (image@sha256:...)",
-            )
-        if sidecar_mode is SidecarMode.CLASSIC and (ref.tag or "").endswith("-scratch"):
-            raise guard.fail(
-                "image",
-                image,
-                "the -scratch image has no 'sleep', which the classic sidecar's preStop hook "
-                "runs to wait for Station to stop",
-                f"use {LITESTREAM_IMAGE}, or sidecar_mode=SidecarMode.NATIVE",
             )
         self.image: str = image
         """The Litestream image."""
@@ -463,17 +473,27 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The ``litestream.yml`` text, exactly as in the ConfigMap."""
         self.config_hash: str = hashlib.sha256(self.litestream_yml.encode()).hexdigest()[:16]
         """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
-        self.replicate_args: list[str] = ["replicate", "-config", CONFIG_PATH]
-        """Arguments of the ``litestream`` container (the image's entrypoint is litestream)."""
-        self.restore_args: list[str] = [
-            "restore",
-            "-config",
-            CONFIG_PATH,
-            "-if-db-not-exists",
-            "-if-replica-exists",
-            DATABASE_PATH,
+        self.require_backup: bool = boolean(guard, "require_backup", require_backup)
+        """Whether ``litestream-restore`` fails when no backup exists at the path."""
+        self.replicate_command: list[str] = [
+            "sh",
+            "-c",
+            litestream_replicate_script(
+                config=CONFIG_PATH, database=DATABASE_PATH, replica=self.replica_url
+            ),
         ]
-        """Arguments of the ``litestream-restore`` init container."""
+        """Command of the ``litestream`` container: the guard, then ``litestream replicate``."""
+        self.restore_command: list[str] = [
+            "sh",
+            "-c",
+            litestream_restore_script(
+                config=CONFIG_PATH,
+                database=DATABASE_PATH,
+                replica=self.replica_url,
+                require_backup=self.require_backup,
+            ),
+        ]
+        """Command of the ``litestream-restore`` init container."""
 
         # ---- attach and render -------------------------------------------------------------
         station.attach("litestream", self)
@@ -549,6 +569,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The pod's effective terminationGracePeriodSeconds."""
         pod = station.deployment.pod_metadata
         pod.add_annotation("station-constructs/litestream-config-hash", self.config_hash)
+        pod.add_annotation(REPLICA_ANNOTATION, f"s3://{self.bucket}/{self.path}")
         if self.metrics_port is not None:
             station.service.bind(
                 self.metrics_port,
@@ -585,6 +606,20 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         if query:
             url += "?" + urllib.parse.urlencode(query, safe=":/")
         return url
+
+    def credential_env(self, scope: Construct) -> dict[str, kplus.EnvValue]:
+        """``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` from the credentials Secret.
+
+        For every container that talks to the bucket (``scope`` owns the Secret reference).
+        """
+        secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", self.secret_name)
+        return {
+            variable: kplus.EnvValue.from_secret_value(
+                kplus.SecretValue(secret=secret_ref, key=self.credentials.key_for(variable)),
+                optional=False,
+            )
+            for variable in CREDENTIAL_VARIABLES
+        }
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials (``None`` for operators)."""
@@ -669,14 +704,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             kplus.VolumeMount(path=DATA_MOUNT, volume=station.data_volume),
             kplus.VolumeMount(path=CONFIG_DIR, volume=config_volume, read_only=True),
         ]
-        secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
-        env = {
-            variable: kplus.EnvValue.from_secret_value(
-                kplus.SecretValue(secret=secret_ref, key=self.credentials.key_for(variable)),
-                optional=False,
-            )
-            for variable in CREDENTIAL_VARIABLES
-        }
+        env = self.credential_env(self)
         common: dict[str, Any] = {
             "image": self.image,
             "image_pull_policy": _pull_policy(pull_policy),
@@ -707,12 +735,16 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         )
         patches = ApiObject.of(deployment)
         restore_index = len(deployment.init_containers)
-        deployment.add_init_container(name="litestream-restore", args=self.restore_args, **common)
+        deployment.add_init_container(
+            name="litestream-restore", command=self.restore_command, **common
+        )
         drop_all_capabilities(deployment, "initContainers", restore_index)
+        # Before seed-home and Station: the database is in place before anything reads it.
+        place_init_containers_first(deployment, ["litestream-restore"])
         if self.sidecar_mode is SidecarMode.NATIVE:
             index = len(deployment.init_containers)
             deployment.add_init_container(
-                name="litestream", args=self.replicate_args, ports=ports, **common
+                name="litestream", command=self.replicate_command, ports=ports, **common
             )
             drop_all_capabilities(deployment, "initContainers", index)
             base = f"/spec/template/spec/initContainers/{index}"
@@ -755,7 +787,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 deployment.metadata.add_annotation(key, value)
             deployment.add_container(
                 name="litestream",
-                args=self.replicate_args,
+                command=self.replicate_command,
                 ports=ports,
                 # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
                 liveness=None

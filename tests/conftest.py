@@ -62,3 +62,17 @@ def container(
             result: Manifest = c
             return result
     raise AssertionError(f"no container {container_name}")
+
+
+#: The bucket every end-to-end test uses (each test under its own key prefix).
+E2E_BUCKET = "station-backups"
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Any:
+    """One SeaweedFS S3 server for the whole test session (start-up costs ~3 s, stop ~2 s)."""
+    from tests.support.s3server import SeaweedS3
+
+    server = SeaweedS3(buckets=[E2E_BUCKET], stop_timeout=2.0)
+    with server:
+        yield server

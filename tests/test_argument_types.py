@@ -595,7 +595,6 @@ def test_valid_values_of_every_shape_are_still_accepted(chart: Chart) -> None:
         "docker.io/litestream/litestream:0.5.17",
         "litestream/litestream:0.5.0",
         "registry.internal:5000/mirror/litestream:v0.5.3",
-        "litestream/litestream:0.5.17-scratch",
         "litestream/litestream@sha256:" + "a" * 64,
         "litestream/litestream:0.5.17@sha256:" + "b" * 64,
     ],

@@ -81,35 +81,55 @@ def names(containers: list[Manifest]) -> list[str]:
 # ------------------------------------------------------------------ the pod
 
 
-def test_adds_restore_then_native_sidecar_after_seed_home(chart: Chart) -> None:
+def test_adds_restore_before_seed_home_and_the_native_sidecar_after(chart: Chart) -> None:
     backup(chart)
     spec = pod_spec(synth(chart))
-    assert names(spec["initContainers"]) == ["seed-home", "litestream-restore", "litestream"]
+    # The database is restored before seed-home and Station read the volume.
+    assert names(spec["initContainers"]) == ["litestream-restore", "seed-home", "litestream"]
     assert names(spec["containers"]) == ["station"]
-    restore, sidecar = spec["initContainers"][1:]
+    restore, sidecar = spec["initContainers"][0], spec["initContainers"][2]
     assert "restartPolicy" not in restore
     assert sidecar["restartPolicy"] == "Always"
 
 
-def test_container_args_use_the_mounted_config(chart: Chart) -> None:
+def test_container_commands_use_the_mounted_config(chart: Chart) -> None:
     _, b = backup(chart)
     objects = synth(chart)
-    assert container(objects, container_name="litestream-restore")["args"] == [
-        "restore",
-        "-config",
-        "/etc/litestream/litestream.yml",
-        "-if-db-not-exists",
-        "-if-replica-exists",
-        "/data/station.db",
+    restore = container(objects, container_name="litestream-restore")["command"]
+    assert restore == b.restore_command and restore[:2] == ["sh", "-c"]
+    assert (
+        "litestream restore -config /etc/litestream/litestream.yml -if-replica-exists "
+        '"$db"' in restore[2]
+    )
+    replicate = container(objects, container_name="litestream")["command"]
+    assert replicate == b.replicate_command and replicate[:2] == ["sh", "-c"]
+    assert replicate[2].endswith("exec litestream replicate -config /etc/litestream/litestream.yml")
+    for name in ("litestream-restore", "litestream"):
+        assert "$(" not in container(objects, container_name=name)["command"][2]
+
+
+def test_require_backup_drops_if_replica_exists(chart: Chart) -> None:
+    _, b = backup(chart, require_backup=True)
+    assert b.require_backup is True
+    assert "-if-replica-exists" not in b.restore_command[2]
+    assert (
+        'litestream restore -config /etc/litestream/litestream.yml "$db"' in (b.restore_command[2])
+    )
+
+
+def test_the_replica_is_named_on_the_pod(chart: Chart) -> None:
+    _, b = backup(chart)
+    annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
     ]
-    assert container(objects, container_name="litestream")["args"] == [
-        "replicate",
-        "-config",
-        "/etc/litestream/litestream.yml",
-    ]
+    assert annotations["station-constructs/litestream-replica"] == f"s3://{b.bucket}/{b.path}"
+
+
+def test_containers_use_the_pinned_image_and_the_mounted_config(chart: Chart) -> None:
+    _, b = backup(chart)
+    objects = synth(chart)
     for name in ("litestream-restore", "litestream"):
         c = container(objects, container_name=name)
-        assert "command" not in c  # the image's entrypoint is the litestream binary
         assert c["image"] == LITESTREAM_IMAGE == b.image
         assert c["imagePullPolicy"] == "IfNotPresent"
         assert c["volumeMounts"] == [
@@ -324,7 +344,7 @@ def test_an_explicit_grace_period_is_used(chart: Chart) -> None:
 def test_classic_sidecar_waits_for_station_before_its_sigterm(chart: Chart) -> None:
     backup(chart, sidecar_mode=SidecarMode.CLASSIC)
     spec = pod_spec(synth(chart))
-    assert names(spec["initContainers"]) == ["seed-home", "litestream-restore"]
+    assert names(spec["initContainers"]) == ["litestream-restore", "seed-home"]
     assert names(spec["containers"]) == ["station", "litestream"]
     sidecar = spec["containers"][1]
     assert "restartPolicy" not in sidecar
@@ -547,12 +567,13 @@ def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
     assert container(synth(chart), container_name="litestream")["image"] == b.image
 
 
-def test_fails_on_the_scratch_image_in_classic_mode(chart: Chart) -> None:
+@pytest.mark.parametrize("mode", list(SidecarMode))
+def test_fails_on_the_scratch_image(chart: Chart, mode: SidecarMode) -> None:
     fails(
         chart,
-        ["-scratch image has no 'sleep'"],
+        ["image='litestream/litestream:0.5.17-scratch'", "-scratch variant has no shell"],
         image="litestream/litestream:0.5.17-scratch",
-        sidecar_mode=SidecarMode.CLASSIC,
+        sidecar_mode=mode,
     )
 
 

