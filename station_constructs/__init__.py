@@ -5,6 +5,7 @@ Only re-exports; each construct lives in its own module.
 
 from ._errors import StationAccessWarning, StationConfigError
 from ._version import __version__
+from .alerts import BackupAlerts
 from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
 from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
@@ -59,6 +60,7 @@ __all__ = [
     "AIProvider",
     "AccessMode",
     "CloudShipOAuth",
+    "BackupAlerts",
     "ClusterProfile",
     "ConfigDirBackup",
     "ConfigPersistence",

@@ -9,8 +9,10 @@ loopback: the synthesized containers' commands run exactly as rendered
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,14 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    BackupAlerts,
     ConfigDirBackup,
     ExistingSecret,
     LitestreamBackup,
+    LitestreamServiceMonitor,
     StationDeployment,
 )
+from station_constructs.alerts import LITESTREAM_METRICS
 from tests.conftest import E2E_BUCKET
 from tests.support.litestream_pod import LocalPod
 from tests.support.litestream_proc import ReplicateProcess, run_litestream
@@ -386,3 +391,58 @@ def test_require_backup_fails_where_no_backup_is(
     result = local.run("config-restore")
     assert result.returncode == 1
     assert "ERROR no backup of the config directory" in result.stdout
+
+
+# ------------------------------------------------------------------ 4: the alerts' metrics
+
+
+def scrape(pod: LocalPod) -> set[str]:
+    url = f"http://127.0.0.1:{pod.metrics_port}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        text = response.read().decode()
+    return {m.group(1) for m in re.finditer(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)\{", text, re.M)}
+
+
+def test_every_litestream_metric_the_alerts_use_is_served(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", namespace="e2e-metrics")
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket=E2E_BUCKET,
+        endpoint=s3_server.endpoint,
+        credentials=CREDENTIALS,
+    )
+    LitestreamServiceMonitor(chart, "monitor", station=station)
+    alerts = BackupAlerts(chart, "alerts", station=station)
+    objects = list(cdk8s.Testing.synth(chart))
+    used = {
+        name
+        for rule in alerts.rules
+        for name in re.findall(r"\b(litestream_[a-z_]+)\{", rule["expr"])
+    }
+    assert used == set(LITESTREAM_METRICS)
+    # A healthy Litestream replicating writes ...
+    pod = make_pod(objects, "pod", secrets_for(s3_server))
+    assert pod.run("litestream-restore").returncode == 0
+    sidecar = pod.start("litestream")
+    new_empty_database(pod.volume("data") / "station.db")
+    sidecar.wait_for_log("snapshot complete", timeout=20)
+    healthy = scrape(pod)
+    assert sidecar.stop(timeout=60) == 0
+    # ... and the same one once S3 rejects it (error counters appear at the first error)
+    failing_pod = make_pod(objects, "pod", {SECRET: {"access-key": "WRONG", "secret-key": "x"}})
+    failing = failing_pod.start("litestream", log_name="failing.log")
+    con = sqlite3.connect(failing_pod.volume("data") / "station.db", isolation_level=None)
+    con.execute("INSERT INTO runs (note) VALUES ('after the outage began')")
+    con.close()
+    failing.wait_for_log("level=ERROR", timeout=20)
+    failing_metrics = scrape(failing_pod)
+    assert failing.stop(timeout=60) == 0
+    missing = used - (healthy | failing_metrics)
+    assert not missing, f"the alerts use metrics Litestream does not serve: {missing}"
+    assert "litestream_sync_error_count" in failing_metrics
+    report(f"alerts use {sorted(used)}; all served by litestream 0.5.17")

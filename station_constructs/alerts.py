@@ -1,0 +1,253 @@
+"""BackupAlerts: a PrometheusRule for the backup failures that no exit code shows.
+
+Litestream exits 0 even when its final sync failed, and logs nothing above INFO while S3 is
+unreachable (``docs/station-facts.md``, "Litestream 0.5.17 behaviour measured here"): only
+metrics show a backup that has stopped. :class:`BackupAlerts` renders a
+``monitoring.coreos.com/v1`` PrometheusRule with:
+
+* ``StationBackupSyncErrors``: Litestream counted sync errors (wrong credentials, S3
+  rejecting writes);
+* ``StationBackupStalled``: the database advanced (``litestream_txid`` grew) but nothing
+  was written to S3 for ``stalled_after`` sync intervals (at least the ``min_window``);
+* ``StationBackupSidecarDown``: Litestream's metrics target is down or gone;
+* ``StationConfigBackupFailing`` (with a :class:`~station_constructs.ConfigDirBackup`): the
+  ``config-backup`` sidecar restarted, which it does after repeated failed syncs
+  (kube-state-metrics' ``kube_pod_container_status_restarts_total``);
+* ``StationRestoreDrillFailing`` (with a :class:`~station_constructs.RestoreDrill`): a
+  drill Job failed (kube-state-metrics' ``kube_job_status_failed``).
+
+The Litestream series are those a :class:`~station_constructs.LitestreamServiceMonitor`
+scrapes (``job`` is the Station's Service name); the others need kube-state-metrics, as in
+kube-prometheus-stack.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import _Guard
+from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
+from .station import StationDeployment
+
+__all__ = ["BackupAlerts"]
+
+#: Every Litestream metric the rules use (the end-to-end test scrapes a real Litestream
+#: for each of them). ``litestream_replica_operation_errors_total`` is not used: 0.5.17
+#: counts only failed DELETEs in it.
+LITESTREAM_METRICS = (
+    "litestream_sync_error_count",
+    "litestream_txid",
+    "litestream_replica_operation_total",
+)
+
+
+class BackupAlerts(Construct):
+    """Prometheus alerts for a Station's backups (database, config directory, restore drill).
+
+    Args:
+        station: The Station; a :class:`~station_constructs.LitestreamBackup` with metrics
+            must be attached. A ``ConfigDirBackup`` or ``RestoreDrill`` attached before
+            this construct gets its alert too.
+        stalled_after: How many sync intervals without a successful upload, while the
+            database changes, make ``StationBackupStalled`` fire. Default ``60``.
+        min_window: The least window of the stalled and error rules (a duration), so it
+            spans several scrapes. Default ``5m``.
+        labels: Extra labels for the PrometheusRule, usually what the Prometheus's
+            ``ruleSelector`` asks for (kube-prometheus-stack: ``{"release": "<release>"}``).
+        severity: The ``severity`` label of every alert. Default ``critical``.
+        name: Name of the PrometheusRule. Default ``<station name>-backups``.
+
+    """
+
+    def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        station: StationDeployment,
+        stalled_after: int = 60,
+        min_window: str | int = "5m",
+        labels: Mapping[str, str] | None = None,
+        severity: str = "critical",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        guard = _Guard(f"BackupAlerts '{construct_path(self)}'")
+        if not isinstance(station, StationDeployment):
+            raise guard.fail(
+                "station",
+                type(station).__name__,
+                "must be the StationDeployment whose backups to watch",
+                "pass station=StationDeployment(...)",
+            )
+        litestream: Any = station.extensions.get("litestream")
+        if litestream is None or getattr(litestream, "metrics_port", None) is None:
+            raise guard.fail(
+                "station",
+                construct_path(station),
+                "has no LitestreamBackup with metrics attached: the alerts read Litestream's "
+                "metrics",
+                "add LitestreamBackup(..., station=station, metrics=True) and a "
+                "LitestreamServiceMonitor before BackupAlerts",
+            )
+        self.station: StationDeployment = station
+        """The Station watched."""
+        self.namespace: str = station.namespace
+        """Namespace of the PrometheusRule (the Station's)."""
+        self.name: str = dns_subdomain(
+            guard, "name", f"{station.name}-backups" if name is None else name
+        )
+        """Name of the PrometheusRule."""
+        self.stalled_after: int = positive_int(guard, "stalled_after", stalled_after)
+        """Sync intervals without an upload before ``StationBackupStalled`` fires."""
+        floor = duration_seconds(guard, "min_window", min_window, minimum=60)
+        sync_s = duration_seconds(guard, "sync_interval", litestream.sync_interval)
+        self.window: str = go_duration(max(floor, math.ceil(self.stalled_after * sync_s)))
+        """The window of the stalled and error rules."""
+        self.severity: str = _severity(guard, severity)
+        """The ``severity`` label."""
+        extra = labels_map(guard, "labels", labels)
+        for key, value in extra.items():
+            if key == "app" or key.startswith("app.kubernetes.io/"):
+                raise guard.fail(
+                    f"labels[{key!r}]", value, "is set by the construct", "choose another key"
+                )
+        claim_object(
+            self,
+            guard,
+            kind="PrometheusRule",
+            namespace=self.namespace,
+            name=self.name,
+            field="name",
+            fix="render one BackupAlerts per Station, or give this one its own name=",
+        )
+        self.rules: list[dict[str, Any]] = self._rules(station)
+        """The alerting rules, as rendered (``alert``, ``expr``, ``for``, labels, annotations)."""
+        self.group_name: str = f"station-backups.{self.namespace}.{station.name}"
+        """The rule group's name."""
+
+        from ._imports.com.coreos import monitoring
+
+        self.prometheus_rule = monitoring.PrometheusRule(
+            self,
+            "Resource",
+            metadata=ApiObjectMetadata(
+                name=self.name,
+                namespace=self.namespace,
+                labels={**extra, **station.labels("monitoring")},
+            ),
+            spec=monitoring.PrometheusRuleSpec(
+                groups=[
+                    monitoring.PrometheusRuleSpecGroups(
+                        name=self.group_name,
+                        rules=[
+                            monitoring.PrometheusRuleSpecGroupsRules(
+                                alert=rule["alert"],
+                                expr=monitoring.PrometheusRuleSpecGroupsRulesExpr.from_string(
+                                    rule["expr"]
+                                ),
+                                for_=rule["for"],
+                                labels=rule["labels"],
+                                annotations=rule["annotations"],
+                            )
+                            for rule in self.rules
+                        ],
+                    )
+                ]
+            ),
+        )
+        """The PrometheusRule (escape hatch: ``ApiObject.of(alerts)``)."""
+
+    def rule_file(self) -> dict[str, Any]:
+        """The rules as a Prometheus rule file (``groups:``), for ``promtool``."""
+        return {"groups": [{"name": self.group_name, "rules": self.rules}]}
+
+    def _rules(self, station: StationDeployment) -> list[dict[str, Any]]:
+        ns = self.namespace
+        target = f'namespace="{ns}", job="{station.service_name}"'
+        window = self.window
+        where = f"Station {ns}/{station.name}"
+        rules = [
+            self._rule(
+                "StationBackupSyncErrors",
+                f"increase(litestream_sync_error_count{{{target}}}[{window}]) > 0",
+                "2m",
+                f"Litestream of {where} reports sync errors",
+                "Litestream counted failed syncs: new writes may not be in "
+                "the backup. Read the litestream container's log (level=ERROR) and check the "
+                "bucket, endpoint and credentials.",
+            ),
+            self._rule(
+                "StationBackupStalled",
+                f"(delta(litestream_txid{{{target}}}[{window}]) > 0) unless on(namespace, pod) "
+                f'(increase(litestream_replica_operation_total{{{target}, operation="PUT"}}'
+                f"[{window}]) > 0)",
+                "0m",
+                f"The backup of {where} has not advanced for {window}",
+                f"The database changed but Litestream wrote nothing to S3 for {window} "
+                f"({self.stalled_after} sync intervals). If S3 is still down when the pod "
+                "stops, every write since the outage began is lost.",
+            ),
+            self._rule(
+                "StationBackupSidecarDown",
+                f"up{{{target}}} == 0 or absent(up{{{target}}})",
+                "5m",
+                f"Litestream of {where} is not being scraped",
+                "Litestream's metrics target is down or missing: replication may have "
+                "stopped (the guard refuses to replicate a new database over a backup; see "
+                "the litestream container's log).",
+            ),
+        ]
+        pod = f'namespace="{ns}", pod=~"{station.name}-.*"'
+        if "config-backup" in station.extensions:
+            rules.append(
+                self._rule(
+                    "StationConfigBackupFailing",
+                    "increase(kube_pod_container_status_restarts_total"
+                    f'{{{pod}, container="config-backup"}}[30m]) > 0',
+                    "0m",
+                    f"The config directory backup of {where} is failing",
+                    "The config-backup sidecar exited after repeated failed rclone syncs "
+                    "(or crashed): config changes are not being backed up. Read its log.",
+                )
+            )
+        drill: Any = station.extensions.get("restore-drill")
+        if drill is not None:
+            rules.append(
+                self._rule(
+                    "StationRestoreDrillFailing",
+                    f'kube_job_status_failed{{namespace="{ns}", '
+                    f'job_name=~"{drill.name}-[0-9]+"}} > 0',
+                    "0m",
+                    f"The restore drill of {where} failed",
+                    "The latest backup did not restore, or the restored database failed "
+                    "PRAGMA integrity_check. Read the drill Job's log; the backup may be "
+                    "unusable.",
+                )
+            )
+        return rules
+
+    def _rule(
+        self, alert: str, expr: str, for_: str, summary: str, description: str
+    ) -> dict[str, Any]:
+        return {
+            "alert": alert,
+            "expr": expr,
+            "for": for_,
+            "labels": {"severity": self.severity},
+            "annotations": {"summary": summary, "description": description},
+        }
+
+
+def _severity(guard: _Guard, value: object) -> str:
+    if value not in ("critical", "warning", "info"):
+        raise guard.fail(
+            "severity",
+            value,
+            "must be one of 'critical', 'warning', 'info' (what Alertmanager routes on)",
+            "pass severity='critical' or 'warning'",
+        )
+    return str(value)

@@ -1,0 +1,272 @@
+"""BackupAlerts: the rendered PrometheusRule checked and unit-tested with the real promtool.
+
+``promtool check rules`` validates the rule file taken from the synthesized PrometheusRule;
+``promtool test rules`` feeds input series to every alert and asserts when it fires and
+when it stays silent. promtool comes from Debian's prometheus package (``./dev.sh setup``
+unpacks it into .tools/).
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from cdk8s import Chart
+
+from station_constructs import (
+    BackupAlerts,
+    ConfigDirBackup,
+    LitestreamBackup,
+    LitestreamServiceMonitor,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import find, synth
+from tests.support.crd_schema import validate_custom_object
+from tests.support.paths import REPO
+
+NS = "prod"
+POD = "station-7d9f8-abcde"
+TARGET = f'namespace="{NS}", job="station", pod="{POD}"'
+
+
+def promtool() -> str:
+    local = REPO / ".tools/prometheus/usr/bin/promtool"
+    if local.is_file():
+        return str(local)
+    found = shutil.which("promtool")
+    assert found, "promtool not found: run ./dev.sh setup"
+    return found
+
+
+def build(chart: Chart, **options: Any) -> tuple[list[Any], BackupAlerts]:
+    station = StationDeployment(chart, "station", namespace=NS)
+    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    ConfigDirBackup(chart, "config", backup=backup)
+    LitestreamServiceMonitor(chart, "monitor", station=station)
+    alerts = BackupAlerts(chart, "alerts", station=station, **options)
+    return synth(chart), alerts
+
+
+def rendered_rule_file(objects: list[Any], tmp_path: Path) -> Path:
+    """The rule file exactly as in the synthesized PrometheusRule's spec."""
+    rule = find(objects, "PrometheusRule", "station-backups")
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump({"groups": rule["spec"]["groups"]}))
+    return path
+
+
+def test_promtool_accepts_the_rendered_rules(chart: Chart, tmp_path: Path) -> None:
+    objects, alerts = build(chart)
+    path = rendered_rule_file(objects, tmp_path)
+    result = subprocess.run(
+        [promtool(), "check", "rules", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(alerts.rules)} rules found" in result.stdout
+    assert [r["alert"] for r in alerts.rules] == [
+        "StationBackupSyncErrors",
+        "StationBackupStalled",
+        "StationBackupSidecarDown",
+        "StationConfigBackupFailing",
+    ]
+
+
+def test_the_prometheus_rule_is_valid_against_its_crd(chart: Chart) -> None:
+    objects, _ = build(chart)
+    assert validate_custom_object(find(objects, "PrometheusRule", "station-backups")) == []
+
+
+def alert(name: str, labels: dict[str, str]) -> dict[str, Any]:
+    return {"exp_labels": {"severity": "critical", **labels}}
+
+
+BASE = {"namespace": NS, "job": "station", "pod": POD}
+DB = {**BASE, "db": "/data/station.db"}
+UNIT_TESTS: list[dict[str, Any]] = [
+    {  # S3 errors: the counter grows -> fires after 2m; a flat counter stays silent
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'litestream_sync_error_count{{{TARGET}, db="/data/station.db"}}',
+                "values": "0 0 1 2 3 4 5 6 7 8",
+            },
+        ],
+        "alert_rule_test": [
+            {"eval_time": "1m", "alertname": "StationBackupSyncErrors", "exp_alerts": []},
+            {
+                "eval_time": "6m",
+                "alertname": "StationBackupSyncErrors",
+                "exp_alerts": [alert("StationBackupSyncErrors", DB)],
+            },
+        ],
+    },
+    {  # healthy: no errors, uploads follow the writes, the target is up
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'litestream_sync_error_count{{{TARGET}, db="/data/station.db"}}',
+                "values": "0x15",
+            },
+            {"series": f'litestream_txid{{{TARGET}, db="/data/station.db"}}', "values": "1+1x15"},
+            {
+                "series": f'litestream_replica_operation_total{{{TARGET}, operation="PUT", '
+                'replica_type="s3"}',
+                "values": "5+2x15",
+            },
+            {"series": f"up{{{TARGET}}}", "values": "1x15"},
+            {
+                "series": f'kube_pod_container_status_restarts_total{{namespace="{NS}", '
+                f'pod="{POD}", container="config-backup"}}',
+                "values": "0x15",
+            },
+        ],
+        "alert_rule_test": [
+            {"eval_time": "12m", "alertname": name, "exp_alerts": []}
+            for name in (
+                "StationBackupSyncErrors",
+                "StationBackupStalled",
+                "StationBackupSidecarDown",
+                "StationConfigBackupFailing",
+            )
+        ],
+    },
+    {  # S3 down: the database advances, nothing is uploaded -> stalled
+        "interval": "1m",
+        "input_series": [
+            {"series": f'litestream_txid{{{TARGET}, db="/data/station.db"}}', "values": "1+1x15"},
+            {
+                "series": f'litestream_replica_operation_total{{{TARGET}, operation="PUT", '
+                'replica_type="s3"}',
+                "values": "5x15",
+            },
+            {"series": f"up{{{TARGET}}}", "values": "1x15"},
+        ],
+        "alert_rule_test": [
+            {
+                "eval_time": "10m",
+                "alertname": "StationBackupStalled",
+                "exp_alerts": [alert("StationBackupStalled", DB)],
+            },
+            {"eval_time": "10m", "alertname": "StationBackupSidecarDown", "exp_alerts": []},
+        ],
+    },
+    {  # an idle database uploads nothing, and that is no alert
+        "interval": "1m",
+        "input_series": [
+            {"series": f'litestream_txid{{{TARGET}, db="/data/station.db"}}', "values": "7x15"},
+            {
+                "series": f'litestream_replica_operation_total{{{TARGET}, operation="PUT", '
+                'replica_type="s3"}',
+                "values": "5x15",
+            },
+        ],
+        "alert_rule_test": [
+            {"eval_time": "10m", "alertname": "StationBackupStalled", "exp_alerts": []},
+        ],
+    },
+    {  # the sidecar is down, then its target is gone altogether
+        "interval": "1m",
+        "input_series": [{"series": f"up{{{TARGET}}}", "values": "0x7"}],
+        "alert_rule_test": [
+            {"eval_time": "3m", "alertname": "StationBackupSidecarDown", "exp_alerts": []},
+            {
+                "eval_time": "6m",
+                "alertname": "StationBackupSidecarDown",
+                "exp_alerts": [alert("StationBackupSidecarDown", BASE)],
+            },
+            {
+                "eval_time": "20m",
+                "alertname": "StationBackupSidecarDown",
+                "exp_alerts": [
+                    alert("StationBackupSidecarDown", {"namespace": NS, "job": "station"})
+                ],
+            },
+        ],
+    },
+    {  # the config-backup sidecar restarted after failed syncs
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'kube_pod_container_status_restarts_total{{namespace="{NS}", '
+                f'pod="{POD}", container="config-backup"}}',
+                "values": "0 0 1 1 1",
+            },
+        ],
+        "alert_rule_test": [
+            {"eval_time": "1m", "alertname": "StationConfigBackupFailing", "exp_alerts": []},
+            {
+                "eval_time": "3m",
+                "alertname": "StationConfigBackupFailing",
+                "exp_alerts": [
+                    alert(
+                        "StationConfigBackupFailing",
+                        {"namespace": NS, "pod": POD, "container": "config-backup"},
+                    )
+                ],
+            },
+        ],
+    },
+]
+
+
+def run_rule_tests(rule_file: Path, tests: list[dict[str, Any]], tmp_path: Path) -> str:
+    spec = tmp_path / "tests.yml"
+    spec.write_text(
+        yaml.safe_dump(
+            {"rule_files": [str(rule_file)], "evaluation_interval": "1m", "tests": tests}
+        )
+    )
+    result = subprocess.run(
+        [promtool(), "test", "rules", str(spec)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_every_alert_fires_when_it_should_and_only_then(chart: Chart, tmp_path: Path) -> None:
+    objects, alerts = build(chart)
+    annotations = {r["alert"]: r["annotations"] for r in alerts.rules}
+    tests = copy.deepcopy(UNIT_TESTS)
+    for group in tests:
+        for case in group["alert_rule_test"]:
+            for expected in case["exp_alerts"]:
+                expected["exp_annotations"] = annotations[case["alertname"]]
+    output = run_rule_tests(rendered_rule_file(objects, tmp_path), tests, tmp_path)
+    assert "SUCCESS" in output
+    print(f"\n[alerts] promtool test rules: {len(UNIT_TESTS)} test groups, SUCCESS")
+
+
+def test_the_stalled_window_is_a_multiple_of_the_sync_interval(chart: Chart) -> None:
+    _, alerts = build(chart, stalled_after=600)
+    assert alerts.window == "10m"
+    stalled = next(r for r in alerts.rules if r["alert"] == "StationBackupStalled")
+    assert "[10m]" in stalled["expr"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"stalled_after": 0}, "stalled_after=0"),
+        ({"min_window": "10s"}, "min_window='10s'"),
+        ({"severity": "page"}, "severity='page'"),
+        ({"labels": {"app": "x"}}, "labels['app']='x': is set by the construct"),
+    ],
+)
+def test_bad_input_is_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
+    with pytest.raises(StationConfigError) as error:
+        build(chart, **options)
+    assert expected in str(error.value)
+    assert "Fix:" in str(error.value)
+
+
+def test_needs_litestream_metrics(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError) as error:
+        BackupAlerts(chart, "alerts", station=station)
+    assert "has no LitestreamBackup with metrics attached" in str(error.value)
