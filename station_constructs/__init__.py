@@ -22,6 +22,7 @@ from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, 
 from .monitoring import LitestreamServiceMonitor
 from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount
+from .restore_drill import RestoreDrill
 from .secrets import (
     ExistingSecret,
     ExternalSecretSource,
@@ -86,6 +87,7 @@ __all__ = [
     "PodServiceAccount",
     "RemoteRef",
     "ResourceProfile",
+    "RestoreDrill",
     "Resources",
     "SealedSecretSource",
     "SealingScope",

@@ -23,6 +23,7 @@ from station_constructs import (
     ConfigDirBackup,
     LitestreamBackup,
     LitestreamServiceMonitor,
+    RestoreDrill,
     StationConfigError,
     StationDeployment,
 )
@@ -47,7 +48,8 @@ def promtool() -> str:
 def build(chart: Chart, **options: Any) -> tuple[list[Any], BackupAlerts]:
     station = StationDeployment(chart, "station", namespace=NS)
     backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
-    ConfigDirBackup(chart, "config", backup=backup)
+    config = ConfigDirBackup(chart, "config", backup=backup)
+    RestoreDrill(chart, "drill", backup=backup, config_backup=config)
     LitestreamServiceMonitor(chart, "monitor", station=station)
     alerts = BackupAlerts(chart, "alerts", station=station, **options)
     return synth(chart), alerts
@@ -74,6 +76,7 @@ def test_promtool_accepts_the_rendered_rules(chart: Chart, tmp_path: Path) -> No
         "StationBackupStalled",
         "StationBackupSidecarDown",
         "StationConfigBackupFailing",
+        "StationRestoreDrillFailing",
     ]
 
 
@@ -213,6 +216,38 @@ UNIT_TESTS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+UNIT_TESTS.append(
+    {  # a drill Job failed; a succeeded one (failed=0) is no alert
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'kube_job_status_failed{{namespace="{NS}", '
+                'job_name="station-restore-drill-29012345"}',
+                "values": "0 0 1 1",
+            },
+            {
+                "series": f'kube_job_status_failed{{namespace="{NS}", '
+                'job_name="station-restore-drill-29012346"}',
+                "values": "0 0 0 0",
+            },
+        ],
+        "alert_rule_test": [
+            {"eval_time": "1m", "alertname": "StationRestoreDrillFailing", "exp_alerts": []},
+            {
+                "eval_time": "3m",
+                "alertname": "StationRestoreDrillFailing",
+                "exp_alerts": [
+                    alert(
+                        "StationRestoreDrillFailing",
+                        {"namespace": NS, "job_name": "station-restore-drill-29012345"},
+                    )
+                ],
+            },
+        ],
+    }
+)
 
 
 def run_rule_tests(rule_file: Path, tests: list[dict[str, Any]], tmp_path: Path) -> str:

