@@ -50,6 +50,7 @@ from .station import (
     StationStorage,
     UpdateStrategy,
 )
+from .workload_identity import WorkloadIdentity
 
 __all__ = [
     "__version__",
@@ -106,6 +107,7 @@ __all__ = [
     "StationVolumeSnapshot",
     "TlsIssuerKind",
     "UpdateStrategy",
+    "WorkloadIdentity",
     "kubeseal_command",
     "next_steps",
 ]

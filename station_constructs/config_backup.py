@@ -20,8 +20,8 @@ config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Statio
   failed syncs in a row it exits 1 and restarts, which ``BackupAlerts`` sees.
 
 rclone reads its remote from ``RCLONE_CONFIG_BACKUP_*`` variables (no config file) and the
-credentials from the same Secret as Litestream (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
-``AWS_SECRET_ACCESS_KEY``, or a web identity token).
+credentials as Litestream does (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
+``AWS_SECRET_ACCESS_KEY`` from the same Secret, or the same workload identity).
 """
 
 from __future__ import annotations
@@ -211,6 +211,7 @@ class ConfigDirBackup(Construct):
         index = len(deployment.init_containers)
         deployment.add_init_container(name="config-restore", command=self.restore_command, **common)
         drop_all_capabilities(deployment, "initContainers", index)
+        backup.mount_identity(deployment, "initContainers", index)
         # Order: the database, then the config directory, then seed-home and Station.
         place_init_containers_first(deployment, ["litestream-restore", "config-restore"])
         if backup.sidecar_mode is SidecarMode.NATIVE:
@@ -219,6 +220,7 @@ class ConfigDirBackup(Construct):
                 name="config-backup", command=self.backup_command, **common
             )
             drop_all_capabilities(deployment, "initContainers", index)
+            backup.mount_identity(deployment, "initContainers", index)
             mark_native_sidecar(deployment, index)
         else:
             index = len(deployment.containers)
@@ -229,6 +231,7 @@ class ConfigDirBackup(Construct):
             )
             deployment.add_container(name="config-backup", command=self.backup_command, **common)
             drop_all_capabilities(deployment, "containers", index)
+            backup.mount_identity(deployment, "containers", index)
         if not digest_pinned:
             deployment.metadata.add_annotation(
                 "checkov.io/skip-config-backup-digest",

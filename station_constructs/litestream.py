@@ -98,6 +98,7 @@ from .station import (
     _ResolvedResources,
     drop_all_capabilities,
 )
+from .workload_identity import WorkloadIdentity
 
 __all__ = [
     "LITESTREAM_IMAGE",
@@ -224,6 +225,13 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         resources: CPU and memory of each Litestream container. Default 50m/64Mi requested,
             500m/512Mi limit.
         config_map_name: Name of the ConfigMap. Default ``<station name>-litestream``.
+        identity: S3 credentials from the cluster's workload identity instead of static
+            keys: :meth:`WorkloadIdentity.aws_irsa` or :meth:`WorkloadIdentity.eks_pod_identity
+            <station_constructs.WorkloadIdentity.eks_pod_identity>`. A ServiceAccount is
+            rendered for the pod and its token is mounted only in the backup containers.
+            Not together with ``credentials``. Default ``None`` (static keys).
+        service_account_name: Name of that ServiceAccount. Default ``<station
+            name>-backup``. Only with ``identity``.
         require_backup: Make ``litestream-restore`` fail when the volume has no database
             and no backup exists at ``path``, instead of starting Station with a new one.
             Default ``False`` (a first install has no backup). Turn it on for disaster
@@ -259,6 +267,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         resources: Resources = DEFAULT_RESOURCES,
         config_map_name: str | None = None,
         require_backup: bool = False,
+        identity: WorkloadIdentity | None = None,
+        service_account_name: str | None = None,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup")
         super().__init__(scope, id)
@@ -438,10 +448,45 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 "pass ExistingSecret('station-litestream') or an ExternalSecretSource/"
                 "SealedSecretSource providing AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
             )
+        if identity is not None and not isinstance(identity, WorkloadIdentity):
+            raise guard.fail(
+                "identity",
+                type(identity).__name__,
+                "must be a WorkloadIdentity",
+                "pass WorkloadIdentity.aws_irsa('arn:aws:iam::...:role/...') or "
+                "WorkloadIdentity.eks_pod_identity()",
+            )
+        if identity is not None and credentials is not None:
+            raise guard.fail(
+                "credentials",
+                type(credentials).__name__,
+                "is given together with identity=: the containers would get both static keys "
+                "and a web identity, and the AWS SDK would use the keys",
+                "pass credentials= (static keys) or identity= (workload identity), not both",
+            )
+        if service_account_name is not None and identity is None:
+            raise guard.fail(
+                "service_account_name",
+                service_account_name,
+                "is only used with identity= (static keys need no ServiceAccount)",
+                "drop service_account_name, or pass identity=",
+            )
+        self.identity: WorkloadIdentity | None = identity
+        """The workload identity, or ``None`` for static keys from ``credentials``."""
+        self.service_account_name: str | None = (
+            None
+            if identity is None
+            else dns_subdomain(
+                guard,
+                "service_account_name",
+                f"{station.name}-backup" if service_account_name is None else service_account_name,
+            )
+        )
+        """The ServiceAccount rendered for the workload identity (``None`` without)."""
         self.credentials: SecretSource = (
             credentials if credentials is not None else ExistingSecret()
         )
-        """Where the S3 credentials come from."""
+        """Where the S3 credentials come from (unused with ``identity``)."""
         default_secret = (
             station.secret_name
             if self.credentials is station.secret_source
@@ -451,16 +496,17 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             guard, "credentials.name", self.credentials.name or default_secret
         )
         """Name of the Secret holding the S3 credentials."""
-        use_secret_as(
-            self,
-            guard,
-            namespace=station.namespace,
-            name=self.secret_name,
-            purpose="the keys a pod reads",
-            field="credentials.name",
-            fix="give the S3 credentials a Secret of their own, e.g. "
-            f"ExistingSecret('{station.name}-litestream')",
-        )
+        if self.identity is None:  # with a workload identity no Secret is read
+            use_secret_as(
+                self,
+                guard,
+                namespace=station.namespace,
+                name=self.secret_name,
+                purpose="the keys a pod reads",
+                field="credentials.name",
+                fix="give the S3 credentials a Secret of their own, e.g. "
+                f"ExistingSecret('{station.name}-litestream')",
+            )
         self.config_map_name: str = dns_subdomain(
             guard,
             "config_map_name",
@@ -525,15 +571,18 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             station.network_policy._allow_egress_to(
                 self.endpoint or _AWS_S3, guard, "endpoint", shown=self.endpoint
             )
-        self.credentials._render(
-            self,
-            guard=guard,
-            field="credentials",
-            namespace=self.namespace,
-            name=self.secret_name,
-            variables=list(CREDENTIAL_VARIABLES),
-            labels=station.labels("litestream"),
-        )
+        if self.identity is None:
+            self.credentials._render(
+                self,
+                guard=guard,
+                field="credentials",
+                namespace=self.namespace,
+                name=self.secret_name,
+                variables=list(CREDENTIAL_VARIABLES),
+                labels=station.labels("litestream"),
+            )
+        else:
+            self._render_identity(guard, self.identity)
         self.config_map: k8s.KubeConfigMap = k8s.KubeConfigMap(
             self,
             "config",
@@ -611,7 +660,10 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` from the credentials Secret.
 
         For every container that talks to the bucket (``scope`` owns the Secret reference).
+        With ``identity``, the variables of the workload identity instead.
         """
+        if self.identity is not None:
+            return {k: kplus.EnvValue.from_value(v) for k, v in self.identity.environment().items()}
         secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", self.secret_name)
         return {
             variable: kplus.EnvValue.from_secret_value(
@@ -621,8 +673,76 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             for variable in CREDENTIAL_VARIABLES
         }
 
+    def credential_env_list(self) -> list[dict[str, Any]]:
+        """:meth:`credential_env` as plain pod-spec ``env`` entries (for raw objects)."""
+        if self.identity is not None:
+            return [{"name": k, "value": v} for k, v in self.identity.environment().items()]
+        return [
+            {
+                "name": variable,
+                "valueFrom": {
+                    "secretKeyRef": {
+                        "name": self.secret_name,
+                        "key": self.credentials.key_for(variable),
+                    }
+                },
+            }
+            for variable in CREDENTIAL_VARIABLES
+        ]
+
+    def mount_identity(self, deployment: kplus.Deployment, list_name: str, index: int) -> None:
+        """Mount the workload identity's token in one container (nothing without identity)."""
+        if self.identity is None:
+            return
+        ApiObject.of(deployment).add_json_patch(
+            JsonPatch.add(
+                f"/spec/template/spec/{list_name}/{index}/volumeMounts/-",
+                self.identity.volume_mount(),
+            )
+        )
+
+    def _render_identity(self, guard: _Guard, identity: WorkloadIdentity) -> None:
+        station = self.station
+        name = self.service_account_name or f"{station.name}-backup"
+        claim_object(
+            self,
+            guard,
+            kind="ServiceAccount",
+            namespace=self.namespace,
+            name=name,
+            field="service_account_name",
+            fix="pass another service_account_name",
+        )
+        self.service_account: k8s.KubeServiceAccount = k8s.KubeServiceAccount(
+            self,
+            "service-account",
+            metadata=k8s.ObjectMeta(
+                name=name,
+                namespace=self.namespace,
+                labels=station.labels("backup"),
+                annotations=identity.service_account_annotations() or None,
+            ),
+            # The token is projected into the backup containers only.
+            automount_service_account_token=False,
+        )
+        """The ServiceAccount of the Station pod (only with ``identity``)."""
+        patches = ApiObject.of(station.deployment)
+        patches.add_json_patch(JsonPatch.add("/spec/template/spec/serviceAccountName", name))
+        patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
+        others = [c.name for c in station.deployment.init_containers] + [
+            c.name for c in station.deployment.containers
+        ]
+        station.deployment.pod_metadata.add_annotation(
+            "eks.amazonaws.com/skip-containers", ",".join(n for n in others if n)
+        )
+
     def secret_setup_command(self) -> str | None:
-        """The ``kubectl create secret`` command for the credentials (``None`` for operators)."""
+        """The ``kubectl create secret`` command for the credentials, or ``None``.
+
+        ``None`` for operator-managed sources and with ``identity`` (no Secret is needed).
+        """
+        if self.identity is not None:
+            return None
         return self.credentials.setup_command(
             namespace=self.namespace, name=self.secret_name, variables=list(CREDENTIAL_VARIABLES)
         )
@@ -739,6 +859,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             name="litestream-restore", command=self.restore_command, **common
         )
         drop_all_capabilities(deployment, "initContainers", restore_index)
+        self.mount_identity(deployment, "initContainers", restore_index)
         # Before seed-home and Station: the database is in place before anything reads it.
         place_init_containers_first(deployment, ["litestream-restore"])
         if self.sidecar_mode is SidecarMode.NATIVE:
@@ -747,6 +868,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 name="litestream", command=self.replicate_command, ports=ports, **common
             )
             drop_all_capabilities(deployment, "initContainers", index)
+            self.mount_identity(deployment, "initContainers", index)
             base = f"/spec/template/spec/initContainers/{index}"
             # cdk8s-plus-27 knows neither restartPolicy on containers (the native sidecar
             # marker, Kubernetes 1.28+) nor probes on init containers.
@@ -807,6 +929,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 **common,
             )
             drop_all_capabilities(deployment, "containers", index)
+            self.mount_identity(deployment, "containers", index)
 
 
 def _scalar(value: object) -> str:

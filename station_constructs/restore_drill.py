@@ -224,23 +224,14 @@ class RestoreDrill(Construct):
             "runAsGroup": STATION_UID,
             "capabilities": {"drop": ["ALL"]},
         }
-        credentials = [
-            {
-                "name": variable,
-                "valueFrom": {
-                    "secretKeyRef": {
-                        "name": backup.secret_name,
-                        "key": backup.credentials.key_for(variable),
-                    }
-                },
-            }
-            for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-        ]
+        credentials = backup.credential_env_list()
         resources = {
             "requests": {"cpu": "50m", "memory": "64Mi"},
             "limits": {"cpu": "500m", "memory": "512Mi"},
         }
         drill_mount = {"name": "drill", "mountPath": DRILL_DIR}
+        identity = backup.identity
+        token = [] if identity is None else [identity.volume_mount()]
         containers: list[dict[str, Any]] = []
         if self.config_backup is not None and self.config_command is not None:
             env = [
@@ -255,7 +246,7 @@ class RestoreDrill(Construct):
                     "env": env + credentials,
                     "securityContext": security,
                     "resources": resources,
-                    "volumeMounts": [drill_mount],
+                    "volumeMounts": [drill_mount, *token],
                 }
             )
         database = {
@@ -269,6 +260,7 @@ class RestoreDrill(Construct):
             "volumeMounts": [
                 drill_mount,
                 {"name": "litestream-config", "mountPath": CONFIG_DIR, "readOnly": True},
+                *token,
             ],
         }
         labels = {
@@ -294,6 +286,9 @@ class RestoreDrill(Construct):
         }
         if not containers:
             del pod_spec["initContainers"]
+        if identity is not None:
+            pod_spec["serviceAccountName"] = backup.service_account_name
+            pod_spec["volumes"].append(identity.volume())
         # A plain ApiObject: the typed bindings would re-serialize the pod spec through
         # Kubernetes 1.27 classes (dropping e.g. emptyDir.sizeLimit given as a string).
         cron = ApiObject(

@@ -1,0 +1,126 @@
+"""WorkloadIdentity: S3 credentials for the backup containers without static keys.
+
+Instead of ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` from a Secret, the backup
+containers (``litestream-restore``, ``litestream``, ``config-restore``, ``config-backup``,
+the restore drill) get a short-lived, audience-bound ServiceAccount token, and the AWS SDKs
+in Litestream and rclone exchange it for role credentials:
+
+* :meth:`WorkloadIdentity.aws_irsa` (EKS IAM Roles for Service Accounts): the rendered
+  ServiceAccount carries ``eks.amazonaws.com/role-arn``; the containers get
+  ``AWS_ROLE_ARN`` and ``AWS_WEB_IDENTITY_TOKEN_FILE`` and a projected token with audience
+  ``sts.amazonaws.com``;
+* :meth:`WorkloadIdentity.eks_pod_identity` (EKS Pod Identity): the role is associated
+  with the ServiceAccount in EKS (``aws eks create-pod-identity-association``); the
+  containers get ``AWS_CONTAINER_CREDENTIALS_FULL_URI`` (the node agent) and
+  ``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`` with a token of audience
+  ``pods.eks.amazonaws.com``.
+
+The pod keeps ``automountServiceAccountToken: false``: the token is a projected volume
+mounted only in the backup containers, never in Station's. The pod is annotated
+``eks.amazonaws.com/skip-containers`` so EKS's webhook does not inject it into the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import StationConfigError
+
+__all__ = ["WorkloadIdentity"]
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
+#: The pod volume holding the projected token.
+TOKEN_VOLUME = "backup-identity-token"
+
+
+@dataclass(frozen=True)
+class WorkloadIdentity:
+    """How the backup containers obtain S3 credentials from the cluster's identity.
+
+    Build with :meth:`aws_irsa` or :meth:`eks_pod_identity`; pass as
+    ``LitestreamBackup(identity=...)`` instead of ``credentials=``.
+    """
+
+    kind: str
+    """``"irsa"`` or ``"eks-pod-identity"``."""
+    role_arn: str | None = None
+    """The IAM role (IRSA only; Pod Identity associates the role in EKS)."""
+
+    @classmethod
+    def aws_irsa(cls, role_arn: str) -> WorkloadIdentity:
+        """EKS IAM Roles for Service Accounts with the IAM role ``role_arn``."""
+        if not isinstance(role_arn, str) or not _ROLE_ARN.fullmatch(role_arn):
+            raise StationConfigError(
+                "role_arn",
+                role_arn,
+                "must be an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)",
+                "pass the ARN of the role whose trust policy admits this ServiceAccount, e.g. "
+                "'arn:aws:iam::123456789012:role/station-backups'",
+                where="WorkloadIdentity.aws_irsa",
+            )
+        return cls("irsa", role_arn)
+
+    @classmethod
+    def eks_pod_identity(cls) -> WorkloadIdentity:
+        """EKS Pod Identity: the role is associated with the rendered ServiceAccount in EKS."""
+        return cls("eks-pod-identity")
+
+    @property
+    def audience(self) -> str:
+        """The audience of the projected token."""
+        return "sts.amazonaws.com" if self.kind == "irsa" else "pods.eks.amazonaws.com"
+
+    @property
+    def mount_path(self) -> str:
+        """Where the token is mounted in the backup containers."""
+        if self.kind == "irsa":
+            return "/var/run/secrets/eks.amazonaws.com/serviceaccount"
+        return "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount"
+
+    @property
+    def token_path(self) -> str:
+        """The token file."""
+        name = "token" if self.kind == "irsa" else "eks-pod-identity-token"
+        return f"{self.mount_path}/{name}"
+
+    def service_account_annotations(self) -> dict[str, str]:
+        """Annotations of the rendered ServiceAccount."""
+        if self.kind == "irsa" and self.role_arn is not None:
+            return {"eks.amazonaws.com/role-arn": self.role_arn}
+        return {}
+
+    def environment(self) -> dict[str, str]:
+        """The variables the AWS SDK (Litestream, rclone) reads the identity from."""
+        if self.kind == "irsa" and self.role_arn is not None:
+            return {
+                "AWS_ROLE_ARN": self.role_arn,
+                "AWS_WEB_IDENTITY_TOKEN_FILE": self.token_path,
+                "AWS_STS_REGIONAL_ENDPOINTS": "regional",
+            }
+        return {
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": self.token_path,
+        }
+
+    def volume(self) -> dict[str, Any]:
+        """The projected token volume (one hour, refreshed by the kubelet)."""
+        return {
+            "name": TOKEN_VOLUME,
+            "projected": {
+                "sources": [
+                    {
+                        "serviceAccountToken": {
+                            "audience": self.audience,
+                            "expirationSeconds": 3600,
+                            "path": self.token_path.rsplit("/", 1)[1],
+                        }
+                    }
+                ]
+            },
+        }
+
+    def volume_mount(self) -> dict[str, Any]:
+        """The token's mount in a backup container (read-only)."""
+        return {"name": TOKEN_VOLUME, "mountPath": self.mount_path, "readOnly": True}

@@ -1,0 +1,134 @@
+"""Workload identity: the ServiceAccount, and the token only in the containers that use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    ConfigDirBackup,
+    ExistingSecret,
+    LitestreamBackup,
+    RestoreDrill,
+    StationConfigError,
+    StationDeployment,
+    WorkloadIdentity,
+)
+from tests.conftest import find, pod_spec, synth
+
+ROLE = "arn:aws:iam::123456789012:role/station-backups"
+BACKUP_CONTAINERS = {"litestream-restore", "config-restore", "litestream", "config-backup"}
+
+
+def build(chart: Chart, identity: WorkloadIdentity, **options: Any) -> list[Any]:
+    station = StationDeployment(chart, "station")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="bkt",
+        region="eu-west-1",
+        identity=identity,
+        **options,
+    )
+    config = ConfigDirBackup(chart, "config", backup=backup)
+    RestoreDrill(chart, "drill", backup=backup, config_backup=config)
+    return synth(chart)
+
+
+def test_irsa_annotates_the_service_account_and_mounts_the_token_only_where_needed(
+    chart: Chart,
+) -> None:
+    objects = build(chart, WorkloadIdentity.aws_irsa(ROLE))
+    account = find(objects, "ServiceAccount", "station-backup")
+    assert account["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": ROLE}
+    assert account["automountServiceAccountToken"] is False
+    spec = pod_spec(objects)
+    assert spec["serviceAccountName"] == "station-backup"
+    assert spec["automountServiceAccountToken"] is False  # no token in Station's container
+    token = next(v for v in spec["volumes"] if v["name"] == "backup-identity-token")
+    assert token["projected"]["sources"][0]["serviceAccountToken"]["audience"] == (
+        "sts.amazonaws.com"
+    )
+    for c in spec["initContainers"] + spec["containers"]:
+        mounted = any(m["name"] == "backup-identity-token" for m in c.get("volumeMounts", []))
+        env = {e["name"]: e.get("value") for e in c.get("env", [])}
+        assert mounted == (c["name"] in BACKUP_CONTAINERS), c["name"]
+        if c["name"] in BACKUP_CONTAINERS:
+            assert env["AWS_ROLE_ARN"] == ROLE
+            assert env["AWS_WEB_IDENTITY_TOKEN_FILE"] == (
+                "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
+            )
+            assert "AWS_SECRET_ACCESS_KEY" not in env
+    annotations = find(objects, "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    assert annotations["eks.amazonaws.com/skip-containers"] == "seed-home,station"
+    # No credentials Secret is referenced or rendered
+    assert not [o for o in objects if o["kind"] in ("Secret", "ExternalSecret")]
+    drill = find(objects, "CronJob", "station-restore-drill")["spec"]["jobTemplate"]["spec"][
+        "template"
+    ]["spec"]
+    assert drill["serviceAccountName"] == "station-backup"
+    assert all(
+        any(m["name"] == "backup-identity-token" for m in c["volumeMounts"])
+        for c in drill["initContainers"] + drill["containers"]
+    )
+
+
+def test_eks_pod_identity_needs_no_annotation_and_uses_the_agent(chart: Chart) -> None:
+    objects = build(chart, WorkloadIdentity.eks_pod_identity())
+    assert "annotations" not in find(objects, "ServiceAccount", "station-backup")["metadata"]
+    spec = pod_spec(objects)
+    restore = next(c for c in spec["initContainers"] if c["name"] == "litestream-restore")
+    env = {e["name"]: e.get("value") for e in restore["env"]}
+    assert env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == "http://169.254.170.23/v1/credentials"
+    token = next(v for v in spec["volumes"] if v["name"] == "backup-identity-token")
+    assert token["projected"]["sources"][0]["serviceAccountToken"]["audience"] == (
+        "pods.eks.amazonaws.com"
+    )
+
+
+def test_static_keys_render_no_service_account(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    objects = synth(chart)
+    assert not [o for o in objects if o["kind"] == "ServiceAccount"]
+    assert "serviceAccountName" not in pod_spec(objects)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"credentials": ExistingSecret("s3")}, "is given together with identity="),
+        ({"identity": "irsa"}, "identity='str': must be a WorkloadIdentity"),
+    ],
+)
+def test_bad_combinations_are_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(
+            chart,
+            "backup",
+            station=station,
+            bucket="bkt",
+            **{"identity": WorkloadIdentity.eks_pod_identity(), **options},
+        )
+    assert expected in str(error.value)
+    assert "Fix:" in str(error.value)
+
+
+def test_service_account_name_needs_identity(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(chart, "backup", station=station, bucket="bkt", service_account_name="sa")
+    assert "service_account_name='sa': is only used with identity=" in str(error.value)
+
+
+@pytest.mark.parametrize("arn", ["", "arn:aws:iam::123:role/x", "role/x", "arn:aws:s3:::bkt"])
+def test_a_malformed_role_arn_is_refused(arn: str) -> None:
+    with pytest.raises(StationConfigError) as error:
+        WorkloadIdentity.aws_irsa(arn)
+    assert f"role_arn={arn!r}: must be an IAM role ARN" in str(error.value)
