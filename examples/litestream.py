@@ -1,5 +1,5 @@
-"""Continuous backup of Station's database to MinIO (any S3-compatible store), and automatic
-restore onto an empty volume, with Litestream.
+"""Continuous backup of Station's whole state to MinIO (any S3-compatible store), and automatic
+restore onto an empty volume: the database with Litestream, the config directory with rclone.
 
     python examples/litestream.py          # writes build/examples/litestream/
     cdk8s synth --app "python examples/litestream.py"
@@ -17,7 +17,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from cdk8s import App, Chart  # noqa: E402
 
-from station_constructs import LitestreamBackup, StationDeployment, StationStorage  # noqa: E402
+from station_constructs import (  # noqa: E402
+    ConfigDirBackup,
+    LitestreamBackup,
+    StationDeployment,
+    StationStorage,
+)
 from station_constructs.guide import next_steps  # noqa: E402
 
 app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/litestream"))
@@ -36,11 +41,13 @@ backup = LitestreamBackup(
     # Prometheus in "monitoring" may scrape Litestream's metrics (port 9090, /metrics).
     metrics_namespaces=["monitoring"],
 )
+# Environments and MCP configs: synced to the same bucket every minute, restored first.
+config_backup = ConfigDirBackup(chart, "config-backup", backup=backup)
 app.synth()
 
 print(next_steps(station, outdir=app.outdir), file=sys.stderr)
 print(
-    f"Backups go to {backup.replica_url}\n"
+    f"Backups go to {backup.replica_url} and {config_backup.url}\n"
     f"Follow them: kubectl -n {station.namespace} logs deploy/{station.name} -c litestream -f",
     file=sys.stderr,
 )

@@ -1,7 +1,8 @@
-"""Production operations: keys from an external secret manager, continuous backup with
-Litestream, an Ingress with TLS whose every request is authenticated by oauth2-proxy (edge
-auth), the NetworkPolicy, a VolumeSnapshot of the data volume and a ServiceMonitor for
-Litestream's metrics.
+"""Production operations: keys from an external secret manager, continuous backup of the whole
+state (database with Litestream, config directory with rclone) with workload identity instead
+of static keys, alerts and a nightly restore drill, an Ingress with TLS whose every request is
+authenticated by oauth2-proxy (edge auth), the NetworkPolicy, a VolumeSnapshot of the data
+volume and a ServiceMonitor for Litestream's metrics.
 
 Who can call what: Station stays in local mode (its own checks are off) behind oauth2-proxy.
 The Ingress routes only ``/mcp``: MCP clients pass oauth2-proxy with a bearer token from your
@@ -15,13 +16,14 @@ the Station's namespace and ingress-nginx (the edge) from elsewhere.
     cdk8s synth --app "python examples/production.py"   # or CDK8S_OUTDIR=... python ...
 
 Needs in the cluster: the External Secrets Operator with a ClusterSecretStore named
-``aws-secrets-manager`` holding the JSON secrets ``station/prod`` and ``station/litestream``;
-an S3 bucket ``example-station-backups``; ingress-nginx and cert-manager with a ClusterIssuer
-``letsencrypt-prod``; oauth2-proxy (Service ``oauth2-proxy`` in namespace ``oauth2-proxy``,
-serving ``/oauth2`` on the same host); the CSI snapshot controller and a VolumeSnapshotClass
-``csi-aws-vsc``
-for the ``gp3`` StorageClass (EBS CSI driver); kube-prometheus-stack (release
-``kube-prometheus-stack``) in the ``monitoring`` namespace.
+``aws-secrets-manager`` holding the JSON secret ``station/prod``; an S3 bucket
+``example-station-backups`` and an IAM role ``station-backups`` that may read and write it,
+whose trust policy admits the ServiceAccount ``station/station-backup`` (EKS IRSA);
+ingress-nginx and cert-manager with a ClusterIssuer ``letsencrypt-prod``; oauth2-proxy
+(Service ``oauth2-proxy`` in namespace ``oauth2-proxy``, serving ``/oauth2`` on the same host);
+the CSI snapshot controller and a VolumeSnapshotClass ``csi-aws-vsc`` for the ``gp3``
+StorageClass (EBS CSI driver); kube-prometheus-stack (release ``kube-prometheus-stack``, with
+kube-state-metrics) in the ``monitoring`` namespace.
 """
 
 import os
@@ -33,6 +35,8 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
+    BackupAlerts,
+    ConfigDirBackup,
     EdgeAuth,
     ExternalSecretSource,
     IngressRoute,
@@ -42,12 +46,14 @@ from station_constructs import (  # noqa: E402
     NetworkPolicyOptions,
     RemoteRef,
     ResourceProfile,
+    RestoreDrill,
     SecretStoreKind,
     StationDeployment,
     StationIngress,
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
+    WorkloadIdentity,
 )
 from station_constructs.guide import next_steps  # noqa: E402
 
@@ -80,23 +86,24 @@ station = StationDeployment(
     network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
 )
 
-# Continuous backup to S3 with restore on an empty volume; its credentials come from the
-# same store, into their own Secret (station-litestream).
+# Continuous backup to S3 with restore on an empty volume. No static keys: the backup
+# containers (only they) get a token of the ServiceAccount station-backup, which EKS IRSA
+# exchanges for the role's credentials. A fresh database never replicates over the backup.
 backup = LitestreamBackup(
     chart,
     "backup",
     station=station,
     bucket="example-station-backups",
     region="eu-west-1",
-    credentials=ExternalSecretSource(
-        "aws-secrets-manager",
-        store_kind=SecretStoreKind.CLUSTER_SECRET_STORE,
-        remote_refs={
-            "AWS_ACCESS_KEY_ID": RemoteRef("station/litestream", property="access_key_id"),
-            "AWS_SECRET_ACCESS_KEY": RemoteRef("station/litestream", property="secret_access_key"),
-        },
-    ),
+    identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups"),
 )
+
+# The other half of the state: the config directory (environments, MCP configs), synced to
+# s3://example-station-backups/station/station/config every minute and restored before Station.
+config_backup = ConfigDirBackup(chart, "config-backup", backup=backup, interval="60s")
+
+# Every night at 04:17, restore the latest backup into a scratch volume and check it.
+RestoreDrill(chart, "restore-drill", backup=backup, config_backup=config_backup)
 
 # Station has no metrics endpoint; Litestream's (replication lag, errors) is scraped, and
 # Prometheus's namespace is admitted to port 9090 only.
@@ -107,6 +114,10 @@ LitestreamServiceMonitor(
     labels={"release": "kube-prometheus-stack"},
     prometheus_namespaces=["monitoring"],
 )
+
+# Alerts for what exit codes hide: sync errors, a stalled backup, the sidecar down, the config
+# backup failing, the drill failing (the last two read kube-state-metrics).
+BackupAlerts(chart, "alerts", station=station, labels={"release": "kube-prometheus-stack"})
 
 ingress = StationIngress(
     chart,
@@ -138,6 +149,6 @@ print(
     f"4. Point DNS for {ingress.host} at ingress-nginx. MCP clients: {ingress.url()}\n"
     "   (with an oauth2-proxy bearer token; the web UI: the port-forward above)\n"
     f"5. kubectl -n {snapshot.namespace} get volumesnapshot {snapshot.name}  (READYTOUSE true)\n"
-    f"   Backups go to {backup.replica_url}",
+    f"   Backups go to {backup.replica_url} and {config_backup.url}",
     file=sys.stderr,
 )

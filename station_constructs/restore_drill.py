@@ -301,10 +301,12 @@ class RestoreDrill(Construct):
                 namespace=self.namespace,
                 labels=labels,
                 annotations={
-                    "checkov.io/skip-drill-probes": "CKV_K8S_8,CKV_K8S_9=a run-to-completion "
-                    "Job serves nothing to probe",
                     "checkov.io/skip-drill-digest": "CKV_K8S_43=the images are pinned to "
                     "exact release tags, as in the Station pod",
+                    "checkov.io/skip-drill-pull": "CKV_K8S_15=IfNotPresent with an exact "
+                    "release tag runs that release",
+                    "checkov.io/skip-drill-uid": "CKV_K8S_40=the drill runs as UID 1000, "
+                    "Station's user, non-root with all capabilities dropped",
                 },
             ),
         )

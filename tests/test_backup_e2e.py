@@ -272,9 +272,12 @@ def seed_backup(pod: LocalPod, rows: int) -> None:
     con = sqlite3.connect(pod.volume("data") / "station.db", isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, note TEXT)")
-    con.executemany("INSERT INTO runs (note) VALUES (?)", [("old",)] * rows)
-    con.close()
+    con.executemany("INSERT INTO runs (note) VALUES (?)", [("old",)] * (rows // 3))
     sidecar.wait_for_log("snapshot complete", timeout=20)
+    # Later transactions, after the snapshot: level-0 files, as in a Station that runs
+    for _ in range(rows - rows // 3):
+        con.execute("INSERT INTO runs (note) VALUES ('old')")
+    con.close()
     assert sidecar.stop(timeout=60) == 0
 
 
@@ -284,6 +287,14 @@ def new_empty_database(db: Path) -> None:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, note TEXT)")
     con.close()
+
+
+def max_txid(server: SeaweedS3, backup: LitestreamBackup) -> str:
+    """The highest TXID in the replica (hex, as ``restore -txid`` takes it)."""
+    env = {"AWS_ACCESS_KEY_ID": server.access_key, "AWS_SECRET_ACCESS_KEY": server.secret_key}
+    result = run_litestream(["ltx", "-level", "all", backup.replica_url], env=env)
+    assert result.returncode == 0, result.stderr
+    return max(line.split()[2] for line in result.stdout.splitlines()[1:] if line.strip())
 
 
 def restored_rows(pod: LocalPod, backup: LitestreamBackup) -> int | None:
@@ -305,6 +316,7 @@ def test_a_new_database_replaces_a_backup_without_the_guard(
     objects, backup, _ = synth(s3_server, "e2e-destroy")
     secrets = secrets_for(s3_server)
     seed_backup(make_pod(objects, "old", secrets), rows=300)
+    old_txid = max_txid(s3_server, backup)
     pod = make_pod(objects, "new", secrets)
     new_empty_database(pod.volume("data") / "station.db")
     process = replicate_unguarded(pod, SHORT_RETENTION)
@@ -315,12 +327,25 @@ def test_a_new_database_replaces_a_backup_without_the_guard(
     time.sleep(8)
     assert process.stop(timeout=60) == 0
     rows = restored_rows(pod, backup)
+    # Even the old transaction is gone: a restore up to it fails or yields something else
+    out = pod.root / "old-txid.db"
+    at_old = run_litestream(
+        ["restore", "-txid", old_txid, "-o", str(out), backup.replica_url],
+        env=pod.env("litestream"),
+    )
+    old_rows = count(out, "runs") if at_old.returncode == 0 and out.exists() else None
     report(
         f"without the guard: a new empty database replicated over a 300-row backup; "
-        f"{time.monotonic() - began:.0f}s later (L0 retention 2s) the restore yields "
-        f"{rows} rows"
+        f"{time.monotonic() - began:.0f}s later (L0 retention 2s) the latest restore yields "
+        f"{rows} rows, and a restore up to the old TXID {old_txid} "
+        + (
+            f"yields {old_rows} rows"
+            if old_rows is not None
+            else f"fails: {at_old.stderr[-120:]!r}"
+        )
     )
-    assert rows != 300
+    # litestream-restore restores the latest state: the backup's 300 rows are gone from it
+    assert rows == 0
 
 
 def test_the_guard_keeps_the_backup(
@@ -343,6 +368,7 @@ def test_the_guard_keeps_the_backup(
     assert "ERROR refusing to replicate" in log
     assert "To restore the backup: delete" in log and "To start a new lineage" in log
     refused_after = time.monotonic() - began
+    report("guard: " + next(line for line in log.splitlines() if "ERROR" in line))
     # AND after the (shortened) level-0 retention the old backup still restores in full
     time.sleep(10)
     assert restored_rows(pod, backup) == 300

@@ -8,8 +8,10 @@ from cdk8s_plus_27 import k8s
 from station_constructs import (
     DEFAULT_IMAGE,
     AIProvider,
+    BackupAlerts,
     CloudShipOAuth,
     ClusterProfile,
+    ConfigDirBackup,
     EdgeAuth,
     ExistingSecret,
     ExternalAccess,
@@ -25,6 +27,7 @@ from station_constructs import (
     PodServiceAccount,
     RemoteRef,
     ResourceProfile,
+    RestoreDrill,
     SecretStoreKind,
     SidecarMode,
     StationDeployment,
@@ -34,6 +37,7 @@ from station_constructs import (
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
+    WorkloadIdentity,
 )
 
 
@@ -103,13 +107,14 @@ def k3s_app(chart: Chart) -> StationIngress:
 
 
 def litestream_app(chart: Chart) -> LitestreamBackup:
-    """Backup and automatic restore with Litestream to MinIO (examples/litestream.py)."""
+    """Backup and automatic restore of the database (Litestream) and the config directory
+    (rclone) to MinIO (examples/litestream.py)."""
     station = StationDeployment(
         chart,
         "station",
         storage=StationStorage(size="20Gi"),
     )
-    return LitestreamBackup(
+    backup = LitestreamBackup(
         chart,
         "backup",
         station=station,
@@ -117,14 +122,16 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
         endpoint="http://minio.minio.svc.cluster.local:9000",
         metrics_namespaces=["monitoring"],
     )
+    ConfigDirBackup(chart, "config-backup", backup=backup)
+    return backup
 
 
 def full_production_app(
     chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE
 ) -> StationDeployment:
-    """Everything at once, as examples/production.py: ExternalSecret keys, Litestream with
-    ExternalSecret credentials, ServiceMonitor, Ingress behind oauth2-proxy, VolumeSnapshot,
-    NetworkPolicy.
+    """Everything at once, as examples/production.py: ExternalSecret keys, Litestream and the
+    config-directory backup with IRSA, alerts, a restore drill, ServiceMonitor, Ingress behind
+    oauth2-proxy, VolumeSnapshot, NetworkPolicy.
 
     ``suffix`` makes every name unique, so many can share one app (the benchmark)."""
     store = "aws-secrets-manager"
@@ -149,22 +156,18 @@ def full_production_app(
         otlp_endpoint="http://otel-collector.observability:4318",
         network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
     )
-    LitestreamBackup(
+    backup = LitestreamBackup(
         chart,
         f"backup{suffix}",
         station=station,
         bucket="example-station-backups",
         region="eu-west-1",
-        credentials=ExternalSecretSource(
-            store,
-            store_kind=kind,
-            remote_refs={
-                "AWS_ACCESS_KEY_ID": RemoteRef("station/litestream", property="access_key_id"),
-                "AWS_SECRET_ACCESS_KEY": RemoteRef(
-                    "station/litestream", property="secret_access_key"
-                ),
-            },
-        ),
+        identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups"),
+    )
+    config_backup = ConfigDirBackup(chart, f"config-backup{suffix}", backup=backup)
+    RestoreDrill(chart, f"restore-drill{suffix}", backup=backup, config_backup=config_backup)
+    BackupAlerts(
+        chart, f"alerts{suffix}", station=station, labels={"release": "kube-prometheus-stack"}
     )
     LitestreamServiceMonitor(
         chart,
