@@ -435,7 +435,7 @@ def test_every_litestream_metric_the_alerts_use_is_served(
     s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
 ) -> None:
     chart = Chart(cdk8s.Testing.app(), "e2e")
-    station = StationDeployment(chart, "station", namespace="e2e-metrics")
+    station = StationDeployment(chart, "station", namespace="e2e-alert-metrics")
     LitestreamBackup(
         chart,
         "backup",
