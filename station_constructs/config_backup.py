@@ -34,7 +34,7 @@ from ._errors import _Guard
 from ._k8s import Construct, construct_path, kplus, mebibytes, millicores
 from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
-from .litestream import LitestreamBackup, SidecarMode, _key_prefix
+from .litestream import STATION_STOP_SECONDS, LitestreamBackup, SidecarMode, _key_prefix
 from .station import (
     DATA_MOUNT,
     VOLUME_CONFIG_DIR,
@@ -229,7 +229,16 @@ class ConfigDirBackup(Construct):
                 "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
                 "restarts after repeated sync failures",
             )
-            deployment.add_container(name="config-backup", command=self.backup_command, **common)
+            deployment.add_container(
+                name="config-backup",
+                command=self.backup_command,
+                # Both containers get SIGTERM at once: let Station stop writing first, so the
+                # sync at SIGTERM includes its last files.
+                lifecycle=kplus.ContainerLifecycle(
+                    pre_stop=kplus.Handler.from_command(["sleep", str(STATION_STOP_SECONDS)])
+                ),
+                **common,
+            )
             drop_all_capabilities(deployment, "containers", index)
             backup.mount_identity(deployment, "containers", index)
         if not digest_pinned:

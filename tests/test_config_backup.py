@@ -81,6 +81,8 @@ def test_classic_mode_renders_an_ordinary_container(chart: Chart) -> None:
     make(chart, sidecar_mode=SidecarMode.CLASSIC)
     spec = pod_spec(synth(chart))
     assert [c["name"] for c in spec["containers"]] == ["station", "litestream", "config-backup"]
+    sidecar = spec["containers"][2]
+    assert sidecar["lifecycle"] == {"preStop": {"exec": {"command": ["sleep", "10"]}}}
 
 
 @pytest.mark.parametrize(
