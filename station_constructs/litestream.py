@@ -464,6 +464,15 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 "and a web identity, and the AWS SDK would use the keys",
                 "pass credentials= (static keys) or identity= (workload identity), not both",
             )
+        if identity is not None and region is None and endpoint is None:
+            raise guard.fail(
+                "region",
+                region,
+                "is needed with identity=: the AWS SDK exchanges the token at the regional STS "
+                "endpoint, and without EKS's webhook (kept out of the backup containers' "
+                "environment) nothing else tells it the region",
+                "pass region='<the bucket's region>', e.g. 'eu-west-1'",
+            )
         if service_account_name is not None and identity is None:
             raise guard.fail(
                 "service_account_name",
@@ -663,7 +672,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         With ``identity``, the variables of the workload identity instead.
         """
         if self.identity is not None:
-            return {k: kplus.EnvValue.from_value(v) for k, v in self.identity.environment().items()}
+            return {k: kplus.EnvValue.from_value(v) for k, v in self._identity_env().items()}
         secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", self.secret_name)
         return {
             variable: kplus.EnvValue.from_secret_value(
@@ -676,7 +685,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def credential_env_list(self) -> list[dict[str, Any]]:
         """:meth:`credential_env` as plain pod-spec ``env`` entries (for raw objects)."""
         if self.identity is not None:
-            return [{"name": k, "value": v} for k, v in self.identity.environment().items()]
+            return [{"name": k, "value": v} for k, v in self._identity_env().items()]
         return [
             {
                 "name": variable,
@@ -689,6 +698,12 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             }
             for variable in CREDENTIAL_VARIABLES
         ]
+
+    def _identity_env(self) -> dict[str, str]:
+        env = {} if self.identity is None else self.identity.environment()
+        if self.region is not None:
+            env = {**env, "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region}
+        return env
 
     def mount_identity(self, deployment: kplus.Deployment, list_name: str, index: int) -> None:
         """Mount the workload identity's token in one container (nothing without identity)."""

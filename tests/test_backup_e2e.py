@@ -9,9 +9,12 @@ loopback: the synthesized containers' commands run exactly as rendered
 from __future__ import annotations
 
 import hashlib
+import http.server
 import re
 import sqlite3
+import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +32,7 @@ from station_constructs import (
     LitestreamServiceMonitor,
     RestoreDrill,
     StationDeployment,
+    WorkloadIdentity,
 )
 from station_constructs.alerts import LITESTREAM_METRICS
 from tests.conftest import E2E_BUCKET
@@ -542,3 +546,86 @@ def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
     code, output = run_drill(drill_pod(objects, make_pod, "drill-missing", secrets))
     assert code == 1
     assert f"restore-drill: ERROR no file for MCP config {MCP_CONFIGS[0][1]}" in output
+
+
+# ------------------------------------------------------------------ 6: workload identity
+
+
+class _StsStandIn(http.server.BaseHTTPRequestHandler):
+    """Where AWS STS would be: answers AssumeRoleWithWebIdentity with the S3 server's keys.
+
+    It records every request, so the test sees which role and token the real binaries sent.
+    (No session token: SeaweedFS would treat keys with one as its own STS credentials.)
+    """
+
+    server: Any
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        body = self.rfile.read(int(self.headers.get("content-length", "0"))).decode()
+        form = urllib.parse.parse_qs(body)
+        self.server.requests.append(form)
+        keys = self.server.keys
+        xml = (
+            '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/'
+            '2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials>'
+            f"<AccessKeyId>{keys[0]}</AccessKeyId><SecretAccessKey>{keys[1]}</SecretAccessKey>"
+            "<SessionToken></SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>"
+            "</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/"
+            "station-backups/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
+            "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+        )
+        self.send_response(200)
+        self.send_header("content-type", "text/xml")
+        self.end_headers()
+        self.wfile.write(xml.encode())
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+
+def test_irsa_credentials_reach_litestream_and_rclone(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    role = "arn:aws:iam::123456789012:role/station-backups"
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", namespace="e2e-irsa")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket=E2E_BUCKET,
+        endpoint=s3_server.endpoint,
+        identity=WorkloadIdentity.aws_irsa(role),
+    )
+    config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
+    objects = list(cdk8s.Testing.synth(chart))
+    sts = http.server.HTTPServer(("127.0.0.1", 0), _StsStandIn)
+    sts.requests = []  # type: ignore[attr-defined]
+    sts.keys = (s3_server.access_key, s3_server.secret_key)  # type: ignore[attr-defined]
+    threading.Thread(target=sts.serve_forever, daemon=True).start()
+    try:
+        # No Secret at all: the pod has only the projected token the kubelet writes
+        pod = make_pod(objects, "pod", {})
+        (pod.volume("backup-identity-token") / "token").write_text("projected-sa-token")
+        pod.extra_env = {"AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{sts.server_port}"}
+        litestream, config_sidecar = start_station_pod(pod)
+        data = pod.volume("data")
+        write_station_state(data / "station.db", data / "config", runs=10)
+        litestream.wait_for_log("snapshot complete", timeout=20)
+        assert config_sidecar.stop(timeout=60) == 0
+        assert litestream.stop(timeout=60) == 0
+    finally:
+        sts.shutdown()
+    keys = s3_server.list_keys(E2E_BUCKET, "e2e-irsa/")
+    assert any(k.startswith(f"{backup.path}/") for k in keys)
+    assert any(k.startswith(f"{config.path}/") for k in keys)
+    requests = sts.requests  # type: ignore[attr-defined]
+    assert requests, "no AssumeRoleWithWebIdentity request"
+    for form in requests:
+        assert form["Action"] == ["AssumeRoleWithWebIdentity"]
+        assert form["RoleArn"] == [role]
+        assert form["WebIdentityToken"] == ["projected-sa-token"]
+    report(
+        f"IRSA: {len(requests)} AssumeRoleWithWebIdentity calls from litestream and rclone "
+        f"with the projected token; {len(keys)} objects written without any static key"
+    )

@@ -114,6 +114,7 @@ def test_bad_combinations_are_refused(chart: Chart, options: dict[str, Any], exp
             "backup",
             station=station,
             bucket="bkt",
+            region="eu-west-1",
             **{"identity": WorkloadIdentity.eks_pod_identity(), **options},
         )
     assert expected in str(error.value)
@@ -132,3 +133,26 @@ def test_a_malformed_role_arn_is_refused(arn: str) -> None:
     with pytest.raises(StationConfigError) as error:
         WorkloadIdentity.aws_irsa(arn)
     assert f"role_arn={arn!r}: must be an IAM role ARN" in str(error.value)
+
+
+def test_identity_on_aws_s3_needs_the_region(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(
+            chart,
+            "backup",
+            station=station,
+            bucket="bkt",
+            identity=WorkloadIdentity.aws_irsa(ROLE),
+        )
+    assert "region=None: is needed with identity=" in str(error.value)
+    assert "pass region=" in str(error.value)
+
+
+def test_the_region_reaches_the_sdk(chart: Chart) -> None:
+    objects = build(chart, WorkloadIdentity.aws_irsa(ROLE))
+    restore = next(
+        c for c in pod_spec(objects)["initContainers"] if c["name"] == "litestream-restore"
+    )
+    env = {e["name"]: e.get("value") for e in restore["env"]}
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-west-1"

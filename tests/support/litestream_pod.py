@@ -64,6 +64,9 @@ class LocalPod:
         self.root = root
         self.secrets = secrets
         self.processes: list[ReplicateProcess] = []
+        #: Variables the cluster would provide around the pod (e.g. where STS is), added to
+        #: every container's environment.
+        self.extra_env: dict[str, str] = {}
         hits = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == deployment]
         assert len(hits) == 1, f"no {kind} {deployment}"
         spec = hits[0]["spec"]
@@ -141,9 +144,11 @@ class LocalPod:
     def env(self, container: str) -> dict[str, str]:
         """The container's environment as the kubelet builds it from its ``env`` list."""
         result: dict[str, str] = {}
+        mounts = self.mounts(container)
         for entry in self.container(container).get("env", []):
             if "value" in entry:
-                result[entry["name"]] = entry["value"]
+                # A value naming a mounted file (a token) names it under the local directory.
+                result[entry["name"]] = self.map_path(entry["value"], mounts)
                 continue
             ref = entry["valueFrom"]["secretKeyRef"]
             secret = self.secrets.get(ref["name"])
@@ -166,7 +171,7 @@ class LocalPod:
             "PATH": os.pathsep.join([*tools, os.environ.get("PATH", "/usr/bin:/bin")]),
             "HOME": str(self.root),
         }
-        return litestream_env(self.env(container), base=base)
+        return litestream_env({**self.env(container), **self.extra_env}, base=base)
 
     # ------------------------------------------------------------------ running
     def run(self, container: str, *, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
