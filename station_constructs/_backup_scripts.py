@@ -49,7 +49,6 @@ def litestream_restore_script(
             "set -eu",
             f"db={database}",
             f"marker={RESTORED_MARKER}",
-            'rm -f "$marker"',
             'if [ -f "$db" ] && [ ! -s "$db" ] && [ ! -s "$db-wal" ]; then',
             '  echo "litestream-restore: $db is an empty file (0 bytes, no WAL): removing it '
             'so the backup can be restored"',
@@ -59,6 +58,7 @@ def litestream_restore_script(
             '  echo "litestream-restore: $db exists: not restoring"',
             "  exit 0",
             "fi",
+            'rm -f "$marker"',
             f'echo "litestream-restore: restoring $db from {replica}"',
             f'litestream restore -config {config}{if_replica} "$db"',
             'if [ -e "$db" ]; then',

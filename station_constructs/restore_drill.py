@@ -56,7 +56,10 @@ def drill_database_script(
         lines += [
             "missing=0",
             'for f in `sqlite3 "$out" "SELECT template_path FROM file_mcp_configs;"`; do',
-            '  case "$f" in /*) f=`echo "$f" | sed "s|^.*/.config/station/||"`;; esac',
+            # Station stores "environments/<env>/<name>.json"; older rows hold absolute
+            # paths, which it resolves from "environments/" on [declarative_sync.go].
+            '  case "$f" in environments/*) ;; '
+            '*/environments/*) f="environments/${f#*/environments/}";; esac',
             f'  [ -f "{DRILL_DIR}/config/$f" ] || {{ echo "restore-drill: ERROR no file for '
             'MCP config $f"; missing=1; }',
             "done",

@@ -104,10 +104,21 @@ CONFIG_FILES = {
     "environments/default/filesystem.json": b'{"mcpServers": {"fs": {"command": "uvx"}}}\n',
     "environments/default/agents/triage.prompt": b"---\nmodel: x\n---\nTriage issues.\n",
 }
+# As Station stores them: paths from "environments/" on, an older row with an absolute path
+# (Station resolves both from "environments/"), and "variables.yml" as it writes it.
 MCP_CONFIGS = [
-    ("github", "environments/default/github.json", "environments/default/variables.yml"),
-    ("filesystem", "environments/default/filesystem.json", "environments/default/variables.yml"),
+    ("github", "environments/default/github.json", "variables.yml"),
+    (
+        "filesystem",
+        "/home/station/.config/station/environments/default/filesystem.json",
+        "variables.yml",
+    ),
 ]
+
+
+def config_file(stored: str) -> str:
+    """A stored template_path as a path inside the config directory (as Station resolves it)."""
+    return stored[stored.index("environments/") :]
 
 
 def write_station_state(db: Path, config_dir: Path, runs: int) -> None:
@@ -217,9 +228,8 @@ def test_database_and_config_directory_restore_together(
     con = sqlite3.connect(f"file:{new_data / 'station.db'}?mode=ro", uri=True)
     paths = con.execute("SELECT template_path, variables_path FROM file_mcp_configs").fetchall()
     con.close()
-    for template, variables in paths:
-        assert (new_data / "config" / template).is_file(), template
-        assert (new_data / "config" / variables).is_file(), variables
+    for template, _ in paths:
+        assert (new_data / "config" / config_file(template)).is_file(), template
     # AND the restored database replicates on (the guard knows it was restored)
     new_litestream.wait_for_log("replicating to", timeout=15)
     assert new_litestream.running() and new_config.running()
@@ -541,11 +551,11 @@ def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
     report(f"drill run: {output.strip().splitlines()[-1]!r} in {seconds:.2f}s")
 
     # An MCP config's file missing from the config backup: the drill fails loudly
-    key = f"/{E2E_BUCKET}/{config.path}/{MCP_CONFIGS[0][1]}"
+    key = f"/{E2E_BUCKET}/{config.path}/{config_file(MCP_CONFIGS[1][1])}"
     assert s3_server.request("DELETE", key).status in (200, 204)
     code, output = run_drill(drill_pod(objects, make_pod, "drill-missing", secrets))
     assert code == 1
-    assert f"restore-drill: ERROR no file for MCP config {MCP_CONFIGS[0][1]}" in output
+    assert f"restore-drill: ERROR no file for MCP config {config_file(MCP_CONFIGS[1][1])}" in output
 
 
 # ------------------------------------------------------------------ 6: workload identity

@@ -130,13 +130,23 @@ def test_installed_wheel_synthesizes_the_production_app(venv: Path, tmp_path: Pa
         "VolumeSnapshot",
         "ServiceMonitor",
         "Ingress",
+        "PrometheusRule",
+        "CronJob",
+        "ServiceAccount",
     } <= kinds, kinds
     assert "Secret" not in kinds
+    # Station's keys from the secret manager; the backups use workload identity (no keys).
     externals = sorted(o["metadata"]["name"] for o in objects if o["kind"] == "ExternalSecret")
-    assert externals == ["station-litestream", "station-secrets"]
+    assert externals == ["station-secrets"]
     pod = next(o for o in objects if o["kind"] == "Deployment")["spec"]["template"]["spec"]
     containers = [c["name"] for c in pod["initContainers"] + pod["containers"]]
-    assert {"litestream-restore", "litestream", "station"} <= set(containers)
+    assert {
+        "litestream-restore",
+        "config-restore",
+        "litestream",
+        "config-backup",
+        "station",
+    } <= set(containers)
 
 
 def test_twine_accepts_the_sdist_and_the_wheel(artifacts: tuple[Path, Path]) -> None:
