@@ -305,3 +305,11 @@ def test_needs_litestream_metrics(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         BackupAlerts(chart, "alerts", station=station)
     assert "has no LitestreamBackup with metrics attached" in str(error.value)
+
+
+def test_refuses_something_else_than_a_station(chart: Chart) -> None:
+    with pytest.raises(StationConfigError) as error:
+        BackupAlerts(chart, "alerts", station="station")  # type: ignore[arg-type]
+    assert "station='str': must be the StationDeployment whose backups to watch" in str(
+        error.value
+    )

@@ -733,3 +733,7 @@ def test_next_steps_include_the_litestream_credentials_command(chart: Chart) -> 
     assert command is not None
     assert command.splitlines()[0] in text
     assert "AWS_SECRET_ACCESS_KEY" in text
+
+
+def test_require_backup_must_be_a_boolean(chart: Chart) -> None:
+    fails(chart, ["require_backup='yes'"], require_backup="yes")
