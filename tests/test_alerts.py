@@ -310,6 +310,4 @@ def test_needs_litestream_metrics(chart: Chart) -> None:
 def test_refuses_something_else_than_a_station(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         BackupAlerts(chart, "alerts", station="station")  # type: ignore[arg-type]
-    assert "station='str': must be the StationDeployment whose backups to watch" in str(
-        error.value
-    )
+    assert "station='str': must be the StationDeployment whose backups to watch" in str(error.value)
