@@ -17,7 +17,8 @@ config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Statio
   (after Station, as a native sidecar). RPO: a node lost without warning loses at most the
   changes of the last ``interval`` (plus one sync's duration); a graceful stop loses none. An
   empty directory is never synced (it would delete the backup). After ``max_failures``
-  failed syncs in a row it exits 1 and restarts, which ``BackupAlerts`` sees.
+  failed syncs in a row it exits 1 and restarts, which ``BackupAlerts`` sees. The pod's
+  grace period is raised by ``FINAL_SYNC_SECONDS`` (15 s) for the sync at shutdown.
 
 rclone reads its remote from ``RCLONE_CONFIG_BACKUP_*`` variables (no config file) and the
 credentials as Litestream does (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
@@ -55,6 +56,9 @@ RCLONE_IMAGE = f"docker.io/rclone/rclone:{RCLONE_VERSION}"
 REMOTE_NAME = "backup"
 #: The config directory as the backup containers see it (the data volume at /data).
 CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
+#: Seconds added to the pod's grace period for the config directory's sync at shutdown
+#: (native sidecars are stopped one after the other, after Station).
+FINAL_SYNC_SECONDS = 15
 
 
 class ConfigDirBackup(Construct):
@@ -167,6 +171,10 @@ class ConfigDirBackup(Construct):
         """Command of the ``config-backup`` sidecar."""
         station.attach("config-backup", self)
         self._render(image_pull_policy, digest_pinned=ref.digest is not None)
+        station.ensure_termination_grace_period(
+            backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
+            reason=f"ConfigDirBackup '{construct_path(self)}' final sync",
+        )
         station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
 
     def rclone_environment(self) -> dict[str, str]:

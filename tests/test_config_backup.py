@@ -117,3 +117,10 @@ def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
         ConfigDirBackup(chart, "config", backup="bkt")  # type: ignore[arg-type]
     assert "backup='str'" in str(error.value) or "backup=" in str(error.value)
     assert "must be the Station's LitestreamBackup" in str(error.value)
+
+
+def test_the_grace_period_covers_both_final_syncs(chart: Chart) -> None:
+    config = make(chart)
+    # Station's stop (10 s) + Litestream's shutdown-sync-timeout (30 s) + 5 s + 15 s (rclone)
+    assert config.station.termination_grace_period_seconds == 60
+    assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 60
