@@ -27,8 +27,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from ._app_registry import check_same_app, check_scope
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._read_only import ReadOnlyAttributes
 from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
 from .station import StationDeployment
 
@@ -44,7 +46,7 @@ LITESTREAM_METRICS = (
 )
 
 
-class BackupAlerts(Construct):
+class BackupAlerts(ReadOnlyAttributes, Construct):
     """Prometheus alerts for a Station's backups (database, config directory, restore drill).
 
     Args:
@@ -74,6 +76,7 @@ class BackupAlerts(Construct):
         severity: str = "critical",
         name: str | None = None,
     ) -> None:
+        check_scope(scope, id, "BackupAlerts")
         super().__init__(scope, id)
         guard = _Guard(f"BackupAlerts '{construct_path(self)}'")
         if not isinstance(station, StationDeployment):
@@ -83,6 +86,7 @@ class BackupAlerts(Construct):
                 "must be the StationDeployment whose backups to watch",
                 "pass station=StationDeployment(...)",
             )
+        check_same_app(self, guard, station)
         litestream: Any = station.extensions.get("litestream")
         if litestream is None or getattr(litestream, "metrics_port", None) is None:
             raise guard.fail(
@@ -160,6 +164,7 @@ class BackupAlerts(Construct):
             ),
         )
         """The PrometheusRule (escape hatch: ``ApiObject.of(alerts)``)."""
+        self._lock_attributes()
 
     def rule_file(self) -> dict[str, Any]:
         """The rules as a Prometheus rule file (``groups:``), for ``promtool``."""

@@ -30,9 +30,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from ._app_registry import check_same_app, check_scope
 from ._backup_scripts import config_backup_script, config_restore_script
 from ._errors import _Guard
 from ._k8s import Construct, construct_path, kplus, mebibytes, millicores
+from ._read_only import ReadOnlyAttributes
 from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
 from .litestream import STATION_STOP_SECONDS, LitestreamBackup, SidecarMode, _key_prefix
@@ -61,7 +63,7 @@ CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
 FINAL_SYNC_SECONDS = 15
 
 
-class ConfigDirBackup(Construct):
+class ConfigDirBackup(ReadOnlyAttributes, Construct):
     """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
 
     Args:
@@ -94,6 +96,7 @@ class ConfigDirBackup(Construct):
         image: str = RCLONE_IMAGE,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
     ) -> None:
+        check_scope(scope, id, "ConfigDirBackup")
         super().__init__(scope, id)
         guard = _Guard(f"ConfigDirBackup '{construct_path(self)}'")
         if not isinstance(backup, LitestreamBackup):
@@ -104,6 +107,7 @@ class ConfigDirBackup(Construct):
                 "pass backup=LitestreamBackup(...)",
             )
         station: StationDeployment = backup.station
+        check_same_app(self, guard, station)
         if station.config_persistence is not ConfigPersistence.VOLUME:
             raise guard.fail(
                 "backup",
@@ -175,6 +179,7 @@ class ConfigDirBackup(Construct):
             backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
             reason=f"ConfigDirBackup '{construct_path(self)}' final sync",
         )
+        self._lock_attributes()
         station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
 
     def rclone_environment(self) -> dict[str, str]:

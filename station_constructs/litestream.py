@@ -482,16 +482,23 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             )
         self.identity: WorkloadIdentity | None = identity
         """The workload identity, or ``None`` for static keys from ``credentials``."""
+        pod_account = getattr(station, "service_account_name", None)
+        if identity is not None and pod_account is not None:
+            _check_station_account(guard, station, identity, service_account_name)
         self.service_account_name: str | None = (
             None
             if identity is None
+            else pod_account
+            if pod_account is not None
             else dns_subdomain(
                 guard,
                 "service_account_name",
                 f"{station.name}-backup" if service_account_name is None else service_account_name,
             )
         )
-        """The ServiceAccount rendered for the workload identity (``None`` without)."""
+        """The pod's ServiceAccount with ``identity``: the Station's own when it has one
+        (``StationDeployment(service_account=...)``), else one rendered here (``None``
+        without ``identity``)."""
         self.credentials: SecretSource = (
             credentials if credentials is not None else ExistingSecret()
         )
@@ -719,6 +726,19 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def _render_identity(self, guard: _Guard, identity: WorkloadIdentity) -> None:
         station = self.station
         name = self.service_account_name or f"{station.name}-backup"
+        patches = ApiObject.of(station.deployment)
+        patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
+        others = [c.name for c in station.deployment.init_containers] + [
+            c.name for c in station.deployment.containers
+        ]
+        station.deployment.pod_metadata.add_annotation(
+            "eks.amazonaws.com/skip-containers", ",".join(n for n in others if n)
+        )
+        if getattr(station, "service_account_name", None) is not None:
+            # The Station's own ServiceAccount (its render hook names it on the pod).
+            self.service_account: k8s.KubeServiceAccount | None = None
+            """The ServiceAccount rendered for ``identity`` (``None``: the Station's is used)."""
+            return
         claim_object(
             self,
             guard,
@@ -728,7 +748,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             field="service_account_name",
             fix="pass another service_account_name",
         )
-        self.service_account: k8s.KubeServiceAccount = k8s.KubeServiceAccount(
+        self.service_account = k8s.KubeServiceAccount(
             self,
             "service-account",
             metadata=k8s.ObjectMeta(
@@ -740,16 +760,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             # The token is projected into the backup containers only.
             automount_service_account_token=False,
         )
-        """The ServiceAccount of the Station pod (only with ``identity``)."""
-        patches = ApiObject.of(station.deployment)
         patches.add_json_patch(JsonPatch.add("/spec/template/spec/serviceAccountName", name))
-        patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
-        others = [c.name for c in station.deployment.init_containers] + [
-            c.name for c in station.deployment.containers
-        ]
-        station.deployment.pod_metadata.add_annotation(
-            "eks.amazonaws.com/skip-containers", ",".join(n for n in others if n)
-        )
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.
@@ -945,6 +956,38 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             )
             drop_all_capabilities(deployment, "containers", index)
             self.mount_identity(deployment, "containers", index)
+
+
+def _check_station_account(
+    guard: _Guard,
+    station: StationDeployment,
+    identity: WorkloadIdentity,
+    service_account_name: str | None,
+) -> None:
+    """With ``identity`` on a Station that has a ServiceAccount of its own, use that one."""
+    name = station.service_account_name
+    if service_account_name is not None and service_account_name != name:
+        raise guard.fail(
+            "service_account_name",
+            service_account_name,
+            f"differs from the Station's own ServiceAccount {name!r} "
+            "(StationDeployment(service_account=...)); a pod has one ServiceAccount",
+            "drop service_account_name: the backups use the Station's ServiceAccount",
+        )
+    rendered = station.service_account
+    wanted = identity.service_account_annotations()
+    if rendered is not None and wanted:
+        have = dict(rendered.to_json().get("metadata", {}).get("annotations") or {})
+        missing = {k: v for k, v in wanted.items() if have.get(k) != v}
+        if missing:
+            raise guard.fail(
+                "identity",
+                identity.role_arn,
+                f"needs {missing} on the Station's ServiceAccount {name!r}, which the Station "
+                "renders without it: the token would not be accepted for the role",
+                f"pass StationDeployment(service_account=PodServiceAccount.rendered("
+                f"annotations={wanted!r}))",
+            )
 
 
 def _scalar(value: object) -> str:

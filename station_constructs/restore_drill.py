@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._app_registry import check_same_app, check_scope
 from ._errors import _Guard
 from ._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, claim_object, construct_path
+from ._read_only import ReadOnlyAttributes
 from ._validate import dns_label, free_text, positive_int
 from .config_backup import ConfigDirBackup
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
@@ -88,7 +90,7 @@ def drill_config_script(*, remote: str) -> str:
     )
 
 
-class RestoreDrill(Construct):
+class RestoreDrill(ReadOnlyAttributes, Construct):
     """An opt-in CronJob restoring the latest backup into an emptyDir and checking it.
 
     Args:
@@ -120,6 +122,7 @@ class RestoreDrill(Construct):
         active_deadline_seconds: int = 1800,
         name: str | None = None,
     ) -> None:
+        check_scope(scope, id, "RestoreDrill")
         super().__init__(scope, id)
         guard = _Guard(f"RestoreDrill '{construct_path(self)}'")
         if not isinstance(backup, LitestreamBackup):
@@ -139,6 +142,7 @@ class RestoreDrill(Construct):
                 "pass config_backup=ConfigDirBackup(..., backup=backup), or leave it out",
             )
         station = backup.station
+        check_same_app(self, guard, station)
         self.backup: LitestreamBackup = backup
         """The database backup drilled."""
         self.config_backup: ConfigDirBackup | None = config_backup
@@ -214,6 +218,7 @@ class RestoreDrill(Construct):
         station.attach("restore-drill", self)
         self.cron_job: ApiObject = self._render(size, deadline)
         """The CronJob (escape hatch)."""
+        self._lock_attributes()
 
     def _render(self, size_mebibytes: int, deadline: int) -> ApiObject:
         backup = self.backup

@@ -311,3 +311,10 @@ def test_refuses_something_else_than_a_station(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         BackupAlerts(chart, "alerts", station="station")  # type: ignore[arg-type]
     assert "station='str': must be the StationDeployment whose backups to watch" in str(error.value)
+
+
+def test_attributes_are_read_only(chart: Chart) -> None:
+    _, alerts = build(chart)
+    with pytest.raises(StationConfigError) as error:
+        alerts.window = "1h"
+    assert "window='1h': is read-only after construction" in str(error.value)

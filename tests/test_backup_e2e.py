@@ -174,13 +174,16 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> float:
 
 
 def start_station_pod(pod: LocalPod) -> tuple[ReplicateProcess, ReplicateProcess]:
-    """The init containers in rendered order, then both sidecars (seed-home: mkdir)."""
+    """The init containers in rendered order (seed-home's real script over a stock image's
+    empty config directory), then both sidecars."""
     names = [c["name"] for c in pod.pod_spec["initContainers"]]
     assert names[:3] == ["litestream-restore", "config-restore", "seed-home"], names
-    for name in ("litestream-restore", "config-restore"):
+    image_home = pod.root / "image" / "home" / "station"
+    (image_home / ".config" / "station").mkdir(parents=True, exist_ok=True)
+    pod.image_paths = {"/home/station": image_home}
+    for name in ("litestream-restore", "config-restore", "seed-home"):
         result = pod.run(name)
         assert result.returncode == 0, result.stdout + result.stderr
-    (pod.volume("data") / "config").mkdir(exist_ok=True)
     litestream = pod.start("litestream")
     config = pod.start("config-backup")
     return litestream, config
@@ -214,6 +217,7 @@ def test_database_and_config_directory_restore_together(
     )
     del written
     expected_files = digests(data / "config")
+    assert ".seeded-from-image" in expected_files  # seed-home's list of the image's files
     # WHEN the pod stops (both sidecars sync once more) and the volume is lost
     assert config_sidecar.stop(timeout=60) == 0
     assert litestream.stop(timeout=60) == 0
@@ -547,7 +551,8 @@ def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
     seconds = time.monotonic() - began
     assert code == 0, output
     assert "restore-drill: OK integrity_check=ok environments=1" in output
-    assert f"config directory restored ({len(CONFIG_FILES)} files)" in output
+    # The Station's files and seed-home's .seeded-from-image list
+    assert f"config directory restored ({len(CONFIG_FILES) + 1} files)" in output
     report(f"drill run: {output.strip().splitlines()[-1]!r} in {seconds:.2f}s")
 
     # An MCP config's file missing from the config backup: the drill fails loudly

@@ -124,3 +124,13 @@ def test_the_grace_period_covers_both_final_syncs(chart: Chart) -> None:
     # Station's stop (10 s) + Litestream's shutdown-sync-timeout (30 s) + 5 s + 15 s (rclone)
     assert config.station.termination_grace_period_seconds == 60
     assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 60
+
+
+def test_attributes_are_read_only_and_the_scope_is_checked(chart: Chart) -> None:
+    config = make(chart)
+    with pytest.raises(StationConfigError) as error:
+        config.interval = "1s"
+    assert "interval='1s': is read-only after construction" in str(error.value)
+    with pytest.raises(StationConfigError) as error:
+        ConfigDirBackup("chart", "config", backup=config.backup)  # type: ignore[arg-type]
+    assert "scope='str': must be a construct" in str(error.value)

@@ -167,8 +167,8 @@ def test_litestreams_native_sidecar_keeps_its_marker_beside_extra_init_container
     pod = pod_spec(synth(chart))
     init = [(c["name"], c.get("restartPolicy")) for c in pod["initContainers"]]
     assert init == [
+        ("litestream-restore", None),  # the database is restored before anything reads it
         ("seed-home", None),
-        ("litestream-restore", None),
         ("litestream", "Always"),
         ("prepare", None),
     ]

@@ -85,3 +85,10 @@ def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         RestoreDrill(chart, "drill", backup="bkt")  # type: ignore[arg-type]
     assert "must be the Station's LitestreamBackup" in str(error.value)
+
+
+def test_attributes_are_read_only(chart: Chart) -> None:
+    drill = make(chart)
+    with pytest.raises(StationConfigError) as error:
+        drill.schedule = "@hourly"
+    assert "schedule='@hourly': is read-only after construction" in str(error.value)

@@ -11,6 +11,7 @@ from station_constructs import (
     ConfigDirBackup,
     ExistingSecret,
     LitestreamBackup,
+    PodServiceAccount,
     RestoreDrill,
     StationConfigError,
     StationDeployment,
@@ -156,3 +157,59 @@ def test_the_region_reaches_the_sdk(chart: Chart) -> None:
     )
     env = {e["name"]: e.get("value") for e in restore["env"]}
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-west-1"
+
+
+def test_the_stations_own_service_account_is_used(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        service_account=PodServiceAccount.rendered(
+            annotations={"eks.amazonaws.com/role-arn": ROLE}
+        ),
+    )
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="bkt",
+        region="eu-west-1",
+        identity=WorkloadIdentity.aws_irsa(ROLE),
+    )
+    objects = synth(chart)
+    assert backup.service_account_name == "station"
+    assert [o["metadata"]["name"] for o in objects if o["kind"] == "ServiceAccount"] == ["station"]
+    spec = pod_spec(objects)
+    assert spec["serviceAccountName"] == "station"
+    assert any(v["name"] == "backup-identity-token" for v in spec["volumes"])
+
+
+def test_a_station_account_without_the_role_is_refused(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", service_account=PodServiceAccount.rendered())
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(
+            chart,
+            "backup",
+            station=station,
+            bucket="bkt",
+            region="eu-west-1",
+            identity=WorkloadIdentity.aws_irsa(ROLE),
+        )
+    assert "needs {'eks.amazonaws.com/role-arn'" in str(error.value)
+    assert "PodServiceAccount.rendered(annotations=" in str(error.value)
+
+
+def test_another_account_name_than_the_stations_is_refused(chart: Chart) -> None:
+    station = StationDeployment(
+        chart, "station", service_account=PodServiceAccount.existing("station-sa")
+    )
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(
+            chart,
+            "backup",
+            station=station,
+            bucket="bkt",
+            region="eu-west-1",
+            identity=WorkloadIdentity.eks_pod_identity(),
+            service_account_name="other",
+        )
+    assert "service_account_name='other': differs from the Station's own" in str(error.value)

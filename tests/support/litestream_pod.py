@@ -67,6 +67,9 @@ class LocalPod:
         #: Variables the cluster would provide around the pod (e.g. where STS is), added to
         #: every container's environment.
         self.extra_env: dict[str, str] = {}
+        #: Paths of a container image's own filesystem (e.g. Station's ``/home/station``
+        #: for ``seed-home``) and the local directories standing in for them.
+        self.image_paths: dict[str, Path] = {}
         hits = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == deployment]
         assert len(hits) == 1, f"no {kind} {deployment}"
         spec = hits[0]["spec"]
@@ -101,10 +104,13 @@ class LocalPod:
         return self.volume_dirs[name]
 
     def mounts(self, container: str) -> dict[str, Path]:
-        """``mountPath -> local directory`` for one container."""
+        """``mountPath -> local directory`` for one container (and the image paths)."""
         return {
-            m["mountPath"]: self.volume_dirs[m["name"]]
-            for m in self.container(container).get("volumeMounts", [])
+            **self.image_paths,
+            **{
+                m["mountPath"]: self.volume_dirs[m["name"]]
+                for m in self.container(container).get("volumeMounts", [])
+            },
         }
 
     # ------------------------------------------------------------------ mapping
@@ -137,7 +143,6 @@ class LocalPod:
         if command is None:
             return [find_litestream(), *(self.map_path(a, mounts) for a in spec["args"])]
         assert command[:2] == ["sh", "-c"] and len(command) == 3, command
-        assert "$(" not in command[2], "the kubelet would expand $(...) in a command"
         assert "args" not in spec, spec
         return ["sh", "-c", self.map_path(command[2], mounts)]
 
