@@ -587,6 +587,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             station.network_policy._allow_egress_to(
                 self.endpoint or _AWS_S3, guard, "endpoint", shown=self.endpoint
             )
+            if self.identity is not None:
+                # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
+                station.network_policy._allow_egress_to(
+                    self.identity.exchange_url(self.region), guard, "identity"
+                )
         if self.identity is None:
             self.credentials._render(
                 self,

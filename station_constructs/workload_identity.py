@@ -85,6 +85,12 @@ class WorkloadIdentity:
         name = "token" if self.kind == "irsa" else "eks-pod-identity-token"
         return f"{self.mount_path}/{name}"
 
+    def exchange_url(self, region: str | None) -> str:
+        """Where the token is exchanged for credentials (admitted by a restricted egress)."""
+        if self.kind == "irsa":
+            return f"https://sts.{region}.amazonaws.com" if region else "https://sts.amazonaws.com"
+        return "http://169.254.170.23"
+
     def service_account_annotations(self) -> dict[str, str]:
         """Annotations of the rendered ServiceAccount."""
         if self.kind == "irsa" and self.role_arn is not None:

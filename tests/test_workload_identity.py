@@ -9,8 +9,10 @@ from cdk8s import Chart
 
 from station_constructs import (
     ConfigDirBackup,
+    EgressRules,
     ExistingSecret,
     LitestreamBackup,
+    NetworkPolicyOptions,
     PodServiceAccount,
     RestoreDrill,
     StationConfigError,
@@ -213,3 +215,44 @@ def test_another_account_name_than_the_stations_is_refused(chart: Chart) -> None
             service_account_name="other",
         )
     assert "service_account_name='other': differs from the Station's own" in str(error.value)
+
+
+def test_a_restricted_egress_admits_the_pod_identity_agent(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        network_policy=NetworkPolicyOptions(egress=EgressRules(cidrs=["0.0.0.0/0"])),
+    )
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="bkt",
+        region="eu-west-1",
+        identity=WorkloadIdentity.eks_pod_identity(),
+    )
+    policy = find(synth(chart), "NetworkPolicy", "station")
+    assert {
+        "ports": [{"port": 80, "protocol": "TCP"}],
+        "to": [{"ipBlock": {"cidr": "169.254.170.23/32"}}],
+    } in policy["spec"]["egress"]
+
+
+def test_a_restricted_egress_that_cannot_reach_sts_is_refused(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    )
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(
+            chart,
+            "backup",
+            station=station,
+            bucket="bkt",
+            endpoint="http://minio.minio.svc:9000",
+            region="eu-west-1",
+            identity=WorkloadIdentity.aws_irsa(ROLE),
+        )
+    assert "identity=" in str(error.value)
+    assert "sts.eu-west-1.amazonaws.com" in str(error.value)
