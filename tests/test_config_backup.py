@@ -123,6 +123,7 @@ def test_the_grace_period_covers_both_final_syncs(chart: Chart) -> None:
     config = make(chart)
     # Station's stop (10 s) + Litestream's shutdown-sync-timeout (30 s) + 5 s + 15 s (rclone)
     assert config.station.termination_grace_period_seconds == 60
+    assert config.backup.termination_grace_period_seconds == 60
     assert pod_spec(synth(chart))["terminationGracePeriodSeconds"] == 60
 
 
