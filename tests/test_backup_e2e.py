@@ -631,6 +631,7 @@ def test_irsa_credentials_reach_litestream_and_rclone(
         assert litestream.stop(timeout=60) == 0
     finally:
         sts.shutdown()
+        sts.server_close()
     keys = s3_server.list_keys(E2E_BUCKET, "e2e-irsa/")
     assert any(k.startswith(f"{backup.path}/") for k in keys)
     assert any(k.startswith(f"{config.path}/") for k in keys)
