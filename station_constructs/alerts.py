@@ -14,7 +14,8 @@ metrics show a backup that has stopped. :class:`BackupAlerts` renders a
   ``config-backup`` sidecar restarted, which it does after repeated failed syncs
   (kube-state-metrics' ``kube_pod_container_status_restarts_total``);
 * ``StationRestoreDrillFailing`` (with a :class:`~station_constructs.RestoreDrill`): a
-  drill Job failed (kube-state-metrics' ``kube_job_status_failed``).
+  drill Job failed and no later one succeeded (kube-state-metrics' ``kube_job_status_failed``,
+  ``kube_job_status_succeeded``, ``kube_job_created``).
 
 The Litestream series are those a :class:`~station_constructs.LitestreamServiceMonitor`
 scrapes (``job`` is the Station's Service name); the others need kube-state-metrics, as in
@@ -221,11 +222,16 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
             )
         drill: Any = station.extensions.get("restore-drill")
         if drill is not None:
+            jobs = f'namespace="{ns}", job_name=~"{drill.name}-[0-9]+"'
             rules.append(
                 self._rule(
                     "StationRestoreDrillFailing",
-                    f'kube_job_status_failed{{namespace="{ns}", '
-                    f'job_name=~"{drill.name}-[0-9]+"}} > 0',
+                    # A failed drill Job created after the last successful one (failed
+                    # Jobs stay in the history after a later success).
+                    f"(kube_job_status_failed{{{jobs}}} > 0) and on(namespace, job_name) "
+                    f"(kube_job_created{{{jobs}}} > scalar(max(kube_job_created{{{jobs}}} "
+                    f"and on(namespace, job_name) (kube_job_status_succeeded{{{jobs}}} > 0)) "
+                    "or vector(0)))",
                     "0m",
                     f"The restore drill of {where} failed",
                     "The latest backup did not restore, or the restored database failed "

@@ -218,36 +218,62 @@ UNIT_TESTS: list[dict[str, Any]] = [
 ]
 
 
-UNIT_TESTS.append(
-    {  # a drill Job failed; a succeeded one (failed=0) is no alert
+def _drill_jobs(jobs: dict[str, tuple[int, str, str]]) -> list[dict[str, str]]:
+    """Input series of drill Jobs: name -> (created at, failed values, succeeded values)."""
+    series = []
+    for name, (created, failed, succeeded) in jobs.items():
+        labels = f'namespace="{NS}", job_name="station-restore-drill-{name}"'
+        series += [
+            {"series": f"kube_job_created{{{labels}}}", "values": f"{created}x5"},
+            {"series": f"kube_job_status_failed{{{labels}}}", "values": failed},
+            {"series": f"kube_job_status_succeeded{{{labels}}}", "values": succeeded},
+        ]
+    return series
+
+
+def _drill_alert(name: str) -> dict[str, Any]:
+    return alert(
+        "StationRestoreDrillFailing",
+        {"namespace": NS, "job_name": f"station-restore-drill-{name}"},
+    )
+
+
+UNIT_TESTS += [
+    {  # the only drill failed: the alert fires once the Job has failed
         "interval": "1m",
-        "input_series": [
-            {
-                "series": f'kube_job_status_failed{{namespace="{NS}", '
-                'job_name="station-restore-drill-29012345"}',
-                "values": "0 0 1 1",
-            },
-            {
-                "series": f'kube_job_status_failed{{namespace="{NS}", '
-                'job_name="station-restore-drill-29012346"}',
-                "values": "0 0 0 0",
-            },
-        ],
+        "input_series": _drill_jobs({"100": (100, "0 0 1 1 1", "0 0 0 0 0")}),
         "alert_rule_test": [
             {"eval_time": "1m", "alertname": "StationRestoreDrillFailing", "exp_alerts": []},
             {
                 "eval_time": "3m",
                 "alertname": "StationRestoreDrillFailing",
-                "exp_alerts": [
-                    alert(
-                        "StationRestoreDrillFailing",
-                        {"namespace": NS, "job_name": "station-restore-drill-29012345"},
-                    )
-                ],
+                "exp_alerts": [_drill_alert("100")],
             },
         ],
-    }
-)
+    },
+    {  # a drill failed, a later one succeeded: the failed Job in the history is no alert
+        "interval": "1m",
+        "input_series": _drill_jobs(
+            {"100": (100, "1 1 1 1 1", "0 0 0 0 0"), "200": (200, "0 0 0 0 0", "1 1 1 1 1")}
+        ),
+        "alert_rule_test": [
+            {"eval_time": "3m", "alertname": "StationRestoreDrillFailing", "exp_alerts": []}
+        ],
+    },
+    {  # a drill succeeded, a later one failed: the alert names the failed one
+        "interval": "1m",
+        "input_series": _drill_jobs(
+            {"100": (100, "0 0 0 0 0", "1 1 1 1 1"), "200": (200, "1 1 1 1 1", "0 0 0 0 0")}
+        ),
+        "alert_rule_test": [
+            {
+                "eval_time": "3m",
+                "alertname": "StationRestoreDrillFailing",
+                "exp_alerts": [_drill_alert("200")],
+            }
+        ],
+    },
+]
 
 
 def run_rule_tests(rule_file: Path, tests: list[dict[str, Any]], tmp_path: Path) -> str:
