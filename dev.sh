@@ -73,15 +73,18 @@ in_parallel() {
   for pid in "${pids[@]}"; do wait "$pid"; done
 }
 
-# promtool (rule checks and rule unit tests) comes from Debian's prometheus package, and the
+# promtool (rule checks and rule unit tests) comes from Debian's prometheus package, the
 # sqlite3 shell (the restore drill's checks; the Litestream image ships the same Debian one)
-# from Debian's sqlite3 package: each unpacked under .tools/ without installing (or
+# from Debian's sqlite3 package, and busybox (the seed script must run under it as well as
+# under dash) from busybox-static: each unpacked under .tools/ without installing (or
 # starting) anything, and only when it is not already on the machine.
 unpack_deb() {  # unpack_deb PACKAGE: .tools/PACKAGE/usr/bin/...
   say "unpacking Debian's $1 package into .tools/$1"
   rm -rf ".tools/deb-$1" && mkdir -p ".tools/deb-$1"
-  (cd ".tools/deb-$1" && apt-get download "$1" >&2) ||
-    { apt-get update -qq >&2 && (cd ".tools/deb-$1" && apt-get download "$1" >&2); }
+  # The download runs as the calling user (apt's _apt sandbox user cannot write here).
+  local get=(apt-get -qq -o APT::Sandbox::User="$(id -un)" download "$1")
+  (cd ".tools/deb-$1" && "${get[@]}" >&2) ||
+    { apt-get update -qq >&2 && (cd ".tools/deb-$1" && "${get[@]}" >&2); }
   dpkg-deb -x ".tools/deb-$1"/"$1"_*.deb ".tools/$1"
   rm -rf ".tools/deb-$1"
 }
@@ -92,6 +95,9 @@ setup_debian_tools() {
   fi
   if ! [ -x .tools/sqlite3/usr/bin/sqlite3 ] && ! command -v sqlite3 >/dev/null 2>&1; then
     unpack_deb sqlite3
+  fi
+  if ! [ -x .tools/busybox-static/bin/busybox ] && ! command -v busybox >/dev/null 2>&1; then
+    unpack_deb busybox-static
   fi
 }
 

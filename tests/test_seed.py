@@ -29,8 +29,13 @@ from station_constructs.guide import next_steps
 from tests.conftest import Manifest, container, find, pod_spec, synth
 from tests.support import apps
 from tests.support.kube_validate import validate_manifest
+from tests.support.paths import REPO
 
-BUSYBOX = shutil.which("busybox")
+#: busybox from the machine, or the one ./dev.sh setup unpacks from Debian's busybox-static.
+BUSYBOX = shutil.which("busybox") or next(
+    (str(p) for p in [REPO / ".tools" / "busybox-static" / "bin" / "busybox"] if p.exists()),
+    None,
+)
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,11 @@ def shell(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     but its own applets (plus sqlite3), so the script stays busybox-compatible."""
     if request.param == "sh":
         return Shell((shutil.which("sh") or "/bin/sh",), os.environ["PATH"])
-    if BUSYBOX is None:
-        pytest.skip("busybox is not installed")
+    assert BUSYBOX is not None, "busybox missing: ./dev.sh setup unpacks it into .tools/"
     bin_dir = tmp_path_factory.mktemp("busybox-bin")
     subprocess.run([BUSYBOX, "--install", "-s", str(bin_dir)], check=True)
-    sqlite = shutil.which("sqlite3")
+    unpacked = REPO / ".tools" / "sqlite3" / "usr" / "bin" / "sqlite3"
+    sqlite = shutil.which("sqlite3") or (str(unpacked) if unpacked.exists() else None)
     if sqlite:
         (bin_dir / "sqlite3").symlink_to(sqlite)
     return Shell((BUSYBOX, "sh"), str(bin_dir))
