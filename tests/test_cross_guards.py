@@ -227,7 +227,13 @@ SHARING: list[Case] = [
     (
         "cert-manager writes the Secret a Station reads",
         lambda app: (
-            st(charts(app)[0], name="a", local_mode=False, secret=ExistingSecret("web-tls")),
+            st(
+                charts(app)[0],
+                name="a",
+                local_mode=False,
+                enable_api=False,
+                secret=ExistingSecret("web-tls"),
+            ),
             ingress(
                 chart_of(app, "two"),
                 "ingress",
@@ -242,7 +248,7 @@ SHARING: list[Case] = [
     (
         "an existing TLS Secret that is another Station's keys",
         lambda app: (
-            st(charts(app)[0], name="a", local_mode=False),
+            st(charts(app)[0], name="a", local_mode=False, enable_api=False),
             ingress(
                 chart_of(app, "two"),
                 "ingress",
