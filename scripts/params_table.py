@@ -1,10 +1,10 @@
-"""Generate the README's parameter tables and its who-can-call-what table.
+"""Generate docs/parameters.md and the who-can-call-what table of docs/reaching-station.md.
 
 Parameters come from the constructors' signatures and docstrings; the who-can-call-what
 table from ``station_constructs.access.ENDPOINTS``.
 
-    python scripts/params_table.py          # rewrite the README sections in place
-    python scripts/params_table.py --check  # exit 1 if the README is out of date
+    python scripts/params_table.py          # rewrite the generated sections in place
+    python scripts/params_table.py --check  # exit 1 if a generated section is out of date
 
 Every public class of ``station_constructs`` whose docstring has an ``Args:`` section gets
 a table: parameter, default (from the signature), description (from the docstring). A
@@ -126,29 +126,36 @@ def replace_section(text: str, start: str, end: str, body: str) -> str | None:
     return before + start + "\n\n" + body + "\n" + end + after
 
 
+def targets() -> list[tuple[Path, str, str, str]]:
+    """Every generated section: the page it lives in, its markers and its current body."""
+    return [
+        (REPO / "docs" / "parameters.md", START, END, render()[len(START) + 2 : -len(END) - 1]),
+        (REPO / "docs" / "reaching-station.md", ACCESS_START, ACCESS_END, markdown_table()),
+    ]
+
+
 def main() -> int:
-    """Rewrite or check the README."""
-    readme = REPO / "README.md"
-    text = readme.read_text()
-    updated: str | None = text
-    for start, end, body in (
-        (START, END, render()[len(START) + 2 : -len(END) - 1]),
-        (ACCESS_START, ACCESS_END, markdown_table()),
-    ):
-        updated = replace_section(updated, start, end, body) if updated is not None else None
+    """Rewrite or check the generated sections."""
+    check = "--check" in sys.argv
+    stale = []
+    for page, start, end, body in targets():
+        text = page.read_text()
+        updated = replace_section(text, start, end, body)
         if updated is None:
-            print(f"README.md has no section markers {start!r}", file=sys.stderr)
+            print(f"{page.relative_to(REPO)} has no section markers {start!r}", file=sys.stderr)
             return 1
-    assert updated is not None
-    if "--check" in sys.argv:
-        if updated != text:
-            print(
-                "README generated tables are stale: run python scripts/params_table.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    readme.write_text(updated)
+        if updated == text:
+            continue
+        if check:
+            stale.append(str(page.relative_to(REPO)))
+        else:
+            page.write_text(updated)
+    if stale:
+        print(
+            f"generated tables are stale in {', '.join(stale)}: run python scripts/params_table.py",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -107,10 +107,10 @@ def test_routes_cover_the_endpoints_under_them(
     assert [e.key for e in covered(port, path, exact=exact)] == keys
 
 
-def test_the_readme_table_is_the_generated_one() -> None:
+def test_the_documented_table_is_the_generated_one() -> None:
     from tests.support.paths import REPO
 
-    text = (REPO / "README.md").read_text()
+    text = (REPO / "docs" / "reaching-station.md").read_text()
     assert markdown_table() in text
     for endpoint in ENDPOINTS:
         assert endpoint.title in markdown_table()

@@ -684,20 +684,14 @@ def test_no_unexplained_checkov_findings(mode: SidecarMode, tmp_path: Path) -> N
     assert report.failed_ids == set(), report.describe()
 
 
-# ------------------------------------------------------------------ README
+# ------------------------------------------------------------------ docs
 
 
-def readme_section() -> str:
-    text = (REPO / "README.md").read_text()
-    start = text.index("## Backup and restore with Litestream")
-    return text[start : text.index("\n## ", start + 1)]
-
-
-def test_readme_shows_the_rendered_config_and_replica_url(chart: Chart) -> None:
-    section = readme_section()
+def test_the_backup_page_shows_the_rendered_config_and_replica_url(chart: Chart) -> None:
+    section = (REPO / "docs" / "backup-and-restore.md").read_text()
     app = section.split("```python\n", 1)[1].split("```", 1)[0]
     namespace: dict[str, Any] = {}
-    exec(app.replace("app.synth()", ""), namespace)  # the README's own example
+    exec(app.replace("app.synth()", ""), namespace)  # the page's own example
     backup_ = namespace["station"].extensions["litestream"]
     rendered = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert rendered == backup_.litestream_yml

@@ -436,7 +436,8 @@ def test_metrics_are_served_where_the_service_points(
 def test_the_replica_url_restores_by_hand(
     s3: SeaweedS3, tmp_path: Path, make_pod: Callable[..., LocalPod]
 ) -> None:
-    """The README's "test a restore" procedure: litestream restore -o FILE <replica_url>."""
+    """The "Testing a restore" procedure of docs/backup-and-restore.md: litestream restore -o
+    FILE <replica_url>."""
     objects, backup = synth(s3, "e2e-by-hand")
     secrets = secrets_for(s3)
     pod = make_pod(objects, "pod", secrets)
