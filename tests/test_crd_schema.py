@@ -38,7 +38,7 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
-from tests.test_examples import readme_apps, run_app, schema_errors
+from tests.test_examples import doc_apps, run_app, schema_errors
 
 OAUTH = CloudShipOAuth(client_id="station-test")
 
@@ -237,16 +237,16 @@ CUSTOM = (
     "StationGatewayRoute",
     "BackupAlerts",
 )
-README_CUSTOM = [app for app in readme_apps() if any(name in app for name in CUSTOM)]
+DOCS_CUSTOM = [(at, app) for at, app in doc_apps() if any(name in app for name in CUSTOM)]
 
 
-def test_readme_shows_custom_resources() -> None:
-    assert len(README_CUSTOM) >= 2
+def test_docs_show_custom_resources() -> None:
+    assert len(DOCS_CUSTOM) >= 2
 
 
-@pytest.mark.parametrize("index", range(len(README_CUSTOM)))
-def test_readme_apps_custom_resources_are_valid(index: int, tmp_path: Path) -> None:
-    objects = run_app(["-c", README_CUSTOM[index]], tmp_path)
+@pytest.mark.parametrize("app", [app for _, app in DOCS_CUSTOM], ids=[at for at, _ in DOCS_CUSTOM])
+def test_doc_apps_custom_resources_are_valid(app: str, tmp_path: Path) -> None:
+    objects = run_app(["-c", app], tmp_path)
     assert [o for o in objects if is_custom_kind(o)]
     assert crd_errors(objects) == {}
 

@@ -1,4 +1,4 @@
-"""Every app in examples/ and every complete app in the README synthesizes, and every
+"""Every app in examples/ and every complete app in the README and docs/ synthesizes, and every
 built-in object it renders passes strict schema validation on the oldest and newest
 supported Kubernetes versions (custom resources are checked by the CRD schema tests)."""
 
@@ -20,13 +20,23 @@ from tests.test_schema import is_builtin
 
 VERSIONS = ["1.27", "1.37"]
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
-README_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def readme_apps() -> list[str]:
-    """The README's Python blocks that are whole apps (they synthesize); fragments are not."""
-    blocks = README_BLOCK.findall((REPO / "README.md").read_text())
-    return [b for b in blocks if "app.synth()" in b]
+def doc_apps() -> list[tuple[str, str]]:
+    """The Python blocks of the README and of every page under docs/ that are whole apps (they
+    synthesize; fragments are not), each with where it is (``docs/k3s.md:12``, the fence's line)."""
+    apps = []
+    for page in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        text = page.read_text()
+        for match in PYTHON_BLOCK.finditer(text):
+            if "app.synth()" in match.group(1):
+                line = text.count("\n", 0, match.start()) + 1
+                apps.append((f"{page.relative_to(REPO)}:{line}", match.group(1)))
+    return apps
+
+
+DOC_APPS = doc_apps()
 
 
 def run_app(args: list[str], outdir: Path) -> list[dict[str, Any]]:
@@ -72,7 +82,7 @@ def schema_errors(objects: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 def test_there_are_examples() -> None:
     assert EXAMPLES
-    assert readme_apps()
+    assert DOC_APPS
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -82,7 +92,7 @@ def test_example_synthesizes_schema_valid_objects(example: Path, tmp_path: Path)
     assert schema_errors(objects) == {}
 
 
-@pytest.mark.parametrize("index", range(len(readme_apps())))
-def test_readme_app_synthesizes_schema_valid_objects(index: int, tmp_path: Path) -> None:
-    objects = run_app(["-c", readme_apps()[index]], tmp_path)
+@pytest.mark.parametrize("app", [code for _, code in DOC_APPS], ids=[at for at, _ in DOC_APPS])
+def test_doc_app_synthesizes_schema_valid_objects(app: str, tmp_path: Path) -> None:
+    objects = run_app(["-c", app], tmp_path)
     assert schema_errors(objects) == {}
