@@ -56,8 +56,13 @@ implementation = GatewayImplementation(os.environ.get("STATION_GATEWAY", "eg"))
 app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/gateway-api"))
 chart = Chart(app, "station")
 edge_auth = {
-    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy("SecurityPolicy", "station-sso"),
-    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy("AuthorizationPolicy", "station-sso"),
+    # These policies attach from outside and fail open: apply them before the route.
+    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy(
+        "SecurityPolicy", "station-sso", policy_applied_first=True
+    ),
+    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy(
+        "AuthorizationPolicy", "station-sso", policy_applied_first=True
+    ),
     GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
 }.get(implementation)
 station = StationDeployment(

@@ -68,6 +68,6 @@ for i in range(TENANTS):
         station=station,
         gateway=gateway,
         host=f"{tenant}.{DOMAIN}",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
     )
 app.synth()

@@ -124,9 +124,11 @@ class EdgeAuthKind(enum.Enum):
     """A Traefik Middleware (ForwardAuth to oauth2-proxy/Authelia, or BasicAuth): an Ingress
     annotation, or an ``ExtensionRef`` filter on every rule of a Gateway API HTTPRoute."""
     GATEWAY_POLICY = "gateway-policy"
-    """A policy of the Gateway API implementation that you apply, attached to the HTTPRoute
-    (Envoy Gateway ``SecurityPolicy``, Istio ``AuthorizationPolicy`` with a ``CUSTOM``
-    provider). The library references it; it cannot check it exists."""
+    """A policy of the Gateway API implementation that you apply (Envoy Gateway
+    ``SecurityPolicy`` targeting the HTTPRoute, Istio ``AuthorizationPolicy`` with a ``CUSTOM``
+    provider on the Gateway's proxy). The library references it and cannot check it exists;
+    such a policy attaches from outside, so the route is open until it does (it fails open):
+    accepted only with ``policy_applied_first=True``."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,11 @@ class EdgeAuth:
         policy_kind: Gateway policy: its kind, ``SecurityPolicy`` (Envoy Gateway) or
             ``AuthorizationPolicy`` (Istio).
         policy_name: Gateway policy: its name, in the Station's namespace.
+        policy_applied_first: Gateway policy: you confirm that the policy is applied before
+            the route (and removed after it). An Envoy Gateway ``SecurityPolicy`` or Istio
+            ``AuthorizationPolicy`` attaches from outside the route: while it is missing the
+            route serves Station without authentication, unlike an nginx ``auth-url`` or a
+            Traefik ``ExtensionRef`` filter, which fail closed. Default ``False``: refused.
 
     """
 
@@ -175,6 +182,7 @@ class EdgeAuth:
     middleware_namespace: str | None = None
     policy_kind: str | None = None
     policy_name: str | None = None
+    policy_applied_first: bool = False
 
     @classmethod
     def nginx_auth_url(
@@ -199,15 +207,26 @@ class EdgeAuth:
         return cls(EdgeAuthKind.TRAEFIK_MIDDLEWARE, middleware=name, middleware_namespace=namespace)
 
     @classmethod
-    def gateway_policy(cls, kind: str, name: str) -> EdgeAuth:
-        """An implementation's auth policy attached to the HTTPRoute, which you apply.
+    def gateway_policy(
+        cls, kind: str, name: str, *, policy_applied_first: bool = False
+    ) -> EdgeAuth:
+        """An implementation's auth policy that you apply; only for ``StationGatewayRoute``.
 
-        ``EdgeAuth.gateway_policy("SecurityPolicy", "sso")`` for Envoy Gateway (``extAuth``
-        to oauth2-proxy, ``oidc`` or ``basicAuth``, with ``targetRefs`` naming the route);
-        ``EdgeAuth.gateway_policy("AuthorizationPolicy", "sso")`` for Istio (``action:
-        CUSTOM`` with an ext_authz provider). Only for ``StationGatewayRoute``.
+        ``EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True)`` for
+        Envoy Gateway (``extAuth`` to oauth2-proxy, ``oidc`` or ``basicAuth``, with
+        ``targetRefs`` naming the HTTPRoute); ``("AuthorizationPolicy", ...)`` for Istio
+        (``action: CUSTOM`` with an ext_authz provider, on the Gateway's proxy: Istio's
+        ``targetRefs`` name the Gateway, not the route). Such a policy fails open: until it
+        exists the route is unauthenticated, so ``policy_applied_first=True`` (you apply it
+        before the route) is required; a Traefik middleware (:meth:`traefik_middleware`)
+        fails closed and needs no such promise.
         """
-        return cls(EdgeAuthKind.GATEWAY_POLICY, policy_kind=kind, policy_name=name)
+        return cls(
+            EdgeAuthKind.GATEWAY_POLICY,
+            policy_kind=kind,
+            policy_name=name,
+            policy_applied_first=policy_applied_first,
+        )
 
     @property
     def controller_name(self) -> str:
@@ -221,7 +240,7 @@ class EdgeAuth:
         if self.kind is EdgeAuthKind.NGINX_BASIC:
             return f"ingress-nginx basic auth (htpasswd Secret {namespace}/{self.secret_name})"
         if self.kind is EdgeAuthKind.GATEWAY_POLICY:
-            return f"{self.policy_kind} {namespace}/{self.policy_name} (yours to apply)"
+            return f"{self.policy_kind} {namespace}/{self.policy_name} (yours to apply, first)"
         ns = self.middleware_namespace or namespace
         return f"Traefik middleware {ns}/{self.middleware}"
 
@@ -307,6 +326,23 @@ class EdgeAuth:
         return annotations
 
 
+def _require_policy_applied_first(guard: _Guard, field: str, edge: EdgeAuth, kind: str) -> None:
+    """Refuse a policy that attaches from outside unless the user applies it first."""
+    if edge.policy_applied_first is not True:
+        raise guard.fail(
+            f"{field}.policy_applied_first",
+            edge.policy_applied_first,
+            f"a {kind} attaches to the route from outside and fails open: until it exists "
+            "(or after it is deleted) the Gateway serves Station without authentication, and "
+            "the library cannot check that it exists",
+            f"apply {kind} '{edge.policy_name}' before the route and pass "
+            f"EdgeAuth.gateway_policy({kind!r}, {edge.policy_name!r}, "
+            "policy_applied_first=True); or use a filter that fails closed "
+            "(EdgeAuth.traefik_middleware on Traefik), or let Station authenticate "
+            "(cloudship_oauth)",
+        )
+
+
 #: The policy kind each Gateway API implementation attaches authentication with.
 GATEWAY_POLICY_KINDS = {"ENVOY_GATEWAY": "SecurityPolicy", "ISTIO": "AuthorizationPolicy"}
 
@@ -344,7 +380,8 @@ def gateway_edge_auth(
         )
         dns_subdomain(guard, f"{field}.policy_name", edge.policy_name)
         expected = GATEWAY_POLICY_KINDS.get(implementation)
-        if implementation == "OTHER" or kind == expected:
+        if kind == expected:
+            _require_policy_applied_first(guard, field, edge, kind)
             return edge.describe(namespace), None
         if expected is None:
             raise guard.fail(
@@ -360,7 +397,8 @@ def gateway_edge_auth(
             f"{field}.policy_kind",
             kind,
             f"{implementation.lower()} attaches authentication to a route with a {expected}",
-            f"pass EdgeAuth.gateway_policy({expected!r}, {edge.policy_name!r})",
+            f"pass EdgeAuth.gateway_policy({expected!r}, {edge.policy_name!r}, "
+            "policy_applied_first=True)",
         )
     raise guard.fail(
         f"{field}.kind",

@@ -654,10 +654,10 @@ def test_envoy_gateway_security_policy_protects_a_local_mode_station(chart: Char
         chart,
         station,
         GatewayImplementation.ENVOY_GATEWAY,
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
     )
     assert [e.edge_auth for e in route.exposures] == [
-        "SecurityPolicy station/sso (yours to apply)"
+        "SecurityPolicy station/sso (yours to apply, first)"
     ] * 2
     obj = find(synth(chart), "HTTPRoute", "station")
     assert all("filters" not in rule for rule in obj["spec"]["rules"])
@@ -709,12 +709,12 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
     [
         (
             "ENVOY_GATEWAY",
-            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso"),
+            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso", policy_applied_first=True),
             ["edge_auth.policy_kind='AuthorizationPolicy'", "with a SecurityPolicy"],
         ),
         (
             "ISTIO",
-            EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+            EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
             ["edge_auth.policy_kind='SecurityPolicy'", "with a AuthorizationPolicy"],
         ),
         (
@@ -733,6 +733,28 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
             ["edge_auth.middleware_namespace='auth'", "route's own namespace"],
         ),
         ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EdgeAuth.gateway_policy"]),
+        # A policy that attaches from outside fails open: only with the user's promise.
+        (
+            "ENVOY_GATEWAY",
+            EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+            [
+                "edge_auth.policy_applied_first=False",
+                "fails open",
+                "policy_applied_first=True",
+                "EdgeAuth.traefik_middleware",
+            ],
+        ),
+        (
+            "ISTIO",
+            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso"),
+            ["edge_auth.policy_applied_first=False", "fails open"],
+        ),
+        # With an implementation the library does not know, no policy kind is accepted.
+        (
+            "OTHER",
+            EdgeAuth.gateway_policy("Anything", "x", policy_applied_first=True),
+            ["edge_auth='Anything/x'", "knows no way other attaches"],
+        ),
     ],
 )
 def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
@@ -740,7 +762,9 @@ def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
 ) -> None:
     from station_constructs import GatewayImplementation
 
-    kwargs = {"admit_data_plane": False} if impl == "CILIUM" else {}
+    kwargs: dict[str, Any] = {"admit_data_plane": False} if impl == "CILIUM" else {}
+    if impl == "OTHER":
+        kwargs["data_plane_namespace"] = "gw"
     with pytest.raises(StationConfigError) as info:
         gw_route(
             chart,
@@ -762,5 +786,5 @@ def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
         StationDeployment(chart, "station"),
         "edge_auth.kind=<EdgeAuthKind.GATEWAY_POLICY",
         "an Ingress controller would not apply it",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
     )

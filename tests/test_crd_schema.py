@@ -150,7 +150,9 @@ def gateway_app(chart: Chart) -> None:
         gateway=GatewayRef("shared", namespace="gateway", section_name="https", port=443),
         host="other.example.com",
         data_plane_namespace="gateway",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+        # An implementation the library does not know: only an ExtensionRef filter (which
+        # fails closed) counts as edge auth there; it is validated with the route.
+        edge_auth=EdgeAuth.traefik_middleware("sso"),
     )
 
 

@@ -341,7 +341,7 @@ def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
             station=station,
             gateway=gateway,
             host=f"{tenant}.stations.example.com",
-            edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
+            edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
         )
     return gateway
 
@@ -364,5 +364,7 @@ def gateway_app(chart: Chart) -> StationGatewayRoute:
         station=station,
         gateway=gateway,
         host="station.example.com",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "station-sso"),
+        edge_auth=EdgeAuth.gateway_policy(
+            "SecurityPolicy", "station-sso", policy_applied_first=True
+        ),
     )
