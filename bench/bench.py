@@ -26,6 +26,15 @@ PROGRAM = """
 import os, sys, json, tempfile
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 sys.path.insert(0, {repo!r})
+# Count the round trips to jsii's Node process: every request the kernel sends (object
+# creations, property gets and sets, method calls, callback completions) is one message.
+from jsii._kernel.providers import process as _jsii_process
+_send = _jsii_process._NodeProcess.send
+trips = [0]
+def _counted(self, *args, **kwargs):
+    trips[0] += 1
+    return _send(self, *args, **kwargs)
+_jsii_process._NodeProcess.send = _counted
 import cdk8s
 app = cdk8s.App(outdir=tempfile.mkdtemp())
 {build}
@@ -41,7 +50,9 @@ children = []
 for task in os.listdir("/proc/self/task"):
     with open(f"/proc/self/task/{{task}}/children") as fh:
         children += [int(p) for p in fh.read().split()]
-print(json.dumps({{"peak_kib": hwm_kib("self") + sum(hwm_kib(p) for p in children)}}))
+print(json.dumps({{
+    "peak_kib": hwm_kib("self") + sum(hwm_kib(p) for p in children), "trips": trips[0]
+}}))
 """
 
 FLOOR = """
@@ -68,19 +79,22 @@ gateway_tenants_app(cdk8s.Chart(app, "tenants"), {count})
 """
 
 
-def run(build: str, runs: int) -> tuple[float, float]:
-    """Median wall seconds and median peak MiB of ``runs`` fresh processes."""
-    program = PROGRAM.format(repo=str(REPO), build=build)
+def run(build: str, runs: int, repo: Path = REPO) -> tuple[float, float, int]:
+    """Median wall seconds, median peak MiB and jsii round trips of ``runs`` fresh processes."""
+    program = PROGRAM.format(repo=str(repo), build=build)
     walls: list[float] = []
     peaks: list[float] = []
+    trips = 0
     for _ in range(runs):
         start = time.perf_counter()
         out = subprocess.run(
-            [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=REPO
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=repo
         )
         walls.append(time.perf_counter() - start)
-        peaks.append(json.loads(out.stdout.strip().splitlines()[-1])["peak_kib"] / 1024)
-    return statistics.median(walls), statistics.median(peaks)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        peaks.append(result["peak_kib"] / 1024)
+        trips = result["trips"]
+    return statistics.median(walls), statistics.median(peaks), trips
 
 
 def main() -> None:
@@ -88,6 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-stations", type=int, default=100)
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help="checkout to measure (e.g. an older commit's)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     scenarios = [
@@ -101,14 +118,23 @@ def main() -> None:
     if args.max_stations >= 100:
         scenarios.append(("100 tenants behind one Gateway", TENANTS.format(count=100)))
     floor_wall = floor_peak = 0.0
-    print(f"{'scenario':42} {'wall s':>8} {'x floor':>8} {'peak MiB':>9} {'x floor':>8}")
+    trips: dict[str, int] = {}
+    print(
+        f"{'scenario':42} {'wall s':>8} {'x floor':>8} {'peak MiB':>9} {'x floor':>8}"
+        f" {'jsii trips':>10}"
+    )
     for label, build in scenarios:
-        wall, peak = run(build, args.runs)
+        wall, peak, trips[label] = run(build, args.runs, args.repo)
         if not floor_wall:
             floor_wall, floor_peak = wall, peak
         print(
             f"{label:42} {wall:8.3f} {wall / floor_wall:8.2f} {peak:9.1f} {peak / floor_peak:8.2f}"
+            f" {trips[label]:10d}"
         )
+    print(f"runs per scenario: {args.runs} (medians)")
+    one, many = trips.get("full production app"), trips.get("100 full production Stations")
+    if one is not None and many is not None:
+        print(f"jsii round trips per extra full production Station: {(many - one) / 99:.1f}")
 
 
 if __name__ == "__main__":
