@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from ._errors import _Guard
-from ._k8s import _REGISTRIES, Chart, Construct, construct_path
+from ._k8s import _REGISTRIES, Chart, Construct, LazyPath, app_key, construct_path
 
 __all__ = [
     "app_key",
@@ -28,14 +28,8 @@ __all__ = [
     "use_secret_as",
 ]
 
-# Per App: (topic, key) -> path of the construct that holds it.
-_TAKEN: dict[str, dict[tuple[str, Hashable], str]] = {}
-
-
-def app_key(scope: Construct) -> str:
-    """The identity of ``scope``'s App (its root construct's jsii reference)."""
-    root = scope.node.root
-    return getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
+# Per App: (topic, key) -> path of the construct that holds it (built when a message needs it).
+_TAKEN: dict[str, dict[tuple[str, Hashable], Any]] = {}
 
 
 def reserve(
@@ -55,9 +49,9 @@ def reserve(
     """
     taken = _TAKEN.setdefault(app_key(scope), {})
     previous = taken.get((topic, key))
-    if previous is not None and previous != construct_path(scope):
+    if previous is not None and str(previous) != construct_path(scope):
         raise guard.fail(field, value, problem.format(previous=previous), fix)
-    taken[(topic, key)] = construct_path(scope)
+    taken[(topic, key)] = LazyPath(scope)
 
 
 # ---------------------------------------------------------------- Secrets: owner vs readers
@@ -83,7 +77,7 @@ def note_secret_reader(
             f"source its own name=, e.g. '{name}-extra'",
         )
     _TAKEN.setdefault(app_key(scope), {}).setdefault(
-        ("secret-reader", (namespace, name)), construct_path(scope)
+        ("secret-reader", (namespace, name)), LazyPath(scope)
     )
 
 
@@ -121,8 +115,8 @@ def use_secret_as(
     """
     taken = _TAKEN.setdefault(app_key(scope), {})
     previous = taken.get(("secret-purpose", (namespace, name)))
-    if previous is not None and not previous.startswith(f"{purpose}:"):
-        other_purpose, _, holder = previous.partition(":")
+    if previous is not None and previous[0] != purpose:
+        other_purpose, holder = previous
         raise guard.fail(
             field,
             name,
@@ -131,7 +125,7 @@ def use_secret_as(
             "pod reads, and cert-manager would overwrite the keys",
             fix,
         )
-    taken.setdefault(("secret-purpose", (namespace, name)), f"{purpose}:{construct_path(scope)}")
+    taken.setdefault(("secret-purpose", (namespace, name)), (purpose, LazyPath(scope)))
 
 
 # ---------------------------------------------------------------- scope and App
@@ -158,7 +152,7 @@ def check_scope(scope: object, id: object, what: str) -> None:
             "must be a non-empty string (only an App, the root, has an empty id)",
             f"pass a short id such as {what}(chart, 'station', ...)",
         )
-    guard = _Guard(f"{what} '{_child_path(scope, id)}'")
+    guard = _Guard(lambda: f"{what} '{_child_path(scope, id)}'")
     if not _has_chart(scope):
         raise guard.fail(
             "scope",
@@ -195,4 +189,5 @@ def _child_path(scope: Construct, id: object) -> str:
 
 
 def _has_chart(scope: Construct) -> bool:
-    return any(Chart.is_chart(node) for node in scope.node.scopes)
+    # A Chart made in Python is recognised without a round trip; others are asked for.
+    return isinstance(scope, Chart) or any(Chart.is_chart(node) for node in scope.node.scopes)

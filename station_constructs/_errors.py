@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["StationAccessWarning", "StationConfigError"]
@@ -44,10 +45,21 @@ class StationAccessWarning(UserWarning):
 
 
 class _Guard:
-    """Collects the construct path so every message names where it came from."""
+    """Knows where its messages come from, so every message names it.
 
-    def __init__(self, where: str) -> None:
-        self.where = where
+    ``where`` is a string, or a function that builds it: a construct path costs round trips
+    to jsii's Node process, so it is built only when a message needs it (then kept).
+    """
+
+    def __init__(self, where: str | Callable[[], str]) -> None:
+        self._where = where
+
+    @property
+    def where(self) -> str:
+        """The prefix of this guard's messages (``StationDeployment 'app/chart/station'``)."""
+        if not isinstance(self._where, str):
+            self._where = self._where()
+        return self._where
 
     def fail(self, field: str, value: Any, problem: str, fix: str) -> StationConfigError:
         """Build (not raise) an error for ``field``; callers ``raise guard.fail(...)``."""

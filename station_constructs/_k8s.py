@@ -6,6 +6,7 @@ cdk8s-plus line (``cdk8s-plus-28`` ...) is a one-file change.
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 
 import cdk8s
@@ -37,7 +38,10 @@ __all__ = [
     "cdk8s",
     "k8s",
     "kplus",
+    "app_key",
     "construct_path",
+    "guard_for",
+    "LazyPath",
     "claim_name",
     "claim_object",
     "seconds",
@@ -71,23 +75,73 @@ def construct_path(scope: Construct) -> str:
     return scope.node.path or scope.node.id
 
 
+class LazyPath:
+    """A construct's path, looked up (once) when first read: ``str(LazyPath(scope))``."""
+
+    __slots__ = ("_path", "_scope")
+
+    def __init__(self, scope: Construct) -> None:
+        self._scope: Construct | None = scope
+        self._path = ""
+
+    def __str__(self) -> str:
+        if self._scope is not None:
+            self._path, self._scope = construct_path(self._scope), None
+        return self._path
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def guard_for(kind: str, scope: Construct) -> _Guard:
+    """A guard whose messages start ``kind 'path'``; the path is built only for a message."""
+    return _Guard(lambda: f"{kind} '{construct_path(scope)}'")
+
+
 # Object names already rendered, per App. jsii may hand out a new Python proxy for the same
 # App on each access, so the key is the App's jsii object reference, not the proxy.
-_REGISTRIES: dict[str, dict[tuple[str, str | None, str], str]] = {}
+_REGISTRIES: dict[str, dict[tuple[str, str | None, str], str | LazyPath]] = {}
+
+
+# Construct -> its App's key. A construct never changes App, and asking for the root costs
+# two round trips, so each construct asks once.
+_APP_KEYS: weakref.WeakKeyDictionary[Construct, str] = weakref.WeakKeyDictionary()
+
+
+def app_key(scope: Construct) -> str:
+    """The identity of ``scope``'s App (its root construct's jsii reference)."""
+    try:
+        return _APP_KEYS[scope]
+    except (KeyError, TypeError):
+        pass
+    root = scope.node.root
+    key = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
+    try:
+        _APP_KEYS[scope] = key
+    except TypeError:  # not weakly referenceable: ask each time
+        pass
+    return key
 
 
 def claim_name(
-    scope: Construct, kind: str, namespace: str | None, name: str, owner: str
-) -> str | None:
+    scope: Construct, kind: str, namespace: str | None, name: str, owner: str | LazyPath
+) -> str | LazyPath | None:
     """Reserve ``kind/namespace/name`` app-wide; return the previous owner's path if taken.
 
     Two constructs rendering the same object would make ``kubectl apply`` overwrite one with
     the other, so the library refuses that at construct time. The registry hangs off the
     root construct (the App), so separate Apps (e.g. separate tests) never interfere.
     """
-    root = scope.node.root
-    ref = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
-    registry = _REGISTRIES.setdefault(ref, {})
+    registry = _REGISTRIES.setdefault(app_key(scope), {})
     key = (kind, namespace, name)
     previous = registry.get(key)
     if previous is None:
@@ -112,7 +166,7 @@ def claim_object(
 
     ``owner`` (default ``scope``) is the construct named in a later collision's message.
     """
-    previous = claim_name(scope, kind, namespace, name, construct_path(owner or scope))
+    previous = claim_name(scope, kind, namespace, name, LazyPath(owner or scope))
     if previous is not None:
         where = f"namespace '{namespace}'" if namespace else "the cluster"
         raise guard.fail(

@@ -325,31 +325,34 @@ def image_reference(
     guard: _Guard, field: str, value: object, *, allow_unpinned: bool
 ) -> ImageReference:
     """Parse an image reference and insist on a pinned version unless explicitly allowed."""
-    bad = guard.fail(
-        field,
-        value,
-        "is not a valid image reference ([registry/]name[:tag][@sha256:digest], lower-case "
-        "name components)",
-        "pass e.g. 'ghcr.io/cloudshipai/station:v0.23.0'",
-    )
+
+    def bad() -> StationConfigError:
+        return guard.fail(
+            field,
+            value,
+            "is not a valid image reference ([registry/]name[:tag][@sha256:digest], lower-case "
+            "name components)",
+            "pass e.g. 'ghcr.io/cloudshipai/station:v0.23.0'",
+        )
+
     if not isinstance(value, str) or not value or len(value) > 4096 or value != value.strip():
-        raise bad
+        raise bad()
     rest, _, digest = value.partition("@")
     if digest and not _IMAGE_DIGEST.fullmatch(digest):
-        raise bad
+        raise bad()
     registry: str | None = None
     first, slash, remainder = rest.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
         if not _REGISTRY.fullmatch(first):
-            raise bad
+            raise bad()
         registry, rest = first, remainder
     last_slash = rest.rfind("/")
     name_part, colon, tag = rest[last_slash + 1 :].partition(":")
     path = rest[: last_slash + 1] + name_part
     if colon and not _IMAGE_TAG.fullmatch(tag):
-        raise bad
+        raise bad()
     if not path or not all(_IMAGE_PATH_COMPONENT.fullmatch(c) for c in path.split("/")):
-        raise bad
+        raise bad()
     ref = ImageReference(value, registry, path, tag or None, digest or None)
     if not ref.pinned and not allow_unpinned:
         raise guard.fail(

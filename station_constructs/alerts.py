@@ -30,7 +30,7 @@ from typing import Any
 
 from ._app_registry import check_same_app, check_scope
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
 from .station import StationDeployment
@@ -79,7 +79,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "BackupAlerts")
         super().__init__(scope, id)
-        guard = _Guard(f"BackupAlerts '{construct_path(self)}'")
+        guard = guard_for("BackupAlerts", self)
         if not isinstance(station, StationDeployment):
             raise guard.fail(
                 "station",

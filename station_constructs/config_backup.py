@@ -32,8 +32,7 @@ from typing import Any
 
 from ._app_registry import check_same_app, check_scope
 from ._backup_scripts import config_backup_script, config_restore_script
-from ._errors import _Guard
-from ._k8s import Construct, construct_path, kplus, mebibytes, millicores
+from ._k8s import Construct, construct_path, guard_for, kplus, mebibytes, millicores
 from ._read_only import ReadOnlyAttributes
 from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
@@ -98,7 +97,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "ConfigDirBackup")
         super().__init__(scope, id)
-        guard = _Guard(f"ConfigDirBackup '{construct_path(self)}'")
+        guard = guard_for("ConfigDirBackup", self)
         if not isinstance(backup, LitestreamBackup):
             raise guard.fail(
                 "backup",
@@ -177,7 +176,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         self._render(image_pull_policy, digest_pinned=ref.digest is not None)
         station.ensure_termination_grace_period(
             backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
-            reason=f"ConfigDirBackup '{construct_path(self)}' final sync",
+            reason=lambda: f"ConfigDirBackup '{construct_path(self)}' final sync",
         )
         # LitestreamBackup reports the pod's effective grace period: keep it true.
         backup._set_internal(

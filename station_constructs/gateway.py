@@ -32,7 +32,7 @@ from ._app_registry import (
     use_secret_as,
 )
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, guard_for
 from ._labels import object_labels
 from ._read_only import ReadOnlyAttributes
 from ._routing import (
@@ -189,7 +189,7 @@ class StationGateway(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "StationGateway")
         super().__init__(scope, id)
-        guard = _Guard(f"StationGateway '{construct_path(self)}'")
+        guard = guard_for("StationGateway", self)
         if station is not None and not isinstance(station, StationDeployment):
             raise guard.fail(
                 "station",
@@ -516,7 +516,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "StationGatewayRoute")
         super().__init__(scope, id)
-        guard = _Guard(f"StationGatewayRoute '{construct_path(self)}'")
+        guard = guard_for("StationGatewayRoute", self)
         self._guard = guard
         if not isinstance(station, StationDeployment):
             raise guard.fail(

@@ -40,7 +40,7 @@ from ._app_registry import (
     use_secret_as,
 )
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, construct_path, k8s
+from ._k8s import Construct, claim_object, guard_for, k8s
 from ._read_only import ReadOnlyAttributes
 from ._routing import (
     IngressRoute,
@@ -200,7 +200,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "StationIngress")
         super().__init__(scope, id)
-        guard = _Guard(f"StationIngress '{construct_path(self)}'")
+        guard = guard_for("StationIngress", self)
         self._guard = guard
         if not isinstance(station, StationDeployment):
             raise guard.fail(

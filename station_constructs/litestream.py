@@ -68,6 +68,7 @@ from ._k8s import (
     JsonPatch,
     claim_object,
     construct_path,
+    guard_for,
     k8s,
     kplus,
     mebibytes,
@@ -272,7 +273,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "LitestreamBackup")
         super().__init__(scope, id)
-        guard = _Guard(f"LitestreamBackup '{construct_path(self)}'")
+        guard = guard_for("LitestreamBackup", self)
         self._guard = guard
         self._check_station(guard, station)
         check_same_app(self, guard, station)
@@ -633,7 +634,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                     "an @sha256 digest to make the pull policy irrelevant",
                 )
         station.ensure_termination_grace_period(
-            grace, reason=f"LitestreamBackup '{construct_path(self)}' final sync"
+            grace, reason=lambda: f"LitestreamBackup '{construct_path(self)}' final sync"
         )
         self.termination_grace_period_seconds: int = station.termination_grace_period_seconds
         """The pod's effective terminationGracePeriodSeconds."""

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ._app_registry import check_same_app, check_scope
-from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import (
     dns_label,
@@ -79,7 +78,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "LitestreamServiceMonitor")
         super().__init__(scope, id)
-        guard = _Guard(f"LitestreamServiceMonitor '{construct_path(self)}'")
+        guard = guard_for("LitestreamServiceMonitor", self)
         if not isinstance(station, StationDeployment):
             raise guard.fail(
                 "station",

@@ -41,7 +41,7 @@ from ._k8s import (
     Construct,
     JsonPatch,
     claim_object,
-    construct_path,
+    guard_for,
 )
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
@@ -152,7 +152,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         super().__init__(scope, id)
         from .station import StationPort
 
-        guard = _Guard(f"StationDeployment '{construct_path(scope)}'")
+        guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
         self.station: StationDeployment = station

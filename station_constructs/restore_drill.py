@@ -21,8 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 from ._app_registry import check_same_app, check_scope
-from ._errors import _Guard
-from ._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, claim_object, construct_path
+from ._k8s import (
+    ApiObject,
+    ApiObjectMetadata,
+    Construct,
+    JsonPatch,
+    claim_object,
+    guard_for,
+)
 from ._read_only import ReadOnlyAttributes
 from ._validate import dns_label, free_text, positive_int
 from .config_backup import ConfigDirBackup
@@ -124,7 +130,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "RestoreDrill")
         super().__init__(scope, id)
-        guard = _Guard(f"RestoreDrill '{construct_path(self)}'")
+        guard = guard_for("RestoreDrill", self)
         if not isinstance(backup, LitestreamBackup):
             raise guard.fail(
                 "backup",

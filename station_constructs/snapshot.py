@@ -30,8 +30,7 @@ Deployment scaled to zero).
 from __future__ import annotations
 
 from ._app_registry import check_same_app, check_scope
-from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path
+from ._k8s import ApiObjectMetadata, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
@@ -74,7 +73,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "StationVolumeSnapshot")
         super().__init__(scope, id)
-        guard = _Guard(f"StationVolumeSnapshot '{construct_path(self)}'")
+        guard = guard_for("StationVolumeSnapshot", self)
         if not isinstance(station, StationDeployment):
             raise guard.fail(
                 "station",

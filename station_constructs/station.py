@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ._app_registry import check_scope, reserve, use_secret_as
@@ -26,6 +26,7 @@ from ._k8s import (
     JsonPatch,
     claim_object,
     construct_path,
+    guard_for,
     k8s,
     kplus,
     mebibytes,
@@ -495,7 +496,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
     ) -> None:
         check_scope(scope, id, "StationDeployment")
         super().__init__(scope, id)
-        guard = _Guard(f"StationDeployment '{construct_path(self)}'")
+        guard = guard_for("StationDeployment", self)
         self._guard = guard
 
         # ---- guards that explain Station's single-writer design -------------------------
@@ -1126,11 +1127,15 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         """The Station container."""
         return self._container
 
-    def ensure_termination_grace_period(self, seconds: int, *, reason: str) -> None:
+    def ensure_termination_grace_period(
+        self, seconds: int, *, reason: str | Callable[[], str]
+    ) -> None:
         """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
 
         For attached constructs that need time at shutdown (Litestream's final sync). The
-        user's own longer setting is kept. ``reason`` is recorded for error messages.
+        user's own longer setting is kept. ``reason`` is recorded for error messages (or a
+        function returning it, called only when a message needs it: a construct path costs
+        round trips).
         """
         seconds = positive_int(self._guard, "seconds", seconds)
         if seconds <= self.termination_grace_period_seconds:
