@@ -37,11 +37,13 @@ from ._read_only import ReadOnlyAttributes
 from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
 from .litestream import STATION_STOP_SECONDS, LitestreamBackup, SidecarMode, _key_prefix
-from .station import (
+from .settings.station import (
     DATA_MOUNT,
     VOLUME_CONFIG_DIR,
     ConfigPersistence,
     ImagePullPolicy,
+)
+from .station import (
     StationDeployment,
     _pull_policy,
     drop_all_capabilities,

@@ -88,15 +88,17 @@ from ._validate import (
     sequence,
 )
 from .secrets import ExistingSecret, SecretSource
-from .station import (
+from .settings.station import (
     DATA_MOUNT,
     DATABASE_PATH,
     ImagePullPolicy,
     Resources,
-    StationDeployment,
     StationStorage,
-    _pull_policy,
     _ResolvedResources,
+)
+from .station import (
+    StationDeployment,
+    _pull_policy,
     drop_all_capabilities,
 )
 from .workload_identity import WorkloadIdentity

@@ -46,9 +46,10 @@ from ._k8s import (
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
 from .access import never_exposed
+from .settings.station import StationPort
 
 if TYPE_CHECKING:
-    from .station import StationDeployment, StationPort
+    from .station import StationDeployment
 
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
@@ -150,8 +151,6 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         options: NetworkPolicyOptions,
     ) -> None:
         super().__init__(scope, id)
-        from .station import StationPort
-
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
@@ -497,8 +496,6 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _ports(
         self, field: str, ports: Sequence[StationPort | int], *, outside: bool
     ) -> list[Rule]:
-        from .station import StationPort
-
         station = self.station
         if isinstance(ports, str | int | StationPort) or not ports:
             raise self._guard.fail(

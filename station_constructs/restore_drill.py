@@ -33,7 +33,7 @@ from ._read_only import ReadOnlyAttributes
 from ._validate import dns_label, free_text, positive_int
 from .config_backup import ConfigDirBackup
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
-from .station import DATABASE_PATH, STATION_UID
+from .settings.station import DATABASE_PATH, STATION_UID
 
 __all__ = ["RestoreDrill"]
 

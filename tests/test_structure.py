@@ -1,0 +1,154 @@
+"""The package's shape: no import cycles, and no module or function growing past its size.
+
+The rules (docs/architecture.md): no module over 400 lines, no function over 80, no import
+cycles between the package's modules. Modules and functions written before the rules are
+listed below with their size today: they may shrink (then lower the number), never grow, and
+nothing new joins the list.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.support.paths import REPO
+
+PACKAGE = REPO / "station_constructs"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+
+# Written before the rules; to be split up (see docs/architecture.md, "What remains").
+LEGACY_MODULES = {
+    "_routing.py": 420,
+    "_validate.py": 675,
+    "access.py": 508,
+    "gateway.py": 942,
+    "ingress.py": 699,
+    "litestream.py": 1112,
+    "network.py": 642,
+    "placement.py": 743,
+    "secrets.py": 696,
+    "station.py": 1771,
+}
+LEGACY_FUNCTIONS = {
+    "alerts.py:__init__": 101,
+    "config_backup.py:__init__": 102,
+    "gateway.py:__init__": 133,
+    "ingress.py:__init__": 151,
+    "litestream.py:__init__": 416,
+    "litestream.py:_render_containers": 121,
+    "monitoring.py:__init__": 145,
+    "network.py:__init__": 149,
+    "restore_drill.py:__init__": 111,
+    "restore_drill.py:_render": 117,
+    "snapshot.py:__init__": 93,
+    "station.py:__init__": 662,
+    "station.py:_external_ports": 89,
+    "station.py:_render_deployment": 199,
+}
+
+
+def modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the package."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def _type_checking_only(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """The package modules ``name`` imports anywhere (functions included), except for types."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _type_checking_only(node):
+            for other in node.orelse:
+                visit(other)
+            return
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                found.add(full if full in known else base)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text()))
+
+    return {m for m in found if m in known and m != name}
+
+
+def test_no_import_cycles() -> None:
+    table = modules()
+    known = set(table)
+    graph = {name: imports_of(name, path, known) for name, path in table.items()}
+    # A package's __init__ re-exporting its modules is not a cycle with them.
+    for name in graph:
+        graph[name] = {m for m in graph[name] if not name.startswith(f"{m}.")}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def walk(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                cycles.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                walk(target)
+        stack.pop()
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name)
+    assert cycles == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def f():\n    from .b import g\n")
+    (tmp_path / "b.py").write_text("from .a import f\n")
+    known = {"pkg.a", "pkg.b"}
+    assert imports_of("pkg.a", tmp_path / "a.py", known) == {"pkg.b"}
+    assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
+
+
+def test_no_module_grows_past_its_size() -> None:
+    too_long = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        key = str(path.relative_to(PACKAGE))
+        lines = path.read_text().count("\n")
+        if lines > LEGACY_MODULES.get(key, MAX_MODULE_LINES):
+            too_long[key] = lines
+    assert too_long == {}
+
+
+def test_no_function_grows_past_its_size() -> None:
+    too_long = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        key = str(path.relative_to(PACKAGE))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                limit = LEGACY_FUNCTIONS.get(f"{key}:{node.name}", MAX_FUNCTION_LINES)
+                if lines > limit:
+                    too_long[f"{key}:{node.name}"] = lines
+    assert too_long == {}
