@@ -11,8 +11,9 @@ The gateway is hardened like the Station beside it, since this is the file peopl
 non-root, read-only root filesystem, no privilege escalation, every capability dropped,
 the RuntimeDefault seccomp profile (the last two through JSON patches: cdk8s-plus-27 cannot
 express them), liveness and readiness probes, resource requests and limits, and its own
-NetworkPolicy (ingress only from its namespace on 8080; egress only to DNS and to the Stations'
-agent MCP port). Its image is pinned by tag; the two scanner findings that only a digest
+NetworkPolicies (ingress only from its namespace on 8080; egress only to DNS and to the
+Stations' agent MCP port, selected through ``station.pods``, a cdk8s-plus pod selector).
+Its image is pinned by tag; the two scanner findings that only a digest
 would clear are suppressed on the object with the reason, as the Station does.
 
 The Stations run in local mode (the default): nothing is exposed outside the cluster, and the
@@ -109,7 +110,25 @@ for team, station in teams.items():
     assert station.network_policy is not None  # rendered unless network_policy=None
     station.network_policy.allow_from_namespaces(["agents-gateway"], [StationPort.AGENT_MCP])
 
-# The gateway's own NetworkPolicy: callers in its namespace in, DNS and the Stations out.
+# The gateway's own NetworkPolicies: callers in its namespace in, DNS out (below), and the
+# Stations' agent MCP out. `station.pods` is a cdk8s-plus pod selector: it selects each
+# Station's pod by its stable labels in the Station's namespace.
+kplus.NetworkPolicy(
+    gateway,
+    "gateway-to-stations",
+    metadata=ApiObjectMetadata(name="agents-gateway-to-stations"),
+    selector=client,
+    egress=kplus.NetworkPolicyTraffic(
+        default=kplus.NetworkPolicyTrafficDefault.DENY,
+        rules=[
+            kplus.NetworkPolicyRule(
+                peer=station.pods,
+                ports=[kplus.NetworkPolicyPort.tcp(station.port(StationPort.AGENT_MCP))],
+            )
+            for station in teams.values()
+        ],
+    ),
+)
 k8s.KubeNetworkPolicy(
     gateway,
     "gateway-policy",
@@ -136,23 +155,6 @@ k8s.KubeNetworkPolicy(
                 ports=[
                     k8s.NetworkPolicyPort(port=k8s.IntOrString.from_number(53), protocol=p)
                     for p in ("UDP", "TCP")
-                ],
-            ),
-            k8s.NetworkPolicyEgressRule(
-                to=[
-                    k8s.NetworkPolicyPeer(
-                        namespace_selector=k8s.LabelSelector(
-                            match_labels={"kubernetes.io/metadata.name": s.namespace}
-                        ),
-                        pod_selector=k8s.LabelSelector(match_labels=dict(s.selector_labels)),
-                    )
-                    for s in teams.values()
-                ],
-                ports=[
-                    k8s.NetworkPolicyPort(
-                        port=k8s.IntOrString.from_number(s.port(StationPort.AGENT_MCP))
-                    )
-                    for s in teams.values()
                 ],
             ),
         ],

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ._app_registry import check_scope, reserve, use_secret_as
+from ._composing import ComposingRefs
 from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import StationAccessWarning, _Guard
 from ._k8s import (
@@ -115,7 +116,7 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-class StationDeployment(ReadOnlyAttributes, Construct):
+class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -1342,7 +1343,9 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                 )
             )
 
-        claim = kplus.PersistentVolumeClaim.from_claim_name(self, "claim", self.pvc_name)
+        claim = self._claim_ref = kplus.PersistentVolumeClaim.from_claim_name(
+            self, "claim", self.pvc_name
+        )
         self._data_volume = kplus.Volume.from_persistent_volume_claim(
             self, "data-volume", claim, name="data"
         )
@@ -1416,9 +1419,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
                 for p in self.served_ports
             ],
             env_from=[
-                kplus.Env.from_config_map(
-                    kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name)
-                )
+                kplus.Env.from_config_map(self._config_map_reference())
             ],
             security_context=security,
             resources=kplus.ContainerResources(
@@ -1463,7 +1464,7 @@ class StationDeployment(ReadOnlyAttributes, Construct):
         drop_all_capabilities(deployment, "containers", 0)
         if plan.needed:
             drop_all_capabilities(deployment, "initContainers", 0)
-        secret_ref = kplus.Secret.from_secret_name(self, "secret-ref", self.secret_name)
+        secret_ref = self._secret_ref = self._secret_reference()
         for variable in self.secret_variables:
             self._container.env.add_variable(
                 variable,

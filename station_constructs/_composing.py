@@ -1,0 +1,90 @@
+"""What a Station offers cdk8s-plus constructs a user writes: references to select, connect, mount.
+
+``station.deployment`` (a ``kplus.Deployment``) and ``station.service`` (a ``kplus.Service``)
+are the objects themselves; this mixin adds references to the objects a Station reads (its
+ConfigMap, Secret and claim) and a pod selector for network policies. Each costs nothing
+until used: the references exist already, the selector is made on first use.
+See docs/architecture.md, "Composing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import cast
+
+from ._k8s import Construct, kplus
+
+__all__ = ["ComposingRefs"]
+
+
+class ComposingRefs:
+    """Mixin for :class:`~station_constructs.StationDeployment`: cdk8s-plus references."""
+
+    # Set by StationDeployment while it renders.
+    namespace: str
+    config_map_name: str
+    secret_name: str
+    selector_labels: Mapping[str, str]
+    _secret_ref: kplus.ISecret
+    _claim_ref: kplus.IPersistentVolumeClaim
+    # Made on first use.
+    _config_map_ref: kplus.IConfigMap | None = None
+    _pods: kplus.Pods | None = None
+
+    @property
+    def config_map_ref(self) -> kplus.IConfigMap:
+        """The Station's ConfigMap as a cdk8s-plus reference (``<name>-config``).
+
+        For workloads in the Station's namespace: ``kplus.Env.from_config_map(...)``,
+        ``kplus.Volume.from_config_map(...)``. Its values are Station's settings.
+        """
+        return self._config_map_reference()
+
+    @property
+    def secret_ref(self) -> kplus.ISecret:
+        """The Secret the Station reads its keys from, as a cdk8s-plus reference.
+
+        For workloads in the Station's namespace: ``kplus.EnvValue.from_secret_value(
+        kplus.SecretValue(secret=station.secret_ref, key=...))``.
+        """
+        return self._secret_ref
+
+    @property
+    def claim_ref(self) -> kplus.IPersistentVolumeClaim:
+        """The data volume's PersistentVolumeClaim as a cdk8s-plus reference.
+
+        ReadWriteOnce and held by the Station's pod: another pod can mount it only when the
+        Station is stopped (e.g. a restore Job run with the Deployment scaled to 0).
+        """
+        return self._claim_ref
+
+    @property
+    def pods(self) -> kplus.Pods:
+        """The Station's pod as a cdk8s-plus pod selector (made on first use, then kept).
+
+        A peer for ``connections.allow_to(station.pods, ...)`` and ``kplus.NetworkPolicy``
+        rules: it selects the pod by its stable selector labels in the Station's namespace.
+        (``station.deployment`` as a peer would select cdk8s-plus's construct-address label,
+        which the Station leaves out of its pods so that renaming a construct id never rolls
+        the pod: a policy built on it would match nothing.)
+        """
+        pods = self._pods
+        if pods is None:
+            scope, labels = self._scope(), dict(self.selector_labels)
+            namespaces = kplus.Namespaces.select(scope, "pods-namespace", names=[self.namespace])
+            pods = kplus.Pods.select(scope, "pods", labels=labels, namespaces=namespaces)
+            self._pods = pods
+        return pods
+
+    def _scope(self) -> Construct:
+        return cast("Construct", self)
+
+    def _secret_reference(self) -> kplus.ISecret:
+        return kplus.Secret.from_secret_name(self._scope(), "secret-ref", self.secret_name)
+
+    def _config_map_reference(self) -> kplus.IConfigMap:
+        if self._config_map_ref is None:
+            self._config_map_ref = kplus.ConfigMap.from_config_map_name(
+                self._scope(), "config-ref", self.config_map_name
+            )
+        return self._config_map_ref

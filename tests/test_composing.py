@@ -1,0 +1,160 @@
+"""What a user composing with cdk8s and cdk8s-plus-27 can do with a Station (docs/architecture.md).
+
+References a user's cdk8s-plus constructs select, connect to and mount, and the escape
+hatches and app features that keep working: ``ApiObject.of(...)`` JSON patches, chart
+labels, dependencies between objects, app-level validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cdk8s
+import cdk8s_plus_27 as kplus
+import jsii
+import pytest
+from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
+from constructs import IValidation
+
+from station_constructs import StationDeployment, StationPort
+from tests.conftest import Manifest, synth
+
+
+def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
+    found = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert len(found) == 1, [(o["kind"], o["metadata"]["name"]) for o in objects]
+    return found[0]
+
+
+def pod_spec(obj: Manifest) -> Any:
+    return obj["spec"]["template"]["spec"]
+
+
+def test_a_workload_beside_the_station_mounts_its_config_map_and_reads_its_secret(
+    chart: Chart,
+) -> None:
+    station = StationDeployment(chart, "station")
+    worker = kplus.Deployment(
+        chart,
+        "worker",
+        metadata=ApiObjectMetadata(name="worker", namespace=station.namespace),
+        containers=[
+            kplus.ContainerProps(
+                image="ghcr.io/example/worker:1.0.0",
+                env_from=[kplus.Env.from_config_map(station.config_map_ref)],
+                env_variables={
+                    "OPENAI_API_KEY": kplus.EnvValue.from_secret_value(
+                        kplus.SecretValue(secret=station.secret_ref, key="OPENAI_API_KEY")
+                    )
+                },
+            )
+        ],
+    )
+    worker.add_volume(kplus.Volume.from_config_map(chart, "settings", station.config_map_ref))
+    spec = pod_spec(one(synth(chart), "Deployment", "worker"))
+    container = spec["containers"][0]
+    assert container["envFrom"] == [{"configMapRef": {"name": "station-config"}}]
+    assert container["env"] == [
+        {
+            "name": "OPENAI_API_KEY",
+            "valueFrom": {"secretKeyRef": {"key": "OPENAI_API_KEY", "name": "station-secrets"}},
+        }
+    ]
+    assert [v["configMap"]["name"] for v in spec["volumes"]] == ["station-config"]
+
+
+def test_the_references_are_the_ones_the_station_uses(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", name="agents")
+    assert station.config_map_ref.name == station.config_map_name == "agents-config"
+    assert station.secret_ref.name == station.secret_name
+    assert station.claim_ref.name == station.pvc_name == "agents-data"
+    assert station.config_map_ref is station.config_map_ref
+    assert station.pods is station.pods
+
+
+def test_a_network_policy_built_on_station_pods_selects_the_station_pod(
+    new_chart: Any,
+) -> None:
+    stations = new_chart()
+    station = StationDeployment(stations, "station", namespace="team-a")
+    client_chart = Chart(stations.node.scope, "client", namespace="clients")
+    client = kplus.Deployment(
+        client_chart, "client", containers=[kplus.ContainerProps(image="example/client:1.0")]
+    )
+    client.connections.allow_to(
+        station.pods,
+        isolation=kplus.PodConnectionsIsolation.POD,
+        ports=[kplus.NetworkPolicyPort.tcp(station.port(StationPort.AGENT_MCP))],
+    )
+    policy = next(o for o in synth(client_chart) if o["kind"] == "NetworkPolicy")
+    (rule,) = policy["spec"]["egress"]
+    (peer,) = rule["to"]
+    assert peer["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": "team-a"}}
+    assert rule["ports"] == [{"port": 8587, "protocol": "TCP"}]
+    # The selector matches the labels the Station's pod carries.
+    deployment = one(synth(stations), "Deployment", "station")
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert peer["podSelector"]["matchLabels"].items() <= pod_labels.items()
+
+
+def test_an_ingress_written_with_cdk8s_plus_routes_to_the_station_service(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", enable_api=True)
+    kplus.Ingress(
+        chart,
+        "ingress",
+        metadata=ApiObjectMetadata(name="ui", namespace=station.namespace),
+        default_backend=kplus.IngressBackend.from_service(
+            station.service, port=station.port(StationPort.API)
+        ),
+    )
+    ingress = one(synth(chart), "Ingress", "ui")
+    assert ingress["spec"]["defaultBackend"] == {
+        "service": {"name": "station", "port": {"number": 8585}}
+    }
+
+
+def test_json_patches_through_api_object_of_reach_the_output(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/priorityClassName", "agents")
+    )
+    ApiObject.of(station.service).add_json_patch(
+        JsonPatch.add("/metadata/annotations", {"team": "agents"})
+    )
+    objects = synth(chart)
+    assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
+    assert one(objects, "Service", "station")["metadata"]["annotations"] == {"team": "agents"}
+
+
+def test_chart_labels_reach_every_station_object() -> None:
+    chart = Chart(cdk8s.Testing.app(), "labelled", labels={"cost-center": "agents"})
+    StationDeployment(chart, "station")
+    for obj in synth(chart):
+        assert obj["metadata"]["labels"]["cost-center"] == "agents", obj["kind"]
+
+
+def test_a_dependency_on_the_station_orders_the_output(chart: Chart) -> None:
+    seed = kplus.ConfigMap(
+        chart, "after", metadata=ApiObjectMetadata(name="after", namespace="station")
+    )
+    station = StationDeployment(chart, "station")
+    ApiObject.of(seed).node.add_dependency(station.deployment)
+    order = [(o["kind"], o["metadata"]["name"]) for o in synth(chart)]
+    assert order.index(("Deployment", "station")) < order.index(("ConfigMap", "after"))
+
+
+@jsii.implements(IValidation)
+class _Refuse:
+    """An app-level validation a platform team might add."""
+
+    def validate(self) -> list[str]:
+        return ["refused by the platform team"]
+
+
+def test_app_level_validation_runs_over_a_station(tmp_path: Any) -> None:
+    app = App(outdir=str(tmp_path))
+    chart = Chart(app, "validated")
+    StationDeployment(chart, "station")
+    chart.node.add_validation(_Refuse())
+    with pytest.raises(Exception, match="refused by the platform team"):
+        app.synth()
