@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
-    ApiObjectMetadata,
     Construct,
     JsonPatch,
     claim_object,
@@ -46,6 +45,8 @@ from ._k8s import (
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_label, dns_subdomain, http_url, labels_map, port, sequence
 from .access import never_exposed
+from .emit.objects import emit_object
+from .render import network as render
 from .settings.station import StationPort
 
 if TYPE_CHECKING:
@@ -54,9 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
 _NATS_PORT = 4222
-_NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 _EVERYWHERE = ("0.0.0.0/0", "::/0")
-_DNS_PORT = 53
 _SHOW_URL = object()
 # With one of these in the Station's env, outside hosts are reached through the proxy.
 _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
@@ -245,7 +244,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             )
             self._add(
                 "network_policy.ingress_ports",
-                [_namespace_peer(ns) for ns in ingress_namespaces],
+                [render.namespace_peer(ns) for ns in ingress_namespaces],
                 self._ports("network_policy.ingress_ports", ingress_ports, outside=True),
             )
         if station.external_ports:
@@ -269,26 +268,14 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
                         proxied=any(k.upper() in _PROXY_VARIABLES for k in station.settings),
                     )
 
-        spec: Rule = {}
-        if self._egress is not None:
-            spec["egress"] = self._egress
-        spec["ingress"] = list(self._ingress)
-        spec["podSelector"] = {"matchLabels": dict(station.selector_labels)}
-        spec["policyTypes"] = ["Ingress", "Egress"] if self._egress is not None else ["Ingress"]
-        # A plain ApiObject, not the typed k8s.KubeNetworkPolicy: the typed class re-reads its
-        # JSON after patches are applied and drops plain port numbers (it expects IntOrString
-        # objects), which would turn a rule added later into one admitting every port.
-        self.api_object: ApiObject = ApiObject(
-            self,
-            "Resource",
-            api_version="networking.k8s.io/v1",
-            kind="NetworkPolicy",
-            metadata=ApiObjectMetadata(
-                name=self.name, namespace=self.namespace, labels=station.labels("network-policy")
-            ),
+        spec = render.policy_spec(self._ingress, self._egress, station.selector_labels)
+        manifest = render.network_policy(
+            self.name, self.namespace, station.labels("network-policy"), spec
         )
+        # A plain ApiObject (emit_object), not the typed k8s.KubeNetworkPolicy: the typed class
+        # drops plain port numbers after patches, so a rule added later would admit every port.
+        self.api_object: ApiObject = emit_object(self, "Resource", manifest)
         """The NetworkPolicy (escape hatch: ``add_json_patch``)."""
-        self.api_object.add_json_patch(JsonPatch.add("/spec", spec))
         self._rendered = True
         self._lock_attributes()
 
@@ -331,7 +318,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         ]
         outside = any(n != self.namespace for n in checked)
         labels = self._pod_labels(pod_labels)
-        peers = [_namespace_peer(n, labels) for n in checked]
+        peers = [render.namespace_peer(n, labels) for n in checked]
         self._add(
             "network_policy.ports",
             peers,
@@ -418,7 +405,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         labels = host.split(".")
         if len(labels) <= 2 or labels[2] == "svc":
             namespace = labels[1] if len(labels) > 1 else self.namespace
-            self._add_egress({"to": [_namespace_peer(namespace)]})
+            self._add_egress({"to": [render.namespace_peer(namespace)]})
         elif not proxied:
             self._check_outside_host(
                 url if shown is _SHOW_URL else shown, host, number, guard, field
@@ -452,17 +439,10 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _ensure_dns(self) -> None:
         """Admit cluster DNS (kube-system, port 53) unless DNS is already admitted."""
         for rule in self._egress or []:
-            if {"port": _DNS_PORT, "protocol": "UDP"} in rule.get("ports", []):
+            if render.dns_ports()[0] in rule.get("ports", []):
                 return
-        self._add_egress(
-            {
-                "ports": [
-                    {"port": _DNS_PORT, "protocol": "UDP"},
-                    {"port": _DNS_PORT, "protocol": "TCP"},
-                ],
-                "to": [_namespace_peer("kube-system")],
-            }
-        )
+        kube_system = render.namespace_peer("kube-system")
+        self._add_egress({"ports": render.dns_ports(), "to": [kube_system]})
 
     def _add_egress(self, rule: Rule) -> None:
         assert self._egress is not None
@@ -535,7 +515,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
                 )
             if number not in numbers:
                 numbers.append(number)
-        return [{"port": n, "protocol": "TCP"} for n in numbers]
+        return render.tcp_ports(numbers)
 
     def _pod_labels(self, labels: Mapping[str, str] | None) -> dict[str, str]:
         return labels_map(self._guard, "network_policy.pod_labels", labels)
@@ -543,7 +523,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _add(self, field: str, peers: list[Rule], ports: list[Rule]) -> None:
         if not ports:  # pragma: no cover - _ports never returns an empty list
             raise self._guard.fail(field, ports, "a rule needs ports", "pass ports")
-        rule: Rule = {"from": peers, "ports": ports}
+        rule = render.ingress_rule(peers, ports)
         if rule in self._ingress:
             return
         self._ingress.append(rule)
@@ -594,29 +574,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         ]
         allow_dns = boolean(guard, "network_policy.egress.allow_dns", egress.allow_dns)
         self._egress_cidrs, self._egress_ports = cidrs, ports
-        port_list = [{"port": p, "protocol": "TCP"} for p in dict.fromkeys(ports)]
-        rules: list[Rule] = []
-        if allow_dns:
-            rules.append(
-                {
-                    "ports": [
-                        {"port": _DNS_PORT, "protocol": "UDP"},
-                        {"port": _DNS_PORT, "protocol": "TCP"},
-                    ]
-                }
-            )
-        peers: list[Rule] = [{"ipBlock": {"cidr": c}} for c in cidrs]
-        peers += [_namespace_peer(n) for n in namespaces]
-        rule: Rule = {"ports": port_list, "to": peers} if port_list else {"to": peers}
-        rules.append(rule)
-        return rules
-
-
-def _namespace_peer(namespace: str, pod_labels: Mapping[str, str] | None = None) -> Rule:
-    peer: Rule = {"namespaceSelector": {"matchLabels": {_NAMESPACE_LABEL: namespace}}}
-    if pod_labels:
-        peer["podSelector"] = {"matchLabels": dict(pod_labels)}
-    return peer
+        return render.egress_rules(cidrs, namespaces, ports, allow_dns=allow_dns)
 
 
 def _cidr(guard: _Guard, field: str, value: object) -> str:

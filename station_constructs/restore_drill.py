@@ -23,15 +23,14 @@ from typing import Any
 from ._app_registry import check_same_app, check_scope
 from ._k8s import (
     ApiObject,
-    ApiObjectMetadata,
     Construct,
-    JsonPatch,
     claim_object,
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
 from ._validate import dns_label, free_text, positive_int
 from .config_backup import ConfigDirBackup
+from .emit.objects import emit_object
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
 from .settings.station import DATABASE_PATH, STATION_UID
 
@@ -303,31 +302,28 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         if identity is not None:
             pod_spec["serviceAccountName"] = backup.service_account_name
             pod_spec["volumes"].append(identity.volume())
-        # A plain ApiObject: the typed bindings would re-serialize the pod spec through
-        # Kubernetes 1.27 classes (dropping e.g. emptyDir.sizeLimit given as a string).
-        cron = ApiObject(
+        # A plain ApiObject (emit_object): the typed bindings would re-serialize the pod spec
+        # through Kubernetes 1.27 classes (dropping e.g. emptyDir.sizeLimit given as a string).
+        return emit_object(
             self,
             "Resource",
-            api_version="batch/v1",
-            kind="CronJob",
-            metadata=ApiObjectMetadata(
-                name=self.name,
-                namespace=self.namespace,
-                labels=labels,
-                annotations={
-                    "checkov.io/skip-drill-digest": "CKV_K8S_43=the images are pinned to "
-                    "exact release tags, as in the Station pod",
-                    "checkov.io/skip-drill-pull": "CKV_K8S_15=IfNotPresent with an exact "
-                    "release tag runs that release",
-                    "checkov.io/skip-drill-uid": "CKV_K8S_40=the drill runs as UID 1000, "
-                    "Station's user, non-root with all capabilities dropped",
+            {
+                "apiVersion": "batch/v1",
+                "kind": "CronJob",
+                "metadata": {
+                    "name": self.name,
+                    "namespace": self.namespace,
+                    "labels": labels,
+                    "annotations": {
+                        "checkov.io/skip-drill-digest": "CKV_K8S_43=the images are pinned to "
+                        "exact release tags, as in the Station pod",
+                        "checkov.io/skip-drill-pull": "CKV_K8S_15=IfNotPresent with an exact "
+                        "release tag runs that release",
+                        "checkov.io/skip-drill-uid": "CKV_K8S_40=the drill runs as UID 1000, "
+                        "Station's user, non-root with all capabilities dropped",
+                    },
                 },
-            ),
-        )
-        cron.add_json_patch(
-            JsonPatch.add(
-                "/spec",
-                {
+                "spec": {
                     "schedule": self.schedule,
                     "concurrencyPolicy": "Forbid",
                     "successfulJobsHistoryLimit": 1,
@@ -340,6 +336,5 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
                         }
                     },
                 },
-            )
+            },
         )
-        return cron

@@ -1,0 +1,45 @@
+"""Emit a rendered object: one ``cdk8s.ApiObject`` in the construct tree, its body as data.
+
+The object is a plain ``ApiObject`` (not a typed ``k8s.Kube*`` class): the typed classes
+re-read their JSON through the Kubernetes 1.27 bindings after patches are applied, dropping
+what those bindings do not model (plain port numbers where they expect ``IntOrString``, a
+string ``emptyDir.sizeLimit``). Chart namespaces and labels, ``ApiObject.of(...)`` JSON
+patches, ``node.add_dependency`` and app validation work on it as on any cdk8s object.
+
+Round trips to jsii's Node process: one to create the object, and for a body (``spec``,
+``data``...) one per field plus one to attach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch
+
+__all__ = ["emit_object"]
+
+
+def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiObject:
+    """Create ``manifest`` (``apiVersion``, ``kind``, ``metadata``, body) as ``scope/id``.
+
+    ``metadata`` takes ``name``, ``namespace``, ``labels`` and ``annotations``; every other
+    top-level field is the body, added in the order given.
+    """
+    metadata = dict(manifest["metadata"])
+    obj = ApiObject(
+        scope,
+        id,
+        api_version=manifest["apiVersion"],
+        kind=manifest["kind"],
+        metadata=ApiObjectMetadata(
+            name=metadata.get("name"),
+            namespace=metadata.get("namespace"),
+            labels=metadata.get("labels"),
+            annotations=metadata.get("annotations"),
+        ),
+    )
+    body = [k for k in manifest if k not in ("apiVersion", "kind", "metadata")]
+    if body:
+        obj.add_json_patch(*(JsonPatch.add(f"/{k}", manifest[k]) for k in body))
+    return obj

@@ -1,0 +1,147 @@
+"""Renderers are plain Python: they import no cdk8s and start no Node process.
+
+Each test here runs the renderer in a fresh interpreter in which the package's ``__init__``
+(which imports the constructs, and so cdk8s) is not run, and checks that neither cdk8s nor
+jsii was imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+from tests.support.paths import REPO
+
+NAMESPACE = "kubernetes.io/metadata.name"
+
+# Stand in for the package so importing a submodule does not run station_constructs/__init__.
+PRELUDE = f"""
+import json, sys, types
+package = types.ModuleType("station_constructs")
+package.__path__ = [{str(REPO / "station_constructs")!r}]
+sys.modules["station_constructs"] = package
+"""
+EPILOGUE = """
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("cdk8s", "cdk8s_plus_27", "jsii"))
+print(json.dumps({"result": result, "loaded": loaded}))
+"""
+
+
+def render(code: str) -> Any:
+    """Run ``code`` (which sets ``result``) without cdk8s; return ``result``."""
+    done = subprocess.run(
+        [sys.executable, "-c", PRELUDE + code + EPILOGUE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["loaded"] == []
+    return out["result"]
+
+
+def test_the_network_policy_renders_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import network as r
+spec = r.policy_spec(
+    [r.ingress_rule([r.namespace_peer("gateway")], r.tcp_ports([8587]))],
+    r.egress_rules(["10.0.0.0/8"], ["proxy"], [443, 443], allow_dns=True),
+    {"app": "station"},
+)
+result = r.network_policy("station", "agents", {"app": "station"}, spec)
+"""
+    )
+    assert result == {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "station", "namespace": "agents", "labels": {"app": "station"}},
+        "spec": {
+            "egress": [
+                {"ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]},
+                {
+                    "ports": [{"port": 443, "protocol": "TCP"}],
+                    "to": [
+                        {"ipBlock": {"cidr": "10.0.0.0/8"}},
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {"kubernetes.io/metadata.name": "proxy"}
+                            }
+                        },
+                    ],
+                },
+            ],
+            "ingress": [
+                {
+                    "from": [
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {"kubernetes.io/metadata.name": "gateway"}
+                            }
+                        }
+                    ],
+                    "ports": [{"port": 8587, "protocol": "TCP"}],
+                }
+            ],
+            "podSelector": {"matchLabels": {"app": "station"}},
+            "policyTypes": ["Ingress", "Egress"],
+        },
+    }
+
+
+def test_open_egress_leaves_egress_out_of_the_policy_types() -> None:
+    result = render(
+        """
+from station_constructs.render import network as r
+result = r.policy_spec([], None, {"app": "station"})
+"""
+    )
+    assert result == {
+        "ingress": [],
+        "podSelector": {"matchLabels": {"app": "station"}},
+        "policyTypes": ["Ingress"],
+    }
+
+
+def test_egress_without_ports_admits_every_port_and_pods_can_be_narrowed() -> None:
+    result = render(
+        """
+from station_constructs.render import network as r
+result = [r.egress_rules([], ["proxy"], [], allow_dns=False), r.namespace_peer("a", {"x": "y"})]
+"""
+    )
+    assert result == [
+        [{"to": [{"namespaceSelector": {"matchLabels": {NAMESPACE: "proxy"}}}]}],
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "a"}},
+            "podSelector": {"matchLabels": {"x": "y"}},
+        },
+    ]
+
+
+def test_the_settings_vocabulary_loads_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.settings.station import StationPort, StationStorage, DEFAULT_IMAGE
+result = [StationPort.AGENT_MCP.value, StationStorage().size, DEFAULT_IMAGE]
+"""
+    )
+    assert result == ["dynamic-mcp", "10Gi", "ghcr.io/cloudshipai/station:v0.23.0"]
+
+
+def test_the_check_would_see_cdk8s() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PRELUDE + "import cdk8s\nresult = None\n" + EPILOGUE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cdk8s" in json.loads(done.stdout.strip().splitlines()[-1])["loaded"]
