@@ -16,7 +16,16 @@ from collections.abc import Hashable
 from typing import Any
 
 from ._errors import _Guard
-from ._k8s import _REGISTRIES, Chart, Construct, LazyPath, app_key, construct_path
+from ._k8s import (
+    _REGISTRIES,
+    Chart,
+    Construct,
+    LazyPath,
+    app_key,
+    construct_path,
+    node_of,
+    remember_app,
+)
 
 __all__ = [
     "app_key",
@@ -129,11 +138,12 @@ def use_secret_as(
 
 
 # ---------------------------------------------------------------- scope and App
-def check_scope(scope: object, id: object, what: str) -> None:
+def check_scope(scope: object, id: object, what: str, child: Construct | None = None) -> None:
     """Refuse a scope that is not a construct under a Chart, and an empty or taken ``id``.
 
     Runs before ``Construct.__init__``, which would raise a jsii ``RuntimeError`` or
-    ``TypeError`` for each of these.
+    ``TypeError`` for each of these. ``child``, the construct about to be created, is
+    recorded as belonging to ``scope``'s App (which saves asking for it later).
     """
     where = f"{what} '{id}'" if isinstance(id, str) and id else what
     guard = _Guard(where)
@@ -161,13 +171,15 @@ def check_scope(scope: object, id: object, what: str) -> None:
             f"create a chart and pass it: chart = Chart(app, 'station'); {what}(chart, "
             f"{id!r}, ...)",
         )
-    if scope.node.try_find_child(id) is not None:
+    if node_of(scope).try_find_child(id) is not None:
         raise guard.fail(
             "id",
             id,
             f"'{construct_path(scope)}' already has a construct with this id",
             f"give each construct in one scope its own id, e.g. '{id}-2'",
         )
+    if child is not None:
+        remember_app(child, scope)
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

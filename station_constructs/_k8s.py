@@ -39,6 +39,8 @@ __all__ = [
     "k8s",
     "kplus",
     "app_key",
+    "node_of",
+    "remember_app",
     "construct_path",
     "guard_for",
     "LazyPath",
@@ -130,6 +132,32 @@ def app_key(scope: Construct) -> str:
     except TypeError:  # not weakly referenceable: ask each time
         pass
     return key
+
+
+def remember_app(child: Construct, scope: Construct) -> None:
+    """Record that ``child`` (being created under ``scope``) is in ``scope``'s App."""
+    try:
+        _APP_KEYS[child] = app_key(scope)
+    except TypeError:  # not weakly referenceable: app_key asks when needed
+        pass
+
+
+# Construct -> its Node (a construct keeps one Node; reading it is a round trip).
+_NODES: weakref.WeakKeyDictionary[Construct, Node] = weakref.WeakKeyDictionary()
+
+
+def node_of(scope: Construct) -> Node:
+    """``scope.node``, asked for once per construct."""
+    try:
+        return _NODES[scope]
+    except (KeyError, TypeError):
+        pass
+    node = scope.node
+    try:
+        _NODES[scope] = node
+    except TypeError:
+        pass
+    return node
 
 
 def claim_name(

@@ -77,7 +77,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         severity: str = "critical",
         name: str | None = None,
     ) -> None:
-        check_scope(scope, id, "BackupAlerts")
+        check_scope(scope, id, "BackupAlerts", self)
         super().__init__(scope, id)
         guard = guard_for("BackupAlerts", self)
         if not isinstance(station, StationDeployment):

@@ -97,7 +97,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         image: str = RCLONE_IMAGE,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
     ) -> None:
-        check_scope(scope, id, "ConfigDirBackup")
+        check_scope(scope, id, "ConfigDirBackup", self)
         super().__init__(scope, id)
         guard = guard_for("ConfigDirBackup", self)
         if not isinstance(backup, LitestreamBackup):

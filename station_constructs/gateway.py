@@ -187,7 +187,7 @@ class StationGateway(ReadOnlyAttributes, Construct):
         port: int | None = None,
         redirect_http: bool = False,
     ) -> None:
-        check_scope(scope, id, "StationGateway")
+        check_scope(scope, id, "StationGateway", self)
         super().__init__(scope, id)
         guard = guard_for("StationGateway", self)
         if station is not None and not isinstance(station, StationDeployment):
@@ -514,7 +514,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         edge_auth: EdgeAuth | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
-        check_scope(scope, id, "StationGatewayRoute")
+        check_scope(scope, id, "StationGatewayRoute", self)
         super().__init__(scope, id)
         guard = guard_for("StationGatewayRoute", self)
         self._guard = guard

@@ -198,7 +198,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         edge_auth: EdgeAuth | None = None,
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
-        check_scope(scope, id, "StationIngress")
+        check_scope(scope, id, "StationIngress", self)
         super().__init__(scope, id)
         guard = guard_for("StationIngress", self)
         self._guard = guard

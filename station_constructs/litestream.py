@@ -273,7 +273,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         identity: WorkloadIdentity | None = None,
         service_account_name: str | None = None,
     ) -> None:
-        check_scope(scope, id, "LitestreamBackup")
+        check_scope(scope, id, "LitestreamBackup", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamBackup", self)
         self._guard = guard

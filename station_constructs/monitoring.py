@@ -76,7 +76,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         prometheus_namespaces: Sequence[str] = ("monitoring",),
         name: str | None = None,
     ) -> None:
-        check_scope(scope, id, "LitestreamServiceMonitor")
+        check_scope(scope, id, "LitestreamServiceMonitor", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamServiceMonitor", self)
         if not isinstance(station, StationDeployment):

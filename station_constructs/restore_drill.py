@@ -127,7 +127,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         active_deadline_seconds: int = 1800,
         name: str | None = None,
     ) -> None:
-        check_scope(scope, id, "RestoreDrill")
+        check_scope(scope, id, "RestoreDrill", self)
         super().__init__(scope, id)
         guard = guard_for("RestoreDrill", self)
         if not isinstance(backup, LitestreamBackup):

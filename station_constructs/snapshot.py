@@ -71,7 +71,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
         name: str | None = None,
         protect_from_prune: bool = True,
     ) -> None:
-        check_scope(scope, id, "StationVolumeSnapshot")
+        check_scope(scope, id, "StationVolumeSnapshot", self)
         super().__init__(scope, id)
         guard = guard_for("StationVolumeSnapshot", self)
         if not isinstance(station, StationDeployment):

@@ -306,7 +306,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         service_account: PodServiceAccount | None = None,
         pod_extras: PodExtras | None = None,
     ) -> None:
-        check_scope(scope, id, "StationDeployment")
+        check_scope(scope, id, "StationDeployment", self)
         super().__init__(scope, id)
         guard = guard_for("StationDeployment", self)
         self._guard = guard
