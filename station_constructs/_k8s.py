@@ -48,6 +48,7 @@ __all__ = [
     "claim_object",
     "seconds",
     "mebibytes",
+    "env_value",
     "millicores",
 ]
 
@@ -70,6 +71,12 @@ def mebibytes(amount: int) -> Size:
 def millicores(amount: int) -> kplus.Cpu:
     """``kplus.Cpu.millis(amount)``, shared."""
     return kplus.Cpu.millis(amount)
+
+
+@lru_cache(maxsize=4096)
+def env_value(value: str) -> kplus.EnvValue:
+    """``kplus.EnvValue.from_value(value)``, shared (a plain value: immutable)."""
+    return kplus.EnvValue.from_value(value)
 
 
 def construct_path(scope: Construct) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 from ._app_registry import check_same_app, check_scope
 from ._backup_scripts import config_backup_script, config_restore_script
-from ._k8s import Construct, construct_path, guard_for, kplus, mebibytes, millicores
+from ._k8s import Construct, construct_path, env_value, guard_for, kplus, mebibytes, millicores
 from ._read_only import ReadOnlyAttributes
 from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
@@ -211,7 +211,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         backup = self.backup
         deployment = self.station.deployment
         env: dict[str, kplus.EnvValue] = {
-            name: kplus.EnvValue.from_value(value)
+            name: env_value(value)
             for name, value in self.rclone_environment().items()
         }
         env.update(backup.credential_env(self))

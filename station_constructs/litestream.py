@@ -68,6 +68,7 @@ from ._k8s import (
     JsonPatch,
     claim_object,
     construct_path,
+    env_value,
     guard_for,
     k8s,
     kplus,
@@ -687,7 +688,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         With ``identity``, the variables of the workload identity instead.
         """
         if self.identity is not None:
-            return {k: kplus.EnvValue.from_value(v) for k, v in self._identity_env().items()}
+            return {k: env_value(v) for k, v in self._identity_env().items()}
         secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", self.secret_name)
         return {
             variable: kplus.EnvValue.from_secret_value(

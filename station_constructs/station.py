@@ -14,6 +14,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from ._app_registry import check_scope, reserve, use_secret_as
 from ._composing import ComposingRefs
@@ -26,6 +27,7 @@ from ._k8s import (
     JsonPatch,
     claim_object,
     construct_path,
+    env_value,
     guard_for,
     k8s,
     kplus,
@@ -1402,7 +1404,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
                 # Only the script's own inputs: no Secret, no ConfigMap reaches this container,
                 # so nothing it writes can contain a secret value.
                 env_variables={
-                    k: kplus.EnvValue.from_value(v) for k, v in plan.environment().items()
+                    k: env_value(v) for k, v in plan.environment().items()
                 },
                 security_context=security,
                 resources=_small_resources(),
@@ -1614,12 +1616,14 @@ def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: i
     Standard's requirement is applied as a JSON patch on the rendered container
     (``list_name`` is ``"containers"`` or ``"initContainers"``; ``index`` its position).
     """
-    ApiObject.of(deployment).add_json_patch(
-        JsonPatch.add(
-            f"/spec/template/spec/{list_name}/{index}/securityContext/capabilities",
-            {"drop": ["ALL"]},
-        )
-    )
+    ApiObject.of(deployment).add_json_patch(_drop_all_patch(list_name, index))
+
+
+@lru_cache(maxsize=64)
+def _drop_all_patch(list_name: str, index: int) -> JsonPatch:
+    # Shared: cdk8s deep-copies a patch's value when it applies it, so one object serves all.
+    path = f"/spec/template/spec/{list_name}/{index}/securityContext/capabilities"
+    return JsonPatch.add(path, {"drop": ["ALL"]})
 
 
 def _whole_mebibytes(guard: _Guard, field_name: str, quantity: BinaryQuantity) -> None:

@@ -24,11 +24,11 @@ LEGACY_MODULES = {
     "access.py": 508,
     "gateway.py": 942,
     "ingress.py": 699,
-    "litestream.py": 1114,
+    "litestream.py": 1115,
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
-    "station.py": 1772,
+    "station.py": 1776,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
