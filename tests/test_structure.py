@@ -22,6 +22,7 @@ LEGACY_MODULES = {
     "_routing.py": 420,
     "_validate.py": 675,
     "access.py": 508,
+    "auth.py": 409,
     "gateway.py": 942,
     "ingress.py": 699,
     "litestream.py": 1115,
