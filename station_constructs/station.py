@@ -65,15 +65,16 @@ from ._validate import (
 )
 from .access import AuthSettings, Exposure, check_exposure, settings_of
 from .auth import CloudShipOAuth
+from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
+from .render import storage as render
 from .secrets import ExistingSecret, SecretSource
 from .settings.station import (
     _APPARMOR_PREFIX,
     _CLUSTER_NAMESPACES,
     _HEALTH_PATH,
     _NATS_PORT,
-    _PRUNE_PROTECTION,
     _TOOL_CACHES,
     CONFIG_DIR,
     DATA_MOUNT,
@@ -844,12 +845,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             self._render_namespace() if create_namespace else None
         )
         """The Namespace, when rendered."""
-        self.config_map: k8s.KubeConfigMap = k8s.KubeConfigMap(
-            self,
-            "config",
-            metadata=self._meta(self.config_map_name, "config"),
-            data=self.settings,
-        )
+        self.config_map: k8s.KubeConfigMap = self._render_config_map()
         """The ConfigMap of non-secret settings."""
         self.pvc: k8s.KubePersistentVolumeClaim | None = (
             self._render_pvc(storage, storage_size) if storage.create else None
@@ -1013,16 +1009,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
                 fix="bind each Station to its own PersistentVolume, or leave volume_name out "
                 "for dynamic provisioning",
             )
-
-    def _meta(
-        self, name: str, component: str, *, annotations: Mapping[str, str] | None = None
-    ) -> k8s.ObjectMeta:
-        return k8s.ObjectMeta(
-            name=name,
-            namespace=self.namespace,
-            labels=self.labels(component),
-            annotations=dict(annotations) if annotations else None,
-        )
 
     # ------------------------------------------------------------------ resolution
     @staticmethod
@@ -1204,56 +1190,38 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
 
     # ------------------------------------------------------------------ rendering
     def _render_namespace(self) -> k8s.KubeNamespace:
-        labels = {
-            # Kept from the hand-written namespace.yaml.
-            "name": self.namespace,
-            "app": "station-agents",
-            **{k: v for k, v in self.labels("namespace").items() if k != "app"},
-            # Every pod here meets the "restricted" Pod Security Standard; enforce it.
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/enforce-version": "latest",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
-        }
-        ns = k8s.KubeNamespace(
-            self,
-            "namespace",
-            metadata=k8s.ObjectMeta(
-                name=self.namespace,
-                labels=labels,
-                # Deleting the Namespace deletes the PVC in it: protect it like the PVC.
-                annotations=_PRUNE_PROTECTION if self.storage.protect_from_prune else None,
-            ),
+        manifest = render.namespace(
+            self.namespace,
+            self.labels("namespace"),
+            protect_from_prune=self.storage.protect_from_prune,
         )
+        ns = emit_namespace(self, "namespace", manifest)
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
         if _chart_namespace(self):
             ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
+    def _render_config_map(self) -> k8s.KubeConfigMap:
+        manifest = render.config_map(
+            self.config_map_name, self.namespace, self.labels("config"), self.settings
+        )
+        return emit_config_map(self, "config", manifest)
+
     def _render_pvc(
         self, storage: StationStorage, size: BinaryQuantity
     ) -> k8s.KubePersistentVolumeClaim:
-        annotations = dict(_PRUNE_PROTECTION) if storage.protect_from_prune else {}
-        return k8s.KubePersistentVolumeClaim(
-            self,
-            "data",
-            metadata=self._meta(self.pvc_name, "data", annotations=annotations),
-            spec=k8s.PersistentVolumeClaimSpec(
-                access_modes=[storage.access_mode.value],
-                resources=k8s.ResourceRequirements(
-                    requests={"storage": k8s.Quantity.from_string(size.text)}
-                ),
-                storage_class_name=storage.storage_class,
-                volume_name=storage.volume_name,
-                data_source=None
-                if storage.restore_from_snapshot is None
-                else k8s.TypedLocalObjectReference(
-                    api_group="snapshot.storage.k8s.io",
-                    kind="VolumeSnapshot",
-                    name=storage.restore_from_snapshot,
-                ),
-            ),
+        manifest = render.persistent_volume_claim(
+            self.pvc_name,
+            self.namespace,
+            self.labels("data"),
+            access_mode=storage.access_mode.value,
+            size=size.text,
+            storage_class=storage.storage_class,
+            volume_name=storage.volume_name,
+            restore_from_snapshot=storage.restore_from_snapshot,
+            protect_from_prune=storage.protect_from_prune,
         )
+        return emit_persistent_volume_claim(self, "data", manifest)
 
     @staticmethod
     def _check_restore(guard: _Guard, storage: StationStorage) -> None:

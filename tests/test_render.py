@@ -145,3 +145,37 @@ def test_the_check_would_see_cdk8s() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "cdk8s" in json.loads(done.stdout.strip().splitlines()[-1])["loaded"]
+
+
+def test_the_namespace_config_map_and_claim_render_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import storage as r
+labels = {"app": "station", "app.kubernetes.io/component": "x"}
+result = [
+    r.namespace("agents", labels, protect_from_prune=False),
+    r.config_map("station-config", "agents", labels, {"API_PORT": "8585"}),
+    r.persistent_volume_claim(
+        "station-data", "agents", labels, access_mode="ReadWriteOnce", size="10Gi",
+        storage_class=None, volume_name="pv-1", restore_from_snapshot="snap",
+        protect_from_prune=True,
+    ),
+]
+"""
+    )
+    namespace, config_map, claim = result
+    assert namespace["metadata"]["labels"]["app"] == "station-agents"
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert "annotations" not in namespace["metadata"] and "namespace" not in namespace["metadata"]
+    assert config_map["data"] == {"API_PORT": "8585"}
+    assert claim["spec"] == {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": "10Gi"}},
+        "volumeName": "pv-1",
+        "dataSource": {
+            "apiGroup": "snapshot.storage.k8s.io",
+            "kind": "VolumeSnapshot",
+            "name": "snap",
+        },
+    }
+    assert claim["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/prune"] == "disabled"

@@ -29,7 +29,7 @@ LEGACY_MODULES = {
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
-    "station.py": 1776,
+    "station.py": 1744,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
@@ -43,7 +43,7 @@ LEGACY_FUNCTIONS = {
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
     "snapshot.py:__init__": 93,
-    "station.py:__init__": 662,
+    "station.py:__init__": 657,
     "station.py:_external_ports": 89,
     "station.py:_render_deployment": 199,
 }

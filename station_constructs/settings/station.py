@@ -233,12 +233,5 @@ class _ResolvedResources:
     memory_limit: BinaryQuantity
 
 
-# Argo CD and Flux never delete an object carrying these when it leaves Git (or on an app
-# deletion, for Argo CD): the PVC, and the Namespace whose deletion would take the PVC along.
-_PRUNE_PROTECTION = {
-    "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
-    "kustomize.toolkit.fluxcd.io/prune": "disabled",
-}
-
 _CLUSTER_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
