@@ -16,8 +16,8 @@ timed out by the route. The Station's NetworkPolicy admits the Gateway's proxy p
 * Cilium (``cilium``): the per-node Envoy carries Cilium's ``ingress`` identity, which a
   Kubernetes NetworkPolicy cannot select; apply the CiliumNetworkPolicy printed below.
 
-Who authenticates (a standard HTTPRoute has no authentication filter; see the README's "Who
-can call what" and "Authentication at the edge"):
+Who authenticates (a standard HTTPRoute has no authentication filter; see "Who can call
+what" and "Authentication at the edge" in docs/reaching-station.md):
 
 * Envoy Gateway: a ``SecurityPolicy`` named ``station-sso`` in ``station`` that you apply,
   with ``targetRefs`` naming the HTTPRoute ``station`` and ``extAuth`` to oauth2-proxy (or

@@ -4,7 +4,7 @@
     cdk8s synth --app "python examples/k3s.py"
 
 ``ClusterProfile.K3S`` picks the ``local-path`` StorageClass and Traefik. local-path
-volumes live on one node and are deleted with their claim: read the README's "k3s" section
+volumes live on one node and are deleted with their claim: read docs/k3s.md
 before putting data you care about on it. The TLS Secret ``station-home-tls`` is yours to
 create (``kubectl -n station create secret tls station-home-tls --cert=... --key=...``), and so
 is the Traefik ``Middleware`` ``station-forward-auth`` in the ``station`` namespace (a

@@ -26,8 +26,8 @@ class ConfigPolicy(enum.Enum):
     """Who wins when the image and the volume both have a file of the config directory.
 
     Applies to ``ConfigPersistence.VOLUME``. Either way ``config.yaml`` is never taken
-    from the image and an existing one is never modified (see the README's "State on the
-    volume"), and a file the image never carried is never touched.
+    from the image and an existing one is never modified (see "State on the volume" in
+    ``docs/station-pod.md``), and a file the image never carried is never touched.
     """
 
     IMAGE_WINS = "image-wins"

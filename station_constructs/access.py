@@ -9,7 +9,7 @@ else derives from it:
   and any future route construct (:func:`check_exposure`);
 * the NetworkPolicy's never-admitted ports (:func:`never_exposed`);
 * the "who can call what" lines of ``guide.next_steps`` (:func:`describe`);
-* the README's generated table (:func:`markdown_table`, via ``scripts/params_table.py``).
+* the table in ``docs/reaching-station.md`` (:func:`markdown_table`, params_table.py).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ class Endpoint:
         key: Short stable name, e.g. ``agent-mcp``.
         port: The StationPort value (``api``, ``mcp``, ``dynamic-mcp``) or ``nats``.
         paths: The paths (Go ServeMux patterns, treated as prefixes); ``/`` is the whole port.
-        title: How the README names it.
+        title: How the documentation's table names it.
         rule: Station's rule, quoted in refusals.
         source: Where in Station's source the rule lives.
         decide: The verdict under given :class:`AuthSettings`.
@@ -470,7 +470,7 @@ def _md(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
-#: The settings combinations the README's table shows, in column order.
+#: The settings combinations the documentation's table shows, in column order.
 README_COLUMNS: tuple[tuple[str, AuthSettings], ...] = (
     ("local mode on", AuthSettings(local_mode=True)),
     ("local mode off, nothing else", AuthSettings(local_mode=False)),
@@ -480,7 +480,7 @@ README_COLUMNS: tuple[tuple[str, AuthSettings], ...] = (
 
 
 def markdown_table(columns: tuple[tuple[str, AuthSettings], ...] = README_COLUMNS) -> str:
-    """The README's who-can-call-what table, generated from :data:`ENDPOINTS`."""
+    """The who-can-call-what table of ``docs/reaching-station.md``, from :data:`ENDPOINTS`."""
     header = "| endpoint | " + " | ".join(name for name, _ in columns) + " | exposable |"
     rows = [header, "|---|" + "---|" * len(columns) + "---|"]
     for endpoint in ENDPOINTS:

@@ -520,7 +520,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
                         f"is an ingress-nginx setting; {self.controller.name.lower()} has no "
                         "per-Ingress equivalent (Traefik's timeouts belong to its entrypoints)",
                         "drop it and configure the controller itself (for Traefik on k3s, a "
-                        "HelmChartConfig: see the README), or pass annotations= for yours",
+                        "HelmChartConfig: see docs/k3s.md), or pass annotations= for yours",
                     )
         if self.controller is IngressController.TRAEFIK:
             entrypoint = "web" if tls is None else "websecure"

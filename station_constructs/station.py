@@ -159,9 +159,9 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             namespaces out) and behind authentication at the edge
             (``StationIngress(edge_auth=...)``). Turning it off does **not** by itself
             authenticate the agent MCP (8587 ``/mcp`` and the webhook paths stay open): see
-            ``cloudship_oauth`` and ``webhook_api_key``, and the README's "Who can call
-            what". Off without ``cloudship_oauth`` and with the API enabled issues a
-            :class:`~station_constructs.StationAccessWarning`: Station v0.23.0 then rejects
+            ``cloudship_oauth``, ``webhook_api_key``, "Who can call what" in
+            ``docs/reaching-station.md``. Off without ``cloudship_oauth``, with the API on, is
+            a :class:`~station_constructs.StationAccessWarning`: Station v0.23.0 then rejects
             every API and web UI request, since nothing can create a user API key. A warning,
             not an error, because in-cluster that is harmless and the agent MCP still works;
             exposing the rejecting API outside the cluster is refused.
@@ -230,10 +230,10 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             ``GENERIC``; ``K3S`` uses the ``local-path`` StorageClass unless
             ``storage.storage_class`` is set, and makes StationIngress default to Traefik.
         allow_unauthenticated_exposure: Accept exposing an endpoint that Station serves to
-            anyone (see the README's "Who can call what": 8587 ``/mcp`` without CloudShip
-            OAuth, the webhook paths without a key, everything in local mode, the management
-            MCP) outside the cluster with nothing authenticating in front of it. For a VPN or
-            firewall that is your authentication. Default ``False``.
+            anyone (see "Who can call what" in ``docs/reaching-station.md``: 8587 ``/mcp``
+            without CloudShip OAuth, the webhook paths without a key, everything in local
+            mode, the management MCP) outside the cluster with nothing authenticating in
+            front of it. A VPN or firewall is your authentication. Default ``False``.
         network_policy: The pod's NetworkPolicy (see ``station_constructs.network``).
             Default ``NetworkPolicyOptions()``: same-namespace pods reach Station's served
             ports, the external Service's ports (if any) are open, nothing else gets in;

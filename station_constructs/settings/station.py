@@ -109,7 +109,7 @@ class ClusterProfile(enum.Enum):
     ``ExternalAccess.LOAD_BALANCER`` is served by k3s's ServiceLB (klipper-lb), which
     listens on the chosen ports on every node; ``NODE_PORT`` works as anywhere. local-path
     volumes live on one node's disk and are deleted with their claim (``reclaimPolicy:
-    Delete``): see the README's "k3s" section for keeping the data."""
+    Delete``): see docs/k3s.md for keeping the data."""
 
 
 class ConfigPersistence(enum.Enum):
