@@ -30,7 +30,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import _TAKEN, app_key, check_same_app, check_scope, reserve
 from ._backup_scripts import config_backup_script, config_restore_script
 from ._k8s import Construct, construct_path, env_value, guard_for, kplus, mebibytes, millicores
 from ._read_only import ReadOnlyAttributes
@@ -64,6 +64,23 @@ CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
 FINAL_SYNC_SECONDS = 15
 
 
+#: The app-wide reservation topics (``reserve``): config copies, and Litestream's replicas.
+_CONFIG_TOPIC = "config-dir-copy"
+_REPLICA_TOPIC = "litestream-replica"
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Whether key prefix ``a`` contains ``b`` or is inside it (or both are equal)."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def _sibling(candidate: str, taken: str) -> str:
+    """``candidate`` when it does not overlap ``taken``, else a prefix next to ``taken``."""
+    if not _overlaps(candidate, taken):
+        return candidate
+    return f"{taken}-config"
+
+
 class ConfigDirBackup(ReadOnlyAttributes, Construct):
     """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
 
@@ -72,7 +89,10 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             endpoint, region, credentials and sidecar mode are taken from it.
         path: Key prefix of the directory's copy in the bucket. Default: next to the
             database's replica, ``<dirname of backup.path>/config`` (e.g.
-            ``<namespace>/<name>/config``). Must not be inside the replica's path.
+            ``<namespace>/<name>/config``). Must neither contain nor be inside the
+            replica's path, nor overlap another Station's config copy or replica in the same
+            bucket (two databases in one folder, e.g. ``prod/a.db`` and ``prod/b.db``, both
+            default to ``prod/config``: the second is refused, pass ``path=``).
         interval: How often the directory is synced (a duration, at least 5s). Default
             ``60s``: the config directory's RPO when a node is lost without warning.
         max_failures: Failed syncs in a row after which the sidecar exits 1 (and restarts,
@@ -127,14 +147,18 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         default = f"{parent}/config" if parent else f"{backup.path}-config"
         self.path: str = _key_prefix(guard, default if path is None else path)
         """Key prefix of the config directory's copy in the bucket."""
-        if self.path == backup.path or self.path.startswith(backup.path + "/"):
+        if _overlaps(self.path, backup.path):
             raise guard.fail(
                 "path",
                 self.path,
-                f"is inside the database replica's path {backup.path!r}: Litestream owns "
-                "every key there",
-                f"pass a sibling, e.g. {default!r}",
+                f"overlaps the database replica's path {backup.path!r} (one is inside the "
+                "other): Litestream owns every key under the replica, and rclone sync deletes "
+                "every key under the config copy that is not in /data/config, the replica's "
+                "files included",
+                f"pass a sibling that neither contains nor is inside the replica, e.g. "
+                f"path={_sibling(default, backup.path)!r}",
             )
+        self._reserve_prefix(guard, backup, default)
         interval_s = duration_seconds(guard, "interval", interval, minimum=5)
         self.interval_seconds: int = int(interval_s)
         """Seconds between two syncs (the config directory's RPO on a node loss)."""
@@ -186,6 +210,39 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         )
         self._lock_attributes()
         station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
+
+    def _reserve_prefix(self, guard: _Guard, backup: LitestreamBackup, default: str) -> None:
+        """Take the copy's prefix app-wide: no other config copy or replica may overlap it."""
+        store = (backup.endpoint or "aws-s3").lower()
+        for (topic, key), holder in _TAKEN.get(app_key(self), {}).items():
+            if topic not in (_CONFIG_TOPIC, _REPLICA_TOPIC) or holder == construct_path(self):
+                continue
+            other_store, other_bucket, other_path = key  # type: ignore[misc]
+            if (other_store, other_bucket) != (store, backup.bucket):
+                continue
+            if holder == construct_path(backup) or not _overlaps(self.path, other_path):
+                continue
+            what = "config directory copy" if topic == _CONFIG_TOPIC else "database replica"
+            raise guard.fail(
+                "path",
+                self.path,
+                f"overlaps s3://{backup.bucket}/{other_path}, the {what} of '{holder}' (one "
+                "is inside the other, or they are equal, e.g. two databases in one folder "
+                "both get the default '<dirname>/config'): rclone sync makes the prefix a "
+                "mirror of this Station's directory and deletes the other's files",
+                f"give this Station's config directory a prefix of its own, e.g. "
+                f"path={_sibling(backup.path + '-config', other_path)!r}",
+            )
+        reserve(
+            self,
+            guard,
+            topic=_CONFIG_TOPIC,
+            key=(store, backup.bucket, self.path),
+            field="path",
+            value=self.path,
+            problem="is already taken by '{previous}'",
+            fix=f"pass another path, e.g. path={default!r}",
+        )
 
     def rclone_environment(self) -> dict[str, str]:
         """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""

@@ -89,7 +89,7 @@ def test_classic_mode_renders_an_ordinary_container(chart: Chart) -> None:
     ("options", "expected"),
     [
         ({"interval": "1s"}, "interval='1s'"),
-        ({"path": "station/station/station.db/config"}, "is inside the database replica's path"),
+        ({"path": "station/station/station.db/config"}, "overlaps the database replica's path"),
         ({"path": "/abs"}, "path='/abs'"),
         ({"max_failures": 0}, "max_failures=0"),
         ({"image": "rclone/rclone"}, "image='rclone/rclone'"),
@@ -135,3 +135,64 @@ def test_attributes_are_read_only_and_the_scope_is_checked(chart: Chart) -> None
     with pytest.raises(StationConfigError) as error:
         ConfigDirBackup("chart", "config", backup=config.backup)  # type: ignore[arg-type]
     assert "scope='str': must be a construct" in str(error.value)
+
+
+def test_refuses_a_path_that_contains_the_database_replica(chart: Chart) -> None:
+    # rclone sync to "station/station" would delete the Litestream files under
+    # "station/station/station.db" (they are not in /data/config).
+    s = StationDeployment(chart, "station")
+    backup = LitestreamBackup(
+        chart, "backup", station=s, bucket="bkt", path="station/station/station.db"
+    )
+    with pytest.raises(StationConfigError) as error:
+        ConfigDirBackup(chart, "config", backup=backup, path="station/station")
+    message = str(error.value)
+    assert "path='station/station'" in message
+    assert "overlaps the database replica's path 'station/station/station.db'" in message
+    assert "path='station/station/config'" in message
+
+
+def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) -> None:
+    copies = []
+    for name in ("a", "b"):
+        s = StationDeployment(chart, name, name=name, namespace=name)
+        backup = LitestreamBackup(
+            chart, f"{name}-backup", station=s, bucket="bkt", path=f"prod/{name}.db"
+        )
+        if name == "a":
+            copies.append(ConfigDirBackup(chart, f"{name}-config", backup=backup))
+            continue
+        with pytest.raises(StationConfigError) as error:
+            ConfigDirBackup(chart, f"{name}-config", backup=backup)
+        message = str(error.value)
+        assert "path='prod/config'" in message
+        assert "the config directory copy of 'test/a-config'" in message
+        assert (
+            "Fix: give this Station's config directory a prefix of its own, e.g. path='prod/b.db-config'"
+            in message
+        )
+        # The default of an existing configuration is unchanged; an explicit path works.
+        assert (
+            ConfigDirBackup(chart, "b-config-2", backup=backup, path="prod/b.db-config").path
+            == "prod/b.db-config"
+        )
+    assert copies[0].path == "prod/config"
+
+
+def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) -> None:
+    a = StationDeployment(chart, "a", name="a", namespace="a")
+    LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a/station.db")
+    b = StationDeployment(chart, "b", name="b", namespace="b")
+    backup = LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/b/station.db")
+    with pytest.raises(StationConfigError) as error:
+        ConfigDirBackup(chart, "b-config", backup=backup, path="prod/a")
+    assert "the database replica of 'test/a-backup'" in str(error.value)
+    # Another bucket is another store: no overlap.
+    other = LitestreamBackup(
+        chart,
+        "c-backup",
+        station=StationDeployment(chart, "c", name="c", namespace="c"),
+        bucket="other",
+        path="prod/c/station.db",
+    )
+    ConfigDirBackup(chart, "c-config", backup=other, path="prod")
