@@ -168,7 +168,8 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
         assert "path='prod/config'" in message
         assert "the config directory copy of 'test/a-config'" in message
         assert (
-            "Fix: give this Station's config directory a prefix of its own, e.g. path='prod/b.db-config'"
+            "Fix: give this Station's config directory a prefix of its own, "
+            "e.g. path='prod/b.db-config'"
             in message
         )
         # The default of an existing configuration is unchanged; an explicit path works.
@@ -195,4 +196,4 @@ def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) 
         bucket="other",
         path="prod/c/station.db",
     )
-    ConfigDirBackup(chart, "c-config", backup=other, path="prod")
+    ConfigDirBackup(chart, "c-config", backup=other, path="prod/a")
