@@ -31,8 +31,16 @@ from ._errors import StationConfigError
 __all__ = ["WorkloadIdentity"]
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")
-#: The pod volume holding the projected token.
-TOKEN_VOLUME = "backup-identity-token"
+# The projected token's volume is named as EKS's webhook names its own, so the webhook,
+# which mounts its volume by name into every container it mutates unless a mount of that
+# name exists, never adds a second mount at the same mountPath (the API server rejects such
+# a pod). github.com/aws/amazon-eks-pod-identity-webhook (3bf80a3): pkg/handler/handler.go,
+# addEnvToContainer: a container is left alone only when the credential variables, a region
+# variable and AWS_STS_REGIONAL_ENDPOINTS are all set, else the mount named VolumeName is
+# added unless present; the names are "aws-iam-token" (IRSA, handler.go volName) and
+# "eks-pod-identity-token" (Pod Identity, main.go -container-credentials-token-volume-name).
+#: The pod volume holding the projected token, per kind (the webhook's names).
+TOKEN_VOLUMES = {"irsa": "aws-iam-token", "eks-pod-identity": "eks-pod-identity-token"}
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,19 @@ class WorkloadIdentity:
         return {
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": self.token_path,
+            # With a region, this makes EKS's webhook leave the container alone.
+            "AWS_STS_REGIONAL_ENDPOINTS": "regional",
         }
+
+    @property
+    def volume_name(self) -> str:
+        """The projected token's pod volume: the name EKS's webhook gives its own."""
+        return TOKEN_VOLUMES[self.kind]
 
     def volume(self) -> dict[str, Any]:
         """The projected token volume (one hour, refreshed by the kubelet)."""
         return {
-            "name": TOKEN_VOLUME,
+            "name": self.volume_name,
             "projected": {
                 "sources": [
                     {
@@ -129,4 +144,4 @@ class WorkloadIdentity:
 
     def volume_mount(self) -> dict[str, Any]:
         """The token's mount in a backup container (read-only)."""
-        return {"name": TOKEN_VOLUME, "mountPath": self.mount_path, "readOnly": True}
+        return {"name": self.volume_name, "mountPath": self.mount_path, "readOnly": True}

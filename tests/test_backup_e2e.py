@@ -621,7 +621,7 @@ def test_irsa_credentials_reach_litestream_and_rclone(
     try:
         # No Secret at all: the pod has only the projected token the kubelet writes
         pod = make_pod(objects, "pod", {})
-        (pod.volume("backup-identity-token") / "token").write_text("projected-sa-token")
+        (pod.volume("aws-iam-token") / "token").write_text("projected-sa-token")
         pod.extra_env = {"AWS_ENDPOINT_URL_STS": f"http://127.0.0.1:{sts.server_port}"}
         litestream, config_sidecar = start_station_pod(pod)
         data = pod.volume("data")

@@ -51,12 +51,12 @@ def test_irsa_annotates_the_service_account_and_mounts_the_token_only_where_need
     spec = pod_spec(objects)
     assert spec["serviceAccountName"] == "station-backup"
     assert spec["automountServiceAccountToken"] is False  # no token in Station's container
-    token = next(v for v in spec["volumes"] if v["name"] == "backup-identity-token")
+    token = next(v for v in spec["volumes"] if v["name"] == "aws-iam-token")
     assert token["projected"]["sources"][0]["serviceAccountToken"]["audience"] == (
         "sts.amazonaws.com"
     )
     for c in spec["initContainers"] + spec["containers"]:
-        mounted = any(m["name"] == "backup-identity-token" for m in c.get("volumeMounts", []))
+        mounted = any(m["name"] == "aws-iam-token" for m in c.get("volumeMounts", []))
         env = {e["name"]: e.get("value") for e in c.get("env", [])}
         assert mounted == (c["name"] in BACKUP_CONTAINERS), c["name"]
         if c["name"] in BACKUP_CONTAINERS:
@@ -76,7 +76,7 @@ def test_irsa_annotates_the_service_account_and_mounts_the_token_only_where_need
     ]["spec"]
     assert drill["serviceAccountName"] == "station-backup"
     assert all(
-        any(m["name"] == "backup-identity-token" for m in c["volumeMounts"])
+        any(m["name"] == "aws-iam-token" for m in c["volumeMounts"])
         for c in drill["initContainers"] + drill["containers"]
     )
 
@@ -88,7 +88,7 @@ def test_eks_pod_identity_needs_no_annotation_and_uses_the_agent(chart: Chart) -
     restore = next(c for c in spec["initContainers"] if c["name"] == "litestream-restore")
     env = {e["name"]: e.get("value") for e in restore["env"]}
     assert env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == "http://169.254.170.23/v1/credentials"
-    token = next(v for v in spec["volumes"] if v["name"] == "backup-identity-token")
+    token = next(v for v in spec["volumes"] if v["name"] == "eks-pod-identity-token")
     assert token["projected"]["sources"][0]["serviceAccountToken"]["audience"] == (
         "pods.eks.amazonaws.com"
     )
@@ -182,7 +182,7 @@ def test_the_stations_own_service_account_is_used(chart: Chart) -> None:
     assert [o["metadata"]["name"] for o in objects if o["kind"] == "ServiceAccount"] == ["station"]
     spec = pod_spec(objects)
     assert spec["serviceAccountName"] == "station"
-    assert any(v["name"] == "backup-identity-token" for v in spec["volumes"])
+    assert any(v["name"] == "aws-iam-token" for v in spec["volumes"])
 
 
 def test_a_station_account_without_the_role_is_refused(chart: Chart) -> None:
@@ -256,3 +256,71 @@ def test_a_restricted_egress_that_cannot_reach_sts_is_refused(chart: Chart) -> N
         )
     assert "identity=" in str(error.value)
     assert "sts.eu-west-1.amazonaws.com" in str(error.value)
+
+
+# The mutation of github.com/aws/amazon-eks-pod-identity-webhook (commit 3bf80a3),
+# pkg/handler/handler.go addEnvToContainer and the pod-level volume patch, ported: a container
+# that lacks the credential variables, a region variable or AWS_STS_REGIONAL_ENDPOINTS gets
+# the webhook's variables and its volume mount, unless a mount of the webhook's volume name
+# is already there. IRSA: volume "aws-iam-token" at /var/run/secrets/eks.amazonaws.com/
+# serviceaccount; Pod Identity: "eks-pod-identity-token" at /var/run/secrets/
+# pods.eks.amazonaws.com/serviceaccount (main.go defaults).
+WEBHOOK = {
+    "irsa": (
+        "aws-iam-token",
+        "/var/run/secrets/eks.amazonaws.com/serviceaccount",
+        {"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"},
+    ),
+    "eks-pod-identity": (
+        "eks-pod-identity-token",
+        "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount",
+        {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"},
+    ),
+}
+
+
+def webhook_mutate(spec: dict[str, Any], skip: set[str], kind: str) -> None:
+    volume, path, keys = WEBHOOK[kind]
+    if not any(v["name"] == volume for v in spec["volumes"]):
+        spec["volumes"].append({"name": volume, "projected": {"sources": []}})
+    for c in spec.get("initContainers", []) + spec["containers"]:
+        if c["name"] in skip:
+            continue
+        names = {e["name"] for e in c.get("env", [])}
+        if (
+            names & keys
+            and names & {"AWS_REGION", "AWS_DEFAULT_REGION"}
+            and "AWS_STS_REGIONAL_ENDPOINTS" in names
+        ):
+            continue
+        mounts = c.setdefault("volumeMounts", [])
+        if not any(m["name"] == volume for m in mounts):
+            mounts.append({"name": volume, "mountPath": path, "readOnly": True})
+
+
+@pytest.mark.parametrize(
+    "identity", [WorkloadIdentity.aws_irsa(ROLE), WorkloadIdentity.eks_pod_identity()]
+)
+def test_eks_webhook_never_adds_a_second_token_mount(
+    chart: Chart, identity: WorkloadIdentity
+) -> None:
+    station = StationDeployment(chart, "station")
+    backup = LitestreamBackup(
+        chart, "backup", station=station, bucket="bkt", region="eu-west-1", identity=identity
+    )
+    ConfigDirBackup(chart, "config", backup=backup)
+    objects = synth(chart)
+    spec = pod_spec(objects)
+    annotations = find(objects, "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    webhook_mutate(
+        spec, set(annotations["eks.amazonaws.com/skip-containers"].split(",")), identity.kind
+    )
+    assert len({v["name"] for v in spec["volumes"]}) == len(spec["volumes"])
+    for c in spec["initContainers"] + spec["containers"]:
+        paths = [m["mountPath"] for m in c.get("volumeMounts", [])]
+        assert len(paths) == len(set(paths)), (c["name"], paths)
+        env = {e["name"]: e.get("value") for e in c.get("env", [])}
+        if c["name"] in BACKUP_CONTAINERS:
+            assert env["AWS_STS_REGIONAL_ENDPOINTS"] == "regional"
