@@ -33,6 +33,7 @@ class _NativeSidecarDeployment(ApiObject):
         self._inner = inner
         self._native: list[int] = []
         self._hooks: list[Callable[[dict[str, Any]], None]] = []
+        self._last_hooks: list[Callable[[dict[str, Any]], None]] = []
         self._first: list[str] = []
         super().__init__(
             deployment,
@@ -61,7 +62,7 @@ class _NativeSidecarDeployment(ApiObject):
             rank = {name: i for i, name in enumerate(self._first)}
             # A stable sort: the named containers first in the order given, the rest as added.
             init_containers.sort(key=lambda c: rank.get(c["name"], len(rank)))
-        for hook in self._hooks:
+        for hook in [*self._hooks, *self._last_hooks]:
             hook(data)
         return data
 
@@ -98,11 +99,15 @@ def mark_native_sidecar(deployment: kplus.Deployment, index: int) -> None:
         current._native.append(index)
 
 
-def add_render_hook(deployment: kplus.Deployment, hook: Callable[[dict[str, Any]], None]) -> None:
+def add_render_hook(
+    deployment: kplus.Deployment, hook: Callable[[dict[str, Any]], None], *, last: bool = False
+) -> None:
     """Call ``hook(json)`` on ``deployment``'s rendered JSON (Kubernetes field names).
 
     For fields the typed 1.27 bindings would drop or mangle on the way out (plain pod-spec
     additions in Kubernetes' own JSON form). Hooks run in order, after the native sidecars
-    are marked, on a fresh copy at every synthesis.
+    are marked, on a fresh copy at every synthesis; ``last`` hooks run after all others
+    (they see every container any hook added).
     """
-    _stand_in(deployment)._hooks.append(hook)
+    current = _stand_in(deployment)
+    (current._last_hooks if last else current._hooks).append(hook)

@@ -77,7 +77,7 @@ from ._k8s import (
     seconds,
 )
 from ._read_only import ReadOnlyAttributes
-from ._sidecars import mark_native_sidecar, place_init_containers_first
+from ._sidecars import add_render_hook, mark_native_sidecar, place_init_containers_first
 from ._validate import (
     boolean,
     dns_label,
@@ -737,12 +737,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         name = self.service_account_name or f"{station.name}-backup"
         patches = ApiObject.of(station.deployment)
         patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
-        others = [c.name for c in station.deployment.init_containers] + [
-            c.name for c in station.deployment.containers
-        ]
-        station.deployment.pod_metadata.add_annotation(
-            "eks.amazonaws.com/skip-containers", ",".join(n for n in others if n)
-        )
+        add_render_hook(station.deployment, _skip_containers_hook, last=True)
         if getattr(station, "service_account_name", None) is not None:
             # The Station's own ServiceAccount (its render hook names it on the pod).
             self.service_account: k8s.KubeServiceAccount | None = None
@@ -965,6 +960,30 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             )
             drop_all_capabilities(deployment, "containers", index)
             self.mount_identity(deployment, "containers", index)
+
+
+#: The Station pod's containers that talk to the bucket (and get the workload identity).
+BACKUP_CONTAINER_NAMES = frozenset(
+    {"litestream-restore", "litestream", "config-restore", "config-backup"}
+)
+
+
+def _skip_containers_hook(data: dict[str, Any]) -> None:
+    """Name every container of the rendered pod but the backup ones in EKS's skip list.
+
+    At render time, after every other render hook: containers added after LitestreamBackup
+    (``PodExtras`` sidecars and init containers, which a render hook adds) are skipped too,
+    so EKS's webhook never gives them the backup role's credentials.
+    """
+    template = data["spec"]["template"]
+    spec = template["spec"]
+    names = [
+        c.get("name", "")
+        for c in [*spec.get("initContainers", []), *spec.get("containers", [])]
+        if c.get("name") and c.get("name") not in BACKUP_CONTAINER_NAMES
+    ]
+    annotations = template.setdefault("metadata", {}).setdefault("annotations", {})
+    annotations["eks.amazonaws.com/skip-containers"] = ",".join(names)
 
 
 def _check_station_account(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from cdk8s import Chart
+from cdk8s_plus_27 import k8s
 
 from station_constructs import (
     ConfigDirBackup,
@@ -13,6 +14,7 @@ from station_constructs import (
     ExistingSecret,
     LitestreamBackup,
     NetworkPolicyOptions,
+    PodExtras,
     PodServiceAccount,
     RestoreDrill,
     StationConfigError,
@@ -324,3 +326,31 @@ def test_eks_webhook_never_adds_a_second_token_mount(
         env = {e["name"]: e.get("value") for e in c.get("env", [])}
         if c["name"] in BACKUP_CONTAINERS:
             assert env["AWS_STS_REGIONAL_ENDPOINTS"] == "regional"
+
+
+def test_containers_added_by_pod_extras_are_skipped_by_the_webhook(chart: Chart) -> None:
+    # PodExtras' containers are added by a render hook, after LitestreamBackup is built:
+    # they must not get the backup role's credentials from EKS's webhook.
+    extras = PodExtras(
+        init_containers=[k8s.Container(name="prepare", image="busybox:1.36")],
+        sidecars=[k8s.Container(name="mesh-proxy", image="envoyproxy/envoy:v1.30.1")],
+    )
+    station = StationDeployment(chart, "station", pod_extras=extras)
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="bkt",
+        region="eu-west-1",
+        identity=WorkloadIdentity.aws_irsa(ROLE),
+    )
+    ConfigDirBackup(chart, "config", backup=backup)
+    objects = synth(chart)
+    annotations = find(objects, "Deployment", "station")["spec"]["template"]["metadata"][
+        "annotations"
+    ]
+    skipped = annotations["eks.amazonaws.com/skip-containers"].split(",")
+    assert sorted(skipped) == ["mesh-proxy", "prepare", "seed-home", "station"]
+    spec = pod_spec(objects)
+    names = {c["name"] for c in spec["initContainers"] + spec["containers"]}
+    assert names - set(skipped) == BACKUP_CONTAINERS
