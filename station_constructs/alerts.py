@@ -12,7 +12,8 @@ metrics show a backup that has stopped. :class:`BackupAlerts` renders a
 * ``StationBackupSidecarDown``: Litestream's metrics target is down or gone;
 * ``StationConfigBackupFailing`` (with a :class:`~station_constructs.ConfigDirBackup`): the
   ``config-backup`` sidecar restarted, which it does after repeated failed syncs
-  (kube-state-metrics' ``kube_pod_container_status_restarts_total``);
+  (kube-state-metrics' ``kube_pod_init_container_status_restarts_total`` for a native
+  sidecar, ``kube_pod_container_status_restarts_total`` in classic mode);
 * ``StationRestoreDrillFailing`` (with a :class:`~station_constructs.RestoreDrill`): a
   drill Job failed and no later one succeeded (kube-state-metrics' ``kube_job_status_failed``,
   ``kube_job_status_succeeded``, ``kube_job_created``).
@@ -33,6 +34,7 @@ from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
+from .litestream import SidecarMode
 from .station import StationDeployment
 
 __all__ = ["BackupAlerts"]
@@ -207,13 +209,24 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
                 "the litestream container's log).",
             ),
         ]
-        pod = f'namespace="{ns}", pod=~"{station.name}-.*"'
-        if "config-backup" in station.extensions:
+        # The Deployment's pods only: "<name>-<ReplicaSet hash>-<suffix>" (another Station
+        # named e.g. "<name>-b" has pods "<name>-b-<hash>-<suffix>", which this does not match).
+        pod = f'namespace="{ns}", pod=~"{station.name}-[a-z0-9]+-[a-z0-9]{{5}}"'
+        config_backup: Any = station.extensions.get("config-backup")
+        if config_backup is not None:
+            # A native sidecar is an init container: kube-state-metrics counts its restarts in
+            # kube_pod_init_container_status_restarts_total, a classic one's in
+            # kube_pod_container_status_restarts_total.
+            native = config_backup.backup.sidecar_mode is SidecarMode.NATIVE
+            metric = (
+                "kube_pod_init_container_status_restarts_total"
+                if native
+                else "kube_pod_container_status_restarts_total"
+            )
             rules.append(
                 self._rule(
                     "StationConfigBackupFailing",
-                    "increase(kube_pod_container_status_restarts_total"
-                    f'{{{pod}, container="config-backup"}}[30m]) > 0',
+                    f'increase({metric}{{{pod}, container="config-backup"}}[30m]) > 0',
                     "0m",
                     f"The config directory backup of {where} is failing",
                     "The config-backup sidecar exited after repeated failed rclone syncs "

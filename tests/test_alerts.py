@@ -24,6 +24,7 @@ from station_constructs import (
     LitestreamBackup,
     LitestreamServiceMonitor,
     RestoreDrill,
+    SidecarMode,
     StationConfigError,
     StationDeployment,
 )
@@ -32,7 +33,7 @@ from tests.support.crd_schema import validate_custom_object
 from tests.support.paths import REPO
 
 NS = "prod"
-POD = "station-7d9f8-abcde"
+POD = "station-7d9f8c6b5-x2kqp"  # <Deployment>-<ReplicaSet hash>-<suffix>
 TARGET = f'namespace="{NS}", job="station", pod="{POD}"'
 
 
@@ -124,7 +125,7 @@ UNIT_TESTS: list[dict[str, Any]] = [
             },
             {"series": f"up{{{TARGET}}}", "values": "1x15"},
             {
-                "series": f'kube_pod_container_status_restarts_total{{namespace="{NS}", '
+                "series": f'kube_pod_init_container_status_restarts_total{{namespace="{NS}", '
                 f'pod="{POD}", container="config-backup"}}',
                 "values": "0x15",
             },
@@ -196,7 +197,7 @@ UNIT_TESTS: list[dict[str, Any]] = [
         "interval": "1m",
         "input_series": [
             {
-                "series": f'kube_pod_container_status_restarts_total{{namespace="{NS}", '
+                "series": f'kube_pod_init_container_status_restarts_total{{namespace="{NS}", '
                 f'pod="{POD}", container="config-backup"}}',
                 "values": "0 0 1 1 1",
             },
@@ -344,3 +345,82 @@ def test_attributes_are_read_only(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         alerts.window = "1h"
     assert "window='1h': is read-only after construction" in str(error.value)
+
+
+def config_restarts_test(metric: str, pods: dict[str, str], firing: list[str]) -> dict[str, Any]:
+    """A promtool test group: config-backup restart counters of ``pods`` (pod -> values)."""
+    return {
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'{metric}{{namespace="{NS}", pod="{pod}", container="config-backup"}}',
+                "values": values,
+            }
+            for pod, values in pods.items()
+        ],
+        "alert_rule_test": [
+            {
+                "eval_time": "3m",
+                "alertname": "StationConfigBackupFailing",
+                "exp_alerts": [
+                    alert(
+                        "StationConfigBackupFailing",
+                        {"namespace": NS, "pod": pod, "container": "config-backup"},
+                    )
+                    for pod in firing
+                ],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("mode", "metric", "other"),
+    [
+        (
+            SidecarMode.NATIVE,
+            "kube_pod_init_container_status_restarts_total",
+            "kube_pod_container_status_restarts_total",
+        ),
+        (
+            SidecarMode.CLASSIC,
+            "kube_pod_container_status_restarts_total",
+            "kube_pod_init_container_status_restarts_total",
+        ),
+    ],
+)
+def test_config_backup_restarts_are_read_per_mode_and_per_station(
+    chart: Chart, tmp_path: Path, mode: SidecarMode, metric: str, other: str
+) -> None:
+    # Two Stations in one namespace: "station" and "station-b" (whose pods also start with
+    # "station-"). kube-state-metrics reports a native sidecar's restarts as an init
+    # container's, a classic sidecar's as a container's.
+    stations = {}
+    for name in ("station", "station-b"):
+        station = StationDeployment(
+            chart, name, name=name, namespace=NS, create_namespace=name == "station"
+        )
+        backup = LitestreamBackup(
+            chart, f"{name}-backup", station=station, bucket="bkt", sidecar_mode=mode
+        )
+        ConfigDirBackup(chart, f"{name}-config", backup=backup)
+        LitestreamServiceMonitor(chart, f"{name}-monitor", station=station)
+        stations[name] = BackupAlerts(chart, f"{name}-alerts", station=station)
+    alerts = stations["station"]
+    other_pod = "station-b-5c8d7f9b4-q7mzt"
+    annotations = {r["alert"]: r["annotations"] for r in alerts.rules}
+    tests = [
+        # This Station's sidecar restarted: fires (for its pod only)
+        config_restarts_test(metric, {POD: "0 0 1 1 1", other_pod: "0 0 1 1 1"}, [POD]),
+        # Only the other Station's sidecar restarted: silent
+        config_restarts_test(metric, {POD: "0 0 0 0 0", other_pod: "0 0 1 1 1"}, []),
+        # The other metric is not this mode's: it never fires
+        config_restarts_test(other, {POD: "0 0 1 1 1"}, []),
+    ]
+    for group in tests:
+        for case in group["alert_rule_test"]:
+            for expected in case["exp_alerts"]:
+                expected["exp_annotations"] = annotations[case["alertname"]]
+    rule_file = tmp_path / "rules.yml"
+    rule_file.write_text(yaml.safe_dump(alerts.rule_file()))
+    assert "SUCCESS" in run_rule_tests(rule_file, tests, tmp_path)
