@@ -62,14 +62,19 @@ def drill_database_script(
     if check_mcp_files:
         lines += [
             "missing=0",
-            'for f in `sqlite3 "$out" "SELECT template_path FROM file_mcp_configs;"`; do',
+            # One path per line, read whole (a path may hold spaces); sqlite3's failure
+            # fails the drill. The loop reads a file, not a pipe, so it runs in this shell.
+            f'sqlite3 "$out" "SELECT template_path FROM file_mcp_configs;" > {DRILL_DIR}/mcp-paths '
+            '|| fail "the restored database has no readable file_mcp_configs table"',
+            "while IFS= read -r f; do",
+            '  [ -n "$f" ] || continue',
             # Station stores "environments/<env>/<name>.json"; older rows hold absolute
             # paths, which it resolves from "environments/" on [declarative_sync.go].
             '  case "$f" in environments/*) ;; '
             '*/environments/*) f="environments/${f#*/environments/}";; esac',
             f'  [ -f "{DRILL_DIR}/config/$f" ] || {{ echo "restore-drill: ERROR no file for '
             'MCP config $f"; missing=1; }',
-            "done",
+            f"done < {DRILL_DIR}/mcp-paths",
             '[ "$missing" -eq 0 ] || fail "MCP config rows without their file: Station would '
             'prune them after a restore"',
         ]

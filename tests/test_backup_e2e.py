@@ -103,6 +103,7 @@ CONFIG_FILES = {
     "environments/default/template-vars/github.env": b"TOKEN_NAME=GITHUB_TOKEN\n",
     "environments/default/filesystem.json": b'{"mcpServers": {"fs": {"command": "uvx"}}}\n',
     "environments/default/agents/triage.prompt": b"---\nmodel: x\n---\nTriage issues.\n",
+    "environments/default/my tools.json": b'{"mcpServers": {"tools": {"command": "uvx"}}}\n',
 }
 # As Station stores them: paths from "environments/" on, an older row with an absolute path
 # (Station resolves both from "environments/"), and "variables.yml" as it writes it.
@@ -113,6 +114,8 @@ MCP_CONFIGS = [
         "/home/station/.config/station/environments/default/filesystem.json",
         "variables.yml",
     ),
+    # A path with a space: the drill reads each path whole.
+    ("my tools", "environments/default/my tools.json", "variables.yml"),
 ]
 
 
@@ -561,6 +564,15 @@ def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
     code, output = run_drill(drill_pod(objects, make_pod, "drill-missing", secrets))
     assert code == 1
     assert f"restore-drill: ERROR no file for MCP config {config_file(MCP_CONFIGS[1][1])}" in output
+    assert "ERROR no file for MCP config environments/default/my" not in output
+    # And a path with a space is checked whole
+    key = f"/{E2E_BUCKET}/{config.path}/{MCP_CONFIGS[2][1]}"
+    assert s3_server.request("DELETE", key).status in (200, 204)
+    code, output = run_drill(drill_pod(objects, make_pod, "drill-missing-space", secrets))
+    assert code == 1
+    assert (
+        "restore-drill: ERROR no file for MCP config environments/default/my tools.json" in output
+    )
 
 
 # ------------------------------------------------------------------ 6: workload identity
