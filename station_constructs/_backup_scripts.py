@@ -109,8 +109,29 @@ def litestream_replicate_script(*, config: str, database: str, replica: str) -> 
     )
 
 
-def config_restore_script(*, directory: str, remote: str, require_backup: bool) -> str:
-    """Copy the config directory's backup onto the volume when the directory is empty."""
+#: seed-home's first line of the minimal ``config.yaml`` it writes (``_seed.py``).
+SEED_CONFIG_HEADER = "# Written before Station's first start by station-constructs (seed-home)."
+#: Next to the config directory: which remote the directory was restored from or synced to.
+CONFIG_MARKER_NAME = ".station-config-backup-remote"
+
+
+def _config_paths(directory: str) -> tuple[str, str, str]:
+    parent = directory.rsplit("/", 1)[0]
+    return parent, f"{parent}/{CONFIG_MARKER_NAME}", f"{directory}.restoring"
+
+
+def config_restore_script(
+    *, directory: str, remote: str, remote_id: str, require_backup: bool
+) -> str:
+    """Copy the config directory's backup onto the volume when the directory is empty.
+
+    "Empty" includes a directory holding only seed-home's own files (its minimal
+    ``config.yaml``, ``.seeded-from-image`` and the image's files it lists) unless the
+    marker says this directory was restored from or synced to this remote. The copy goes
+    to a temporary directory on the volume, renamed into place only when it completed
+    (leftovers of an interrupted copy are removed first); then the marker is written.
+    """
+    _, marker, tmp = _config_paths(directory)
     missing = (
         f'  echo "config-restore: ERROR no backup of the config directory at {remote} '
         '(require_backup is on)"; exit 1'
@@ -122,9 +143,38 @@ def config_restore_script(*, directory: str, remote: str, require_backup: bool) 
         [
             "set -eu",
             f"dir={directory}",
+            f"tmp={tmp}",
+            f"marker={marker}",
+            f"want='{remote_id}'",
+            'rm -rf "$tmp"',
+            "seed_only() {",
+            '  find "$dir" ! -type d > "$tmp.list"',
+            "  while IFS= read -r p; do",
+            '    f=${p#"$dir/"}',
+            '    case "$f" in',
+            "      .seeded-from-image|.seeded-from-image.new|.seeded-from-image.old|"
+            ".seeded-from-image.diff|config.yaml.tmp) continue ;;",
+            f'      config.yaml) case "`head -n 1 "$p"`" in "{SEED_CONFIG_HEADER}"*) continue ;; '
+            'esac; rm -f "$tmp.list"; return 1 ;;',
+            "    esac",
+            '    if [ -f "$dir/.seeded-from-image" ] && grep -q -x -F -e "$f" '
+            '"$dir/.seeded-from-image"; then continue; fi',
+            '    rm -f "$tmp.list"; return 1',
+            '  done < "$tmp.list"',
+            '  rm -f "$tmp.list"',
+            "}",
             'if [ -d "$dir" ] && [ -n "`ls -A "$dir"`" ]; then',
-            '  echo "config-restore: $dir is not empty: not restoring"',
-            "  exit 0",
+            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
+            '    echo "config-restore: $dir is not empty (restored from or synced to this '
+            'backup before): not restoring"',
+            "    exit 0",
+            "  fi",
+            "  if ! seed_only; then",
+            '    echo "config-restore: $dir is not empty: not restoring"',
+            "    exit 0",
+            "  fi",
+            "  echo \"config-restore: $dir holds only seed-home's files (its config.yaml, "
+            ".seeded-from-image, the image's files): treating it as empty\"",
             "fi",
             f"if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
             f'  echo "config-restore: ERROR cannot read {remote} (credentials, endpoint?): '
@@ -134,8 +184,16 @@ def config_restore_script(*, directory: str, remote: str, require_backup: bool) 
             'if [ -z "$listing" ]; then',
             missing,
             "fi",
-            'mkdir -p "$dir"',
-            f'rclone copy {remote} "$dir"',
+            'mkdir -p "$tmp"',
+            f'if ! rclone copy {remote} "$tmp"; then',
+            '  rm -rf "$tmp"',
+            f'  echo "config-restore: ERROR copying {remote} failed part-way: $dir is left as '
+            'it was, the next start copies again"',
+            "  exit 1",
+            "fi",
+            'rm -rf "$dir"',
+            'mv "$tmp" "$dir"',
+            'printf \'%s\\n\' "$want" > "$marker"',
             'echo "config-restore: restored $dir (`find "$dir" -type f | wc -l` files) from '
             f'{remote}"',
         ]
@@ -143,24 +201,56 @@ def config_restore_script(*, directory: str, remote: str, require_backup: bool) 
 
 
 def config_backup_script(
-    *, directory: str, remote: str, interval_seconds: int, max_failures: int
+    *, directory: str, remote: str, remote_id: str, interval_seconds: int, max_failures: int
 ) -> str:
     """Mirror the config directory to ``remote`` every ``interval_seconds``, and at SIGTERM.
 
-    An empty or missing directory is never synced (it would delete the backup). After
-    ``max_failures`` failed syncs in a row the container exits 1: it restarts, and the
-    restart is what the ``StationConfigBackupFailing`` alert sees.
+    An empty or missing directory is never synced (it would delete the backup). Before its
+    first sync it checks that this volume's directory may replace what ``remote`` holds: the
+    marker names this remote (``config-restore`` restored it, or an earlier sync wrote it),
+    or the remote is empty, or identical to the directory (``rclone check``). Otherwise it
+    logs an ERROR saying how to restore or start over, and exits 1 (the container restarts
+    and ``StationConfigBackupFailing`` fires). After ``max_failures`` failed syncs in a row
+    the container exits 1 too.
     """
+    _, marker, _ = _config_paths(directory)
     return "\n".join(
         [
             "set -u",
             f"dir={directory}",
+            f"marker={marker}",
+            f"want='{remote_id}'",
             "fails=0",
+            "checked=0",
+            "check_remote() {",
+            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
+            "    checked=1; return 0",
+            "  fi",
+            f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
+            f'    echo "config-backup: ERROR cannot read {remote} to check it before the '
+            'first sync"',
+            "    return 1",
+            "  fi",
+            f'  if [ -n "$listing" ] && ! rclone check "$dir" {remote} >/dev/null 2>&1; then',
+            f'    echo "config-backup: ERROR refusing to sync: {remote} holds a config directory '
+            "backup that differs from $dir, and $dir was neither restored from it nor synced "
+            "to it from this volume; syncing would replace the backup. To restore the backup: "
+            "delete $dir (and $marker) from the volume and restart the pod (config-restore "
+            "then restores it). To make this directory the backup on purpose: give "
+            'ConfigDirBackup another path=, or move the old copy away in the bucket first."',
+            "    exit 1",
+            "  fi",
+            '  printf \'%s\\n\' "$want" > "$marker"',
+            "  checked=1",
+            "}",
             "sync_once() {",
             '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
             '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
             'directory never replaces the backup)"',
             "    return 0",
+            "  fi",
+            '  if [ "$checked" -eq 0 ]; then',
+            "    check_remote || { fails=`expr $fails + 1`; return 0; }",
             "  fi",
             f'  if rclone sync "$dir" {remote}; then',
             "    fails=0",

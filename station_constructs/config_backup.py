@@ -179,11 +179,20 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
         self.url: str = f"s3://{backup.bucket}/{self.path}"
         """The copy as an S3 URL."""
+        self.remote_id: str = self.url + (
+            "" if backup.endpoint is None else f" endpoint={backup.endpoint}"
+        )
+        """The copy as the marker on the volume names it (URL, and endpoint if any)."""
+        if "'" in self.remote_id:  # pragma: no cover - the endpoint's check refuses quotes
+            raise guard.fail("backup", backup.endpoint, "has a quote", "pass a plain URL")
         self.restore_command: list[str] = [
             "sh",
             "-c",
             config_restore_script(
-                directory=CONFIG_ON_VOLUME, remote=self.remote, require_backup=self.require_backup
+                directory=CONFIG_ON_VOLUME,
+                remote=self.remote,
+                remote_id=self.remote_id,
+                require_backup=self.require_backup,
             ),
         ]
         """Command of the ``config-restore`` init container."""
@@ -193,6 +202,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             config_backup_script(
                 directory=CONFIG_ON_VOLUME,
                 remote=self.remote,
+                remote_id=self.remote_id,
                 interval_seconds=self.interval_seconds,
                 max_failures=self.max_failures,
             ),

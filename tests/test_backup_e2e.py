@@ -31,6 +31,7 @@ from station_constructs import (
     LitestreamBackup,
     LitestreamServiceMonitor,
     RestoreDrill,
+    SidecarMode,
     StationDeployment,
     WorkloadIdentity,
 )
@@ -79,7 +80,7 @@ def secrets_for(server: SeaweedS3) -> dict[str, dict[str, str]]:
 
 
 def synth(
-    server: SeaweedS3, namespace: str, *, config_interval: str = "5s"
+    server: SeaweedS3, namespace: str, *, config_interval: str = "5s", **options: Any
 ) -> tuple[list[Any], LitestreamBackup, ConfigDirBackup]:
     chart = Chart(cdk8s.Testing.app(), "e2e")
     station = StationDeployment(chart, "station", namespace=namespace)
@@ -90,6 +91,7 @@ def synth(
         bucket=E2E_BUCKET,
         endpoint=server.endpoint,
         credentials=CREDENTIALS,
+        **options,
     )
     config = ConfigDirBackup(chart, "config", backup=backup, interval=config_interval)
     return list(cdk8s.Testing.synth(chart)), backup, config
@@ -270,6 +272,134 @@ def test_an_empty_config_directory_is_never_synced(
     sidecar.wait_for_log("is empty or missing: not syncing", timeout=15)
     assert sidecar.stop(timeout=30) == 0
     assert s3_server.list_keys(E2E_BUCKET, f"{config.path}/") == []
+
+
+def back_up_a_config_directory(
+    server: SeaweedS3, objects: list[Any], make_pod: Callable[..., LocalPod], name: str
+) -> dict[str, str]:
+    """A pod writes Station's state, both sidecars back it up and stop; the files' digests."""
+    pod = make_pod(objects, name, secrets_for(server))
+    litestream, config_sidecar = start_station_pod(pod)
+    data = pod.volume("data")
+    write_station_state(data / "station.db", data / "config", runs=10)
+    litestream.wait_for_log("snapshot complete", timeout=20)
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+    return digests(data / "config")
+
+
+def seed_home_only(pod: LocalPod) -> None:
+    """The volume's config directory as seed-home leaves it over an empty one: its minimal
+    config.yaml and .seeded-from-image (the stock image carries no config files)."""
+    image_home = pod.root / "image" / "home" / "station"
+    (image_home / ".config" / "station").mkdir(parents=True, exist_ok=True)
+    pod.image_paths = {"/home/station": image_home}
+    result = pod.run("seed-home")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in (pod.volume("data") / "config").iterdir()) == [
+        ".seeded-from-image",
+        "config.yaml",
+    ]
+
+
+def test_a_directory_with_only_seed_homes_files_is_restored_over(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    # A database-only restore (e.g. after the guard's recovery steps) left seed-home's files
+    # in /data/config: config-restore must still restore the backup.
+    objects, _, _ = synth(s3_server, "e2e-config-seeded")
+    expected = back_up_a_config_directory(s3_server, objects, make_pod, "pod-a")
+    pod = make_pod(objects, "pod-b", secrets_for(s3_server))
+    seed_home_only(pod)
+    result = pod.run("config-restore")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "holds only seed-home's files" in result.stdout
+    assert digests(pod.volume("data") / "config") == expected
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"sidecar_mode": SidecarMode.CLASSIC}, {"metrics": False}],
+    ids=["native", "classic", "no-metrics"],
+)
+def test_config_backup_never_syncs_a_strange_directory_over_a_backup(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod], options: dict[str, Any]
+) -> None:
+    # In every mode (the database's guard holds nothing back in classic mode or without
+    # metrics): a config directory not restored from the backup, not synced to it before,
+    # and different from it is refused.
+    namespace = "e2e-config-guard-" + "-".join(f"{k}-{v}" for k, v in options.items()).lower()
+    namespace = namespace.replace("_", "-").replace(".", "-")[:60].rstrip("-")
+    objects, _, config = synth(s3_server, namespace, **options)
+    back_up_a_config_directory(s3_server, objects, make_pod, "pod-a")
+    keys = s3_server.list_keys(E2E_BUCKET, f"{config.path}/")
+    assert len(keys) == len(CONFIG_FILES) + 1
+    pod = make_pod(objects, "pod-b", secrets_for(s3_server))
+    seed_home_only(pod)
+    sidecar = pod.start("config-backup")
+    sidecar.wait_for_log("ERROR refusing to sync", timeout=30)
+    assert sidecar.wait(timeout=30) == 1
+    log = sidecar.log_text()
+    assert "delete /" in log and "restart the pod (config-restore then restores it)" in log
+    assert s3_server.list_keys(E2E_BUCKET, f"{config.path}/") == keys
+
+
+def test_config_backup_adopts_a_remote_identical_to_the_directory(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    # A volume synced by a version without the marker: its directory equals the backup.
+    objects, _, config = synth(s3_server, "e2e-config-adopt")
+    pod = make_pod(objects, "pod", secrets_for(s3_server))
+    litestream, config_sidecar = start_station_pod(pod)
+    write_station_state(pod.volume("data") / "station.db", pod.volume("data") / "config", 10)
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+    marker = pod.volume("data") / ".station-config-backup-remote"
+    assert marker.read_text().strip() == config.remote_id
+    marker.unlink()
+    sidecar = pod.start("config-backup")
+    wait_for(marker.is_file, timeout=30, what="the marker written again")
+    assert sidecar.running()
+    assert sidecar.stop(timeout=60) == 0
+    assert "ERROR" not in sidecar.log_text()
+
+
+def test_an_interrupted_config_restore_is_never_taken_as_restored(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    """The real rclone stops part-way: RCLONE_MAX_TRANSFER with --cutoff-mode hard (set
+    through rclone's own RCLONE_* variables, the rendered command unchanged) makes the copy
+    fail after the small files, in the middle of a large one."""
+    objects, _, config = synth(s3_server, "e2e-config-interrupted")
+    pod_a = make_pod(objects, "pod-a", secrets_for(s3_server))
+    litestream, config_sidecar = start_station_pod(pod_a)
+    data = pod_a.volume("data")
+    write_station_state(data / "station.db", data / "config", runs=10)
+    (data / "config/environments/default/large.bin").write_bytes(b"x" * (2 * 1024 * 1024))
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+    expected = digests(data / "config")
+
+    pod = make_pod(objects, "pod-b", secrets_for(s3_server))
+    pod.extra_env = {
+        "RCLONE_MAX_TRANSFER": "256Ki",
+        "RCLONE_CUTOFF_MODE": "hard",
+        "RCLONE_TRANSFERS": "1",
+        "RCLONE_ORDER_BY": "size,ascending",
+    }
+    failed = pod.run("config-restore")
+    assert failed.returncode != 0, failed.stdout + failed.stderr
+    volume = pod.volume("data")
+    # Nothing half-copied where Station or the next start would take it as restored
+    assert not (volume / "config").exists()
+    assert not (volume / "config.restoring").exists()
+    assert not (volume / ".station-config-backup-remote").exists()
+    assert "ERROR copying" in failed.stdout
+    pod.extra_env = {}
+    result = pod.run("config-restore")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert digests(volume / "config") == expected
+    assert (volume / ".station-config-backup-remote").read_text().strip() == config.remote_id
 
 
 # ------------------------------------------------------------------ 2: the guard

@@ -197,3 +197,11 @@ def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) 
         path="prod/c/station.db",
     )
     ConfigDirBackup(chart, "c-config", backup=other, path="prod/a")
+
+
+def test_config_restore_knows_seed_homes_config_yaml() -> None:
+    # config-restore recognizes seed-home's minimal config.yaml by its first line.
+    from station_constructs._backup_scripts import SEED_CONFIG_HEADER
+    from station_constructs._seed import SEED_SCRIPT
+
+    assert f'echo "{SEED_CONFIG_HEADER} Without"' in SEED_SCRIPT
