@@ -75,35 +75,55 @@ def litestream_restore_script(
 def litestream_replicate_script(*, config: str, database: str, replica: str) -> str:
     """Start ``litestream replicate`` unless that would overwrite a backup.
 
-    Replicating is safe when the database has replicated from this volume before
-    (Litestream's local state exists), was just restored from the replica, or the replica
-    holds no backup. Otherwise (a new or empty database, and a backup at the path) the
-    script refuses: it logs what happened and how to restore or to start a new lineage on
-    purpose, and exits 1, so the pod does not become Ready.
+    Replicating is safe when the marker names this replica (the database was restored from
+    it, or replicated to it from this volume before), when Litestream's local state exists
+    and no marker does (a volume replicated by a version that wrote no marker), or when the
+    replica holds no backup. Otherwise (a new or empty database, or a volume that replicated
+    to another replica, and a backup at this one) the script refuses: it logs what happened
+    and how to restore or to start a new lineage on purpose, and exits 1, so the pod does
+    not become Ready. Before ``litestream replicate`` starts, the marker is set to this
+    replica.
     """
     return "\n".join(
         [
             "set -u",
             f"db={database}",
-            f"if [ -d {LITESTREAM_META_DIR} ] || [ -f {RESTORED_MARKER} ]; then",
+            f"marker={RESTORED_MARKER}",
+            f'want="{replica}"',
+            'had=""',
+            'if [ -f "$marker" ]; then had=`cat "$marker"`; fi',
+            'if [ "$had" = "$want" ]; then',
             f"  exec litestream replicate -config {config}",
+            "fi",
+            f'if [ -z "$had" ] && [ -d {LITESTREAM_META_DIR} ]; then',
+            '  printf \'%s\\n\' "$want" > "$marker"',
+            f"  exec litestream replicate -config {config}",
+            "fi",
+            'if [ -n "$had" ]; then',
+            "  why=\"this volume's database was restored from or replicated to $had, not "
+            'to this replica"',
+            "else",
+            '  why="$db was neither restored from it nor replicated from this volume before '
+            '(a new or empty database)"',
             "fi",
             f'listing=`litestream ltx -config {config} -level all "$db" 2>&1` || {{',
             f'  echo "litestream: ERROR cannot read the replica at {replica} to check it '
-            'before replicating a database this volume has never replicated: $listing"',
+            'before replicating a database this volume has never replicated to it: $listing"',
             "  exit 1",
             "}",
             "files=`printf '%s\\n' \"$listing\" | tail -n +2 | grep -c . || true`",
             'if [ "$files" -gt 0 ]; then',
             f'  echo "litestream: ERROR refusing to replicate: {replica} holds a backup '
-            f"($files LTX files) but $db was neither restored from it nor replicated from this "
-            "volume before (a new or empty database); replicating would replace the backup. "
-            "To restore the backup: delete $db, $db-wal and $db-shm from the volume and "
-            "restart the pod (litestream-restore then restores it). To start a new lineage on "
-            "purpose: give LitestreamBackup another path=, or move the old backup away in "
-            'the bucket first."',
+            "($files LTX files) but $why; replicating would replace the backup. "
+            "To restore the backup: delete $db, $db-wal, $db-shm, $marker and the directory "
+            f"{LITESTREAM_META_DIR} from the volume and restart the pod (litestream-restore "
+            "then restores it; the config directory /data/config is restored only when it is "
+            "missing or holds only seed-home's files). To start a new lineage on purpose: "
+            "give LitestreamBackup another path=, or move the old backup away in the bucket "
+            'first."',
             "  exit 1",
             "fi",
+            'printf \'%s\\n\' "$want" > "$marker"',
             f"exec litestream replicate -config {config}",
         ]
     )

@@ -530,6 +530,29 @@ def test_the_guard_keeps_the_backup(
     )
 
 
+def test_the_guard_refuses_a_volume_that_replicated_to_another_replica(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    # The volume's database replicated to A (Litestream's local state and the marker say so);
+    # its LitestreamBackup now points at B, which holds another database's backup.
+    secrets = secrets_for(s3_server)
+    objects_a, backup_a, _ = synth(s3_server, "e2e-moved-a")
+    objects_b, backup_b, _ = synth(s3_server, "e2e-moved-b")
+    seed_backup(make_pod(objects_b, "other", secrets), rows=30)
+    keys_b = set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/"))
+    seed_backup(make_pod(objects_a, "volume", secrets), rows=30)
+    marker = make_pod(objects_a, "volume", secrets).volume("data") / ".station-db-restored"
+    assert marker.read_text().strip() == backup_a.replica_url
+    moved = make_pod(objects_b, "volume", secrets)  # the same volume, B's configuration
+    assert (moved.volume("data") / ".station.db-litestream").is_dir()
+    sidecar = moved.start("litestream")
+    assert sidecar.wait(timeout=60) == 1
+    log = sidecar.log_text()
+    assert "ERROR refusing to replicate" in log
+    assert f"restored from or replicated to {backup_a.replica_url}, not to this replica" in log
+    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/")) == keys_b
+
+
 def test_an_empty_database_file_does_not_block_the_restore(
     s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
 ) -> None:
