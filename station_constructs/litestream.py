@@ -241,6 +241,14 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             Default ``False`` (a first install has no backup). Turn it on for disaster
             recovery and for moving a Station (new name, namespace or cluster): a wrong
             ``path`` then stops the pod instead of starting Station empty.
+        accept_snapshot_rollback: Allow a Station whose volume is created from a
+            VolumeSnapshot (``StationStorage(restore_from_snapshot=...)``). Such a volume
+            holds the database as it was when the snapshot was taken, with Litestream's
+            local state of that time: Litestream replicates it, and the older state then
+            replaces the newer backup (the database is rolled back, and so is the
+            backup). Refused unless ``True``; pass it only when that rollback is what you
+            want. To restore the latest state instead, drop ``restore_from_snapshot`` (an
+            empty new volume is restored from the backup). Default ``False``.
 
     """
 
@@ -273,12 +281,30 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         require_backup: bool = False,
         identity: WorkloadIdentity | None = None,
         service_account_name: str | None = None,
+        accept_snapshot_rollback: bool = False,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamBackup", self)
         self._guard = guard
         self._check_station(guard, station)
+        self.accept_snapshot_rollback: bool = boolean(
+            guard, "accept_snapshot_rollback", accept_snapshot_rollback
+        )
+        """Whether a volume restored from a VolumeSnapshot may replicate over the backup."""
+        snapshot = station.storage.restore_from_snapshot
+        if snapshot is not None and not self.accept_snapshot_rollback:
+            raise guard.fail(
+                "station",
+                construct_path(station),
+                f"its volume is created from VolumeSnapshot {snapshot!r}: the database "
+                "then is as old as the snapshot, Litestream replicates it, and that older "
+                "state replaces the newer backup (a rollback of the database and of the "
+                "backup)",
+                "drop restore_from_snapshot to restore the latest state from the backup, or "
+                "pass accept_snapshot_rollback=True if rolling back to the snapshot is what "
+                "you want",
+            )
         check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station whose database is replicated."""

@@ -169,8 +169,7 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
         assert "the config directory copy of 'test/a-config'" in message
         assert (
             "Fix: give this Station's config directory a prefix of its own, "
-            "e.g. path='prod/b.db-config'"
-            in message
+            "e.g. path='prod/b.db-config'" in message
         )
         # The default of an existing configuration is unchanged; an explicit path works.
         assert (

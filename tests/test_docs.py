@@ -77,7 +77,11 @@ def check_mermaid(files: list[Path]) -> subprocess.CompletedProcess[str]:
     assert (node_modules / "mermaid").is_dir(), "node_modules/mermaid missing: run ./dev.sh setup"
     return subprocess.run(
         ["node", str(REPO / "scripts" / "check-mermaid.mjs"), *map(str, files)],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -107,8 +111,13 @@ HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 LINK = re.compile(r"\]\(([^()\s]+)(?:[ \t]+\"[^\"]*\")?\)")
 #: Pages that do not open with an app: the index, the generated reference, Station's facts,
 #: and the two that open with the commands a reader runs instead.
-NO_OPENING_APP = {"README.md", "parameters.md", "station-facts.md", "troubleshooting.md",
-                  "performance.md"}
+NO_OPENING_APP = {
+    "README.md",
+    "parameters.md",
+    "station-facts.md",
+    "troubleshooting.md",
+    "performance.md",
+}
 
 
 def prose(text: str) -> str:

@@ -826,9 +826,7 @@ def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart)
     )
 
 
-def test_a_route_to_a_station_of_another_app_is_refused(
-    chart: Chart, new_chart: Any
-) -> None:
+def test_a_route_to_a_station_of_another_app_is_refused(chart: Chart, new_chart: Any) -> None:
     other = secured(new_chart())
     with pytest.raises(StationConfigError) as info:
         StationGatewayRoute(chart, "route", station=other, gateway=SHARED, host=HOST)

@@ -17,9 +17,7 @@ from station_constructs import (
 def test_steps_for_every_station_of_an_app_in_construction_order() -> None:
     app = cdk8s.Testing.app()
     StationDeployment(Chart(app, "one"), "station")
-    StationDeployment(
-        Chart(app, "two"), "team", namespace="team-b", provider=AIProvider.ANTHROPIC
-    )
+    StationDeployment(Chart(app, "two"), "team", namespace="team-b", provider=AIProvider.ANTHROPIC)
     text = next_steps(app)
     first, second = text.index("Station station/station"), text.index("Station team-b/station")
     assert first < second

@@ -731,3 +731,23 @@ def test_next_steps_include_the_litestream_credentials_command(chart: Chart) -> 
 
 def test_require_backup_must_be_a_boolean(chart: Chart) -> None:
     fails(chart, ["require_backup='yes'"], require_backup="yes")
+
+
+def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> None:
+    from station_constructs import StationStorage
+
+    s = StationDeployment(
+        chart,
+        "station",
+        storage=StationStorage(claim_name="restored", restore_from_snapshot="snap-1"),
+    )
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(chart, "backup", station=s, bucket="bkt")
+    message = str(error.value)
+    assert "VolumeSnapshot 'snap-1'" in message
+    assert "replaces the newer backup" in message
+    assert "pass accept_snapshot_rollback=True" in message
+    backup = LitestreamBackup(
+        chart, "backup2", station=s, bucket="bkt", accept_snapshot_rollback=True
+    )
+    assert backup.accept_snapshot_rollback is True

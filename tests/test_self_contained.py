@@ -36,7 +36,8 @@ def test_no_tracked_file_refers_outside_the_repository() -> None:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [
-            f"{path.relative_to(REPO)}:{n}" for n, line in enumerate(text.splitlines(), 1)
+            f"{path.relative_to(REPO)}:{n}"
+            for n, line in enumerate(text.splitlines(), 1)
             if _OUTSIDE.search(line) and path.name != "test_self_contained.py"
         ]
     assert offenders == [], f"files that refer to a folder outside the clone: {offenders}"

@@ -193,7 +193,11 @@ def test_readme_own_app_synthesizes_through_the_cli(venv: Path, tmp_path: Path) 
     env.pop("CDK8S_OUTDIR", None)
     done = subprocess.run(
         [str(cli), "synth", "--no-check-upgrade"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     objects = list(yaml.safe_load_all((tmp_path / "dist" / "station.k8s.yaml").read_text()))
