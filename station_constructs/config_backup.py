@@ -227,7 +227,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         for (topic, key), holder in _TAKEN.get(app_key(self), {}).items():
             if topic not in (_CONFIG_TOPIC, _REPLICA_TOPIC) or holder == construct_path(self):
                 continue
-            other_store, other_bucket, other_path = key  # type: ignore[misc]
+            other: tuple[str, str, str] = key  # type: ignore[assignment]
+            other_store, other_bucket, other_path = other
             if (other_store, other_bucket) != (store, backup.bucket):
                 continue
             if holder == construct_path(backup) or not _overlaps(self.path, other_path):
