@@ -59,7 +59,7 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from ._app_registry import check_same_app, check_scope, reserve, use_secret_as
+from ._app_registry import _TAKEN, app_key, check_same_app, check_scope, reserve, use_secret_as
 from ._backup_scripts import litestream_replicate_script, litestream_restore_script
 from ._errors import _Guard
 from ._k8s import (
@@ -603,6 +603,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             "is unique per Station), e.g. path='"
             f"{station.namespace}/{station.name}/station.db'",
         )
+        self._check_config_copies(guard)
         claim_object(
             self,
             guard,
@@ -686,6 +687,32 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         self.metrics_namespaces: tuple[str, ...] = tuple(namespaces)
         """Namespaces admitted to the metrics port by the NetworkPolicy."""
         self._lock_attributes()
+
+    def _check_config_copies(self, guard: _Guard) -> None:
+        """Refuse a replica inside (or containing) another Station's config directory copy."""
+        store = (self.endpoint or "aws-s3").lower()
+        for (topic, key), holder in _TAKEN.get(app_key(self), {}).items():
+            if topic != "config-dir-copy":
+                continue
+            other: tuple[str, str, str] = key  # type: ignore[assignment]
+            if other[:2] != (store, self.bucket):
+                continue
+            prefix = other[2]
+            if (
+                self.path == prefix
+                or self.path.startswith(prefix + "/")
+                or prefix.startswith(self.path + "/")
+            ):
+                raise guard.fail(
+                    "path",
+                    self.path,
+                    f"overlaps s3://{self.bucket}/{prefix}, the config directory copy of "
+                    f"'{holder}': its rclone sync deletes every key under that prefix that is "
+                    "not in its directory, this replica's files included",
+                    "give each Station its own path (the default "
+                    "'<namespace>/<name>/station.db' is unique per Station), e.g. path='"
+                    f"{self.station.namespace}/{self.station.name}/station.db'",
+                )
 
     # ------------------------------------------------------------------ public helpers
     @property

@@ -204,3 +204,15 @@ def test_config_restore_knows_seed_homes_config_yaml() -> None:
     from station_constructs._seed import SEED_SCRIPT
 
     assert f'echo "{SEED_CONFIG_HEADER} Without"' in SEED_SCRIPT
+
+
+def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
+    a = StationDeployment(chart, "a", name="a", namespace="a")
+    backup_a = LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a.db")
+    ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
+    b = StationDeployment(chart, "b", name="b", namespace="b")
+    with pytest.raises(StationConfigError) as error:
+        LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/config/b.db")
+    message = str(error.value)
+    assert "path='prod/config/b.db'" in message
+    assert "the config directory copy of 'test/a-config'" in message
