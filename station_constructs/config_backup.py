@@ -9,14 +9,18 @@ config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Statio
 :class:`~station_constructs.LitestreamBackup`:
 
 * ``config-restore``, an init container (after ``litestream-restore``, before ``seed-home``
-  and Station) that copies the backup onto the volume when ``/data/config`` is missing or
-  empty, fails when the store cannot be read (wrong credentials), and with
-  ``require_backup`` also when no backup exists;
+  and Station) that copies the backup onto the volume when ``/data/config`` is missing,
+  empty, or holds only seed-home's files (and was not restored from or synced to this copy
+  before), into a temporary directory renamed into place only when complete; it fails when
+  the store cannot be read (wrong credentials), and with ``require_backup`` also when no
+  backup exists;
 * ``config-backup``, a sidecar that mirrors ``/data/config`` to the same bucket, under the
   Station's path, every ``interval`` with ``rclone sync``, and once more when it is stopped
   (after Station, as a native sidecar). RPO: a node lost without warning loses at most the
   changes of the last ``interval`` (plus one sync's duration); a graceful stop loses none. An
-  empty directory is never synced (it would delete the backup). After ``max_failures``
+  empty directory is never synced (it would delete the backup), and before its first sync
+  it refuses (exit 1) to replace a copy this volume's directory was neither restored from
+  nor synced to, unless the copy is empty or identical. After ``max_failures``
   failed syncs in a row it exits 1 and restarts, which ``BackupAlerts`` sees. The pod's
   grace period is raised by ``FINAL_SYNC_SECONDS`` (15 s) for the sync at shutdown.
 
