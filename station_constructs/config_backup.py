@@ -31,10 +31,10 @@ credentials as Litestream does (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
-from ._app_registry import _TAKEN, app_key, check_same_app, check_scope, reserve
+from ._app_registry import check_same_app, check_scope
+from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_scripts import config_backup_script, config_restore_script
 from ._k8s import Construct, construct_path, env_value, guard_for, kplus, mebibytes, millicores
 from ._read_only import ReadOnlyAttributes
@@ -66,23 +66,6 @@ CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
 #: Seconds added to the pod's grace period for the config directory's sync at shutdown
 #: (native sidecars are stopped one after the other, after Station).
 FINAL_SYNC_SECONDS = 15
-
-
-#: The app-wide reservation topics (``reserve``): config copies, and Litestream's replicas.
-_CONFIG_TOPIC = "config-dir-copy"
-_REPLICA_TOPIC = "litestream-replica"
-
-
-def _overlaps(a: str, b: str) -> bool:
-    """Whether key prefix ``a`` contains ``b`` or is inside it (or both are equal)."""
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
-
-
-def _sibling(candidate: str, taken: str) -> str:
-    """``candidate`` when it does not overlap ``taken``, else a prefix next to ``taken``."""
-    if not _overlaps(candidate, taken):
-        return candidate
-    return f"{taken}-config"
 
 
 class ConfigDirBackup(ReadOnlyAttributes, Construct):
@@ -147,22 +130,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The LitestreamBackup whose bucket and credentials are used."""
         self.station: StationDeployment = station
         """The Station whose config directory is backed up."""
-        parent = posixpath.dirname(backup.path)
-        default = f"{parent}/config" if parent else f"{backup.path}-config"
-        self.path: str = _key_prefix(guard, default if path is None else path)
+        self.path: str = reserve_config_prefix(self, guard, backup, path, _key_prefix)
         """Key prefix of the config directory's copy in the bucket."""
-        if _overlaps(self.path, backup.path):
-            raise guard.fail(
-                "path",
-                self.path,
-                f"overlaps the database replica's path {backup.path!r} (one is inside the "
-                "other): Litestream owns every key under the replica, and rclone sync deletes "
-                "every key under the config copy that is not in /data/config, the replica's "
-                "files included",
-                f"pass a sibling that neither contains nor is inside the replica, e.g. "
-                f"path={_sibling(default, backup.path)!r}",
-            )
-        self._reserve_prefix(guard, backup, default)
         interval_s = duration_seconds(guard, "interval", interval, minimum=5)
         self.interval_seconds: int = int(interval_s)
         """Seconds between two syncs (the config directory's RPO on a node loss)."""
@@ -183,12 +152,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
         self.url: str = f"s3://{backup.bucket}/{self.path}"
         """The copy as an S3 URL."""
-        self.remote_id: str = self.url + (
-            "" if backup.endpoint is None else f" endpoint={backup.endpoint}"
-        )
+        self.remote_id: str = config_remote_id(backup, self.url)
         """The copy as the marker on the volume names it (URL, and endpoint if any)."""
-        if "'" in self.remote_id:  # pragma: no cover - the endpoint's check refuses quotes
-            raise guard.fail("backup", backup.endpoint, "has a quote", "pass a plain URL")
         self.restore_command: list[str] = [
             "sh",
             "-c",
@@ -225,40 +190,6 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         self._lock_attributes()
         station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
 
-    def _reserve_prefix(self, guard: _Guard, backup: LitestreamBackup, default: str) -> None:
-        """Take the copy's prefix app-wide: no other config copy or replica may overlap it."""
-        store = (backup.endpoint or "aws-s3").lower()
-        for (topic, key), holder in _TAKEN.get(app_key(self), {}).items():
-            if topic not in (_CONFIG_TOPIC, _REPLICA_TOPIC) or holder == construct_path(self):
-                continue
-            other: tuple[str, str, str] = key  # type: ignore[assignment]
-            other_store, other_bucket, other_path = other
-            if (other_store, other_bucket) != (store, backup.bucket):
-                continue
-            if holder == construct_path(backup) or not _overlaps(self.path, other_path):
-                continue
-            what = "config directory copy" if topic == _CONFIG_TOPIC else "database replica"
-            raise guard.fail(
-                "path",
-                self.path,
-                f"overlaps s3://{backup.bucket}/{other_path}, the {what} of '{holder}' (one "
-                "is inside the other, or they are equal, e.g. two databases in one folder "
-                "both get the default '<dirname>/config'): rclone sync makes the prefix a "
-                "mirror of this Station's directory and deletes the other's files",
-                f"give this Station's config directory a prefix of its own, e.g. "
-                f"path={_sibling(backup.path + '-config', other_path)!r}",
-            )
-        reserve(
-            self,
-            guard,
-            topic=_CONFIG_TOPIC,
-            key=(store, backup.bucket, self.path),
-            field="path",
-            value=self.path,
-            problem="is already taken by '{previous}'",
-            fix=f"pass another path, e.g. path={default!r}",
-        )
-
     def rclone_environment(self) -> dict[str, str]:
         """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""
         backup = self.backup
@@ -283,8 +214,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         backup = self.backup
         deployment = self.station.deployment
         env: dict[str, kplus.EnvValue] = {
-            name: env_value(value)
-            for name, value in self.rclone_environment().items()
+            name: env_value(value) for name, value in self.rclone_environment().items()
         }
         env.update(backup.credential_env(self))
         common: dict[str, Any] = {

@@ -59,7 +59,8 @@ import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
-from ._app_registry import _TAKEN, app_key, check_same_app, check_scope, reserve, use_secret_as
+from ._app_registry import check_same_app, check_scope, use_secret_as
+from ._backup_guards import check_snapshot_rollback, reserve_replica, skip_containers_hook
 from ._backup_scripts import litestream_replicate_script, litestream_restore_script
 from ._errors import _Guard
 from ._k8s import (
@@ -288,23 +289,10 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         guard = guard_for("LitestreamBackup", self)
         self._guard = guard
         self._check_station(guard, station)
-        self.accept_snapshot_rollback: bool = boolean(
-            guard, "accept_snapshot_rollback", accept_snapshot_rollback
+        self.accept_snapshot_rollback: bool = check_snapshot_rollback(
+            guard, station, accept_snapshot_rollback
         )
         """Whether a volume restored from a VolumeSnapshot may replicate over the backup."""
-        snapshot = station.storage.restore_from_snapshot
-        if snapshot is not None and not self.accept_snapshot_rollback:
-            raise guard.fail(
-                "station",
-                construct_path(station),
-                f"its volume is created from VolumeSnapshot {snapshot!r}: the database "
-                "then is as old as the snapshot, Litestream replicates it, and that older "
-                "state replaces the newer backup (a rollback of the database and of the "
-                "backup)",
-                "drop restore_from_snapshot to restore the latest state from the backup, or "
-                "pass accept_snapshot_rollback=True if rolling back to the snapshot is what "
-                "you want",
-            )
         check_same_app(self, guard, station)
         self.station: StationDeployment = station
         """The Station whose database is replicated."""
@@ -589,21 +577,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
 
         # ---- attach and render -------------------------------------------------------------
         station.attach("litestream", self)
-        reserve(
-            self,
-            guard,
-            topic="litestream-replica",
-            key=((self.endpoint or "aws-s3").lower(), self.bucket, self.path),
-            field="path",
-            value=self.path,
-            problem=f"s3://{self.bucket}/{self.path} is already the replica of '{{previous}}'; "
-            "two databases replicating to one path overwrite each other's backup, and a "
-            "restore brings back the wrong Station",
-            fix="give each Station its own path (the default '<namespace>/<name>/station.db' "
-            "is unique per Station), e.g. path='"
-            f"{station.namespace}/{station.name}/station.db'",
-        )
-        self._check_config_copies(guard)
+        reserve_replica(self, guard)
         claim_object(
             self,
             guard,
@@ -688,32 +662,6 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """Namespaces admitted to the metrics port by the NetworkPolicy."""
         self._lock_attributes()
 
-    def _check_config_copies(self, guard: _Guard) -> None:
-        """Refuse a replica inside (or containing) another Station's config directory copy."""
-        store = (self.endpoint or "aws-s3").lower()
-        for (topic, key), holder in _TAKEN.get(app_key(self), {}).items():
-            if topic != "config-dir-copy":
-                continue
-            other: tuple[str, str, str] = key  # type: ignore[assignment]
-            if other[:2] != (store, self.bucket):
-                continue
-            prefix = other[2]
-            if (
-                self.path == prefix
-                or self.path.startswith(prefix + "/")
-                or prefix.startswith(self.path + "/")
-            ):
-                raise guard.fail(
-                    "path",
-                    self.path,
-                    f"overlaps s3://{self.bucket}/{prefix}, the config directory copy of "
-                    f"'{holder}': its rclone sync deletes every key under that prefix that is "
-                    "not in its directory, this replica's files included",
-                    "give each Station its own path (the default "
-                    "'<namespace>/<name>/station.db' is unique per Station), e.g. path='"
-                    f"{self.station.namespace}/{self.station.name}/station.db'",
-                )
-
     # ------------------------------------------------------------------ public helpers
     @property
     def replica_url(self) -> str:
@@ -790,7 +738,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         name = self.service_account_name or f"{station.name}-backup"
         patches = ApiObject.of(station.deployment)
         patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
-        add_render_hook(station.deployment, _skip_containers_hook, last=True)
+        add_render_hook(station.deployment, skip_containers_hook, last=True)
         if getattr(station, "service_account_name", None) is not None:
             # The Station's own ServiceAccount (its render hook names it on the pod).
             self.service_account: k8s.KubeServiceAccount | None = None
@@ -1013,30 +961,6 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             )
             drop_all_capabilities(deployment, "containers", index)
             self.mount_identity(deployment, "containers", index)
-
-
-#: The Station pod's containers that talk to the bucket (and get the workload identity).
-BACKUP_CONTAINER_NAMES = frozenset(
-    {"litestream-restore", "litestream", "config-restore", "config-backup"}
-)
-
-
-def _skip_containers_hook(data: dict[str, Any]) -> None:
-    """Name every container of the rendered pod but the backup ones in EKS's skip list.
-
-    At render time, after every other render hook: containers added after LitestreamBackup
-    (``PodExtras`` sidecars and init containers, which a render hook adds) are skipped too,
-    so EKS's webhook never gives them the backup role's credentials.
-    """
-    template = data["spec"]["template"]
-    spec = template["spec"]
-    names = [
-        c.get("name", "")
-        for c in [*spec.get("initContainers", []), *spec.get("containers", [])]
-        if c.get("name") and c.get("name") not in BACKUP_CONTAINER_NAMES
-    ]
-    annotations = template.setdefault("metadata", {}).setdefault("annotations", {})
-    annotations["eks.amazonaws.com/skip-containers"] = ",".join(names)
 
 
 def _check_station_account(
