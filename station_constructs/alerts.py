@@ -29,7 +29,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_scope
+from ._attach import require_station
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
@@ -82,14 +83,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "BackupAlerts", self)
         super().__init__(scope, id)
         guard = guard_for("BackupAlerts", self)
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment whose backups to watch",
-                "pass station=StationDeployment(...)",
-            )
-        check_same_app(self, guard, station)
+        require_station(self, guard, station, 'whose backups to watch')
         litestream: Any = station.extensions.get("litestream")
         if litestream is None or getattr(litestream, "metrics_port", None) is None:
             raise guard.fail(

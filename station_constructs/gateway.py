@@ -31,6 +31,7 @@ from ._app_registry import (
     reserve,
     use_secret_as,
 )
+from ._attach import require_station
 from ._errors import _Guard
 from ._k8s import ApiObjectMetadata, Construct, claim_object, guard_for
 from ._labels import object_labels
@@ -518,14 +519,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         super().__init__(scope, id)
         guard = guard_for("StationGatewayRoute", self)
         self._guard = guard
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment to route to",
-                "pass station=StationDeployment(...)",
-            )
-        check_same_app(self, guard, station)
+        require_station(self, guard, station, 'to route to')
         self.station: StationDeployment = station
         """The Station behind the routes."""
         self.namespace: str = station.namespace

@@ -33,12 +33,12 @@ import re
 from collections.abc import Mapping, Sequence
 
 from ._app_registry import (
-    check_same_app,
     check_scope,
     check_secret_unread,
     reserve,
     use_secret_as,
 )
+from ._attach import require_station
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for, k8s
 from ._read_only import ReadOnlyAttributes
@@ -202,14 +202,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         super().__init__(scope, id)
         guard = guard_for("StationIngress", self)
         self._guard = guard
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment to route to",
-                "pass station=StationDeployment(...)",
-            )
-        check_same_app(self, guard, station)
+        require_station(self, guard, station, 'to route to')
         self.station: StationDeployment = station
         """The Station behind the Ingress."""
         self.namespace: str = station.namespace

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_scope
+from ._attach import require_station
 from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import (
@@ -79,14 +80,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "LitestreamServiceMonitor", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamServiceMonitor", self)
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment whose Litestream to scrape",
-                "pass station=StationDeployment(...)",
-            )
-        check_same_app(self, guard, station)
+        require_station(self, guard, station, 'whose Litestream to scrape')
         litestream = station.extensions.get("litestream")
         if litestream is None:
             raise guard.fail(

@@ -29,7 +29,8 @@ Deployment scaled to zero).
 
 from __future__ import annotations
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_scope
+from ._attach import require_station
 from ._k8s import ApiObjectMetadata, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
@@ -74,14 +75,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "StationVolumeSnapshot", self)
         super().__init__(scope, id)
         guard = guard_for("StationVolumeSnapshot", self)
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment whose volume to snapshot",
-                "pass station=StationDeployment(...)",
-            )
-        check_same_app(self, guard, station)
+        require_station(self, guard, station, 'whose volume to snapshot')
         self.station: StationDeployment = station
         """The Station whose volume is snapshotted."""
         storage_class = station.storage.storage_class
