@@ -32,12 +32,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from ._app_registry import (
-    check_scope,
-    check_secret_unread,
-    reserve,
-    use_secret_as,
-)
+from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
 from ._attach import require_station
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for, k8s
@@ -65,7 +60,8 @@ from ._validate import (
 )
 from .access import Access, Exposure
 from .auth import EdgeAuth, EdgeAuthKind
-from .station import ClusterProfile, StationDeployment, StationPort, _refuse_secret_values
+from .settings.labels import refuse_secret_values as _refuse_secret_values
+from .station import ClusterProfile, StationDeployment, StationPort
 
 __all__ = [
     "IngressController",

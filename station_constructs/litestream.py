@@ -90,6 +90,7 @@ from ._validate import (
     sequence,
 )
 from .secrets import ExistingSecret, SecretSource
+from .settings.resources import resolve_container_resources
 from .settings.station import (
     DATA_MOUNT,
     DATABASE_PATH,
@@ -98,11 +99,7 @@ from .settings.station import (
     StationStorage,
     _ResolvedResources,
 )
-from .station import (
-    StationDeployment,
-    _pull_policy,
-    drop_all_capabilities,
-)
+from .station import StationDeployment, _pull_policy, drop_all_capabilities
 from .workload_identity import WorkloadIdentity
 
 __all__ = [
@@ -455,7 +452,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 "pass e.g. Resources(cpu_request='50m', memory_request='64Mi', "
                 "cpu_limit='500m', memory_limit='512Mi')",
             )
-        resolved = StationDeployment._resolve_resources(guard, resources)
+        resolved = resolve_container_resources(guard, resources)
         self.resources: Resources = resources
         """The resources of each Litestream container."""
         if credentials is not None and not isinstance(credentials, SecretSource):

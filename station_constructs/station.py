@@ -13,12 +13,10 @@ import json
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 from ._app_registry import check_scope, reserve, use_secret_as
 from ._composing import ComposingRefs
-from ._env import MANAGED_VARIABLES, managed_fix
 from ._errors import StationAccessWarning, _Guard
 from ._k8s import (
     ApiObject,
@@ -37,44 +35,35 @@ from ._k8s import (
 )
 from ._labels import object_labels, selector_labels
 from ._read_only import ReadOnlyAttributes
-from ._secret_material import secret_name_word, secret_value_kind
 from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._validate import (
     BinaryQuantity,
     ImageReference,
-    annotations_map,
-    binary_quantity,
     boolean,
-    cidr,
-    cpu_millis,
     dns_label,
     dns_subdomain,
-    duration_seconds,
-    env_name,
-    free_text,
-    http_url,
-    image_reference,
-    labels_map,
-    mapping,
     one_of,
-    otlp_base_url,
-    port,
     positive_int,
-    sequence,
-    station_environment,
 )
-from .access import AuthSettings, Exposure, check_exposure, settings_of
+from .access import AuthSettings, Exposure, settings_of
 from .auth import CloudShipOAuth
 from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
 from .render import storage as render
 from .secrets import ExistingSecret, SecretSource
+from .settings.arguments import resolve_arguments
+from .settings.config import resolve_config
+from .settings.exposure import resolve_exposure
+from .settings.image import resolve_image
+from .settings.labels import resolve_labels
+from .settings.names import resolve_names
+from .settings.ports import resolve_ports
+from .settings.providers import resolve_providers
+from .settings.resources import resolve_resources
+from .settings.single_writer import resolve_single_writer
 from .settings.station import (
-    _APPARMOR_PREFIX,
-    _CLUSTER_NAMESPACES,
     _HEALTH_PATH,
-    _NATS_PORT,
     _TOOL_CACHES,
     CONFIG_DIR,
     DATA_MOUNT,
@@ -96,6 +85,7 @@ from .settings.station import (
     UpdateStrategy,
     _ResolvedResources,
 )
+from .settings.storage import resolve_storage
 
 __all__ = [
     "AIProvider",
@@ -113,10 +103,6 @@ __all__ = [
     "UpdateStrategy",
     "DEFAULT_IMAGE",
 ]
-
-
-def _bool(value: bool) -> str:
-    return "true" if value else "false"
 
 
 class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
@@ -314,518 +300,211 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         guard = guard_for("StationDeployment", self)
         self._guard = guard
 
-        # ---- guards that explain Station's single-writer design -------------------------
-        if not isinstance(replicas, int):
-            raise guard.fail(
-                "replicas",
-                replicas,
-                f"must be the integer 1, not a {type(replicas).__name__}",
-                "pass replicas=1 (an int), or leave it out",
-            )
-        if isinstance(replicas, bool) or replicas != 1:
-            raise guard.fail(
-                "replicas",
-                replicas,
-                "Station keeps all state in one SQLite file on a ReadWriteOnce volume; a second "
-                "replica cannot mount it, or would corrupt it",
-                "keep replicas=1; for availability add LitestreamBackup (continuous backup "
-                "and automatic restore) so a lost node costs a restart, not data",
-            )
-        if strategy is not UpdateStrategy.RECREATE:
-            raise guard.fail(
-                "strategy",
-                strategy,
-                "a rolling update starts the new pod before the old one stops; it cannot "
-                "attach the ReadWriteOnce volume (the rollout hangs) or would open the "
-                "database twice",
-                "use strategy=UpdateStrategy.RECREATE (the default)",
-            )
-        if storage is None or not isinstance(storage, StationStorage):
-            raise guard.fail(
-                "storage",
-                storage if storage is None else type(storage).__name__,
-                "Station needs a persistent volume at /data for its SQLite database; without "
-                "one (or with an ephemeral emptyDir) every restart loses all agents, runs and "
-                "secrets, and the container fails with 'mkdir /data: permission denied'",
-                "pass storage=StationStorage(size='10Gi', storage_class=...) or omit the "
-                "argument for the default 10Gi volume",
-            )
-        one_of(guard, "storage.access_mode", storage.access_mode, AccessMode)
-        one_of(guard, "profile", profile, ClusterProfile)
-        self.profile: ClusterProfile = profile
+        # Settings: each resolver checks one concern, in this order (the first bad argument
+        # raises), and returns frozen values (station_constructs/settings/).
+        writer = resolve_single_writer(
+            guard, replicas=replicas, strategy=strategy, storage=storage, profile=profile
+        )
+        self.profile: ClusterProfile = writer.profile
         """The cluster profile whose defaults were applied."""
-        if profile is ClusterProfile.K3S and storage.storage_class is None:
-            # k3s's local-path provisioner; explicit, so another default class cannot win.
-            storage = replace(storage, storage_class="local-path")
-        if storage.access_mode is AccessMode.READ_WRITE_MANY:
-            raise guard.fail(
-                "storage.access_mode",
-                storage.access_mode,
-                "ReadWriteMany volumes are network filesystems where SQLite's file locking is "
-                "unreliable, and they invite a second writer",
-                "use AccessMode.READ_WRITE_ONCE (default) or READ_WRITE_ONCE_POD",
-            )
-
-        # ---- argument types: real bools, lists, mappings, single-line settings -----------
-        create_namespace = boolean(guard, "create_namespace", create_namespace)
-        allow_unpinned_image = boolean(guard, "allow_unpinned_image", allow_unpinned_image)
-        local_mode = boolean(guard, "local_mode", local_mode)
-        webhook_api_key = boolean(guard, "webhook_api_key", webhook_api_key)
-        enable_api = boolean(guard, "enable_api", enable_api)
-        cloudship = boolean(guard, "cloudship", cloudship)
-        read_only_root_filesystem = boolean(
-            guard, "read_only_root_filesystem", read_only_root_filesystem
-        )
-        allow_unauthenticated_exposure = boolean(
-            guard, "allow_unauthenticated_exposure", allow_unauthenticated_exposure
-        )
-        boolean(guard, "storage.create", storage.create)
-        boolean(guard, "storage.protect_from_prune", storage.protect_from_prune)
-        image_pull_secrets = sequence(
-            guard, "image_pull_secrets", image_pull_secrets, example="['regcred']"
-        )
-        extra_providers = sequence(
-            guard, "extra_providers", extra_providers, example="[AIProvider.GEMINI]"
-        )
-        secret_variables = sequence(
-            guard, "secret_variables", secret_variables, example="['GITHUB_TOKEN']"
-        )
-        if external_ports is not None:
-            external_ports = sequence(
-                guard, "external_ports", external_ports, example="[StationPort.AGENT_MCP]"
-            )
-        env = mapping(guard, "env", env, example="{'LOG_LEVEL': 'debug'}", allow_none=True)
-        node_ports = mapping(
+        storage = writer.storage
+        args = resolve_arguments(
             guard,
-            "node_ports",
-            node_ports,
-            example="{StationPort.AGENT_MCP: 30087}",
-            allow_none=True,
+            storage,
+            external_access,
+            create_namespace=create_namespace,
+            allow_unpinned_image=allow_unpinned_image,
+            local_mode=local_mode,
+            webhook_api_key=webhook_api_key,
+            enable_api=enable_api,
+            cloudship=cloudship,
+            read_only_root_filesystem=read_only_root_filesystem,
+            allow_unauthenticated_exposure=allow_unauthenticated_exposure,
+            image_pull_secrets=image_pull_secrets,
+            extra_providers=extra_providers,
+            secret_variables=secret_variables,
+            external_ports=external_ports,
+            env=env,
+            node_ports=node_ports,
+            external_service_annotations=external_service_annotations,
+            labels=labels,
+            annotations=annotations,
+            load_balancer_source_ranges=load_balancer_source_ranges,
+            model=model,
+            bundle_id=bundle_id,
+            serve_environment=serve_environment,
+            ai_base_url=ai_base_url,
+            otlp_endpoint=otlp_endpoint,
         )
-        external_service_annotations = annotations_map(
-            guard, "external_service_annotations", external_service_annotations
+        names = resolve_names(
+            guard,
+            name=name,
+            namespace=namespace,
+            create_namespace=args.create_namespace,
+            storage=storage,
         )
-        labels = labels_map(guard, "labels", labels)
-        annotations = annotations_map(guard, "annotations", annotations)
-        load_balancer_source_ranges = [
-            cidr(guard, "load_balancer_source_ranges[]", r)
-            for r in sequence(
-                guard,
-                "load_balancer_source_ranges",
-                load_balancer_source_ranges,
-                example="['203.0.113.0/24']",
-            )
-        ]
-        if load_balancer_source_ranges and external_access is not ExternalAccess.LOAD_BALANCER:
-            raise guard.fail(
-                "load_balancer_source_ranges",
-                load_balancer_source_ranges,
-                "apply only to a LoadBalancer Service (external_access=ExternalAccess."
-                "LOAD_BALANCER); anywhere else they would be silently ignored and every "
-                "source admitted",
-                "pass external_access=ExternalAccess.LOAD_BALANCER, or drop "
-                "load_balancer_source_ranges and filter clients with a firewall",
-            )
-        if model is not None:
-            model = free_text(
-                guard, "model", model, fix="pass a model name such as 'gpt-4o', or leave it out"
-            )
-        if bundle_id is not None:
-            bundle_id = free_text(
-                guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id, or leave it out"
-            )
-        if serve_environment is not None:
-            serve_environment = station_environment(guard, "serve_environment", serve_environment)
-        if ai_base_url is not None:
-            ai_base_url = http_url(
-                guard, "ai_base_url", ai_base_url, example="https://llm.internal/v1"
-            )
-        if otlp_endpoint is not None:
-            otlp_endpoint = otlp_base_url(guard, "otlp_endpoint", otlp_endpoint)
-
-        # ---- names ----------------------------------------------------------------------
-        self.name: str = _service_name(guard, dns_label(guard, "name", name))
+        self.name: str = names.name
         """Name of the Deployment and the ClusterIP Service."""
-        self.namespace: str = dns_label(guard, "namespace", namespace)
+        self.namespace: str = names.namespace
         """Namespace of every object."""
-        if create_namespace:
-            _refuse_cluster_namespace(guard, self.namespace)
-        self.config_map_name: str = dns_subdomain(guard, "name", f"{name}-config")
+        self.config_map_name: str = names.config_map_name
         """Name of the ConfigMap with the non-secret settings."""
-        self.pvc_name: str = dns_subdomain(
-            guard, "storage.claim_name", storage.claim_name or f"{name}-data"
-        )
+        self.pvc_name: str = names.pvc_name
         """Name of the PersistentVolumeClaim holding ``/data``."""
         self.service_name: str = self.name
         """Name of the ClusterIP Service."""
         self.external_service_name: str | None = None
         """Name of the external Service, if ``external_access`` renders one."""
-
-        self.secret_source: SecretSource = secret if secret is not None else ExistingSecret()
+        self.secret_source: SecretSource
         """Where the Secret comes from."""
-        if not isinstance(self.secret_source, SecretSource):
-            raise guard.fail(
-                "secret",
-                type(secret).__name__,
-                "must be a SecretSource (secrets are referenced, never passed as strings)",
-                "pass ExistingSecret('station-secrets'), ExternalSecretSource(...) or "
-                "SealedSecretSource(...)",
-            )
-        self.secret_name: str = dns_subdomain(
-            guard, "secret.name", self.secret_source.name or f"{name}-secrets"
-        )
+        self.secret_name: str
         """Name of the Secret the pod reads its keys from."""
-        use_secret_as(
-            self,
+        self.secret_source, self.secret_name = self._resolve_secret(guard, secret, name, namespace)
+
+        image_settings = resolve_image(
             guard,
-            namespace=namespace,
-            name=self.secret_name,
-            purpose="the keys a pod reads",
-            field="secret.name",
-            fix="give the Station's keys a Secret of their own, e.g. "
-            f"ExistingSecret('{name}-secrets')",
+            image=image,
+            allow_unpinned=args.allow_unpinned_image,
+            pull_policy=image_pull_policy,
+            pull_secrets=args.image_pull_secrets,
+            secret_name=self.secret_name,
         )
-
-        # ---- image ----------------------------------------------------------------------
-        self.image_ref: ImageReference = image_reference(
-            guard, "image", image, allow_unpinned=allow_unpinned_image
-        )
+        self.image_ref: ImageReference = image_settings.image_ref
         """The parsed Station image reference."""
-        self.image: str = image
+        self.image: str = image_settings.image
         """The Station image."""
-        one_of(guard, "image_pull_policy", image_pull_policy, ImagePullPolicy)
-        pull_secrets = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in image_pull_secrets]
-        if self.secret_name in pull_secrets:
-            raise guard.fail(
-                "image_pull_secrets",
-                pull_secrets,
-                f"names '{self.secret_name}', the Secret holding Station's API keys; an image "
-                "pull secret must be a kubernetes.io/dockerconfigjson Secret, so every pull "
-                "would fail",
-                "create a registry Secret of its own (kubectl create secret docker-registry "
-                "regcred ...) and pass image_pull_secrets=['regcred']",
-            )
 
-        # ---- ports ----------------------------------------------------------------------
-        api_port = port(guard, "api_port", api_port)
-        mcp_port = port(guard, "mcp_port", mcp_port)
-        if mcp_port == 65535:
-            raise guard.fail(
-                "mcp_port",
-                mcp_port,
-                "the agent MCP listens on mcp_port + 1, which must exist",
-                "pass mcp_port <= 65534",
-            )
-        agent_port = mcp_port + 1
-        if api_port in (mcp_port, agent_port):
-            raise guard.fail(
-                "api_port",
-                api_port,
-                f"collides with the MCP ports ({mcp_port}, and {agent_port} for the agent MCP)",
-                "choose distinct ports, e.g. api_port=8585, mcp_port=8586",
-            )
-        for field_name, number in (("api_port", api_port), ("mcp_port", mcp_port)):
-            if _NATS_PORT in (number, number + (1 if field_name == "mcp_port" else 0)):
-                raise guard.fail(
-                    field_name,
-                    number,
-                    f"Station's embedded NATS already listens on {_NATS_PORT}",
-                    "choose another port",
-                )
-        self.ports: dict[StationPort, int] = {
-            StationPort.API: api_port,
-            StationPort.MCP: mcp_port,
-            StationPort.AGENT_MCP: agent_port,
-        }
-        """Port number of each Station endpoint (API present even when disabled)."""
-        self.api_enabled: bool = bool(enable_api)
-        """Whether the HTTP API/UI is served (``STN_DEV_MODE``)."""
-        self.local_mode: bool = bool(local_mode)
-        """Whether authentication is off (``STATION_LOCAL_MODE``)."""
-        self.served_ports: tuple[StationPort, ...] = tuple(
-            p for p in StationPort if p is not StationPort.API or self.api_enabled
+        ports = resolve_ports(
+            guard,
+            api_port=api_port,
+            mcp_port=mcp_port,
+            enable_api=args.enable_api,
+            local_mode=args.local_mode,
         )
+        self.ports: dict[StationPort, int] = ports.ports
+        """Port number of each Station endpoint (API present even when disabled)."""
+        self.api_enabled: bool = ports.api_enabled
+        """Whether the HTTP API/UI is served (``STN_DEV_MODE``)."""
+        self.local_mode: bool = ports.local_mode
+        """Whether authentication is off (``STATION_LOCAL_MODE``)."""
+        self.served_ports: tuple[StationPort, ...] = ports.served_ports
         """The ports Station actually listens on with this configuration."""
 
-        # ---- providers and secrets ------------------------------------------------------
-        one_of(guard, "provider", provider, AIProvider)
-        for extra in extra_providers:
-            one_of(guard, "extra_providers[]", extra, AIProvider)
-        providers = [provider, *[p for p in extra_providers if p is not provider]]
-        if len(set(providers)) != len(providers):
-            raise guard.fail(
-                "extra_providers",
-                list(extra_providers),
-                "lists a provider twice",
-                "list each provider once",
-            )
-        if model is not None and ai_base_url is None:
-            _refuse_other_providers_model(guard, provider, model)
-        self.provider: AIProvider = provider
+        providers = resolve_providers(
+            guard,
+            provider=provider,
+            extra_providers=args.extra_providers,
+            model=args.model,
+            ai_base_url=args.ai_base_url,
+            bundle_id=args.bundle_id,
+            cloudship=args.cloudship,
+            webhook_api_key=args.webhook_api_key,
+            secret_variables=args.secret_variables,
+            secret_source=self.secret_source,
+        )
+        self.provider: AIProvider = providers.provider
         """The provider in ``STN_AI_PROVIDER``."""
-        self.providers: tuple[AIProvider, ...] = tuple(providers)
+        self.providers: tuple[AIProvider, ...] = providers.providers
         """Every provider whose key is wired (the primary first)."""
-        if bundle_id is not None and not cloudship:
-            raise guard.fail(
-                "bundle_id",
-                bundle_id,
-                "bundle bootstrap needs the CloudShip key",
-                "pass cloudship=True and put STN_CLOUDSHIP_KEY in the Secret",
-            )
-        variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
-        if cloudship:
-            variables.append("STN_CLOUDSHIP_KEY")
-        if webhook_api_key:
-            variables.append("STN_WEBHOOK_API_KEY")
-        for extra_var in secret_variables:
-            env_name(guard, "secret_variables[]", extra_var)
-            if extra_var in variables or extra_var in MANAGED_VARIABLES:
-                raise guard.fail(
-                    "secret_variables",
-                    extra_var,
-                    "is already set by the construct",
-                    "pass webhook_api_key=True (with local_mode=False) instead"
-                    if extra_var == "STN_WEBHOOK_API_KEY"
-                    else "remove it from secret_variables",
-                )
-            variables.append(extra_var)
-        self.secret_variables: tuple[str, ...] = tuple(variables)
+        self.secret_variables: tuple[str, ...] = providers.secret_variables
         """Every variable the pod reads from the Secret; each key must exist in it."""
-        self.secret_source._check_shape(guard, "secret")
-        provided = self.secret_source.provided_variables()
-        if provided is not None:
-            missing = [v for v in variables if v not in provided]
-            if missing:
-                raise guard.fail(
-                    "secret",
-                    sorted(provided),
-                    f"does not provide {', '.join(missing)}, which the selected providers/"
-                    "options require; the pod would fail with CreateContainerConfigError",
-                    f"{self.secret_source.add_hint(missing)}, or deselect the provider",
-                )
 
-        # ---- settings (ConfigMap) -------------------------------------------------------
-        # Station's viper looks up STATION_<KEY> before every name bound with BindEnv, and
-        # images built with `stn build env` set STATION_API_PORT/STATION_MCP_PORT
-        # [pkg/builder/docker_builder.go]: the STATION_ spellings are what make the user's
-        # values win there; the bare and STN_ spellings stay for the code that reads them
-        # directly (config.Load's defaults) [internal/config/config.go]. STATION_DATABASE
-        # overrides every database setting in config.Load. Container env beats image ENV.
-        settings: dict[str, str] = {
-            "API_PORT": str(api_port),
-            "STATION_API_PORT": str(api_port),
-            "DATABASE_URL": DATABASE_PATH,
-            "STATION_DATABASE": DATABASE_PATH,
-            "STATION_DATABASE_URL": DATABASE_PATH,
-            "STN_DATABASE_URL": DATABASE_PATH,
-            "MCP_PORT": str(mcp_port),
-            "STATION_MCP_PORT": str(mcp_port),
-            "STATION_LOCAL_MODE": _bool(self.local_mode),
-            "STN_AI_PROVIDER": provider.value,
-            "STN_DEV_MODE": _bool(self.api_enabled),
-            "STATION_DEV_MODE": _bool(self.api_enabled),
-        }
-        optional_settings = {
-            "STN_AI_MODEL": model,
-            "STN_AI_BASE_URL": ai_base_url,
-            "STATION_SERVE_ENVIRONMENT": serve_environment,
-            "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint,
-            "STN_BUNDLE_ID": bundle_id,
-        }
-        for key, value in optional_settings.items():
-            if value is not None:
-                if not isinstance(value, str) or not value.strip():
-                    raise guard.fail(
-                        _SETTING_FIELDS[key],
-                        value,
-                        "must be a non-empty string",
-                        "pass a value or leave it out",
-                    )
-                settings[key] = value
-        if otlp_endpoint is not None:
-            if not otlp_endpoint.startswith(("http://", "https://")):
-                raise guard.fail(
-                    "otlp_endpoint",
-                    otlp_endpoint,
-                    "must be an http(s) URL of an OTLP/HTTP collector",
-                    "pass e.g. 'http://otel-collector.observability:4318'",
-                )
-            settings["STN_TELEMETRY_ENABLED"] = "true"
-            # Every spelling config.Load reads, so an image's own ENV cannot win:
-            # STATION_TELEMETRY_ENABLED (viper's prefix) and STN_TELEMETRY_ENDPOINT (applied
-            # after OTEL_EXPORTER_OTLP_ENDPOINT) [internal/config/config.go Load].
-            settings["STATION_TELEMETRY_ENABLED"] = "true"
-            settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
-        if cloudship:
-            settings["STN_CLOUDSHIP_ENABLED"] = "true"
-        settings.update(self._station_auth(guard, cloudship_oauth, webhook_api_key))
-        for key, value in (env or {}).items():
-            env_name(guard, "env", key)
-            if key in settings or key in MANAGED_VARIABLES:
-                raise guard.fail(
-                    f"env[{key!r}]",
-                    value,
-                    "is managed by the construct (Station would let it override the "
-                    "construct's own setting)",
-                    managed_fix(key) or f"use the dedicated argument for {key} instead of env",
-                )
-            if secret_name_word(key) is not None:
-                raise guard.fail(
-                    f"env[{key!r}]",
-                    "<redacted>",
-                    "looks like a secret; env values land in a ConfigMap in plain text",
-                    f"put {key} in the Secret and pass secret_variables=[{key!r}]",
-                )
-            if not isinstance(value, str):
-                raise guard.fail(
-                    f"env[{key!r}]", value, "must be a string", "quote the value, e.g. 'true'"
-                )
-            _refuse_secret_value(guard, f"env[{key!r}]", key, value)
-            settings[key] = value
-        self.settings: dict[str, str] = dict(sorted(settings.items()))
+        config = resolve_config(
+            guard,
+            ports,
+            provider=provider,
+            model=args.model,
+            ai_base_url=args.ai_base_url,
+            serve_environment=args.serve_environment,
+            otlp_endpoint=args.otlp_endpoint,
+            bundle_id=args.bundle_id,
+            cloudship=args.cloudship,
+            cloudship_oauth=cloudship_oauth,
+            webhook_api_key=args.webhook_api_key,
+            env=args.env,
+        )
+        self.settings: dict[str, str] = config.settings
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
         self.auth_settings: AuthSettings = settings_of(self.settings, self.secret_variables)
         """What decides who can call what, read back from the rendered settings."""
-        self.exposures: list[Exposure] = []
-        """Every place outside the cluster that reaches this Station (the external
-        Service's ports, Ingress routes), each checked by ``access.check_exposure``."""
         if not self.auth_settings.local_mode and not self.auth_settings.cloudship_oauth:
             if self.api_enabled:
                 warnings.warn(
                     f"{guard.where}: local_mode=False without cloudship_oauth: Station "
                     "v0.23.0 rejects every API and web UI request (port "
-                    f"{api_port}), because nothing can create a user API key; the agent "
-                    "MCP keeps working. Fix: enable_api=False if you need only the MCP, "
-                    "cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside the "
-                    "cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
+                    f"{self.ports[StationPort.API]}), because nothing can create a user API "
+                    "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
+                    "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
+                    "the cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
                     StationAccessWarning,
                     stacklevel=3,  # past jsii's metaclass, at the caller
                 )
 
-        # ---- resources, durations, sizes ------------------------------------------------
-        self.resources: Resources = self._resources(guard, resources)
+        sized = resolve_resources(
+            guard,
+            resources=resources,
+            startup_timeout=startup_timeout,
+            termination_grace_period=termination_grace_period,
+        )
+        self.resources: Resources = sized.resources
         """The effective resources."""
-        resolved = self._resolve_resources(guard, self.resources)
-        self.startup_timeout_seconds: int = math.ceil(
-            duration_seconds(guard, "startup_timeout", startup_timeout, minimum=10)
-        )
+        self.startup_timeout_seconds: int = sized.startup_timeout_seconds
         """Seconds the startup probe allows."""
-        # Station needs ~8 s to stop its services and flush traces.
-        grace = duration_seconds(
-            guard, "termination_grace_period", termination_grace_period, minimum=10
-        )
-        self.termination_grace_period_seconds: int = math.ceil(grace)
+        self.termination_grace_period_seconds: int = sized.termination_grace_period_seconds
         """The pod's terminationGracePeriodSeconds."""
-        storage_size = binary_quantity(guard, "storage.size", storage.size, minimum_mib=64)
-        scratch = binary_quantity(guard, "scratch_size_limit", scratch_size_limit, minimum_mib=16)
-        _whole_mebibytes(guard, "scratch_size_limit", scratch)
-        if storage.storage_class is not None:
-            dns_subdomain(guard, "storage.storage_class", storage.storage_class)
-        if storage.volume_name is not None:
-            dns_subdomain(guard, "storage.volume_name", storage.volume_name)
-        if storage.restore_from_snapshot is not None:
-            self._check_restore(guard, storage)
-        self.storage: StationStorage = storage
+        volumes = resolve_storage(
+            guard,
+            storage=storage,
+            scratch_size_limit=scratch_size_limit,
+            config_persistence=config_persistence,
+            config_policy=config_policy,
+            persist_tool_caches=persist_tool_caches,
+        )
+        self.storage: StationStorage = volumes.storage
         """The data volume settings."""
-        one_of(guard, "config_persistence", config_persistence, ConfigPersistence)
-        self.config_persistence: ConfigPersistence = config_persistence
+        self.config_persistence: ConfigPersistence = volumes.config_persistence
         """Where ``~/.config/station`` lives."""
-        one_of(guard, "config_policy", config_policy, ConfigPolicy)
-        if (
-            config_persistence is ConfigPersistence.IMAGE
-            and config_policy is not ConfigPolicy.IMAGE_WINS
-        ):
-            raise guard.fail(
-                "config_policy",
-                config_policy,
-                "applies only to a config directory on the volume; with "
-                "config_persistence=ConfigPersistence.IMAGE there is nothing the volume could win",
-                "pass config_persistence=ConfigPersistence.VOLUME, or leave config_policy out",
-            )
-        self.config_policy: ConfigPolicy = config_policy
+        self.config_policy: ConfigPolicy = volumes.config_policy
         """Who wins between the image's and the volume's config files."""
-        self.persist_tool_caches: bool = boolean(guard, "persist_tool_caches", persist_tool_caches)
+        self.persist_tool_caches: bool = volumes.persist_tool_caches
         """Whether npx/uvx caches (``~/.npm``, ``~/.cache``) live on the data volume."""
-        self.serve_environment: str | None = serve_environment
+        self.serve_environment: str | None = args.serve_environment
         """The environment Station serves (``None``: Station's ``default``)."""
 
-        # ---- exposure -------------------------------------------------------------------
-        one_of(guard, "external_access", external_access, ExternalAccess)
-        self.external_access: ExternalAccess = external_access
-        """How Station is reachable from outside the cluster without an Ingress."""
-        exposed = self._external_ports(
-            guard, external_access, external_ports, node_ports, allow_unauthenticated_exposure
+        exposure = resolve_exposure(
+            guard,
+            ports,
+            self.auth_settings,
+            name=self.name,
+            external_access=external_access,
+            external_ports=args.external_ports,
+            node_ports=args.node_ports,
+            allow_unauthenticated_exposure=args.allow_unauthenticated_exposure,
+            external_service_annotations=args.external_service_annotations,
         )
-        self.external_ports: tuple[StationPort, ...] = exposed
+        self.exposures: list[Exposure] = list(exposure.exposures)
+        """Every place outside the cluster that reaches this Station (the external
+        Service's ports, Ingress routes), each checked by ``access.check_exposure``."""
+        self.external_access: ExternalAccess = exposure.external_access
+        """How Station is reachable from outside the cluster without an Ingress."""
+        self.external_ports: tuple[StationPort, ...] = exposure.external_ports
         """Ports on the external Service (empty when there is none)."""
-        self.allow_unauthenticated_exposure: bool = allow_unauthenticated_exposure
+        self.allow_unauthenticated_exposure: bool = exposure.allow_unauthenticated_exposure
         """Whether the user accepted unauthenticated endpoints outside the cluster."""
-        external_annotations = dict(external_service_annotations or {})
-        if external_annotations and external_access is ExternalAccess.NONE:
-            raise guard.fail(
-                "external_service_annotations",
-                external_annotations,
-                "has no effect without external_access",
-                "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
-                "external_service_annotations",
-            )
 
-        # ---- labels ---------------------------------------------------------------------
-        extra_labels = dict(labels or {})
-        for key in extra_labels:
-            if key in ("app", "name") or key.startswith(
-                ("app.kubernetes.io/", "pod-security.kubernetes.io/")
-            ):
-                raise guard.fail(
-                    f"labels[{key!r}]",
-                    extra_labels[key],
-                    "is set by the construct (selectors, the Namespace's name label and its "
-                    "Pod Security level depend on it)",
-                    "choose another label key",
-                )
-        _check_pod_annotations(guard, annotations or {}, restricted=create_namespace)
-        _refuse_secret_values(guard, "labels", extra_labels)
-        _refuse_secret_values(guard, "external_service_annotations", external_annotations)
-        for key in annotations or {}:
-            if key.startswith("station-constructs/"):
-                raise guard.fail(
-                    f"annotations[{key!r}]",
-                    (annotations or {})[key],
-                    "is set by the construct (the config hash that restarts the pod)",
-                    "choose another annotation key",
-                )
+        label_settings = resolve_labels(
+            guard,
+            labels=args.labels,
+            annotations=args.annotations,
+            external_annotations=exposure.external_annotations,
+            restricted=args.create_namespace,
+        )
         self.selector_labels: dict[str, str] = selector_labels(self.name)
         """The immutable pod selector (``app: <name>``)."""
-        self._extra_labels = extra_labels
-
-        # ---- one owner per object, app-wide ---------------------------------------------
-        planned: list[tuple[str, str | None, str]] = [
-            ("Deployment", self.namespace, self.name),
-            ("Service", self.namespace, self.service_name),
-            ("ConfigMap", self.namespace, self.config_map_name),
-        ]
-        if create_namespace:
-            planned.append(("Namespace", None, self.namespace))
-        if storage.create:
-            planned.append(("PersistentVolumeClaim", self.namespace, self.pvc_name))
-        if external_access is not ExternalAccess.NONE:
-            self.external_service_name = dns_label(guard, "name", f"{name}-external")
-            planned.append(("Service", self.namespace, self.external_service_name))
-        for kind, ns, obj_name in planned:
-            self._claim(kind, ns, obj_name)
-        self._reserve_volume(storage)
-        for which, number in (node_ports or {}).items():
-            reserve(
-                self,
-                guard,
-                topic="node-port",
-                key=number,
-                field=f"node_ports[{which}]",
-                value=number,
-                problem="node ports are cluster-wide, and this one is already taken by the "
-                "external Service of '{previous}'; the API server would refuse the second",
-                fix="pick another port in 30000-32767, or leave it out to let Kubernetes choose",
-            )
+        self._extra_labels = label_settings.extra_labels
+        self._claim_objects(
+            guard, name, create_namespace=args.create_namespace, node_ports=args.node_ports
+        )
         pod_options = resolve_pod(
             self,
             guard,
@@ -836,19 +515,19 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             pvc_name=self.pvc_name,
             protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
             own_volumes=("data", "home", "tmp", "workspace")
-            if read_only_root_filesystem
+            if args.read_only_root_filesystem
             else ("data",),
         )
 
         # ---- render ---------------------------------------------------------------------
         self.namespace_object: k8s.KubeNamespace | None = (
-            self._render_namespace() if create_namespace else None
+            self._render_namespace() if args.create_namespace else None
         )
         """The Namespace, when rendered."""
         self.config_map: k8s.KubeConfigMap = self._render_config_map()
         """The ConfigMap of non-secret settings."""
         self.pvc: k8s.KubePersistentVolumeClaim | None = (
-            self._render_pvc(storage, storage_size) if storage.create else None
+            self._render_pvc(self.storage, volumes.size) if self.storage.create else None
         )
         """The PersistentVolumeClaim, when rendered (``storage.create``)."""
         self.secret_source._render(
@@ -861,13 +540,13 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             labels=self.labels("secrets"),
         )
         self.deployment: kplus.Deployment = self._render_deployment(
-            resolved=resolved,
-            pull_policy=image_pull_policy,
-            pull_secrets=pull_secrets,
-            read_only_root=read_only_root_filesystem,
+            resolved=sized.resolved,
+            pull_policy=image_settings.pull_policy,
+            pull_secrets=image_settings.pull_secrets,
+            read_only_root=args.read_only_root_filesystem,
             config_on_volume=self.config_persistence is ConfigPersistence.VOLUME,
-            scratch=scratch,
-            annotations=dict(annotations or {}),
+            scratch=volumes.scratch,
+            annotations=label_settings.annotations,
         )
         """The cdk8s-plus Deployment (escape hatch: ``ApiObject.of(station.deployment)``)."""
         self.service_account: k8s.KubeServiceAccount | None = apply_pod(
@@ -890,17 +569,17 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         if self.external_service_name is not None:
             service_type = (
                 kplus.ServiceType.LOAD_BALANCER
-                if external_access is ExternalAccess.LOAD_BALANCER
+                if self.external_access is ExternalAccess.LOAD_BALANCER
                 else kplus.ServiceType.NODE_PORT
             )
             self.external_service = self._render_service(
                 self.external_service_name,
                 service_type,
-                exposed,
-                dict(node_ports or {}),
-                tuple(load_balancer_source_ranges),
+                self.external_ports,
+                dict(args.node_ports or {}),
+                tuple(args.load_balancer_source_ranges),
                 "external",
-                annotations=external_annotations,
+                annotations=exposure.external_annotations,
             )
         self.extensions: dict[str, Construct] = {}
         """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
@@ -969,6 +648,69 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             )
         self.extensions[kind] = extension
 
+    def _resolve_secret(
+        self, guard: _Guard, secret: SecretSource | None, name: str, namespace: str
+    ) -> tuple[SecretSource, str]:
+        """The secret source (default ``ExistingSecret()``) and its Secret's name, claimed."""
+        source = secret if secret is not None else ExistingSecret()
+        if not isinstance(source, SecretSource):
+            raise guard.fail(
+                "secret",
+                type(secret).__name__,
+                "must be a SecretSource (secrets are referenced, never passed as strings)",
+                "pass ExistingSecret('station-secrets'), ExternalSecretSource(...) or "
+                "SealedSecretSource(...)",
+            )
+        secret_name = dns_subdomain(guard, "secret.name", source.name or f"{name}-secrets")
+        use_secret_as(
+            self,
+            guard,
+            namespace=namespace,
+            name=secret_name,
+            purpose="the keys a pod reads",
+            field="secret.name",
+            fix="give the Station's keys a Secret of their own, e.g. "
+            f"ExistingSecret('{name}-secrets')",
+        )
+        return source, secret_name
+
+    def _claim_objects(
+        self,
+        guard: _Guard,
+        name: str,
+        *,
+        create_namespace: bool,
+        node_ports: Mapping[StationPort, int] | None,
+    ) -> None:
+        """One owner per object, app-wide: claim every object's name, the volume, node ports."""
+        planned: list[tuple[str, str | None, str]] = [
+            ("Deployment", self.namespace, self.name),
+            ("Service", self.namespace, self.service_name),
+            ("ConfigMap", self.namespace, self.config_map_name),
+        ]
+        if create_namespace:
+            planned.append(("Namespace", None, self.namespace))
+        if self.storage.create:
+            planned.append(("PersistentVolumeClaim", self.namespace, self.pvc_name))
+        if self.external_access is not ExternalAccess.NONE:
+            self.external_service_name = dns_label(guard, "name", f"{name}-external")
+            planned.append(("Service", self.namespace, self.external_service_name))
+        for kind, ns, obj_name in planned:
+            self._claim(kind, ns, obj_name)
+        self._reserve_volume(self.storage)
+        for which, number in (node_ports or {}).items():
+            reserve(
+                self,
+                guard,
+                topic="node-port",
+                key=number,
+                field=f"node_ports[{which}]",
+                value=number,
+                problem="node ports are cluster-wide, and this one is already taken by the "
+                "external Service of '{previous}'; the API server would refuse the second",
+                fix="pick another port in 30000-32767, or leave it out to let Kubernetes choose",
+            )
+
     def _claim(self, kind: str, namespace: str | None, name: str) -> None:
         claim_object(
             self,
@@ -1010,184 +752,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
                 "for dynamic provisioning",
             )
 
-    # ------------------------------------------------------------------ resolution
-    @staticmethod
-    def _resources(guard: _Guard, resources: object) -> Resources:
-        if isinstance(resources, ResourceProfile):
-            return resources.value
-        if isinstance(resources, Resources):
-            return resources
-        raise guard.fail(
-            "resources",
-            resources,
-            "must be a ResourceProfile (DEVELOPMENT, STANDARD, PRODUCTION) or Resources(...)",
-            "pass e.g. resources=ResourceProfile.PRODUCTION",
-        )
-
-    @staticmethod
-    def _resolve_resources(guard: _Guard, r: Resources) -> _ResolvedResources:
-        cpu_request = cpu_millis(guard, "resources.cpu_request", r.cpu_request)
-        cpu_limit = (
-            None if r.cpu_limit is None else cpu_millis(guard, "resources.cpu_limit", r.cpu_limit)
-        )
-        mem_request = binary_quantity(
-            guard, "resources.memory_request", r.memory_request, minimum_mib=64
-        )
-        mem_limit = binary_quantity(guard, "resources.memory_limit", r.memory_limit, minimum_mib=64)
-        for field_name, quantity in (
-            ("resources.memory_request", mem_request),
-            ("resources.memory_limit", mem_limit),
-        ):
-            _whole_mebibytes(guard, field_name, quantity)
-        if cpu_limit is not None and cpu_limit < cpu_request:
-            raise guard.fail(
-                "resources.cpu_limit",
-                r.cpu_limit,
-                f"is below cpu_request {r.cpu_request!r}",
-                "raise the limit or lower the request",
-            )
-        if mem_limit.bytes < mem_request.bytes:
-            raise guard.fail(
-                "resources.memory_limit",
-                r.memory_limit,
-                f"is below memory_request {r.memory_request!r}",
-                "raise the limit or lower the request",
-            )
-        return _ResolvedResources(cpu_request, cpu_limit, mem_request, mem_limit)
-
-    def _external_ports(
-        self,
-        guard: _Guard,
-        access: ExternalAccess,
-        ports: Sequence[StationPort] | None,
-        node_ports: Mapping[StationPort, int] | None,
-        allow: bool,
-    ) -> tuple[StationPort, ...]:
-        if access is ExternalAccess.NONE:
-            if ports:
-                raise guard.fail(
-                    "external_ports",
-                    list(ports),
-                    "has no effect without external_access",
-                    "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
-                    "external_ports",
-                )
-            if node_ports:
-                raise guard.fail(
-                    "node_ports",
-                    dict(node_ports),
-                    "has no effect without external_access=ExternalAccess.NODE_PORT",
-                    "drop node_ports",
-                )
-            return ()
-        if ports is None:
-            chosen = tuple(
-                p for p in (StationPort.API, StationPort.AGENT_MCP) if p in self.served_ports
-            )
-        else:
-            chosen = tuple(one_of(guard, "external_ports[]", p, StationPort) for p in ports)  # type: ignore[misc]
-            if not chosen or len(set(chosen)) != len(chosen):
-                raise guard.fail(
-                    "external_ports",
-                    list(ports),
-                    "must list at least one port, each once",
-                    "pass e.g. [StationPort.AGENT_MCP]",
-                )
-        for p in chosen:
-            if p not in self.served_ports:
-                raise guard.fail(
-                    "external_ports",
-                    p,
-                    "is not served: the API listens only with enable_api=True (STN_DEV_MODE)",
-                    "enable the API or drop StationPort.API",
-                )
-        # A Service exposes whole ports, and has no authentication of its own: each port
-        # must be safe by Station's own rules (access.py).
-        for p in chosen:
-            exposure = Exposure(
-                via=f"the {access.value} Service '{self.name}-external' "
-                f"(port {self.ports[p]}, StationPort.{p.name})",
-                port=p.value,
-                field="external_ports" if ports is not None else "external_access",
-                value=p if ports is not None else access,
-            )
-            check_exposure(guard, self.auth_settings, exposure, allow=allow)
-            self.exposures.append(exposure)
-        for node_port_of, number in (node_ports or {}).items():
-            if access is not ExternalAccess.NODE_PORT:
-                raise guard.fail(
-                    "node_ports",
-                    dict(node_ports or {}),
-                    "applies only to NodePort Services",
-                    "pass external_access=ExternalAccess.NODE_PORT or drop node_ports",
-                )
-            if node_port_of not in chosen:
-                raise guard.fail(
-                    f"node_ports[{node_port_of}]",
-                    number,
-                    "names a port that is not exposed",
-                    "add it to external_ports or drop it",
-                )
-            if (
-                isinstance(number, bool)
-                or not isinstance(number, int)
-                or not 30000 <= number <= 32767
-            ):
-                raise guard.fail(
-                    f"node_ports[{node_port_of}]",
-                    number,
-                    "must be in the default NodePort range 30000-32767",
-                    "pick a free port in 30000-32767, or leave it out to let Kubernetes choose",
-                )
-        if len(set((node_ports or {}).values())) != len(node_ports or {}):
-            raise guard.fail(
-                "node_ports", dict(node_ports or {}), "uses a node port twice", "use distinct ports"
-            )
-        return chosen
-
-    def _station_auth(
-        self, guard: _Guard, oauth: CloudShipOAuth | None, webhook_key: bool
-    ) -> dict[str, str]:
-        """ConfigMap entries for Station's own authentication; refuses ineffective settings."""
-        if oauth is None:
-            settings: dict[str, str] = {}
-        elif not isinstance(oauth, CloudShipOAuth):
-            raise guard.fail(
-                "cloudship_oauth",
-                type(oauth).__name__,
-                "must be CloudShipOAuth(...) or None",
-                "pass cloudship_oauth=CloudShipOAuth(client_id='...')",
-            )
-        else:
-            settings = oauth.settings(guard, "cloudship_oauth")
-        # Station v0.23.0 consults neither in local mode: the API middleware is not installed
-        # [internal/api/v1/base.go RegisterRoutes], the agent MCP's OAuth wrapper needs
-        # !localMode [internal/mcp_agents/server.go Start], and authenticateWebhookRequest
-        # returns the local admin before it looks at the key.
-        given_settings = (("cloudship_oauth", oauth is not None), ("webhook_api_key", webhook_key))
-        for field, given in given_settings:
-            if given and self.local_mode:
-                raise guard.fail(
-                    field,
-                    oauth if field == "cloudship_oauth" else webhook_key,
-                    "has no effect in local mode: Station v0.23.0 authenticates nothing while "
-                    "STATION_LOCAL_MODE=true",
-                    "pass local_mode=False as well, or drop it",
-                )
-        if oauth is not None and webhook_key:
-            raise guard.fail(
-                "webhook_api_key",
-                True,
-                "with cloudship_oauth, Station checks a webhook request twice against the same "
-                "'Authorization: Bearer' header (a CloudShip token first, then equality with "
-                "STN_WEBHOOK_API_KEY), so every webhook request would be rejected "
-                "[internal/mcp_agents/server.go wrapWithOAuthDiscovery, "
-                "authenticateWebhookRequest]",
-                "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
-                "or drop cloudship_oauth",
-            )
-        return settings
-
     # ------------------------------------------------------------------ rendering
     def _render_namespace(self) -> k8s.KubeNamespace:
         manifest = render.namespace(
@@ -1222,28 +786,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             protect_from_prune=storage.protect_from_prune,
         )
         return emit_persistent_volume_claim(self, "data", manifest)
-
-    @staticmethod
-    def _check_restore(guard: _Guard, storage: StationStorage) -> None:
-        dns_subdomain(guard, "storage.restore_from_snapshot", storage.restore_from_snapshot)
-        if not storage.create:
-            raise guard.fail(
-                "storage.restore_from_snapshot",
-                storage.restore_from_snapshot,
-                "needs a claim to create (storage.create=False uses an existing claim, whose "
-                "data source can no longer change)",
-                "pass StationStorage(create=True, claim_name='station-data-restored', "
-                f"restore_from_snapshot={storage.restore_from_snapshot!r})",
-            )
-        storage_class = storage.storage_class or ""
-        if storage_class == "local-path" or storage_class.startswith("local-path-"):
-            raise guard.fail(
-                "storage.restore_from_snapshot",
-                storage.restore_from_snapshot,
-                "the local-path provisioner (k3s's default) cannot create a volume from a "
-                "VolumeSnapshot",
-                "restore with LitestreamBackup, or use a CSI StorageClass with snapshot support",
-            )
 
     def _render_deployment(
         self,
@@ -1371,9 +913,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
                 command=["sh", "-c", SEED_SCRIPT],
                 # Only the script's own inputs: no Secret, no ConfigMap reaches this container,
                 # so nothing it writes can contain a secret value.
-                env_variables={
-                    k: env_value(v) for k, v in plan.environment().items()
-                },
+                env_variables={k: env_value(v) for k, v in plan.environment().items()},
                 security_context=security,
                 resources=_small_resources(),
                 volume_mounts=seed_mounts,
@@ -1388,9 +928,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
                 kplus.ContainerPort(number=self.ports[p], name=p.value, protocol=kplus.Protocol.TCP)
                 for p in self.served_ports
             ],
-            env_from=[
-                kplus.Env.from_config_map(self._config_map_reference())
-            ],
+            env_from=[kplus.Env.from_config_map(self._config_map_reference())],
             security_context=security,
             resources=kplus.ContainerResources(
                 cpu=kplus.CpuResources(
@@ -1568,15 +1106,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         return service
 
 
-_SETTING_FIELDS = {
-    "STN_AI_MODEL": "model",
-    "STN_AI_BASE_URL": "ai_base_url",
-    "STATION_SERVE_ENVIRONMENT": "serve_environment",
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "otlp_endpoint",
-    "STN_BUNDLE_ID": "bundle_id",
-}
-
-
 def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: int) -> None:
     """Add ``capabilities: {drop: [ALL]}`` to one container of ``deployment``.
 
@@ -1592,17 +1121,6 @@ def _drop_all_patch(list_name: str, index: int) -> JsonPatch:
     # Shared: cdk8s deep-copies a patch's value when it applies it, so one object serves all.
     path = f"/spec/template/spec/{list_name}/{index}/securityContext/capabilities"
     return JsonPatch.add(path, {"drop": ["ALL"]})
-
-
-def _whole_mebibytes(guard: _Guard, field_name: str, quantity: BinaryQuantity) -> None:
-    """Refuse sizes cdk8s-plus would round down to whole MiB (``100000Ki`` -> ``97Mi``)."""
-    if quantity.bytes % 1024**2:
-        raise guard.fail(
-            field_name,
-            quantity.text,
-            "is not a whole number of MiB; it would be rounded down when rendered",
-            f"write it in Mi or Gi, e.g. '{max(1, quantity.mebibytes)}Mi'",
-        )
 
 
 def _pull_policy(policy: ImagePullPolicy) -> kplus.ImagePullPolicy:
@@ -1626,119 +1144,3 @@ def _chart_namespace(scope: Construct) -> str | None:
 
     chart = Chart.of(scope)
     return chart.namespace
-
-
-def _service_name(guard: _Guard, name: str) -> str:
-    """``name`` if it can name a Service: a DNS-1035 label (it starts with a letter)."""
-    if not name[:1].isalpha():
-        raise guard.fail(
-            "name",
-            name,
-            "names the Service too, and a Service name must start with a letter (DNS-1035); "
-            "the API server would refuse it",
-            f"start it with a letter, e.g. name='station-{name}'",
-        )
-    return name
-
-
-def _refuse_cluster_namespace(guard: _Guard, namespace: str) -> None:
-    """Refuse rendering a cluster namespace (``default``, ``kube-*``) with "restricted" PSS."""
-    if namespace in _CLUSTER_NAMESPACES or namespace.startswith("kube-"):
-        raise guard.fail(
-            "namespace",
-            namespace,
-            "is a namespace the cluster itself uses; rendering it would stamp Pod Security "
-            "'restricted' on it, and every other workload there (kube-proxy, the CNI, DNS, "
-            "your own pods) would be refused at its next restart",
-            "deploy into a namespace of its own, e.g. namespace='station', or pass "
-            f"create_namespace=False to use '{namespace}' without rendering (and relabelling) it",
-        )
-
-
-def _check_pod_annotations(
-    guard: _Guard, annotations: Mapping[str, str], *, restricted: bool
-) -> None:
-    """Refuse pod annotations that contradict the pod or leak secrets."""
-    scrape = annotations.get("prometheus.io/scrape", "").lower() == "true"
-    if scrape and annotations.get("prometheus.io/port") != "9090":
-        raise guard.fail(
-            "annotations['prometheus.io/scrape']",
-            annotations["prometheus.io/scrape"],
-            "Station serves no Prometheus metrics (8585/metrics answers the web UI's HTML), so "
-            "scraping this pod on "
-            + (
-                f"port {annotations['prometheus.io/port']}"
-                if "prometheus.io/port" in annotations
-                else "its ports"
-            )
-            + " would fail every time",
-            "scrape Litestream's metrics on 9090 instead: LitestreamBackup(..., "
-            "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
-        )
-    for key, value in annotations.items():
-        if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":
-            raise guard.fail(
-                f"annotations[{key!r}]",
-                value,
-                "the Namespace this construct renders enforces Pod Security 'restricted', "
-                "which refuses an unconfined AppArmor profile: the pod would never be created",
-                "drop the annotation (the runtime's default profile applies), or use "
-                "'runtime/default'",
-            )
-    _refuse_secret_values(guard, "annotations", annotations)
-
-
-def _refuse_secret_values(guard: _Guard, field: str, values: Mapping[str, str]) -> None:
-    """Refuse label/annotation values shaped like credentials; the message omits the value."""
-    for key, value in values.items():
-        kind = secret_value_kind(value)
-        if kind is not None:
-            raise guard.fail(
-                f"{field}[{key!r}]",
-                "<redacted>",
-                f"looks like {kind}; {field.replace('_', ' ')} are readable by anyone who can "
-                "read the object, and land in Git",
-                f"remove the secret from {field} and keep it in a Secret",
-            )
-
-
-def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:
-    """Refuse an ``env=`` value shaped like a credential; the message omits the value."""
-    kind = secret_value_kind(value)
-    if kind is None:
-        return
-    fix = f"put {key} in the Secret and pass secret_variables=[{key!r}]"
-    if kind == "a URL with a user name and password":
-        fix = (
-            "drop the user name and password from the URL; if the service needs them, put "
-            f"the whole URL in the Secret and pass secret_variables=[{key!r}]"
-        )
-    raise guard.fail(
-        field,
-        "<redacted>",
-        f"looks like {kind}; env values land in a ConfigMap in plain text",
-        fix,
-    )
-
-
-# Model name prefixes that belong to one provider's API (only checked without ai_base_url:
-# OpenAI-compatible gateways serve every provider's models under their own names).
-_MODEL_PREFIXES = {
-    AIProvider.OPENAI: ("gpt-", "o1", "o3", "o4", "chatgpt-"),
-    AIProvider.ANTHROPIC: ("claude-",),
-    AIProvider.GEMINI: ("gemini-",),
-}
-
-
-def _refuse_other_providers_model(guard: _Guard, provider: AIProvider, model: str) -> None:
-    """Refuse a model name of another provider (``claude-...`` sent to OpenAI)."""
-    for owner, prefixes in _MODEL_PREFIXES.items():
-        if owner is not provider and model.lower().startswith(prefixes):
-            raise guard.fail(
-                "model",
-                model,
-                f"is a {owner.name.lower()} model, but provider={provider} sends it to "
-                f"{provider.name.lower()}'s API, which answers every run with 'model not found'",
-                f"pass provider=AIProvider.{owner.name}, or a {provider.name.lower()} model "
-                "(or ai_base_url= of a gateway that serves it)",
-            )

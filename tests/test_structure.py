@@ -24,12 +24,12 @@ LEGACY_MODULES = {
     "access.py": 508,
     "auth.py": 409,
     "gateway.py": 942,
-    "ingress.py": 699,
-    "litestream.py": 1115,
+    "ingress.py": 688,
+    "litestream.py": 1108,
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
-    "station.py": 1744,
+    "station.py": 1146,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
@@ -43,8 +43,7 @@ LEGACY_FUNCTIONS = {
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
     "snapshot.py:__init__": 93,
-    "station.py:__init__": 657,
-    "station.py:_external_ports": 89,
+    "station.py:__init__": 350,
     "station.py:_render_deployment": 199,
 }
 
