@@ -47,9 +47,11 @@ from ._validate import (
 )
 from .access import AuthSettings, Exposure, settings_of
 from .auth import CloudShipOAuth
+from .emit.plus import emit_service
 from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
+from .render import services as render_services
 from .render import storage as render
 from .secrets import ExistingSecret, SecretSource
 from .settings.arguments import resolve_arguments
@@ -561,16 +563,16 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         self.service_account_name: str | None = pod_options.service_account_name
         """The pod's ServiceAccount (``None``: the namespace's default)."""
         self.service: kplus.Service = self._render_service(
-            self.service_name, kplus.ServiceType.CLUSTER_IP, self.served_ports, {}, (), "server"
+            self.service_name, "ClusterIP", self.served_ports, {}, (), "server"
         )
         """The ClusterIP Service reaching every served port."""
         self.external_service: kplus.Service | None = None
         """The LoadBalancer/NodePort Service, when ``external_access`` asks for one."""
         if self.external_service_name is not None:
             service_type = (
-                kplus.ServiceType.LOAD_BALANCER
+                "LoadBalancer"
                 if self.external_access is ExternalAccess.LOAD_BALANCER
-                else kplus.ServiceType.NODE_PORT
+                else "NodePort"
             )
             self.external_service = self._render_service(
                 self.external_service_name,
@@ -1071,7 +1073,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
     def _render_service(
         self,
         name: str,
-        service_type: kplus.ServiceType,
+        service_type: str,
         ports: Sequence[StationPort],
         node_ports: Mapping[StationPort, int],
         source_ranges: Sequence[str],
@@ -1079,31 +1081,20 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         *,
         annotations: Mapping[str, str] | None = None,
     ) -> kplus.Service:
-        service = kplus.Service(
-            self,
-            f"service-{component}",
-            metadata=ApiObjectMetadata(
-                name=name,
-                namespace=self.namespace,
-                labels=self.labels(component),
-                annotations=dict(annotations) if annotations else None,
-            ),
-            type=service_type,
-            load_balancer_source_ranges=list(source_ranges) or None,
+        manifest = render_services.service(
+            name,
+            self.namespace,
+            self.labels(component),
+            service_type=service_type,
             ports=[
-                kplus.ServicePort(
-                    name=p.value,
-                    port=self.ports[p],
-                    target_port=self.ports[p],
-                    node_port=node_ports.get(p),
-                    protocol=kplus.Protocol.TCP,
-                )
+                render_services.service_port(p.value, self.ports[p], node_ports.get(p))
                 for p in ports
             ],
+            selector=self.selector_labels,
+            source_ranges=source_ranges,
+            annotations=annotations,
         )
-        for key, value in self.selector_labels.items():
-            service.select_label(key, value)
-        return service
+        return emit_service(self, f"service-{component}", manifest)
 
 
 def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: int) -> None:

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from typing import Any
 
+import yaml
+
 from tests.support.paths import REPO
 
 NAMESPACE = "kubernetes.io/metadata.name"
@@ -179,3 +181,63 @@ result = [
         },
     }
     assert claim["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/prune"] == "disabled"
+
+
+def test_the_services_render_without_cdk8s_as_the_golden_has_them() -> None:
+    result = render(
+        """
+from station_constructs.render import services as r
+labels = {"app": "station", "app.kubernetes.io/component": "external", "team": "platform"}
+result = [
+    r.service(
+        "station-external", "station", labels, service_type="LoadBalancer",
+        ports=[r.service_port("api", 8585), r.service_port("dynamic-mcp", 8587)],
+        selector={"app": "station"}, source_ranges=["203.0.113.0/24"],
+    ),
+    r.service(
+        "station-np", "agents", labels, service_type="NodePort",
+        ports=[r.service_port("dynamic-mcp", 8587, 30087)], selector={"app": "station"},
+        annotations={"example.com/owner": "ai"},
+    ),
+]
+"""
+    )
+    external, node_port = result
+    golden = [
+        o
+        for o in yaml.safe_load_all((REPO / "tests/golden/production.yaml").read_text())
+        if o and o["kind"] == "Service" and o["metadata"]["name"] == "station-external"
+    ]
+    assert external["spec"] == golden[0]["spec"]
+    assert (external["apiVersion"], external["kind"]) == ("v1", "Service")
+    assert node_port["spec"]["ports"] == [
+        {
+            "name": "dynamic-mcp",
+            "port": 8587,
+            "targetPort": 8587,
+            "protocol": "TCP",
+            "nodePort": 30087,
+        }
+    ]
+    assert "loadBalancerSourceRanges" not in node_port["spec"]
+    assert node_port["metadata"]["annotations"] == {"example.com/owner": "ai"}
+
+
+def test_the_settings_resolvers_load_and_run_without_cdk8s() -> None:
+    result = render(
+        """
+import importlib, pathlib
+names = sorted(p.stem for p in pathlib.Path("station_constructs/settings").glob("*.py"))
+for name in names:
+    if name != "__init__":
+        importlib.import_module(f"station_constructs.settings.{name}")
+from station_constructs._errors import _Guard
+from station_constructs.settings.ports import resolve_ports
+ports = resolve_ports(
+    _Guard("StationDeployment 'app/station'"), api_port=8585, mcp_port=8586,
+    enable_api=False, local_mode=True,
+)
+result = [str(p) for p in ports.served_ports]
+"""
+    )
+    assert result == ["StationPort.MCP", "StationPort.AGENT_MCP"]

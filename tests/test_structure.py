@@ -29,7 +29,7 @@ LEGACY_MODULES = {
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
-    "station.py": 1146,
+    "station.py": 1137,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
