@@ -11,13 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from ._app_registry import check_scope, reserve, use_secret_as
 from ._composing import ComposingRefs
-from ._errors import StationAccessWarning, _Guard
+from ._errors import _Guard
 from ._k8s import (
     ApiObject,
     ApiObjectMetadata,
@@ -54,8 +53,8 @@ from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, re
 from .render import services as render_services
 from .render import storage as render
 from .secrets import ExistingSecret, SecretSource
-from .settings.arguments import resolve_arguments
-from .settings.config import resolve_config
+from .settings.arguments import Arguments, resolve_arguments
+from .settings.config import resolve_config, warn_if_api_unusable
 from .settings.exposure import resolve_exposure
 from .settings.image import resolve_image
 from .settings.labels import resolve_labels
@@ -429,18 +428,8 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
         self.auth_settings: AuthSettings = settings_of(self.settings, self.secret_variables)
         """What decides who can call what, read back from the rendered settings."""
-        if not self.auth_settings.local_mode and not self.auth_settings.cloudship_oauth:
-            if self.api_enabled:
-                warnings.warn(
-                    f"{guard.where}: local_mode=False without cloudship_oauth: Station "
-                    "v0.23.0 rejects every API and web UI request (port "
-                    f"{self.ports[StationPort.API]}), because nothing can create a user API "
-                    "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
-                    "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
-                    "the cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
-                    StationAccessWarning,
-                    stacklevel=3,  # past jsii's metaclass, at the caller
-                )
+        # stacklevel: past this resolver, __init__ and jsii's metaclass, at the caller.
+        warn_if_api_unusable(guard, self.auth_settings, ports, stacklevel=4)
 
         sized = resolve_resources(
             guard,
@@ -569,19 +558,8 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         self.external_service: kplus.Service | None = None
         """The LoadBalancer/NodePort Service, when ``external_access`` asks for one."""
         if self.external_service_name is not None:
-            service_type = (
-                "LoadBalancer"
-                if self.external_access is ExternalAccess.LOAD_BALANCER
-                else "NodePort"
-            )
-            self.external_service = self._render_service(
-                self.external_service_name,
-                service_type,
-                self.external_ports,
-                dict(args.node_ports or {}),
-                tuple(args.load_balancer_source_ranges),
-                "external",
-                annotations=exposure.external_annotations,
+            self.external_service = self._render_external_service(
+                self.external_service_name, args, exposure.external_annotations
             )
         self.extensions: dict[str, Construct] = {}
         """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
@@ -1068,6 +1046,22 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             privileged=False,
             allow_privilege_escalation=False,
             read_only_root_filesystem=read_only_root,
+        )
+
+    def _render_external_service(
+        self, name: str, args: Arguments, annotations: Mapping[str, str]
+    ) -> kplus.Service:
+        service_type = (
+            "LoadBalancer" if self.external_access is ExternalAccess.LOAD_BALANCER else "NodePort"
+        )
+        return self._render_service(
+            name,
+            service_type,
+            self.external_ports,
+            dict(args.node_ports or {}),
+            tuple(args.load_balancer_source_ranges),
+            "external",
+            annotations=annotations,
         )
 
     def _render_service(

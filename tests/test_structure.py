@@ -29,7 +29,7 @@ LEGACY_MODULES = {
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
-    "station.py": 1137,
+    "station.py": 1131,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
@@ -43,7 +43,7 @@ LEGACY_FUNCTIONS = {
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
     "snapshot.py:__init__": 93,
-    "station.py:__init__": 350,
+    "station.py:__init__": 329,
     "station.py:_render_deployment": 199,
 }
 

@@ -5,14 +5,16 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .._env import MANAGED_VARIABLES, managed_fix
-from .._errors import _Guard
+from .._errors import StationAccessWarning, _Guard
 from .._secret_material import secret_name_word, secret_value_kind
 from .._validate import env_name
+from ..access import AuthSettings
 from ..auth import CloudShipOAuth
 from .ports import PortSettings
 from .station import DATABASE_PATH, AIProvider, StationPort
@@ -98,6 +100,28 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
     settings.update(station_auth(guard, cloudship_oauth, webhook_api_key, ports.local_mode))
     _add_env(guard, settings, env)
     return ConfigSettings(dict(sorted(settings.items())))
+
+
+def warn_if_api_unusable(
+    guard: _Guard, auth: AuthSettings, ports: PortSettings, *, stacklevel: int
+) -> None:
+    """Warn (``StationAccessWarning``) when Station would reject every API request.
+
+    That is: the API is served, not in local mode, and nothing (CloudShip OAuth) can create
+    a user API key. ``stacklevel`` points at the code that built the construct.
+    """
+    if not auth.local_mode and not auth.cloudship_oauth:
+        if ports.api_enabled:
+            warnings.warn(
+                f"{guard.where}: local_mode=False without cloudship_oauth: Station "
+                "v0.23.0 rejects every API and web UI request (port "
+                f"{ports.ports[StationPort.API]}), because nothing can create a user API "
+                "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
+                "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
+                "the cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
+                StationAccessWarning,
+                stacklevel=stacklevel,
+            )
 
 
 def _telemetry(guard: _Guard, settings: dict[str, str], otlp_endpoint: str | None) -> None:
