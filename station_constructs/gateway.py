@@ -39,7 +39,6 @@ from ._read_only import ReadOnlyAttributes
 from ._routing import (
     IngressRoute,
     IngressTls,
-    TlsIssuerKind,
     admit_namespace,
     check_exposure,
     covers,
@@ -47,6 +46,7 @@ from ._routing import (
     host_name,
     resolve_routes,
 )
+from ._tls import tls_secret_name
 from ._validate import (
     boolean,
     dns_label,
@@ -887,37 +887,8 @@ def _class_name(guard: _Guard, implementation: GatewayImplementation, given: str
 def _tls_secret(
     guard: _Guard, tls: IngressTls | None, name: str, station: StationDeployment | None
 ) -> str | None:
-    if tls is None:
-        return None
-    if not isinstance(tls, IngressTls):
-        raise guard.fail(
-            "tls",
-            tls,
-            "must be an IngressTls or None",
-            "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
-            "IngressTls.existing_secret('station-tls')",
-        )
-    if tls.issuer is None and tls.secret_name is None:
-        raise guard.fail(
-            "tls",
-            tls,
-            "requests TLS but names neither a cert-manager issuer nor an existing TLS Secret",
-            "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
-            "IngressTls.existing_secret('station-tls'), or tls=None for plain HTTP",
-        )
-    if tls.issuer is not None:
-        dns_subdomain(guard, "tls.issuer", tls.issuer)
-        one_of(guard, "tls.issuer_kind", tls.issuer_kind, TlsIssuerKind)
-    secret = dns_subdomain(guard, "tls.secret_name", tls.secret_name or f"{name}-tls")
-    if station is not None and secret == station.secret_name:
-        raise guard.fail(
-            "tls.secret_name",
-            secret,
-            "is the Secret holding Station's API keys; cert-manager would overwrite it "
-            "with a certificate",
-            "use a Secret of its own, e.g. the default '<gateway name>-tls'",
-        )
-    return secret
+    keys = station.secret_name if station is not None else None
+    return tls_secret_name(guard, tls, owner="gateway", owner_name=name, keys_secret=keys)
 
 
 def _port(guard: _Guard, field: str, value: int | None, default: int) -> int:

@@ -49,6 +49,7 @@ from ._routing import (
     host_name,
     resolve_routes,
 )
+from ._tls import tls_secret_name
 from ._validate import (
     annotations_map,
     boolean,
@@ -448,46 +449,24 @@ class StationIngress(ReadOnlyAttributes, Construct):
         return namespace
 
     def _tls_secret(self, guard: _Guard, tls: IngressTls | None) -> str | None:
-        if tls is None:
-            return None
-        if not isinstance(tls, IngressTls):
-            raise guard.fail(
-                "tls",
-                tls,
-                "must be an IngressTls or None",
-                "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
-                "IngressTls.existing_secret('station-tls')",
-            )
-        if tls.issuer is None and tls.secret_name is None:
-            raise guard.fail(
-                "tls",
-                tls,
-                "requests TLS but names neither a cert-manager issuer nor an existing TLS "
-                "Secret, so the controller would serve its self-signed default certificate",
-                "pass tls=IngressTls.cert_manager('letsencrypt-prod') or "
-                "IngressTls.existing_secret('station-tls'), or tls=None for plain HTTP",
-            )
-        if tls.issuer is not None:
-            dns_subdomain(guard, "tls.issuer", tls.issuer)
-            one_of(guard, "tls.issuer_kind", tls.issuer_kind, TlsIssuerKind)
-        secret = dns_subdomain(guard, "tls.secret_name", tls.secret_name or f"{self.name}-tls")
-        if secret == self.station.secret_name:
-            raise guard.fail(
-                "tls.secret_name",
-                secret,
-                "is the Secret holding Station's API keys; cert-manager would overwrite it "
-                "with a certificate",
-                "use a Secret of its own, e.g. the default '<ingress name>-tls'",
-            )
-        use_secret_as(
-            self,
+        secret = tls_secret_name(
             guard,
-            namespace=self.namespace,
-            name=secret,
-            purpose="a TLS certificate",
-            field="tls.secret_name",
-            fix="use a Secret of its own, e.g. the default '<ingress name>-tls'",
+            tls,
+            owner="ingress",
+            owner_name=self.name,
+            keys_secret=self.station.secret_name,
+            unnamed=", so the controller would serve its self-signed default certificate",
         )
+        if secret is not None:
+            use_secret_as(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=secret,
+                purpose="a TLS certificate",
+                field="tls.secret_name",
+                fix="use a Secret of its own, e.g. the default '<ingress name>-tls'",
+            )
         return secret
 
     def _managed_annotations(
