@@ -58,9 +58,16 @@ def reserve(
     """
     taken = _TAKEN.setdefault(app_key(scope), {})
     previous = taken.get((topic, key))
-    if previous is not None and str(previous) != construct_path(scope):
+    if previous is not None and not _same_holder(previous, scope):
         raise guard.fail(field, value, problem.format(previous=previous), fix)
     taken[(topic, key)] = LazyPath(scope)
+
+
+def _same_holder(holder: str | LazyPath, scope: Construct) -> bool:
+    """Whether ``holder`` (a reservation's owner) is ``scope``; paths only for plain strings."""
+    if isinstance(holder, LazyPath):
+        return holder.is_path_of(scope)
+    return holder == construct_path(scope)
 
 
 # ---------------------------------------------------------------- Secrets: owner vs readers

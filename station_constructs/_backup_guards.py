@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from ._app_registry import _TAKEN, app_key, reserve
+from ._app_registry import _TAKEN, _same_holder, app_key, reserve
 from ._errors import _Guard
 from ._k8s import Construct, construct_path
 from ._validate import boolean
@@ -51,7 +51,7 @@ def _store(backup: Any) -> str:
     return str(backup.endpoint or "aws-s3").lower()
 
 
-def _others(scope: Construct, store: str, bucket: str) -> list[tuple[str, str, str]]:
+def _others(scope: Construct, store: str, bucket: str) -> list[tuple[str, str, Any]]:
     """(topic, prefix, holder) of every replica and config copy in ``bucket`` of this App."""
     found = []
     for (topic, key), holder in _TAKEN.get(app_key(scope), {}).items():
@@ -121,7 +121,7 @@ def reserve_config_prefix(
         )
     store = _store(backup)
     for topic, other, holder in _others(scope, store, backup.bucket):
-        if holder in (construct_path(scope), construct_path(backup)):
+        if _same_holder(holder, scope) or _same_holder(holder, backup):
             continue
         if overlaps(prefix, other):
             what = "config directory copy" if topic == CONFIG_TOPIC else "database replica"

@@ -87,11 +87,16 @@ def construct_path(scope: Construct) -> str:
 class LazyPath:
     """A construct's path, looked up (once) when first read: ``str(LazyPath(scope))``."""
 
-    __slots__ = ("_path", "_scope")
+    __slots__ = ("_path", "_ref", "_scope")
 
     def __init__(self, scope: Construct) -> None:
         self._scope: Construct | None = scope
+        self._ref = _jsii_ref(scope)
         self._path = ""
+
+    def is_path_of(self, scope: Construct) -> bool:
+        """Whether this is ``scope``'s path, decided without asking for any path."""
+        return self._ref == _jsii_ref(scope)
 
     def __str__(self) -> str:
         if self._scope is not None:
@@ -109,6 +114,11 @@ class LazyPath:
 
     def __hash__(self) -> int:
         return hash(str(self))
+
+
+def _jsii_ref(scope: Construct) -> str:
+    """The jsii object reference of ``scope`` (its identity in the Node process)."""
+    return getattr(getattr(scope, "__jsii_ref__", None), "ref", None) or str(id(scope))
 
 
 def guard_for(kind: str, scope: Construct) -> _Guard:
