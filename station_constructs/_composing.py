@@ -1,9 +1,9 @@
 """What a Station offers cdk8s-plus constructs a user writes: references to select, connect, mount.
 
-``station.deployment`` (a ``kplus.Deployment``) and ``station.service`` (a ``kplus.Service``)
-are the objects themselves; this mixin adds references to the objects a Station reads (its
-ConfigMap, Secret and claim) and a pod selector for network policies. Each costs nothing
-until used: the references exist already, the selector is made on first use.
+``station.service`` (a ``kplus.Service``) is the object itself; this mixin adds references
+to the objects a Station reads (its ConfigMap, Secret and claim), the claim as a volume, and
+a pod selector for network policies. Each is made on first use and then kept, so a Station
+whose references nobody uses pays nothing for them.
 See docs/architecture.md, "Composing".
 """
 
@@ -24,10 +24,12 @@ class ComposingRefs:
     namespace: str
     config_map_name: str
     secret_name: str
+    pvc_name: str
     selector_labels: Mapping[str, str]
-    _secret_ref: kplus.ISecret
-    _claim_ref: kplus.IPersistentVolumeClaim
     # Made on first use.
+    _secret_ref: kplus.ISecret | None = None
+    _claim_ref: kplus.IPersistentVolumeClaim | None = None
+    _data_volume: kplus.Volume | None = None
     _config_map_ref: kplus.IConfigMap | None = None
     _pods: kplus.Pods | None = None
 
@@ -47,6 +49,10 @@ class ComposingRefs:
         For workloads in the Station's namespace: ``kplus.EnvValue.from_secret_value(
         kplus.SecretValue(secret=station.secret_ref, key=...))``.
         """
+        if self._secret_ref is None:
+            self._secret_ref = kplus.Secret.from_secret_name(
+                self._scope(), "secret-ref", self.secret_name
+            )
         return self._secret_ref
 
     @property
@@ -56,7 +62,23 @@ class ComposingRefs:
         ReadWriteOnce and held by the Station's pod: another pod can mount it only when the
         Station is stopped (e.g. a restore Job run with the Deployment scaled to 0).
         """
+        if self._claim_ref is None:
+            self._claim_ref = kplus.PersistentVolumeClaim.from_claim_name(
+                self._scope(), "claim", self.pvc_name
+            )
         return self._claim_ref
+
+    @property
+    def data_volume(self) -> kplus.Volume:
+        """The data claim as a cdk8s-plus volume named ``data``, for your own workloads.
+
+        ReadWriteOnce: mount it only while the Station is stopped.
+        """
+        if self._data_volume is None:
+            self._data_volume = kplus.Volume.from_persistent_volume_claim(
+                self._scope(), "data-volume", self.claim_ref, name="data"
+            )
+        return self._data_volume
 
     @property
     def pods(self) -> kplus.Pods:
@@ -78,9 +100,6 @@ class ComposingRefs:
 
     def _scope(self) -> Construct:
         return cast("Construct", self)
-
-    def _secret_reference(self) -> kplus.ISecret:
-        return kplus.Secret.from_secret_name(self._scope(), "secret-ref", self.secret_name)
 
     def _config_map_reference(self) -> kplus.IConfigMap:
         if self._config_map_ref is None:

@@ -31,27 +31,22 @@ credentials as Litestream does (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
 
 from __future__ import annotations
 
-from typing import Any
-
 from ._app_registry import check_same_app, check_scope
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_scripts import config_backup_script, config_restore_script
-from ._k8s import Construct, construct_path, env_value, guard_for, kplus, mebibytes, millicores
+from ._k8s import Construct, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
-from ._sidecars import mark_native_sidecar, place_init_containers_first
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
-from .litestream import STATION_STOP_SECONDS, LitestreamBackup, SidecarMode, _key_prefix
+from .litestream import LitestreamBackup, SidecarMode, _key_prefix
+from .render.backup_pod import BackupContainers, add_backup_containers, data_mount
+from .render.containers import env_values, resources
 from .settings.station import (
     DATA_MOUNT,
     VOLUME_CONFIG_DIR,
     ConfigPersistence,
     ImagePullPolicy,
 )
-from .station import (
-    StationDeployment,
-    _pull_policy,
-    drop_all_capabilities,
-)
+from .station import StationDeployment
 
 __all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]
 
@@ -188,7 +183,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             "termination_grace_period_seconds", station.termination_grace_period_seconds
         )
         self._lock_attributes()
-        station.deployment.pod_metadata.add_annotation("station-constructs/config-backup", self.url)
+        station._pod.pod_annotations["station-constructs/config-backup"] = self.url
 
     def rclone_environment(self) -> dict[str, str]:
         """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""
@@ -211,59 +206,33 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         return env
 
     def _render(self, pull_policy: ImagePullPolicy, *, digest_pinned: bool) -> None:
+        """Add ``config-restore`` and ``config-backup`` to the Station's pod (as data)."""
         backup = self.backup
-        deployment = self.station.deployment
-        env: dict[str, kplus.EnvValue] = {
-            name: env_value(value) for name, value in self.rclone_environment().items()
-        }
-        env.update(backup.credential_env(self))
-        common: dict[str, Any] = {
-            "image": self.image,
-            "image_pull_policy": _pull_policy(pull_policy),
-            "env_variables": env,
-            "security_context": StationDeployment.container_security_context(),
-            "resources": kplus.ContainerResources(
-                cpu=kplus.CpuResources(request=millicores(20), limit=millicores(500)),
-                memory=kplus.MemoryResources(request=mebibytes(32), limit=mebibytes(256)),
+        pod = self.station._pod
+        containers = BackupContainers(
+            restore_name="config-restore",
+            sidecar_name="config-backup",
+            image=self.image,
+            pull_policy=pull_policy.value,
+            env=[*env_values(self.rclone_environment()), *backup.pod_credential_env()],
+            resources=resources(
+                cpu_request_m=20, cpu_limit_m=500, memory_request_mi=32, memory_limit_mi=256
             ),
-            "volume_mounts": [kplus.VolumeMount(path=DATA_MOUNT, volume=self.station.data_volume)],
-        }
-        index = len(deployment.init_containers)
-        deployment.add_init_container(name="config-restore", command=self.restore_command, **common)
-        drop_all_capabilities(deployment, "initContainers", index)
-        backup.mount_identity(deployment, "initContainers", index)
-        # Order: the database, then the config directory, then seed-home and Station.
-        place_init_containers_first(deployment, ["litestream-restore", "config-restore"])
-        if backup.sidecar_mode is SidecarMode.NATIVE:
-            index = len(deployment.init_containers)
-            deployment.add_init_container(
-                name="config-backup", command=self.backup_command, **common
-            )
-            drop_all_capabilities(deployment, "initContainers", index)
-            backup.mount_identity(deployment, "initContainers", index)
-            mark_native_sidecar(deployment, index)
-        else:
-            index = len(deployment.containers)
-            deployment.metadata.add_annotation(
-                "checkov.io/skip-config-backup-probes",
+            mounts=[data_mount()],
+            restore_command=self.restore_command,
+            sidecar_command=self.backup_command,
+            identity_mount=None if backup.identity is None else backup.identity.volume_mount(),
+            native=backup.sidecar_mode is SidecarMode.NATIVE,
+        )
+        if not containers.native:
+            pod.annotations["checkov.io/skip-config-backup-probes"] = (
                 "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
-                "restarts after repeated sync failures",
+                "restarts after repeated sync failures"
             )
-            deployment.add_container(
-                name="config-backup",
-                command=self.backup_command,
-                # Both containers get SIGTERM at once: let Station stop writing first, so the
-                # sync at SIGTERM includes its last files.
-                lifecycle=kplus.ContainerLifecycle(
-                    pre_stop=kplus.Handler.from_command(["sleep", str(STATION_STOP_SECONDS)])
-                ),
-                **common,
-            )
-            drop_all_capabilities(deployment, "containers", index)
-            backup.mount_identity(deployment, "containers", index)
+        # Order: the database, then the config directory, then seed-home and Station.
+        add_backup_containers(pod, containers)
         if not digest_pinned:
-            deployment.metadata.add_annotation(
-                "checkov.io/skip-config-backup-digest",
+            pod.annotations["checkov.io/skip-config-backup-digest"] = (
                 "CKV_K8S_43=the rclone image is pinned to an exact release tag; pass image "
-                "with an @sha256 digest to pin it immutably",
+                "with an @sha256 digest to pin it immutably"
             )

@@ -64,21 +64,15 @@ from ._backup_guards import check_snapshot_rollback, reserve_replica, skip_conta
 from ._backup_scripts import litestream_replicate_script, litestream_restore_script
 from ._errors import _Guard
 from ._k8s import (
-    ApiObject,
     Construct,
-    JsonPatch,
     claim_object,
     construct_path,
     env_value,
     guard_for,
     k8s,
     kplus,
-    mebibytes,
-    millicores,
-    seconds,
 )
 from ._read_only import ReadOnlyAttributes
-from ._sidecars import add_render_hook, mark_native_sidecar, place_init_containers_first
 from ._validate import (
     boolean,
     dns_label,
@@ -89,17 +83,31 @@ from ._validate import (
     one_of,
     sequence,
 )
+from .render.backup_pod import (
+    STATION_STOP_SECONDS,
+    BackupContainers,
+    add_backup_containers,
+    data_mount,
+)
+from .render.containers import (
+    config_map_volume,
+    env_from_secret,
+    env_values,
+    http_probe,
+    mount,
+    port,
+)
+from .render.station_pod import container_resources
 from .secrets import ExistingSecret, SecretSource
 from .settings.resources import resolve_container_resources
 from .settings.station import (
-    DATA_MOUNT,
     DATABASE_PATH,
     ImagePullPolicy,
     Resources,
     StationStorage,
     _ResolvedResources,
 )
-from .station import StationDeployment, _pull_policy, drop_all_capabilities
+from .station import StationDeployment
 from .workload_identity import WorkloadIdentity
 
 __all__ = [
@@ -118,15 +126,14 @@ LITESTREAM_IMAGE = f"docker.io/litestream/litestream:{LITESTREAM_VERSION}"
 #: Where the ConfigMap with ``litestream.yml`` is mounted (read-only) in both containers.
 CONFIG_DIR = "/etc/litestream"
 CONFIG_PATH = f"{CONFIG_DIR}/litestream.yml"
+#: The pod volume holding that ConfigMap.
+CONFIG_VOLUME = "litestream-config"
 #: Litestream's Prometheus listener (``addr: ":9090"``), path ``/metrics``.
 METRICS_PORT = 9090
 METRICS_PORT_NAME = "metrics"
 METRICS_PATH = "/metrics"
 #: The variables Litestream reads its S3 credentials from.
 CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-#: Seconds Station needs to stop after SIGTERM (~3 s for its services, up to 5 s to flush
-#: traces; see STATION_FACTS "Shutdown"), rounded up. Litestream's final sync starts after.
-STATION_STOP_SECONDS = 10
 #: Slack on top of Station's stop and Litestream's shutdown-sync-timeout.
 GRACE_MARGIN_SECONDS = 5
 #: The default resources of both Litestream containers.
@@ -621,27 +628,25 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         if ref.digest is None:
             # The Station's own suppressions describe the Station image; these two describe
             # Litestream's, so a digest-pinned Station does not hide a tag-pinned sidecar.
-            metadata = station.deployment.metadata
-            metadata.add_annotation(
-                "checkov.io/skip-litestream-digest",
+            annotations = station._pod.annotations
+            annotations["checkov.io/skip-litestream-digest"] = (
                 "CKV_K8S_43=the Litestream image is pinned to an exact release tag (checked "
                 "at construct time, tags can still be re-pushed); pass image with an @sha256 "
-                "digest to pin it immutably",
+                "digest to pin it immutably"
             )
             if image_pull_policy is not ImagePullPolicy.ALWAYS:
-                metadata.add_annotation(
-                    "checkov.io/skip-litestream-pull",
+                annotations["checkov.io/skip-litestream-pull"] = (
                     "CKV_K8S_15=IfNotPresent with an exact release tag runs that release; pass "
-                    "an @sha256 digest to make the pull policy irrelevant",
+                    "an @sha256 digest to make the pull policy irrelevant"
                 )
         station.ensure_termination_grace_period(
             grace, reason=lambda: f"LitestreamBackup '{construct_path(self)}' final sync"
         )
         self.termination_grace_period_seconds: int = station.termination_grace_period_seconds
         """The pod's effective terminationGracePeriodSeconds."""
-        pod = station.deployment.pod_metadata
-        pod.add_annotation("station-constructs/litestream-config-hash", self.config_hash)
-        pod.add_annotation(REPLICA_ANNOTATION, f"s3://{self.bucket}/{self.path}")
+        pod = station._pod.pod_annotations
+        pod["station-constructs/litestream-config-hash"] = self.config_hash
+        pod[REPLICA_ANNOTATION] = f"s3://{self.bucket}/{self.path}"
         if self.metrics_port is not None:
             station.service.bind(
                 self.metrics_port,
@@ -652,9 +657,9 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             if namespaces and station.network_policy is not None:
                 station.network_policy.allow_from_namespaces(namespaces, [self.metrics_port])
             if prometheus_annotations:
-                pod.add_annotation("prometheus.io/scrape", "true")
-                pod.add_annotation("prometheus.io/port", str(self.metrics_port))
-                pod.add_annotation("prometheus.io/path", METRICS_PATH)
+                pod["prometheus.io/scrape"] = "true"
+                pod["prometheus.io/port"] = str(self.metrics_port)
+                pod["prometheus.io/path"] = METRICS_PATH
         self.metrics_namespaces: tuple[str, ...] = tuple(namespaces)
         """Namespaces admitted to the metrics port by the NetworkPolicy."""
         self._lock_attributes()
@@ -713,29 +718,31 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             for variable in CREDENTIAL_VARIABLES
         ]
 
+    def pod_credential_env(self) -> list[dict[str, Any]]:
+        """The credentials as the backup containers of the Station pod read them.
+
+        Each key of the credentials Secret is required (``optional: false``); with
+        ``identity``, the identity's variables.
+        """
+        if self.identity is not None:
+            return env_values(self._identity_env())
+        return [
+            env_from_secret(variable, self.secret_name, self.credentials.key_for(variable))
+            for variable in CREDENTIAL_VARIABLES
+        ]
+
     def _identity_env(self) -> dict[str, str]:
         env = {} if self.identity is None else self.identity.environment()
         if self.region is not None:
             env = {**env, "AWS_REGION": self.region, "AWS_DEFAULT_REGION": self.region}
         return env
 
-    def mount_identity(self, deployment: kplus.Deployment, list_name: str, index: int) -> None:
-        """Mount the workload identity's token in one container (nothing without identity)."""
-        if self.identity is None:
-            return
-        ApiObject.of(deployment).add_json_patch(
-            JsonPatch.add(
-                f"/spec/template/spec/{list_name}/{index}/volumeMounts/-",
-                self.identity.volume_mount(),
-            )
-        )
-
     def _render_identity(self, guard: _Guard, identity: WorkloadIdentity) -> None:
         station = self.station
         name = self.service_account_name or f"{station.name}-backup"
-        patches = ApiObject.of(station.deployment)
-        patches.add_json_patch(JsonPatch.add("/spec/template/spec/volumes/-", identity.volume()))
-        add_render_hook(station.deployment, skip_containers_hook, last=True)
+        pod = station._pod
+        pod.extra_volumes.append(identity.volume())
+        pod.add_step(skip_containers_hook, last=True)
         if getattr(station, "service_account_name", None) is not None:
             # The Station's own ServiceAccount (its render hook names it on the pod).
             self.service_account: k8s.KubeServiceAccount | None = None
@@ -762,7 +769,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             # The token is projected into the backup containers only.
             automount_service_account_token=False,
         )
-        patches.add_json_patch(JsonPatch.add("/spec/template/spec/serviceAccountName", name))
+        pod.spec_fields["serviceAccountName"] = name
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.
@@ -786,8 +793,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 "pass station=StationDeployment(...)",
             )
         storage = getattr(station, "storage", None)
-        volume = getattr(station, "_data_volume", None)
-        if not isinstance(storage, StationStorage) or volume is None:
+        pod = getattr(station, "_pod", None)
+        if not isinstance(storage, StationStorage) or pod is None:
             raise guard.fail(
                 "station",
                 construct_path(station),
@@ -840,124 +847,55 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def _render_containers(
         self, resolved: _ResolvedResources, pull_policy: ImagePullPolicy
     ) -> None:
-        station = self.station
-        deployment = station.deployment
-        config_volume = kplus.Volume.from_config_map(
-            self,
-            "config-volume",
-            kplus.ConfigMap.from_config_map_name(self, "config-ref", self.config_map_name),
-            name="litestream-config",
+        """Add ``litestream-restore`` and ``litestream`` to the Station's pod (as data)."""
+        pod = self.station._pod
+        pod.define_volume(config_map_volume(CONFIG_VOLUME, self.config_map_name))
+        metrics = self.metrics_port
+        # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
+        liveness = (
+            None
+            if metrics is None
+            else http_probe(METRICS_PATH, metrics, period=30, timeout=5, failure_threshold=3)
         )
-        mounts = [
-            kplus.VolumeMount(path=DATA_MOUNT, volume=station.data_volume),
-            kplus.VolumeMount(path=CONFIG_DIR, volume=config_volume, read_only=True),
-        ]
-        env = self.credential_env(self)
-        common: dict[str, Any] = {
-            "image": self.image,
-            "image_pull_policy": _pull_policy(pull_policy),
-            "env_variables": env,
-            "security_context": StationDeployment.container_security_context(),
-            "resources": kplus.ContainerResources(
-                cpu=kplus.CpuResources(
-                    request=millicores(resolved.cpu_request_m),
-                    limit=None
-                    if resolved.cpu_limit_m is None
-                    else millicores(resolved.cpu_limit_m),
-                ),
-                memory=kplus.MemoryResources(
-                    request=mebibytes(resolved.memory_request.mebibytes),
-                    limit=mebibytes(resolved.memory_limit.mebibytes),
-                ),
-            ),
-            "volume_mounts": mounts,
-        }
-        ports = (
-            [
-                kplus.ContainerPort(
-                    number=self.metrics_port, name=METRICS_PORT_NAME, protocol=kplus.Protocol.TCP
-                )
-            ]
-            if self.metrics_port is not None
-            else None
-        )
-        patches = ApiObject.of(deployment)
-        restore_index = len(deployment.init_containers)
-        deployment.add_init_container(
-            name="litestream-restore", command=self.restore_command, **common
-        )
-        drop_all_capabilities(deployment, "initContainers", restore_index)
-        self.mount_identity(deployment, "initContainers", restore_index)
-        # Before seed-home and Station: the database is in place before anything reads it.
-        place_init_containers_first(deployment, ["litestream-restore"])
-        if self.sidecar_mode is SidecarMode.NATIVE:
-            index = len(deployment.init_containers)
-            deployment.add_init_container(
-                name="litestream", command=self.replicate_command, ports=ports, **common
+        # Station starts only once Litestream has loaded its configuration and serves
+        # metrics: a broken litestream.yml stops the pod instead of leaving Station running
+        # without backups.
+        startup = (
+            None
+            if metrics is None
+            else http_probe(
+                METRICS_PATH, metrics, period=1, timeout=1, failure_threshold=60, scheme=None
             )
-            drop_all_capabilities(deployment, "initContainers", index)
-            self.mount_identity(deployment, "initContainers", index)
-            base = f"/spec/template/spec/initContainers/{index}"
-            # cdk8s-plus-27 knows neither restartPolicy on containers (the native sidecar
-            # marker, Kubernetes 1.28+) nor probes on init containers.
-            mark_native_sidecar(deployment, index)
-            if self.metrics_port is not None:
-                # Station starts only once Litestream has loaded its configuration and
-                # serves metrics: a broken litestream.yml stops the pod instead of leaving
-                # Station running without backups.
-                patches.add_json_patch(
-                    JsonPatch.add(
-                        f"{base}/startupProbe",
-                        {
-                            # {"value": N}: cdk8s-plus re-serializes the patched pod
-                            # spec through its typed classes, which read an IntOrString
-                            # port from "value" (a plain number would be dropped).
-                            "httpGet": {"path": METRICS_PATH, "port": {"value": METRICS_PORT}},
-                            "periodSeconds": 1,
-                            "timeoutSeconds": 1,
-                            "failureThreshold": 60,
-                        },
-                    )
-                )
-        else:
-            index = len(deployment.containers)
-            suppressions = {
-                # The sidecar serves no client traffic: a readiness probe would only take
-                # Station out of its Service whenever backups are unhealthy.
-                "checkov.io/skip-litestream-readiness": "CKV_K8S_9=the Litestream sidecar "
-                "serves no traffic; a readiness probe would take Station out of its Service "
-                "whenever backups are unhealthy",
-            }
-            if self.metrics_port is None:
-                suppressions["checkov.io/skip-litestream-liveness"] = (
+        )
+        containers = BackupContainers(
+            restore_name="litestream-restore",
+            sidecar_name="litestream",
+            image=self.image,
+            pull_policy=pull_policy.value,
+            env=self.pod_credential_env(),
+            resources=container_resources(resolved),
+            mounts=[data_mount(), mount(CONFIG_DIR, CONFIG_VOLUME, read_only=True)],
+            restore_command=self.restore_command,
+            sidecar_command=self.replicate_command,
+            identity_mount=None if self.identity is None else self.identity.volume_mount(),
+            native=self.sidecar_mode is SidecarMode.NATIVE,
+            ports=[] if metrics is None else [port(metrics, METRICS_PORT_NAME)],
+            native_startup_probe=startup,
+            liveness_probe=liveness,
+        )
+        if not containers.native:
+            # The sidecar serves no client traffic: a readiness probe would only take
+            # Station out of its Service whenever backups are unhealthy.
+            pod.annotations["checkov.io/skip-litestream-readiness"] = (
+                "CKV_K8S_9=the Litestream sidecar serves no traffic; a readiness probe would "
+                "take Station out of its Service whenever backups are unhealthy"
+            )
+            if metrics is None:
+                pod.annotations["checkov.io/skip-litestream-liveness"] = (
                     "CKV_K8S_8=Litestream without metrics has no endpoint to probe; the "
                     "container restarts when the process exits"
                 )
-            for key, value in suppressions.items():
-                deployment.metadata.add_annotation(key, value)
-            deployment.add_container(
-                name="litestream",
-                command=self.replicate_command,
-                ports=ports,
-                # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
-                liveness=None
-                if self.metrics_port is None
-                else kplus.Probe.from_http_get(
-                    METRICS_PATH,
-                    port=self.metrics_port,
-                    period_seconds=seconds(30),
-                    timeout_seconds=seconds(5),
-                    failure_threshold=3,
-                ),
-                # Both containers get SIGTERM at once; wait for Station to stop writing first,
-                # so the final sync includes its last transaction.
-                lifecycle=kplus.ContainerLifecycle(
-                    pre_stop=kplus.Handler.from_command(["sleep", str(STATION_STOP_SECONDS)])
-                ),
-                **common,
-            )
-            drop_all_capabilities(deployment, "containers", index)
-            self.mount_identity(deployment, "containers", index)
+        add_backup_containers(pod, containers)
 
 
 def _check_station_account(

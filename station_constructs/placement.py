@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, k8s, kplus
-from ._sidecars import add_render_hook
+from ._k8s import Construct, claim_object, k8s
 from ._validate import (
     annotations_map,
     boolean,
@@ -41,6 +40,7 @@ from ._validate import (
     labels_map,
     sequence,
 )
+from .render.pod import PodAssembly
 
 __all__ = ["PodExtras", "PodPlacement", "PodServiceAccount"]
 
@@ -251,7 +251,7 @@ def resolve_pod(
 def apply_pod(
     scope: Construct,
     guard: _Guard,
-    deployment: kplus.Deployment,
+    pod_assembly: PodAssembly,
     resolved: ResolvedPod,
     *,
     namespace: str,
@@ -305,7 +305,7 @@ def apply_pod(
         if resolved.sidecars:
             pod["containers"] = [*pod["containers"], *resolved.sidecars]
 
-    add_render_hook(deployment, hook)
+    pod_assembly.add_step(hook)
     return rendered
 
 

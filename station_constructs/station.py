@@ -8,33 +8,24 @@ setting below; see ``docs/station-facts.md`` in the project's sources.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
 from ._app_registry import check_scope, reserve, use_secret_as
 from ._composing import ComposingRefs
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
-    ApiObjectMetadata,
     Construct,
     JsonPatch,
     claim_object,
     construct_path,
-    env_value,
     guard_for,
     k8s,
     kplus,
-    mebibytes,
-    millicores,
-    seconds,
 )
 from ._labels import object_labels, selector_labels
 from ._read_only import ReadOnlyAttributes
-from ._seed import SEED_CONTAINER_NAME, SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._validate import (
     BinaryQuantity,
     ImageReference,
@@ -46,12 +37,20 @@ from ._validate import (
 )
 from .access import AuthSettings, Exposure, settings_of
 from .auth import CloudShipOAuth
+from .emit.deferred import DeferredObject, emit_deployment
 from .emit.plus import emit_service
 from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
 from .render import services as render_services
 from .render import storage as render
+from .render.station_pod import (
+    SEED_MOUNT,
+    StationPodSettings,
+    container_resources,
+    scanner_suppressions,
+    station_pod,
+)
 from .secrets import ExistingSecret, SecretSource
 from .settings.arguments import Arguments, resolve_arguments
 from .settings.config import resolve_config, warn_if_api_unusable
@@ -64,7 +63,6 @@ from .settings.providers import resolve_providers
 from .settings.resources import resolve_resources
 from .settings.single_writer import resolve_single_writer
 from .settings.station import (
-    _HEALTH_PATH,
     _TOOL_CACHES,
     CONFIG_DIR,
     DATA_MOUNT,
@@ -530,7 +528,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             variables=list(self.secret_variables),
             labels=self.labels("secrets"),
         )
-        self.deployment: kplus.Deployment = self._render_deployment(
+        self.deployment: DeferredObject = self._render_deployment(
             resolved=sized.resolved,
             pull_policy=image_settings.pull_policy,
             pull_secrets=image_settings.pull_secrets,
@@ -539,11 +537,11 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             scratch=volumes.scratch,
             annotations=label_settings.annotations,
         )
-        """The cdk8s-plus Deployment (escape hatch: ``ApiObject.of(station.deployment)``)."""
+        """The Deployment, rendered at synthesis (``ApiObject.of(station.deployment)``)."""
         self.service_account: k8s.KubeServiceAccount | None = apply_pod(
             self,
             guard,
-            self.deployment,
+            self._pod,
             pod_options,
             namespace=self.namespace,
             labels=self.labels("service-account"),
@@ -586,16 +584,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
         return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
 
-    @property
-    def data_volume(self) -> kplus.Volume:
-        """The pod volume backed by the PVC (mounted at ``/data`` in Station)."""
-        return self._data_volume
-
-    @property
-    def container(self) -> kplus.Container:
-        """The Station container."""
-        return self._container
-
     def ensure_termination_grace_period(
         self, seconds: int, *, reason: str | Callable[[], str]
     ) -> None:
@@ -611,9 +599,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             return
         self._set_internal("termination_grace_period_seconds", seconds)
         self._grace_reason = reason
-        ApiObject.of(self.deployment).add_json_patch(
-            JsonPatch.replace("/spec/template/spec/terminationGracePeriodSeconds", seconds)
-        )
+        self._pod.raise_grace_period(seconds)
 
     def attach(self, kind: str, extension: Construct) -> None:
         """Register an attached construct (one per ``kind``); a second one is refused."""
@@ -777,197 +763,46 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         config_on_volume: bool,
         scratch: BinaryQuantity,
         annotations: dict[str, str],
-    ) -> kplus.Deployment:
-        config_hash = hashlib.sha256(json.dumps(self.settings, sort_keys=True).encode()).hexdigest()
-        pod_annotations = {
-            **annotations,
-            # A changed ConfigMap restarts the pod (envFrom is read only at start).
-            "station-constructs/config-hash": config_hash[:16],
-        }
-        deployment = kplus.Deployment(
-            self,
-            "deployment",
-            metadata=ApiObjectMetadata(
-                name=self.name,
-                namespace=self.namespace,
-                labels=self.labels("server"),
-                annotations=self._scanner_suppressions(pull_policy),
+    ) -> DeferredObject:
+        """Assemble the pod as data (``render/station_pod.py``) and emit it, deferred."""
+        plan = self._seed_plan(read_only_root, config_on_volume)
+        settings = StationPodSettings(
+            name=self.name,
+            namespace=self.namespace,
+            labels=self.labels("server"),
+            selector=self.selector_labels,
+            pod_annotations=annotations,
+            scanner_annotations=scanner_suppressions(
+                digest_pinned=self.image_ref.digest is not None,
+                pull_always=pull_policy is ImagePullPolicy.ALWAYS,
             ),
-            replicas=1,
-            # cdk8s-plus would select on a label derived from the construct path; renaming
-            # the construct id would then break `kubectl apply` (selectors are immutable).
-            select=False,
-            strategy=kplus.DeploymentStrategy.recreate(),
-            pod_metadata=ApiObjectMetadata(
-                labels={**self.labels("server")}, annotations=pod_annotations
-            ),
-            security_context=kplus.PodSecurityContextProps(
-                ensure_non_root=True,
-                user=STATION_UID,
-                group=STATION_UID,
-                # Without fsGroup a fresh volume is root-owned: "mkdir /data: permission denied".
-                fs_group=STATION_UID,
-                # cdk8s-plus defaults to ALWAYS, which re-chowns the whole volume at every
-                # start; ON_ROOT_MISMATCH does it once.
-                fs_group_change_policy=kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
-            ),
-            automount_service_account_token=False,
-            termination_grace_period=seconds(self.termination_grace_period_seconds),
-            docker_registry_auth=None,
-        )
-        deployment.select(kplus.LabelSelector.of(labels=self.selector_labels))
-        patches = ApiObject.of(deployment)
-        # The pod-template label cdk8s-plus derives from the construct path would roll the pod
-        # when the construct id is renamed; the stable `app` label identifies the pods.
-        patches.add_json_patch(
-            JsonPatch.remove("/spec/template/metadata/labels/cdk8s.io~1metadata.addr")
-        )
-        # cdk8s-plus-27 cannot express seccompProfile; "restricted" Pod Security needs it.
-        patches.add_json_patch(
-            JsonPatch.add(
-                "/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"}
-            )
-        )
-        if pull_secrets:
-            patches.add_json_patch(
-                JsonPatch.add(
-                    "/spec/template/spec/imagePullSecrets", [{"name": s} for s in pull_secrets]
-                )
-            )
-
-        claim = self._claim_ref = kplus.PersistentVolumeClaim.from_claim_name(
-            self, "claim", self.pvc_name
-        )
-        self._data_volume = kplus.Volume.from_persistent_volume_claim(
-            self, "data-volume", claim, name="data"
-        )
-        mounts = [kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume)]
-        scratch_dirs: list[tuple[str, str]] = []
-        if read_only_root:
-            scratch_dirs = [("home", HOME_DIR), ("tmp", "/tmp"), ("workspace", "/workspace")]
-        scratch_volumes: dict[str, kplus.Volume] = {}
-        for vol_name, path in scratch_dirs:
-            volume = kplus.Volume.from_empty_dir(
-                self,
-                f"{vol_name}-volume",
-                vol_name,
-                size_limit=mebibytes(scratch.mebibytes),
-            )
-            scratch_volumes[vol_name] = volume
-            mounts.append(kplus.VolumeMount(path=path, volume=volume))
-
-        if config_on_volume:
-            # The config dir is state (Station's start-up sync prunes file-based MCP configs
-            # whose files are gone, with their tools): keep it on the data volume. Mounted after
-            # $HOME, inside it.
-            mounts.append(
-                kplus.VolumeMount(
-                    path=CONFIG_DIR, volume=self._data_volume, sub_path=VOLUME_CONFIG_DIR
-                )
-            )
-        cache_dirs: list[str] = []
-        if self.persist_tool_caches:
-            # npx (~/.npm) and uvx (~/.cache/uv) caches survive restarts: a stdio MCP server
-            # is then not downloaded again at every start.
-            for sub_path, path in _TOOL_CACHES:
-                cache_dirs.append(f"{DATA_MOUNT}/{sub_path}")
-                mounts.append(
-                    kplus.VolumeMount(path=path, volume=self._data_volume, sub_path=sub_path)
-                )
-
-        security = self.container_security_context(read_only_root=read_only_root)
-        plan = self._seed_plan(read_only_root, config_on_volume, cache_dirs)
-        if plan.needed:
-            seed_mounts: list[kplus.VolumeMount] = []
-            if plan.home_to is not None:
-                seed_mounts.append(
-                    kplus.VolumeMount(path=plan.home_to, volume=scratch_volumes["home"])
-                )
-            # Created by this container (UID 1000) rather than by the kubelet for the subPath
-            # mounts, which would create them root-owned.
-            seed_mounts.append(kplus.VolumeMount(path=DATA_MOUNT, volume=self._data_volume))
-            deployment.add_init_container(
-                name=SEED_CONTAINER_NAME,
-                image=self.image,
-                image_pull_policy=_pull_policy(pull_policy),
-                command=["sh", "-c", SEED_SCRIPT],
-                # Only the script's own inputs: no Secret, no ConfigMap reaches this container,
-                # so nothing it writes can contain a secret value.
-                env_variables={k: env_value(v) for k, v in plan.environment().items()},
-                security_context=security,
-                resources=_small_resources(),
-                volume_mounts=seed_mounts,
-            )
-
-        probe_port = self.ports[StationPort.AGENT_MCP]
-        self._container = deployment.add_container(
-            name="station",
             image=self.image,
-            image_pull_policy=_pull_policy(pull_policy),
-            ports=[
-                kplus.ContainerPort(number=self.ports[p], name=p.value, protocol=kplus.Protocol.TCP)
-                for p in self.served_ports
+            pull_policy=pull_policy.value,
+            pull_secrets=pull_secrets,
+            ports=[(p.value, self.ports[p]) for p in self.served_ports],
+            probe_port=self.ports[StationPort.AGENT_MCP],
+            config_map_name=self.config_map_name,
+            settings=self.settings,
+            secret_env=[
+                (v, self.secret_name, self.secret_source.key_for(v)) for v in self.secret_variables
             ],
-            env_from=[kplus.Env.from_config_map(self._config_map_reference())],
-            security_context=security,
-            resources=kplus.ContainerResources(
-                cpu=kplus.CpuResources(
-                    request=millicores(resolved.cpu_request_m),
-                    limit=None
-                    if resolved.cpu_limit_m is None
-                    else millicores(resolved.cpu_limit_m),
-                ),
-                memory=kplus.MemoryResources(
-                    request=mebibytes(resolved.memory_request.mebibytes),
-                    limit=mebibytes(resolved.memory_limit.mebibytes),
-                ),
-            ),
-            # 8587's /health is served in every mode; 8585 only with STN_DEV_MODE. Startup
-            # syncs environments and connects MCP servers before 8587 opens, so the startup
-            # probe (not initialDelaySeconds) absorbs that time; cdk8s-plus would default to
-            # a TCP startup probe with 3 failures.
-            startup=kplus.Probe.from_http_get(
-                _HEALTH_PATH,
-                port=probe_port,
-                period_seconds=seconds(10),
-                timeout_seconds=seconds(5),
-                failure_threshold=max(1, math.ceil(self.startup_timeout_seconds / 10)),
-            ),
-            liveness=kplus.Probe.from_http_get(
-                _HEALTH_PATH,
-                port=probe_port,
-                period_seconds=seconds(10),
-                timeout_seconds=seconds(5),
-                failure_threshold=3,
-            ),
-            readiness=kplus.Probe.from_http_get(
-                _HEALTH_PATH,
-                port=probe_port,
-                period_seconds=seconds(5),
-                timeout_seconds=seconds(3),
-                failure_threshold=3,
-            ),
-            volume_mounts=mounts,
+            resources=container_resources(resolved),
+            startup_timeout_seconds=self.startup_timeout_seconds,
+            grace_period_seconds=self.termination_grace_period_seconds,
+            read_only_root=read_only_root,
+            config_on_volume=config_on_volume,
+            persist_tool_caches=self.persist_tool_caches,
+            scratch_mebibytes=scratch.mebibytes,
+            claim_name=self.pvc_name,
+            seed_script=SEED_SCRIPT,
+            seed_environment=plan.environment() if plan.needed else None,
         )
-        drop_all_capabilities(deployment, "containers", 0)
-        if plan.needed:
-            drop_all_capabilities(deployment, "initContainers", 0)
-        secret_ref = self._secret_ref = self._secret_reference()
-        for variable in self.secret_variables:
-            self._container.env.add_variable(
-                variable,
-                kplus.EnvValue.from_secret_value(
-                    kplus.SecretValue(secret=secret_ref, key=self.secret_source.key_for(variable)),
-                    optional=False,
-                ),
-            )
-        return deployment
+        self._pod = station_pod(settings)
+        return emit_deployment(self, "deployment", self._pod)
 
-    def _seed_plan(
-        self, read_only_root: bool, config_on_volume: bool, cache_dirs: list[str]
-    ) -> SeedPlan:
+    def _seed_plan(self, read_only_root: bool, config_on_volume: bool) -> SeedPlan:
         """What ``seed-home`` does for this configuration (see ``_seed.py``)."""
-        home_to = "/seed/home" if read_only_root else None
+        home_to = SEED_MOUNT if read_only_root else None
         config_to: str | None = None
         if config_on_volume:
             config_to = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
@@ -975,6 +810,11 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             # The image's config dir, copied into the emptyDir $HOME: config.yaml only.
             config_to = home_to + CONFIG_DIR.removeprefix(HOME_DIR)
         serve = self.serve_environment
+        cache_dirs = (
+            [f"{DATA_MOUNT}/{sub_path}" for sub_path, _ in _TOOL_CACHES]
+            if self.persist_tool_caches
+            else []
+        )
         return SeedPlan(
             image_home=HOME_DIR,
             image_config=CONFIG_DIR,
@@ -986,55 +826,17 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             make_dirs=tuple(cache_dirs),
         )
 
-    def _scanner_suppressions(self, pull_policy: ImagePullPolicy) -> dict[str, str]:
-        """Checkov findings that do not apply to Station, each with the reason, on the object.
-
-        Only findings that remain true for this configuration are suppressed: a digest-pinned
-        image or pull policy Always passes those checks and gets no annotation.
-        """
-        reasons: list[tuple[str, str]] = [
-            (
-                "CKV_K8S_35",
-                "Station reads provider API keys and its encryption key only from environment "
-                "variables; they come from a Secret reference and never appear in the manifest",
-            ),
-            (
-                "CKV_K8S_40",
-                "the Station image's user is UID 1000 which owns its home directory; the pod "
-                "runs as that non-root user with fsGroup 1000 and all capabilities dropped",
-            ),
-        ]
-        if self.image_ref.digest is None:
-            reasons.append(
-                (
-                    "CKV_K8S_43",
-                    "the image is pinned to a version tag, enforced at construct time (tags can "
-                    "still be re-pushed); pass image with an @sha256 digest to pin it immutably",
-                )
-            )
-        if pull_policy is not ImagePullPolicy.ALWAYS and self.image_ref.digest is None:
-            reasons.append(
-                (
-                    "CKV_K8S_15",
-                    "IfNotPresent with a pinned tag runs exactly that build and also works for "
-                    "images built with stn build env and imported into the node (k3s)",
-                )
-            )
-        return {
-            f"checkov.io/skip{i}": f"{check}={reason}"
-            for i, (check, reason) in enumerate(sorted(reasons), start=1)
-        }
-
     @staticmethod
     def container_security_context(
         *, read_only_root: bool = True
     ) -> kplus.ContainerSecurityContextProps:
-        """The container security context every container in the Station pod uses.
+        """The Station pod's container security context, for your cdk8s-plus containers.
 
         Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
         privilege escalation: the "restricted" Pod Security Standard. cdk8s-plus would
         default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
-        ``ALL`` capabilities; :func:`drop_all_capabilities` patches that in.
+        ``ALL`` capabilities: add ``capabilities: {drop: [ALL]}`` with a JSON patch (the
+        Station's own containers have it).
         """
         boolean(
             _Guard("StationDeployment.container_security_context"), "read_only_root", read_only_root
@@ -1089,39 +891,6 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             annotations=annotations,
         )
         return emit_service(self, f"service-{component}", manifest)
-
-
-def drop_all_capabilities(deployment: kplus.Deployment, list_name: str, index: int) -> None:
-    """Add ``capabilities: {drop: [ALL]}`` to one container of ``deployment``.
-
-    cdk8s-plus-27's ``Capability`` enum has no ``ALL``, so the "restricted" Pod Security
-    Standard's requirement is applied as a JSON patch on the rendered container
-    (``list_name`` is ``"containers"`` or ``"initContainers"``; ``index`` its position).
-    """
-    ApiObject.of(deployment).add_json_patch(_drop_all_patch(list_name, index))
-
-
-@lru_cache(maxsize=64)
-def _drop_all_patch(list_name: str, index: int) -> JsonPatch:
-    # Shared: cdk8s deep-copies a patch's value when it applies it, so one object serves all.
-    path = f"/spec/template/spec/{list_name}/{index}/securityContext/capabilities"
-    return JsonPatch.add(path, {"drop": ["ALL"]})
-
-
-def _pull_policy(policy: ImagePullPolicy) -> kplus.ImagePullPolicy:
-    return {
-        ImagePullPolicy.IF_NOT_PRESENT: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        ImagePullPolicy.ALWAYS: kplus.ImagePullPolicy.ALWAYS,
-        ImagePullPolicy.NEVER: kplus.ImagePullPolicy.NEVER,
-    }[policy]
-
-
-def _small_resources() -> kplus.ContainerResources:
-    """Explicit, small resources for short helper containers (cdk8s-plus would add 1 CPU)."""
-    return kplus.ContainerResources(
-        cpu=kplus.CpuResources(request=millicores(50), limit=millicores(500)),
-        memory=kplus.MemoryResources(request=mebibytes(64), limit=mebibytes(256)),
-    )
 
 
 def _chart_namespace(scope: Construct) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cdk8s import Chart
+from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
     DEFAULT_IMAGE,
@@ -565,8 +565,8 @@ def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: 
 
 def test_escape_hatches_expose_the_underlying_objects(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    station.container.env.add_variable(
-        "EXTRA", __import__("cdk8s_plus_27").EnvValue.from_value("1")
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/containers/0/env/-", {"name": "EXTRA", "value": "1"})
     )
     assert "EXTRA" in env_names(container(synth(chart)))
     assert station.pvc is not None and station.namespace_object is not None

@@ -1,0 +1,167 @@
+"""The Station's Deployment as data, assembled by the Station and the constructs it carries.
+
+``StationDeployment`` creates one :class:`PodAssembly` with its own containers; attached
+constructs (``LitestreamBackup``, ``ConfigDirBackup``) add theirs to it while they are
+constructed, and ``PodOptions``' additions (placement, extra volumes and containers) are
+applied as steps. :meth:`PodAssembly.manifest` renders the Deployment from it, once per
+synthesis (``station_constructs.emit.deferred`` calls it), so what an attached construct adds
+after the Station exists is in the output.
+
+The rendered object keeps the shape the pod had when cdk8s-plus-27 rendered it: the
+assembled part with its keys sorted, then the native-sidecar markers, the restores ordered
+first, and the steps in the order they were added.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["PodAssembly", "Step"]
+
+Json = dict[str, Any]
+#: A change to the rendered Deployment (Kubernetes JSON), applied after assembly.
+Step = Callable[[Json], None]
+
+
+def sorted_keys(value: Any) -> Any:
+    """``value`` with every mapping's keys in sorted order (lists keep their order)."""
+    if isinstance(value, Mapping):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(v) for v in value]
+    return value
+
+
+@dataclass
+class PodAssembly:
+    """The Deployment's parts, open to additions until the App is synthesized.
+
+    Containers, volumes and mounts are Kubernetes JSON (``render/containers.py``). Volumes
+    are listed the way cdk8s-plus listed them: those the containers mount, containers first
+    then init containers, each once; then ``extra_volumes``.
+    """
+
+    name: str
+    namespace: str
+    labels: dict[str, str]
+    selector: dict[str, str]
+    pod_labels: dict[str, str]
+    pod_annotations: dict[str, str]
+    pod_security: Json
+    grace_period_seconds: int
+    annotations: dict[str, str] = field(default_factory=dict)
+    containers: list[Json] = field(default_factory=list)
+    init_containers: list[Json] = field(default_factory=list)
+    volumes: dict[str, Json] = field(default_factory=dict)
+    extra_volumes: list[Json] = field(default_factory=list)
+    spec_fields: Json = field(default_factory=dict)
+    native_sidecars: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    last_steps: list[Step] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ additions
+    def define_volume(self, volume: Json) -> None:
+        """Make ``volume`` available to mounts (listed once a container mounts it)."""
+        self.volumes.setdefault(volume["name"], volume)
+
+    def add_container(self, container: Json) -> None:
+        """Add a main container (after the Station's)."""
+        self.containers.append(container)
+
+    def add_init_container(
+        self, container: Json, *, native_sidecar: bool = False, first: bool = False
+    ) -> None:
+        """Add an init container; a native sidecar keeps running beside Station.
+
+        ``first`` renders it before every init container not marked ``first`` (restores
+        run before the Station's ``seed-home``), in the order such calls are made.
+        """
+        self.init_containers.append(container)
+        if native_sidecar:
+            self.native_sidecars.append(container["name"])
+        if first and container["name"] not in self.first:
+            self.first.append(container["name"])
+
+    def add_step(self, step: Step, *, last: bool = False) -> None:
+        """Change the rendered Deployment with ``step`` (``last``: after every other step)."""
+        (self.last_steps if last else self.steps).append(step)
+
+    def raise_grace_period(self, seconds: int) -> None:
+        """Make terminationGracePeriodSeconds at least ``seconds``."""
+        self.grace_period_seconds = max(self.grace_period_seconds, seconds)
+
+    # ------------------------------------------------------------------ rendering
+    def _listed_volumes(self) -> list[Json]:
+        listed: dict[str, Json] = {}
+        for container in [*self.containers, *self.init_containers]:
+            for volume_mount in container.get("volumeMounts", []):
+                name = volume_mount["name"]
+                if name not in listed and name in self.volumes:
+                    listed[name] = self.volumes[name]
+        return [*listed.values(), *self.extra_volumes]
+
+    def _pod_spec(self) -> Json:
+        spec: Json = {
+            "automountServiceAccountToken": False,
+            "containers": self.containers,
+            "dnsPolicy": "ClusterFirst",
+            "hostNetwork": False,
+            "restartPolicy": "Always",
+            "securityContext": self.pod_security,
+            "setHostnameAsFQDN": False,
+            "terminationGracePeriodSeconds": self.grace_period_seconds,
+            **self.spec_fields,
+        }
+        if self.init_containers:
+            spec["initContainers"] = self.init_containers
+        volumes = self._listed_volumes()
+        if volumes:
+            spec["volumes"] = volumes
+        return spec
+
+    def _assembled(self) -> Json:
+        template: Json = {"labels": self.pod_labels}
+        if self.pod_annotations:
+            template["annotations"] = self.pod_annotations
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "spec": {
+                "minReadySeconds": 0,
+                "progressDeadlineSeconds": 600,
+                "replicas": 1,
+                "selector": {"matchLabels": self.selector},
+                "strategy": {"type": "Recreate"},
+                "template": {"metadata": template, "spec": self._pod_spec()},
+            },
+        }
+
+    def manifest(self, metadata: Json) -> Json:
+        """The Deployment, a new object at each call.
+
+        ``metadata`` comes from cdk8s (chart labels and namespace, labels and annotations a
+        user added) and is merged over the assembly's own.
+        """
+        data: Json = copy.deepcopy(sorted_keys(self._assembled()))
+        meta: Json = {"labels": dict(self.labels), "name": self.name, "namespace": self.namespace}
+        if self.annotations:
+            meta["annotations"] = dict(self.annotations)
+        for key, value in metadata.items():
+            meta[key] = {**meta.get(key, {}), **value} if isinstance(value, dict) else value
+        data["metadata"] = sorted_keys(meta)
+        data = {k: data[k] for k in sorted(data)}
+        pod = data["spec"]["template"]["spec"]
+        init = pod.get("initContainers", [])
+        for container in init:
+            if container["name"] in self.native_sidecars:
+                container["restartPolicy"] = "Always"
+        if self.first:
+            rank = {name: i for i, name in enumerate(self.first)}
+            init.sort(key=lambda c: rank.get(c["name"], len(rank)))
+        for step in [*self.steps, *self.last_steps]:
+            step(data)
+        return data
