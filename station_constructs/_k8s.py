@@ -177,6 +177,24 @@ def node_of(scope: Construct) -> Node:
     return node
 
 
+# Construct -> the namespace of its Chart (asking is two round trips; a Chart's is fixed).
+_CHART_NAMESPACES: weakref.WeakKeyDictionary[Construct, str | None] = weakref.WeakKeyDictionary()
+
+
+def chart_namespace(scope: Construct) -> str | None:
+    """The namespace of ``scope``'s Chart (``None`` without one), asked once per scope."""
+    try:
+        return _CHART_NAMESPACES[scope]
+    except (KeyError, TypeError):
+        pass
+    namespace = Chart.of(scope).namespace
+    try:
+        _CHART_NAMESPACES[scope] = namespace
+    except TypeError:
+        pass
+    return namespace
+
+
 def claim_name(
     scope: Construct, kind: str, namespace: str | None, name: str, owner: str | LazyPath
 ) -> str | LazyPath | None:

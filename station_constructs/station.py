@@ -17,6 +17,7 @@ from ._k8s import (
     ApiObject,
     Construct,
     JsonPatch,
+    chart_namespace,
     claim_object,
     construct_path,
     guard_for,
@@ -510,7 +511,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
 
         # ---- render ---------------------------------------------------------------------
         self.namespace_object: k8s.KubeNamespace | None = (
-            self._render_namespace() if args.create_namespace else None
+            self._render_namespace(scope) if args.create_namespace else None
         )
         """The Namespace, when rendered."""
         self.config_map: k8s.KubeConfigMap = self._render_config_map()
@@ -719,7 +720,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             )
 
     # ------------------------------------------------------------------ rendering
-    def _render_namespace(self) -> k8s.KubeNamespace:
+    def _render_namespace(self, scope: Construct) -> k8s.KubeNamespace:
         manifest = render.namespace(
             self.namespace,
             self.labels("namespace"),
@@ -727,7 +728,7 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         )
         ns = emit_namespace(self, "namespace", manifest)
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
-        if _chart_namespace(self):
+        if chart_namespace(scope):
             ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
@@ -891,10 +892,3 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
             annotations=annotations,
         )
         return emit_service(self, f"service-{component}", manifest)
-
-
-def _chart_namespace(scope: Construct) -> str | None:
-    from ._k8s import Chart
-
-    chart = Chart.of(scope)
-    return chart.namespace
