@@ -8,52 +8,32 @@ setting below; see ``docs/station-facts.md`` in the project's sources.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from ._app_registry import check_scope, reserve, use_secret_as
+from ._app_registry import check_scope
 from ._composing import ComposingRefs
-from ._errors import _Guard
 from ._k8s import (
-    ApiObject,
     Construct,
-    JsonPatch,
-    chart_namespace,
-    claim_object,
-    construct_path,
     guard_for,
     k8s,
     kplus,
 )
-from ._labels import object_labels, selector_labels
+from ._labels import selector_labels
 from ._read_only import ReadOnlyAttributes
-from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._seed import ConfigPolicy
+from ._station_api import StationApi
+from ._station_claims import StationClaims
+from ._station_render import StationRendering
 from ._validate import (
-    BinaryQuantity,
     ImageReference,
-    boolean,
-    dns_label,
-    dns_subdomain,
-    one_of,
-    positive_int,
 )
 from .access import AuthSettings, Exposure, settings_of
 from .auth import CloudShipOAuth
-from .emit.deferred import DeferredObject, emit_deployment
-from .emit.plus import emit_service
-from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
+from .emit.deferred import DeferredObject
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
-from .render import services as render_services
-from .render import storage as render
-from .render.station_pod import (
-    SEED_MOUNT,
-    StationPodSettings,
-    container_resources,
-    scanner_suppressions,
-    station_pod,
-)
-from .secrets import ExistingSecret, SecretSource
-from .settings.arguments import Arguments, resolve_arguments
+from .secrets import SecretSource
+from .settings.arguments import resolve_arguments
 from .settings.config import resolve_config, warn_if_api_unusable
 from .settings.exposure import resolve_exposure
 from .settings.image import resolve_image
@@ -64,14 +44,10 @@ from .settings.providers import resolve_providers
 from .settings.resources import resolve_resources
 from .settings.single_writer import resolve_single_writer
 from .settings.station import (
-    _TOOL_CACHES,
     CONFIG_DIR,
     DATA_MOUNT,
-    DATABASE_PATH,
     DEFAULT_IMAGE,
     HOME_DIR,
-    STATION_UID,
-    VOLUME_CONFIG_DIR,
     AccessMode,
     AIProvider,
     ClusterProfile,
@@ -83,7 +59,6 @@ from .settings.station import (
     StationPort,
     StationStorage,
     UpdateStrategy,
-    _ResolvedResources,
 )
 from .settings.storage import resolve_storage
 
@@ -105,7 +80,9 @@ __all__ = [
 ]
 
 
-class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
+class StationDeployment(
+    StationApi, StationClaims, StationRendering, ComposingRefs, ReadOnlyAttributes, Construct
+):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -570,325 +547,3 @@ class StationDeployment(ComposingRefs, ReadOnlyAttributes, Construct):
         """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
         with ``allow_from_namespaces(...)``."""
         self._lock_attributes()
-
-    # ------------------------------------------------------------------ public helpers
-    def labels(self, component: str) -> dict[str, str]:
-        """Metadata labels for an object of this Station playing ``component``."""
-        return {**self._extra_labels, **object_labels(self.name, component)}
-
-    def port(self, which: StationPort) -> int:
-        """The port number of ``which`` (e.g. ``StationPort.AGENT_MCP`` -> 8587)."""
-        one_of(self._guard, "which", which, StationPort)
-        return self.ports[which]
-
-    def url(self, which: StationPort) -> str:
-        """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
-        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
-
-    def ensure_termination_grace_period(
-        self, seconds: int, *, reason: str | Callable[[], str]
-    ) -> None:
-        """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
-
-        For attached constructs that need time at shutdown (Litestream's final sync). The
-        user's own longer setting is kept. ``reason`` is recorded for error messages (or a
-        function returning it, called only when a message needs it: a construct path costs
-        round trips).
-        """
-        seconds = positive_int(self._guard, "seconds", seconds)
-        if seconds <= self.termination_grace_period_seconds:
-            return
-        self._set_internal("termination_grace_period_seconds", seconds)
-        self._grace_reason = reason
-        self._pod.raise_grace_period(seconds)
-
-    def attach(self, kind: str, extension: Construct) -> None:
-        """Register an attached construct (one per ``kind``); a second one is refused."""
-        previous = self.extensions.get(kind)
-        if previous is not None:
-            raise self._guard.fail(
-                kind,
-                construct_path(extension),
-                f"this Station already has a {kind} attached ('{construct_path(previous)}'); "
-                "two would render conflicting containers and configuration",
-                f"attach one {kind} per Station and configure everything on it",
-            )
-        self.extensions[kind] = extension
-
-    def _resolve_secret(
-        self, guard: _Guard, secret: SecretSource | None, name: str, namespace: str
-    ) -> tuple[SecretSource, str]:
-        """The secret source (default ``ExistingSecret()``) and its Secret's name, claimed."""
-        source = secret if secret is not None else ExistingSecret()
-        if not isinstance(source, SecretSource):
-            raise guard.fail(
-                "secret",
-                type(secret).__name__,
-                "must be a SecretSource (secrets are referenced, never passed as strings)",
-                "pass ExistingSecret('station-secrets'), ExternalSecretSource(...) or "
-                "SealedSecretSource(...)",
-            )
-        secret_name = dns_subdomain(guard, "secret.name", source.name or f"{name}-secrets")
-        use_secret_as(
-            self,
-            guard,
-            namespace=namespace,
-            name=secret_name,
-            purpose="the keys a pod reads",
-            field="secret.name",
-            fix="give the Station's keys a Secret of their own, e.g. "
-            f"ExistingSecret('{name}-secrets')",
-        )
-        return source, secret_name
-
-    def _claim_objects(
-        self,
-        guard: _Guard,
-        name: str,
-        *,
-        create_namespace: bool,
-        node_ports: Mapping[StationPort, int] | None,
-    ) -> None:
-        """One owner per object, app-wide: claim every object's name, the volume, node ports."""
-        planned: list[tuple[str, str | None, str]] = [
-            ("Deployment", self.namespace, self.name),
-            ("Service", self.namespace, self.service_name),
-            ("ConfigMap", self.namespace, self.config_map_name),
-        ]
-        if create_namespace:
-            planned.append(("Namespace", None, self.namespace))
-        if self.storage.create:
-            planned.append(("PersistentVolumeClaim", self.namespace, self.pvc_name))
-        if self.external_access is not ExternalAccess.NONE:
-            self.external_service_name = dns_label(guard, "name", f"{name}-external")
-            planned.append(("Service", self.namespace, self.external_service_name))
-        for kind, ns, obj_name in planned:
-            self._claim(kind, ns, obj_name)
-        self._reserve_volume(self.storage)
-        for which, number in (node_ports or {}).items():
-            reserve(
-                self,
-                guard,
-                topic="node-port",
-                key=number,
-                field=f"node_ports[{which}]",
-                value=number,
-                problem="node ports are cluster-wide, and this one is already taken by the "
-                "external Service of '{previous}'; the API server would refuse the second",
-                fix="pick another port in 30000-32767, or leave it out to let Kubernetes choose",
-            )
-
-    def _claim(self, kind: str, namespace: str | None, name: str) -> None:
-        claim_object(
-            self,
-            self._guard,
-            kind=kind,
-            namespace=namespace,
-            name=name,
-            field="name",
-            fix="give each Station its own name= or namespace= (and create_namespace=False "
-            "for all but one Station sharing a namespace)",
-        )
-
-    def _reserve_volume(self, storage: StationStorage) -> None:
-        """One pod per data claim and one claim per PersistentVolume, app-wide."""
-        reserve(
-            self,
-            self._guard,
-            topic="data-claim",
-            key=(self.namespace, self.pvc_name),
-            field="storage.claim_name",
-            value=self.pvc_name,
-            problem=f"the claim '{self.pvc_name}' in namespace '{self.namespace}' already holds "
-            "the database of '{previous}'; a second Station cannot mount a ReadWriteOnce "
-            "claim while the first runs, or would open the same SQLite file twice",
-            fix="give each Station its own claim: StationStorage(claim_name='"
-            f"{self.name}-data') (the default is '<name>-data')",
-        )
-        if storage.volume_name is not None:
-            reserve(
-                self,
-                self._guard,
-                topic="persistent-volume",
-                key=storage.volume_name,
-                field="storage.volume_name",
-                value=storage.volume_name,
-                problem="the PersistentVolume is already bound by the claim of '{previous}'; "
-                "a PersistentVolume binds exactly one claim, so this one would stay Pending",
-                fix="bind each Station to its own PersistentVolume, or leave volume_name out "
-                "for dynamic provisioning",
-            )
-
-    # ------------------------------------------------------------------ rendering
-    def _render_namespace(self, scope: Construct) -> k8s.KubeNamespace:
-        manifest = render.namespace(
-            self.namespace,
-            self.labels("namespace"),
-            protect_from_prune=self.storage.protect_from_prune,
-        )
-        ns = emit_namespace(self, "namespace", manifest)
-        # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
-        if chart_namespace(scope):
-            ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
-        return ns
-
-    def _render_config_map(self) -> k8s.KubeConfigMap:
-        manifest = render.config_map(
-            self.config_map_name, self.namespace, self.labels("config"), self.settings
-        )
-        return emit_config_map(self, "config", manifest)
-
-    def _render_pvc(
-        self, storage: StationStorage, size: BinaryQuantity
-    ) -> k8s.KubePersistentVolumeClaim:
-        manifest = render.persistent_volume_claim(
-            self.pvc_name,
-            self.namespace,
-            self.labels("data"),
-            access_mode=storage.access_mode.value,
-            size=size.text,
-            storage_class=storage.storage_class,
-            volume_name=storage.volume_name,
-            restore_from_snapshot=storage.restore_from_snapshot,
-            protect_from_prune=storage.protect_from_prune,
-        )
-        return emit_persistent_volume_claim(self, "data", manifest)
-
-    def _render_deployment(
-        self,
-        *,
-        resolved: _ResolvedResources,
-        pull_policy: ImagePullPolicy,
-        pull_secrets: list[str],
-        read_only_root: bool,
-        config_on_volume: bool,
-        scratch: BinaryQuantity,
-        annotations: dict[str, str],
-    ) -> DeferredObject:
-        """Assemble the pod as data (``render/station_pod.py``) and emit it, deferred."""
-        plan = self._seed_plan(read_only_root, config_on_volume)
-        settings = StationPodSettings(
-            name=self.name,
-            namespace=self.namespace,
-            labels=self.labels("server"),
-            selector=self.selector_labels,
-            pod_annotations=annotations,
-            scanner_annotations=scanner_suppressions(
-                digest_pinned=self.image_ref.digest is not None,
-                pull_always=pull_policy is ImagePullPolicy.ALWAYS,
-            ),
-            image=self.image,
-            pull_policy=pull_policy.value,
-            pull_secrets=pull_secrets,
-            ports=[(p.value, self.ports[p]) for p in self.served_ports],
-            probe_port=self.ports[StationPort.AGENT_MCP],
-            config_map_name=self.config_map_name,
-            settings=self.settings,
-            secret_env=[
-                (v, self.secret_name, self.secret_source.key_for(v)) for v in self.secret_variables
-            ],
-            resources=container_resources(resolved),
-            startup_timeout_seconds=self.startup_timeout_seconds,
-            grace_period_seconds=self.termination_grace_period_seconds,
-            read_only_root=read_only_root,
-            config_on_volume=config_on_volume,
-            persist_tool_caches=self.persist_tool_caches,
-            scratch_mebibytes=scratch.mebibytes,
-            claim_name=self.pvc_name,
-            seed_script=SEED_SCRIPT,
-            seed_environment=plan.environment() if plan.needed else None,
-        )
-        self._pod = station_pod(settings)
-        return emit_deployment(self, "deployment", self._pod)
-
-    def _seed_plan(self, read_only_root: bool, config_on_volume: bool) -> SeedPlan:
-        """What ``seed-home`` does for this configuration (see ``_seed.py``)."""
-        home_to = SEED_MOUNT if read_only_root else None
-        config_to: str | None = None
-        if config_on_volume:
-            config_to = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
-        elif home_to is not None:
-            # The image's config dir, copied into the emptyDir $HOME: config.yaml only.
-            config_to = home_to + CONFIG_DIR.removeprefix(HOME_DIR)
-        serve = self.serve_environment
-        cache_dirs = (
-            [f"{DATA_MOUNT}/{sub_path}" for sub_path, _ in _TOOL_CACHES]
-            if self.persist_tool_caches
-            else []
-        )
-        return SeedPlan(
-            image_home=HOME_DIR,
-            image_config=CONFIG_DIR,
-            home_to=home_to,
-            config_to=config_to,
-            policy=self.config_policy if config_on_volume else None,
-            database=DATABASE_PATH,
-            serve_environment=None if serve in (None, "default") else serve,
-            make_dirs=tuple(cache_dirs),
-        )
-
-    @staticmethod
-    def container_security_context(
-        *, read_only_root: bool = True
-    ) -> kplus.ContainerSecurityContextProps:
-        """The Station pod's container security context, for your cdk8s-plus containers.
-
-        Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
-        privilege escalation: the "restricted" Pod Security Standard. cdk8s-plus would
-        default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
-        ``ALL`` capabilities: add ``capabilities: {drop: [ALL]}`` with a JSON patch (the
-        Station's own containers have it).
-        """
-        boolean(
-            _Guard("StationDeployment.container_security_context"), "read_only_root", read_only_root
-        )
-        return kplus.ContainerSecurityContextProps(
-            ensure_non_root=True,
-            user=STATION_UID,
-            group=STATION_UID,
-            privileged=False,
-            allow_privilege_escalation=False,
-            read_only_root_filesystem=read_only_root,
-        )
-
-    def _render_external_service(
-        self, name: str, args: Arguments, annotations: Mapping[str, str]
-    ) -> kplus.Service:
-        service_type = (
-            "LoadBalancer" if self.external_access is ExternalAccess.LOAD_BALANCER else "NodePort"
-        )
-        return self._render_service(
-            name,
-            service_type,
-            self.external_ports,
-            dict(args.node_ports or {}),
-            tuple(args.load_balancer_source_ranges),
-            "external",
-            annotations=annotations,
-        )
-
-    def _render_service(
-        self,
-        name: str,
-        service_type: str,
-        ports: Sequence[StationPort],
-        node_ports: Mapping[StationPort, int],
-        source_ranges: Sequence[str],
-        component: str,
-        *,
-        annotations: Mapping[str, str] | None = None,
-    ) -> kplus.Service:
-        manifest = render_services.service(
-            name,
-            self.namespace,
-            self.labels(component),
-            service_type=service_type,
-            ports=[
-                render_services.service_port(p.value, self.ports[p], node_ports.get(p))
-                for p in ports
-            ],
-            selector=self.selector_labels,
-            source_ranges=source_ranges,
-            annotations=annotations,
-        )
-        return emit_service(self, f"service-{component}", manifest)

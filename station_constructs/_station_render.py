@@ -1,0 +1,231 @@
+"""How a StationDeployment turns its settings into objects: render as data, then emit.
+
+A mixin of :class:`~station_constructs.StationDeployment`. Each method calls a renderer
+(``station_constructs/render/``) and hands the result to cdk8s (``station_constructs/emit/``):
+the Namespace, the ConfigMap, the data claim, the Deployment (assembled as data, rendered at
+synthesis) and the Services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ._k8s import ApiObject, Construct, JsonPatch, chart_namespace, k8s, kplus
+from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._validate import BinaryQuantity, ImageReference
+from .emit.deferred import DeferredObject, emit_deployment
+from .emit.plus import emit_service
+from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
+from .render import services as render_services
+from .render import storage as render
+from .render.pod import PodAssembly
+from .render.station_pod import (
+    SEED_MOUNT,
+    StationPodSettings,
+    container_resources,
+    scanner_suppressions,
+    station_pod,
+)
+from .secrets import SecretSource
+from .settings.arguments import Arguments
+from .settings.station import (
+    _TOOL_CACHES,
+    CONFIG_DIR,
+    DATA_MOUNT,
+    DATABASE_PATH,
+    HOME_DIR,
+    VOLUME_CONFIG_DIR,
+    ExternalAccess,
+    ImagePullPolicy,
+    StationPort,
+    StationStorage,
+    _ResolvedResources,
+)
+
+__all__ = ["StationRendering"]
+
+
+class StationRendering:
+    """Mixin: the rendering steps of a StationDeployment."""
+
+    # Set by StationDeployment while it renders.
+    name: str
+    namespace: str
+    config_map_name: str
+    pvc_name: str
+    secret_name: str
+    secret_source: SecretSource
+    secret_variables: tuple[str, ...]
+    settings: dict[str, str]
+    storage: StationStorage
+    image: str
+    image_ref: ImageReference
+    ports: dict[StationPort, int]
+    served_ports: tuple[StationPort, ...]
+    selector_labels: dict[str, str]
+    startup_timeout_seconds: int
+    termination_grace_period_seconds: int
+    persist_tool_caches: bool
+    serve_environment: str | None
+    config_policy: ConfigPolicy
+    external_access: ExternalAccess
+    external_ports: tuple[StationPort, ...]
+    _pod: PodAssembly
+
+    if TYPE_CHECKING:
+
+        def _scope(self) -> Construct:
+            """ComposingRefs' (the Station as a construct)."""
+
+        def labels(self, component: str) -> dict[str, str]:
+            """StationApi's (the Station's other base)."""
+
+    def _render_namespace(self, scope: Construct) -> k8s.KubeNamespace:
+        manifest = render.namespace(
+            self.namespace,
+            self.labels("namespace"),
+            protect_from_prune=self.storage.protect_from_prune,
+        )
+        ns = emit_namespace(self._scope(), "namespace", manifest)
+        # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
+        if chart_namespace(scope):
+            ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
+        return ns
+
+    def _render_config_map(self) -> k8s.KubeConfigMap:
+        manifest = render.config_map(
+            self.config_map_name, self.namespace, self.labels("config"), self.settings
+        )
+        return emit_config_map(self._scope(), "config", manifest)
+
+    def _render_pvc(
+        self, storage: StationStorage, size: BinaryQuantity
+    ) -> k8s.KubePersistentVolumeClaim:
+        manifest = render.persistent_volume_claim(
+            self.pvc_name,
+            self.namespace,
+            self.labels("data"),
+            access_mode=storage.access_mode.value,
+            size=size.text,
+            storage_class=storage.storage_class,
+            volume_name=storage.volume_name,
+            restore_from_snapshot=storage.restore_from_snapshot,
+            protect_from_prune=storage.protect_from_prune,
+        )
+        return emit_persistent_volume_claim(self._scope(), "data", manifest)
+
+    def _render_deployment(
+        self,
+        *,
+        resolved: _ResolvedResources,
+        pull_policy: ImagePullPolicy,
+        pull_secrets: list[str],
+        read_only_root: bool,
+        config_on_volume: bool,
+        scratch: BinaryQuantity,
+        annotations: dict[str, str],
+    ) -> DeferredObject:
+        """Assemble the pod as data (``render/station_pod.py``) and emit it, deferred."""
+        plan = self._seed_plan(read_only_root, config_on_volume)
+        settings = StationPodSettings(
+            name=self.name,
+            namespace=self.namespace,
+            labels=self.labels("server"),
+            selector=self.selector_labels,
+            pod_annotations=annotations,
+            scanner_annotations=scanner_suppressions(
+                digest_pinned=self.image_ref.digest is not None,
+                pull_always=pull_policy is ImagePullPolicy.ALWAYS,
+            ),
+            image=self.image,
+            pull_policy=pull_policy.value,
+            pull_secrets=pull_secrets,
+            ports=[(p.value, self.ports[p]) for p in self.served_ports],
+            probe_port=self.ports[StationPort.AGENT_MCP],
+            config_map_name=self.config_map_name,
+            settings=self.settings,
+            secret_env=[
+                (v, self.secret_name, self.secret_source.key_for(v)) for v in self.secret_variables
+            ],
+            resources=container_resources(resolved),
+            startup_timeout_seconds=self.startup_timeout_seconds,
+            grace_period_seconds=self.termination_grace_period_seconds,
+            read_only_root=read_only_root,
+            config_on_volume=config_on_volume,
+            persist_tool_caches=self.persist_tool_caches,
+            scratch_mebibytes=scratch.mebibytes,
+            claim_name=self.pvc_name,
+            seed_script=SEED_SCRIPT,
+            seed_environment=plan.environment() if plan.needed else None,
+        )
+        self._pod = station_pod(settings)
+        return emit_deployment(self._scope(), "deployment", self._pod)
+
+    def _seed_plan(self, read_only_root: bool, config_on_volume: bool) -> SeedPlan:
+        """What ``seed-home`` does for this configuration (see ``_seed.py``)."""
+        home_to = SEED_MOUNT if read_only_root else None
+        config_to: str | None = None
+        if config_on_volume:
+            config_to = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
+        elif home_to is not None:
+            # The image's config dir, copied into the emptyDir $HOME: config.yaml only.
+            config_to = home_to + CONFIG_DIR.removeprefix(HOME_DIR)
+        serve = self.serve_environment
+        cache_dirs = (
+            [f"{DATA_MOUNT}/{sub_path}" for sub_path, _ in _TOOL_CACHES]
+            if self.persist_tool_caches
+            else []
+        )
+        return SeedPlan(
+            image_home=HOME_DIR,
+            image_config=CONFIG_DIR,
+            home_to=home_to,
+            config_to=config_to,
+            policy=self.config_policy if config_on_volume else None,
+            database=DATABASE_PATH,
+            serve_environment=None if serve in (None, "default") else serve,
+            make_dirs=tuple(cache_dirs),
+        )
+
+    def _render_external_service(
+        self, name: str, args: Arguments, annotations: Mapping[str, str]
+    ) -> kplus.Service:
+        service_type = (
+            "LoadBalancer" if self.external_access is ExternalAccess.LOAD_BALANCER else "NodePort"
+        )
+        return self._render_service(
+            name,
+            service_type,
+            self.external_ports,
+            dict(args.node_ports or {}),
+            tuple(args.load_balancer_source_ranges),
+            "external",
+            annotations=annotations,
+        )
+
+    def _render_service(
+        self,
+        name: str,
+        service_type: str,
+        ports: Sequence[StationPort],
+        node_ports: Mapping[StationPort, int],
+        source_ranges: Sequence[str],
+        component: str,
+        *,
+        annotations: Mapping[str, str] | None = None,
+    ) -> kplus.Service:
+        manifest = render_services.service(
+            name,
+            self.namespace,
+            self.labels(component),
+            service_type=service_type,
+            ports=[
+                render_services.service_port(p.value, self.ports[p], node_ports.get(p))
+                for p in ports
+            ],
+            selector=self.selector_labels,
+            source_ranges=source_ranges,
+            annotations=annotations,
+        )
+        return emit_service(self._scope(), f"service-{component}", manifest)
