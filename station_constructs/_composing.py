@@ -9,7 +9,6 @@ See docs/architecture.md, "Composing".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import cast
 
 from ._k8s import Construct, kplus
@@ -25,7 +24,7 @@ class ComposingRefs:
     config_map_name: str
     secret_name: str
     pvc_name: str
-    selector_labels: Mapping[str, str]
+    selector_labels: dict[str, str]
     # Made on first use.
     _secret_ref: kplus.ISecret | None = None
     _claim_ref: kplus.IPersistentVolumeClaim | None = None

@@ -9,14 +9,18 @@ synthesis) and the Services.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from ._errors import _Guard
 from ._k8s import ApiObject, Construct, JsonPatch, chart_namespace, k8s, kplus
 from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._station_settings import Resolution
 from ._validate import BinaryQuantity, ImageReference
 from .emit.deferred import DeferredObject, emit_deployment
 from .emit.plus import emit_service
 from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
+from .network import StationNetworkPolicy
+from .placement import apply_pod
 from .render import services as render_services
 from .render import storage as render
 from .render.pod import PodAssembly
@@ -29,6 +33,7 @@ from .render.station_pod import (
 )
 from .secrets import SecretSource
 from .settings.arguments import Arguments
+from .settings.input import StationInput
 from .settings.station import (
     _TOOL_CACHES,
     CONFIG_DIR,
@@ -36,12 +41,16 @@ from .settings.station import (
     DATABASE_PATH,
     HOME_DIR,
     VOLUME_CONFIG_DIR,
+    ConfigPersistence,
     ExternalAccess,
     ImagePullPolicy,
     StationPort,
     StationStorage,
     _ResolvedResources,
 )
+
+if TYPE_CHECKING:
+    from .station import StationDeployment
 
 __all__ = ["StationRendering"]
 
@@ -54,6 +63,9 @@ class StationRendering:
     namespace: str
     config_map_name: str
     pvc_name: str
+    service_name: str
+    external_service_name: str | None
+    config_persistence: ConfigPersistence
     secret_name: str
     secret_source: SecretSource
     secret_variables: tuple[str, ...]
@@ -229,3 +241,72 @@ class StationRendering:
             annotations=annotations,
         )
         return emit_service(self._scope(), f"service-{component}", manifest)
+
+    def _render_objects(
+        self, scope: Construct, guard: _Guard, given: StationInput, r: Resolution
+    ) -> None:
+        """Render and emit every object, publishing each as a public attribute."""
+        self.namespace_object: k8s.KubeNamespace | None = (
+            self._render_namespace(scope) if r.args.create_namespace else None
+        )
+        """The Namespace, when rendered."""
+        self.config_map: k8s.KubeConfigMap = self._render_config_map()
+        """The ConfigMap of non-secret settings."""
+        self.pvc: k8s.KubePersistentVolumeClaim | None = (
+            self._render_pvc(self.storage, r.volumes.size) if self.storage.create else None
+        )
+        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+        self.secret_source._render(
+            self._scope(),
+            guard=guard,
+            field="secret",
+            namespace=self.namespace,
+            name=self.secret_name,
+            variables=list(self.secret_variables),
+            labels=self.labels("secrets"),
+        )
+        self.deployment: DeferredObject = self._render_deployment(
+            resolved=r.sized.resolved,
+            pull_policy=r.image.pull_policy,
+            pull_secrets=r.image.pull_secrets,
+            read_only_root=r.args.read_only_root_filesystem,
+            config_on_volume=self.config_persistence is ConfigPersistence.VOLUME,
+            scratch=r.volumes.scratch,
+            annotations=r.labels.annotations,
+        )
+        """The Deployment, rendered at synthesis (``ApiObject.of(station.deployment)``)."""
+        self.service_account: k8s.KubeServiceAccount | None = apply_pod(
+            self._scope(),
+            guard,
+            self._pod,
+            r.pod,
+            namespace=self.namespace,
+            labels=self.labels("service-account"),
+        )
+        """The ServiceAccount, when ``service_account`` asks for one to be rendered."""
+        self.service_account_name: str | None = r.pod.service_account_name
+        """The pod's ServiceAccount (``None``: the namespace's default)."""
+        self.service: kplus.Service = self._render_service(
+            self.service_name, "ClusterIP", self.served_ports, {}, (), "server"
+        )
+        """The ClusterIP Service reaching every served port."""
+        self.external_service: kplus.Service | None = None
+        """The LoadBalancer/NodePort Service, when ``external_access`` asks for one."""
+        if self.external_service_name is not None:
+            self.external_service = self._render_external_service(
+                self.external_service_name, r.args, r.exposure.external_annotations
+            )
+        self.extensions: dict[str, Construct] = {}
+        """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
+        self.network_policy: StationNetworkPolicy | None = (
+            None
+            if given.network_policy is None
+            else StationNetworkPolicy(
+                self._scope(),
+                "network-policy",
+                station=cast("StationDeployment", self),
+                options=given.network_policy,
+            )
+        )
+        """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
+        with ``allow_from_namespaces(...)``."""

@@ -15,39 +15,20 @@ from ._composing import ComposingRefs
 from ._k8s import (
     Construct,
     guard_for,
-    k8s,
-    kplus,
 )
-from ._labels import selector_labels
 from ._read_only import ReadOnlyAttributes
 from ._seed import ConfigPolicy
 from ._station_api import StationApi
 from ._station_claims import StationClaims
 from ._station_render import StationRendering
-from ._validate import (
-    ImageReference,
-)
-from .access import AuthSettings, Exposure, settings_of
+from ._station_settings import StationSettingsSteps
 from .auth import CloudShipOAuth
-from .emit.deferred import DeferredObject
-from .network import NetworkPolicyOptions, StationNetworkPolicy
-from .placement import PodExtras, PodPlacement, PodServiceAccount, apply_pod, resolve_pod
+from .network import NetworkPolicyOptions
+from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .secrets import SecretSource
-from .settings.arguments import resolve_arguments
-from .settings.config import resolve_config, warn_if_api_unusable
-from .settings.exposure import resolve_exposure
-from .settings.image import resolve_image
-from .settings.labels import resolve_labels
-from .settings.names import resolve_names
-from .settings.ports import resolve_ports
-from .settings.providers import resolve_providers
-from .settings.resources import resolve_resources
-from .settings.single_writer import resolve_single_writer
+from .settings.input import StationInput
 from .settings.station import (
-    CONFIG_DIR,
-    DATA_MOUNT,
     DEFAULT_IMAGE,
-    HOME_DIR,
     AccessMode,
     AIProvider,
     ClusterProfile,
@@ -60,7 +41,6 @@ from .settings.station import (
     StationStorage,
     UpdateStrategy,
 )
-from .settings.storage import resolve_storage
 
 __all__ = [
     "AIProvider",
@@ -81,7 +61,13 @@ __all__ = [
 
 
 class StationDeployment(
-    StationApi, StationClaims, StationRendering, ComposingRefs, ReadOnlyAttributes, Construct
+    StationApi,
+    StationSettingsSteps,
+    StationClaims,
+    StationRendering,
+    ComposingRefs,
+    ReadOnlyAttributes,
+    Construct,
 ):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
@@ -277,273 +263,9 @@ class StationDeployment(
         guard = guard_for("StationDeployment", self)
         self._guard = guard
 
-        # Settings: each resolver checks one concern, in this order (the first bad argument
-        # raises), and returns frozen values (station_constructs/settings/).
-        writer = resolve_single_writer(
-            guard, replicas=replicas, strategy=strategy, storage=storage, profile=profile
-        )
-        self.profile: ClusterProfile = writer.profile
-        """The cluster profile whose defaults were applied."""
-        storage = writer.storage
-        args = resolve_arguments(
-            guard,
-            storage,
-            external_access,
-            create_namespace=create_namespace,
-            allow_unpinned_image=allow_unpinned_image,
-            local_mode=local_mode,
-            webhook_api_key=webhook_api_key,
-            enable_api=enable_api,
-            cloudship=cloudship,
-            read_only_root_filesystem=read_only_root_filesystem,
-            allow_unauthenticated_exposure=allow_unauthenticated_exposure,
-            image_pull_secrets=image_pull_secrets,
-            extra_providers=extra_providers,
-            secret_variables=secret_variables,
-            external_ports=external_ports,
-            env=env,
-            node_ports=node_ports,
-            external_service_annotations=external_service_annotations,
-            labels=labels,
-            annotations=annotations,
-            load_balancer_source_ranges=load_balancer_source_ranges,
-            model=model,
-            bundle_id=bundle_id,
-            serve_environment=serve_environment,
-            ai_base_url=ai_base_url,
-            otlp_endpoint=otlp_endpoint,
-        )
-        names = resolve_names(
-            guard,
-            name=name,
-            namespace=namespace,
-            create_namespace=args.create_namespace,
-            storage=storage,
-        )
-        self.name: str = names.name
-        """Name of the Deployment and the ClusterIP Service."""
-        self.namespace: str = names.namespace
-        """Namespace of every object."""
-        self.config_map_name: str = names.config_map_name
-        """Name of the ConfigMap with the non-secret settings."""
-        self.pvc_name: str = names.pvc_name
-        """Name of the PersistentVolumeClaim holding ``/data``."""
-        self.service_name: str = self.name
-        """Name of the ClusterIP Service."""
-        self.external_service_name: str | None = None
-        """Name of the external Service, if ``external_access`` renders one."""
-        self.secret_source: SecretSource
-        """Where the Secret comes from."""
-        self.secret_name: str
-        """Name of the Secret the pod reads its keys from."""
-        self.secret_source, self.secret_name = self._resolve_secret(guard, secret, name, namespace)
-
-        image_settings = resolve_image(
-            guard,
-            image=image,
-            allow_unpinned=args.allow_unpinned_image,
-            pull_policy=image_pull_policy,
-            pull_secrets=args.image_pull_secrets,
-            secret_name=self.secret_name,
-        )
-        self.image_ref: ImageReference = image_settings.image_ref
-        """The parsed Station image reference."""
-        self.image: str = image_settings.image
-        """The Station image."""
-
-        ports = resolve_ports(
-            guard,
-            api_port=api_port,
-            mcp_port=mcp_port,
-            enable_api=args.enable_api,
-            local_mode=args.local_mode,
-        )
-        self.ports: dict[StationPort, int] = ports.ports
-        """Port number of each Station endpoint (API present even when disabled)."""
-        self.api_enabled: bool = ports.api_enabled
-        """Whether the HTTP API/UI is served (``STN_DEV_MODE``)."""
-        self.local_mode: bool = ports.local_mode
-        """Whether authentication is off (``STATION_LOCAL_MODE``)."""
-        self.served_ports: tuple[StationPort, ...] = ports.served_ports
-        """The ports Station actually listens on with this configuration."""
-
-        providers = resolve_providers(
-            guard,
-            provider=provider,
-            extra_providers=args.extra_providers,
-            model=args.model,
-            ai_base_url=args.ai_base_url,
-            bundle_id=args.bundle_id,
-            cloudship=args.cloudship,
-            webhook_api_key=args.webhook_api_key,
-            secret_variables=args.secret_variables,
-            secret_source=self.secret_source,
-        )
-        self.provider: AIProvider = providers.provider
-        """The provider in ``STN_AI_PROVIDER``."""
-        self.providers: tuple[AIProvider, ...] = providers.providers
-        """Every provider whose key is wired (the primary first)."""
-        self.secret_variables: tuple[str, ...] = providers.secret_variables
-        """Every variable the pod reads from the Secret; each key must exist in it."""
-
-        config = resolve_config(
-            guard,
-            ports,
-            provider=provider,
-            model=args.model,
-            ai_base_url=args.ai_base_url,
-            serve_environment=args.serve_environment,
-            otlp_endpoint=args.otlp_endpoint,
-            bundle_id=args.bundle_id,
-            cloudship=args.cloudship,
-            cloudship_oauth=cloudship_oauth,
-            webhook_api_key=args.webhook_api_key,
-            env=args.env,
-        )
-        self.settings: dict[str, str] = config.settings
-        """The ConfigMap's data (non-secret settings, passed to the container whole)."""
-        self.auth_settings: AuthSettings = settings_of(self.settings, self.secret_variables)
-        """What decides who can call what, read back from the rendered settings."""
-        # stacklevel: past this resolver, __init__ and jsii's metaclass, at the caller.
-        warn_if_api_unusable(guard, self.auth_settings, ports, stacklevel=4)
-
-        sized = resolve_resources(
-            guard,
-            resources=resources,
-            startup_timeout=startup_timeout,
-            termination_grace_period=termination_grace_period,
-        )
-        self.resources: Resources = sized.resources
-        """The effective resources."""
-        self.startup_timeout_seconds: int = sized.startup_timeout_seconds
-        """Seconds the startup probe allows."""
-        self.termination_grace_period_seconds: int = sized.termination_grace_period_seconds
-        """The pod's terminationGracePeriodSeconds."""
-        volumes = resolve_storage(
-            guard,
-            storage=storage,
-            scratch_size_limit=scratch_size_limit,
-            config_persistence=config_persistence,
-            config_policy=config_policy,
-            persist_tool_caches=persist_tool_caches,
-        )
-        self.storage: StationStorage = volumes.storage
-        """The data volume settings."""
-        self.config_persistence: ConfigPersistence = volumes.config_persistence
-        """Where ``~/.config/station`` lives."""
-        self.config_policy: ConfigPolicy = volumes.config_policy
-        """Who wins between the image's and the volume's config files."""
-        self.persist_tool_caches: bool = volumes.persist_tool_caches
-        """Whether npx/uvx caches (``~/.npm``, ``~/.cache``) live on the data volume."""
-        self.serve_environment: str | None = args.serve_environment
-        """The environment Station serves (``None``: Station's ``default``)."""
-
-        exposure = resolve_exposure(
-            guard,
-            ports,
-            self.auth_settings,
-            name=self.name,
-            external_access=external_access,
-            external_ports=args.external_ports,
-            node_ports=args.node_ports,
-            allow_unauthenticated_exposure=args.allow_unauthenticated_exposure,
-            external_service_annotations=args.external_service_annotations,
-        )
-        self.exposures: list[Exposure] = list(exposure.exposures)
-        """Every place outside the cluster that reaches this Station (the external
-        Service's ports, Ingress routes), each checked by ``access.check_exposure``."""
-        self.external_access: ExternalAccess = exposure.external_access
-        """How Station is reachable from outside the cluster without an Ingress."""
-        self.external_ports: tuple[StationPort, ...] = exposure.external_ports
-        """Ports on the external Service (empty when there is none)."""
-        self.allow_unauthenticated_exposure: bool = exposure.allow_unauthenticated_exposure
-        """Whether the user accepted unauthenticated endpoints outside the cluster."""
-
-        label_settings = resolve_labels(
-            guard,
-            labels=args.labels,
-            annotations=args.annotations,
-            external_annotations=exposure.external_annotations,
-            restricted=args.create_namespace,
-        )
-        self.selector_labels: dict[str, str] = selector_labels(self.name)
-        """The immutable pod selector (``app: <name>``)."""
-        self._extra_labels = label_settings.extra_labels
-        self._claim_objects(
-            guard, name, create_namespace=args.create_namespace, node_ports=args.node_ports
-        )
-        pod_options = resolve_pod(
-            self,
-            guard,
-            placement=placement,
-            service_account=service_account,
-            extras=pod_extras,
-            station_name=self.name,
-            pvc_name=self.pvc_name,
-            protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
-            own_volumes=("data", "home", "tmp", "workspace")
-            if args.read_only_root_filesystem
-            else ("data",),
-        )
-
-        # ---- render ---------------------------------------------------------------------
-        self.namespace_object: k8s.KubeNamespace | None = (
-            self._render_namespace(scope) if args.create_namespace else None
-        )
-        """The Namespace, when rendered."""
-        self.config_map: k8s.KubeConfigMap = self._render_config_map()
-        """The ConfigMap of non-secret settings."""
-        self.pvc: k8s.KubePersistentVolumeClaim | None = (
-            self._render_pvc(self.storage, volumes.size) if self.storage.create else None
-        )
-        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
-        self.secret_source._render(
-            self,
-            guard=guard,
-            field="secret",
-            namespace=self.namespace,
-            name=self.secret_name,
-            variables=list(self.secret_variables),
-            labels=self.labels("secrets"),
-        )
-        self.deployment: DeferredObject = self._render_deployment(
-            resolved=sized.resolved,
-            pull_policy=image_settings.pull_policy,
-            pull_secrets=image_settings.pull_secrets,
-            read_only_root=args.read_only_root_filesystem,
-            config_on_volume=self.config_persistence is ConfigPersistence.VOLUME,
-            scratch=volumes.scratch,
-            annotations=label_settings.annotations,
-        )
-        """The Deployment, rendered at synthesis (``ApiObject.of(station.deployment)``)."""
-        self.service_account: k8s.KubeServiceAccount | None = apply_pod(
-            self,
-            guard,
-            self._pod,
-            pod_options,
-            namespace=self.namespace,
-            labels=self.labels("service-account"),
-        )
-        """The ServiceAccount, when ``service_account`` asks for one to be rendered."""
-        self.service_account_name: str | None = pod_options.service_account_name
-        """The pod's ServiceAccount (``None``: the namespace's default)."""
-        self.service: kplus.Service = self._render_service(
-            self.service_name, "ClusterIP", self.served_ports, {}, (), "server"
-        )
-        """The ClusterIP Service reaching every served port."""
-        self.external_service: kplus.Service | None = None
-        """The LoadBalancer/NodePort Service, when ``external_access`` asks for one."""
-        if self.external_service_name is not None:
-            self.external_service = self._render_external_service(
-                self.external_service_name, args, exposure.external_annotations
-            )
-        self.extensions: dict[str, Construct] = {}
-        """Constructs attached to this Station (e.g. ``"litestream"``), one of each kind."""
-        self.network_policy: StationNetworkPolicy | None = (
-            None
-            if network_policy is None
-            else StationNetworkPolicy(self, "network-policy", station=self, options=network_policy)
-        )
-        """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it
-        with ``allow_from_namespaces(...)``."""
+        given = StationInput.of(locals())  # every keyword argument, as given
+        # Settings: resolvers called in a fixed order (the first bad argument raises), their
+        # results published as attributes (_station_settings.py); then render and emit.
+        resolution = self._resolve(guard, given)
+        self._render_objects(scope, guard, given, resolution)
         self._lock_attributes()
