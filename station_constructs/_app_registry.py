@@ -23,7 +23,6 @@ from ._k8s import (
     LazyPath,
     app_key,
     construct_path,
-    node_of,
     remember_app,
 )
 
@@ -178,15 +177,32 @@ def check_scope(scope: object, id: object, what: str, child: Construct | None = 
             f"create a chart and pass it: chart = Chart(app, 'station'); {what}(chart, "
             f"{id!r}, ...)",
         )
-    if node_of(scope).try_find_child(id) is not None:
-        raise guard.fail(
-            "id",
-            id,
-            f"'{construct_path(scope)}' already has a construct with this id",
-            f"give each construct in one scope its own id, e.g. '{id}-2'",
-        )
+    # A taken id is refused by Construct.__init__ (see IdChecked), which saves asking first.
     if child is not None:
         remember_app(child, scope)
+
+
+class IdChecked:
+    """Mixin for the library's constructs: a taken construct id raises StationConfigError.
+
+    cdk8s refuses a second child with the same id in ``Construct.__init__`` with a jsii
+    ``RuntimeError``; this turns it into the library's message (the construct's path, the id,
+    the fix) without asking cdk8s about the id beforehand, which would cost a round trip.
+    """
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        try:
+            super().__init__(scope, id)  # type: ignore[call-arg]
+        except RuntimeError as error:
+            if "There is already a Construct with name" not in str(error):
+                raise
+            what = type(self).__name__
+            raise _Guard(lambda: f"{what} '{_child_path(scope, id)}'").fail(
+                "id",
+                id,
+                f"'{construct_path(scope)}' already has a construct with this id",
+                f"give each construct in one scope its own id, e.g. '{id}-2'",
+            ) from None
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

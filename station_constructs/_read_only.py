@@ -12,13 +12,18 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from ._app_registry import IdChecked
 from ._errors import StationConfigError
 
 __all__ = ["ReadOnlyAttributes"]
 
 
-class ReadOnlyAttributes:
-    """Mixin: after :meth:`_lock_attributes`, reassigning a public attribute raises."""
+class ReadOnlyAttributes(IdChecked):
+    """Mixin: after :meth:`_lock_attributes`, reassigning a public attribute raises.
+
+    Through :class:`~station_constructs._app_registry.IdChecked`, a taken construct id
+    raises the library's error too.
+    """
 
     def _lock_attributes(self) -> None:
         """Make every public attribute set so far read-only."""
