@@ -13,7 +13,7 @@ Registries are keyed by the App's jsii reference, so separate Apps never interfe
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 from ._errors import _Guard
 from ._k8s import (
@@ -188,6 +188,7 @@ class IdChecked:
     cdk8s refuses a second child with the same id in ``Construct.__init__`` with a jsii
     ``RuntimeError``; this turns it into the library's message (the construct's path, the id,
     the fix) without asking cdk8s about the id beforehand, which would cost a round trip.
+    It also records the construct's App, known from its scope.
     """
 
     def __init__(self, scope: Construct, id: str) -> None:
@@ -203,6 +204,8 @@ class IdChecked:
                 f"'{construct_path(scope)}' already has a construct with this id",
                 f"give each construct in one scope its own id, e.g. '{id}-2'",
             ) from None
+        # A child is in its scope's App: known without asking (see app_key).
+        remember_app(cast("Construct", self), scope)
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

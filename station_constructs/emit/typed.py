@@ -1,17 +1,24 @@
 """Emit rendered objects as the typed cdk8s classes a construct exposes (``k8s.Kube*``).
 
-One round trip per object (plus one per quantity): the typed props are built in Python and
-sent with the object's creation.
+One round trip per object (plus one per distinct quantity in a process): the typed props
+are built in Python and sent with the object's creation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from .._k8s import Construct, k8s
 
 __all__ = ["emit_config_map", "emit_namespace", "emit_persistent_volume_claim"]
+
+
+@lru_cache(maxsize=256)
+def quantity(text: str) -> k8s.Quantity:
+    """``k8s.Quantity.from_string(text)``, made once per text (a Quantity is immutable)."""
+    return k8s.Quantity.from_string(text)
 
 
 def _object_meta(meta: Mapping[str, Any]) -> k8s.ObjectMeta:
@@ -50,10 +57,7 @@ def emit_persistent_volume_claim(
         spec=k8s.PersistentVolumeClaimSpec(
             access_modes=spec["accessModes"],
             resources=k8s.ResourceRequirements(
-                requests={
-                    k: k8s.Quantity.from_string(v)
-                    for k, v in spec["resources"]["requests"].items()
-                }
+                requests={k: quantity(v) for k, v in spec["resources"]["requests"].items()}
             ),
             storage_class_name=spec.get("storageClassName"),
             volume_name=spec.get("volumeName"),
