@@ -158,3 +158,54 @@ def test_app_level_validation_runs_over_a_station(tmp_path: Any) -> None:
     chart.node.add_validation(_Refuse())
     with pytest.raises(Exception, match="refused by the platform team"):
         app.synth()
+
+
+def test_the_readme_composing_app_wires_a_client_to_the_station(tmp_path: Any) -> None:
+    """The README's "Compose with cdk8s-plus" app, run as written: the client's egress
+    selects the Station's pod, the Station admits the client's namespace on 8587 only, the
+    client gets the in-cluster URL, and the JSON patch reaches the Deployment."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.support.paths import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Compose with cdk8s-plus") :]
+    code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert code is not None
+    env = {**os.environ, "CDK8S_OUTDIR": str(tmp_path), "PYTHONPATH": str(REPO)}
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    done = subprocess.run(
+        [sys.executable, "-c", code.group(1)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    objects = [
+        o for f in sorted(tmp_path.glob("*.yaml")) for o in yaml.safe_load_all(f.read_text()) if o
+    ]
+    policies = [o for o in objects if o["kind"] == "NetworkPolicy"]
+    egress = next(p for p in policies if p["metadata"]["namespace"] == "clients")
+    (rule,) = egress["spec"]["egress"]
+    assert rule["to"][0]["podSelector"]["matchLabels"] == {"app": "station"}
+    assert rule["ports"] == [{"port": 8587, "protocol": "TCP"}]
+    own = one(objects, "NetworkPolicy", "station")
+    admitted = [
+        r for r in own["spec"]["ingress"] if any("namespaceSelector" in p for p in r["from"])
+    ]
+    assert admitted == [
+        {
+            "from": [
+                {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "clients"}}}
+            ],
+            "ports": [{"port": 8587, "protocol": "TCP"}],
+        }
+    ]
+    client = one(objects, "Deployment", "client")
+    (container,) = pod_spec(client)["containers"]
+    assert {"name": "MCP_URL", "value": "http://station.station.svc.cluster.local:8587/mcp"} in (
+        container["env"]
+    )
+    assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
