@@ -241,3 +241,71 @@ result = [str(p) for p in ports.served_ports]
 """
     )
     assert result == ["StationPort.MCP", "StationPort.AGENT_MCP"]
+
+
+POD = """
+from station_constructs.render import containers as c
+from station_constructs.render.backup_pod import BackupContainers, add_backup_containers
+from station_constructs.render.station_pod import StationPodSettings, station_pod
+settings = StationPodSettings(
+    name="station", namespace="agents", labels={"app": "station"}, selector={"app": "station"},
+    pod_annotations={}, scanner_annotations={"checkov.io/skip1": "x"},
+    image="ghcr.io/cloudshipai/station:v0.23.0", pull_policy="IfNotPresent", pull_secrets=[],
+    ports=[("dynamic-mcp", 8587)], probe_port=8587, config_map_name="station-config",
+    settings={"A": "1"}, secret_env=[("OPENAI_API_KEY", "station-secrets", "OPENAI_API_KEY")],
+    resources=c.resources(cpu_request_m=250, cpu_limit_m=None, memory_request_mi=512,
+                          memory_limit_mi=2048),
+    startup_timeout_seconds=300, grace_period_seconds=30, read_only_root=True,
+    config_on_volume=True, persist_tool_caches=False, scratch_mebibytes=2048,
+    claim_name="station-data", seed_script="true", seed_environment={"SEED_HOME_TO": "/seed/home"},
+)
+pod = station_pod(settings)
+pod.define_volume(c.config_map_volume("litestream-config", "station-litestream"))
+add_backup_containers(pod, BackupContainers(
+    restore_name="litestream-restore", sidecar_name="litestream", image="litestream:0.5.17",
+    pull_policy="IfNotPresent", env=[], resources=c.resources(cpu_request_m=50, cpu_limit_m=500,
+    memory_request_mi=64, memory_limit_mi=512),
+    mounts=[c.mount("/data", "data"), c.mount("/etc/litestream", "litestream-config")],
+    restore_command=["restore"], sidecar_command=["replicate"], identity_mount=None, native=True,
+))
+pod.raise_grace_period(60)
+pod.raise_grace_period(45)
+def step(data):
+    data["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "X", "value": "1"})
+pod.add_step(step)
+first = pod.manifest({"labels": {"team": "a"}})
+second = pod.manifest({"labels": {"team": "a"}})
+result = {"first": first, "same": first == second}
+"""
+
+
+def test_the_station_pod_assembles_and_renders_without_cdk8s() -> None:
+    result = render(POD)
+    assert result["same"], "manifest() must not change the assembly"
+    deployment = result["first"]
+    assert list(deployment) == ["apiVersion", "kind", "metadata", "spec"]
+    assert deployment["metadata"]["labels"] == {"app": "station", "team": "a"}
+    spec = deployment["spec"]["template"]["spec"]
+    # The restore first, then seed-home, then the native sidecar (marked last, as before).
+    assert [c["name"] for c in spec["initContainers"]] == [
+        "litestream-restore",
+        "seed-home",
+        "litestream",
+    ]
+    sidecar = spec["initContainers"][2]
+    assert list(sidecar)[-1] == "restartPolicy" and sidecar["restartPolicy"] == "Always"
+    assert "restartPolicy" not in spec["initContainers"][0]
+    # Volumes in the order cdk8s-plus listed them: the main container's mounts, then the init
+    # containers', each once; nothing defined but unmounted.
+    assert [v["name"] for v in spec["volumes"]] == [
+        "data",
+        "home",
+        "tmp",
+        "workspace",
+        "litestream-config",
+    ]
+    assert spec["terminationGracePeriodSeconds"] == 60
+    env = spec["containers"][0]["env"]
+    assert env[-1] == {"name": "X", "value": "1"} and len(env) == 2
+    assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert spec["containers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}

@@ -14,7 +14,6 @@ first, and the steps in the order they were added.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,7 +145,7 @@ class PodAssembly:
         ``metadata`` comes from cdk8s (chart labels and namespace, labels and annotations a
         user added) and is merged over the assembly's own.
         """
-        data: Json = copy.deepcopy(sorted_keys(self._assembled()))
+        data: Json = sorted_keys(self._assembled())  # new containers: the steps may edit them
         meta: Json = {"labels": dict(self.labels), "name": self.name, "namespace": self.namespace}
         if self.annotations:
             meta["annotations"] = dict(self.annotations)
