@@ -37,9 +37,10 @@ from ._backup_scripts import config_backup_script, config_restore_script
 from ._k8s import Construct, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
-from .litestream import LitestreamBackup, SidecarMode, _key_prefix
+from .litestream import LitestreamBackup, SidecarMode
 from .render.backup_pod import BackupContainers, add_backup_containers, data_mount
 from .render.containers import env_values, resources
+from .settings.s3 import _key_prefix
 from .settings.station import (
     DATA_MOUNT,
     VOLUME_CONFIG_DIR,
