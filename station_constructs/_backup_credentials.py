@@ -9,20 +9,32 @@ the LitestreamBackup resolved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ._app_registry import use_secret_as
 from ._backup_guards import skip_containers_hook
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, k8s
+from ._k8s import Construct, claim_object, env_value, k8s, kplus
 from ._validate import dns_subdomain
+from .render.containers import env_from_secret, env_values
 from .secrets import ExistingSecret, SecretSource
+from .settings.litestream import CREDENTIAL_VARIABLES
 from .workload_identity import WorkloadIdentity
 
 if TYPE_CHECKING:
     from .station import StationDeployment
 
-__all__ = ["BackupCredentials", "identity_env", "render_identity", "resolve_credentials"]
+__all__ = [
+    "BackupCredentials",
+    "credential_env",
+    "credential_env_list",
+    "identity_env",
+    "pod_credential_env",
+    "render_identity",
+    "render_secret",
+    "resolve_credentials",
+    "setup_command",
+]
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,74 @@ def identity_env(identity: WorkloadIdentity | None, region: str | None) -> dict[
     if region is not None:
         env = {**env, "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     return env
+
+
+def credential_env(
+    scope: Construct, keys: BackupCredentials, region: str | None
+) -> dict[str, kplus.EnvValue]:
+    """The credentials as cdk8s-plus values (``scope`` owns the Secret reference)."""
+    if keys.identity is not None:
+        return {k: env_value(v) for k, v in identity_env(keys.identity, region).items()}
+    secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", keys.secret_name)
+    return {
+        variable: kplus.EnvValue.from_secret_value(
+            kplus.SecretValue(secret=secret_ref, key=keys.credentials.key_for(variable)),
+            optional=False,
+        )
+        for variable in CREDENTIAL_VARIABLES
+    }
+
+
+def credential_env_list(keys: BackupCredentials, region: str | None) -> list[dict[str, Any]]:
+    """The credentials as plain pod-spec ``env`` entries."""
+    if keys.identity is not None:
+        return [{"name": k, "value": v} for k, v in identity_env(keys.identity, region).items()]
+    return [
+        {
+            "name": variable,
+            "valueFrom": {
+                "secretKeyRef": {
+                    "name": keys.secret_name,
+                    "key": keys.credentials.key_for(variable),
+                }
+            },
+        }
+        for variable in CREDENTIAL_VARIABLES
+    ]
+
+
+def pod_credential_env(keys: BackupCredentials, region: str | None) -> list[dict[str, Any]]:
+    """The credentials as the backup containers of the Station pod read them (as data)."""
+    if keys.identity is not None:
+        return env_values(identity_env(keys.identity, region))
+    return [
+        env_from_secret(variable, keys.secret_name, keys.credentials.key_for(variable))
+        for variable in CREDENTIAL_VARIABLES
+    ]
+
+
+def setup_command(keys: BackupCredentials, namespace: str) -> str | None:
+    """The ``kubectl create secret`` command for static keys (``None`` with an identity)."""
+    if keys.identity is not None:
+        return None
+    return keys.credentials.setup_command(
+        namespace=namespace, name=keys.secret_name, variables=list(CREDENTIAL_VARIABLES)
+    )
+
+
+def render_secret(
+    owner: Construct, guard: _Guard, keys: BackupCredentials, station: StationDeployment
+) -> None:
+    """The credentials' Secret in the Station's namespace, if their source renders one."""
+    keys.credentials._render(
+        owner,
+        guard=guard,
+        field="credentials",
+        namespace=station.namespace,
+        name=keys.secret_name,
+        variables=list(CREDENTIAL_VARIABLES),
+        labels=station.labels("litestream"),
+    )
 
 
 def render_identity(

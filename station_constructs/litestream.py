@@ -27,24 +27,8 @@ that is stopped together with Station, so the last writes can miss the final syn
   that restarts the pod when it changes, and a ``terminationGracePeriodSeconds`` long
   enough for Station's stop and Litestream's final sync.
 
-Behaviour of the pinned Litestream version (0.5.17) this design relies on, observed with
-the real binary (``tests/test_litestream_e2e.py`` runs the synthesized containers against
-a real S3 server):
-
-* ``restore`` writes ``station.db.tmp`` and renames it, so an interrupted restore leaves no
-  half-written database; with ``-if-db-not-exists`` it returns before contacting S3;
-* ``replicate`` picks up a database created after it started (first install), and after a
-  restore it continues the replica's transaction sequence;
-* on SIGTERM it syncs once more, retrying for ``shutdown-sync-timeout``, but only if it has
-  opened the database, which it does at the first tick of its 1 s monitor;
-* it writes only next to the database (``/data/.station.db-litestream/``), so the read-only
-  root filesystem needs no extra volume;
-* the configuration file is expanded like a shell string (``$VAR``), so no value rendered
-  into it may contain ``$``; unknown keys are silently ignored, so only keys the pinned
-  version reads are rendered;
-* a new or empty database replicating to a path that holds a backup replaces that backup
-  (logged at INFO only); the guard in front of ``replicate`` prevents it;
-* credentials are read from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``.
+The behaviour of the pinned Litestream version this design relies on is listed in
+``settings/litestream.py``.
 """
 
 from __future__ import annotations
@@ -55,61 +39,46 @@ from typing import Any
 from ._app_registry import check_same_app, check_scope
 from ._backup_credentials import (
     BackupCredentials,
-    identity_env,
+    credential_env,
+    credential_env_list,
+    pod_credential_env,
     render_identity,
+    render_secret,
     resolve_credentials,
+    setup_command,
 )
-from ._backup_guards import check_snapshot_rollback, reserve_replica
-from ._backup_scripts import litestream_replicate_script, litestream_restore_script
+from ._backup_guards import check_snapshot_rollback
+from ._backup_station import backed_up_station
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, construct_path, env_value, guard_for, k8s, kplus
+from ._k8s import Construct, guard_for, k8s, kplus
+from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
-from .render.backup_pod import (
-    STATION_STOP_SECONDS,
-    BackupContainers,
-    add_litestream,
-    litestream_mounts,
-    litestream_pod_annotations,
-)
-from .render.containers import env_from_secret, env_values
-from .render.litestream_config import config_hash, litestream_yml, replica_url
-from .render.station_pod import container_resources
+from .render.backup_pod import STATION_STOP_SECONDS
+from .render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
 from .secrets import SecretSource
 from .settings.litestream import CONFIG_DIR as CONFIG_DIR
 from .settings.litestream import CONFIG_PATH as CONFIG_PATH
 from .settings.litestream import CONFIG_VOLUME as CONFIG_VOLUME
 from .settings.litestream import (
-    CREDENTIAL_VARIABLES,
     DEFAULT_RESOURCES,
-    METRICS_PORT_NAME,
+    LITESTREAM_IMAGE,
+    LITESTREAM_VERSION,
     LitestreamSettings,
+    SidecarMode,
     resolve_litestream,
 )
 from .settings.litestream import GRACE_MARGIN_SECONDS as GRACE_MARGIN_SECONDS
-from .settings.litestream import LITESTREAM_IMAGE as LITESTREAM_IMAGE
-from .settings.litestream import LITESTREAM_VERSION as LITESTREAM_VERSION
 from .settings.litestream import METRICS_PATH as METRICS_PATH
 from .settings.litestream import METRICS_PORT as METRICS_PORT
+from .settings.litestream import METRICS_PORT_NAME as METRICS_PORT_NAME
 from .settings.litestream import REPLICA_ANNOTATION as REPLICA_ANNOTATION
-from .settings.litestream import SidecarMode as SidecarMode
-from .settings.s3 import _bucket as _bucket
-from .settings.s3 import _endpoint as _endpoint
 from .settings.s3 import _key_prefix as _key_prefix
-from .settings.s3 import _region as _region
-from .settings.station import DATABASE_PATH, ImagePullPolicy, Resources, StationStorage
+from .settings.station import ImagePullPolicy, Resources
 from .station import StationDeployment
 from .workload_identity import WorkloadIdentity
 
-__all__ = [
-    "LITESTREAM_IMAGE",
-    "LITESTREAM_VERSION",
-    "LitestreamBackup",
-    "SidecarMode",
-]
-
-#: Where Litestream reaches AWS S3 when no endpoint is given (for the egress check).
-_AWS_S3 = "https://s3.amazonaws.com"
+__all__ = ["LITESTREAM_IMAGE", "LITESTREAM_VERSION", "LitestreamBackup", "SidecarMode"]
 
 
 class LitestreamBackup(ReadOnlyAttributes, Construct):
@@ -269,29 +238,13 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             service_account_name=service_account_name,
             region_given=region is not None or endpoint is not None,
         )
-        self._keep_credentials(guard, keys, config_map_name, require_backup)
+        self._keep_credentials(keys, config_map_name, require_backup)
         self._render(guard)
         self._lock_attributes()
 
     def _check_station(self, guard: _Guard, station: object, accept_rollback: object) -> None:
         """Refuse anything but a Station with a persistent volume, of this App."""
-        if not isinstance(station, StationDeployment):
-            raise guard.fail(
-                "station",
-                type(station).__name__,
-                "must be the StationDeployment whose database to back up",
-                "pass station=StationDeployment(...)",
-            )
-        storage = getattr(station, "storage", None)
-        pod = getattr(station, "_pod", None)
-        if not isinstance(storage, StationStorage) or pod is None:
-            raise guard.fail(
-                "station",
-                construct_path(station),
-                "has no persistent volume at /data: there is no database file to replicate, "
-                "and a restore would land on a volume that disappears with the pod",
-                "give the Station a persistent volume (storage=StationStorage(...), the default)",
-            )
+        station = backed_up_station(guard, station)
         self.accept_snapshot_rollback: bool = check_snapshot_rollback(
             guard, station, accept_rollback
         )
@@ -338,13 +291,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The resources of each Litestream container."""
 
     def _keep_credentials(
-        self,
-        guard: _Guard,
-        keys: BackupCredentials,
-        config_map_name: object,
-        require_backup: object,
+        self, keys: BackupCredentials, config_map_name: object, require_backup: object
     ) -> None:
         """The credentials as attributes; then the ConfigMap's name, the text and commands."""
+        guard = self._guard
+        self._keys = keys
         self.identity: WorkloadIdentity | None = keys.identity
         """The workload identity, or ``None`` for static keys from ``credentials``."""
         self.service_account_name: str | None = keys.service_account_name
@@ -361,28 +312,6 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             f"{self.station.name}-litestream" if config_map_name is None else config_map_name,
         )
         """Name of the ConfigMap holding ``litestream.yml``."""
-        self.litestream_yml: str = self._render_config(guard)
-        """The ``litestream.yml`` text, exactly as in the ConfigMap."""
-        self.config_hash: str = config_hash(self.litestream_yml)
-        """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
-        self.require_backup: bool = boolean(guard, "require_backup", require_backup)
-        """Whether ``litestream-restore`` fails when no backup exists at the path."""
-        script = litestream_replicate_script(
-            config=CONFIG_PATH, database=DATABASE_PATH, replica=self.replica_url
-        )
-        self.replicate_command: list[str] = ["sh", "-c", script]
-        """Command of the ``litestream`` container: the guard, then ``litestream replicate``."""
-        script = litestream_restore_script(
-            config=CONFIG_PATH,
-            database=DATABASE_PATH,
-            replica=self.replica_url,
-            require_backup=self.require_backup,
-        )
-        self.restore_command: list[str] = ["sh", "-c", script]
-        """Command of the ``litestream-restore`` init container."""
-
-    def _render_config(self, guard: _Guard) -> str:
-        """``litestream.yml`` for Litestream 0.5: only keys that version reads."""
         text = litestream_yml(
             self._settings.target,
             self._settings.timing,
@@ -392,122 +321,41 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         )
         if "$" in text:  # pragma: no cover - every value is validated without '$'
             raise guard.fail("litestream.yml", "<text>", "contains '$'", "report this as a bug")
-        return text
+        self.litestream_yml: str = text
+        """The ``litestream.yml`` text, exactly as in the ConfigMap."""
+        self.config_hash: str = config_hash(self.litestream_yml)
+        """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
+        self.require_backup: bool = boolean(guard, "require_backup", require_backup)
+        """Whether ``litestream-restore`` fails when no backup exists at the path."""
+        replicate, restore = litestream_commands(self.replica_url, self.require_backup)
+        self.replicate_command: list[str] = replicate
+        """Command of the ``litestream`` container: the guard, then ``litestream replicate``."""
+        self.restore_command: list[str] = restore
+        """Command of the ``litestream-restore`` init container."""
 
     def _render(self, guard: _Guard) -> None:
-        """Attach to the Station, claim the names, render the objects, change the pod."""
-        station = self.station
-        station.attach("litestream", self)
-        reserve_replica(self, guard)
-        claim_object(
-            self,
-            guard,
-            kind="ConfigMap",
-            namespace=self.namespace,
-            name=self.config_map_name,
-            field="config_map_name",
-            fix="pass another config_map_name",
-        )
-        if station.network_policy is not None:
-            # A restricted egress must still reach the store (no-op while egress is open).
-            station.network_policy._allow_egress_to(
-                self.endpoint or _AWS_S3, guard, "endpoint", shown=self.endpoint
-            )
-            if self.identity is not None:
-                # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
-                station.network_policy._allow_egress_to(
-                    self.identity.exchange_url(self.region), guard, "identity"
-                )
-        self._render_credentials(guard)
-        self.config_map: k8s.KubeConfigMap = k8s.KubeConfigMap(
-            self,
-            "config",
-            metadata=k8s.ObjectMeta(
-                name=self.config_map_name,
-                namespace=self.namespace,
-                labels=station.labels("litestream"),
-            ),
-            data={"litestream.yml": self.litestream_yml},
-        )
-        """The ConfigMap with ``litestream.yml``."""
-        self._render_pod()
-
-    def _render_credentials(self, guard: _Guard) -> None:
-        """The credentials' Secret (if the source renders one), or the identity's account."""
+        """Claim the names, render the objects, change the Station (in the output's order)."""
+        claim_names(self, guard)
         if self.identity is None:
-            self.credentials._render(
+            render_secret(self, guard, self._keys, self.station)
+        else:
+            self.service_account: k8s.KubeServiceAccount | None = render_identity(
                 self,
-                guard=guard,
-                field="credentials",
+                guard,
+                self.station,
+                self.identity,
+                name=self.service_account_name or f"{self.station.name}-backup",
                 namespace=self.namespace,
-                name=self.secret_name,
-                variables=list(CREDENTIAL_VARIABLES),
-                labels=self.station.labels("litestream"),
             )
-            return
-        self.service_account: k8s.KubeServiceAccount | None = render_identity(
-            self,
-            guard,
-            self.station,
-            self.identity,
-            name=self.service_account_name or f"{self.station.name}-backup",
-            namespace=self.namespace,
-        )
-        """The ServiceAccount rendered for ``identity`` (``None``: the Station's is used)."""
-
-    def _render_pod(self) -> None:
-        """The containers, annotations, grace period and metrics port of the Station's pod."""
-        station, settings = self.station, self._settings
-        image = settings.image
-        containers = BackupContainers(
-            restore_name="litestream-restore",
-            sidecar_name="litestream",
-            image=self.image,
-            pull_policy=image.pull_policy.value,
-            env=self.pod_credential_env(),
-            resources=container_resources(image.resolved),
-            mounts=litestream_mounts(),
-            restore_command=self.restore_command,
-            sidecar_command=self.replicate_command,
-            identity_mount=None if self.identity is None else self.identity.volume_mount(),
-            native=self.sidecar_mode is SidecarMode.NATIVE,
-        )
-        add_litestream(
-            station._pod,
-            containers,
-            config_map_name=self.config_map_name,
-            metrics_port=self.metrics_port,
-            digest_pinned=image.reference.digest is not None,
-            pull_always=image.pull_policy is ImagePullPolicy.ALWAYS,
-        )
-        station.ensure_termination_grace_period(
-            settings.timing.grace_period_seconds,
-            reason=lambda: f"LitestreamBackup '{construct_path(self)}' final sync",
-        )
-        self.termination_grace_period_seconds: int = station.termination_grace_period_seconds
+            """The ServiceAccount rendered for ``identity`` (``None``: the Station's is used)."""
+        self.config_map: k8s.KubeConfigMap = emit_config_map(self)
+        """The ConfigMap with ``litestream.yml``."""
+        change_pod(self, self._settings)
+        self.termination_grace_period_seconds: int = self.station.termination_grace_period_seconds
         """The pod's effective terminationGracePeriodSeconds."""
-        metrics = settings.metrics
-        litestream_pod_annotations(
-            station._pod,
-            config_hash=self.config_hash,
-            replica=f"s3://{self.bucket}/{self.path}",
-            scrape_port=self.metrics_port if metrics.prometheus_annotations else None,
-        )
-        if self.metrics_port is not None:
-            station.service.bind(
-                self.metrics_port,
-                name=METRICS_PORT_NAME,
-                target_port=self.metrics_port,
-                protocol=kplus.Protocol.TCP,
-            )
-            if metrics.namespaces and station.network_policy is not None:
-                station.network_policy.allow_from_namespaces(
-                    list(metrics.namespaces), [self.metrics_port]
-                )
-        self.metrics_namespaces: tuple[str, ...] = metrics.namespaces
+        self.metrics_namespaces: tuple[str, ...] = self._settings.metrics.namespaces
         """Namespaces admitted to the metrics port by the NetworkPolicy."""
 
-    # ------------------------------------------------------------------ public helpers
     @property
     def replica_url(self) -> str:
         """The replica as a Litestream URL, for ``litestream restore -o FILE URL`` by hand.
@@ -523,33 +371,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         For every container that talks to the bucket (``scope`` owns the Secret reference).
         With ``identity``, the variables of the workload identity instead.
         """
-        if self.identity is not None:
-            return {k: env_value(v) for k, v in self._identity_env().items()}
-        secret_ref = kplus.Secret.from_secret_name(scope, "secret-ref", self.secret_name)
-        return {
-            variable: kplus.EnvValue.from_secret_value(
-                kplus.SecretValue(secret=secret_ref, key=self.credentials.key_for(variable)),
-                optional=False,
-            )
-            for variable in CREDENTIAL_VARIABLES
-        }
+        return credential_env(scope, self._keys, self.region)
 
     def credential_env_list(self) -> list[dict[str, Any]]:
         """:meth:`credential_env` as plain pod-spec ``env`` entries (for raw objects)."""
-        if self.identity is not None:
-            return [{"name": k, "value": v} for k, v in self._identity_env().items()]
-        return [
-            {
-                "name": variable,
-                "valueFrom": {
-                    "secretKeyRef": {
-                        "name": self.secret_name,
-                        "key": self.credentials.key_for(variable),
-                    }
-                },
-            }
-            for variable in CREDENTIAL_VARIABLES
-        ]
+        return credential_env_list(self._keys, self.region)
 
     def pod_credential_env(self) -> list[dict[str, Any]]:
         """The credentials as the backup containers of the Station pod read them.
@@ -557,23 +383,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         Each key of the credentials Secret is required (``optional: false``); with
         ``identity``, the identity's variables.
         """
-        if self.identity is not None:
-            return env_values(self._identity_env())
-        return [
-            env_from_secret(variable, self.secret_name, self.credentials.key_for(variable))
-            for variable in CREDENTIAL_VARIABLES
-        ]
-
-    def _identity_env(self) -> dict[str, str]:
-        return identity_env(self.identity, self.region)
+        return pod_credential_env(self._keys, self.region)
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.
 
         ``None`` for operator-managed sources and with ``identity`` (no Secret is needed).
         """
-        if self.identity is not None:
-            return None
-        return self.credentials.setup_command(
-            namespace=self.namespace, name=self.secret_name, variables=list(CREDENTIAL_VARIABLES)
-        )
+        return setup_command(self._keys, self.namespace)

@@ -25,7 +25,6 @@ LEGACY_MODULES = {
     "auth.py": 409,
     "gateway.py": 907,
     "ingress.py": 667,
-    "litestream.py": 579,
     "network.py": 600,
     "placement.py": 743,
     "secrets.py": 696,
@@ -33,7 +32,6 @@ LEGACY_MODULES = {
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
-    "config_backup.py:__init__": 102,
     "gateway.py:__init__": 133,
     "ingress.py:__init__": 151,
     "monitoring.py:__init__": 145,

@@ -13,11 +13,12 @@ import re
 import urllib.parse
 from typing import Any
 
-from ..settings.litestream import LITESTREAM_VERSION, LitestreamTiming
+from .._backup_scripts import litestream_replicate_script, litestream_restore_script
+from ..settings.litestream import CONFIG_PATH, LITESTREAM_VERSION, LitestreamTiming
 from ..settings.s3 import S3Target
 from ..settings.station import DATABASE_PATH
 
-__all__ = ["config_hash", "litestream_yml", "replica_url"]
+__all__ = ["config_hash", "litestream_commands", "litestream_yml", "replica_url"]
 
 
 def litestream_yml(
@@ -82,6 +83,17 @@ def replica_url(target: S3Target) -> str:
     if query:
         url += "?" + urllib.parse.urlencode(query, safe=":/")
     return url
+
+
+def litestream_commands(replica: str, require_backup: bool) -> tuple[list[str], list[str]]:
+    """The commands of ``litestream`` (the guard, then replicate) and ``litestream-restore``."""
+    replicate = litestream_replicate_script(
+        config=CONFIG_PATH, database=DATABASE_PATH, replica=replica
+    )
+    restore = litestream_restore_script(
+        config=CONFIG_PATH, database=DATABASE_PATH, replica=replica, require_backup=require_backup
+    )
+    return ["sh", "-c", replicate], ["sh", "-c", restore]
 
 
 def _scalar(value: object) -> str:

@@ -4,6 +4,25 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The façad
 (``station_constructs/litestream.py``) calls the resolvers here in a fixed order (the
 replica's place first, :func:`~station_constructs.settings.s3.resolve_target`), so the first
 bad argument is the one reported.
+
+Behaviour of the pinned Litestream version (0.5.17) this design relies on, observed with
+the real binary (``tests/test_litestream_e2e.py`` runs the synthesized containers against
+a real S3 server):
+
+* ``restore`` writes ``station.db.tmp`` and renames it, so an interrupted restore leaves no
+  half-written database; with ``-if-db-not-exists`` it returns before contacting S3;
+* ``replicate`` picks up a database created after it started (first install), and after a
+  restore it continues the replica's transaction sequence;
+* on SIGTERM it syncs once more, retrying for ``shutdown-sync-timeout``, but only if it has
+  opened the database, which it does at the first tick of its 1 s monitor;
+* it writes only next to the database (``/data/.station.db-litestream/``), so the read-only
+  root filesystem needs no extra volume;
+* the configuration file is expanded like a shell string (``$VAR``), so no value rendered
+  into it may contain ``$``; unknown keys are silently ignored, so only keys the pinned
+  version reads are rendered;
+* a new or empty database replicating to a path that holds a backup replaces that backup
+  (logged at INFO only); the guard in front of ``replicate`` prevents it;
+* credentials are read from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``.
 """
 
 from __future__ import annotations
