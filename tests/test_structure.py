@@ -26,7 +26,6 @@ LEGACY_MODULES = {
     "gateway.py": 907,
     "ingress.py": 667,
     "network.py": 600,
-    "placement.py": 743,
     "secrets.py": 696,
     "station.py": 1131,
 }
