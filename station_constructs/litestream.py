@@ -60,6 +60,7 @@ from .secrets import SecretSource
 from .settings.litestream import CONFIG_DIR as CONFIG_DIR
 from .settings.litestream import CONFIG_PATH as CONFIG_PATH
 from .settings.litestream import CONFIG_VOLUME as CONFIG_VOLUME
+from .settings.litestream import CREDENTIAL_VARIABLES as CREDENTIAL_VARIABLES
 from .settings.litestream import (
     DEFAULT_RESOURCES,
     LITESTREAM_IMAGE,
