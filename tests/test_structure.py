@@ -25,18 +25,13 @@ LEGACY_MODULES = {
     "auth.py": 409,
     "gateway.py": 907,
     "ingress.py": 667,
-    "litestream.py": 1108,
     "network.py": 600,
-    "placement.py": 743,
     "secrets.py": 696,
 }
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
-    "config_backup.py:__init__": 102,
     "gateway.py:__init__": 133,
     "ingress.py:__init__": 151,
-    "litestream.py:__init__": 416,
-    "litestream.py:_render_containers": 121,
     "monitoring.py:__init__": 145,
     "network.py:__init__": 149,
     "restore_drill.py:__init__": 111,

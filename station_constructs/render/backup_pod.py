@@ -9,13 +9,27 @@ the restores, ``seed-home``, the sidecars (see ``docs/backups.md``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ..settings.litestream import (
+    CONFIG_DIR,
+    CONFIG_VOLUME,
+    METRICS_PATH,
+    METRICS_PORT_NAME,
+    REPLICA_ANNOTATION,
+)
 from . import containers as c
 from .pod import Json, PodAssembly
 from .station_pod import DATA_VOLUME
 
-__all__ = ["BackupContainers", "add_backup_containers"]
+__all__ = [
+    "BackupContainers",
+    "add_backup_containers",
+    "add_config_backup",
+    "add_litestream",
+    "litestream_mounts",
+    "litestream_pod_annotations",
+]
 
 #: Seconds Station needs to stop after SIGTERM (~3 s for its services, up to 5 s to flush
 #: traces; see docs/station-facts.md "Shutdown"), rounded up: a non-native sidecar waits
@@ -99,3 +113,107 @@ def add_backup_containers(pod: PodAssembly, backup: BackupContainers) -> None:
 def data_mount() -> Json:
     """The data volume at ``/data``, as every backup container mounts it."""
     return c.mount("/data", DATA_VOLUME)
+
+
+def add_litestream(
+    pod: PodAssembly,
+    backup: BackupContainers,
+    *,
+    config_map_name: str,
+    metrics_port: int | None,
+    digest_pinned: bool,
+    pull_always: bool,
+) -> None:
+    """Add ``litestream-restore`` and ``litestream`` (``backup``, without probes and ports).
+
+    Also the ConfigMap's volume, the metrics port and probes, and the checkov suppressions
+    that describe the Litestream containers.
+    """
+    pod.define_volume(c.config_map_volume(CONFIG_VOLUME, config_map_name))
+    metrics = metrics_port
+    # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
+    liveness = (
+        None
+        if metrics is None
+        else c.http_probe(METRICS_PATH, metrics, period=30, timeout=5, failure_threshold=3)
+    )
+    # Station starts only once Litestream has loaded its configuration and serves
+    # metrics: a broken litestream.yml stops the pod instead of leaving Station running
+    # without backups.
+    startup = (
+        None
+        if metrics is None
+        else c.http_probe(
+            METRICS_PATH, metrics, period=1, timeout=1, failure_threshold=60, scheme=None
+        )
+    )
+    containers = replace(
+        backup,
+        ports=[] if metrics is None else [c.port(metrics, METRICS_PORT_NAME)],
+        native_startup_probe=startup,
+        liveness_probe=liveness,
+    )
+    if not containers.native:
+        # The sidecar serves no client traffic: a readiness probe would only take
+        # Station out of its Service whenever backups are unhealthy.
+        pod.annotations["checkov.io/skip-litestream-readiness"] = (
+            "CKV_K8S_9=the Litestream sidecar serves no traffic; a readiness probe would "
+            "take Station out of its Service whenever backups are unhealthy"
+        )
+        if metrics is None:
+            pod.annotations["checkov.io/skip-litestream-liveness"] = (
+                "CKV_K8S_8=Litestream without metrics has no endpoint to probe; the "
+                "container restarts when the process exits"
+            )
+    add_backup_containers(pod, containers)
+    if not digest_pinned:
+        # The Station's own suppressions describe the Station image; these two describe
+        # Litestream's, so a digest-pinned Station does not hide a tag-pinned sidecar.
+        pod.annotations["checkov.io/skip-litestream-digest"] = (
+            "CKV_K8S_43=the Litestream image is pinned to an exact release tag (checked "
+            "at construct time, tags can still be re-pushed); pass image with an @sha256 "
+            "digest to pin it immutably"
+        )
+        if not pull_always:
+            pod.annotations["checkov.io/skip-litestream-pull"] = (
+                "CKV_K8S_15=IfNotPresent with an exact release tag runs that release; pass "
+                "an @sha256 digest to make the pull policy irrelevant"
+            )
+
+
+def litestream_mounts() -> list[Json]:
+    """The data volume and ``litestream.yml`` (read-only), as both containers mount them."""
+    return [data_mount(), c.mount(CONFIG_DIR, CONFIG_VOLUME, read_only=True)]
+
+
+def litestream_pod_annotations(
+    pod: PodAssembly,
+    *,
+    config_hash: str,
+    replica: str,
+    scrape_port: int | None,
+) -> None:
+    """Annotate the pod with the config hash, the replica, and (``scrape_port``) Prometheus."""
+    annotations = pod.pod_annotations
+    annotations["station-constructs/litestream-config-hash"] = config_hash
+    annotations[REPLICA_ANNOTATION] = replica
+    if scrape_port is not None:
+        annotations["prometheus.io/scrape"] = "true"
+        annotations["prometheus.io/port"] = str(scrape_port)
+        annotations["prometheus.io/path"] = METRICS_PATH
+
+
+def add_config_backup(pod: PodAssembly, backup: BackupContainers, *, digest_pinned: bool) -> None:
+    """Add ``config-restore`` and ``config-backup``, and their checkov suppressions."""
+    if not backup.native:
+        pod.annotations["checkov.io/skip-config-backup-probes"] = (
+            "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
+            "restarts after repeated sync failures"
+        )
+    # Order: the database, then the config directory, then seed-home and Station.
+    add_backup_containers(pod, backup)
+    if not digest_pinned:
+        pod.annotations["checkov.io/skip-config-backup-digest"] = (
+            "CKV_K8S_43=the rclone image is pinned to an exact release tag; pass image "
+            "with an @sha256 digest to pin it immutably"
+        )

@@ -1,0 +1,44 @@
+"""The platform team's pod options added to the rendered Station pod, as data.
+
+Renderer step (see ``docs/architecture.md``); no cdk8s. The additions are checked in
+``settings/pod_options.py`` and ``settings/pod_containers.py``; this is the step that puts
+them into the Deployment (after the pod is assembled, so they come after the construct's own
+volumes, mounts and containers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..settings.pod_options import ResolvedPod
+
+__all__ = ["pod_options_step"]
+
+Json = dict[str, Any]
+
+
+def pod_options_step(resolved: ResolvedPod) -> Callable[[Json], None]:
+    """A render step adding ``resolved`` to a rendered Deployment."""
+    account = resolved.service_account
+
+    def step(data: Json) -> None:
+        template = data["spec"]["template"]
+        if resolved.labels:
+            template["metadata"].setdefault("labels", {}).update(resolved.labels)
+        pod = template["spec"]
+        pod.update(resolved.spec)
+        if account is not None:
+            pod["serviceAccountName"] = account.name
+            pod["automountServiceAccountToken"] = account.automount_token
+        if resolved.volumes:
+            pod["volumes"] = [*pod.get("volumes", []), *resolved.volumes]
+        station = next(c for c in pod["containers"] if c["name"] == "station")
+        if resolved.volume_mounts:
+            station["volumeMounts"] = [*station.get("volumeMounts", []), *resolved.volume_mounts]
+        if resolved.init_containers:
+            pod["initContainers"] = [*pod.get("initContainers", []), *resolved.init_containers]
+        if resolved.sidecars:
+            pod["containers"] = [*pod["containers"], *resolved.sidecars]
+
+    return step

@@ -1,0 +1,178 @@
+"""Where a backup lives in S3: bucket, key prefix, endpoint, region and addressing style.
+
+Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. ``LitestreamBackup``
+resolves its replica here; ``ConfigDirBackup`` checks its own key prefix with
+:func:`_key_prefix`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from .._errors import _Guard
+from .._validate import boolean
+
+__all__ = ["S3Target", "resolve_target"]
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
+_REGION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class S3Target:
+    """A replica's place in S3, checked."""
+
+    bucket: str
+    """The S3 bucket."""
+    path: str
+    """The key prefix inside the bucket."""
+    endpoint: str | None
+    """The S3-compatible endpoint (no trailing ``/``), or ``None`` for AWS S3."""
+    region: str | None
+    """The region rendered (``None``: Litestream asks AWS for the bucket's region)."""
+    force_path_style: bool
+    """Whether the bucket is addressed path-style (``endpoint/bucket``)."""
+
+
+def resolve_target(
+    guard: _Guard,
+    *,
+    bucket: object,
+    path: object,
+    endpoint: object,
+    region: object,
+    force_path_style: object,
+) -> S3Target:
+    """Check bucket, path, endpoint, region and path style, in that order.
+
+    ``path`` is the key prefix already defaulted by the caller; a region defaults to
+    ``us-east-1`` with an endpoint, path style to ``True`` with one.
+    """
+    checked_bucket = _bucket(guard, bucket)
+    checked_path = _key_prefix(guard, path)
+    checked_endpoint = None if endpoint is None else _endpoint(guard, endpoint)
+    if region is None:
+        checked_region = "us-east-1" if checked_endpoint else None
+    else:
+        checked_region = _region(guard, region)
+    path_style = boolean(guard, "force_path_style", force_path_style, allow_none=True)
+    return S3Target(
+        bucket=checked_bucket,
+        path=checked_path,
+        endpoint=checked_endpoint,
+        region=checked_region,
+        force_path_style=checked_endpoint is not None if path_style is None else path_style,
+    )
+
+
+def _bucket(guard: _Guard, value: object) -> str:
+    problem = None
+    if not isinstance(value, str) or not _BUCKET.fullmatch(value):
+        problem = (
+            "must be an S3 bucket name: 3-63 lower-case letters, digits, '-' and '.', "
+            "starting and ending with a letter or digit"
+        )
+    elif ".." in value or ".-" in value or "-." in value:
+        problem = "must not contain '..', '.-' or '-.'"
+    elif _is_ip(value):
+        problem = "must not be formatted as an IP address"
+    elif value.startswith(_BUCKET_PREFIXES) or value.endswith(_BUCKET_SUFFIXES):
+        problem = (
+            "uses a prefix or suffix S3 reserves "
+            f"({', '.join(_BUCKET_PREFIXES)}; {', '.join(_BUCKET_SUFFIXES)})"
+        )
+    if problem is not None:
+        raise guard.fail(
+            "bucket",
+            value,
+            problem,
+            "pass the bucket's name only (no s3:// scheme, no path), e.g. 'station-backups'",
+        )
+    return str(value)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _key_prefix(guard: _Guard, value: object) -> str:
+    segments = value.split("/") if isinstance(value, str) else []
+    if (
+        not isinstance(value, str)
+        or not value
+        or len(value) > 512
+        or not all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
+    ):
+        raise guard.fail(
+            "path",
+            value,
+            "must be a key prefix of '/'-separated segments of letters, digits, '.', '_' and "
+            "'-' (no leading or trailing '/', no empty, '.' or '..' segment, no '$': "
+            "Litestream expands variables in its configuration), at most 512 characters",
+            "pass e.g. 'station/prod/station.db', or leave it out for "
+            "'<namespace>/<name>/station.db'",
+        )
+    return value
+
+
+def _endpoint(guard: _Guard, value: object) -> str:
+    def bad(problem: str, *, shown: object = value) -> Exception:
+        return guard.fail(
+            "endpoint",
+            shown,
+            problem,
+            "pass the store's S3 API base URL, e.g. 'http://minio.minio.svc:9000' or "
+            "'https://s3.example.com', and the bucket and path separately",
+        )
+
+    if not isinstance(value, str) or not value or value != value.strip() or "$" in value:
+        raise bad("must be an http(s) URL without spaces or '$'")
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise bad(f"is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https"):
+        raise bad("must start with http:// or https:// (s3:// URLs go into bucket and path)")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise bad(
+            "contains credentials; they would be written into the ConfigMap in plain text "
+            "(credentials come only from the Secret)",
+            shown="<redacted>",
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise bad("must have no path, query or fragment (Litestream appends the bucket itself)")
+    host = parts.hostname or ""
+    if host.startswith("[") or ":" in host:
+        valid_host = _is_ip(host.strip("[]"))
+    else:
+        valid_host = _is_ip(host) or (
+            len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in host.split("."))
+        )
+    if not host or not valid_host:
+        raise bad("has no valid host name or IP address")
+    if port is not None and not 1 <= port <= 65535:  # pragma: no cover - urlsplit refuses
+        raise bad("has a port outside 1-65535")
+    return value.rstrip("/")
+
+
+def _region(guard: _Guard, value: object) -> str:
+    if not isinstance(value, str) or not _REGION.fullmatch(value):
+        raise guard.fail(
+            "region",
+            value,
+            "must be a region name: letters, digits, '-', '_' or '.', at most 63 characters",
+            "pass e.g. 'eu-west-1', or leave it out",
+        )
+    return value
