@@ -23,7 +23,6 @@ LEGACY_MODULES = {
     "_validate.py": 675,
     "access.py": 508,
     "auth.py": 409,
-    "gateway.py": 907,
     "ingress.py": 667,
     "litestream.py": 1108,
     "network.py": 600,
@@ -34,7 +33,6 @@ LEGACY_MODULES = {
 LEGACY_FUNCTIONS = {
     "alerts.py:__init__": 101,
     "config_backup.py:__init__": 102,
-    "gateway.py:__init__": 133,
     "ingress.py:__init__": 151,
     "litestream.py:__init__": 416,
     "litestream.py:_render_containers": 121,
