@@ -16,6 +16,7 @@ from ._read_only import ReadOnlyAttributes
 from ._routing import (
     IngressRoute,
     admit_namespace,
+    allowed_exposure,
     check_exposure,
     covers,
     endpoint_path,
@@ -124,14 +125,9 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         self.host: str = host_name(guard, "host", host, kind="HTTPRoute")
         """The main public host name."""
 
-        allow_given = boolean(
-            guard,
-            "allow_unauthenticated_exposure",
-            allow_unauthenticated_exposure,
-            allow_none=True,
+        self.allow_unauthenticated_exposure: bool = allowed_exposure(
+            guard, station, allow_unauthenticated_exposure
         )
-        allow = station.allow_unauthenticated_exposure if allow_given is None else allow_given
-        self.allow_unauthenticated_exposure: bool = allow
         """Whether unauthenticated endpoints may be routed."""
         self.routes: tuple[IngressRoute, ...] = resolve_routes(
             guard, station, routes, self.host, kind="HTTPRoute"
