@@ -25,7 +25,6 @@ LEGACY_MODULES = {
     "litestream.py": 1108,
     "network.py": 600,
     "placement.py": 743,
-    "secrets.py": 696,
     "station.py": 1131,
 }
 LEGACY_FUNCTIONS = {
