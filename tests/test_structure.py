@@ -22,7 +22,6 @@ LEGACY_MODULES = {
     "access.py": 508,
     "auth.py": 409,
     "litestream.py": 1108,
-    "network.py": 600,
     "placement.py": 743,
     "station.py": 1131,
 }
@@ -32,7 +31,6 @@ LEGACY_FUNCTIONS = {
     "litestream.py:__init__": 416,
     "litestream.py:_render_containers": 121,
     "monitoring.py:__init__": 145,
-    "network.py:__init__": 149,
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
     "snapshot.py:__init__": 93,
