@@ -19,7 +19,6 @@ MAX_FUNCTION_LINES = 80
 
 # Written before the rules; to be split up (see docs/architecture.md, "What remains").
 LEGACY_MODULES = {
-    "auth.py": 409,
     "litestream.py": 1108,
     "placement.py": 743,
     "station.py": 1131,
