@@ -241,3 +241,39 @@ result = [str(p) for p in ports.served_ports]
 """
     )
     assert result == ["StationPort.MCP", "StationPort.AGENT_MCP"]
+
+
+def test_the_ingress_and_the_alerts_render_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import alerts, ingress
+rules = alerts.backup_rules(
+    namespace="agents", station_name="station", service_name="station", window="5m",
+    stalled_after=60, severity="critical", config_backup_native=True, drill_name="drill",
+)
+rule = alerts.prometheus_rule(
+    name="station-backups", namespace="agents", labels={}, group_name="g", rules=rules
+)
+obj = ingress.ingress(
+    name="station", namespace="agents", labels={}, annotations={}, class_name="nginx",
+    hosts=["a.example.com"], tls_secret_name="station-tls", service_name="station",
+    paths=[("a.example.com", "/mcp", "Prefix", 8587)],
+)
+result = [[r["alert"] for r in rule["spec"]["groups"][0]["rules"]], obj["spec"]["rules"]]
+"""
+    )
+    assert result[0][-2:] == ["StationConfigBackupFailing", "StationRestoreDrillFailing"]
+    assert result[1] == [
+        {
+            "host": "a.example.com",
+            "http": {
+                "paths": [
+                    {
+                        "path": "/mcp",
+                        "pathType": "Prefix",
+                        "backend": {"service": {"name": "station", "port": {"number": 8587}}},
+                    }
+                ]
+            },
+        }
+    ]

@@ -24,7 +24,6 @@ LEGACY_MODULES = {
     "station.py": 1131,
 }
 LEGACY_FUNCTIONS = {
-    "alerts.py:__init__": 101,
     "config_backup.py:__init__": 102,
     "litestream.py:__init__": 416,
     "litestream.py:_render_containers": 121,
