@@ -34,10 +34,11 @@ from ._attach import require_station
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
-from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
+from ._validate import dns_subdomain, duration_seconds, go_duration, positive_int
 from .emit.prometheus_rule import emit_prometheus_rule
 from .litestream import SidecarMode
 from .render import alerts as render
+from .settings.monitoring import extra_labels
 from .station import StationDeployment
 
 __all__ = ["BackupAlerts"]
@@ -85,7 +86,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "BackupAlerts", self)
         super().__init__(scope, id)
         guard = guard_for("BackupAlerts", self)
-        require_station(self, guard, station, 'whose backups to watch')
+        require_station(self, guard, station, "whose backups to watch")
         litestream: Any = station.extensions.get("litestream")
         if litestream is None or getattr(litestream, "metrics_port", None) is None:
             raise guard.fail(
@@ -112,12 +113,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         """The window of the stalled and error rules."""
         self.severity: str = _severity(guard, severity)
         """The ``severity`` label."""
-        extra = labels_map(guard, "labels", labels)
-        for key, value in extra.items():
-            if key == "app" or key.startswith("app.kubernetes.io/"):
-                raise guard.fail(
-                    f"labels[{key!r}]", value, "is set by the construct", "choose another key"
-                )
+        extra = extra_labels(guard, labels)
         claim_object(
             self,
             guard,

@@ -27,7 +27,6 @@ LEGACY_FUNCTIONS = {
     "config_backup.py:__init__": 102,
     "litestream.py:__init__": 416,
     "litestream.py:_render_containers": 121,
-    "monitoring.py:__init__": 145,
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
     "snapshot.py:__init__": 93,
