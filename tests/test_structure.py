@@ -29,7 +29,6 @@ LEGACY_FUNCTIONS = {
     "litestream.py:_render_containers": 121,
     "restore_drill.py:__init__": 111,
     "restore_drill.py:_render": 117,
-    "snapshot.py:__init__": 93,
     "station.py:__init__": 329,
     "station.py:_render_deployment": 199,
 }
