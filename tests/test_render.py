@@ -277,3 +277,24 @@ result = [[r["alert"] for r in rule["spec"]["groups"][0]["rules"]], obj["spec"][
             },
         }
     ]
+
+
+def test_the_restore_drill_renders_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import drill
+init, database = drill.drill_containers(
+    database_image="litestream", database_command=["sh"], config_dir="/etc/litestream",
+    credentials=[], token_mounts=[], config_image=None, config_command=None, config_env=None,
+)
+job = drill.cron_job(
+    name="station-restore-drill", namespace="agents", labels={}, schedule="17 4 * * *",
+    deadline=1800, size_mebibytes=2048, init_containers=init, database=database,
+    config_map_name="station-litestream", service_account_name=None, identity_volume=None,
+)
+pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+result = [c["name"] for c in pod["containers"]] + sorted(pod)
+"""
+    )
+    assert result[0] == "drill-database"
+    assert "initContainers" not in result

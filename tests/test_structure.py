@@ -27,8 +27,6 @@ LEGACY_FUNCTIONS = {
     "config_backup.py:__init__": 102,
     "litestream.py:__init__": 416,
     "litestream.py:_render_containers": 121,
-    "restore_drill.py:__init__": 111,
-    "restore_drill.py:_render": 117,
     "station.py:__init__": 329,
     "station.py:_render_deployment": 199,
 }
