@@ -37,13 +37,12 @@ from ._errors import _Guard
 from ._k8s import (
     ApiObject,
     Construct,
-    JsonPatch,
     claim_object,
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
 from ._validate import dns_subdomain, http_url, labels_map, sequence
-from .emit.objects import emit_object
+from .emit.deferred import emit_deferred
 from .render import network as render
 from .render.network import Rule
 from .settings.network import (
@@ -133,9 +132,11 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         manifest = render.network_policy(
             self.name, self.namespace, station.labels("network-policy"), spec
         )
-        # A plain ApiObject (emit_object), not the typed k8s.KubeNetworkPolicy: the typed class
-        # drops plain port numbers after patches, so a rule added later would admit every port.
-        self.api_object: ApiObject = emit_object(self, "Resource", manifest)
+        # A plain ApiObject, not the typed k8s.KubeNetworkPolicy: the typed class drops plain
+        # port numbers after patches, so a rule added later would admit every port. Rules
+        # added later cost no round trip (emit_deferred).
+        self._object = emit_deferred(self, "Resource", manifest)
+        self.api_object: ApiObject = self._object
         """The NetworkPolicy (escape hatch: ``add_json_patch``)."""
         self._rendered = True
         self._lock_attributes()
@@ -336,7 +337,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             return
         self._egress.append(rule)
         if self._rendered:
-            self.api_object.add_json_patch(JsonPatch.add("/spec/egress/-", rule))
+            self._object.add_later("/spec/egress/-", rule)
 
     def _initial_same_namespace(self, ports: Sequence[StationPort]) -> None:
         if isinstance(ports, str):
@@ -385,7 +386,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             return
         self._ingress.append(rule)
         if self._rendered:
-            self.api_object.add_json_patch(JsonPatch.add("/spec/ingress/-", rule))
+            self._object.add_later("/spec/ingress/-", rule)
 
     def _egress_rules(self, egress: EgressRules) -> list[Rule]:
         cidrs, namespaces, ports, allow_dns = egress_settings(
