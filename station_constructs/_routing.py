@@ -19,14 +19,14 @@ does not serve is refused rather than left to answer 404.
 from __future__ import annotations
 
 import enum
-import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ._errors import _Guard
-from ._validate import one_of, sequence
+from ._validate import boolean, one_of, sequence
 from .access import Endpoint, Exposure, expose
+from .settings.hosts import host_name
 from .station import StationDeployment, StationPort
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "PathType",
     "TlsIssuerKind",
     "admit_namespace",
+    "allowed_exposure",
     "check_exposure",
     "covers",
     "default_routes",
@@ -43,8 +44,6 @@ __all__ = [
     "resolve_routes",
 ]
 
-_HOST_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_HOST = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})*$")
 # Paths Kubernetes, the Gateway API and every controller accept for Prefix/Exact literally.
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
@@ -281,6 +280,12 @@ def check_exposure(
     return expose(guard, station, exposures, allow=allow)
 
 
+def allowed_exposure(guard: _Guard, station: StationDeployment, given: object) -> bool:
+    """``allow_unauthenticated_exposure`` as given, else the Station's own."""
+    allow = boolean(guard, "allow_unauthenticated_exposure", given, allow_none=True)
+    return station.allow_unauthenticated_exposure if allow is None else allow
+
+
 def admit_namespace(
     guard: _Guard, station: StationDeployment, routes: Sequence[IngressRoute], namespace: str
 ) -> None:
@@ -351,51 +356,6 @@ def _path(
             f"use one of {served}, or '/' on a host of its own",
         )
     return path
-
-
-def host_name(guard: _Guard, field: str, value: object, *, kind: str = "Ingress") -> str:
-    """A host name as Ingress rules and HTTPRoute hostnames take it: RFC 1123 or ``*.`` + one."""
-    if not isinstance(value, str) or not value:
-        raise guard.fail(field, value, "must be a host name", "pass e.g. 'station.example.com'")
-    if any(c in value for c in ":/?# "):
-        raise guard.fail(
-            field,
-            value,
-            "must be a bare host name, without scheme, port, path or spaces",
-            "pass e.g. 'station.example.com' (not 'https://station.example.com/')",
-        )
-    if value != value.lower():
-        raise guard.fail(field, value, "must be lower case (RFC 1123)", f"pass {value.lower()!r}")
-    name = value[2:] if value.startswith("*.") else value
-    if "*" in name:
-        raise guard.fail(
-            field,
-            value,
-            "a wildcard must be the whole first label ('*.example.com' matches one label; "
-            "'*', 'a*.example.com' and 'a.*.example.com' are invalid)",
-            "pass e.g. '*.example.com' or an exact host",
-        )
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        pass
-    else:
-        raise guard.fail(
-            field,
-            value,
-            f"is an IP address; {kind} hosts must be DNS names",
-            "point a DNS name at the controller's address, or use StationDeployment's "
-            "external_access for access by IP",
-        )
-    if len(name) > 253 or not _HOST.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
-        raise guard.fail(
-            field,
-            value,
-            "must be an RFC 1123 host name: dot-separated labels of 1-63 lower-case letters, "
-            "digits or '-', starting and ending with a letter or digit, at most 253 characters",
-            "pass e.g. 'station.example.com'",
-        )
-    return value
 
 
 def _elements(path: str) -> list[str]:

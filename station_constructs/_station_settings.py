@@ -16,7 +16,7 @@ from ._labels import selector_labels
 from ._seed import ConfigPolicy
 from ._validate import ImageReference
 from .access import AuthSettings, Exposure, settings_of
-from .placement import ResolvedPod, resolve_pod
+from .placement import resolve_pod
 from .secrets import SecretSource
 from .settings.arguments import Arguments, resolve_arguments
 from .settings.config import resolve_config, warn_if_api_unusable
@@ -25,6 +25,7 @@ from .settings.image import ImageSettings, resolve_image
 from .settings.input import StationInput
 from .settings.labels import LabelSettings, resolve_labels
 from .settings.names import resolve_names
+from .settings.pod_options import ResolvedPod
 from .settings.ports import PortSettings, resolve_ports
 from .settings.providers import resolve_providers
 from .settings.resources import ResourceSettings, resolve_resources

@@ -7,17 +7,26 @@ naming the field, the value received, the rule and the fix.
 from __future__ import annotations
 
 import enum
-import ipaddress
 import re
-import unicodedata
-import urllib.parse
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, overload
 
 from ._errors import StationConfigError, _Guard
-from ._secret_material import secret_value_kind
+
+# Re-exported: every value parser is imported from here.
+from ._validate_images import ImageReference as ImageReference
+from ._validate_images import image_reference as image_reference
+from ._validate_quantities import BinaryQuantity as BinaryQuantity
+from ._validate_quantities import binary_quantity as binary_quantity
+from ._validate_quantities import cpu_millis as cpu_millis
+from ._validate_quantities import duration_seconds as duration_seconds
+from ._validate_quantities import go_duration as go_duration
+from ._validate_text import cidr as cidr
+from ._validate_text import free_text as free_text
+from ._validate_text import host_name as host_name
+from ._validate_text import http_url as http_url
+from ._validate_text import otlp_base_url as otlp_base_url
+from ._validate_text import station_environment as station_environment
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -25,19 +34,7 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 _QUALIFIED_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
-_BINARY_QUANTITY = re.compile(r"^([0-9]+)(Ki|Mi|Gi|Ti|Pi)$")
-_CPU = re.compile(r"^([0-9]+(\.[0-9]{1,3})?)(m?)$")
-_DURATION_PART = re.compile(r"([0-9]+)(ms|h|m|s)")
-_IMAGE_PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
-_IMAGE_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_IMAGE_DIGEST = re.compile(
-    r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$"
-)
-_HOST_LABEL = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?")
-_STATION_ENVIRONMENT = re.compile(r"[A-Za-z0-9_-]+")
-_REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]+)?$|^\[[0-9a-fA-F:]+\](:[0-9]+)?$")
 
-_BINARY_FACTORS = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5}
 
 # An example that fits each named field (by full path, then by its last part), so a fix never
 # offers a volume name for an issuer or an ingress class.
@@ -183,187 +180,6 @@ def qualified_name(guard: _Guard, field: str, value: object) -> str:
 def label_value(value: str) -> str | None:
     """``value`` if it is a valid label value, else ``None`` (used for optional labels)."""
     return value if len(value) <= 63 and _LABEL_VALUE.fullmatch(value) else None
-
-
-@dataclass(frozen=True)
-class BinaryQuantity:
-    """A size in binary units as Kubernetes writes it (``10Gi``), with its byte count."""
-
-    text: str
-    number: int
-    unit: str
-
-    @property
-    def bytes(self) -> int:
-        """The size in bytes."""
-        return int(self.number * 1024 ** _BINARY_FACTORS[self.unit])
-
-    @property
-    def mebibytes(self) -> int:
-        """The size in whole MiB (for cdk8s ``Size``), rounded down."""
-        return self.bytes // 1024**2
-
-
-def binary_quantity(
-    guard: _Guard, field: str, value: object, *, minimum_mib: int = 1
-) -> BinaryQuantity:
-    """A size such as ``10Gi`` or ``512Mi`` (binary suffixes only, a whole number)."""
-    match = _BINARY_QUANTITY.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise guard.fail(
-            field,
-            value,
-            "must be a whole number with a binary unit (Ki, Mi, Gi, Ti, Pi)",
-            "write sizes the Kubernetes way, e.g. '512Mi' or '10Gi' (not '10GB' or '10G')",
-        )
-    quantity = BinaryQuantity(str(value), int(match.group(1)), match.group(2))
-    if quantity.bytes < minimum_mib * 1024**2:
-        raise guard.fail(
-            field, value, f"is smaller than the minimum of {minimum_mib}Mi", "pass a larger size"
-        )
-    return quantity
-
-
-def cpu_millis(guard: _Guard, field: str, value: object) -> int:
-    """A CPU quantity (``250m``, ``1``, ``0.5``) as millicores."""
-    if isinstance(value, bool):
-        match = None
-    elif isinstance(value, int | float):
-        match = _CPU.fullmatch(str(value))
-    else:
-        match = _CPU.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise guard.fail(
-            field,
-            value,
-            "must be a CPU quantity: millicores ('250m') or cores ('1', '0.5')",
-            "pass e.g. '250m' or '2'",
-        )
-    try:
-        number = Decimal(match.group(1))
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
-        raise guard.fail(field, value, "is not a number", "pass e.g. '250m'") from exc
-    millis = number if match.group(3) else number * 1000
-    if millis != millis.to_integral_value() or millis < 1:
-        raise guard.fail(
-            field, value, "must be at least 1m and a whole number of millicores", "pass e.g. '100m'"
-        )
-    return int(millis)
-
-
-def duration_seconds(guard: _Guard, field: str, value: object, *, minimum: float = 0) -> float:
-    """A Go-style duration (``10s``, ``1m30s``, ``24h``, ``500ms``) in seconds.
-
-    Integers are taken as seconds. Litestream and Kubernetes both read Go durations, so
-    this is the one syntax the library accepts for intervals.
-    """
-    seconds: float | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and value:
-        position = 0
-        total = 0.0
-        for match in _DURATION_PART.finditer(value):
-            if match.start() != position:
-                break
-            amount = int(match.group(1))
-            total += amount * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match.group(2)]
-            position = match.end()
-        if position == len(value):
-            seconds = total
-    if seconds is None:
-        raise guard.fail(
-            field,
-            value,
-            "must be a duration such as '10s', '1m30s', '24h' or '500ms', or whole seconds",
-            "write the unit explicitly, e.g. '10s'",
-        )
-    if seconds < minimum or (minimum == 0 and seconds == 0 and field.endswith("interval")):
-        raise guard.fail(
-            field,
-            value,
-            f"must be at least {minimum:g}s",
-            f"pass a duration of at least {minimum:g}s",
-        )
-    return seconds
-
-
-def go_duration(seconds: float) -> str:
-    """Format seconds the way Go prints durations in configs (``1h0m0s`` style kept short)."""
-    if seconds != int(seconds):
-        return f"{int(round(seconds * 1000))}ms"
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = ""
-    if hours:
-        text += f"{hours}h"
-    if minutes:
-        text += f"{minutes}m"
-    if secs or not text:
-        text += f"{secs}s"
-    return text
-
-
-@dataclass(frozen=True)
-class ImageReference:
-    """A parsed container image reference: ``[registry/]path[:tag][@digest]``."""
-
-    text: str
-    registry: str | None
-    path: str
-    tag: str | None
-    digest: str | None
-
-    @property
-    def pinned(self) -> bool:
-        """True when the reference names one immutable build (a digest or a non-latest tag)."""
-        return self.digest is not None or (self.tag is not None and self.tag != "latest")
-
-
-def image_reference(
-    guard: _Guard, field: str, value: object, *, allow_unpinned: bool
-) -> ImageReference:
-    """Parse an image reference and insist on a pinned version unless explicitly allowed."""
-
-    def bad() -> StationConfigError:
-        return guard.fail(
-            field,
-            value,
-            "is not a valid image reference ([registry/]name[:tag][@sha256:digest], lower-case "
-            "name components)",
-            "pass e.g. 'ghcr.io/cloudshipai/station:v0.23.0'",
-        )
-
-    if not isinstance(value, str) or not value or len(value) > 4096 or value != value.strip():
-        raise bad()
-    rest, _, digest = value.partition("@")
-    if digest and not _IMAGE_DIGEST.fullmatch(digest):
-        raise bad()
-    registry: str | None = None
-    first, slash, remainder = rest.partition("/")
-    if slash and ("." in first or ":" in first or first == "localhost"):
-        if not _REGISTRY.fullmatch(first):
-            raise bad()
-        registry, rest = first, remainder
-    last_slash = rest.rfind("/")
-    name_part, colon, tag = rest[last_slash + 1 :].partition(":")
-    path = rest[: last_slash + 1] + name_part
-    if colon and not _IMAGE_TAG.fullmatch(tag):
-        raise bad()
-    if not path or not all(_IMAGE_PATH_COMPONENT.fullmatch(c) for c in path.split("/")):
-        raise bad()
-    ref = ImageReference(value, registry, path, tag or None, digest or None)
-    if not ref.pinned and not allow_unpinned:
-        raise guard.fail(
-            field,
-            value,
-            "is not pinned: ':latest' or a missing tag changes under you on every pull, so a "
-            "restart can silently upgrade (or downgrade) Station against your database",
-            "pin a version tag or digest (e.g. 'ghcr.io/cloudshipai/station:v0.23.0'), or pass "
-            "allow_unpinned_image=True if you really want a moving tag",
-        )
-    return ref
 
 
 def one_of(guard: _Guard, field: str, value: object, allowed: type) -> object:
@@ -530,146 +346,7 @@ def annotations_map(
     return annotations
 
 
-# Control characters (newlines included), format characters (bidi overrides, zero-width
-# characters), surrogates and line/paragraph separators: invisible or line-breaking text.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def free_text(guard: _Guard, field: str, value: object, *, max_length: int = 253, fix: str) -> str:
-    """A single-line setting such as a model name or an id.
-
-    A non-empty string of at most ``max_length`` characters, without control characters
-    (newlines included) or invisible formatting characters (bidi overrides, zero-width).
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise guard.fail(field, value, "must be a non-empty string", "pass a value or leave it out")
-    if len(value) > max_length:
-        raise guard.fail(
-            field,
-            f"{value[:40]}... ({len(value)} characters)",
-            f"is longer than {max_length} characters",
-            fix,
-        )
-    bad = next((c for c in value if unicodedata.category(c) in _FORBIDDEN_CATEGORIES), None)
-    if bad is not None:
-        raise guard.fail(
-            field,
-            value,
-            f"contains the control or invisible formatting character U+{ord(bad):04X} "
-            "(newlines, tabs, bidirectional overrides and zero-width characters are refused)",
-            fix,
-        )
-    return value
-
-
-def station_environment(guard: _Guard, field: str, value: object) -> str:
-    """A Station environment name: letters, digits, '-' and '_' (a directory name)."""
-    fix = "use an environment name such as 'default' or 'prod-eu'"
-    text = free_text(guard, field, value, max_length=253, fix=fix)
-    if not _STATION_ENVIRONMENT.fullmatch(text):
-        raise guard.fail(
-            field,
-            value,
-            "must be a Station environment name: letters, digits, '-' and '_' only",
-            fix,
-        )
-    return text
-
-
-def host_name(text: str) -> bool:
-    """Whether ``text`` is an IP address or a DNS host name (a final dot allowed)."""
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        pass
-    else:
-        return True
-    name = text[:-1] if text.endswith(".") else text
-    return (
-        0 < len(name) <= 253
-        and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
-        and not name.replace(".", "").isdigit()
-    )
-
-
-def http_url(guard: _Guard, field: str, value: object, *, example: str) -> str:
-    """An ``http(s)://host[:port][/path]`` URL with a valid host and no credentials."""
-    fix = f"pass an http(s) URL, e.g. {example!r}"
-    text = free_text(guard, field, value, max_length=2048, fix=fix)
-
-    def bad(problem: str) -> StationConfigError:
-        return guard.fail(field, value, problem, fix)
-
-    if any(c.isspace() for c in text):
-        raise bad("must be a URL without spaces")
-    try:
-        parts = urllib.parse.urlsplit(text)
-        parts.port  # noqa: B018 - parsing the port raises on a bad one
-    except ValueError as exc:
-        raise bad(f"is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise bad("must be an http:// or https:// URL")
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise guard.fail(
-            field,
-            "<redacted>",
-            "contains credentials; the value is written into a ConfigMap in plain text "
-            "(credentials belong in the Secret)",
-            fix,
-        )
-    kind = secret_value_kind(text)
-    if kind is not None:
-        raise guard.fail(
-            field,
-            "<redacted>",
-            f"looks like {kind}; the value is written into a ConfigMap in plain text",
-            f"{fix}, without the secret (credentials belong in the Secret)",
-        )
-    if not parts.hostname or not host_name(parts.hostname):
-        raise bad("has no valid host name or IP address")
-    return text
-
-
-def cidr(guard: _Guard, field: str, value: object) -> str:
-    """A network in CIDR notation (``10.0.0.0/8``, ``2001:db8::/32``), host bits clear."""
-    address, slash, prefix = value.partition("/") if isinstance(value, str) else ("", "", "")
-    network: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
-    if isinstance(value, str) and slash and prefix.isdigit() and address.strip() == address:
-        try:
-            network = ipaddress.ip_network(value, strict=True)
-        except ValueError:
-            network = None
-    if network is None:
-        raise guard.fail(
-            field,
-            value,
-            "must be a network in CIDR notation with its host bits clear, e.g. '10.0.0.0/8' "
-            "or '2001:db8::/32'",
-            "write the network address with its prefix length, e.g. '203.0.113.0/24'",
-        )
-    return str(value)
-
-
 __all__ = ["StationConfigError"]
 
 
-def otlp_base_url(guard: _Guard, field: str, value: object) -> str:
-    """An OTLP/HTTP collector's base URL: ``http(s)://host:port``, no path.
-
-    Station strips only the scheme before handing the value to the exporter as its
-    host:port [internal/services/telemetry_service.go ``initTraceProvider``], so a path
-    (``/v1/traces``), even a lone ``/``, makes an invalid endpoint.
-    """
-    example = "http://otel-collector.observability:4318"
-    text = http_url(guard, field, value, example=example)
-    parts = urllib.parse.urlsplit(text)
-    if parts.path or parts.query or parts.fragment:
-        raise guard.fail(
-            field,
-            value,
-            "must be the collector's base URL without a path: Station strips only the "
-            "scheme and hands the rest to the exporter as host:port, so a path makes an "
-            "invalid endpoint (the exporter adds /v1/traces itself)",
-            f"pass {parts.scheme}://{parts.netloc}",
-        )
-    return text
+__all__ = ["StationConfigError"]

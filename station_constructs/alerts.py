@@ -32,10 +32,13 @@ from typing import Any
 from ._app_registry import check_scope
 from ._attach import require_station
 from ._errors import _Guard
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
+from ._k8s import Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
-from ._validate import dns_subdomain, duration_seconds, go_duration, labels_map, positive_int
+from ._validate import dns_subdomain, duration_seconds, go_duration, positive_int
+from .emit.prometheus_rule import emit_prometheus_rule
 from .litestream import SidecarMode
+from .render import alerts as render
+from .settings.monitoring import extra_labels
 from .station import StationDeployment
 
 __all__ = ["BackupAlerts"]
@@ -83,7 +86,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "BackupAlerts", self)
         super().__init__(scope, id)
         guard = guard_for("BackupAlerts", self)
-        require_station(self, guard, station, 'whose backups to watch')
+        require_station(self, guard, station, "whose backups to watch")
         litestream: Any = station.extensions.get("litestream")
         if litestream is None or getattr(litestream, "metrics_port", None) is None:
             raise guard.fail(
@@ -110,12 +113,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         """The window of the stalled and error rules."""
         self.severity: str = _severity(guard, severity)
         """The ``severity`` label."""
-        extra = labels_map(guard, "labels", labels)
-        for key, value in extra.items():
-            if key == "app" or key.startswith("app.kubernetes.io/"):
-                raise guard.fail(
-                    f"labels[{key!r}]", value, "is set by the construct", "choose another key"
-                )
+        extra = extra_labels(guard, labels)
         claim_object(
             self,
             guard,
@@ -129,37 +127,14 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         """The alerting rules, as rendered (``alert``, ``expr``, ``for``, labels, annotations)."""
         self.group_name: str = f"station-backups.{self.namespace}.{station.name}"
         """The rule group's name."""
-
-        from ._imports.com.coreos import monitoring
-
-        self.prometheus_rule = monitoring.PrometheusRule(
-            self,
-            "Resource",
-            metadata=ApiObjectMetadata(
-                name=self.name,
-                namespace=self.namespace,
-                labels={**extra, **station.labels("monitoring")},
-            ),
-            spec=monitoring.PrometheusRuleSpec(
-                groups=[
-                    monitoring.PrometheusRuleSpecGroups(
-                        name=self.group_name,
-                        rules=[
-                            monitoring.PrometheusRuleSpecGroupsRules(
-                                alert=rule["alert"],
-                                expr=monitoring.PrometheusRuleSpecGroupsRulesExpr.from_string(
-                                    rule["expr"]
-                                ),
-                                for_=rule["for"],
-                                labels=rule["labels"],
-                                annotations=rule["annotations"],
-                            )
-                            for rule in self.rules
-                        ],
-                    )
-                ]
-            ),
+        manifest = render.prometheus_rule(
+            name=self.name,
+            namespace=self.namespace,
+            labels={**extra, **station.labels("monitoring")},
+            group_name=self.group_name,
+            rules=self.rules,
         )
+        self.prometheus_rule = emit_prometheus_rule(self, "Resource", manifest)
         """The PrometheusRule (escape hatch: ``ApiObject.of(alerts)``)."""
         self._lock_attributes()
 
@@ -168,96 +143,20 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         return {"groups": [{"name": self.group_name, "rules": self.rules}]}
 
     def _rules(self, station: StationDeployment) -> list[dict[str, Any]]:
-        ns = self.namespace
-        target = f'namespace="{ns}", job="{station.service_name}"'
-        window = self.window
-        where = f"Station {ns}/{station.name}"
-        rules = [
-            self._rule(
-                "StationBackupSyncErrors",
-                f"increase(litestream_sync_error_count{{{target}}}[{window}]) > 0",
-                "2m",
-                f"Litestream of {where} reports sync errors",
-                "Litestream counted failed syncs: new writes may not be in "
-                "the backup. Read the litestream container's log (level=ERROR) and check the "
-                "bucket, endpoint and credentials.",
-            ),
-            self._rule(
-                "StationBackupStalled",
-                f"(delta(litestream_txid{{{target}}}[{window}]) > 0) unless on(namespace, pod) "
-                f'(increase(litestream_replica_operation_total{{{target}, operation="PUT"}}'
-                f"[{window}]) > 0)",
-                "0m",
-                f"The backup of {where} has not advanced for {window}",
-                f"The database changed but Litestream wrote nothing to S3 for {window} "
-                f"({self.stalled_after} sync intervals). If S3 is still down when the pod "
-                "stops, every write since the outage began is lost.",
-            ),
-            self._rule(
-                "StationBackupSidecarDown",
-                f"up{{{target}}} == 0 or absent(up{{{target}}})",
-                "5m",
-                f"Litestream of {where} is not being scraped",
-                "Litestream's metrics target is down or missing: replication may have "
-                "stopped (the guard refuses to replicate a new database over a backup; see "
-                "the litestream container's log).",
-            ),
-        ]
-        # The Deployment's pods only: "<name>-<ReplicaSet hash>-<suffix>" (another Station
-        # named e.g. "<name>-b" has pods "<name>-b-<hash>-<suffix>", which this does not match).
-        pod = f'namespace="{ns}", pod=~"{station.name}-[a-z0-9]+-[a-z0-9]{{5}}"'
         config_backup: Any = station.extensions.get("config-backup")
-        if config_backup is not None:
-            # A native sidecar is an init container: kube-state-metrics counts its restarts in
-            # kube_pod_init_container_status_restarts_total, a classic one's in
-            # kube_pod_container_status_restarts_total.
-            native = config_backup.backup.sidecar_mode is SidecarMode.NATIVE
-            metric = (
-                "kube_pod_init_container_status_restarts_total"
-                if native
-                else "kube_pod_container_status_restarts_total"
-            )
-            rules.append(
-                self._rule(
-                    "StationConfigBackupFailing",
-                    f'increase({metric}{{{pod}, container="config-backup"}}[30m]) > 0',
-                    "0m",
-                    f"The config directory backup of {where} is failing",
-                    "The config-backup sidecar exited after repeated failed rclone syncs "
-                    "(or crashed): config changes are not being backed up. Read its log.",
-                )
-            )
         drill: Any = station.extensions.get("restore-drill")
-        if drill is not None:
-            jobs = f'namespace="{ns}", job_name=~"{drill.name}-[0-9]+"'
-            rules.append(
-                self._rule(
-                    "StationRestoreDrillFailing",
-                    # A failed drill Job created after the last successful one (failed
-                    # Jobs stay in the history after a later success).
-                    f"(kube_job_status_failed{{{jobs}}} > 0) and on(namespace, job_name) "
-                    f"(kube_job_created{{{jobs}}} > scalar(max(kube_job_created{{{jobs}}} "
-                    f"and on(namespace, job_name) (kube_job_status_succeeded{{{jobs}}} > 0)) "
-                    "or vector(0)))",
-                    "0m",
-                    f"The restore drill of {where} failed",
-                    "The latest backup did not restore, or the restored database failed "
-                    "PRAGMA integrity_check. Read the drill Job's log; the backup may be "
-                    "unusable.",
-                )
-            )
-        return rules
-
-    def _rule(
-        self, alert: str, expr: str, for_: str, summary: str, description: str
-    ) -> dict[str, Any]:
-        return {
-            "alert": alert,
-            "expr": expr,
-            "for": for_,
-            "labels": {"severity": self.severity},
-            "annotations": {"summary": summary, "description": description},
-        }
+        return render.backup_rules(
+            namespace=self.namespace,
+            station_name=station.name,
+            service_name=station.service_name,
+            window=self.window,
+            stalled_after=self.stalled_after,
+            severity=self.severity,
+            config_backup_native=None
+            if config_backup is None
+            else config_backup.backup.sidecar_mode is SidecarMode.NATIVE,
+            drill_name=None if drill is None else drill.name,
+        )
 
 
 def _severity(guard: _Guard, value: object) -> str:

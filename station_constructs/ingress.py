@@ -27,10 +27,8 @@ authenticates in front of it (or ``allow_unauthenticated_exposure``).
 
 from __future__ import annotations
 
-import enum
-import math
-import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
 from ._attach import require_station
@@ -43,6 +41,7 @@ from ._routing import (
     PathType,
     TlsIssuerKind,
     admit_namespace,
+    allowed_exposure,
     check_exposure,
     covers,
     endpoint_path,
@@ -50,19 +49,23 @@ from ._routing import (
     resolve_routes,
 )
 from ._tls import tls_secret_name
-from ._validate import (
-    annotations_map,
-    boolean,
-    dns_label,
-    dns_subdomain,
-    duration_seconds,
-    one_of,
-    qualified_name,
+from ._validate import dns_label, dns_subdomain, one_of
+from .access import Exposure
+from .auth import EdgeAuth
+from .emit.ingress import emit_ingress
+from .render import ingress as render
+from .settings.ingress import (
+    IngressController,
+    check_nginx_path,
+    controller_namespace,
+    default_controller,
+    edge_annotations,
+    managed_annotations,
+    refuse_two_credentials,
+    user_annotations,
 )
-from .access import Access, Exposure
-from .auth import EdgeAuth, EdgeAuthKind
-from .settings.labels import refuse_secret_values as _refuse_secret_values
-from .station import ClusterProfile, StationDeployment, StationPort
+from .settings.ingress import ingress_class_name as resolve_class_name
+from .station import StationDeployment, StationPort
 
 __all__ = [
     "IngressController",
@@ -72,32 +75,6 @@ __all__ = [
     "StationIngress",
     "TlsIssuerKind",
 ]
-
-# ingress-nginx (1.8+, strict-validate-path-type) admits only these for Prefix/Exact.
-_NGINX_PATH = re.compile(r"^/[A-Za-z0-9_/-]*$")
-_NGINX_SIZE = re.compile(r"^[0-9]+[kKmMgG]?$")
-_NGINX = "nginx.ingress.kubernetes.io/"
-_TRAEFIK = "traefik.ingress.kubernetes.io/"
-
-
-class IngressController(enum.Enum):
-    """The Ingress controller that serves the Ingress; it decides the annotations set."""
-
-    NGINX = "nginx"
-    """ingress-nginx (``kubernetes/ingress-nginx``): class ``nginx``; stream timeouts,
-    buffering and body size are set as annotations."""
-    TRAEFIK = "traefik"
-    """Traefik (k3s's bundled controller): class ``traefik``; routed to the ``websecure``
-    entrypoint (``web`` without TLS). Stream timeouts are entrypoint settings, not
-    per-Ingress: see :class:`StationIngress`."""
-    OTHER = "other"
-    """Any other controller: pass ``ingress_class_name``; no controller annotations are
-    set, so configure stream timeouts for it yourself (``annotations=``)."""
-
-    @property
-    def default_class_name(self) -> str | None:
-        """The IngressClass the controller installs by default (``None`` for ``OTHER``)."""
-        return {"nginx": "nginx", "traefik": "traefik"}.get(self.value)
 
 
 class StationIngress(ReadOnlyAttributes, Construct):
@@ -199,7 +176,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         super().__init__(scope, id)
         guard = guard_for("StationIngress", self)
         self._guard = guard
-        require_station(self, guard, station, 'to route to')
+        require_station(self, guard, station, "to route to")
         self.station: StationDeployment = station
         """The Station behind the Ingress."""
         self.namespace: str = station.namespace
@@ -208,61 +185,29 @@ class StationIngress(ReadOnlyAttributes, Construct):
         """Name of the Ingress."""
         self.host: str = host_name(guard, "host", host)
         """The main public host name."""
-
         # ---- controller and class -------------------------------------------------------
-        if controller is None:
-            k3s = station.profile is ClusterProfile.K3S
-            controller = IngressController.TRAEFIK if k3s else IngressController.NGINX
+        controller = default_controller(station.profile) if controller is None else controller
         one_of(guard, "controller", controller, IngressController)
         self.controller: IngressController = controller
         """The controller the annotations are written for."""
-        if ingress_class_name is not None and not (
-            isinstance(ingress_class_name, str) and ingress_class_name
-        ):
-            raise guard.fail(
-                "ingress_class_name",
-                ingress_class_name,
-                "must be a non-empty IngressClass name (an empty one would silently pick the "
-                "cluster's default class)",
-                "pass e.g. ingress_class_name='nginx', or leave it out",
-            )
-        class_name = ingress_class_name or controller.default_class_name
-        if class_name is None:
-            raise guard.fail(
-                "ingress_class_name",
-                ingress_class_name,
-                "is required with IngressController.OTHER (there is no usual class to assume)",
-                "pass the IngressClass name, e.g. ingress_class_name='haproxy'",
-            )
-        self.ingress_class_name: str = dns_subdomain(guard, "ingress_class_name", class_name)
+        self.ingress_class_name: str = resolve_class_name(guard, controller, ingress_class_name)
         """``spec.ingressClassName``."""
-        _refuse_other_controllers_class(guard, controller, self.ingress_class_name)
-
         # ---- exposure guard -------------------------------------------------------------
-        allow_given = boolean(
-            guard,
-            "allow_unauthenticated_exposure",
-            allow_unauthenticated_exposure,
-            allow_none=True,
+        self.allow_unauthenticated_exposure: bool = allowed_exposure(
+            guard, station, allow_unauthenticated_exposure
         )
-        allow = station.allow_unauthenticated_exposure if allow_given is None else allow_given
-        self.allow_unauthenticated_exposure: bool = allow
         """Whether unauthenticated endpoints may be routed."""
         self.edge_auth: EdgeAuth | None = edge_auth
         """Authentication at the controller in front of every route (``None``: none)."""
-        edge_annotations = self._edge_annotations(guard, edge_auth)
+        edge = edge_annotations(guard, controller, edge_auth, self.namespace)
         # ---- routes ---------------------------------------------------------------------
         self.routes: tuple[IngressRoute, ...] = resolve_routes(
             guard, station, routes, self.host, kind="Ingress", path_check=self._nginx_path
         )
         """Every route, with its host filled in, in output order."""
-        hosts = [self.host]
-        for route in self.routes:
-            if route.host is not None and route.host not in hosts:
-                hosts.append(route.host)
-        self.hosts: tuple[str, ...] = tuple(hosts)
+        routed = (r.host for r in self.routes if r.host is not None)
+        self.hosts: tuple[str, ...] = tuple(dict.fromkeys([self.host, *routed]))
         """Every host of the Ingress (the main host first); all are on the certificate."""
-
         # ---- TLS ------------------------------------------------------------------------
         self.tls: IngressTls | None = tls
         """The TLS settings (``None``: plain HTTP)."""
@@ -270,54 +215,22 @@ class StationIngress(ReadOnlyAttributes, Construct):
         """The Secret holding the certificate (``None`` without TLS)."""
         self.exposures: tuple[Exposure, ...] = self._check_exposures(guard, routes is not None)
         """Each route as an exposure, checked against who can call what."""
-
         # ---- annotations ----------------------------------------------------------------
-        self.stream_timeout_seconds: int | None = None
+        managed, seconds = managed_annotations(
+            guard, controller, tls, stream_timeout, max_request_body
+        )
+        self.stream_timeout_seconds: int | None = seconds
         """nginx's proxy read/send timeout in seconds (``None`` for other controllers)."""
-        managed = self._managed_annotations(guard, stream_timeout, max_request_body)
-        managed.update(edge_annotations)
-        extra = annotations_map(guard, "annotations", annotations)
-        for key, value in extra.items():
-            qualified_name(guard, "annotations", key)
-            if key in managed:
-                raise guard.fail(
-                    f"annotations[{key!r}]",
-                    value,
-                    "is set by the construct",
-                    _managed_fix(key),
-                )
-            if not isinstance(value, str):
-                raise guard.fail(
-                    f"annotations[{key!r}]", value, "must be a string", "quote the value"
-                )
-            _refuse_contradicting_annotation(guard, key, value, self.ingress_class_name)
-        _refuse_secret_values(guard, "annotations", extra)
+        managed.update(edge)
+        extra = user_annotations(guard, annotations, managed, self.ingress_class_name)
         self.annotations: dict[str, str] = dict(sorted({**managed, **extra}.items()))
         """Every annotation of the Ingress."""
-
         # ---- one owner per object, app-wide ---------------------------------------------
-        self._claim("Ingress", self.name, "give each StationIngress its own name=")
-        self._reserve_routes(guard)
-        if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
-            check_secret_unread(
-                self,
-                guard,
-                namespace=self.namespace,
-                name=self.tls_secret_name,
-                field="tls.secret_name",
-            )
-            # cert-manager owns this Secret; two Certificates writing it would fight.
-            self._claim(
-                "Secret",
-                self.tls_secret_name,
-                "give each Ingress its own tls secret_name (the default, <name>-tls, is)",
-            )
-
+        self._claim_objects(guard)
         self.controller_namespace: str | None = self._admit_controller(guard, controller_namespace)
         """The controller's namespace admitted by the Station's NetworkPolicy (``None``
         when the Station renders no NetworkPolicy)."""
-
-        self.ingress: k8s.KubeIngress = self._render()
+        self.ingress: k8s.KubeIngress = emit_ingress(self, "ingress", self._render())
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
         self._lock_attributes()
 
@@ -345,32 +258,6 @@ class StationIngress(ReadOnlyAttributes, Construct):
         )
 
     # ------------------------------------------------------------------ resolution
-    def _edge_annotations(self, guard: _Guard, edge: EdgeAuth | None) -> dict[str, str]:
-        """The controller annotations of ``edge``; it must belong to this controller."""
-        if edge is None:
-            return {}
-        if not isinstance(edge, EdgeAuth):
-            raise guard.fail(
-                "edge_auth",
-                type(edge).__name__,
-                "must be an EdgeAuth or None",
-                "pass e.g. edge_auth=EdgeAuth.nginx_auth_url('http://oauth2-proxy.oauth2-proxy"
-                ".svc.cluster.local/oauth2/auth')",
-            )
-        annotations = edge.annotations(guard, "edge_auth", self.namespace)
-        if self.controller.name != edge.controller_name:
-            raise guard.fail(
-                "edge_auth",
-                edge.kind,
-                f"is an {edge.controller_name.lower()} setting, but the Ingress is written for "
-                f"{self.controller.name.lower()}, which would ignore its annotations and leave "
-                "every route unauthenticated",
-                "use EdgeAuth.traefik_middleware(...) with Traefik, EdgeAuth.nginx_auth_url or "
-                "nginx_basic_auth with ingress-nginx; for another controller pass its "
-                "annotations= and allow_unauthenticated_exposure=True",
-            )
-        return annotations
-
     def _check_exposures(self, guard: _Guard, given: bool) -> tuple[Exposure, ...]:
         """Check every route against who can call what; record them on the Station."""
         station = self.station
@@ -389,36 +276,11 @@ class StationIngress(ReadOnlyAttributes, Construct):
         for exposure, endpoints in checked:
             for endpoint in endpoints:
                 access = endpoint.decide(station.auth_settings).access
-                self._refuse_two_credentials(guard, endpoint.title, access, exposure)
+                refuse_two_credentials(guard, self.edge_auth, endpoint.title, access, exposure)
         return tuple(exposure for exposure, _ in checked)
 
-    def _refuse_two_credentials(
-        self, guard: _Guard, title: str, access: Access, exposure: Exposure
-    ) -> None:
-        """Basic auth at nginx and a Station token cannot share one Authorization header."""
-        edge = self.edge_auth
-        if edge is None or edge.kind is not EdgeAuthKind.NGINX_BASIC:
-            return
-        if access is Access.AUTHENTICATED:
-            raise guard.fail(
-                "edge_auth",
-                edge.kind,
-                f"basic auth at the edge and Station's own check of {title} (routed by "
-                f"{exposure.via}) both need the Authorization header; nginx passes the "
-                "'Basic' credentials on and Station answers 401 to every request",
-                "protect the route one way: drop edge_auth (Station authenticates it), or "
-                "drop cloudship_oauth/webhook_api_key and let the edge authenticate",
-            )
-
     def _nginx_path(self, field: str, path: str) -> None:
-        if self.controller is IngressController.NGINX and not _NGINX_PATH.fullmatch(path):
-            raise self._guard.fail(
-                field,
-                path,
-                "ingress-nginx (1.8+, strict-validate-path-type) rejects Prefix and Exact "
-                "paths with characters other than letters, digits, '/', '-' and '_'",
-                "route a parent path instead (e.g. '/' on a host of its own)",
-            )
+        check_nginx_path(self._guard, self.controller, field, path)
 
     def _admit_controller(self, guard: _Guard, namespace: str | None) -> str | None:
         """Let the controller's pods through the Station's NetworkPolicy to the routed ports."""
@@ -427,24 +289,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
             return (
                 None if namespace is None else dns_label(guard, "controller_namespace", namespace)
             )
-        if namespace is None:
-            if self.controller is IngressController.NGINX:
-                namespace = "ingress-nginx"
-            elif (
-                self.controller is IngressController.TRAEFIK
-                and self.station.profile is ClusterProfile.K3S
-            ):
-                namespace = "kube-system"
-            else:
-                raise guard.fail(
-                    "controller_namespace",
-                    None,
-                    f"the Station's NetworkPolicy admits only named namespaces, and where "
-                    f"{self.controller.name.lower()} runs is not known",
-                    "pass the namespace of the controller's pods, e.g. "
-                    "controller_namespace='traefik'",
-                )
-        namespace = dns_label(guard, "controller_namespace", namespace)
+        namespace = controller_namespace(guard, self.controller, self.station.profile, namespace)
         admit_namespace(guard, self.station, self.routes, namespace)
         return namespace
 
@@ -469,55 +314,24 @@ class StationIngress(ReadOnlyAttributes, Construct):
             )
         return secret
 
-    def _managed_annotations(
-        self, guard: _Guard, stream_timeout: str | int | None, max_request_body: str | None
-    ) -> dict[str, str]:
-        managed: dict[str, str] = {}
+    def _claim_objects(self, guard: _Guard) -> None:
+        self._claim("Ingress", self.name, "give each StationIngress its own name=")
+        self._reserve_routes(guard)
         tls = self.tls
-        if tls is not None and tls.issuer is not None:
-            managed[f"cert-manager.io/{tls.issuer_kind.value}"] = tls.issuer
-        if self.controller is not IngressController.NGINX:
-            for field, value in (
-                ("stream_timeout", stream_timeout),
-                ("max_request_body", max_request_body),
-            ):
-                if value is not None:
-                    raise guard.fail(
-                        field,
-                        value,
-                        f"is an ingress-nginx setting; {self.controller.name.lower()} has no "
-                        "per-Ingress equivalent (Traefik's timeouts belong to its entrypoints)",
-                        "drop it and configure the controller itself (for Traefik on k3s, a "
-                        "HelmChartConfig: see docs/k3s.md), or pass annotations= for yours",
-                    )
-        if self.controller is IngressController.TRAEFIK:
-            entrypoint = "web" if tls is None else "websecure"
-            managed[f"{_TRAEFIK}router.entrypoints"] = entrypoint
-            if tls is not None:
-                managed[f"{_TRAEFIK}router.tls"] = "true"
-        elif self.controller is IngressController.NGINX:
-            timeout = "1h" if stream_timeout is None else stream_timeout
-            seconds = math.ceil(duration_seconds(guard, "stream_timeout", timeout, minimum=1))
-            self.stream_timeout_seconds = seconds
-            body = "16m" if max_request_body is None else max_request_body
-            if not isinstance(body, str) or not _NGINX_SIZE.fullmatch(body):
-                raise guard.fail(
-                    "max_request_body",
-                    body,
-                    "must be an nginx size: a whole number with an optional k, m or g",
-                    "pass e.g. '16m', or '0' for no limit",
-                )
-            managed.update(
-                {
-                    # MCP streams (SSE / streamable HTTP) stay open for a long time and must
-                    # reach the client as they are written, not when a buffer fills.
-                    f"{_NGINX}proxy-body-size": body,
-                    f"{_NGINX}proxy-buffering": "off",
-                    f"{_NGINX}proxy-read-timeout": str(seconds),
-                    f"{_NGINX}proxy-send-timeout": str(seconds),
-                }
+        if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            check_secret_unread(
+                self,
+                guard,
+                namespace=self.namespace,
+                name=self.tls_secret_name,
+                field="tls.secret_name",
             )
-        return managed
+            # cert-manager owns this Secret; two Certificates writing it would fight.
+            self._claim(
+                "Secret",
+                self.tls_secret_name,
+                "give each Ingress its own tls secret_name (the default, <name>-tls, is)",
+            )
 
     def _claim(self, kind: str, name: str, fix: str) -> None:
         claim_object(
@@ -548,120 +362,20 @@ class StationIngress(ReadOnlyAttributes, Construct):
             )
 
     # ------------------------------------------------------------------ rendering
-    def _render(self) -> k8s.KubeIngress:
+    def _render(self) -> dict[str, Any]:
         station = self.station
-        by_host: dict[str, list[k8s.HttpIngressPath]] = {}
+        paths: list[render.IngressPath] = []
         for route in self.routes:
             assert route.host is not None  # resolved by resolve_routes
-            by_host.setdefault(route.host, []).append(
-                k8s.HttpIngressPath(
-                    path=route.path,
-                    path_type=route.path_type.value,
-                    backend=k8s.IngressBackend(
-                        service=k8s.IngressServiceBackend(
-                            name=station.service_name,
-                            port=k8s.ServiceBackendPort(number=station.ports[route.port]),
-                        )
-                    ),
-                )
-            )
-        tls = (
-            None
-            if self.tls_secret_name is None
-            else [k8s.IngressTls(hosts=list(self.hosts), secret_name=self.tls_secret_name)]
+            paths.append((route.host, route.path, route.path_type.value, station.ports[route.port]))
+        return render.ingress(
+            name=self.name,
+            namespace=self.namespace,
+            labels=station.labels("ingress"),
+            annotations=self.annotations,
+            class_name=self.ingress_class_name,
+            hosts=self.hosts,
+            tls_secret_name=self.tls_secret_name,
+            service_name=station.service_name,
+            paths=paths,
         )
-        return k8s.KubeIngress(
-            self,
-            "ingress",
-            metadata=k8s.ObjectMeta(
-                name=self.name,
-                namespace=self.namespace,
-                labels=station.labels("ingress"),
-                annotations=self.annotations or None,
-            ),
-            spec=k8s.IngressSpec(
-                ingress_class_name=self.ingress_class_name,
-                tls=tls,
-                rules=[
-                    k8s.IngressRule(host=host, http=k8s.HttpIngressRuleValue(paths=paths))
-                    for host, paths in by_host.items()
-                ],
-            ),
-        )
-
-
-_SNIPPET = re.compile(rf"^{re.escape(_NGINX)}[a-z-]*snippet$")
-
-
-def _refuse_contradicting_annotation(guard: _Guard, key: str, value: str, class_name: str) -> None:
-    """Refuse annotations that contradict what the Ingress renders or what Station serves."""
-    field = f"annotations[{key!r}]"
-    if key == "kubernetes.io/ingress.class":
-        raise guard.fail(
-            field,
-            value,
-            f"is the deprecated class annotation, next to spec.ingressClassName={class_name!r} "
-            "that the construct sets; controllers disagree about which one wins",
-            f"drop the annotation and pass ingress_class_name={value!r} (with the controller= "
-            "that serves that class)",
-        )
-    if key == f"{_NGINX}backend-protocol" and value.upper() != "HTTP":
-        raise guard.fail(
-            field,
-            value,
-            "Station serves plain HTTP on every port; nginx would speak "
-            f"{value} to it and every request would fail",
-            "drop the annotation (HTTP is the default); TLS ends at the Ingress",
-        )
-    if key in (f"{_NGINX}rewrite-target", f"{_NGINX}use-regex", f"{_NGINX}app-root"):
-        raise guard.fail(
-            field,
-            value,
-            "the routes are literal paths checked against what Station serves (/mcp, /execute, "
-            "/health, the UI at /); rewriting or regex matching sends requests elsewhere (404)",
-            "drop the annotation and route the paths Station serves, or put the agent MCP on "
-            "a host of its own: IngressRoute(StationPort.AGENT_MCP, '/', host='mcp.example.com')",
-        )
-    if _SNIPPET.fullmatch(key):
-        raise guard.fail(
-            field,
-            "<snippet>",
-            "raw nginx configuration: ingress-nginx ignores snippet annotations by default "
-            "(allow-snippet-annotations=false since 1.9) and they were the door of "
-            "CVE-2025-1974, so the setting silently does nothing or is a risk",
-            "use the dedicated annotation for the setting (e.g. "
-            "nginx.ingress.kubernetes.io/whitelist-source-range) or configure the "
-            "controller's ConfigMap",
-        )
-
-
-def _managed_fix(key: str) -> str:
-    """The argument that sets the managed annotation ``key``."""
-    if key.startswith(f"{_NGINX}auth-") or key == f"{_TRAEFIK}router.middlewares":
-        return "authentication at the edge is set by edge_auth=; drop the annotation"
-    if key.startswith("cert-manager.io/"):
-        return "choose the issuer with tls=IngressTls.cert_manager('letsencrypt-prod', kind=...)"
-    if key in (f"{_NGINX}proxy-read-timeout", f"{_NGINX}proxy-send-timeout"):
-        return "pass stream_timeout='2h' instead"
-    if key == f"{_NGINX}proxy-body-size":
-        return "pass max_request_body='64m' instead"
-    if key.startswith(_TRAEFIK):
-        return "the entrypoint and TLS follow tls=; pass tls=None for plain HTTP (entrypoint web)"
-    return "drop it: MCP streams need buffering off, which the construct always sets"
-
-
-def _refuse_other_controllers_class(
-    guard: _Guard, controller: IngressController, class_name: str
-) -> None:
-    """Refuse the other known controller's class: the annotations would be for the wrong one."""
-    for other in (IngressController.NGINX, IngressController.TRAEFIK):
-        if other is not controller and class_name == other.default_class_name:
-            raise guard.fail(
-                "ingress_class_name",
-                class_name,
-                f"is {other.name.lower()}'s class, but the annotations (stream timeouts, "
-                f"entrypoints) are written for controller={controller}; {other.name.lower()} "
-                "would ignore them",
-                f"pass controller=IngressController.{other.name} (its default class is "
-                f"{class_name!r}), or the class of your {controller.name.lower()} controller",
-            )

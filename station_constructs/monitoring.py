@@ -16,19 +16,19 @@ path ``/metrics``, bound as port ``metrics`` on the Station's ClusterIP Service.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ._app_registry import check_scope
 from ._attach import require_station
-from ._k8s import ApiObjectMetadata, Construct, claim_object, construct_path, guard_for
+from ._errors import _Guard
+from ._k8s import Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import (
-    dns_label,
     dns_subdomain,
-    duration_seconds,
-    go_duration,
-    labels_map,
-    sequence,
 )
+from .emit.service_monitor import emit_service_monitor
+from .settings.monitoring import extra_labels, scrape_timing
+from .settings.monitoring import prometheus_namespaces as checked_namespaces
 from .station import StationDeployment
 
 __all__ = ["LitestreamServiceMonitor"]
@@ -80,26 +80,8 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "LitestreamServiceMonitor", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamServiceMonitor", self)
-        require_station(self, guard, station, 'whose Litestream to scrape')
-        litestream = station.extensions.get("litestream")
-        if litestream is None:
-            raise guard.fail(
-                "station",
-                construct_path(station),
-                "has no LitestreamBackup attached, and Station itself serves no Prometheus "
-                "metrics (8585/metrics answers 200 with the web UI's HTML, not metrics), so "
-                "there is nothing to scrape",
-                "add LitestreamBackup(..., station=station) before the ServiceMonitor; for "
-                "Station use its traces (otlp_endpoint=) and logs",
-            )
-        metrics_port = getattr(litestream, "metrics_port", LITESTREAM_METRICS_PORT)
-        if metrics_port is None:
-            raise guard.fail(
-                "station",
-                construct_path(litestream),
-                "its LitestreamBackup runs with metrics=False: nothing listens on 9090",
-                "pass metrics=True (the default) to LitestreamBackup",
-            )
+        require_station(self, guard, station, "whose Litestream to scrape")
+        litestream, metrics_port = _litestream(guard, station)
         self.station: StationDeployment = station
         """The Station whose Litestream is scraped."""
         self.metrics_port: int = metrics_port
@@ -110,40 +92,14 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
             guard, "name", f"{station.name}-litestream" if name is None else name
         )
         """Name of the ServiceMonitor."""
-        interval_s = duration_seconds(guard, "interval", interval, minimum=1)
-        self.interval: str = go_duration(interval_s)
+        self.interval: str
         """The scrape interval (Prometheus duration)."""
-        self.scrape_timeout: str | None = None
+        self.scrape_timeout: str | None
         """The scrape timeout, if set."""
-        if scrape_timeout is not None:
-            timeout_s = duration_seconds(guard, "scrape_timeout", scrape_timeout, minimum=1)
-            if timeout_s > interval_s:
-                raise guard.fail(
-                    "scrape_timeout",
-                    scrape_timeout,
-                    f"is longer than interval {self.interval!r}; Prometheus refuses the "
-                    "configuration",
-                    "use a timeout no longer than the interval",
-                )
-            self.scrape_timeout = go_duration(timeout_s)
-        extra = labels_map(guard, "labels", labels)
-        for key, value in extra.items():
-            if key == "app" or key.startswith("app.kubernetes.io/"):
-                raise guard.fail(
-                    f"labels[{key!r}]", value, "is set by the construct", "choose another key"
-                )
-        if isinstance(prometheus_namespaces, str):
-            raise guard.fail(
-                "prometheus_namespaces",
-                prometheus_namespaces,
-                "must be a list of namespaces, not one string",
-                f"pass prometheus_namespaces=[{prometheus_namespaces!r}]",
-            )
-        self.prometheus_namespaces: tuple[str, ...] = tuple(
-            dns_label(guard, "prometheus_namespaces[]", ns)
-            for ns in sequence(
-                guard, "prometheus_namespaces", prometheus_namespaces, example="['monitoring']"
-            )
+        self.interval, self.scrape_timeout = scrape_timing(guard, interval, scrape_timeout)
+        extra = extra_labels(guard, labels)
+        self.prometheus_namespaces: tuple[str, ...] = checked_namespaces(
+            guard, prometheus_namespaces
         )
         """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
         admitted = getattr(litestream, "metrics_namespaces", ())
@@ -169,37 +125,45 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
             station.network_policy.allow_from_namespaces(
                 self.prometheus_namespaces, [self.metrics_port]
             )
-
-        from ._imports.com.coreos import monitoring
-
         self.selector_labels: dict[str, str] = {
             **station.selector_labels,
             "app.kubernetes.io/component": "server",
         }
         """The labels of the Service scraped (the Station's ClusterIP Service)."""
-        self.service_monitor = monitoring.ServiceMonitor(
+        self.service_monitor = emit_service_monitor(
             self,
             "Resource",
-            metadata=ApiObjectMetadata(
-                name=self.name,
-                namespace=self.namespace,
-                labels={**extra, **station.labels("monitoring")},
-            ),
-            spec=monitoring.ServiceMonitorSpec(
-                selector=monitoring.ServiceMonitorSpecSelector(match_labels=self.selector_labels),
-                namespace_selector=monitoring.ServiceMonitorSpecNamespaceSelector(
-                    match_names=[self.namespace]
-                ),
-                endpoints=[
-                    monitoring.ServiceMonitorSpecEndpoints(
-                        port=METRICS_PORT_NAME,
-                        path="/metrics",
-                        scheme=monitoring.ServiceMonitorSpecEndpointsScheme.HTTP,
-                        interval=self.interval,
-                        scrape_timeout=self.scrape_timeout,
-                    )
-                ],
-            ),
+            name=self.name,
+            namespace=self.namespace,
+            labels={**extra, **station.labels("monitoring")},
+            selector_labels=self.selector_labels,
+            port_name=METRICS_PORT_NAME,
+            interval=self.interval,
+            scrape_timeout=self.scrape_timeout,
         )
         """The ServiceMonitor (escape hatch: ``ApiObject.of(monitor)``)."""
         self._lock_attributes()
+
+
+def _litestream(guard: _Guard, station: StationDeployment) -> tuple[Any, int]:
+    """The Station's LitestreamBackup and its metrics port; refused without metrics."""
+    litestream = station.extensions.get("litestream")
+    if litestream is None:
+        raise guard.fail(
+            "station",
+            construct_path(station),
+            "has no LitestreamBackup attached, and Station itself serves no Prometheus "
+            "metrics (8585/metrics answers 200 with the web UI's HTML, not metrics), so "
+            "there is nothing to scrape",
+            "add LitestreamBackup(..., station=station) before the ServiceMonitor; for "
+            "Station use its traces (otlp_endpoint=) and logs",
+        )
+    metrics_port = getattr(litestream, "metrics_port", LITESTREAM_METRICS_PORT)
+    if metrics_port is None:
+        raise guard.fail(
+            "station",
+            construct_path(litestream),
+            "its LitestreamBackup runs with metrics=False: nothing listens on 9090",
+            "pass metrics=True (the default) to LitestreamBackup",
+        )
+    return litestream, metrics_port

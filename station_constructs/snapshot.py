@@ -31,9 +31,11 @@ from __future__ import annotations
 
 from ._app_registry import check_scope
 from ._attach import require_station
-from ._k8s import ApiObjectMetadata, Construct, claim_object, guard_for
+from ._errors import _Guard
+from ._k8s import Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
+from .emit.volume_snapshot import emit_volume_snapshot
 from .station import StationDeployment
 
 __all__ = ["StationVolumeSnapshot"]
@@ -75,21 +77,10 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
         check_scope(scope, id, "StationVolumeSnapshot", self)
         super().__init__(scope, id)
         guard = guard_for("StationVolumeSnapshot", self)
-        require_station(self, guard, station, 'whose volume to snapshot')
+        require_station(self, guard, station, "whose volume to snapshot")
         self.station: StationDeployment = station
         """The Station whose volume is snapshotted."""
-        storage_class = station.storage.storage_class
-        if storage_class is not None and (
-            storage_class == LOCAL_PATH or storage_class.startswith(f"{LOCAL_PATH}-")
-        ):
-            raise guard.fail(
-                "station.storage.storage_class",
-                storage_class,
-                "local-path volumes (k3s's default) are host directories, not CSI volumes: "
-                "there is no snapshot support and the VolumeSnapshot would never become ready",
-                "back up with LitestreamBackup (continuous replication to S3 and automatic "
-                "restore), or move the data to a CSI StorageClass with snapshot support",
-            )
+        _refuse_local_path(guard, station.storage.storage_class)
         self.namespace: str = station.namespace
         """Namespace of the snapshot (the PVC's: a snapshot source must be in the same one)."""
         self.pvc_name: str = station.pvc_name
@@ -100,16 +91,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
             guard, "name", f"{station.pvc_name}-snapshot" if name is None else name
         )
         """Name of the VolumeSnapshot (pass it to ``StationStorage(restore_from_snapshot=)``)."""
-        if station.storage.restore_from_snapshot == self.name:
-            raise guard.fail(
-                "name",
-                self.name,
-                f"the Station's claim '{self.pvc_name}' is being restored from this very "
-                "snapshot (storage.restore_from_snapshot): the claim waits for the snapshot, "
-                "and the snapshot waits for the claim it copies, so neither ever becomes ready",
-                "give the new snapshot another name, e.g. "
-                f"'{station.pvc_name}-2026-01-15', or snapshot after the restore has completed",
-            )
+        _refuse_restoring_from_itself(guard, station, self.name, self.pvc_name)
         claim_object(
             self,
             guard,
@@ -128,23 +110,46 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
                 "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
                 "kustomize.toolkit.fluxcd.io/prune": "disabled",
             }
-        from ._imports.io.k8s.storage import snapshot
-
-        self.volume_snapshot = snapshot.VolumeSnapshot(
+        self.volume_snapshot = emit_volume_snapshot(
             self,
             "Resource",
-            metadata=ApiObjectMetadata(
-                name=self.name,
-                namespace=self.namespace,
-                labels=station.labels("snapshot"),
-                annotations=annotations,
-            ),
-            spec=snapshot.VolumeSnapshotSpec(
-                source=snapshot.VolumeSnapshotSpecSource(
-                    persistent_volume_claim_name=self.pvc_name
-                ),
-                volume_snapshot_class_name=self.snapshot_class,
-            ),
+            name=self.name,
+            namespace=self.namespace,
+            labels=station.labels("snapshot"),
+            annotations=annotations,
+            claim_name=self.pvc_name,
+            snapshot_class=self.snapshot_class,
         )
         """The VolumeSnapshot (escape hatch: ``ApiObject.of(snapshot)``)."""
         self._lock_attributes()
+
+
+def _refuse_local_path(guard: _Guard, storage_class: str | None) -> None:
+    """local-path volumes are host directories: no CSI, no snapshot."""
+    if storage_class is not None and (
+        storage_class == LOCAL_PATH or storage_class.startswith(f"{LOCAL_PATH}-")
+    ):
+        raise guard.fail(
+            "station.storage.storage_class",
+            storage_class,
+            "local-path volumes (k3s's default) are host directories, not CSI volumes: "
+            "there is no snapshot support and the VolumeSnapshot would never become ready",
+            "back up with LitestreamBackup (continuous replication to S3 and automatic "
+            "restore), or move the data to a CSI StorageClass with snapshot support",
+        )
+
+
+def _refuse_restoring_from_itself(
+    guard: _Guard, station: StationDeployment, name: str, pvc_name: str
+) -> None:
+    """A claim restored from this snapshot and a snapshot of that claim wait for each other."""
+    if station.storage.restore_from_snapshot == name:
+        raise guard.fail(
+            "name",
+            name,
+            f"the Station's claim '{pvc_name}' is being restored from this very "
+            "snapshot (storage.restore_from_snapshot): the claim waits for the snapshot, "
+            "and the snapshot waits for the claim it copies, so neither ever becomes ready",
+            "give the new snapshot another name, e.g. "
+            f"'{station.pvc_name}-2026-01-15', or snapshot after the restore has completed",
+        )

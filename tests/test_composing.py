@@ -209,3 +209,20 @@ def test_the_readme_composing_app_wires_a_client_to_the_station(tmp_path: Any) -
         container["env"]
     )
     assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
+def test_network_policy_patches_and_later_rules_apply_in_the_order_made(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", enable_api=True)
+    policy = station.network_policy
+    assert policy is not None
+    ApiObject.of(policy.api_object).add_json_patch(
+        JsonPatch.add("/spec/ingress/-", {"from": [{"podSelector": {}}], "ports": [{"port": 1}]})
+    )
+    policy.allow_from_namespaces(["clients"], [StationPort.AGENT_MCP])
+    ApiObject.of(policy).add_json_patch(JsonPatch.replace("/spec/ingress/2/ports/0/port", 2))
+    policy.api_object.metadata.add_label("team", "agents")
+    for _ in range(2):  # every synthesis renders the same object
+        rendered = one(synth(chart), "NetworkPolicy", "station")
+        assert [rule["ports"][0]["port"] for rule in rendered["spec"]["ingress"]] == [8585, 1, 2]
+        assert rendered["spec"]["ingress"][2]["from"][0]["namespaceSelector"] == {
+            "matchLabels": {"kubernetes.io/metadata.name": "clients"}
+        }
+        assert rendered["metadata"]["labels"]["team"] == "agents"

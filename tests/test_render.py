@@ -395,3 +395,58 @@ result = {
         "name": "litestream-config",
         "readOnly": True,
     }
+def test_the_ingress_and_the_alerts_render_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import alerts, ingress
+rules = alerts.backup_rules(
+    namespace="agents", station_name="station", service_name="station", window="5m",
+    stalled_after=60, severity="critical", config_backup_native=True, drill_name="drill",
+)
+rule = alerts.prometheus_rule(
+    name="station-backups", namespace="agents", labels={}, group_name="g", rules=rules
+)
+obj = ingress.ingress(
+    name="station", namespace="agents", labels={}, annotations={}, class_name="nginx",
+    hosts=["a.example.com"], tls_secret_name="station-tls", service_name="station",
+    paths=[("a.example.com", "/mcp", "Prefix", 8587)],
+)
+result = [[r["alert"] for r in rule["spec"]["groups"][0]["rules"]], obj["spec"]["rules"]]
+"""
+    )
+    assert result[0][-2:] == ["StationConfigBackupFailing", "StationRestoreDrillFailing"]
+    assert result[1] == [
+        {
+            "host": "a.example.com",
+            "http": {
+                "paths": [
+                    {
+                        "path": "/mcp",
+                        "pathType": "Prefix",
+                        "backend": {"service": {"name": "station", "port": {"number": 8587}}},
+                    }
+                ]
+            },
+        }
+    ]
+
+
+def test_the_restore_drill_renders_without_cdk8s() -> None:
+    result = render(
+        """
+from station_constructs.render import drill
+init, database = drill.drill_containers(
+    database_image="litestream", database_command=["sh"], config_dir="/etc/litestream",
+    credentials=[], token_mounts=[], config_image=None, config_command=None, config_env=None,
+)
+job = drill.cron_job(
+    name="station-restore-drill", namespace="agents", labels={}, schedule="17 4 * * *",
+    deadline=1800, size_mebibytes=2048, init_containers=init, database=database,
+    config_map_name="station-litestream", service_account_name=None, identity_volume=None,
+)
+pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+result = [c["name"] for c in pod["containers"]] + sorted(pod)
+"""
+    )
+    assert result[0] == "drill-database"
+    assert "initContainers" not in result

@@ -1,28 +1,36 @@
-"""Emit an object whose body is rendered at synthesis: the Station's Deployment.
+"""Emit objects whose body is completed at synthesis, in Python, at no cost per addition.
 
-The Station's pod gets containers from constructs created after the Station (Litestream,
-the config-directory backup), so its body cannot be final when the object enters the
-construct tree. :class:`DeferredObject` is a plain ``cdk8s.ApiObject`` whose ``to_json``
-asks a Python function for the body when cdk8s synthesizes; everything else is the
-ApiObject's own: the chart's namespace and labels, ``metadata.add_label`` /
-``add_annotation``, ``node.add_dependency``, app validation, and ``ApiObject.of(obj)``
-JSON patches, applied to the rendered body after the library's own changes.
+Two kinds, both plain ``cdk8s.ApiObject``s whose ``to_json`` runs in Python when cdk8s
+synthesizes (everything else is the ApiObject's own: the chart's namespace and labels,
+``metadata.add_label`` / ``add_annotation``, ``node.add_dependency``, app validation):
 
-Round trips to jsii's Node process: one to create the object; at synthesis one for the
-call into Python, two for the metadata and one more when patches were added.
+* :class:`DeferredObject`, the Station's Deployment: its pod gets containers from constructs
+  created after the Station (Litestream, the config-directory backup), so the body is
+  rendered from the pod assembly at synthesis, then ``ApiObject.of(obj)`` JSON patches apply.
+* :class:`DeferredApiObject`, the Station's NetworkPolicy: a rendered body that gains a rule
+  each time an attached construct admits a namespace; the additions and users' JSON patches
+  apply in the order they were made (what :func:`~.objects.emit_object` and the same patches
+  would render).
+
+Round trips to jsii's Node process: one to create the object, two at synthesis (cdk8s
+calling ``to_json``, which asks cdk8s for the object's metadata) and one per run of
+consecutive user patches, however many additions are made.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch
 from ..render.pod import PodAssembly
 
-__all__ = ["DeferredObject", "emit_deployment"]
+__all__ = ["DeferredApiObject", "DeferredObject", "emit_deferred", "emit_deployment"]
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
+_FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
 
 class DeferredObject(ApiObject):
@@ -48,10 +56,81 @@ class DeferredObject(ApiObject):
 
     def to_json(self) -> Any:
         """The rendered object: ``render(metadata)``, then the JSON patches."""
-        data = self._render(dict(self.metadata.to_json()))
+        # The ApiObject's own JSON: apiVersion, kind and the metadata as cdk8s completes it.
+        data = self._render(dict(super().to_json()["metadata"]))
         if self._patches:
             data = JsonPatch.apply(data, *self._patches)
         return data
+
+
+class DeferredApiObject(ApiObject):
+    """A plain ``ApiObject`` whose body and additions are applied at synthesis."""
+
+    def __init__(self, scope: Construct, id: str, manifest: Mapping[str, Any]) -> None:
+        metadata = dict(manifest["metadata"])
+        # (path, value) for an addition, or the user's JSON patches, in the order made.
+        self._ops: list[tuple[str, Any] | list[JsonPatch]] = []
+        super().__init__(
+            scope,
+            id,
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata=ApiObjectMetadata(
+                name=metadata.get("name"),
+                namespace=metadata.get("namespace"),
+                labels=metadata.get("labels"),
+                annotations=metadata.get("annotations"),
+            ),
+        )
+        for key in manifest:
+            if key not in _FIRST_KEYS:
+                self.add_later(f"/{key}", manifest[key])
+
+    def add_later(self, path: str, value: Any) -> None:
+        """Add ``value`` at ``path`` (a JSON pointer; ``-`` appends to a list) at synthesis.
+
+        The value is copied now, as a JSON patch would send it.
+        """
+        self._ops.append((path, json.loads(json.dumps(value))))
+
+    def add_json_patch(self, *ops: JsonPatch) -> None:
+        """Apply ``ops`` at synthesis, after every addition and patch made before."""
+        self._ops.append(list(ops))
+
+    def to_json(self) -> Any:
+        """The object with its additions and patches applied, in order."""
+        data = super().to_json()
+        pending: list[JsonPatch] = []
+        for op in self._ops:
+            if isinstance(op, list):
+                pending.extend(op)
+                continue
+            if pending:
+                data = JsonPatch.apply(data, *pending)
+                pending = []
+            _add(data, op[0], copy.deepcopy(op[1]))
+        if pending:
+            data = JsonPatch.apply(data, *pending)
+        ordered = [*_FIRST_KEYS, *data]
+        return {key: data[key] for key in ordered if key in data}
+
+
+def _add(document: dict[str, Any], path: str, value: Any) -> None:
+    """JSON patch ``add`` (RFC 6902) of ``value`` at ``path`` in ``document``."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in path.split("/")[1:]]
+    parent: Any = document
+    for token in tokens[:-1]:
+        parent = parent[int(token)] if isinstance(parent, list) else parent[token]
+    last = tokens[-1]
+    if isinstance(parent, list):
+        parent.insert(len(parent) if last == "-" else int(last), value)
+    else:
+        parent[last] = value
+
+
+def emit_deferred(scope: Construct, id: str, manifest: Mapping[str, Any]) -> DeferredApiObject:
+    """Create ``manifest`` as ``scope/id``; its body is added at synthesis."""
+    return DeferredApiObject(scope, id, manifest)
 
 
 def emit_deployment(scope: Construct, id: str, pod: PodAssembly) -> DeferredObject:

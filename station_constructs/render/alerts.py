@@ -1,0 +1,144 @@
+"""A Station's backup alerts (BackupAlerts) as data: the rules and the PrometheusRule.
+
+Pure functions of already validated settings (``station_constructs.alerts`` validates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["backup_rules", "prometheus_rule"]
+
+
+def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
+    *,
+    namespace: str,
+    station_name: str,
+    service_name: str,
+    window: str,
+    stalled_after: int,
+    severity: str,
+    config_backup_native: bool | None,
+    drill_name: str | None,
+) -> list[dict[str, Any]]:
+    """The alerting rules: Litestream's three, then the config backup's and the drill's.
+
+    ``config_backup_native`` is ``None`` without a config backup, else whether its sidecar is
+    native; ``drill_name`` is ``None`` without a restore drill.
+    """
+    ns = namespace
+    target = f'namespace="{ns}", job="{service_name}"'
+    where = f"Station {ns}/{station_name}"
+    rules = [
+        _rule(
+            severity,
+            "StationBackupSyncErrors",
+            f"increase(litestream_sync_error_count{{{target}}}[{window}]) > 0",
+            "2m",
+            f"Litestream of {where} reports sync errors",
+            "Litestream counted failed syncs: new writes may not be in "
+            "the backup. Read the litestream container's log (level=ERROR) and check the "
+            "bucket, endpoint and credentials.",
+        ),
+        _rule(
+            severity,
+            "StationBackupStalled",
+            f"(delta(litestream_txid{{{target}}}[{window}]) > 0) unless on(namespace, pod) "
+            f'(increase(litestream_replica_operation_total{{{target}, operation="PUT"}}'
+            f"[{window}]) > 0)",
+            "0m",
+            f"The backup of {where} has not advanced for {window}",
+            f"The database changed but Litestream wrote nothing to S3 for {window} "
+            f"({stalled_after} sync intervals). If S3 is still down when the pod "
+            "stops, every write since the outage began is lost.",
+        ),
+        _rule(
+            severity,
+            "StationBackupSidecarDown",
+            f"up{{{target}}} == 0 or absent(up{{{target}}})",
+            "5m",
+            f"Litestream of {where} is not being scraped",
+            "Litestream's metrics target is down or missing: replication may have "
+            "stopped (the guard refuses to replicate a new database over a backup; see "
+            "the litestream container's log).",
+        ),
+    ]
+    if config_backup_native is not None:
+        rules.append(_config_backup_rule(severity, ns, station_name, where, config_backup_native))
+    if drill_name is not None:
+        rules.append(_drill_rule(severity, ns, drill_name, where))
+    return rules
+
+
+def _config_backup_rule(
+    severity: str, ns: str, station_name: str, where: str, native: bool
+) -> dict[str, Any]:
+    # The Deployment's pods only: "<name>-<ReplicaSet hash>-<suffix>" (another Station
+    # named e.g. "<name>-b" has pods "<name>-b-<hash>-<suffix>", which this does not match).
+    pod = f'namespace="{ns}", pod=~"{station_name}-[a-z0-9]+-[a-z0-9]{{5}}"'
+    # A native sidecar is an init container: kube-state-metrics counts its restarts in
+    # kube_pod_init_container_status_restarts_total, a classic one's in
+    # kube_pod_container_status_restarts_total.
+    metric = (
+        "kube_pod_init_container_status_restarts_total"
+        if native
+        else "kube_pod_container_status_restarts_total"
+    )
+    return _rule(
+        severity,
+        "StationConfigBackupFailing",
+        f'increase({metric}{{{pod}, container="config-backup"}}[30m]) > 0',
+        "0m",
+        f"The config directory backup of {where} is failing",
+        "The config-backup sidecar exited after repeated failed rclone syncs "
+        "(or crashed): config changes are not being backed up. Read its log.",
+    )
+
+
+def _drill_rule(severity: str, ns: str, drill_name: str, where: str) -> dict[str, Any]:
+    jobs = f'namespace="{ns}", job_name=~"{drill_name}-[0-9]+"'
+    return _rule(
+        severity,
+        "StationRestoreDrillFailing",
+        # A failed drill Job created after the last successful one (failed
+        # Jobs stay in the history after a later success).
+        f"(kube_job_status_failed{{{jobs}}} > 0) and on(namespace, job_name) "
+        f"(kube_job_created{{{jobs}}} > scalar(max(kube_job_created{{{jobs}}} "
+        f"and on(namespace, job_name) (kube_job_status_succeeded{{{jobs}}} > 0)) "
+        "or vector(0)))",
+        "0m",
+        f"The restore drill of {where} failed",
+        "The latest backup did not restore, or the restored database failed "
+        "PRAGMA integrity_check. Read the drill Job's log; the backup may be "
+        "unusable.",
+    )
+
+
+def _rule(
+    severity: str, alert: str, expr: str, for_: str, summary: str, description: str
+) -> dict[str, Any]:
+    return {
+        "alert": alert,
+        "expr": expr,
+        "for": for_,
+        "labels": {"severity": severity},
+        "annotations": {"summary": summary, "description": description},
+    }
+
+
+def prometheus_rule(
+    *,
+    name: str,
+    namespace: str,
+    labels: Mapping[str, str],
+    group_name: str,
+    rules: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The ``monitoring.coreos.com/v1`` PrometheusRule holding ``rules`` in one group."""
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels)},
+        "spec": {"groups": [{"name": group_name, "rules": rules}]},
+    }
