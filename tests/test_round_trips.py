@@ -22,9 +22,9 @@ from tests.support.apps import default_app, full_production_app
 
 #: Round trips each further full production Station may cost (measured: see the closing
 #: notes of issue 13; lower this when it drops).
-PER_PRODUCTION_STATION = 41
+PER_PRODUCTION_STATION = 33
 #: Round trips of the default app's Station (main.py), synthesis included.
-DEFAULT_APP = 22
+DEFAULT_APP = 21
 
 
 @contextmanager
