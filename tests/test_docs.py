@@ -239,3 +239,17 @@ def test_the_deployment_and_restore_diagrams_parse() -> None:
         "README.md",
         "backup-and-restore.md",
     }
+
+
+def test_the_architecture_layout_lists_every_module_and_nothing_else() -> None:
+    """docs/architecture.md has one row per module of the package: a newcomer finds every
+    file there, and a renamed or removed module cannot linger in the table."""
+    text = (DOCS / "architecture.md").read_text()
+    layout = text[text.index("## Layout") : text.index("## Composing")]
+    listed = re.findall(r"^\| `([\w/]+\.py)` \|", layout, re.MULTILINE)
+    package = REPO / "station_constructs"
+    modules = sorted(
+        str(p.relative_to(package)) for p in package.rglob("*.py") if "_imports" not in p.parts
+    )
+    assert sorted(listed) == modules
+    assert len(listed) == len(set(listed)), "a module is listed twice"
