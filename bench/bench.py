@@ -12,6 +12,7 @@ compiled at install, never pays; so the variable is unset for the benchmark's pr
 each scenario runs once, unmeasured, before the measured runs.
 
     ./dev.sh bench            # or: python bench/bench.py --runs 5
+    python bench/bench.py --before ../old-checkout   # before and after, in one run
 """
 
 from __future__ import annotations
@@ -105,39 +106,55 @@ def run(build: str, runs: int, repo: Path = REPO) -> tuple[float, float, int]:
     return statistics.median(walls), statistics.median(peaks), trips
 
 
+def scenarios(max_stations: int) -> list[tuple[str, str]]:
+    """(label, program) of every scenario, the floor first."""
+    found = [
+        ("floor: one cdk8s-plus-27 Deployment", FLOOR),
+        ("default app (main.py)", DEFAULT),
+    ]
+    for count in (1, 10, 100):
+        if count <= max_stations:
+            label = "full production app" if count == 1 else f"{count} full production Stations"
+            found.append((label, PRODUCTION.format(count=count)))
+    if max_stations >= 100:
+        found.append(("100 tenants behind one Gateway", TENANTS.format(count=100)))
+    return found
+
+
 def main() -> None:
-    """Run every scenario and print one table."""
+    """Run every scenario and print one table (with ``--before``, both checkouts side by side)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--max-stations", type=int, default=100)
     parser.add_argument(
         "--repo", type=Path, default=REPO, help="checkout to measure (e.g. an older commit's)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. a worktree of an older commit) measured in the same run, "
+        "each scenario right before this one's, against the same floor",
+    )
     args = parser.parse_args()
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    scenarios = [
-        ("floor: one cdk8s-plus-27 Deployment", FLOOR),
-        ("default app (main.py)", DEFAULT),
-    ]
-    for count in (1, 10, 100):
-        if count <= args.max_stations:
-            label = "full production app" if count == 1 else f"{count} full production Stations"
-            scenarios.append((label, PRODUCTION.format(count=count)))
-    if args.max_stations >= 100:
-        scenarios.append(("100 tenants behind one Gateway", TENANTS.format(count=100)))
     floor_wall = floor_peak = 0.0
     trips: dict[str, int] = {}
+    before_columns = f" {'before s':>8} {'x floor':>8} {'trips':>7}" if args.before else ""
     print(
         f"{'scenario':42} {'wall s':>8} {'x floor':>8} {'peak MiB':>9} {'x floor':>8}"
-        f" {'jsii trips':>10}"
+        f" {'jsii trips':>10}{before_columns}"
     )
-    for label, build in scenarios:
+    for label, build in scenarios(args.max_stations):
+        before = ""
+        if args.before is not None and floor_wall:
+            b_wall, _, b_trips = run(build, args.runs, args.before)
+            before = f" {b_wall:8.3f} {b_wall / floor_wall:8.2f} {b_trips:7d}"
         wall, peak, trips[label] = run(build, args.runs, args.repo)
         if not floor_wall:
             floor_wall, floor_peak = wall, peak
         print(
             f"{label:42} {wall:8.3f} {wall / floor_wall:8.2f} {peak:9.1f} {peak / floor_peak:8.2f}"
-            f" {trips[label]:10d}"
+            f" {trips[label]:10d}{before}"
         )
     print(f"runs per scenario: {args.runs} (medians)")
     one, many = trips.get("full production app"), trips.get("100 full production Stations")
