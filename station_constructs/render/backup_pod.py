@@ -3,7 +3,7 @@
 ``LitestreamBackup`` adds ``litestream-restore`` (an init container, first) and ``litestream``
 (a native sidecar, or a second container); ``ConfigDirBackup`` adds ``config-restore`` (after
 the database's restore) and ``config-backup``. The order of the pod's init containers is then:
-the restores, ``seed-home``, the sidecars (see ``docs/backups.md``).
+the restores, ``seed-home``, the sidecars (see ``docs/backup-and-restore.md``).
 """
 
 from __future__ import annotations
