@@ -22,6 +22,10 @@ CASES: dict[str, Callable[[Chart], object]] = {
     "litestream": apps.litestream_app,
     "platform": apps.platform_app,
     "gateway": apps.gateway_app,
+    # Every construct at once, and a shared Gateway with tenants' routes: added before the
+    # rendering core was rebuilt (issue 13) and rendered by the old core first.
+    "full_production": apps.full_production_app,
+    "gateway_tenants": lambda chart: apps.gateway_tenants_app(chart, 3),
 }
 
 
