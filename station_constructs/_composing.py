@@ -3,7 +3,8 @@
 ``station.service`` (a ``kplus.Service``) is the object itself; this mixin adds references
 to the objects a Station reads (its ConfigMap, Secret and claim), the claim as a volume, and
 a pod selector for network policies. Each is made on first use and then kept, so a Station
-whose references nobody uses pays nothing for them.
+whose references nobody uses pays nothing for them. They are children of the Station with
+ids starting ``ref-``; give your own children of a Station other ids.
 See docs/architecture.md, "Composing".
 """
 
@@ -50,7 +51,7 @@ class ComposingRefs:
         """
         if self._secret_ref is None:
             self._secret_ref = kplus.Secret.from_secret_name(
-                self._scope(), "secret-ref", self.secret_name
+                self._scope(), "ref-secret", self.secret_name
             )
         return self._secret_ref
 
@@ -63,7 +64,7 @@ class ComposingRefs:
         """
         if self._claim_ref is None:
             self._claim_ref = kplus.PersistentVolumeClaim.from_claim_name(
-                self._scope(), "claim", self.pvc_name
+                self._scope(), "ref-claim", self.pvc_name
             )
         return self._claim_ref
 
@@ -75,7 +76,7 @@ class ComposingRefs:
         """
         if self._data_volume is None:
             self._data_volume = kplus.Volume.from_persistent_volume_claim(
-                self._scope(), "data-volume", self.claim_ref, name="data"
+                self._scope(), "ref-data-volume", self.claim_ref, name="data"
             )
         return self._data_volume
 
@@ -92,8 +93,10 @@ class ComposingRefs:
         pods = self._pods
         if pods is None:
             scope, labels = self._scope(), dict(self.selector_labels)
-            namespaces = kplus.Namespaces.select(scope, "pods-namespace", names=[self.namespace])
-            pods = kplus.Pods.select(scope, "pods", labels=labels, namespaces=namespaces)
+            namespaces = kplus.Namespaces.select(
+                scope, "ref-pods-namespace", names=[self.namespace]
+            )
+            pods = kplus.Pods.select(scope, "ref-pods", labels=labels, namespaces=namespaces)
             self._pods = pods
         return pods
 
@@ -103,6 +106,6 @@ class ComposingRefs:
     def _config_map_reference(self) -> kplus.IConfigMap:
         if self._config_map_ref is None:
             self._config_map_ref = kplus.ConfigMap.from_config_map_name(
-                self._scope(), "config-ref", self.config_map_name
+                self._scope(), "ref-config-map", self.config_map_name
             )
         return self._config_map_ref

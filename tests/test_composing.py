@@ -226,3 +226,45 @@ def test_network_policy_patches_and_later_rules_apply_in_the_order_made(chart: C
             "matchLabels": {"kubernetes.io/metadata.name": "clients"}
         }
         assert rendered["metadata"]["labels"]["team"] == "agents"
+
+
+@jsii.implements(cdk8s.IResolver)
+class _Mirror:
+    """An App resolver a platform team might use: pull every image through a mirror."""
+
+    def resolve(self, context: cdk8s.ResolutionContext) -> None:
+        value = context.value
+        if isinstance(value, str) and value.startswith(("ghcr.io/", "docker.io/")):
+            context.replace_value("mirror.corp/" + value.split("/", 1)[1])
+
+
+def test_an_app_resolver_reaches_every_object_a_station_renders(tmp_path: Any) -> None:
+    """cdk8s runs an App's resolvers over every object's props; the library renders some
+    bodies itself (the pod, the NetworkPolicy's rules, the restore drill's CronJob, the alert
+    rules) and runs them the same way, so no image escapes the mirror."""
+    from station_constructs import BackupAlerts, LitestreamBackup, RestoreDrill
+
+    app = App(outdir=str(tmp_path), resolvers=[_Mirror()])
+    chart = Chart(app, "mirrored")
+    station = StationDeployment(chart, "station")
+    backup = LitestreamBackup(
+        chart, "backup", station=station, bucket="bkt", endpoint="http://minio.minio:9000"
+    )
+    RestoreDrill(chart, "drill", backup=backup)
+    BackupAlerts(chart, "alerts", station=station)
+    objects = synth(chart)
+    images = sorted(
+        c["image"]
+        for o in objects
+        if o["kind"] in ("Deployment", "CronJob")
+        for c in _containers(o)
+    )
+    assert images and all(i.startswith("mirror.corp/") for i in images), images
+    assert "ghcr.io/" not in str(objects) and "docker.io/" not in str(objects)
+
+
+def _containers(obj: Manifest) -> list[Any]:
+    spec = obj["spec"]["template"]["spec"] if obj["kind"] == "Deployment" else (
+        obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    )
+    return [*spec.get("initContainers", []), *spec["containers"]]

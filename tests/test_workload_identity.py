@@ -354,3 +354,31 @@ def test_containers_added_by_pod_extras_are_skipped_by_the_webhook(chart: Chart)
     spec = pod_spec(objects)
     names = {c["name"] for c in spec["initContainers"] + spec["containers"]}
     assert names - set(skipped) == BACKUP_CONTAINERS
+
+
+def test_containers_a_json_patch_adds_are_in_the_skip_list_too(chart: Chart) -> None:
+    """The skip list is computed after the users' JSON patches: a container added with
+    ``ApiObject.of(station.deployment).add_json_patch`` never gets the backup role."""
+    from cdk8s import ApiObject, JsonPatch
+
+    station = StationDeployment(chart, "station")
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="bkt",
+        region="eu-west-1",
+        identity=WorkloadIdentity.eks_pod_identity(),
+    )
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add(
+            "/spec/template/spec/initContainers/-",
+            {"name": "user-init", "image": "busybox:1.36.1"},
+        ),
+        JsonPatch.add(
+            "/spec/template/spec/containers/-", {"name": "user-side", "image": "busybox:1.36.1"}
+        ),
+    )
+    template = find(synth(chart), "Deployment", "station")["spec"]["template"]
+    skipped = template["metadata"]["annotations"]["eks.amazonaws.com/skip-containers"]
+    assert skipped.split(",") == ["seed-home", "user-init", "station", "user-side"]

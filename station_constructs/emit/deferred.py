@@ -12,6 +12,9 @@ synthesizes (everything else is the ApiObject's own: the chart's namespace and l
   apply in the order they were made (what :func:`~.objects.emit_object` and the same patches
   would render).
 
+Both run the App's own resolvers over what they render (``emit/resolve.py``), as cdk8s runs
+them over an object's props.
+
 Round trips to jsii's Node process: one to create the object, two at synthesis (cdk8s
 calling ``to_json``, which asks cdk8s for the object's metadata) and one per run of
 consecutive user patches, however many additions are made.
@@ -24,12 +27,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch
+from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
 from ..render.pod import PodAssembly
+from .resolve import resolve
 
 __all__ = ["DeferredApiObject", "DeferredObject", "emit_deferred", "emit_deployment"]
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
+Finish = Callable[[dict[str, Any]], None]
 _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
 
@@ -45,9 +50,12 @@ class DeferredObject(ApiObject):
         kind: str,
         metadata: ApiObjectMetadata,
         render: Render,
+        finish: Finish | None = None,
     ) -> None:
         super().__init__(scope, id, api_version=api_version, kind=kind, metadata=metadata)
+        remember_app(self, scope)
         self._render = render
+        self._finish = finish
         self._patches: list[JsonPatch] = []
 
     def add_json_patch(self, *ops: JsonPatch) -> None:
@@ -55,11 +63,20 @@ class DeferredObject(ApiObject):
         self._patches.extend(ops)
 
     def to_json(self) -> Any:
-        """The rendered object: ``render(metadata)``, then the JSON patches."""
+        """``render(metadata)``, the App's resolvers, the JSON patches, then ``finish``.
+
+        ``finish`` is for what must see every container, those the patches add included
+        (EKS's skip list of the backup role's credentials).
+        """
         # The ApiObject's own JSON: apiVersion, kind and the metadata as cdk8s completes it.
         data = self._render(dict(super().to_json()["metadata"]))
+        for key in data:
+            if key not in _FIRST_KEYS:
+                data[key] = resolve(self, [key], data[key])
         if self._patches:
             data = JsonPatch.apply(data, *self._patches)
+        if self._finish is not None:
+            self._finish(data)
         return data
 
 
@@ -82,6 +99,7 @@ class DeferredApiObject(ApiObject):
                 annotations=metadata.get("annotations"),
             ),
         )
+        remember_app(self, scope)
         for key in manifest:
             if key not in _FIRST_KEYS:
                 self.add_later(f"/{key}", manifest[key])
@@ -108,24 +126,30 @@ class DeferredApiObject(ApiObject):
             if pending:
                 data = JsonPatch.apply(data, *pending)
                 pending = []
-            _add(data, op[0], copy.deepcopy(op[1]))
+            _add(data, op[0], copy.deepcopy(op[1]), lambda key, v: resolve(self, key, v))
         if pending:
             data = JsonPatch.apply(data, *pending)
         ordered = [*_FIRST_KEYS, *data]
         return {key: data[key] for key in ordered if key in data}
 
 
-def _add(document: dict[str, Any], path: str, value: Any) -> None:
-    """JSON patch ``add`` (RFC 6902) of ``value`` at ``path`` in ``document``."""
+def _add(
+    document: dict[str, Any],
+    path: str,
+    value: Any,
+    resolved: Callable[[list[str], Any], Any],
+) -> None:
+    """JSON patch ``add`` (RFC 6902) of ``resolved(key, value)`` at ``path`` in ``document``."""
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in path.split("/")[1:]]
     parent: Any = document
     for token in tokens[:-1]:
         parent = parent[int(token)] if isinstance(parent, list) else parent[token]
     last = tokens[-1]
     if isinstance(parent, list):
-        parent.insert(len(parent) if last == "-" else int(last), value)
+        index = len(parent) if last == "-" else int(last)
+        parent.insert(index, resolved([*tokens[:-1], str(index)], value))
     else:
-        parent[last] = value
+        parent[last] = resolved(tokens, value)
 
 
 def emit_deferred(scope: Construct, id: str, manifest: Mapping[str, Any]) -> DeferredApiObject:
@@ -141,5 +165,6 @@ def emit_deployment(scope: Construct, id: str, pod: PodAssembly) -> DeferredObje
         api_version="apps/v1",
         kind="Deployment",
         metadata=ApiObjectMetadata(name=pod.name, namespace=pod.namespace, labels=pod.labels),
-        render=pod.manifest,
+        render=pod.render,
+        finish=pod.finish,
     )

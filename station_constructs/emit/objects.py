@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch
+from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
+from .resolve import resolve
 
 __all__ = ["emit_object"]
 
@@ -39,7 +40,9 @@ def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiOb
             annotations=metadata.get("annotations"),
         ),
     )
+    remember_app(obj, scope)
     body = [k for k in manifest if k not in ("apiVersion", "kind", "metadata")]
     if body:
-        obj.add_json_patch(*(JsonPatch.add(f"/{k}", manifest[k]) for k in body))
+        # cdk8s resolves an object's props, never its patches: the App's resolvers run here.
+        obj.add_json_patch(*(JsonPatch.add(f"/{k}", resolve(obj, [k], manifest[k])) for k in body))
     return obj

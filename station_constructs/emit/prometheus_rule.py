@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._k8s import ApiObjectMetadata, Construct, JsonPatch
+from .._k8s import ApiObjectMetadata, Construct, JsonPatch, remember_app
+from .resolve import resolve
 
 if TYPE_CHECKING:
     from .._imports.com.coreos.monitoring import PrometheusRule
@@ -38,7 +39,9 @@ def emit_prometheus_rule(scope: Construct, id: str, manifest: Mapping[str, Any])
         {"name": group["name"], "rules": [_rule_props(r) for r in group["rules"]]}
         for group in manifest["spec"]["groups"]
     ]
-    rule.add_json_patch(JsonPatch.add("/spec", {"groups": groups}))
+    remember_app(rule, scope)
+    # cdk8s resolves an object's props, never its patches: the App's resolvers run here.
+    rule.add_json_patch(JsonPatch.add("/spec", resolve(rule, ["spec"], {"groups": groups})))
     return rule
 
 

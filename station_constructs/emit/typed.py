@@ -35,9 +35,7 @@ def emit_namespace(scope: Construct, id: str, manifest: Mapping[str, Any]) -> k8
     return k8s.KubeNamespace(scope, id, metadata=_object_meta(manifest["metadata"]))
 
 
-def emit_config_map(
-    scope: Construct, id: str, manifest: Mapping[str, Any]
-) -> k8s.KubeConfigMap:
+def emit_config_map(scope: Construct, id: str, manifest: Mapping[str, Any]) -> k8s.KubeConfigMap:
     """A rendered ConfigMap as ``k8s.KubeConfigMap``."""
     return k8s.KubeConfigMap(
         scope, id, metadata=_object_meta(manifest["metadata"]), data=manifest["data"]

@@ -3,9 +3,10 @@
 ``StationDeployment`` creates one :class:`PodAssembly` with its own containers; attached
 constructs (``LitestreamBackup``, ``ConfigDirBackup``) add theirs to it while they are
 constructed, and ``PodOptions``' additions (placement, extra volumes and containers) are
-applied as steps. :meth:`PodAssembly.manifest` renders the Deployment from it, once per
-synthesis (``station_constructs.emit.deferred`` calls it), so what an attached construct adds
-after the Station exists is in the output.
+applied as steps. :meth:`PodAssembly.render` renders the Deployment from it, once per
+synthesis (``station_constructs.emit.deferred`` calls it, then the users' JSON patches, then
+:meth:`PodAssembly.finish`), so what an attached construct adds after the Station exists is
+in the output.
 
 The rendered object keeps the shape the pod had when cdk8s-plus-27 rendered it: the
 assembled part with its keys sorted, then the native-sidecar markers, the restores ordered
@@ -86,7 +87,11 @@ class PodAssembly:
             self.first.append(container["name"])
 
     def add_step(self, step: Step, *, last: bool = False) -> None:
-        """Change the rendered Deployment with ``step`` (``last``: after every other step)."""
+        """Change the rendered Deployment with ``step``.
+
+        ``last`` steps run after every other step and after the users' JSON patches, so
+        they see every container (:meth:`finish`).
+        """
         (self.last_steps if last else self.steps).append(step)
 
     def raise_grace_period(self, seconds: int) -> None:
@@ -140,7 +145,13 @@ class PodAssembly:
         }
 
     def manifest(self, metadata: Json) -> Json:
-        """The Deployment, a new object at each call.
+        """The Deployment, a new object at each call: :meth:`render`, then :meth:`finish`."""
+        data = self.render(metadata)
+        self.finish(data)
+        return data
+
+    def render(self, metadata: Json) -> Json:
+        """The Deployment with every step but the last ones (a new object at each call).
 
         ``metadata`` comes from cdk8s (chart labels and namespace, labels and annotations a
         user added) and is merged over the assembly's own.
@@ -161,6 +172,11 @@ class PodAssembly:
         if self.first:
             rank = {name: i for i, name in enumerate(self.first)}
             init.sort(key=lambda c: rank.get(c["name"], len(rank)))
-        for step in [*self.steps, *self.last_steps]:
+        for step in self.steps:
             step(data)
         return data
+
+    def finish(self, data: Json) -> None:
+        """The last steps, on a rendered Deployment (after the users' JSON patches)."""
+        for step in self.last_steps:
+            step(data)

@@ -8,6 +8,7 @@ volumes, mounts and containers).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -23,22 +24,24 @@ def pod_options_step(resolved: ResolvedPod) -> Callable[[Json], None]:
     account = resolved.service_account
 
     def step(data: Json) -> None:
+        # A copy per synthesis: the rendered object must not share values with the options.
+        added = copy.deepcopy(resolved)
         template = data["spec"]["template"]
-        if resolved.labels:
-            template["metadata"].setdefault("labels", {}).update(resolved.labels)
+        if added.labels:
+            template["metadata"].setdefault("labels", {}).update(added.labels)
         pod = template["spec"]
-        pod.update(resolved.spec)
+        pod.update(added.spec)
         if account is not None:
             pod["serviceAccountName"] = account.name
             pod["automountServiceAccountToken"] = account.automount_token
-        if resolved.volumes:
-            pod["volumes"] = [*pod.get("volumes", []), *resolved.volumes]
+        if added.volumes:
+            pod["volumes"] = [*pod.get("volumes", []), *added.volumes]
         station = next(c for c in pod["containers"] if c["name"] == "station")
-        if resolved.volume_mounts:
-            station["volumeMounts"] = [*station.get("volumeMounts", []), *resolved.volume_mounts]
-        if resolved.init_containers:
-            pod["initContainers"] = [*pod.get("initContainers", []), *resolved.init_containers]
-        if resolved.sidecars:
-            pod["containers"] = [*pod["containers"], *resolved.sidecars]
+        if added.volume_mounts:
+            station["volumeMounts"] = [*station.get("volumeMounts", []), *added.volume_mounts]
+        if added.init_containers:
+            pod["initContainers"] = [*pod.get("initContainers", []), *added.init_containers]
+        if added.sidecars:
+            pod["containers"] = [*pod["containers"], *added.sidecars]
 
     return step
