@@ -29,6 +29,7 @@ from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
 from ..render.pod import PodAssembly
+from .objects import object_metadata
 from .resolve import resolve
 
 __all__ = ["DeferredApiObject", "DeferredObject", "emit_deferred", "emit_deployment"]
@@ -84,7 +85,6 @@ class DeferredApiObject(ApiObject):
     """A plain ``ApiObject`` whose body and additions are applied at synthesis."""
 
     def __init__(self, scope: Construct, id: str, manifest: Mapping[str, Any]) -> None:
-        metadata = dict(manifest["metadata"])
         # (path, value) for an addition, or the user's JSON patches, in the order made.
         self._ops: list[tuple[str, Any] | list[JsonPatch]] = []
         super().__init__(
@@ -92,12 +92,7 @@ class DeferredApiObject(ApiObject):
             id,
             api_version=manifest["apiVersion"],
             kind=manifest["kind"],
-            metadata=ApiObjectMetadata(
-                name=metadata.get("name"),
-                namespace=metadata.get("namespace"),
-                labels=metadata.get("labels"),
-                annotations=metadata.get("annotations"),
-            ),
+            metadata=object_metadata(manifest["metadata"]),
         )
         remember_app(self, scope)
         for key in manifest:

@@ -18,7 +18,17 @@ from typing import Any
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
 from .resolve import resolve
 
-__all__ = ["emit_object"]
+__all__ = ["emit_object", "object_metadata"]
+
+
+def object_metadata(meta: Mapping[str, Any]) -> ApiObjectMetadata:
+    """A rendered object's ``metadata`` (name, namespace, labels, annotations) for cdk8s."""
+    return ApiObjectMetadata(
+        name=meta.get("name"),
+        namespace=meta.get("namespace"),
+        labels=meta.get("labels"),
+        annotations=meta.get("annotations"),
+    )
 
 
 def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiObject:
@@ -27,18 +37,12 @@ def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiOb
     ``metadata`` takes ``name``, ``namespace``, ``labels`` and ``annotations``; every other
     top-level field is the body, added in the order given.
     """
-    metadata = dict(manifest["metadata"])
     obj = ApiObject(
         scope,
         id,
         api_version=manifest["apiVersion"],
         kind=manifest["kind"],
-        metadata=ApiObjectMetadata(
-            name=metadata.get("name"),
-            namespace=metadata.get("namespace"),
-            labels=metadata.get("labels"),
-            annotations=metadata.get("annotations"),
-        ),
+        metadata=object_metadata(manifest["metadata"]),
     )
     remember_app(obj, scope)
     body = [k for k in manifest if k not in ("apiVersion", "kind", "metadata")]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._k8s import ApiObjectMetadata, Construct, kplus
+from .._k8s import Construct, kplus
+from .objects import object_metadata
 
 __all__ = ["emit_service"]
 
@@ -20,12 +21,7 @@ def emit_service(scope: Construct, id: str, manifest: Mapping[str, Any]) -> kplu
     service = kplus.Service(
         scope,
         id,
-        metadata=ApiObjectMetadata(
-            name=meta["name"],
-            namespace=meta.get("namespace"),
-            labels=meta.get("labels"),
-            annotations=meta.get("annotations"),
-        ),
+        metadata=object_metadata(meta),
         type=_SERVICE_TYPES[spec["type"]],
         load_balancer_source_ranges=spec.get("loadBalancerSourceRanges"),
         ports=[
