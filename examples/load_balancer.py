@@ -6,11 +6,15 @@
 A Service exposes whole ports and cannot authenticate, so Station must: with local mode off
 and CloudShip OAuth, every request to 8587 but ``/health`` needs a bearer token that
 CloudShip reports active (MCP clients discover where to get one from the 401's
-``WWW-Authenticate`` header). Renders ``station-external`` (type LoadBalancer) with 8587 only,
-open to one network; the web UI (which in v0.23.0 calls ``http://localhost:8585`` itself)
-is reached with ``kubectl port-forward``, and the unauthenticated management MCP (8586) stays
-inside the cluster. The Service speaks plain HTTP: terminate TLS at the load balancer
-(``external_service_annotations``) before sending tokens across networks you do not trust.
+``WWW-Authenticate`` header). Any active CloudShip account's token passes, not only your
+organisation's, so the Service is open to one network (``load_balancer_source_ranges``);
+without that the exposure is refused unless ``CloudShipOAuth(accept_any_cloudship_account=
+True)`` accepts it. Renders ``station-external`` (type LoadBalancer) with 8587 only. The API
+(8585) is never exposed with OAuth alone (its OAuth callers are admins): the web UI, which
+calls ``http://localhost:8585`` itself, is reached with ``kubectl port-forward``, and the
+unauthenticated management MCP (8586) stays inside the cluster. The Service speaks plain
+HTTP: terminate TLS at the load balancer (``external_service_annotations``) before sending
+tokens across networks you do not trust.
 On k3s the same Service is served by ServiceLB on every node's address.
 """
 

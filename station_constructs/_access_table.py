@@ -1,34 +1,35 @@
 """Who can call what, the table: each port and path of Station and who may call it.
 
-:data:`ENDPOINTS` and what follows from it alone (verdicts, never-exposed ports, the
-endpoints a route covers). Public import path: ``station_constructs.access``.
+One table per Station release (:func:`endpoints_of`, built from ``_releases``): its types
+and rows. What follows from a table alone (lookups, verdicts, the endpoints a route covers)
+is in ``_access_match``. Public import path: ``station_constructs.access``.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from ._releases import DEFAULT_RELEASE, ReleaseFacts
 
 __all__ = [
     "AGENT_MCP",
     "API",
-    "ENDPOINTS",
+    "CLOUDSHIP",
     "MCP",
     "NATS",
     "Access",
     "AuthSettings",
     "Endpoint",
     "Verdict",
-    "covered",
-    "never_exposed",
-    "settings_of",
-    "verdicts",
+    "endpoints_of",
 ]
 
 # Port keys: the StationPort values (kept as strings so this module imports nothing of
-# station.py), plus Station's embedded NATS.
-API, MCP, AGENT_MCP, NATS = "api", "mcp", "dynamic-mcp", "nats"
+# station.py), plus Station's embedded NATS and CloudShip's remote-control channel (an
+# outbound connection from the pod: no Service port, no NetworkPolicy ingress rule).
+API, MCP, AGENT_MCP, NATS, CLOUDSHIP = "api", "mcp", "dynamic-mcp", "nats", "cloudship"
 
 
 class Access(enum.Enum):
@@ -37,9 +38,19 @@ class Access(enum.Enum):
     OPEN = "open"
     """Anyone who reaches it is served (often as an admin)."""
     AUTHENTICATED = "authenticated"
-    """A credential is checked."""
+    """A credential of this Station is checked (e.g. ``STN_WEBHOOK_API_KEY``)."""
+    ANY_CLOUDSHIP_ACCOUNT = "any CloudShip account"
+    """A CloudShip OAuth token is checked, and any active CloudShip account's passes: no
+    organisation or client check (the client id is never sent to introspection)."""
     REJECTS_ALL = "rejects everyone"
     """Every request is refused: no credential that Station accepts can exist."""
+    OFF = "off"
+    """The endpoint does not exist under these settings."""
+
+    @property
+    def reads_bearer(self) -> bool:
+        """Station reads the ``Authorization: Bearer`` header to decide."""
+        return self in (Access.AUTHENTICATED, Access.ANY_CLOUDSHIP_ACCOUNT)
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,20 @@ class AuthSettings:
         local_mode: ``STATION_LOCAL_MODE=true``.
         cloudship_oauth: ``STN_CLOUDSHIP_OAUTH_ENABLED=true`` with a client id.
         webhook_key: ``STN_WEBHOOK_API_KEY`` is set (from the Secret).
+        cloudship: ``STN_CLOUDSHIP_ENABLED=true``: CloudShip's remote-control channel.
+        release: The Station release whose rules apply (a tag of ``_releases.KNOWN``, or
+            ``unknown`` for the conservative model).
+        accept_any_account: The user accepted that any CloudShip account's token passes
+            (``CloudShipOAuth(accept_any_cloudship_account=True)``).
 
     """
 
     local_mode: bool
     cloudship_oauth: bool = False
     webhook_key: bool = False
+    cloudship: bool = False
+    release: str = DEFAULT_RELEASE.tag
+    accept_any_account: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,13 +82,17 @@ class Verdict:
     """Who may call an endpoint under given settings.
 
     Args:
-        access: Open, authenticated, or rejecting everyone.
+        access: Open, authenticated, any CloudShip account, rejecting everyone, or off.
         who: Who gets in and as whom, e.g. ``Bearer <STN_WEBHOOK_API_KEY>``.
+        admin: Whoever gets in can change Station's configuration (add MCP servers with
+            arbitrary commands, write settings, install bundles): command execution in the
+            pod. Running agents (``/mcp``, the webhooks) does not count.
 
     """
 
     access: Access
     who: str
+    admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,16 +101,20 @@ class Endpoint:
 
     Args:
         key: Short stable name, e.g. ``agent-mcp``.
-        port: The StationPort value (``api``, ``mcp``, ``dynamic-mcp``) or ``nats``.
+        port: The StationPort value (``api``, ``mcp``, ``dynamic-mcp``), ``nats`` or
+            ``cloudship``.
         paths: The paths (Go ServeMux patterns, treated as prefixes); ``/`` is the whole port.
         title: How the documentation's table names it.
         rule: Station's rule, quoted in refusals.
-        source: Where in Station's source the rule lives.
+        source: Where in Station's source the rule lives (file:line at the release tag).
         decide: The verdict under given :class:`AuthSettings`.
         harmless: Open by design and harmless (health, the API description).
         never_expose: Has no authentication in any mode: never admitted from outside the
             namespace.
         station_fix: How to make Station itself authenticate it (``None``: it cannot).
+        catch_all: ``unmatched``: the handler of every path of the port that no other
+            row's pattern matches; ``every``: assume any path of the port may reach it (an
+            unknown release); ``''``: only its own paths.
 
     """
 
@@ -101,16 +128,22 @@ class Endpoint:
     harmless: bool = False
     never_expose: bool = False
     station_fix: str | None = None
+    catch_all: str = ""
+
+
+_ADMIN = "anyone, as the admin user 1"
+_ANY_TOKEN = "Bearer <any active CloudShip OAuth token>"
 
 
 def _api(s: AuthSettings) -> Verdict:
     if s.local_mode:
-        return Verdict(Access.OPEN, "anyone, as the admin user 1")
+        return Verdict(Access.OPEN, _ADMIN, admin=True)
     if s.cloudship_oauth:
         return Verdict(
-            Access.AUTHENTICATED,
-            "Bearer <CloudShip OAuth token> (non-admin: admin-only routes answer 403); the "
-            "web UI sends no token and cannot use it",
+            Access.ANY_CLOUDSHIP_ACCOUNT,
+            f"{_ANY_TOKEN}, as an admin (admin-only routes let CloudShip OAuth callers "
+            "through); the web UI sends no token and cannot use it",
+            admin=True,
         )
     return Verdict(
         Access.REJECTS_ALL,
@@ -120,149 +153,165 @@ def _api(s: AuthSettings) -> Verdict:
 
 def _agent_mcp(s: AuthSettings) -> Verdict:
     if s.local_mode:
-        return Verdict(Access.OPEN, "anyone, as the admin user 1")
+        return Verdict(Access.OPEN, _ADMIN)
     if s.cloudship_oauth:
-        return Verdict(Access.AUTHENTICATED, "Bearer <CloudShip OAuth token> (any active one)")
+        return Verdict(Access.ANY_CLOUDSHIP_ACCOUNT, f"{_ANY_TOKEN}: runs the agents")
     return Verdict(Access.OPEN, "anyone: the MCP tool handlers never look at the caller")
 
 
-def _webhooks(s: AuthSettings) -> Verdict:
-    if s.local_mode:
-        return Verdict(Access.OPEN, "anyone, as admin (STN_WEBHOOK_API_KEY is ignored)")
-    if s.cloudship_oauth and s.webhook_key:
+def _webhooks(release: ReleaseFacts) -> Callable[[AuthSettings], Verdict]:
+    def decide(s: AuthSettings) -> Verdict:
+        if s.local_mode:
+            return Verdict(Access.OPEN, "anyone, as admin (STN_WEBHOOK_API_KEY is ignored)")
+        if s.cloudship_oauth and s.webhook_key:
+            return Verdict(
+                Access.REJECTS_ALL,
+                "nobody: the OAuth check and the webhook-key check read the same "
+                "Authorization header",
+            )
+        if s.webhook_key:
+            return Verdict(Access.AUTHENTICATED, "Bearer <STN_WEBHOOK_API_KEY>, as admin")
+        if s.cloudship_oauth and release.webhooks_open_without_key:
+            return Verdict(Access.ANY_CLOUDSHIP_ACCOUNT, f"{_ANY_TOKEN}, then as an admin")
+        if s.cloudship_oauth:
+            return Verdict(
+                Access.ANY_CLOUDSHIP_ACCOUNT, f"{_ANY_TOKEN}, as a non-admin user: runs agents"
+            )
+        if release.webhooks_open_without_key:
+            return Verdict(Access.OPEN, "anyone, as admin")
         return Verdict(
             Access.REJECTS_ALL,
-            "nobody: the OAuth check and the webhook-key check read the same Authorization header",
+            "nobody: a bearer token is required, and without STN_WEBHOOK_API_KEY only user "
+            "API keys count, which no code path creates",
         )
-    if s.cloudship_oauth:
-        return Verdict(Access.AUTHENTICATED, "Bearer <CloudShip OAuth token>, then as admin")
-    if s.webhook_key:
-        return Verdict(Access.AUTHENTICATED, "Bearer <STN_WEBHOOK_API_KEY>, as admin")
-    return Verdict(Access.OPEN, "anyone, as admin")
+
+    return decide
 
 
-def _public(s: AuthSettings) -> Verdict:
-    if s.cloudship_oauth and not s.local_mode:
-        return Verdict(Access.OPEN, "anyone (/openapi.yaml needs a CloudShip OAuth token)")
-    return Verdict(Access.OPEN, "anyone")
+def _public(release: ReleaseFacts) -> Callable[[AuthSettings], Verdict]:
+    def decide(s: AuthSettings) -> Verdict:
+        # The OAuth wrapper lets only /health through without a token.
+        if s.cloudship_oauth and not s.local_mode and "/openapi.yaml" in release.public_paths:
+            return Verdict(Access.OPEN, "anyone (/openapi.yaml needs a CloudShip OAuth token)")
+        return Verdict(Access.OPEN, "anyone")
+
+    return decide
 
 
 def _never(_: AuthSettings) -> Verdict:
     return Verdict(Access.OPEN, "anyone: no authentication in any mode")
 
 
-#: The table: every endpoint of Station v0.23.0 and its access rule.
-ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint(
-        key="api",
-        port=API,
-        paths=("/",),
-        title="8585 `/api/v1/*` (and the web UI that calls it)",
-        rule="in local mode /api/v1 serves everyone as user 1 (admin); with local mode off "
-        "every request needs 'Authorization: Bearer' with a user API key (no code path "
-        "creates one) or, with CloudShip OAuth enabled, an active CloudShip token",
-        source="internal/auth/middleware.go Authenticate; internal/api/v1/base.go RegisterRoutes",
-        decide=_api,
-        station_fix="pass cloudship_oauth=CloudShipOAuth(client_id=...) with local_mode=False",
-    ),
-    Endpoint(
+def _cloudship(s: AuthSettings) -> Verdict:
+    if not s.cloudship:
+        return Verdict(Access.OFF, "nobody: not connected (cloudship=False)")
+    return Verdict(
+        Access.AUTHENTICATED,
+        "CloudShip, for whoever controls the CloudShip account of STN_CLOUDSHIP_KEY: lists "
+        "and executes agents and updates their prompts over the pod's outbound connection, "
+        "which no NetworkPolicy ingress rule or edge authentication sees",
+    )
+
+
+def _agent_mcp_row(release: ReleaseFacts) -> Endpoint:
+    catch_all = (
+        "" if not release.agent_mcp_catch_all else ("unmatched" if release.known else "every")
+    )
+    paths = ("/",) if catch_all else release.agent_mcp_paths
+    title = "8587 `/mcp`" if not catch_all else "8587 `/mcp` and every path no other row names"
+    return Endpoint(
         key="agent-mcp",
         port=AGENT_MCP,
-        paths=("/mcp",),
-        title="8587 `/mcp`",
-        rule="8587 /mcp is open in every mode unless CloudShip OAuth is enabled with local "
-        "mode off: only then is the listener wrapped in an auth check, and the MCP tool "
-        "handlers never read the user",
-        source="internal/mcp_agents/server.go Start, wrapWithOAuthDiscovery",
+        paths=paths,
+        title=title,
+        rule="the agent MCP is open in every mode unless CloudShip OAuth is enabled with "
+        "local mode off (then any active CloudShip account's token passes)"
+        + ("; every 8587 path no other handler matches is the agent MCP" if catch_all else ""),
+        source=release.source("routing") + "; " + release.source("oauth-wrapper"),
         decide=_agent_mcp,
-        station_fix="pass cloudship_oauth=CloudShipOAuth(client_id=...) with local_mode=False",
-    ),
-    Endpoint(
+        station_fix="pass cloudship_oauth=CloudShipOAuth(client_id=..., "
+        "accept_any_cloudship_account=True) with local_mode=False",
+        catch_all=catch_all,
+    )
+
+
+def _webhook_row(release: ReleaseFacts) -> Endpoint:
+    paths = release.webhook_paths
+    listed = ", ".join(f"`{p}`" for p in paths)
+    return Endpoint(
         key="webhooks",
         port=AGENT_MCP,
-        paths=("/execute", "/runs/", "/workflow-runs", "/workflow-approvals/"),
-        title="8587 `/execute`, `/runs/`, `/workflow-runs`, `/workflow-approvals/`",
-        rule="/execute, /runs/, /workflow-runs and /workflow-approvals/ run as an admin for "
-        "anyone unless STN_WEBHOOK_API_KEY is set (ignored in local mode) or CloudShip "
-        "OAuth wraps the listener",
-        source="internal/mcp_agents/server.go authenticateWebhookRequest",
-        decide=_webhooks,
+        paths=paths,
+        title=f"8587 {listed}",
+        rule=f"{', '.join(paths)} run agents as an admin "
+        + (
+            "for anyone unless STN_WEBHOOK_API_KEY is set (an empty value counts as unset)"
+            if release.webhooks_open_without_key
+            else "only with 'Bearer <STN_WEBHOOK_API_KEY>'; without the key they reject everyone"
+        ),
+        source=release.source("webhooks"),
+        decide=_webhooks(release),
         station_fix="pass webhook_api_key=True with local_mode=False (STN_WEBHOOK_API_KEY "
         "from the Secret)",
-    ),
-    Endpoint(
-        key="agent-public",
-        port=AGENT_MCP,
-        paths=("/health", "/openapi.yaml"),
-        title="8587 `/health`, `/openapi.yaml`",
-        rule="health and the API description are served to anyone",
-        source="internal/mcp_agents/server.go Start",
-        decide=_public,
-        harmless=True,
-    ),
-    Endpoint(
-        key="management-mcp",
-        port=MCP,
-        paths=("/",),
-        title="8586 management MCP",
-        rule="the management MCP has no authentication, even with local mode off",
-        source="docs/station-facts.md, Ports and health",
-        decide=_never,
-        never_expose=True,
-    ),
-    Endpoint(
-        key="nats",
-        port=NATS,
-        paths=("/",),
-        title="4222 embedded NATS",
-        rule="the embedded NATS server binds all interfaces without authentication",
-        source="docs/station-facts.md, Ports and health",
-        decide=_never,
-        never_expose=True,
-    ),
-)
+    )
 
 
-def verdicts(settings: AuthSettings) -> dict[str, Verdict]:
-    """The verdict of every endpoint (by key) under ``settings``."""
-    return {e.key: e.decide(settings) for e in ENDPOINTS}
-
-
-def never_exposed() -> tuple[str, ...]:
-    """Port keys that are never admitted from outside the Station's namespace."""
-    return tuple(e.port for e in ENDPOINTS if e.never_expose)
-
-
-def _elements(path: str) -> list[str]:
-    return [p for p in path.split("/") if p]
-
-
-def covered(port: str, path: str = "/", *, exact: bool = False) -> tuple[Endpoint, ...]:
-    """The endpoints a route of ``path`` to ``port`` reaches (``/``: the whole port).
-
-    Served paths count as prefixes (``/mcp`` covers ``/mcp/x``), so a route into a served
-    subtree reaches it too: the conservative reading for a guard.
-    """
-    want = _elements(path)
-    found = []
-    for endpoint in ENDPOINTS:
-        if endpoint.port != port:
-            continue
-        for served in endpoint.paths:
-            have = _elements(served)
-            under_route = not exact and have[: len(want)] == want
-            inside_served = want[: len(have)] == have
-            if under_route or inside_served:
-                found.append(endpoint)
-                break
-    return tuple(found)
-
-
-def settings_of(values: Mapping[str, str], secret_variables: tuple[str, ...]) -> AuthSettings:
-    """The :class:`AuthSettings` a rendered ConfigMap and Secret variable list amount to."""
-    return AuthSettings(
-        local_mode=values.get("STATION_LOCAL_MODE") == "true",
-        cloudship_oauth=values.get("STN_CLOUDSHIP_OAUTH_ENABLED") == "true"
-        and bool(values.get("STN_CLOUDSHIP_OAUTH_CLIENT_ID")),
-        webhook_key="STN_WEBHOOK_API_KEY" in secret_variables,
+def endpoints_of(release: ReleaseFacts) -> tuple[Endpoint, ...]:
+    """The who-can-call-what table of ``release`` (a row per endpoint, in document order)."""
+    public = release.public_paths or ("/health",)
+    nats = "4222" if release.nats_port else "(a random port)"
+    return (
+        Endpoint(
+            key="api",
+            port=API,
+            paths=("/",),
+            title="8585 `/api/v1/*` (and the web UI that calls it)",
+            rule="in local mode /api/v1 serves everyone as user 1 (admin); with local mode off "
+            "every request needs a user API key (no code path creates one) or, with CloudShip "
+            "OAuth enabled, any active CloudShip token, whose caller is an admin",
+            source="internal/auth/middleware.go Authenticate; " + release.source("oauth-admin"),
+            decide=_api,
+            station_fix=None,
+        ),
+        _agent_mcp_row(release),
+        _webhook_row(release),
+        Endpoint(
+            key="agent-public",
+            port=AGENT_MCP,
+            paths=public,
+            title="8587 " + ", ".join(f"`{p}`" for p in public),
+            rule="health and the API description are served to anyone",
+            source=release.source("routing"),
+            decide=_public(release),
+            harmless=True,
+        ),
+        Endpoint(
+            key="management-mcp",
+            port=MCP,
+            paths=("/",),
+            title="8586 management MCP",
+            rule="the management MCP has no authentication, even with local mode off",
+            source="docs/station-facts.md, Ports and health",
+            decide=_never,
+            never_expose=True,
+        ),
+        Endpoint(
+            key="nats",
+            port=NATS,
+            paths=("/",),
+            title=f"embedded NATS {nats}",
+            rule="the embedded NATS server binds all interfaces without authentication",
+            source=release.source("nats"),
+            decide=_never,
+            never_expose=True,
+        ),
+        Endpoint(
+            key="cloudship",
+            port=CLOUDSHIP,
+            paths=("/",),
+            title="CloudShip remote control (outbound from the pod)",
+            rule="with cloudship=True Station dials CloudShip and takes commands from it",
+            source="cmd/main/server.go (remote control service)",
+            decide=_cloudship,
+        ),
     )

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._errors import _Guard
-from ._validate import free_text, http_url, sequence
+from ._validate import boolean, free_text, http_url, sequence
 
 __all__ = ["CLOUDSHIP_INTROSPECT_URL", "CloudShipOAuth"]
 
-# Default introspection endpoint of Station v0.23.0 [internal/config/config.go, Load].
+# Default introspection endpoint of Station (v0.23.0 and v0.25.0) [internal/config/config.go].
 CLOUDSHIP_INTROSPECT_URL = "https://app.cloudshipai.com/oauth/introspect/"
 
 
@@ -21,18 +21,22 @@ CLOUDSHIP_INTROSPECT_URL = "https://app.cloudshipai.com/oauth/introspect/"
 class CloudShipOAuth:
     """Station's CloudShip OAuth (``STN_CLOUDSHIP_OAUTH_*``): bearer tokens checked at CloudShip.
 
-    With local mode off, Station v0.23.0 then wraps the agent MCP listener (8587) in a check
-    that every request except ``/health`` carries ``Authorization: Bearer <token>`` that
-    CloudShip's introspection endpoint reports active (or a user API key ``sk-…``, which
-    nothing in v0.23.0 can create) [internal/mcp_agents/server.go, wrapWithOAuthDiscovery],
-    and the API (8585) accepts the same tokens as non-admin users [internal/auth/
-    middleware.go, Authenticate]. Unauthenticated MCP clients get a 401 whose
-    ``WWW-Authenticate`` header points at CloudShip's OAuth discovery document, so MCP clients
-    that implement the MCP authorization spec sign in by themselves. Station checks only
-    that the token is active: **any** CloudShip account's token is accepted, not only your
-    organisation's [internal/auth/oauth/cloudship.go, ValidateToken].
+    With local mode off, Station (v0.23.0 and v0.25.0) then wraps the agent MCP listener
+    (8587) in a check that every request except ``/health`` carries ``Authorization: Bearer
+    <token>`` that CloudShip's introspection endpoint reports active (or a user API key
+    ``sk-…``, which nothing can create), and the API (8585) accepts the same tokens **as
+    admins** (the admin-only routes let CloudShip OAuth callers through): such a caller can
+    add MCP servers with arbitrary commands. Unauthenticated MCP clients get a 401 whose
+    ``WWW-Authenticate`` header points at CloudShip's OAuth discovery document. Station
+    checks only that the token is active: **any** CloudShip account's token is accepted, not
+    only your organisation's, and the client id is never sent to introspection (the
+    sources, per release: ``docs/station-facts.md``).
 
-    Only ``client_id`` and ``introspect_url`` are used by the v0.23.0 server (OAuth counts as
+    So exposing the API with OAuth alone is refused (authenticate at the edge), and
+    exposing the agent MCP with OAuth alone needs ``accept_any_cloudship_account=True``
+    (or edge authentication, or a LoadBalancer's source ranges).
+
+    Only ``client_id`` and ``introspect_url`` are used by the server (OAuth counts as
     enabled only with a client id, ``IsEnabled``); the other URLs are passed through for
     Station's configuration and are read by nothing yet. No client secret exists (public
     client); nothing here is secret.
@@ -46,6 +50,9 @@ class CloudShipOAuth:
         redirect_uri: ``STN_CLOUDSHIP_OAUTH_REDIRECT_URI``. Default: Station's.
         scopes: ``STN_CLOUDSHIP_OAUTH_SCOPES`` (joined with spaces). Default: Station's
             (``read stations``).
+        accept_any_cloudship_account: Accept that any CloudShip account's token reaches the
+            agent MCP when it is exposed outside the cluster with nothing else in front.
+            Default ``False``. Never enough for the API (its OAuth callers are admins).
 
     """
 
@@ -55,11 +62,13 @@ class CloudShipOAuth:
     token_url: str | None = None
     redirect_uri: str | None = None
     scopes: Sequence[str] | None = None
+    accept_any_cloudship_account: bool = False
 
     def settings(self, guard: _Guard, field: str) -> dict[str, str]:
         """The ConfigMap entries for these settings; raises on bad input."""
         if not isinstance(self, CloudShipOAuth):  # pragma: no cover - called on instances
             raise guard.fail(field, self, "must be CloudShipOAuth(...)", "pass CloudShipOAuth")
+        boolean(guard, f"{field}.accept_any_cloudship_account", self.accept_any_cloudship_account)
         client_id = free_text(
             guard,
             f"{field}.client_id",

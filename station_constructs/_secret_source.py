@@ -89,6 +89,10 @@ class SecretSource(ABC):
         """Render whatever makes Secret ``namespace/name`` exist with ``variables``' keys."""
 
 
+# Variables whose value the printed command generates on the user's machine when unset.
+_GENERATED = {"STATION_ENCRYPTION_KEY": "-base64 32", "STN_WEBHOOK_API_KEY": "-hex 32"}
+
+
 class ExistingSecret(SecretSource):
     """A Secret you create yourself (``kubectl create secret generic ...``, Vault, CI).
 
@@ -112,15 +116,18 @@ class ExistingSecret(SecretSource):
 
         The encryption key is taken from ``$STATION_ENCRYPTION_KEY`` in your shell when set
         (a restore must reuse the key the data was written with), else generated on your
-        machine with ``openssl``; never by the library.
+        machine with ``openssl``; so is ``STN_WEBHOOK_API_KEY`` (an empty one would leave the
+        webhooks open); never by the library. Every other variable must be set and non-empty
+        in your shell, or the shell stops the command (``${VAR:?...}``) instead of storing an
+        empty key.
         """
         lines = [f"kubectl -n {namespace} create secret generic {name} \\"]
         for variable in variables:
             key = self.key_for(variable)
-            if variable == "STATION_ENCRYPTION_KEY":
-                value = '"${STATION_ENCRYPTION_KEY:-$(openssl rand -base64 32)}"'
+            if variable in _GENERATED:
+                value = f'"${{{variable}:-$(openssl rand {_GENERATED[variable]})}}"'
             else:
-                value = f'"${variable}"'
+                value = f'"${{{variable}:?set {variable} in your shell first}}"'
             lines.append(f"  --from-literal={key}={value} \\")
         lines[-1] = lines[-1].removesuffix(" \\")
         return "\n".join(lines)
@@ -240,4 +247,3 @@ class _RenderedSource(SecretSource):
         )
         self._rendered.add((app, namespace, name))
         return True
-

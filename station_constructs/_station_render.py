@@ -170,6 +170,7 @@ class StationRendering:
             claim_name=self.pvc_name,
             seed_script=SEED_SCRIPT,
             seed_environment=plan.environment() if plan.needed else None,
+            secret_name=self.secret_name,
         )
         self._pod = station_pod(settings)
         return emit_deployment(self._scope(), "deployment", self._pod)

@@ -17,6 +17,7 @@ from ._seed import ConfigPolicy
 from ._validate import ImageReference
 from .access import AuthSettings, Exposure, settings_of
 from .placement import resolve_pod
+from .releases import StationRelease
 from .secrets import SecretSource
 from .settings.arguments import Arguments, resolve_arguments
 from .settings.config import resolve_config, warn_if_api_unusable
@@ -126,6 +127,7 @@ class StationSettingsSteps:
             webhook_api_key=given.webhook_api_key,
             enable_api=given.enable_api,
             cloudship=given.cloudship,
+            cloudship_telemetry=given.cloudship_telemetry,
             read_only_root_filesystem=given.read_only_root_filesystem,
             allow_unauthenticated_exposure=given.allow_unauthenticated_exposure,
             image_pull_secrets=given.image_pull_secrets,
@@ -181,6 +183,7 @@ class StationSettingsSteps:
             guard,
             image=given.image,
             allow_unpinned=args.allow_unpinned_image,
+            station_release=given.station_release,
             pull_policy=given.image_pull_policy,
             pull_secrets=args.image_pull_secrets,
             secret_name=self.secret_name,
@@ -189,6 +192,9 @@ class StationSettingsSteps:
         """The parsed Station image reference."""
         self.image: str = image_settings.image
         """The Station image."""
+        self.release: StationRelease = image_settings.release
+        """The Station release whose rules the guards apply (read from the image's tag,
+        stated with ``station_release``, or the conservative model)."""
 
         return image_settings
 
@@ -221,6 +227,7 @@ class StationSettingsSteps:
             bundle_id=args.bundle_id,
             cloudship=args.cloudship,
             webhook_api_key=args.webhook_api_key,
+            release=self.release,
             secret_variables=args.secret_variables,
             secret_source=self.secret_source,
         )
@@ -241,13 +248,20 @@ class StationSettingsSteps:
             otlp_endpoint=args.otlp_endpoint,
             bundle_id=args.bundle_id,
             cloudship=args.cloudship,
+            cloudship_telemetry=args.cloudship_telemetry,
             cloudship_oauth=given.cloudship_oauth,
             webhook_api_key=args.webhook_api_key,
             env=args.env,
         )
         self.settings: dict[str, str] = config.settings
         """The ConfigMap's data (non-secret settings, passed to the container whole)."""
-        self.auth_settings: AuthSettings = settings_of(self.settings, self.secret_variables)
+        self.auth_settings: AuthSettings = settings_of(
+            self.settings,
+            self.secret_variables,
+            self.release.tag,
+            accept_any_account=getattr(given.cloudship_oauth, "accept_any_cloudship_account", False)
+            is True,
+        )
         """What decides who can call what, read back from the rendered settings."""
         # stacklevel: past the resolver, this step, _resolve, __init__ and jsii's metaclass.
         warn_if_api_unusable(guard, self.auth_settings, ports, stacklevel=6)
@@ -305,6 +319,7 @@ class StationSettingsSteps:
             node_ports=args.node_ports,
             allow_unauthenticated_exposure=args.allow_unauthenticated_exposure,
             external_service_annotations=args.external_service_annotations,
+            source_ranges=args.load_balancer_source_ranges,
         )
         self.exposures: list[Exposure] = list(exposure.exposures)
         """Every place outside the cluster that reaches this Station (the external

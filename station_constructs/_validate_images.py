@@ -47,7 +47,7 @@ def image_reference(
             value,
             "is not a valid image reference ([registry/]name[:tag][@sha256:digest], lower-case "
             "name components)",
-            "pass e.g. 'ghcr.io/cloudshipai/station:v0.23.0'",
+            "pass e.g. 'ghcr.io/cloudshipai/station:v0.25.0'",
         )
 
     if not isinstance(value, str) or not value or len(value) > 4096 or value != value.strip():
@@ -75,7 +75,7 @@ def image_reference(
             value,
             "is not pinned: ':latest' or a missing tag changes under you on every pull, so a "
             "restart can silently upgrade (or downgrade) Station against your database",
-            "pin a version tag or digest (e.g. 'ghcr.io/cloudshipai/station:v0.23.0'), or pass "
+            "pin a version tag or digest (e.g. 'ghcr.io/cloudshipai/station:v0.25.0'), or pass "
             "allow_unpinned_image=True if you really want a moving tag",
         )
     return ref

@@ -1,9 +1,10 @@
 """Who can call what: Station's access control as its code does it, and where it is exposed.
 
-One table, :data:`ENDPOINTS`, states for each port and path of Station v0.23.0 who may call
-it under the rendered settings (local mode, CloudShip OAuth, webhook key), quoting the rule
-and the source it comes from (``docs/station-facts.md``, "Who can call what"). Everything
-else derives from it:
+One table per Station release (:data:`ENDPOINTS` is the default image's, v0.25.0; the
+others through ``station_constructs.releases``) states for each port and path who may call
+it under the rendered settings (local mode, CloudShip OAuth, webhook key, CloudShip),
+quoting the rule and the source it comes from at that release's tag
+(``docs/station-facts.md``, "Who can call what"). Everything else derives from it:
 
 * the exposure guards of ``StationDeployment`` (LoadBalancer/NodePort), ``StationIngress``
   and any future route construct (:func:`check_exposure`);
@@ -15,25 +16,17 @@ else derives from it:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
+from ._access_match import ENDPOINTS, covered, never_exposed, settings_of, table, verdicts
 from ._access_table import AGENT_MCP as AGENT_MCP  # port keys, as before the split
 from ._access_table import API as API
-from ._access_table import (
-    ENDPOINTS,
-    NATS,
-    Access,
-    AuthSettings,
-    Endpoint,
-    Verdict,
-    covered,
-    never_exposed,
-    settings_of,
-    verdicts,
-)
+from ._access_table import CLOUDSHIP as CLOUDSHIP
 from ._access_table import MCP as MCP
+from ._access_table import NATS, Access, AuthSettings, Endpoint, Verdict
 from ._errors import StationConfigError, _Guard
+from ._releases import DEFAULT_RELEASE
 
 __all__ = [
     "ENDPOINTS",
@@ -68,6 +61,8 @@ class Exposure:
         edge_auth: What authenticates in front of Station, or ``None``.
         field: The argument that made the exposure (named in refusals).
         value: The value named in refusals. Default: ``path``.
+        restricted: Only some source networks reach it (a LoadBalancer's
+            ``loadBalancerSourceRanges`` narrower than the whole Internet).
 
     """
 
@@ -78,6 +73,7 @@ class Exposure:
     edge_auth: str | None = None
     field: str = "external_ports"
     value: object = None
+    restricted: bool = False
 
     @property
     def shown(self) -> object:
@@ -95,7 +91,9 @@ def check_exposure(
     authentication at all (unless ``allow``), or when Station rejects every request to it
     (an exposure that can only be a mistake). Returns the endpoints exposed.
     """
-    endpoints = covered(exposure.port, exposure.path, exact=exposure.exact)
+    endpoints = covered(
+        exposure.port, exposure.path, exact=exposure.exact, release=settings.release
+    )
     for endpoint in endpoints:
         problem = _refusal(settings, exposure, endpoint, allow=allow)
         if problem is not None:
@@ -158,7 +156,7 @@ def _refusal(
     verdict = endpoint.decide(settings)
     paths = ", ".join(endpoint.paths)
     where = f"{exposure.via} exposes {endpoint.title} outside the cluster"
-    rule = f"Station v0.23.0: '{endpoint.rule}' [{endpoint.source}]"
+    rule = f"Station {settings.release}: '{endpoint.rule}' (docs/station-facts.md)"
     if endpoint.never_expose and not allow:
         return lambda g: g.fail(
             exposure.field,
@@ -178,6 +176,8 @@ def _refusal(
             "StationGatewayRoute), or do not expose it (for 8585: reach the UI with kubectl "
             "port-forward)",
         )
+    if verdict.access is Access.ANY_CLOUDSHIP_ACCOUNT and exposure.edge_auth is None and not allow:
+        return _any_account_refusal(settings, exposure, endpoint, verdict, where)
     if (
         verdict.access is Access.OPEN
         and not endpoint.harmless
@@ -202,6 +202,35 @@ def _refusal(
     return None
 
 
+def _any_account_refusal(
+    settings: AuthSettings, exposure: Exposure, endpoint: Endpoint, verdict: Verdict, where: str
+) -> Callable[[_Guard], StationConfigError] | None:
+    """Exposure where any CloudShip account's token passes: never for admins, else accepted."""
+    edge = (
+        "authenticate at the edge: StationIngress(edge_auth=...) or "
+        "StationGatewayRoute(edge_auth=...)"
+    )
+    if verdict.admin:
+        return lambda g: g.fail(
+            exposure.field,
+            exposure.shown,
+            f"{where} with only CloudShip OAuth in front: any active CloudShip account's "
+            "token passes, as an admin who can add MCP servers that run arbitrary commands "
+            "in the pod",
+            f"{edge}, or reach it with kubectl port-forward",
+        )
+    if settings.accept_any_account or exposure.restricted:
+        return None
+    return lambda g: g.fail(
+        exposure.field,
+        exposure.shown,
+        f"{where} with only CloudShip OAuth in front: any active CloudShip account's token "
+        "passes, not only your organisation's",
+        f"{edge}; or limit the sources (load_balancer_source_ranges); or accept it with "
+        "CloudShipOAuth(..., accept_any_cloudship_account=True)",
+    )
+
+
 def reach(
     settings: AuthSettings,
     served: tuple[str, ...],
@@ -214,12 +243,19 @@ def reach(
     NetworkPolicy); exposures add the places outside the cluster.
     """
     rows = []
-    for endpoint in ENDPOINTS:
+    for endpoint in table(settings.release):
+        if endpoint.port == CLOUDSHIP:
+            if settings.cloudship:
+                rows.append((endpoint, endpoint.decide(settings), ["CloudShip (outbound)"]))
+            continue
         if endpoint.port not in served and endpoint.port != NATS:
             continue
         sources = list(in_cluster.get(endpoint.port, []))
         for exposure in exposures:
-            if endpoint in covered(exposure.port, exposure.path, exact=exposure.exact):
+            reached = covered(
+                exposure.port, exposure.path, exact=exposure.exact, release=settings.release
+            )
+            if endpoint in reached:
                 edge = f" behind {exposure.edge_auth}" if exposure.edge_auth else ""
                 sources.append(f"{exposure.via}{edge}")
         rows.append((endpoint, endpoint.decide(settings), sources or ["only kubectl port-forward"]))
@@ -253,25 +289,34 @@ def _md(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
 
 
+#: The release :data:`ENDPOINTS` describes (the default image's).
+ENDPOINTS_RELEASE = DEFAULT_RELEASE.tag
+
 #: The settings combinations the documentation's table shows, in column order.
 README_COLUMNS: tuple[tuple[str, AuthSettings], ...] = (
     ("local mode on", AuthSettings(local_mode=True)),
     ("local mode off, nothing else", AuthSettings(local_mode=False)),
     ("off + `webhook_api_key`", AuthSettings(local_mode=False, webhook_key=True)),
     ("off + `cloudship_oauth`", AuthSettings(local_mode=False, cloudship_oauth=True)),
+    ("any mode + `cloudship`", AuthSettings(local_mode=False, cloudship=True)),
 )
 
 
-def markdown_table(columns: tuple[tuple[str, AuthSettings], ...] = README_COLUMNS) -> str:
-    """The who-can-call-what table of ``docs/reaching-station.md``, from :data:`ENDPOINTS`."""
+def markdown_table(
+    columns: tuple[tuple[str, AuthSettings], ...] = README_COLUMNS, release: str = ENDPOINTS_RELEASE
+) -> str:
+    """The who-can-call-what table of ``docs/reaching-station.md`` for ``release``."""
     header = "| endpoint | " + " | ".join(name for name, _ in columns) + " | exposable |"
     rows = [header, "|---|" + "---|" * len(columns) + "---|"]
-    for endpoint in ENDPOINTS:
+    for endpoint in table(release):
         cells = []
-        for _, settings in columns:
+        for _, given in columns:
+            settings = replace(given, release=release)
             verdict = endpoint.decide(settings)
             cells.append(_md(f"**{verdict.access.value}**: {verdict.who}"))
-        if endpoint.never_expose:
+        if endpoint.port == CLOUDSHIP:
+            exposable = "not a port: an outbound connection (cloudship=True)"
+        elif endpoint.never_expose:
             exposable = "never (refused; not admitted from other namespaces)"
         elif endpoint.harmless:
             exposable = "yes"

@@ -118,29 +118,15 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
             "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
             *("   " + line for line in backup_cmd.splitlines()),
         ]
+    steps += _key_notes(station, bool(secret_cmd))
     steps += [
-        "",
-        "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station v0.23.0",
-        "   encrypts nothing with it: a database (and every backup of it) is readable",
-        "   without it, so protect backups like the database. When restoring, reuse the",
-        "   old key anyway (export it before running the command above).",
         "",
         "3. Wait for the rollout and check health:",
         f"   kubectl -n {ns} rollout status deployment/{station.name} --timeout=10m",
         f"   kubectl -n {ns} port-forward svc/{station.service_name} {agent}:{agent} &",
         f"   curl -fsS http://localhost:{agent}/health",
     ]
-    if station.api_enabled:
-        api = station.port(StationPort.API)
-        steps.append(
-            f"   (web UI: kubectl -n {ns} port-forward svc/{station.service_name} {api}:{api},"
-        )
-        steps.append(
-            f"   then http://localhost:{api}/ - the v0.23.0 UI calls http://localhost:{api}"
-        )
-        steps.append(
-            "   itself and sends no credentials, so it works only this way, in local mode)"
-        )
+    steps += _ui_lines(station)
     env = station.serve_environment
     if env not in (None, "default"):
         steps += [
@@ -151,9 +137,15 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
             "   deploy with it again. Without it the agent MCP never listens (the startup",
             "   probe restarts the pod); from then on seed-home stops the pod, saying why.",
         ]
+    release = station.release
+    rules = (
+        f"Station {release.tag}'s rules"
+        if release.known
+        else "the conservative model: the image's release is unknown, pass station_release="
+    )
     steps += [
         "",
-        "Who can call what (Station v0.23.0's rules, this configuration; kubectl port-forward",
+        f"Who can call what ({rules}, this configuration; kubectl port-forward",
         "reaches every port regardless, for whoever RBAC allows pods/portforward):",
     ]
     steps += [
@@ -166,6 +158,42 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         )
     ]
     return "\n".join(steps) + "\n"
+
+
+def _key_notes(station: StationDeployment, printed_command: bool) -> list[str]:
+    """What the keys in the Secret do, and how to read back a generated webhook key."""
+    lines = [
+        "",
+        "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station",
+        "   encrypts nothing with it: a database (and every backup of it) is readable",
+        "   without it, so protect backups like the database. When restoring, reuse the",
+        "   old key anyway (export it before running the command above).",
+    ]
+    if "STN_WEBHOOK_API_KEY" in station.secret_variables and printed_command:
+        key = station.secret_source.key_for("STN_WEBHOOK_API_KEY")
+        lines += [
+            "   STN_WEBHOOK_API_KEY is generated when unset in your shell; callers send it",
+            "   as 'Authorization: Bearer <key>'. Read it back with:",
+            f"   kubectl -n {station.namespace} get secret {station.secret_name} "
+            f"-o jsonpath='{{.data.{key}}}' | base64 -d",
+        ]
+    return lines
+
+
+def _ui_lines(station: StationDeployment) -> list[str]:
+    """How to reach the web UI, and the browser risk while the port-forward runs."""
+    if not station.api_enabled:
+        return []
+    api = station.port(StationPort.API)
+    return [
+        f"   (web UI: kubectl -n {station.namespace} port-forward svc/{station.service_name} "
+        f"{api}:{api},",
+        f"   then http://localhost:{api}/ - the UI calls http://localhost:{api}",
+        "   itself and sends no credentials, so it works only this way, in local mode.",
+        "   While that port-forward runs, any web page open in your browser can call the",
+        "   API too (Station answers CORS '*'): in local mode it is an admin. Stop the",
+        "   port-forward when done, and browse nothing else meanwhile.)",
+    ]
 
 
 def _in_cluster(station: StationDeployment) -> dict[str, list[str]]:

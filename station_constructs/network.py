@@ -51,6 +51,7 @@ from .settings.network import (
     check_options,
     check_outside_host,
     cidr_list,
+    configured_destinations,
     egress_settings,
     ingress_namespaces,
     namespace_list,
@@ -271,17 +272,9 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         station = self.station
         self._egress = self._egress_rules(egress)
         # What the Station itself is configured to call must stay reachable.
-        for setting, field in (
-            ("STN_AI_BASE_URL", "ai_base_url"),
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),
-        ):
-            if setting in station.settings:
-                self._allow_egress_to(
-                    station.settings[setting],
-                    station._guard,
-                    field,
-                    proxied=any(k.upper() in _PROXY_VARIABLES for k in station.settings),
-                )
+        proxied = any(k.upper() in _PROXY_VARIABLES for k in station.settings)
+        for url, field in configured_destinations(station.settings):
+            self._allow_egress_to(url, station._guard, field, proxied=proxied)
 
     def _allow_egress_to(
         self,

@@ -87,8 +87,17 @@ class StationDeployment(
             Default ``True``; ``False`` to deploy into an existing namespace. Cluster
             namespaces (``default``, ``kube-*``) are never rendered: they need ``False``.
         image: Station image, pinned. Default :data:`DEFAULT_IMAGE`. Images built with
-            ``stn build env NAME --tag T`` (``station-NAME:T``) work the same way.
+            ``stn build env NAME --tag T`` (``station-NAME:T``) work the same way. The tag
+            of an official image (``ghcr.io/cloudshipai/station:vX``) selects the release
+            whose rules the guards apply (``station_constructs.releases``).
         allow_unpinned_image: Accept ``:latest`` or an untagged image. Default ``False``.
+        station_release: The Station release the image was built from (a key of
+            ``station_constructs.releases.RELEASES``, e.g. ``"v0.25.0"``), for an image
+            whose reference does not say it: a digest alone, an unknown tag, an image built
+            with ``stn build env``. Default: read from the official image's tag; otherwise
+            the conservative model (the worst of every supported release: every 8587 path
+            may reach the agent MCP, the webhooks may be open without a key, only the
+            providers every release starts).
         image_pull_policy: Default ``IF_NOT_PRESENT`` (cdk8s-plus would render ``Always``).
         image_pull_secrets: Names of Secrets for a private registry. Default none.
         replicas: Must be 1 (SQLite has one writer). Present only so 2 gets an explanation.
@@ -110,17 +119,23 @@ class StationDeployment(
             authenticate the agent MCP (8587 ``/mcp`` and the webhook paths stay open): see
             ``cloudship_oauth``, ``webhook_api_key``, "Who can call what" in
             ``docs/reaching-station.md``. Off without ``cloudship_oauth``, with the API on, is
-            a :class:`~station_constructs.StationAccessWarning`: Station v0.23.0 then rejects
+            a :class:`~station_constructs.StationAccessWarning`: Station then rejects
             every API and web UI request, since nothing can create a user API key. A warning,
             not an error, because in-cluster that is harmless and the agent MCP still works;
             exposing the rejecting API outside the cluster is refused.
         cloudship_oauth: :class:`~station_constructs.CloudShipOAuth`: Station checks
             ``Authorization: Bearer`` tokens at CloudShip (``STN_CLOUDSHIP_OAUTH_*``) on the
-            agent MCP (every path but ``/health``) and the API. Needs ``local_mode=False``
-            (Station ignores it in local mode). Default none.
+            agent MCP (every path but ``/health``) and the API. Any active CloudShip
+            account's token passes, and on the API its caller is an admin: exposing the API
+            with OAuth alone is refused (authenticate at the edge), exposing the agent MCP
+            needs ``CloudShipOAuth(accept_any_cloudship_account=True)``, edge auth or
+            ``load_balancer_source_ranges``. Needs ``local_mode=False`` (Station ignores it
+            in local mode). Default none.
         webhook_api_key: Read ``STN_WEBHOOK_API_KEY`` from the Secret (like the provider
             keys): the webhook paths (``/execute``, ``/runs/``, ``/workflow-runs``,
-            ``/workflow-approvals/``) then require ``Bearer <that key>``. Needs
+            ``/workflow-approvals/``) then require ``Bearer <that key>``. An empty value
+            counts as unset in Station (the webhooks would be open as admin), so the
+            ``station`` container refuses to start with an empty key. Needs
             ``local_mode=False`` (ignored in local mode) and cannot be combined with
             ``cloudship_oauth`` (both checks read the same header, so every webhook request
             would be rejected; OAuth alone already protects them). Default ``False``.
@@ -137,8 +152,19 @@ class StationDeployment(
             ``OTEL_EXPORTER_OTLP_ENDPOINT``): the collector's OTLP/HTTP base URL without a
             path, e.g. ``http://otel-collector.observability:4318``.
         cloudship: Enable the CloudShip integration (``STN_CLOUDSHIP_ENABLED``); its key
-            ``STN_CLOUDSHIP_KEY`` is then required in the Secret. Default ``False``.
-        bundle_id: ``STN_BUNDLE_ID``, a bundle installed at start. Needs ``cloudship``.
+            ``STN_CLOUDSHIP_KEY`` is then required in the Secret. This opens CloudShip's
+            remote-control channel: whoever controls the CloudShip account lists and runs
+            agents and updates prompts, over the pod's outbound connection (a row of "Who
+            can call what"). Its hosts (``lighthouse.cloudshipai.com:443``,
+            ``api.cloudshipai.com:443``) are checked against ``network_policy.egress``.
+            Default ``False``.
+        cloudship_telemetry: Send traces to CloudShip's telemetry endpoint (needs
+            ``cloudship``). Default ``False``: telemetry is rendered off
+            (``STN_TELEMETRY_ENABLED=false``) unless this or ``otlp_endpoint`` asks for it;
+            Station would otherwise export to ``http://localhost:4318`` or, with CloudShip
+            on, to CloudShip.
+        bundle_id: ``STN_BUNDLE_ID``, a bundle (a UUID) downloaded from CloudShip and
+            installed at start; needs ``STN_CLOUDSHIP_KEY`` in the Secret, not ``cloudship``.
         env: Further non-secret variables for the ConfigMap. Names that look secret
             (``*KEY*``, ``*TOKEN*``, the words ``PAT``, ``WEBHOOK``, ``DSN``...) and values
             shaped like credentials (``user:password@`` URLs, ``sk-``, ``ghp_``, ``AKIA``...,
@@ -214,6 +240,7 @@ class StationDeployment(
         create_namespace: bool = True,
         image: str = DEFAULT_IMAGE,
         allow_unpinned_image: bool = False,
+        station_release: str | None = None,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
         image_pull_secrets: Sequence[str] = (),
         replicas: int = 1,
@@ -234,6 +261,7 @@ class StationDeployment(
         serve_environment: str | None = None,
         otlp_endpoint: str | None = None,
         cloudship: bool = False,
+        cloudship_telemetry: bool = False,
         bundle_id: str | None = None,
         env: Mapping[str, str] | None = None,
         resources: ResourceProfile | Resources = ResourceProfile.STANDARD,

@@ -27,11 +27,13 @@ from .pod import Json, PodAssembly
 
 __all__ = [
     "CONFIG_HASH_ANNOTATION",
+    "WEBHOOK_KEY",
     "SEED_MOUNT",
     "StationPodSettings",
     "container_resources",
     "scanner_suppressions",
     "small_resources",
+    "station_command",
     "station_pod",
 ]
 
@@ -69,6 +71,31 @@ class StationPodSettings:
     claim_name: str
     seed_script: str
     seed_environment: Mapping[str, str] | None
+    secret_name: str = ""
+
+
+#: The variable whose empty value Station treats as unset (webhooks open as admin).
+WEBHOOK_KEY = "STN_WEBHOOK_API_KEY"
+
+
+def station_command(secret_env: Sequence[tuple[str, str, str]], secret_name: str) -> list[str]:
+    """The ``station`` container's command: ``stn serve``, never the image's CMD.
+
+    A flag in an image's CMD (``stn serve --local``, ``--dev``, ``--api-port``...) beats
+    every environment variable Station reads, so the command is pinned. With the webhook key
+    wired, an empty key stops the container first: Station counts an empty
+    ``STN_WEBHOOK_API_KEY`` as unset and then serves the webhooks to anyone as an admin.
+    """
+    if not any(var == WEBHOOK_KEY for var, _, _ in secret_env):
+        return ["stn", "serve"]
+    script = (
+        f'if [ -z "${{{WEBHOOK_KEY}:-}}" ]; then '
+        f"echo 'station-constructs: {WEBHOOK_KEY} is empty in Secret {secret_name}: Station "
+        "would count it as unset and serve /execute and the other webhook paths to anyone as "
+        f"an admin. Fix: store a key (e.g. openssl rand -hex 32) under {WEBHOOK_KEY} and "
+        "restart the pod' >&2; exit 1; fi; exec stn serve"
+    )
+    return ["sh", "-c", script]
 
 
 def config_hash(settings: Mapping[str, str]) -> str:
@@ -171,6 +198,7 @@ def _station_container(s: StationPodSettings) -> Json:
         "station",
         s.image,
         pull_policy=s.pull_policy,
+        command=station_command(s.secret_env, s.secret_name),
         ports=[c.port(number, name) for name, number in s.ports],
         env=[c.env_from_secret(var, secret, key) for var, secret, key in s.secret_env],
         env_from_config_maps=[s.config_map_name],

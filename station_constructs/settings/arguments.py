@@ -6,6 +6,7 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The later 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from .._validate import (
 )
 from .station import ExternalAccess, StationStorage
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
 
 @dataclass(frozen=True)
 class Arguments:
@@ -36,6 +39,7 @@ class Arguments:
     webhook_api_key: bool
     enable_api: bool
     cloudship: bool
+    cloudship_telemetry: bool
     read_only_root_filesystem: bool
     allow_unauthenticated_exposure: bool
     image_pull_secrets: list[Any]
@@ -71,6 +75,7 @@ def resolve_arguments(  # noqa: PLR0913 - one keyword per StationDeployment argu
             "webhook_api_key",
             "enable_api",
             "cloudship",
+            "cloudship_telemetry",
             "read_only_root_filesystem",
             "allow_unauthenticated_exposure",
         )
@@ -151,6 +156,15 @@ def _texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
         bundle_id = free_text(
             guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id, or leave it out"
         )
+        if not _UUID.fullmatch(bundle_id):
+            # Station refuses any other bundle id at start, and the start fails with it.
+            raise guard.fail(
+                "bundle_id",
+                bundle_id,
+                "is not a UUID; Station refuses the bundle and stops at start",
+                "pass the bundle's UUID from CloudShip, e.g. "
+                "'6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
+            )
     if serve_environment is not None:
         serve_environment = station_environment(guard, "serve_environment", serve_environment)
     if ai_base_url is not None:

@@ -51,6 +51,7 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
     otlp_endpoint: str | None,
     bundle_id: str | None,
     cloudship: bool,
+    cloudship_telemetry: bool,
     cloudship_oauth: CloudShipOAuth | None,
     webhook_api_key: bool,
     env: Mapping[str, Any] | None,
@@ -94,7 +95,7 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
                     "pass a value or leave it out",
                 )
             settings[key] = value
-    _telemetry(guard, settings, otlp_endpoint)
+    _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry, cloudship=cloudship)
     if cloudship:
         settings["STN_CLOUDSHIP_ENABLED"] = "true"
     settings.update(station_auth(guard, cloudship_oauth, webhook_api_key, ports.local_mode))
@@ -114,7 +115,7 @@ def warn_if_api_unusable(
         if ports.api_enabled:
             warnings.warn(
                 f"{guard.where}: local_mode=False without cloudship_oauth: Station "
-                "v0.23.0 rejects every API and web UI request (port "
+                "rejects every API and web UI request (port "
                 f"{ports.ports[StationPort.API]}), because nothing can create a user API "
                 "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
                 "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
@@ -124,7 +125,31 @@ def warn_if_api_unusable(
             )
 
 
-def _telemetry(guard: _Guard, settings: dict[str, str], otlp_endpoint: str | None) -> None:
+def _telemetry(
+    guard: _Guard,
+    settings: dict[str, str],
+    otlp_endpoint: str | None,
+    cloudship_telemetry: bool,
+    *,
+    cloudship: bool,
+) -> None:
+    """Telemetry off unless ``otlp_endpoint`` or ``cloudship_telemetry`` asks for it.
+
+    Station's default exports to localhost:4318, or with CloudShip on to CloudShip
+    [internal/config/config.go, ApplyTelemetryDefaults].
+    """
+    if cloudship_telemetry and (otlp_endpoint is not None or not cloudship):
+        raise guard.fail(
+            "cloudship_telemetry",
+            True,
+            "sends traces to CloudShip, which needs cloudship=True and no otlp_endpoint "
+            "(Station exports to one endpoint)",
+            "pass cloudship=True and drop otlp_endpoint, or drop cloudship_telemetry",
+        )
+    enabled = _bool(otlp_endpoint is not None or cloudship_telemetry)
+    # Both spellings config.Load reads, so an image's own ENV cannot win.
+    settings["STN_TELEMETRY_ENABLED"] = enabled
+    settings["STATION_TELEMETRY_ENABLED"] = enabled
     if otlp_endpoint is not None:
         if not otlp_endpoint.startswith(("http://", "https://")):
             raise guard.fail(
@@ -133,11 +158,8 @@ def _telemetry(guard: _Guard, settings: dict[str, str], otlp_endpoint: str | Non
                 "must be an http(s) URL of an OTLP/HTTP collector",
                 "pass e.g. 'http://otel-collector.observability:4318'",
             )
-        settings["STN_TELEMETRY_ENABLED"] = "true"
-        # Every spelling config.Load reads, so an image's own ENV cannot win:
-        # STATION_TELEMETRY_ENABLED (viper's prefix) and STN_TELEMETRY_ENDPOINT (applied
-        # after OTEL_EXPORTER_OTLP_ENDPOINT) [internal/config/config.go Load].
-        settings["STATION_TELEMETRY_ENABLED"] = "true"
+        # STN_TELEMETRY_ENDPOINT is applied after OTEL_EXPORTER_OTLP_ENDPOINT
+        # [internal/config/config.go Load].
         settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
 
 
@@ -182,7 +204,7 @@ def station_auth(
         )
     else:
         settings = oauth.settings(guard, "cloudship_oauth")
-    # Station v0.23.0 consults neither in local mode: the API middleware is not installed
+    # Station (v0.23.0, v0.25.0) consults neither in local mode: the API middleware is not installed
     # [internal/api/v1/base.go RegisterRoutes], the agent MCP's OAuth wrapper needs
     # !localMode [internal/mcp_agents/server.go Start], and authenticateWebhookRequest
     # returns the local admin before it looks at the key.
@@ -192,7 +214,7 @@ def station_auth(
             raise guard.fail(
                 field,
                 oauth if field == "cloudship_oauth" else webhook_key,
-                "has no effect in local mode: Station v0.23.0 authenticates nothing while "
+                "has no effect in local mode: Station authenticates nothing while "
                 "STATION_LOCAL_MODE=true",
                 "pass local_mode=False as well, or drop it",
             )
@@ -202,9 +224,7 @@ def station_auth(
             True,
             "with cloudship_oauth, Station checks a webhook request twice against the same "
             "'Authorization: Bearer' header (a CloudShip token first, then equality with "
-            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected "
-            "[internal/mcp_agents/server.go wrapWithOAuthDiscovery, "
-            "authenticateWebhookRequest]",
+            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected",
             "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
             "or drop cloudship_oauth",
         )

@@ -37,6 +37,7 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
     node_ports: Mapping[StationPort, int] | None,
     allow_unauthenticated_exposure: bool,
     external_service_annotations: Mapping[str, str] | None,
+    source_ranges: Sequence[str] = (),
 ) -> ExposureSettings:
     """Refuse exposing an unserved or unauthenticated port, and settings with no effect."""
     one_of(guard, "external_access", external_access, ExternalAccess)
@@ -51,6 +52,7 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
             port=p.value,
             field="external_ports" if external_ports is not None else "external_access",
             value=p if external_ports is not None else external_access,
+            restricted=bool(source_ranges) and not any(r.endswith("/0") for r in source_ranges),
         )
         check_exposure(guard, auth, exposure, allow=allow_unauthenticated_exposure)
         exposures.append(exposure)

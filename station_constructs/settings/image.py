@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .._errors import _Guard
 from .._validate import ImageReference, dns_subdomain, image_reference, one_of
+from ..releases import StationRelease, release_for_image
 from .station import ImagePullPolicy
 
 
@@ -21,6 +22,7 @@ class ImageSettings:
     image: str
     pull_policy: ImagePullPolicy
     pull_secrets: list[str]
+    release: StationRelease
 
 
 def resolve_image(
@@ -28,12 +30,18 @@ def resolve_image(
     *,
     image: str,
     allow_unpinned: bool,
+    station_release: str | None,
     pull_policy: ImagePullPolicy,
     pull_secrets: Sequence[str],
     secret_name: str,
 ) -> ImageSettings:
-    """Refuse unpinned images (unless allowed) and the keys' Secret as a pull secret."""
+    """Refuse unpinned images (unless allowed) and the keys' Secret as a pull secret.
+
+    The image's release (``station_constructs.releases``) is resolved here too: every later
+    guard applies that release's rules.
+    """
     image_ref = image_reference(guard, "image", image, allow_unpinned=allow_unpinned)
+    release = release_for_image(guard, image_ref, station_release)
     one_of(guard, "image_pull_policy", pull_policy, ImagePullPolicy)
     checked = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in pull_secrets]
     if secret_name in checked:
@@ -46,4 +54,4 @@ def resolve_image(
             "create a registry Secret of its own (kubectl create secret docker-registry "
             "regcred ...) and pass image_pull_secrets=['regcred']",
         )
-    return ImageSettings(image_ref, image, pull_policy, checked)
+    return ImageSettings(image_ref, image, pull_policy, checked, release)

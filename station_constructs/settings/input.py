@@ -43,6 +43,7 @@ class StationInput:
     create_namespace: bool
     image: str
     allow_unpinned_image: bool
+    station_release: str | None
     image_pull_policy: ImagePullPolicy
     image_pull_secrets: Sequence[str]
     replicas: int
@@ -63,6 +64,7 @@ class StationInput:
     serve_environment: str | None
     otlp_endpoint: str | None
     cloudship: bool
+    cloudship_telemetry: bool
     bundle_id: str | None
     env: Mapping[str, str] | None
     resources: ResourceProfile | Resources

@@ -7,7 +7,7 @@ with them and ``station_constructs.render.network`` writes the rules.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .._errors import _Guard
@@ -20,6 +20,7 @@ __all__ = [
     "NetworkPolicyOptions",
     "check_options",
     "check_outside_host",
+    "configured_destinations",
     "checked_cidr",
     "cidr_list",
     "egress_settings",
@@ -270,6 +271,37 @@ def egress_settings(
     ]
     allow_dns = boolean(guard, "network_policy.egress.allow_dns", egress.allow_dns)
     return cidrs, namespaces, ports, allow_dns
+
+
+# Where Station connects when CloudShip features are on (the defaults of Station's
+# config.Load, v0.23.0 and v0.25.0: docs/station-facts.md, "Releases").
+_CLOUDSHIP_LIGHTHOUSE = "https://lighthouse.cloudshipai.com:443"
+_CLOUDSHIP_API = "https://api.cloudshipai.com"
+_CLOUDSHIP_TELEMETRY = "https://telemetry.cloudshipai.com"
+_CLOUDSHIP_INTROSPECT = "https://app.cloudshipai.com/oauth/introspect/"
+
+
+def configured_destinations(settings: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every URL the rendered settings make Station call, with the argument that set it."""
+    found = [
+        (settings[key], field)
+        for key, field in (
+            ("STN_AI_BASE_URL", "ai_base_url"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "otlp_endpoint"),
+        )
+        if key in settings
+    ]
+    if settings.get("STN_CLOUDSHIP_ENABLED") == "true":
+        found += [(_CLOUDSHIP_LIGHTHOUSE, "cloudship"), (_CLOUDSHIP_API, "cloudship")]
+        to_cloudship = "STN_TELEMETRY_ENDPOINT" not in settings
+        if settings.get("STN_TELEMETRY_ENABLED") == "true" and to_cloudship:
+            found.append((_CLOUDSHIP_TELEMETRY, "cloudship_telemetry"))
+    if "STN_BUNDLE_ID" in settings:
+        found.append((_CLOUDSHIP_API, "bundle_id"))
+    if settings.get("STN_CLOUDSHIP_OAUTH_ENABLED") == "true":
+        url = settings.get("STN_CLOUDSHIP_OAUTH_INTROSPECT_URL", _CLOUDSHIP_INTROSPECT)
+        found.append((url, "cloudship_oauth.introspect_url"))
+    return found
 
 
 def check_outside_host(  # noqa: PLR0913 - the URL, its host and port, and the egress rules

@@ -15,6 +15,7 @@ from .._validate import env_name, one_of
 from .station import AIProvider
 
 if TYPE_CHECKING:
+    from ..releases import StationRelease
     from ..secrets import SecretSource
 
 
@@ -37,6 +38,7 @@ def resolve_providers(  # noqa: PLR0913 - keyword-only, one per StationDeploymen
     bundle_id: str | None,
     cloudship: bool,
     webhook_api_key: bool,
+    release: StationRelease,
     secret_variables: Sequence[str],
     secret_source: SecretSource,
 ) -> ProviderSettings:
@@ -54,15 +56,11 @@ def resolve_providers(  # noqa: PLR0913 - keyword-only, one per StationDeploymen
         )
     if model is not None and ai_base_url is None:
         _refuse_other_providers_model(guard, provider, model)
-    if bundle_id is not None and not cloudship:
-        raise guard.fail(
-            "bundle_id",
-            bundle_id,
-            "bundle bootstrap needs the CloudShip key",
-            "pass cloudship=True and put STN_CLOUDSHIP_KEY in the Secret",
-        )
+    for field, chosen in (("provider", [provider]), ("extra_providers", providers[1:])):
+        _refuse_unstarted(guard, release, field, chosen)
     variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
-    if cloudship:
+    # The bundle is downloaded with the CloudShip key alone; cloudship=True is not needed.
+    if cloudship or bundle_id is not None:
         variables.append("STN_CLOUDSHIP_KEY")
     if webhook_api_key:
         variables.append("STN_WEBHOOK_API_KEY")
@@ -80,6 +78,28 @@ def resolve_providers(  # noqa: PLR0913 - keyword-only, one per StationDeploymen
         variables.append(extra_var)
     _check_secret_provides(guard, secret_source, variables)
     return ProviderSettings(provider, tuple(providers), tuple(variables))
+
+
+def _refuse_unstarted(
+    guard: _Guard, release: StationRelease, field: str, chosen: Sequence[AIProvider]
+) -> None:
+    """Refuse a provider the image's Station release does not start with (or never reads)."""
+    for p in chosen:
+        if p.value in release.providers:
+            continue
+        if release.known:
+            problem = f"is not accepted by Station {release.tag}, the image's release"
+            fix = "use a newer image (ghcr.io/cloudshipai/station:v0.25.0 accepts anthropic)"
+        else:
+            problem = "may not be accepted by the image's Station release, which is unknown"
+            fix = "state the image's release with station_release= (e.g. 'v0.25.0')"
+        raise guard.fail(
+            field,
+            p,
+            f"{problem} (it starts with {', '.join(release.providers)}): "
+            + ("stn serve exits at start" if field == "provider" else "its key is never read"),
+            f"{fix}, or pick one of those providers",
+        )
 
 
 def _check_secret_provides(

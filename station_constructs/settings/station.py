@@ -30,7 +30,7 @@ __all__ = [
 
 #: The image the library is tested against: a published, multi-arch Station release.
 #: (``:production`` is built from a broken Dockerfile; ``:latest`` moves.)
-DEFAULT_IMAGE = "ghcr.io/cloudshipai/station:v0.23.0"
+DEFAULT_IMAGE = "ghcr.io/cloudshipai/station:v0.25.0"
 
 #: Station's image runs as user ``station``, UID/GID 1000 (HOME /home/station).
 STATION_UID = 1000

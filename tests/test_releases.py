@@ -1,0 +1,425 @@
+"""Station's behaviour keyed by release: which release an image runs, the tables that differ,
+and the guards, commands and settings that follow from them.
+
+The expectations restate docs/station-facts.md ("Releases"), read at tags v0.23.0 (11ee478) and
+v0.25.0 (231f4ce), independently of station_constructs/_releases.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    DEFAULT_IMAGE,
+    AIProvider,
+    CloudShipOAuth,
+    EdgeAuth,
+    EgressRules,
+    ExternalAccess,
+    IngressRoute,
+    IngressTls,
+    NetworkPolicyOptions,
+    PathType,
+    StationConfigError,
+    StationDeployment,
+    StationIngress,
+    StationPort,
+)
+from station_constructs.access import Access, AuthSettings
+from station_constructs.guide import next_steps
+from station_constructs.releases import RELEASES
+from tests.conftest import container, find, synth
+
+V23 = "ghcr.io/cloudshipai/station:v0.23.0"
+V25 = "ghcr.io/cloudshipai/station:v0.25.0"
+DIGEST = "ghcr.io/cloudshipai/station@sha256:" + "ab" * 32
+BUILT = "registry.example.com/station-prod:2026-12-01"  # stn build env image
+OAUTH = CloudShipOAuth(client_id="station-test")
+AUTH_URL = "https://oauth2-proxy.example.com/oauth2/auth"
+AGENT = "dynamic-mcp"
+TLS = IngressTls.cert_manager("letsencrypt-prod")
+
+
+def station(chart: Chart, **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, "station", **kwargs)
+
+
+def refused(chart: Chart, *fragments: str, **kwargs: Any) -> str:
+    with pytest.raises(StationConfigError) as caught:
+        station(chart, **kwargs)
+    text = str(caught.value)
+    for fragment in fragments:
+        assert fragment in text, text
+    return text
+
+
+# --------------------------------------------------------------- which release
+def test_the_default_image_is_the_newest_release_read() -> None:
+    assert DEFAULT_IMAGE == V25
+    assert RELEASES["v0.25.0"].commit.startswith("231f4ce")
+    assert RELEASES["v0.23.0"].commit.startswith("11ee478")
+
+
+@pytest.mark.parametrize(
+    ("image", "stated", "release"),
+    [
+        (V25, None, "v0.25.0"),
+        (V23, None, "v0.23.0"),
+        (V23 + "@sha256:" + "cd" * 32, None, "v0.23.0"),
+        (DIGEST, None, "unknown"),
+        ("ghcr.io/cloudshipai/station:v0.24.10", None, "unknown"),
+        (BUILT, None, "unknown"),
+        (BUILT, "v0.23.0", "v0.23.0"),
+        (DIGEST, "v0.25.0", "v0.25.0"),
+        ("ghcr.io/cloudshipai/station:v0.24.10", "v0.25.0", "v0.25.0"),
+    ],
+)
+def test_the_image_selects_the_release(
+    chart: Chart, image: str, stated: str | None, release: str
+) -> None:
+    s = station(chart, image=image, station_release=stated)
+    assert s.release.tag == release
+    assert s.auth_settings.release == release
+
+
+def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart) -> None:
+    refused(chart, "station_release='v0.25.0'", "contradicts", image=V23, station_release="v0.25.0")
+
+
+def test_an_unknown_stated_release_is_refused(chart: Chart) -> None:
+    refused(chart, "station_release='v0.24.0'", "v0.23.0, v0.25.0", station_release="v0.24.0")
+
+
+# --------------------------------------------------------------- the tables
+def test_8587_catch_all_of_v0_23_0() -> None:
+    v23, v25, unknown = RELEASES["v0.23.0"], RELEASES["v0.25.0"], RELEASES["unknown"]
+
+    def keys(release: Any, path: str, exact: bool = False) -> set[str]:
+        return {e.key for e in release.covered(AGENT, path, exact=exact)}
+
+    # v0.23.0: every path no handler matches is the agent MCP (mux.Handle("/", ...)).
+    assert keys(v23, "/openapi.yaml", exact=True) == {"agent-mcp"}
+    assert keys(v23, "/health") == {"agent-public", "agent-mcp"}  # /health/x
+    assert keys(v23, "/health", exact=True) == {"agent-public"}
+    assert keys(v23, "/execute") == {"webhooks", "agent-mcp"}
+    assert keys(v23, "/execute", exact=True) == {"webhooks"}
+    assert keys(v23, "/workflow-approvals/7") == {"webhooks"}  # inside a subtree pattern
+    assert keys(v23, "/runs/1", exact=True) == {"agent-mcp"}  # no /runs/ handler yet
+    # v0.25.0: a 404 catch-all; the agent MCP is /mcp only.
+    assert keys(v25, "/openapi.yaml", exact=True) == {"agent-public"}
+    assert keys(v25, "/health") == {"agent-public"}
+    assert keys(v25, "/runs/1", exact=True) == {"webhooks"}
+    assert keys(v25, "/anything") == set()
+    # Unknown release: any path may reach the agent MCP.
+    assert keys(unknown, "/health", exact=True) == {"agent-public", "agent-mcp"}
+
+
+@pytest.mark.parametrize(
+    ("release", "settings", "access"),
+    [
+        ("v0.23.0", AuthSettings(local_mode=False), Access.REJECTS_ALL),
+        ("v0.25.0", AuthSettings(local_mode=False), Access.OPEN),
+        ("unknown", AuthSettings(local_mode=False), Access.OPEN),
+        ("v0.23.0", AuthSettings(local_mode=False, webhook_key=True), Access.AUTHENTICATED),
+        ("v0.25.0", AuthSettings(local_mode=False, webhook_key=True), Access.AUTHENTICATED),
+        (
+            "v0.25.0",
+            AuthSettings(local_mode=False, cloudship_oauth=True),
+            Access.ANY_CLOUDSHIP_ACCOUNT,
+        ),
+        (
+            "v0.23.0",
+            AuthSettings(local_mode=False, cloudship_oauth=True, webhook_key=True),
+            Access.REJECTS_ALL,
+        ),
+    ],
+)
+def test_webhooks_per_release(release: str, settings: AuthSettings, access: Access) -> None:
+    assert RELEASES[release].verdicts(settings)["webhooks"].access is access
+
+
+@pytest.mark.parametrize("release", ["v0.23.0", "v0.25.0"])
+def test_cloudship_oauth_callers_are_admins_on_the_api(release: str) -> None:
+    verdict = RELEASES[release].verdicts(AuthSettings(local_mode=False, cloudship_oauth=True))
+    assert verdict["api"].access is Access.ANY_CLOUDSHIP_ACCOUNT
+    assert verdict["api"].admin
+    assert verdict["agent-mcp"].access is Access.ANY_CLOUDSHIP_ACCOUNT
+    assert not verdict["agent-mcp"].admin
+
+
+def test_cloudship_remote_control_is_a_row() -> None:
+    on = RELEASES["v0.25.0"].verdicts(AuthSettings(local_mode=False, cloudship=True))
+    off = RELEASES["v0.25.0"].verdicts(AuthSettings(local_mode=False))
+    assert on["cloudship"].access is Access.AUTHENTICATED
+    assert "executes agents" in on["cloudship"].who
+    assert off["cloudship"].access is Access.OFF
+
+
+# --------------------------------------------------------------- guards per release
+def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
+    s = station(chart, image=V23, local_mode=False, webhook_api_key=True, enable_api=False)
+    route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP)
+    with pytest.raises(StationConfigError) as caught:
+        StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
+    assert "8587 `/mcp` and every path no other row names" in str(caught.value)
+    assert "Station v0.23.0" in str(caught.value)
+
+
+def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:
+    s = station(chart, image=V25, local_mode=False, webhook_api_key=True, enable_api=False)
+    route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP, path_type=PathType.EXACT)
+    ingress = StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
+    assert [e.port for e in ingress.exposures] == ["dynamic-mcp"]
+
+
+def test_an_exact_execute_route_on_v0_23_0_is_accepted(chart: Chart) -> None:
+    s = station(chart, image=V23, local_mode=False, webhook_api_key=True, enable_api=False)
+    route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP, path_type=PathType.EXACT)
+    StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
+
+
+def test_anthropic_is_refused_on_v0_23_0_with_the_fix(chart: Chart) -> None:
+    text = refused(
+        chart, "provider=", "Station v0.23.0", "stn serve exits", image=V23,
+        provider=AIProvider.ANTHROPIC,
+    )
+    assert "station:v0.25.0" in text
+
+
+def test_anthropic_as_an_extra_provider_is_refused_on_v0_23_0(chart: Chart) -> None:
+    refused(
+        chart, "extra_providers=", "never read", image=V23, extra_providers=[AIProvider.ANTHROPIC]
+    )
+
+
+def test_anthropic_on_an_unknown_release_needs_it_stated(
+    chart: Chart, new_chart: Callable[..., Chart]
+) -> None:
+    refused(chart, "station_release=", image=BUILT, provider=AIProvider.ANTHROPIC)
+    s = station(new_chart(), image=BUILT, station_release="v0.25.0", provider=AIProvider.ANTHROPIC)
+    assert s.settings["STN_AI_PROVIDER"] == "anthropic"
+
+
+# --------------------------------------------------------------- CloudShip OAuth exposure
+def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
+    refused(
+        chart,
+        "external_ports=",
+        "any active CloudShip account",
+        "arbitrary commands",
+        "edge_auth",
+        local_mode=False,
+        cloudship_oauth=CloudShipOAuth(client_id="c", accept_any_cloudship_account=True),
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.API],
+        load_balancer_source_ranges=["203.0.113.0/24"],
+    )
+
+
+def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart: Chart) -> None:
+    text = refused(
+        chart,
+        "not only your organisation's",
+        "accept_any_cloudship_account=True",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+    )
+    assert "allow_unauthenticated_exposure" not in text
+
+
+@pytest.mark.parametrize(
+    "accepted",
+    [
+        {"cloudship_oauth": CloudShipOAuth(client_id="c", accept_any_cloudship_account=True)},
+        {"cloudship_oauth": OAUTH, "load_balancer_source_ranges": ["203.0.113.0/24"]},
+    ],
+)
+def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
+    chart: Chart, accepted: dict[str, Any]
+) -> None:
+    s = station(
+        chart,
+        local_mode=False,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+        **accepted,
+    )
+    assert s.external_ports == (StationPort.AGENT_MCP,)
+
+
+def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:
+    s = station(chart, local_mode=False, cloudship_oauth=OAUTH)
+    StationIngress(
+        chart,
+        "ingress",
+        station=s,
+        host="s.example.com",
+        tls=TLS,
+        edge_auth=EdgeAuth.nginx_auth_url(AUTH_URL),
+        routes=[IngressRoute(path="/", port=StationPort.API)],
+    )
+
+
+# --------------------------------------------------------------- the station container
+def test_the_command_is_pinned(chart: Chart) -> None:
+    station(chart)
+    assert container(synth(chart))["command"] == ["stn", "serve"]
+
+
+def _fake_stn(tmp_path: Path) -> dict[str, str]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "stn"
+    fake.write_text('#!/bin/sh\necho "stn $*"\n')
+    fake.chmod(0o755)
+    return {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+
+
+@pytest.mark.parametrize("shell", ["dash", "busybox"])
+def test_an_empty_webhook_key_stops_the_container(
+    chart: Chart, tmp_path: Path, shell: str
+) -> None:
+    path = shutil.which(shell) or str(Path(".tools/busybox-static/bin/busybox").resolve())
+    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    command = container(synth(chart))["command"]
+    assert command[:2] == ["sh", "-c"]
+    argv = [path, "sh", "-c", command[2]] if shell == "busybox" else [path, "-c", command[2]]
+    env = _fake_stn(tmp_path)
+    empty = subprocess.run(argv, env={**env, "STN_WEBHOOK_API_KEY": ""}, capture_output=True)
+    assert empty.returncode == 1
+    assert b"STN_WEBHOOK_API_KEY is empty in Secret station-secrets" in empty.stderr
+    unset = subprocess.run(argv, env=env, capture_output=True)
+    assert unset.returncode == 1
+    good = subprocess.run(argv, env={**env, "STN_WEBHOOK_API_KEY": "k" * 32}, capture_output=True)
+    assert (good.returncode, good.stdout) == (0, b"stn serve\n")
+
+
+def _run_secret_command(chart: Chart, env: dict[str, str], tmp_path: Path) -> Any:
+    """Run next_steps' kubectl command in bash with a kubectl that prints its arguments."""
+    text = next_steps(chart)
+    start = text.index("kubectl -n station create secret")
+    lines = []
+    for line in text[start:].splitlines():
+        lines.append(line.strip())
+        if not line.rstrip().endswith("\\"):
+            break
+    kubectl = tmp_path / "kubectl"
+    kubectl.write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n')
+    kubectl.chmod(0o755)
+    path = f"{tmp_path}:{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", "-c", "\n".join(lines)], env={**env, "PATH": path}, capture_output=True, text=True
+    )
+
+
+def test_the_printed_secret_command_refuses_an_unset_key(chart: Chart, tmp_path: Path) -> None:
+    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    result = _run_secret_command(chart, {}, tmp_path)
+    assert result.returncode != 0
+    assert "OPENAI_API_KEY: set OPENAI_API_KEY in your shell first" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+def test_the_printed_secret_command_generates_the_webhook_key(
+    chart: Chart, tmp_path: Path
+) -> None:
+    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    result = _run_secret_command(chart, {"OPENAI_API_KEY": "sk-test"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    stored = [a for a in result.stdout.splitlines() if a.startswith("--from-literal=STN_WEB")]
+    assert len(stored) == 1
+    assert len(stored[0].split("=", 2)[2]) == 64  # openssl rand -hex 32
+    assert "get secret station-secrets" in next_steps(chart)
+
+
+# --------------------------------------------------------------- telemetry, CloudShip
+def test_telemetry_is_off_by_default(chart: Chart) -> None:
+    s = station(chart)
+    assert s.settings["STN_TELEMETRY_ENABLED"] == "false"
+    assert s.settings["STATION_TELEMETRY_ENABLED"] == "false"
+    data = find(synth(chart), "ConfigMap", "station-config")["data"]
+    assert data["STN_TELEMETRY_ENABLED"] == "false"
+
+
+def test_an_otlp_endpoint_turns_it_on(chart: Chart) -> None:
+    s = station(chart, otlp_endpoint="http://otel.observability:4318")
+    assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
+
+
+def test_cloudship_telemetry_needs_cloudship(
+    chart: Chart, new_chart: Callable[..., Chart]
+) -> None:
+    refused(chart, "cloudship_telemetry=True", "cloudship=True", cloudship_telemetry=True)
+    s = station(new_chart(), cloudship=True, cloudship_telemetry=True)
+    assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
+    assert "STN_TELEMETRY_ENDPOINT" not in s.settings
+
+
+def test_cloudship_hosts_are_checked_against_restricted_egress(chart: Chart) -> None:
+    text = refused(
+        chart,
+        "cloudship=",
+        "lighthouse.cloudshipai.com",
+        cloudship=True,
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    )
+    assert "cidrs" in text
+
+
+def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
+    refused(
+        chart,
+        "port 443",
+        cloudship=True,
+        network_policy=NetworkPolicyOptions(
+            egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])
+        ),
+    )
+
+
+def test_oauth_introspection_is_checked_against_restricted_egress(chart: Chart) -> None:
+    refused(
+        chart,
+        "cloudship_oauth.introspect_url=",
+        "app.cloudshipai.com",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    )
+
+
+def test_remote_control_is_in_the_who_can_call_what(chart: Chart) -> None:
+    station(chart, cloudship=True)
+    assert "CloudShip remote control (outbound from the pod): authenticated" in next_steps(chart)
+
+
+def test_no_remote_control_row_without_cloudship(chart: Chart) -> None:
+    station(chart)
+    assert "CloudShip remote control" not in next_steps(chart)
+
+
+def test_a_bundle_needs_only_the_cloudship_key(chart: Chart) -> None:
+    bundle = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+    s = station(chart, bundle_id=bundle)
+    assert "STN_CLOUDSHIP_KEY" in s.secret_variables
+    assert "STN_CLOUDSHIP_ENABLED" not in s.settings
+    assert s.settings["STN_BUNDLE_ID"] == bundle
+
+
+def test_a_bundle_id_must_be_a_uuid(chart: Chart) -> None:
+    refused(chart, "bundle_id='b1'", "not a UUID", bundle_id="b1")
+
+
+def test_next_steps_names_an_unknown_release(chart: Chart) -> None:
+    station(chart, image=BUILT)
+    assert "the image's release is unknown, pass station_release=" in next_steps(chart)
