@@ -188,14 +188,15 @@ def _webhooks(release: ReleaseFacts) -> Callable[[AuthSettings], Verdict]:
     return decide
 
 
-def _public(release: ReleaseFacts) -> Callable[[AuthSettings], Verdict]:
-    def decide(s: AuthSettings) -> Verdict:
-        # The OAuth wrapper lets only /health through without a token.
-        if s.cloudship_oauth and not s.local_mode and "/openapi.yaml" in release.public_paths:
-            return Verdict(Access.OPEN, "anyone (/openapi.yaml needs a CloudShip OAuth token)")
-        return Verdict(Access.OPEN, "anyone")
+def _public(s: AuthSettings) -> Verdict:
+    return Verdict(Access.OPEN, "anyone")
 
-    return decide
+
+def _openapi(s: AuthSettings) -> Verdict:
+    # The OAuth wrapper lets only /health through without a token.
+    if s.cloudship_oauth and not s.local_mode:
+        return Verdict(Access.ANY_CLOUDSHIP_ACCOUNT, _ANY_TOKEN)
+    return Verdict(Access.OPEN, "anyone")
 
 
 def _never(_: AuthSettings) -> Verdict:
@@ -256,16 +257,33 @@ def _webhook_row(release: ReleaseFacts) -> Endpoint:
     )
 
 
+def _openapi_rows(release: ReleaseFacts) -> tuple[Endpoint, ...]:
+    if "/openapi.yaml" not in release.public_paths:
+        return ()
+    return (
+        Endpoint(
+            key="agent-openapi",
+            port=AGENT_MCP,
+            paths=("/openapi.yaml",),
+            title="8587 `/openapi.yaml`",
+            rule="the API description is served to anyone, or with CloudShip OAuth to any "
+            "active CloudShip account",
+            source=release.source("oauth-wrapper"),
+            decide=_openapi,
+            harmless=True,
+        ),
+    )
+
+
 def endpoints_of(release: ReleaseFacts) -> tuple[Endpoint, ...]:
     """The who-can-call-what table of ``release`` (a row per endpoint, in document order)."""
-    public = release.public_paths or ("/health",)
     nats = "4222" if release.nats_port else "(a random port)"
     return (
         Endpoint(
             key="api",
             port=API,
-            paths=("/",),
-            title="8585 `/api/v1/*` (and the web UI that calls it)",
+            paths=("/api/v1/",),
+            title="8585 `/api/v1/*` (what the web UI calls)",
             rule="in local mode /api/v1 serves everyone as user 1 (admin); with local mode off "
             "every request needs a user API key (no code path creates one) or, with CloudShip "
             "OAuth enabled, any active CloudShip token, whose caller is an admin",
@@ -273,18 +291,29 @@ def endpoints_of(release: ReleaseFacts) -> tuple[Endpoint, ...]:
             decide=_api,
             station_fix=None,
         ),
+        Endpoint(
+            key="api-public",
+            port=API,
+            paths=("/",),
+            title="8585 every other path (`/health`, `/debug`, the web UI's page and assets)",
+            rule="only the /api/v1 group is authenticated; the rest is served to anyone",
+            source=release.source("api-public"),
+            decide=_public,
+            harmless=True,
+        ),
         _agent_mcp_row(release),
         _webhook_row(release),
         Endpoint(
             key="agent-public",
             port=AGENT_MCP,
-            paths=public,
-            title="8587 " + ", ".join(f"`{p}`" for p in public),
-            rule="health and the API description are served to anyone",
+            paths=("/health",),
+            title="8587 `/health`",
+            rule="health is served to anyone, in every mode",
             source=release.source("routing"),
-            decide=_public(release),
+            decide=_public,
             harmless=True,
         ),
+        *_openapi_rows(release),
         Endpoint(
             key="management-mcp",
             port=MCP,

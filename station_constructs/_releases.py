@@ -87,6 +87,7 @@ V0_23_0 = ReleaseFacts(
         ("webhook-key", "internal/config/config.go:251, 329"),
         ("telemetry", "internal/config/config.go:317, 344"),
         ("cors", "internal/api/api.go:153"),
+        ("api-public", "internal/api/v1/base.go:417-419; internal/api/api.go:167-179, 358"),
     ),
 )
 
@@ -112,6 +113,7 @@ V0_25_0 = ReleaseFacts(
         ("webhook-key", "internal/config/config.go:557, 700"),
         ("telemetry", "internal/config/config.go:688, 759, 1236-1270"),
         ("cors", "internal/api/api.go:176"),
+        ("api-public", "internal/api/v1/base.go:534-536; internal/api/api.go:190-202, 381"),
     ),
 )
 

@@ -176,7 +176,12 @@ def _refusal(
             "StationGatewayRoute), or do not expose it (for 8585: reach the UI with kubectl "
             "port-forward)",
         )
-    if verdict.access is Access.ANY_CLOUDSHIP_ACCOUNT and exposure.edge_auth is None and not allow:
+    if (
+        verdict.access is Access.ANY_CLOUDSHIP_ACCOUNT
+        and not endpoint.harmless
+        and exposure.edge_auth is None
+        and not allow
+    ):
         return _any_account_refusal(settings, exposure, endpoint, verdict, where)
     if (
         verdict.access is Access.OPEN

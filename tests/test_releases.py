@@ -114,12 +114,31 @@ def test_8587_catch_all_of_v0_23_0() -> None:
     assert keys(v23, "/workflow-approvals/7") == {"webhooks"}  # inside a subtree pattern
     assert keys(v23, "/runs/1", exact=True) == {"agent-mcp"}  # no /runs/ handler yet
     # v0.25.0: a 404 catch-all; the agent MCP is /mcp only.
-    assert keys(v25, "/openapi.yaml", exact=True) == {"agent-public"}
+    assert keys(v25, "/openapi.yaml", exact=True) == {"agent-openapi"}
     assert keys(v25, "/health") == {"agent-public"}
     assert keys(v25, "/runs/1", exact=True) == {"webhooks"}
     assert keys(v25, "/anything") == set()
     # Unknown release: any path may reach the agent MCP.
     assert keys(unknown, "/health", exact=True) == {"agent-public", "agent-mcp"}
+
+
+@pytest.mark.parametrize("release", ["v0.23.0", "v0.25.0"])
+def test_only_the_api_group_of_8585_is_authenticated(release: str) -> None:
+    """Replayed: /health, /debug and the UI page answer in every mode; /api/v1 does not."""
+    r = RELEASES[release]
+    assert {e.key for e in r.covered("api", "/health", exact=True)} == {"api-public"}
+    assert {e.key for e in r.covered("api", "/")} == {"api", "api-public"}
+    assert {e.key for e in r.covered("api", "/api/v1/agents", exact=True)} == {"api", "api-public"}
+    off = r.verdicts(AuthSettings(local_mode=False))
+    assert (off["api"].access, off["api-public"].access) == (Access.REJECTS_ALL, Access.OPEN)
+
+
+def test_openapi_needs_a_token_with_oauth_on_v0_25_0() -> None:
+    """Replayed: the OAuth wrapper exempts only /health."""
+    oauth = RELEASES["v0.25.0"].verdicts(AuthSettings(local_mode=False, cloudship_oauth=True))
+    assert oauth["agent-openapi"].access is Access.ANY_CLOUDSHIP_ACCOUNT
+    assert oauth["agent-public"].access is Access.OPEN
+    assert "agent-openapi" not in RELEASES["v0.23.0"].verdicts(AuthSettings(local_mode=False))
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ from station_constructs.settings.station import StationPort, StationStorage, DEF
 result = [StationPort.AGENT_MCP.value, StationStorage().size, DEFAULT_IMAGE]
 """
     )
-    assert result == ["dynamic-mcp", "10Gi", "ghcr.io/cloudshipai/station:v0.23.0"]
+    assert result == ["dynamic-mcp", "10Gi", "ghcr.io/cloudshipai/station:v0.25.0"]
 
 
 def test_the_check_would_see_cdk8s() -> None:

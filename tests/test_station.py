@@ -334,7 +334,7 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
         "station",
         otlp_endpoint="http://otel.observability:4318",
         cloudship=True,
-        bundle_id="b-123",
+        bundle_id="6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
         serve_environment="prod",
         env={"LOG_LEVEL": "debug"},
     )
@@ -346,7 +346,7 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
     assert data["STATION_TELEMETRY_ENABLED"] == "true"
     assert data["STN_TELEMETRY_ENDPOINT"] == "http://otel.observability:4318"
     assert data["STN_CLOUDSHIP_ENABLED"] == "true"
-    assert data["STN_BUNDLE_ID"] == "b-123"
+    assert data["STN_BUNDLE_ID"] == "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
     assert data["STATION_SERVE_ENVIRONMENT"] == "prod"
     assert data["LOG_LEVEL"] == "debug"
     assert list(data) == sorted(data)
@@ -490,12 +490,13 @@ def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> 
         "station",
         local_mode=False,
         cloudship_oauth=OAUTH,
+        enable_api=False,
         external_access=ExternalAccess.LOAD_BALANCER,
         load_balancer_source_ranges=["203.0.113.0/24"],
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "LoadBalancer"
-    assert [p["port"] for p in svc["spec"]["ports"]] == [8585, 8587]
+    assert [p["port"] for p in svc["spec"]["ports"]] == [8587]
     assert svc["spec"]["loadBalancerSourceRanges"] == ["203.0.113.0/24"]
     assert svc["spec"]["selector"] == {"app": "station"}
     assert station.external_service_name == "station-external"
@@ -506,7 +507,7 @@ def test_node_port_with_fixed_ports(chart: Chart) -> None:
         chart,
         "station",
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
         external_access=ExternalAccess.NODE_PORT,
         external_ports=[StationPort.AGENT_MCP],
         node_ports={StationPort.AGENT_MCP: 30587},

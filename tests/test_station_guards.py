@@ -22,6 +22,7 @@ from station_constructs import (
 )
 
 OAUTH = CloudShipOAuth(client_id="station-test")
+ANY_ACCOUNT = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 
 def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
@@ -204,8 +205,8 @@ def test_fails_on_invalid_env_name(chart: Chart) -> None:
     fails(chart, "env='1BAD'", env={"1BAD": "x"})
 
 
-def test_fails_on_bundle_without_cloudship(chart: Chart) -> None:
-    fails(chart, "bundle_id='b1'", "cloudship=True", bundle_id="b1")
+def test_fails_on_a_bundle_id_that_is_not_a_uuid(chart: Chart) -> None:
+    fails(chart, "bundle_id='b1'", "not a UUID", bundle_id="b1")
 
 
 def test_fails_on_empty_model(chart: Chart) -> None:
@@ -275,8 +276,9 @@ def test_fails_on_node_port_out_of_range(chart: Chart, number: int) -> None:
         f"node_ports[StationPort.AGENT_MCP]={number}",
         "30000-32767",
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        cloudship_oauth=ANY_ACCOUNT,
         external_access=ExternalAccess.NODE_PORT,
+        external_ports=[StationPort.AGENT_MCP],
         node_ports={StationPort.AGENT_MCP: number},
     )
 
@@ -286,8 +288,9 @@ def test_fails_on_node_ports_for_load_balancer(chart: Chart) -> None:
         chart,
         "only to NodePort",
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        cloudship_oauth=ANY_ACCOUNT,
         external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
         node_ports={StationPort.AGENT_MCP: 30001},
     )
 
