@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -195,7 +195,9 @@ def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
 def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:
     s = station(chart, image=V25, local_mode=False, webhook_api_key=True, enable_api=False)
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP, path_type=PathType.EXACT)
-    ingress = StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
+    ingress = StationIngress(
+        chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route]
+    )
     assert [e.port for e in ingress.exposures] == ["dynamic-mcp"]
 
 
@@ -207,7 +209,11 @@ def test_an_exact_execute_route_on_v0_23_0_is_accepted(chart: Chart) -> None:
 
 def test_anthropic_is_refused_on_v0_23_0_with_the_fix(chart: Chart) -> None:
     text = refused(
-        chart, "provider=", "Station v0.23.0", "stn serve exits", image=V23,
+        chart,
+        "provider=",
+        "Station v0.23.0",
+        "stn serve exits",
+        image=V23,
         provider=AIProvider.ANTHROPIC,
     )
     assert "station:v0.25.0" in text
@@ -305,9 +311,7 @@ def _fake_stn(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("shell", ["dash", "busybox"])
-def test_an_empty_webhook_key_stops_the_container(
-    chart: Chart, tmp_path: Path, shell: str
-) -> None:
+def test_an_empty_webhook_key_stops_the_container(chart: Chart, tmp_path: Path, shell: str) -> None:
     path = shutil.which(shell) or str(Path(".tools/busybox-static/bin/busybox").resolve())
     station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
     command = container(synth(chart))["command"]
@@ -349,9 +353,7 @@ def test_the_printed_secret_command_refuses_an_unset_key(chart: Chart, tmp_path:
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
-def test_the_printed_secret_command_generates_the_webhook_key(
-    chart: Chart, tmp_path: Path
-) -> None:
+def test_the_printed_secret_command_generates_the_webhook_key(chart: Chart, tmp_path: Path) -> None:
     station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
     result = _run_secret_command(chart, {"OPENAI_API_KEY": "sk-test"}, tmp_path)
     assert result.returncode == 0, result.stderr
@@ -375,9 +377,7 @@ def test_an_otlp_endpoint_turns_it_on(chart: Chart) -> None:
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
 
 
-def test_cloudship_telemetry_needs_cloudship(
-    chart: Chart, new_chart: Callable[..., Chart]
-) -> None:
+def test_cloudship_telemetry_needs_cloudship(chart: Chart, new_chart: Callable[..., Chart]) -> None:
     refused(chart, "cloudship_telemetry=True", "cloudship=True", cloudship_telemetry=True)
     s = station(new_chart(), cloudship=True, cloudship_telemetry=True)
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
@@ -400,9 +400,7 @@ def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
         chart,
         "port 443",
         cloudship=True,
-        network_policy=NetworkPolicyOptions(
-            egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])
-        ),
+        network_policy=NetworkPolicyOptions(egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])),
     )
 
 

@@ -250,7 +250,10 @@ def test_probe_paths_cover_every_row_path_and_the_unnamed_ones() -> None:
         if row.port == "dynamic-mcp":
             assert all(p in paths for p in row.paths)
     assert paths["/runs/1"] == "webhooks" and paths["/anything"] is None
-    assert replay.probe_paths(release, "api")[:2] == [("/api/v1/agents", "api"), ("/", "api-public")]
+    assert replay.probe_paths(release, "api")[:2] == [
+        ("/api/v1/agents", "api"),
+        ("/", "api-public"),
+    ]
 
 
 def test_summary_fails_on_a_mismatch_and_on_a_station_that_did_not_start() -> None:
