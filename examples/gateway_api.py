@@ -103,7 +103,7 @@ print(
     f"   (kubectl -n {gateway.namespace} get gateway {gateway.name}), then wait for the\n"
     f"   certificate: kubectl -n {gateway.namespace} get certificate {gateway.tls_secret_name}\n"
     f"   API: {route.url(StationPort.API)}   MCP clients: {route.url()}\n"
-    "   Web UI: the port-forward above (v0.23.0's UI calls http://localhost:8585 itself)",
+    "   Web UI: the port-forward above (Station's UI calls http://localhost:8585 itself)",
     file=sys.stderr,
 )
 if implementation is GatewayImplementation.CILIUM:

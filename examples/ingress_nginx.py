@@ -4,7 +4,7 @@ certificate from cert-manager.
 Station stays in local mode; ingress-nginx asks every request for the user names and
 passwords of the htpasswd Secret ``station-basic-auth`` (create it yourself: see the printed
 next steps). Browsers prompt; MCP clients and webhook callers send ``Authorization: Basic``.
-In v0.23.0 the web UI calls ``http://localhost:8585`` itself, so use it through
+The web UI (v0.23.0 and v0.25.0) calls ``http://localhost:8585`` itself, so use it through
 ``kubectl port-forward``; ``/`` here serves the API to authenticated clients.
 
     python examples/ingress_nginx.py          # writes build/examples/ingress-nginx/
@@ -62,6 +62,6 @@ print(
     f"4. Point DNS for {ingress.host} at the ingress-nginx controller, then wait for the\n"
     f"   certificate: kubectl -n {ingress.namespace} get certificate {ingress.tls_secret_name}\n"
     f"   API: {ingress.url(StationPort.API)}   MCP clients: {ingress.url()} (basic auth)\n"
-    "   Web UI: the port-forward above (v0.23.0's UI calls http://localhost:8585 itself)",
+    "   Web UI: the port-forward above (Station's UI calls http://localhost:8585 itself)",
     file=sys.stderr,
 )

@@ -8,8 +8,8 @@ Who can call what: Station stays in local mode (its own checks are off) behind o
 The Ingress routes only ``/mcp``: MCP clients pass oauth2-proxy with a bearer token from your
 identity provider (oauth2-proxy's ``--skip-jwt-bearer-tokens``), browsers are sent to its
 sign-in page. The web UI is reached with ``kubectl port-forward`` (Kubernetes RBAC is the
-authentication): in v0.23.0 it calls ``http://localhost:8585`` itself and cannot work through
-an Ingress. The webhook paths are not routed; the NetworkPolicy admits only the agent MCP from
+authentication): in v0.23.0 and v0.25.0 it calls ``http://localhost:8585`` itself and cannot
+work through an Ingress. The webhook paths are not routed; the NetworkPolicy admits only the agent MCP from
 the Station's namespace and ingress-nginx (the edge) from elsewhere.
 
     python examples/production.py          # writes build/examples/production/

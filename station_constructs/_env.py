@@ -4,8 +4,11 @@ Station reads most settings through viper with ``AutomaticEnv`` and the prefix
 ``STATION``, looked up *before* the names bound with ``BindEnv``
 [internal/config/config.go ``InitViper``/``bindEnvVars``; cmd/main/main.go ``initConfig``],
 and ``config.Load`` then lets some ``STN_`` names and ``STATION_DATABASE`` override the
-result. So each managed setting can be overridden by its bare name, its ``STN_`` twin and its
-``STATION_`` twin; ``env=`` refuses all three (docs/station-facts.md, "Configuration").
+result. So each managed setting that viper reads can be overridden by its bare name, its
+``STN_`` twin and its ``STATION_`` twin; ``env=`` refuses all three (docs/station-facts.md,
+"Configuration"). Settings Station reads with ``os.Getenv`` (``STN_WEBHOOK_*``,
+``STN_AI_PROVIDER``, ``STN_AI_MODEL``, ``STN_AI_BASE_URL``) have no ``STATION_`` twin in
+Station; refusing the twin anyway costs nothing and keeps one rule.
 """
 
 from __future__ import annotations

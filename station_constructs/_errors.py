@@ -37,7 +37,7 @@ class StationConfigError(ValueError):
 class StationAccessWarning(UserWarning):
     """A configuration that deploys, but in which some of Station cannot be used.
 
-    Issued at construct time, e.g. for local mode off without CloudShip OAuth: Station v0.23.0
+    Issued at construct time, e.g. for local mode off without CloudShip OAuth: Station
     then rejects every API and web UI request (no code path creates a user API key), while
     the agent MCP stays usable. Turn it into an error with ``warnings.simplefilter("error",
     StationAccessWarning)``.

@@ -44,7 +44,7 @@ class ConfigPolicy(enum.Enum):
     (switch to ``IMAGE_WINS`` for one rollout to apply the image's environments)."""
 
 
-# Why a minimal config.yaml, and why it is enough (Station v0.23.0):
+# Why a minimal config.yaml, and why it is enough (Station v0.23.0 and v0.25.0):
 # - cmd/main/commands.go, runServe: when $STATION_CONFIG_DIR/config.yaml does not exist and a
 #   provider key is in the environment, it calls autoInitializeConfig, which generates a
 #   random encryption_key, viper.Set()s it (overriding STATION_ENCRYPTION_KEY for that run)

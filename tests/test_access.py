@@ -1,9 +1,11 @@
 """Who can call what: the table against Station's rules, the exposure guards it drives, Station's
 own authentication settings, and authentication at the edge.
 
-The expected verdicts below restate docs/station-facts.md ("Who can call what", read from
-Station v0.23.0's internal/auth/middleware.go and internal/mcp_agents/server.go) row by row,
-independently of station_constructs/access.py.
+The expected verdicts below restate docs/station-facts.md ("Who can call what", read at
+Station's tag v0.25.0 (231f4ce), the default image's, in internal/auth/middleware.go,
+internal/api/v1/base.go and internal/mcp_agents/server.go, and replayed against the built
+binary) row by row, independently of station_constructs/access.py. The other release's
+differences are in tests/test_releases.py.
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ from station_constructs.access import (
     verdicts,
 )
 from station_constructs.guide import next_steps
+from station_constructs.releases import RELEASES
 from tests.conftest import find, synth
 from tests.support.kube_validate import validate_manifest
 
 OAUTH = CloudShipOAuth(client_id="station-test")
 OPEN, AUTH, NOBODY = Access.OPEN, Access.AUTHENTICATED, Access.REJECTS_ALL
+ANY, OFF_ = Access.ANY_CLOUDSHIP_ACCOUNT, Access.OFF
 LOCAL = AuthSettings(local_mode=True)
 OFF = AuthSettings(local_mode=False)
 KEY = AuthSettings(local_mode=False, webhook_key=True)
@@ -55,17 +59,23 @@ OAUTH_SKIP = "https://oauth2-proxy.example.com/oauth2/auth"
 
 # (settings, endpoint key) -> access, per the facts table.
 FACTS: dict[str, dict[AuthSettings, Access]] = {
-    # 8585: open in local mode; with local mode off a user API key (none can exist) or,
-    # with CloudShip OAuth, a CloudShip token.
-    "api": {LOCAL: OPEN, OFF: NOBODY, KEY: NOBODY, OAUTH_ON: AUTH, LOCAL_ALL: OPEN},
+    # 8585 /api/v1: open in local mode; with local mode off a user API key (none can exist)
+    # or, with CloudShip OAuth, any active CloudShip account's token (as an admin).
+    "api": {LOCAL: OPEN, OFF: NOBODY, KEY: NOBODY, OAUTH_ON: ANY, LOCAL_ALL: OPEN},
+    # The rest of 8585 (/health, /debug, the UI page): served to anyone in every mode.
+    "api-public": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
     # 8587 /mcp: open unless CloudShip OAuth is enabled (and local mode off).
-    "agent-mcp": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: AUTH, LOCAL_ALL: OPEN},
+    "agent-mcp": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: ANY, LOCAL_ALL: OPEN},
     # Webhook paths: open as admin unless STN_WEBHOOK_API_KEY; OAuth's wrapper also checks
     # them, and both together read one header.
-    "webhooks": {LOCAL: OPEN, OFF: OPEN, KEY: AUTH, OAUTH_ON: AUTH, BOTH: NOBODY, LOCAL_ALL: OPEN},
+    "webhooks": {LOCAL: OPEN, OFF: OPEN, KEY: AUTH, OAUTH_ON: ANY, BOTH: NOBODY, LOCAL_ALL: OPEN},
     "agent-public": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
+    # /openapi.yaml: the OAuth wrapper exempts only /health.
+    "agent-openapi": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: ANY},
     "management-mcp": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
     "nats": {LOCAL: OPEN, OFF: OPEN, KEY: OPEN, OAUTH_ON: OPEN},
+    # CloudShip's remote control exists only with cloudship=True.
+    "cloudship": {LOCAL: OFF_, OFF: OFF_, OAUTH_ON: OFF_},
 }
 
 
@@ -90,14 +100,15 @@ def test_only_the_management_mcp_and_nats_are_never_exposed() -> None:
 @pytest.mark.parametrize(
     ("port", "path", "exact", "keys"),
     [
-        ("dynamic-mcp", "/", False, ["agent-mcp", "webhooks", "agent-public"]),
+        ("dynamic-mcp", "/", False, ["agent-mcp", "webhooks", "agent-public", "agent-openapi"]),
         ("dynamic-mcp", "/mcp", False, ["agent-mcp"]),
         ("dynamic-mcp", "/mcp/sub", False, ["agent-mcp"]),
         ("dynamic-mcp", "/runs", False, ["webhooks"]),
         ("dynamic-mcp", "/runs/42", True, ["webhooks"]),
         ("dynamic-mcp", "/health", True, ["agent-public"]),
-        ("api", "/", False, ["api"]),
-        ("api", "/api/v1", False, ["api"]),
+        ("api", "/", False, ["api", "api-public"]),
+        ("api", "/api/v1", False, ["api", "api-public"]),
+        ("api", "/health", True, ["api-public"]),
         ("mcp", "/mcp", False, ["management-mcp"]),
     ],
 )
@@ -111,9 +122,11 @@ def test_the_documented_table_is_the_generated_one() -> None:
     from tests.support.paths import REPO
 
     text = (REPO / "docs" / "reaching-station.md").read_text()
-    assert markdown_table() in text
-    for endpoint in ENDPOINTS:
-        assert endpoint.title in markdown_table()
+    for release in RELEASES.values():
+        table = markdown_table(release=release.tag)
+        assert table in text
+        for endpoint in release.endpoints:
+            assert endpoint.title in table
 
 
 # ---------------------------------------------------------------------- Station's own auth
@@ -264,8 +277,8 @@ def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
         f"the {access.value} Service 'station-external'",
         "8587 `/mcp`",
         "the MCP tool handlers never look at the caller (local mode is off)",
-        "'8587 /mcp is open in every mode unless CloudShip OAuth is enabled",
-        "internal/mcp_agents/server.go",
+        "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
+        "(docs/station-facts.md)",
         "(1) authenticate at the edge",
         "(2) make Station authenticate it: pass cloudship_oauth=",
         "allow_unauthenticated_exposure=True",
@@ -304,17 +317,31 @@ def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
         )
 
 
-def test_oauth_station_may_be_exposed_and_records_the_exposure(chart: Chart) -> None:
-    station = StationDeployment(
+def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
+    error = fails(
         chart,
-        "station",
+        "the LoadBalancer Service 'station-external' (port 8585",
+        "any active CloudShip account's token passes, as an admin",
+        "StationIngress(edge_auth=...)",
         local_mode=False,
         cloudship_oauth=OAUTH,
         external_access=ExternalAccess.LOAD_BALANCER,
     )
-    assert [e.port for e in station.exposures] == ["api", "dynamic-mcp"]
+    assert error.field == "external_access"
+
+
+def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        local_mode=False,
+        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+    )
+    assert [e.port for e in station.exposures] == ["dynamic-mcp"]
     text = next_steps(station)
-    assert "8587 `/mcp`: authenticated, Bearer <CloudShip OAuth token>" in text
+    assert "8587 `/mcp`: any CloudShip account, Bearer <any active CloudShip OAuth token>" in text
     assert "the LoadBalancer Service 'station-external' (port 8587" in text
 
 
@@ -496,7 +523,7 @@ def test_edge_auth_is_not_needed_where_station_authenticates(chart: Chart) -> No
         chart,
         "station",
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
         network_policy=NetworkPolicyOptions(),
     )
     ing = ingress(chart, station, routes=[IngressRoute(StationPort.AGENT_MCP, "/", host="m.io")])
@@ -623,11 +650,12 @@ def test_access_tables_script_describes_every_example() -> None:
         "behind ingress-nginx external auth" in production
     )
     assert (
-        "| 8585 `/api/v1/*` (and the web UI that calls it) | **open**: anyone, as the admin "
+        "| 8585 `/api/v1/*` (what the web UI calls) | **open**: anyone, as the admin "
         "user 1 | only kubectl port-forward |" in production
     )
-    assert "| 8587 `/mcp` | **authenticated**: Bearer &lt;CloudShip OAuth token&gt;" in (
-        load_balancer
+    assert (
+        "| 8587 `/mcp` | **any CloudShip account**: Bearer &lt;any active CloudShip OAuth "
+        "token&gt;: runs the agents |" in load_balancer
     )
 
 

@@ -157,7 +157,7 @@ def refuse_two_credentials(
     """Basic auth at nginx and a Station token cannot share one Authorization header."""
     if edge is None or edge.kind is not EdgeAuthKind.NGINX_BASIC:
         return
-    if access is Access.AUTHENTICATED:
+    if access.reads_bearer:
         raise guard.fail(
             "edge_auth",
             edge.kind,
