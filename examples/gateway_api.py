@@ -27,7 +27,9 @@ what" and "Authentication at the edge" in docs/reaching-station.md):
 * Traefik: the ``Middleware`` ``station-forward-auth`` in ``station`` (ForwardAuth), which
   every rule references with an ``ExtensionRef`` filter; Station in local mode;
 * Cilium: no route-level authentication is known to the library, so Station authenticates
-  itself: local mode off with CloudShip OAuth.
+  itself: local mode off with CloudShip OAuth, which any CloudShip account's token passes
+  (accepted explicitly with ``accept_any_cloudship_account=True``), and no API (its OAuth
+  callers would be admins): the web UI is reached with ``kubectl port-forward``.
 """
 
 import os
@@ -69,9 +71,14 @@ station = StationDeployment(
     chart,
     "station",
     # Behind edge authentication Station stays in local mode; without it (Cilium) it must
-    # authenticate itself: a route to a path it serves to anyone is refused.
+    # authenticate itself: a route to a path it serves to anyone is refused. CloudShip OAuth
+    # lets any CloudShip account's token in (accepted here explicitly) and makes its callers
+    # admins on the API, so without edge authentication the API is not served at all.
     local_mode=edge_auth is not None,
-    cloudship_oauth=None if edge_auth else CloudShipOAuth(client_id="station-example"),
+    enable_api=edge_auth is not None,
+    cloudship_oauth=None
+    if edge_auth
+    else CloudShipOAuth(client_id="station-example", accept_any_cloudship_account=True),
     provider=AIProvider.ANTHROPIC,
     resources=ResourceProfile.PRODUCTION,
     storage=StationStorage(size="20Gi"),
@@ -102,7 +109,8 @@ print(
     f"4. Point DNS for {gateway.hostname} at the Gateway's address\n"
     f"   (kubectl -n {gateway.namespace} get gateway {gateway.name}), then wait for the\n"
     f"   certificate: kubectl -n {gateway.namespace} get certificate {gateway.tls_secret_name}\n"
-    f"   API: {route.url(StationPort.API)}   MCP clients: {route.url()}\n"
+    + (f"   API: {route.url(StationPort.API)}   " if station.api_enabled else "   ")
+    + f"MCP clients: {route.url()}\n"
     "   Web UI: the port-forward above (Station's UI calls http://localhost:8585 itself)",
     file=sys.stderr,
 )

@@ -9,8 +9,8 @@ The Ingress routes only ``/mcp``: MCP clients pass oauth2-proxy with a bearer to
 identity provider (oauth2-proxy's ``--skip-jwt-bearer-tokens``), browsers are sent to its
 sign-in page. The web UI is reached with ``kubectl port-forward`` (Kubernetes RBAC is the
 authentication): in v0.23.0 and v0.25.0 it calls ``http://localhost:8585`` itself and cannot
-work through an Ingress. The webhook paths are not routed; the NetworkPolicy admits only the agent MCP from
-the Station's namespace and ingress-nginx (the edge) from elsewhere.
+work through an Ingress. The webhook paths are not routed; the NetworkPolicy admits only the
+agent MCP from the Station's namespace and ingress-nginx (the edge) from elsewhere.
 
     python examples/production.py          # writes build/examples/production/
     cdk8s synth --app "python examples/production.py"   # or CDK8S_OUTDIR=... python ...

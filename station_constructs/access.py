@@ -135,14 +135,18 @@ def expose(
         checked.append((exposure, endpoints))
         for endpoint in endpoints:
             verdict = endpoint.decide(station.auth_settings)
-            if exposure.edge_auth and verdict.access is Access.OPEN and not endpoint.harmless:
+            open_to_many = verdict.access is Access.OPEN or (
+                verdict.access is Access.ANY_CLOUDSHIP_ACCOUNT and verdict.admin
+            )
+            if exposure.edge_auth and open_to_many and not endpoint.harmless:
                 bypassable = exposure
     if bypassable is not None and station.network_policy is None and not allow:
         raise guard.fail(
             edge_field,
             bypassable.edge_auth,
-            "protects paths Station serves to anyone, but the Station renders no "
-            "NetworkPolicy: every pod in the cluster reaches them directly, around the edge",
+            "protects paths Station serves to anyone (or to any CloudShip account, as an "
+            "admin), but the Station renders no NetworkPolicy: every pod in the cluster "
+            "reaches them directly, around the edge",
             "keep StationDeployment's network_policy (the default), or pass "
             "allow_unauthenticated_exposure=True",
         )
@@ -171,8 +175,12 @@ def _refusal(
             exposure.shown,
             f"{where}, and with these settings Station rejects every request to it "
             f"({verdict.who}); {rule}",
-            f"expose it only once Station can authenticate it ({endpoint.station_fix}), or "
-            "run Station in local mode behind edge auth (edge_auth= on StationIngress or "
+            (
+                f"expose it only once Station can authenticate it ({endpoint.station_fix}), or "
+                if endpoint.station_fix
+                else ""
+            )
+            + "run Station in local mode behind edge auth (edge_auth= on StationIngress or "
             "StationGatewayRoute), or do not expose it (for 8585: reach the UI with kubectl "
             "port-forward)",
         )
@@ -200,8 +208,12 @@ def _refusal(
             "EdgeAuth.nginx_auth_url(...) / nginx_basic_auth(...) / traefik_middleware(...)) "
             "or StationGatewayRoute(edge_auth=EdgeAuth.gateway_policy(...) / "
             "traefik_middleware(...)), "
-            f"or (2) make Station authenticate it: {endpoint.station_fix}; "
-            "allow_unauthenticated_exposure=True accepts it if a VPN or firewall is your "
+            + (
+                f"or (2) make Station authenticate it: {endpoint.station_fix}; "
+                if endpoint.station_fix
+                else "or (2) do not expose it (reach it with kubectl port-forward); "
+            )
+            + "allow_unauthenticated_exposure=True accepts it if a VPN or firewall is your "
             "authentication",
         )
     return None
@@ -216,13 +228,17 @@ def _any_account_refusal(
         "StationGatewayRoute(edge_auth=...)"
     )
     if verdict.admin:
+        service = exposure.field in ("external_access", "external_ports")
         return lambda g: g.fail(
             exposure.field,
             exposure.shown,
             f"{where} with only CloudShip OAuth in front: any active CloudShip account's "
             "token passes, as an admin who can add MCP servers that run arbitrary commands "
             "in the pod",
-            f"{edge}, or reach it with kubectl port-forward",
+            f"{edge}, or reach it with kubectl port-forward"
+            + (
+                " (external_ports=[StationPort.AGENT_MCP] exposes the MCP alone)" if service else ""
+            ),
         )
     if settings.accept_any_account or exposure.restricted:
         return None

@@ -258,8 +258,8 @@ def _require_policy_applied_first(guard: _Guard, field: str, edge: EdgeAuth, kin
             f"apply {kind} '{edge.policy_name}' before the route and pass "
             f"EdgeAuth.gateway_policy({kind!r}, {edge.policy_name!r}, "
             "policy_applied_first=True); or use a filter that fails closed "
-            "(EdgeAuth.traefik_middleware on Traefik), or let Station authenticate "
-            "(cloudship_oauth)",
+            "(EdgeAuth.traefik_middleware on Traefik), or route only the agent MCP and let "
+            "Station authenticate it (cloudship_oauth)",
         )
 
 
@@ -311,7 +311,8 @@ def gateway_edge_auth(
                 "an HTTPRoute (Envoy Gateway: SecurityPolicy; Istio: AuthorizationPolicy; "
                 "Traefik: an ExtensionRef to a Middleware)",
                 "authenticate in front of the Gateway and pass allow_unauthenticated_exposure="
-                "True, or let Station authenticate (cloudship_oauth)",
+                "True, or route only the agent MCP and let Station authenticate it "
+                "(cloudship_oauth)",
             )
         raise guard.fail(
             f"{field}.policy_kind",

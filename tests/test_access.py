@@ -816,3 +816,20 @@ def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
         "an Ingress controller would not apply it",
         edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
     )
+
+
+def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Chart) -> None:
+    """Any CloudShip account is an admin on the API: pods must not go around the edge."""
+    station = StationDeployment(
+        chart, "station", local_mode=False, cloudship_oauth=OAUTH, network_policy=None
+    )
+    ingress_fails(
+        chart,
+        station,
+        "edge_auth=",
+        "or to any CloudShip account, as an admin",
+        "renders no NetworkPolicy",
+        edge_auth=EdgeAuth.nginx_auth_url(OAUTH_SKIP),
+        routes=[IngressRoute(StationPort.API, "/")],
+    )
+

@@ -18,6 +18,7 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShipOAuth,
+    EdgeAuth,
     EgressRules,
     ExistingSecret,
     ExternalAccess,
@@ -37,11 +38,17 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
+# Routes to the API (whose CloudShip OAuth callers are admins) need edge authentication.
+EDGE = EdgeAuth.nginx_auth_url("http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth")
 
 Build = Callable[[Chart], Any]
+# A LoadBalancer that is accepted as it is: the agent MCP only (the API is never exposed
+# with CloudShip OAuth alone), so each case fails on its own field.
 LB = {
     "external_access": ExternalAccess.LOAD_BALANCER,
+    "external_ports": [StationPort.AGENT_MCP],
     "local_mode": False,
     "cloudship_oauth": OAUTH,
 }
@@ -64,6 +71,7 @@ def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) ->
     kwargs.setdefault("host", "station.example.com")
     kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
     kwargs.setdefault("controller_namespace", "ingress-nginx")
+    kwargs.setdefault("edge_auth", EDGE)
     return StationIngress(chart, "ingress", station=st or authed(chart), **kwargs)
 
 
@@ -302,8 +310,8 @@ CASES: list[tuple[str, Build, str]] = [
     ("extra_providers None", lambda c: station(c, extra_providers=None), "extra_providers=None"),
     (
         "external_ports one port",
-        lambda c: station(c, external_ports=StationPort.API, **LB),
-        "external_ports=<StationPort.API",
+        lambda c: station(c, **{**LB, "external_ports": StationPort.AGENT_MCP}),
+        "external_ports=<StationPort.AGENT_MCP",
     ),
     (
         "metrics_namespaces None",

@@ -40,7 +40,9 @@ from station_constructs import (
     UpdateStrategy,
 )
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the
+# API never is with CloudShip OAuth alone: its OAuth callers are admins).
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Build = Callable[[Chart], Any]
 
@@ -150,7 +152,10 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     (
         "node port range",
         lambda c: authed(
-            c, external_access=ExternalAccess.NODE_PORT, node_ports={StationPort.AGENT_MCP: 8080}
+            c,
+            external_access=ExternalAccess.NODE_PORT,
+            external_ports=[StationPort.AGENT_MCP],
+            node_ports={StationPort.AGENT_MCP: 8080},
         ),
         "node_ports[StationPort.AGENT_MCP]=8080",
         "30000-32767",
@@ -231,10 +236,10 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "enable_api",
     ),
     (
-        "bundle without cloudship",
+        "bundle not a UUID",
         lambda c: station(c, bundle_id="b"),
         "bundle_id='b'",
-        "cloudship=True",
+        "UUID",
     ),
     # --- resources, durations --------------------------------------------------------------
     (
@@ -260,7 +265,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "LB in local mode",
         lambda c: station(c, external_access=ExternalAccess.LOAD_BALANCER),
         "external_access=",
-        "local_mode=False",
+        "StationIngress(edge_auth=",
     ),
     (
         "expose management MCP",
@@ -270,7 +275,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "external_ports=",
         "allow_unauthenticated_exposure",
     ),
-    ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "local_mode=False"),
+    ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "edge_auth="),
     # --- ingress hosts, paths, TLS ---------------------------------------------------------
     (
         "host with scheme",
@@ -469,6 +474,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         lambda c: authed(
             c,
             external_access=ExternalAccess.NODE_PORT,
+            external_ports=[StationPort.AGENT_MCP],
             load_balancer_source_ranges=["10.0.0.0/8"],
         ),
         "load_balancer_source_ranges",

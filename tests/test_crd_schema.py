@@ -40,7 +40,9 @@ from station_constructs import (
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
 from tests.test_examples import doc_apps, run_app, schema_errors
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the
+# API never is with CloudShip OAuth alone: its OAuth callers are admins).
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Manifest = dict[str, Any]
 
@@ -93,6 +95,7 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
         cloudship_oauth=OAUTH,
         storage=StationStorage(storage_class="gp3"),
         external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
         network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]),
     )
     LitestreamBackup(
@@ -141,6 +144,10 @@ def gateway_app(chart: Chart) -> None:
             IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.example.com"),
         ],
         stream_timeout="2h",
+        # The API's CloudShip OAuth callers are admins: authenticated at the edge.
+        edge_auth=EdgeAuth.gateway_policy(
+            "AuthorizationPolicy", "station-sso", policy_applied_first=True
+        ),
     )
     other = StationDeployment(chart, "other", name="other", namespace="other", enable_api=False)
     StationGatewayRoute(

@@ -41,7 +41,8 @@ from station_constructs import (
 from tests.conftest import find, synth
 
 Build = Callable[[App], Any]
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 
 def charts(app: App) -> tuple[Chart, Chart]:
@@ -61,8 +62,11 @@ def st(scope: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
 
 
 def authed(scope: Chart, id: str, namespace: str, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates every exposable path itself (CloudShip OAuth)."""
+    """A Station that authenticates every exposable path itself: CloudShip OAuth (any
+    account accepted) and no API (its CloudShip OAuth callers are admins, so it is never
+    exposed with OAuth alone); an Ingress's default routes then send ``/`` to the agent MCP."""
     kwargs.setdefault("cloudship_oauth", OAUTH)
+    kwargs.setdefault("enable_api", False)
     return StationDeployment(scope, id, name=id, namespace=namespace, local_mode=False, **kwargs)
 
 
@@ -327,6 +331,7 @@ SHARING.append(
                 local_mode=False,
                 cloudship_oauth=OAUTH,
                 external_access=ExternalAccess.NODE_PORT,
+                external_ports=[StationPort.AGENT_MCP],
                 node_ports={StationPort.AGENT_MCP: 30087},
             )
             for c, n in zip(charts(app), ("a", "b"), strict=True)

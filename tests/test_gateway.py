@@ -15,6 +15,7 @@ from cdk8s import Chart
 from station_constructs import (
     CloudShipOAuth,
     ClusterProfile,
+    EdgeAuth,
     GatewayImplementation,
     GatewayRef,
     IngressRoute,
@@ -34,20 +35,42 @@ HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
 EG = GatewayImplementation.ENVOY_GATEWAY
 SHARED = GatewayRef("shared", namespace="gateway", section_name="https", implementation=EG)
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
+# The API's CloudShip OAuth callers are admins: routes to it need edge authentication, the
+# way each implementation attaches it (none is known for Cilium and OTHER).
+SSO = {
+    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy(
+        "SecurityPolicy", "station-sso", policy_applied_first=True
+    ),
+    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy(
+        "AuthorizationPolicy", "station-sso", policy_applied_first=True
+    ),
+    GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
+}
+EG_SSO = SSO[EG]
 
 
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates every exposable path itself: CloudShip OAuth (GIVEN)."""
+    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
+    (GIVEN). Its API's OAuth callers are admins, so :func:`route` adds edge auth."""
     kwargs.setdefault("cloudship_oauth", OAUTH)
     return StationDeployment(chart, "station", local_mode=False, **kwargs)
+
+
+def edge_for(gateway: object) -> EdgeAuth | None:
+    """The edge auth the implementation serving ``gateway`` attaches to a route, if any."""
+    implementation = getattr(gateway, "implementation", None)
+    return SSO.get(implementation)  # type: ignore[arg-type]
 
 
 def route(
     chart: Chart, station: StationDeployment | None = None, **kwargs: Any
 ) -> StationGatewayRoute:
+    """A route with single sign-on at the Gateway where known (``edge_auth=None`` for none)."""
     kwargs.setdefault("host", HOST)
     kwargs.setdefault("gateway", SHARED)
+    kwargs.setdefault("edge_auth", edge_for(kwargs["gateway"]))
     return StationGatewayRoute(
         chart, "route", station=station if station is not None else secured(chart), **kwargs
     )
@@ -160,6 +183,8 @@ def test_without_api_the_agent_server_gets_the_whole_host(chart: Chart) -> None:
 def test_gateway_ref_defaults_to_the_station_namespace_and_takes_a_port(chart: Chart) -> None:
     route(
         chart,
+        # No edge auth is known for Cilium: the agent MCP alone, which Station authenticates.
+        secured(chart, enable_api=False),
         gateway=GatewayRef("gw", port=8443, implementation=GatewayImplementation.CILIUM),
         admit_data_plane=False,
     )
@@ -222,10 +247,16 @@ def test_hosts_with_one_first_label_get_distinct_routes(chart: Chart) -> None:
 def test_stream_timeouts_follow_what_the_implementation_supports(
     chart: Chart, implementation: GatewayImplementation, timeouts: Any
 ) -> None:
+    # Agent routes only: Station authenticates them on every implementation (routes to the
+    # API would need edge auth, which Cilium and OTHER have none of).
     route(
         chart,
         secured(chart, network_policy=None),
         gateway=GatewayRef("gw", implementation=implementation),
+        routes=[
+            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+            IngressRoute(StationPort.AGENT_MCP, "/execute", PathType.EXACT),
+        ],
     )
     obj = valid(synth(chart), "HTTPRoute", "station")
     assert [r[4] for r in rules(obj)] == [timeouts, timeouts]
@@ -237,7 +268,7 @@ def test_an_explicit_stream_timeout_is_rendered_for_any_implementation(
 ) -> None:
     route(
         chart,
-        secured(chart, network_policy=None),
+        secured(chart, network_policy=None, enable_api=False),
         gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK),
         stream_timeout=given,
     )
@@ -287,6 +318,7 @@ def test_local_mode_and_the_management_mcp_when_explicitly_accepted(chart: Chart
             IngressRoute(StationPort.AGENT_MCP, "/mcp"),
             IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com"),
         ],
+        edge_auth=None,
         allow_unauthenticated_exposure=True,
     )
     obj = valid(synth(chart), "HTTPRoute", "station-manage")
@@ -374,6 +406,7 @@ def test_existing_secret_namespaced_issuer_and_another_port(chart: Chart) -> Non
         ),
         gateway=gateway_two,
         host="two.example.com",
+        edge_auth=SSO[GatewayImplementation.ISTIO],
     )
     objects = synth(chart)
     one = valid(objects, "Gateway", "station")
@@ -417,7 +450,9 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
         gw = StationGateway(
             chart, f"gw{suffix}", station=station, implementation=EG, hostname=HOST, tls=CERT
         )
-        StationGatewayRoute(chart, f"route{suffix}", station=station, gateway=gw, host=HOST)
+        StationGatewayRoute(
+            chart, f"route{suffix}", station=station, gateway=gw, host=HOST, edge_auth=EG_SSO
+        )
         outputs.append(synth(chart))
     assert outputs[0] == outputs[1]
 
@@ -429,12 +464,57 @@ def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
         "routes='/'",
         "HTTPRoute 'station' (https://station.example.com/) exposes 8585 `/api/v1/*`",
         "local mode is on",
+        "Station v0.25.0: 'in local mode /api/v1 serves everyone as user 1 (admin)",
+        "(docs/station-facts.md)",
         "edge_auth=",
-        "cloudship_oauth=CloudShipOAuth",
         "allow_unauthenticated_exposure=True",
         station=StationDeployment(chart, "station"),
+        edge_auth=None,
     )
     assert error.field == "routes"
+    # Station cannot authenticate its API for everyone it serves (its CloudShip OAuth
+    # callers are admins): the fix names edge auth, never a Station-side fix of None.
+    assert "None" not in str(error).split("Fix: ", 1)[1], str(error)
+
+
+def test_fails_on_routing_the_api_with_cloudship_oauth_alone(chart: Chart) -> None:
+    error = fails(
+        chart,
+        "routes='/'",
+        "HTTPRoute 'station' (https://station.example.com/) exposes 8585 `/api/v1/*`",
+        "with only CloudShip OAuth in front",
+        "any active CloudShip account's token passes, as an admin",
+        "StationGatewayRoute(edge_auth=",
+        "kubectl port-forward",
+        edge_auth=None,
+    )
+    assert error.field == "routes"
+    # Accepting any CloudShip account (as secured() does) is never enough for the API.
+    assert "accept_any_cloudship_account" not in str(error)
+
+
+def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
+    chart: Chart, new_chart: Any
+) -> None:
+    agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
+    own_only = CloudShipOAuth(client_id="station-test")
+    fails(
+        chart,
+        "routes[0].path='/mcp'",
+        "exposes 8587 `/mcp`",
+        "not only your organisation's",
+        "accept_any_cloudship_account=True",
+        station=secured(chart, cloudship_oauth=own_only),
+        routes=agent,
+        edge_auth=None,
+    )
+    accepted = new_chart()
+    route(accepted, secured(accepted), routes=agent, edge_auth=None)
+    behind_the_edge = new_chart()
+    route(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
+    for app in (accepted, behind_the_edge):
+        obj = valid(synth(app), "HTTPRoute", "station")
+        assert rules(obj) == [("PathPrefix", "/mcp", "station", 8587, OPEN)]
 
 
 def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
@@ -554,6 +634,7 @@ def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
         "reserved 'ingress' identity",
         "CiliumNetworkPolicy",
         "admit_data_plane=False",
+        station=secured(chart, enable_api=False),  # no edge auth is known for Cilium
         gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
     )
 
@@ -633,7 +714,12 @@ def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
     route(chart, station)
     with pytest.raises(StationConfigError) as info:
         StationGatewayRoute(
-            chart, "again", station=station, gateway=SHARED, host="other.example.com"
+            chart,
+            "again",
+            station=station,
+            gateway=SHARED,
+            host="other.example.com",
+            edge_auth=EG_SSO,
         )
     assert "HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'" in str(
         info.value
@@ -812,9 +898,13 @@ def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart)
     second = StationDeployment(
         chart, "b", name="b", namespace="team-b", local_mode=False, cloudship_oauth=OAUTH
     )
-    StationGatewayRoute(chart, "route-a", station=first, gateway=SHARED, host=HOST)
+    StationGatewayRoute(
+        chart, "route-a", station=first, gateway=SHARED, host=HOST, edge_auth=EG_SSO
+    )
     with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(chart, "route-b", station=second, gateway=SHARED, host=HOST)
+        StationGatewayRoute(
+            chart, "route-b", station=second, gateway=SHARED, host=HOST, edge_auth=EG_SSO
+        )
     _check(
         info.value,
         "StationGatewayRoute 'test/route-b': host=",
@@ -822,7 +912,13 @@ def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart)
     )
     # Another host on the same Gateway is fine.
     StationGatewayRoute(
-        chart, "route-c", station=second, gateway=SHARED, host="b." + HOST, name="b-own"
+        chart,
+        "route-c",
+        station=second,
+        gateway=SHARED,
+        host="b." + HOST,
+        name="b-own",
+        edge_auth=EG_SSO,
     )
 
 
@@ -836,7 +932,9 @@ def test_a_route_to_a_station_of_another_app_is_refused(chart: Chart, new_chart:
 def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
     station = secured(chart)
     own = gateway(chart, station=station)
-    attached = StationGatewayRoute(chart, "route", station=station, gateway=own, host=HOST)
+    attached = StationGatewayRoute(
+        chart, "route", station=station, gateway=own, host=HOST, edge_auth=EG_SSO
+    )
     for construct, attribute in ((own, "hostname"), (attached, "host")):
         with pytest.raises(StationConfigError, match="is read-only after construction"):
             setattr(construct, attribute, "other.example.com")

@@ -14,6 +14,7 @@ from cdk8s import Chart
 from station_constructs import (
     CloudShipOAuth,
     ClusterProfile,
+    EdgeAuth,
     ExternalAccess,
     IngressController,
     IngressRoute,
@@ -34,23 +35,49 @@ NGINX = "nginx.ingress.kubernetes.io/"
 TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
+# The API's CloudShip OAuth callers are admins: routes to it need edge authentication.
+NGINX_SSO = EdgeAuth.nginx_auth_url(
+    "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
+)
+TRAEFIK_SSO = EdgeAuth.traefik_middleware("station-forward-auth")
+EDGE_ANNOTATIONS = {
+    IngressController.NGINX: {
+        f"{NGINX}auth-url": "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
+    },
+    IngressController.TRAEFIK: {
+        f"{TRAEFIK}router.middlewares": "station-station-forward-auth@kubernetescrd"
+    },
+}
 
 
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates every exposable path itself: CloudShip OAuth (GIVEN)."""
+    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
+    (GIVEN). Its API's OAuth callers are admins, so :func:`ingress` adds edge auth."""
     kwargs.setdefault("cloudship_oauth", OAUTH)
     return StationDeployment(chart, "station", local_mode=False, **kwargs)
+
+
+def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:
+    """The edge auth the Ingress's controller applies (none known for OTHER)."""
+    if controller is None:
+        k3s = station.profile is ClusterProfile.K3S
+        controller = IngressController.TRAEFIK if k3s else IngressController.NGINX
+    if controller is IngressController.NGINX:
+        return NGINX_SSO
+    return TRAEFIK_SSO if controller is IngressController.TRAEFIK else None
 
 
 def ingress(
     chart: Chart, station: StationDeployment | None = None, **kwargs: Any
 ) -> StationIngress:
+    """An Ingress with single sign-on at its controller (``edge_auth=None`` for none)."""
+    station = station if station is not None else secured(chart)
     kwargs.setdefault("host", HOST)
     kwargs.setdefault("tls", CERT)
-    return StationIngress(
-        chart, "ingress", station=station if station is not None else secured(chart), **kwargs
-    )
+    kwargs.setdefault("edge_auth", edge_for(station, kwargs.get("controller")))
+    return StationIngress(chart, "ingress", station=station, **kwargs)
 
 
 def rendered(chart: Chart, name: str = "station") -> Manifest:
@@ -197,13 +224,17 @@ def test_traefik_routes_to_websecure_with_tls_and_sets_no_nginx_settings(chart: 
         "cert-manager.io/cluster-issuer": "letsencrypt-prod",
         f"{TRAEFIK}router.entrypoints": "websecure",
         f"{TRAEFIK}router.tls": "true",
+        **EDGE_ANNOTATIONS[IngressController.TRAEFIK],
     }
     assert ing.stream_timeout_seconds is None
 
 
 def test_traefik_without_tls_uses_the_web_entrypoint(chart: Chart) -> None:
     ingress(chart, controller=IngressController.TRAEFIK, controller_namespace="traefik", tls=None)
-    assert rendered(chart)["metadata"]["annotations"] == {f"{TRAEFIK}router.entrypoints": "web"}
+    assert rendered(chart)["metadata"]["annotations"] == {
+        f"{TRAEFIK}router.entrypoints": "web",
+        **EDGE_ANNOTATIONS[IngressController.TRAEFIK],
+    }
 
 
 def test_traefik_accepts_dotted_paths(chart: Chart) -> None:
@@ -218,7 +249,8 @@ def test_traefik_accepts_dotted_paths(chart: Chart) -> None:
 
 @pytest.mark.parametrize("path", ["/workflow-runs", "/workflow-runs/7", "/workflow-approvals/7"])
 def test_workflow_paths_the_agent_mcp_serves_can_be_routed(chart: Chart, path: str) -> None:
-    """8587 serves /workflow-runs[/...] and /workflow-approvals/ [internal/mcp_agents/server.go]."""
+    """8587 serves /workflow-runs[/...] and /workflow-approvals/ (v0.25.0's webhook paths,
+    docs/station-facts.md)."""
     ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)])
     assert backends(rendered(chart)) == [(HOST, path, "Prefix", "station", 8587)]
 
@@ -229,6 +261,8 @@ def test_custom_class_for_nginx_and_other_controllers(chart: Chart, new_chart) -
     other = new_chart()
     ingress(
         other,
+        # No edge auth is known for OTHER: the agent MCP alone, which Station authenticates.
+        secured(other, enable_api=False),
         controller=IngressController.OTHER,
         ingress_class_name="haproxy",
         controller_namespace="haproxy-controller",
@@ -265,7 +299,7 @@ def test_follows_the_station_name_namespace_and_labels(chart: Chart) -> None:
 
 def test_two_ingresses_for_one_station_get_their_own_names_and_secrets(chart: Chart) -> None:
     station = secured(chart)
-    StationIngress(chart, "public", station=station, host=HOST, tls=CERT)
+    StationIngress(chart, "public", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
     internal = StationIngress(
         chart,
         "internal",
@@ -274,6 +308,7 @@ def test_two_ingresses_for_one_station_get_their_own_names_and_secrets(chart: Ch
         host="station.internal.example.com",
         tls=CERT,
         ingress_class_name="nginx-internal",
+        edge_auth=NGINX_SSO,
     )
     assert internal.tls_secret_name == "station-internal-tls"
     assert find(synth(chart), "Ingress", "station")["spec"]["tls"][0]["secretName"] == (
@@ -284,15 +319,27 @@ def test_two_ingresses_for_one_station_get_their_own_names_and_secrets(chart: Ch
 def test_one_existing_certificate_may_serve_several_ingresses(chart: Chart) -> None:
     station = secured(chart)
     wildcard = IngressTls.existing_secret("wildcard-example-com")
-    StationIngress(chart, "a", station=station, host="a.example.com", tls=wildcard)
-    StationIngress(chart, "b", station=station, name="b", host="b.example.com", tls=wildcard)
+    StationIngress(
+        chart, "a", station=station, host="a.example.com", tls=wildcard, edge_auth=NGINX_SSO
+    )
+    StationIngress(
+        chart,
+        "b",
+        station=station,
+        name="b",
+        host="b.example.com",
+        tls=wildcard,
+        edge_auth=NGINX_SSO,
+    )
 
 
 def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: ignore[no-untyped-def]
     outputs = []
     for construct_id in ("ingress", "public-entry"):
         chart = new_chart()
-        StationIngress(chart, construct_id, station=secured(chart), host=HOST, tls=CERT)
+        StationIngress(
+            chart, construct_id, station=secured(chart), host=HOST, tls=CERT, edge_auth=NGINX_SSO
+        )
         outputs.append(rendered(chart))
     assert outputs[0] == outputs[1]
 
@@ -303,11 +350,16 @@ def test_wildcard_host(chart: Chart) -> None:
 
 
 def test_local_mode_station_when_explicitly_accepted(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    ingress(chart, StationDeployment(chart, "station"), allow_unauthenticated_exposure=True)
+    ingress(
+        chart,
+        StationDeployment(chart, "station"),
+        edge_auth=None,
+        allow_unauthenticated_exposure=True,
+    )
     assert rendered(chart)
     inherited = new_chart()
     station = StationDeployment(inherited, "station", allow_unauthenticated_exposure=True)
-    assert ingress(inherited, station).allow_unauthenticated_exposure
+    assert ingress(inherited, station, edge_auth=None).allow_unauthenticated_exposure
 
 
 def test_management_mcp_on_its_own_host_when_explicitly_accepted(chart: Chart) -> None:
@@ -362,7 +414,7 @@ def test_network_policy_admits_a_named_controller_namespace(chart: Chart) -> Non
 
 
 def test_without_network_policy_nothing_is_admitted(chart: Chart) -> None:
-    ing = ingress(chart, secured(chart, network_policy=None))
+    ing = ingress(chart, secured(chart, network_policy=None, enable_api=False))
     assert ing.controller_namespace is None
     assert not [o for o in synth(chart) if o["kind"] == "NetworkPolicy"]
 
@@ -417,7 +469,12 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
     assert svc["spec"]["type"] == "NodePort"
     assert [(p["port"], p["nodePort"]) for p in svc["spec"]["ports"]] == [(8587, 30587)]
     lb = new_chart()
-    secured(lb, profile=ClusterProfile.K3S, external_access=ExternalAccess.LOAD_BALANCER)
+    secured(
+        lb,
+        profile=ClusterProfile.K3S,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+    )
     assert find(synth(lb), "Service", "station-external")["spec"]["type"] == "LoadBalancer"
 
 
@@ -425,6 +482,7 @@ def test_external_service_annotations(chart: Chart) -> None:
     secured(
         chart,
         external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
         external_service_annotations={
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true"
         },
@@ -548,13 +606,56 @@ def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
         "routes='/'",
         "8585 `/api/v1/*`",
         "local mode is on",
-        "in local mode /api/v1 serves everyone as user 1 (admin)",
+        "Station v0.25.0: 'in local mode /api/v1 serves everyone as user 1 (admin)",
+        "(docs/station-facts.md)",
         "edge_auth=",
-        "cloudship_oauth=CloudShipOAuth",
         "allow_unauthenticated_exposure=True",
         station=StationDeployment(chart, "station"),
+        edge_auth=None,
     )
     assert error.field == "routes"
+    # Station cannot authenticate its API for everyone it serves (its CloudShip OAuth
+    # callers are admins): the fix names edge auth, never a Station-side fix of None.
+    assert "None" not in str(error).split("Fix: ", 1)[1], str(error)
+
+
+def test_fails_on_routing_the_api_with_cloudship_oauth_alone(chart: Chart) -> None:
+    error = fails(
+        chart,
+        "routes='/'",
+        "exposes 8585 `/api/v1/*`",
+        "with only CloudShip OAuth in front",
+        "any active CloudShip account's token passes, as an admin",
+        "edge_auth=",
+        "kubectl port-forward",
+        edge_auth=None,
+    )
+    assert error.field == "routes"
+    # Accepting any CloudShip account (as secured() does) is never enough for the API.
+    assert "accept_any_cloudship_account" not in str(error)
+
+
+def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
+    chart: Chart, new_chart: Any
+) -> None:
+    agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
+    own_only = CloudShipOAuth(client_id="station-test")
+    fails(
+        chart,
+        "routes[0].path='/mcp'",
+        "exposes 8587 `/mcp`",
+        "not only your organisation's",
+        "accept_any_cloudship_account=True",
+        station=secured(chart, cloudship_oauth=own_only),
+        routes=agent,
+        edge_auth=None,
+    )
+    accepted = new_chart()
+    ingress(accepted, secured(accepted), routes=agent, edge_auth=None)
+    assert backends(rendered(accepted)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
+    behind_the_edge = new_chart()
+    ingress(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
+    assert backends(rendered(behind_the_edge)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
 
 
 def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
@@ -688,9 +789,16 @@ def test_fails_on_non_station(chart: Chart) -> None:
 
 def test_fails_on_two_ingresses_with_one_name(chart: Chart) -> None:
     station = secured(chart)
-    StationIngress(chart, "first", station=station, host=HOST, tls=CERT)
+    StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
     with pytest.raises(StationConfigError) as info:
-        StationIngress(chart, "ingress", station=station, host="b.example.com", tls=None)
+        StationIngress(
+            chart,
+            "ingress",
+            station=station,
+            host="b.example.com",
+            tls=None,
+            edge_auth=NGINX_SSO,
+        )
     message = str(info.value)
     assert "name='station'" in message
     assert "already rendered by 'test/first'" in message
@@ -699,7 +807,7 @@ def test_fails_on_two_ingresses_with_one_name(chart: Chart) -> None:
 
 def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> None:
     station = secured(chart)
-    StationIngress(chart, "first", station=station, host=HOST, tls=CERT)
+    StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
     with pytest.raises(StationConfigError) as info:
         StationIngress(
             chart,
@@ -708,6 +816,7 @@ def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> N
             name="second",
             host="b.example.com",
             tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-tls"),
+            edge_auth=NGINX_SSO,
         )
     assert "tls.secret_name='station-tls'" in str(info.value)
     assert "its own tls secret_name" in str(info.value)
@@ -751,7 +860,10 @@ def test_fails_on_external_service_annotations_without_external_access(chart: Ch
 
 
 def test_fails_on_invalid_external_service_annotations(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    lb = {"external_access": ExternalAccess.LOAD_BALANCER}
+    lb = {
+        "external_access": ExternalAccess.LOAD_BALANCER,
+        "external_ports": [StationPort.AGENT_MCP],
+    }
     with pytest.raises(StationConfigError, match="external_service_annotations='-bad'"):
         secured(chart, external_service_annotations={"-bad": "x"}, **lb)
     with pytest.raises(StationConfigError, match=r"external_service_annotations\['a/b'\]=1"):

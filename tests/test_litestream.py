@@ -187,8 +187,10 @@ def test_credentials_come_from_the_secret_only(chart: Chart) -> None:
     assert b.secret_name == "station-litestream"
     assert b.secret_setup_command() == (
         "kubectl -n station create secret generic station-litestream \\\n"
-        '  --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \\\n'
-        '  --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"'
+        '  --from-literal=AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:?set AWS_ACCESS_KEY_ID in your '
+        'shell first}" \\\n'
+        '  --from-literal=AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:?set '
+        'AWS_SECRET_ACCESS_KEY in your shell first}"'
     )
 
 

@@ -15,10 +15,12 @@ from station_constructs import (
     LitestreamServiceMonitor,
     StationConfigError,
     StationDeployment,
+    StationPort,
 )
 from tests.conftest import find, synth
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
@@ -42,7 +44,11 @@ def monitor_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfig
 
 def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
     station = with_litestream(
-        chart, local_mode=False, cloudship_oauth=OAUTH, external_access=ExternalAccess.LOAD_BALANCER
+        chart,
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
     )
     monitor = LitestreamServiceMonitor(
         chart, "monitor", station=station, labels={"release": "kube-prometheus-stack"}

@@ -22,6 +22,9 @@ from tests.conftest import find, synth
 from tests.support.kube_validate import validate_manifest
 
 OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed to the
+# whole Internet (the API never is with CloudShip OAuth alone: its OAuth callers are admins).
+ANY_ACCOUNT = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Rule = dict[str, Any]
 SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
@@ -135,14 +138,30 @@ def test_no_same_namespace_clients_leaves_a_deny_all_policy(chart: Chart) -> Non
 
 @pytest.mark.parametrize("access", [ExternalAccess.LOAD_BALANCER, ExternalAccess.NODE_PORT])
 def test_external_service_ports_stay_reachable(chart: Chart, access: ExternalAccess) -> None:
+    # The external Service's default ports without the API (never exposed with CloudShip
+    # OAuth alone): the agent MCP, open to one network (LoadBalancer) or accepted for any
+    # CloudShip account (NodePort, which has no source ranges).
+    lb = access is ExternalAccess.LOAD_BALANCER
     station(
         chart,
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        enable_api=False,
+        cloudship_oauth=OAUTH if lb else ANY_ACCOUNT,
         external_access=access,
-        load_balancer_source_ranges=["203.0.113.0/24"]
-        if access is ExternalAccess.LOAD_BALANCER
-        else (),
+        load_balancer_source_ranges=["203.0.113.0/24"] if lb else (),
+    )
+    assert find(synth(chart), "Service", "station-external")["spec"]["type"] == access.value
+    assert policy(chart)["spec"]["ingress"][1] == {"from": EVERYWHERE, "ports": ports(8587)}
+
+
+def test_api_exposed_through_the_escape_hatch_stays_reachable(chart: Chart) -> None:
+    # The API reaches a LoadBalancer only through allow_unauthenticated_exposure (a VPN or
+    # firewall as the authentication): every port of the external Service is admitted.
+    station(
+        chart,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        load_balancer_source_ranges=["10.8.0.0/16"],
+        allow_unauthenticated_exposure=True,
     )
     assert policy(chart)["spec"]["ingress"][1] == {"from": EVERYWHERE, "ports": ports(8585, 8587)}
 
@@ -151,7 +170,7 @@ def test_external_agent_mcp_only(chart: Chart) -> None:
     station(
         chart,
         local_mode=False,
-        cloudship_oauth=OAUTH,
+        cloudship_oauth=ANY_ACCOUNT,
         external_access=ExternalAccess.LOAD_BALANCER,
         external_ports=[StationPort.AGENT_MCP],
     )
@@ -232,8 +251,9 @@ CONFIGS: list[dict[str, Any]] = [
     {"enable_api": False},
     {
         "local_mode": False,
-        "cloudship_oauth": OAUTH,
+        "cloudship_oauth": ANY_ACCOUNT,
         "external_access": ExternalAccess.LOAD_BALANCER,
+        "external_ports": [StationPort.AGENT_MCP],
     },
     {"network_policy": NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"])},
     {"network_policy": NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"]))},

@@ -191,7 +191,7 @@ labels = {"app": "station", "app.kubernetes.io/component": "external", "team": "
 result = [
     r.service(
         "station-external", "station", labels, service_type="LoadBalancer",
-        ports=[r.service_port("api", 8585), r.service_port("dynamic-mcp", 8587)],
+        ports=[r.service_port("dynamic-mcp", 8587)],
         selector={"app": "station"}, source_ranges=["203.0.113.0/24"],
     ),
     r.service(

@@ -16,12 +16,13 @@ import cdk8s
 import yaml
 from cdk8s import Chart
 
-from station_constructs import CloudShipOAuth, StationDeployment
+from station_constructs import CloudShipOAuth, ExternalAccess, StationDeployment, StationPort
 from tests.support import apps
 from tests.support.flatten import flatten
 from tests.support.paths import REFERENCE_DIR, require_glob
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+# Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Manifest = dict[str, Any]
 
@@ -57,9 +58,29 @@ def test_image_upgrade_changes_only_the_image() -> None:
     }
 
 
+def test_image_upgrade_across_known_releases_changes_only_the_image() -> None:
+    v1 = render(
+        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.23.0")
+    )
+    v2 = render(
+        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.25.0")
+    )
+    changed = leaf_diff(v1, v2)
+    deployment = "('Deployment', 'station', 'station'):spec.template.spec."
+    assert changed == {
+        deployment + "containers[name=station].image",
+        deployment + "initContainers[name=seed-home].image",
+    }
+
+
+# The production apps run Anthropic, which v0.23.0 does not start and an unknown release
+# may not: their upgrade is to a patch tag the library has not read, stated as v0.25.0.
+PATCH = "ghcr.io/cloudshipai/station:v0.25.1"
+
+
 def test_production_image_upgrade_changes_only_images() -> None:
-    v1 = render(lambda c: apps.production_app(c, image="ghcr.io/cloudshipai/station:v0.22.0"))
-    v2 = render(lambda c: apps.production_app(c, image="ghcr.io/cloudshipai/station:v0.23.0"))
+    v1 = render(lambda c: apps.production_app(c, image="ghcr.io/cloudshipai/station:v0.25.0"))
+    v2 = render(lambda c: apps.production_app(c, image=PATCH, station_release="v0.25.0"))
     changed = leaf_diff(v1, v2)
     assert changed
     assert all(path.endswith("].image") for path in changed), changed
@@ -122,7 +143,8 @@ def immutable_fields(obj: Manifest) -> dict[str, Any]:
 def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
     theirs = reference_objects()
     # The default app, plus the external Service the way a takeover of station-external
-    # would configure it (authentication on, as exposing it requires).
+    # would configure it (authentication on, as exposing it requires: the agent MCP only,
+    # any CloudShip account accepted; the API is never exposed with OAuth alone).
     ours = by_key(render(apps.default_app))
     ours.update(
         by_key(
@@ -132,7 +154,8 @@ def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
                     "station",
                     local_mode=False,
                     cloudship_oauth=OAUTH,
-                    external_access=__import__("station_constructs").ExternalAccess.LOAD_BALANCER,
+                    external_access=ExternalAccess.LOAD_BALANCER,
+                    external_ports=[StationPort.AGENT_MCP],
                 )
             )
         )
@@ -144,8 +167,8 @@ def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
 
 
 def test_full_production_image_upgrade_changes_only_station_images() -> None:
-    v1 = render(lambda c: apps.full_production_app(c, image="ghcr.io/cloudshipai/station:v0.22.0"))
-    v2 = render(lambda c: apps.full_production_app(c, image="ghcr.io/cloudshipai/station:v0.23.0"))
+    v1 = render(lambda c: apps.full_production_app(c, image="ghcr.io/cloudshipai/station:v0.25.0"))
+    v2 = render(lambda c: apps.full_production_app(c, image=PATCH, station_release="v0.25.0"))
     deployment = "('Deployment', 'station', 'station'):spec.template.spec."
     assert leaf_diff(v1, v2) == {
         deployment + "containers[name=station].image",

@@ -46,12 +46,18 @@ def default_app(chart: Chart) -> StationDeployment:
     return StationDeployment(chart, "station")
 
 
-def production_app(chart: Chart, image: str = DEFAULT_IMAGE) -> StationDeployment:
-    """A production StationDeployment: CloudShip OAuth, sized, exposed through an LB."""
+def production_app(
+    chart: Chart, image: str = DEFAULT_IMAGE, station_release: str | None = None
+) -> StationDeployment:
+    """A production StationDeployment: CloudShip OAuth, sized, the agent MCP exposed through
+    an LB open to one network (examples/load_balancer.py; the API, whose OAuth callers are
+    admins, is never exposed with OAuth alone). ``station_release`` states the release of an
+    image whose tag does not name one."""
     return StationDeployment(
         chart,
         "station",
         image=image,
+        station_release=station_release,
         local_mode=False,
         cloudship_oauth=CloudShipOAuth(client_id="station-example"),
         provider=AIProvider.ANTHROPIC,
@@ -62,6 +68,7 @@ def production_app(chart: Chart, image: str = DEFAULT_IMAGE) -> StationDeploymen
         secret=ExistingSecret("station-secrets"),
         otlp_endpoint="http://otel-collector.observability:4318",
         external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
         load_balancer_source_ranges=["203.0.113.0/24"],
         labels={"team": "platform"},
     )
@@ -127,13 +134,14 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
 
 
 def full_production_app(
-    chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE
+    chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE, station_release: str | None = None
 ) -> StationDeployment:
     """Everything at once, as examples/production.py: ExternalSecret keys, Litestream and the
     config-directory backup with IRSA, alerts, a restore drill, ServiceMonitor, Ingress behind
     oauth2-proxy, VolumeSnapshot, NetworkPolicy.
 
-    ``suffix`` makes every name unique, so many can share one app (the benchmark)."""
+    ``suffix`` makes every name unique, so many can share one app (the benchmark);
+    ``station_release`` states the release of an image whose tag does not name one."""
     store = "aws-secrets-manager"
     kind = SecretStoreKind.CLUSTER_SECRET_STORE
     station = StationDeployment(
@@ -142,6 +150,7 @@ def full_production_app(
         name=f"station{suffix}",
         namespace=f"station{suffix}",
         image=image,
+        station_release=station_release,
         provider=AIProvider.ANTHROPIC,
         resources=ResourceProfile.PRODUCTION,
         storage=StationStorage(size="20Gi", storage_class="gp3"),
