@@ -440,3 +440,10 @@ def test_a_bundle_id_must_be_a_uuid(chart: Chart) -> None:
 def test_next_steps_names_an_unknown_release(chart: Chart) -> None:
     station(chart, image=BUILT)
     assert "the image's release is unknown, pass station_release=" in next_steps(chart)
+
+
+def test_next_steps_warn_about_the_browser_while_a_port_forward_runs(chart: Chart) -> None:
+    station(chart)
+    assert "any web page open in your browser can call the" in next_steps(chart)
+    assert "(Station answers CORS '*')" in next_steps(chart)
+
