@@ -284,6 +284,8 @@ class StationRendering:
             labels=self.labels("service-account"),
         )
         """The ServiceAccount, when ``service_account`` asks for one to be rendered."""
+        if self.service_account is not None:
+            self.deployment.node.add_dependency(self.service_account)
         self.service_account_name: str | None = r.pod.service_account_name
         """The pod's ServiceAccount (``None``: the namespace's default)."""
         self.service: kplus.Service = self._render_service(

@@ -137,7 +137,7 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
         {"mountPath": "/data", "name": "data"},
     ]
     volumes = {v["name"]: v for v in pod_spec(objects)["volumes"]}
-    assert volumes["tmp"]["emptyDir"] == {"sizeLimit": "2048Mi"}
+    assert volumes["tmp"]["emptyDir"] == {"sizeLimit": "2Gi"}
 
 
 def test_config_dir_from_the_image_only(chart: Chart) -> None:
@@ -360,17 +360,17 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
         (
             ResourceProfile.DEVELOPMENT,
             {"cpu": "100m", "memory": "256Mi"},
-            {"cpu": "500m", "memory": "1024Mi"},
+            {"cpu": "500m", "memory": "1Gi"},
         ),
         (
             ResourceProfile.STANDARD,
             {"cpu": "250m", "memory": "512Mi"},
-            {"cpu": "1000m", "memory": "2048Mi"},
+            {"cpu": "1", "memory": "2Gi"},
         ),
         (
             ResourceProfile.PRODUCTION,
             {"cpu": "250m", "memory": "512Mi"},
-            {"cpu": "2000m", "memory": "4096Mi"},
+            {"cpu": "2", "memory": "4Gi"},
         ),
     ],
 )
@@ -385,8 +385,8 @@ def test_custom_resources_without_cpu_limit(chart: Chart) -> None:
     StationDeployment(chart, "station", resources=Resources("0.5", "1Gi", None, "3Gi"))
     resources = container(synth(chart))["resources"]
     assert resources == {
-        "requests": {"cpu": "500m", "memory": "1024Mi"},
-        "limits": {"memory": "3072Mi"},
+        "requests": {"cpu": "500m", "memory": "1Gi"},
+        "limits": {"memory": "3Gi"},
     }
 
 
