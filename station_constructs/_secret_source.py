@@ -85,8 +85,13 @@ class SecretSource(ABC):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
-        """Render whatever makes Secret ``namespace/name`` exist with ``variables``' keys."""
+        """Render whatever makes Secret ``namespace/name`` exist with ``variables``' keys.
+
+        ``annotations`` go on the rendered object (an ExternalSecret, a SealedSecret): Argo CD
+        sync waves and prune protection. An existing Secret renders nothing.
+        """
 
 
 class ExistingSecret(SecretSource):
@@ -135,6 +140,7 @@ class ExistingSecret(SecretSource):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         self._check(guard, field)
         self._read_variables.update(variables)

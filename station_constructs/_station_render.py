@@ -264,6 +264,11 @@ class StationRendering:
             name=self.secret_name,
             variables=list(self.secret_variables),
             labels=self.labels("secrets"),
+            # The key Secret holds STATION_ENCRYPTION_KEY: kept like the data.
+            annotations={
+                **render.BEFORE_WORKLOADS,
+                **(render.PRUNE_PROTECTION if self.storage.protect_from_prune else {}),
+            },
         )
         self.deployment: DeferredObject = self._render_deployment(
             resolved=r.sized.resolved,

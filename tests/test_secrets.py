@@ -248,7 +248,13 @@ def test_sealed_secret_passes_values_through_and_names_the_secret(chart: Chart) 
     sealed_secret = find(objects, "SealedSecret", "station-secrets")
     assert sealed_secret["apiVersion"] == "bitnami.com/v1alpha1"
     assert sealed_secret["metadata"]["namespace"] == "station"
-    assert "annotations" not in sealed_secret["metadata"]
+    # Before the Deployment in Argo CD, and kept like the data (it holds the key).
+    assert sealed_secret["metadata"]["annotations"] == {
+        "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+        "argocd.argoproj.io/sync-wave": "-1",
+        "kustomize.toolkit.fluxcd.io/prune": "disabled",
+    }
+    assert "annotations" not in sealed_secret["spec"]["template"]["metadata"]
     spec = sealed_secret["spec"]
     assert spec["encryptedData"] == {
         "OPENAI_API_KEY": sealed(2),
@@ -274,7 +280,7 @@ def test_sealed_secret_scope_is_annotated_where_the_controller_reads_it(
 ) -> None:
     StationDeployment(chart, "station", secret=sealed_source(scope=scope, name="keys"))
     sealed_secret = find(synth(chart), "SealedSecret", "keys")
-    assert sealed_secret["metadata"]["annotations"] == {annotation: "true"}
+    assert sealed_secret["metadata"]["annotations"][annotation] == "true"
     assert sealed_secret["spec"]["template"]["metadata"]["annotations"] == {annotation: "true"}
 
 

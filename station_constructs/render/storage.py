@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["PRUNE_PROTECTION", "config_map", "namespace", "persistent_volume_claim"]
+__all__ = [
+    "BEFORE_WORKLOADS",
+    "PRUNE_PROTECTION",
+    "config_map",
+    "namespace",
+    "persistent_volume_claim",
+]
 
 Manifest = dict[str, Any]
 
@@ -20,6 +26,11 @@ PRUNE_PROTECTION = {
     "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
     "kustomize.toolkit.fluxcd.io/prune": "disabled",
 }
+
+# Argo CD orders built-in kinds itself (Namespace, Secret, ConfigMap and PVC before a
+# Deployment) but applies custom resources after them: this wave puts an ExternalSecret or a
+# SealedSecret the pod reads, and its Secret, before the Deployment.
+BEFORE_WORKLOADS = {"argocd.argoproj.io/sync-wave": "-1"}
 
 
 def _metadata(
