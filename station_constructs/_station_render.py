@@ -11,8 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
+from ._app_registry import app_key
 from ._errors import _Guard
-from ._k8s import ApiObject, Construct, JsonPatch, chart_namespace, k8s, kplus
+from ._k8s import (
+    ApiObject,
+    Chart,
+    Construct,
+    JsonPatch,
+    chart_namespace,
+    construct_path,
+    k8s,
+    kplus,
+)
 from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._station_settings import Resolution
 from ._validate import BinaryQuantity, ImageReference
@@ -84,6 +94,7 @@ class StationRendering:
     external_access: ExternalAccess
     external_ports: tuple[StationPort, ...]
     _pod: PodAssembly
+    _data_scope: Construct
 
     if TYPE_CHECKING:
 
@@ -99,9 +110,9 @@ class StationRendering:
             self.labels("namespace"),
             protect_from_prune=self.storage.protect_from_prune,
         )
-        ns = emit_namespace(self._scope(), "namespace", manifest)
+        ns = emit_namespace(self._data_scope, "namespace", manifest)
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
-        if chart_namespace(scope):
+        if chart_namespace(scope if self._data_scope is self._scope() else self._data_scope):
             ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
@@ -125,7 +136,27 @@ class StationRendering:
             restore_from_snapshot=storage.restore_from_snapshot,
             protect_from_prune=storage.protect_from_prune,
         )
-        return emit_persistent_volume_claim(self._scope(), "data", manifest)
+        return emit_persistent_volume_claim(self._data_scope, "data", manifest)
+
+    def _keep_data_in(self, guard: _Guard, chart: object) -> Construct:
+        """Where the objects that keep the data are emitted (``data_chart``, see station.py)."""
+        if chart is None:
+            return self._scope()
+        if not isinstance(chart, Chart):
+            raise guard.fail(
+                "data_chart",
+                chart,
+                "must be a cdk8s Chart",
+                "pass a Chart of the Station's App, e.g. Chart(app, 'station-data')",
+            )
+        if app_key(chart) != app_key(self._scope()):
+            raise guard.fail(
+                "data_chart",
+                construct_path(chart),
+                "belongs to another App: the Namespace and the claim would be written there",
+                "pass a Chart of the Station's App",
+            )
+        return Construct(chart, f"{self.namespace}-{self.name}")
 
     def _render_deployment(
         self,
@@ -246,6 +277,7 @@ class StationRendering:
         self, scope: Construct, guard: _Guard, given: StationInput, r: Resolution
     ) -> None:
         """Render and emit every object, publishing each as a public attribute."""
+        self._data_scope = self._keep_data_in(guard, given.data_chart)
         self.namespace_object: k8s.KubeNamespace | None = (
             self._render_namespace(scope) if r.args.create_namespace else None
         )
@@ -257,7 +289,7 @@ class StationRendering:
         )
         """The PersistentVolumeClaim, when rendered (``storage.create``)."""
         self.secret_source._render(
-            self._scope(),
+            self._data_scope,
             guard=guard,
             field="secret",
             namespace=self.namespace,

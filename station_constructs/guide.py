@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._apply_order import apply_steps
 from ._errors import StationConfigError
 from ._k8s import Construct, cdk8s
 from .access import describe, markdown_reach, reach
@@ -98,9 +99,8 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
     steps = [
         f"Station {station.namespace}/{station.name}: manifests written to {outdir}/. Next steps:",
         "",
-        "1. Apply them:",
+        *apply_steps(station, outdir),
     ]
-    steps.append(f"   kubectl apply -f {outdir}/")
     if secret_cmd:
         steps += [
             "",
@@ -123,7 +123,8 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station v0.23.0",
         "   encrypts nothing with it: a database (and every backup of it) is readable",
         "   without it, so protect backups like the database. When restoring, reuse the",
-        "   old key anyway (export it before running the command above).",
+        "   old key anyway: export STATION_ENCRYPTION_KEY=<the old key> before the",
+        "   kubectl create secret command of step 2.",
         "",
         "3. Wait for the rollout and check health:",
         f"   kubectl -n {ns} rollout status deployment/{station.name} --timeout=10m",
