@@ -44,6 +44,7 @@ from .render.station_pod import (
 from .secrets import SecretSource
 from .settings.arguments import Arguments
 from .settings.input import StationInput
+from .settings.schema import schema_version
 from .settings.station import (
     _TOOL_CACHES,
     CONFIG_DIR,
@@ -229,6 +230,7 @@ class StationRendering:
             database=DATABASE_PATH,
             serve_environment=None if serve in (None, "default") else serve,
             make_dirs=tuple(cache_dirs),
+            schema_version=schema_version(self.image_ref),
         )
 
     def _render_external_service(
