@@ -10,6 +10,7 @@ from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
 from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
+from .iam import backup_s3_policy, backup_trust_policy
 from .ingress import (
     IngressController,
     IngressRoute,
@@ -108,6 +109,8 @@ __all__ = [
     "TlsIssuerKind",
     "UpdateStrategy",
     "WorkloadIdentity",
+    "backup_s3_policy",
+    "backup_trust_policy",
     "kubeseal_command",
     "next_steps",
 ]
