@@ -118,6 +118,13 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
             "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
             *("   " + line for line in backup_cmd.splitlines()),
         ]
+    if getattr(backup, "identity", None) is not None:
+        steps += [
+            "",
+            "   LitestreamBackup's role must exist before the pod starts: its policies are",
+            "   backup_s3_policy(backup) and backup_trust_policy(backup, ...) (JSON; see",
+            "   docs/backup-and-restore.md#credentials-without-static-keys).",
+        ]
     steps += [
         "",
         "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station v0.23.0",
