@@ -23,6 +23,7 @@ from ._k8s import (
     k8s,
     kplus,
 )
+from ._retained_class import emit_retained_class
 from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._station_settings import Resolution
 from ._validate import BinaryQuantity, ImageReference
@@ -275,6 +276,23 @@ class StationRendering:
         )
         return emit_service(self._scope(), f"service-{component}", manifest)
 
+    def _render_storage(self, scope: Construct, guard: _Guard, r: Resolution) -> None:
+        """The retained StorageClass (when asked for) and the claim, in that order."""
+        self.storage_class: ApiObject | None = None
+        """The ``RetainedStorageClass``, when this Station renders it."""
+        if self.storage.retained_class is not None:
+            probe = scope if self._data_scope is self._scope() else self._data_scope
+            self.storage_class = emit_retained_class(
+                self._data_scope,
+                guard,
+                self.storage.retained_class,
+                namespaced_chart=chart_namespace(probe) is not None,
+            )
+        self.pvc: k8s.KubePersistentVolumeClaim | None = (
+            self._render_pvc(self.storage, r.volumes.size) if self.storage.create else None
+        )
+        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+
     def _render_objects(
         self, scope: Construct, guard: _Guard, given: StationInput, r: Resolution
     ) -> None:
@@ -286,10 +304,7 @@ class StationRendering:
         """The Namespace, when rendered."""
         self.config_map: k8s.KubeConfigMap = self._render_config_map()
         """The ConfigMap of non-secret settings."""
-        self.pvc: k8s.KubePersistentVolumeClaim | None = (
-            self._render_pvc(self.storage, r.volumes.size) if self.storage.create else None
-        )
-        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+        self._render_storage(scope, guard, r)
         self.secret_source._render(
             self._data_scope,
             guard=guard,

@@ -110,21 +110,7 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         ]
     else:
         steps += ["", "2. The Secret is created by its operator from the object in the manifests."]
-    backup = station.extensions.get("litestream")
-    backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()
-    if backup_cmd:
-        steps += [
-            "",
-            "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
-            *("   " + line for line in backup_cmd.splitlines()),
-        ]
-    if getattr(backup, "identity", None) is not None:
-        steps += [
-            "",
-            "   LitestreamBackup's role must exist before the pod starts: its policies are",
-            "   backup_s3_policy(backup) and backup_trust_policy(backup, ...) (JSON; see",
-            "   docs/backup-and-restore.md#credentials-without-static-keys).",
-        ]
+    steps += _backup_steps(station)
     steps += [
         "",
         "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station v0.23.0",
@@ -174,6 +160,27 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         )
     ]
     return "\n".join(steps) + "\n"
+
+
+def _backup_steps(station: StationDeployment) -> list[str]:
+    """LitestreamBackup's credentials Secret, or its role's policies (with ``identity=``)."""
+    steps: list[str] = []
+    backup = station.extensions.get("litestream")
+    backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()
+    if backup_cmd:
+        steps += [
+            "",
+            "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
+            *("   " + line for line in backup_cmd.splitlines()),
+        ]
+    if getattr(backup, "identity", None) is not None:
+        steps += [
+            "",
+            "   LitestreamBackup's role must exist before the pod starts: its policies are",
+            "   backup_s3_policy(backup) and backup_trust_policy(backup, ...) (JSON; see",
+            "   docs/backup-and-restore.md#credentials-without-static-keys).",
+        ]
+    return steps
 
 
 def _in_cluster(station: StationDeployment) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ __all__ = [
     "BEFORE_WORKLOADS",
     "PRUNE_PROTECTION",
     "config_map",
+    "retained_storage_class",
     "namespace",
     "persistent_volume_claim",
 ]
@@ -113,3 +114,24 @@ def persistent_volume_claim(  # noqa: PLR0913 - one argument per field of the cl
         "metadata": _metadata(name, namespace, labels, annotations),
         "spec": spec,
     }
+
+
+def retained_storage_class(
+    name: str, provisioner: str, parameters: Mapping[str, str] | None, labels: Mapping[str, str]
+) -> Manifest:
+    """A StorageClass whose volumes outlive their claim: ``reclaimPolicy: Retain``.
+
+    ``WaitForFirstConsumer`` provisions the volume where the pod is scheduled (zonal disks,
+    local-path's node).
+    """
+    manifest: Manifest = {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": _metadata(name, None, labels, {}),
+        "provisioner": provisioner,
+    }
+    if parameters:
+        manifest["parameters"] = dict(sorted(parameters.items()))
+    manifest["reclaimPolicy"] = "Retain"
+    manifest["volumeBindingMode"] = "WaitForFirstConsumer"
+    return manifest
