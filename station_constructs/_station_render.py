@@ -158,6 +158,8 @@ class StationRendering:
                 "belongs to another App: the Namespace and the claim would be written there",
                 "pass a Chart of the Station's App",
             )
+        if Chart.of(self._scope()) is chart:
+            return self._scope()  # the Station's own Chart: nothing is kept apart
         return Construct(chart, f"{self.namespace}-{self.name}")
 
     def _render_deployment(

@@ -113,3 +113,24 @@ def test_operators_and_edge_policies_come_first() -> None:
     assert block.index("ExternalSecret needs the External Secrets Operator") < block.index(
         "kubectl apply -f dist/station.k8s.yaml"
     )
+
+
+def test_the_stations_own_chart_as_data_chart_keeps_nothing_apart() -> None:
+    app = cdk8s.Testing.app()
+    chart = Chart(app, "station")
+    station = StationDeployment(chart, "station", data_chart=chart)
+    steps = step_one(next_steps(station, outdir="dist"))
+    assert steps == ["kubectl apply -f dist/station.k8s.yaml"]
+
+
+def test_numbered_files_are_named_as_written(tmp_path: object) -> None:
+    app = App(outdir=str(tmp_path))
+    shared = Chart(app, "shared")
+    chart = Chart(app, "station")
+    chart.add_dependency(shared)  # cdk8s then numbers the files: 0000-shared, 0001-station
+    StationDeployment(chart, "station")
+    app.synth()
+    assert step_one(next_steps(app)) == [
+        f"kubectl apply -f {tmp_path}/0000-shared.k8s.yaml   # no Station: prerequisites",
+        f"kubectl apply -f {tmp_path}/0001-station.k8s.yaml",
+    ]
