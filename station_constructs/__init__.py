@@ -10,6 +10,7 @@ from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
 from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
+from .iam import backup_s3_policy, backup_trust_policy
 from .ingress import (
     IngressController,
     IngressRoute,
@@ -45,6 +46,7 @@ from .station import (
     ImagePullPolicy,
     ResourceProfile,
     Resources,
+    RetainedStorageClass,
     StationDeployment,
     StationPort,
     StationStorage,
@@ -90,6 +92,7 @@ __all__ = [
     "ResourceProfile",
     "RestoreDrill",
     "Resources",
+    "RetainedStorageClass",
     "SealedSecretSource",
     "SealingScope",
     "SecretSource",
@@ -108,6 +111,8 @@ __all__ = [
     "TlsIssuerKind",
     "UpdateStrategy",
     "WorkloadIdentity",
+    "backup_s3_policy",
+    "backup_trust_policy",
     "kubeseal_command",
     "next_steps",
 ]

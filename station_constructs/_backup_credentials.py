@@ -17,6 +17,7 @@ from ._errors import _Guard
 from ._k8s import Construct, claim_object, env_value, k8s, kplus
 from ._validate import dns_subdomain
 from .render.containers import env_from_secret, env_values
+from .render.storage import BEFORE_WORKLOADS
 from .secrets import ExistingSecret, SecretSource
 from .settings.litestream import CREDENTIAL_VARIABLES
 from .workload_identity import WorkloadIdentity
@@ -256,6 +257,7 @@ def render_secret(
         name=keys.secret_name,
         variables=list(CREDENTIAL_VARIABLES),
         labels=station.labels("litestream"),
+        annotations=BEFORE_WORKLOADS,
     )
 
 

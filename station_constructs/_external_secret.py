@@ -185,6 +185,7 @@ class ExternalSecretSource(_RenderedSource):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         self._check(guard, field)
         if not self._first_render(
@@ -210,7 +211,12 @@ class ExternalSecretSource(_RenderedSource):
         eso.ExternalSecret(
             scope,
             f"external-secret-{name}",
-            metadata=ApiObjectMetadata(name=name, namespace=namespace, labels=dict(labels)),
+            metadata=ApiObjectMetadata(
+                name=name,
+                namespace=namespace,
+                labels=dict(labels),
+                annotations=dict(annotations) if annotations else None,
+            ),
             spec=eso.ExternalSecretSpec(
                 secret_store_ref=eso.ExternalSecretSpecSecretStoreRef(name=self.store, kind=kind),
                 refresh_interval=interval,

@@ -212,6 +212,7 @@ class SealedSecretSource(_RenderedSource):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         self._check_sealed(guard, field, namespace, name)
         self._check_one_target(scope, guard, field, namespace, name)
@@ -227,12 +228,15 @@ class SealedSecretSource(_RenderedSource):
         from ._imports.com import bitnami
 
         annotation = _SCOPE_ANNOTATIONS.get(self.scope)
-        annotations = {annotation: "true"} if annotation else None
+        scope_annotations = {annotation: "true"} if annotation else None
         bitnami.SealedSecret(
             scope,
             f"sealed-secret-{name}",
             metadata=ApiObjectMetadata(
-                name=name, namespace=namespace, labels=dict(labels), annotations=annotations
+                name=name,
+                namespace=namespace,
+                labels=dict(labels),
+                annotations={**(scope_annotations or {}), **(annotations or {})} or None,
             ),
             spec=bitnami.SealedSecretSpec(
                 encrypted_data={
@@ -244,7 +248,7 @@ class SealedSecretSource(_RenderedSource):
                         name=name,
                         namespace=namespace,
                         labels=dict(labels),
-                        annotations=annotations,
+                        annotations=scope_annotations,
                     ),
                     type="Opaque",
                 ),

@@ -85,8 +85,13 @@ class SecretSource(ABC):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
-        """Render whatever makes Secret ``namespace/name`` exist with ``variables``' keys."""
+        """Render whatever makes Secret ``namespace/name`` exist with ``variables``' keys.
+
+        ``annotations`` go on the rendered object (an ExternalSecret, a SealedSecret): Argo CD
+        sync waves and prune protection. An existing Secret renders nothing.
+        """
 
 
 # Variables whose value the printed command generates on the user's machine when unset.
@@ -142,6 +147,7 @@ class ExistingSecret(SecretSource):
         name: str,
         variables: list[str],
         labels: Mapping[str, str],
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         self._check(guard, field)
         self._read_variables.update(variables)

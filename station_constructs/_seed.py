@@ -64,6 +64,8 @@ class ConfigPolicy(enum.Enum):
 #                         (unset: SEED_CONFIG_TO already holds the image's copy)
 #   SEED_DATABASE         the database file (config.yaml's database_url)
 #   SEED_SERVE_ENVIRONMENT  refuse to start when the database lacks this environment
+#   SEED_SCHEMA_VERSION   refuse to start when the database's schema (goose_db_version) is
+#                         newer than this, the newest migration the image's Station knows
 #   SEED_MKDIR            directories to create (space-separated), e.g. tool caches
 SEED_SCRIPT = r"""set -eu
 img_home=${SEED_IMAGE_HOME:-/home/station}
@@ -153,6 +155,22 @@ check_environment() {
   say "create '$e' (web UI > Environments, or POST /api/v1/environments), then set it again"
   exit 1
 }
+check_schema() {
+  [ -s "$SEED_DATABASE" ] || return 0
+  command -v sqlite3 >/dev/null 2>&1 || { say "no sqlite3: schema version not checked"; return 0; }
+  v=$(sqlite3 -readonly "$SEED_DATABASE" \
+    "SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied;" 2>&1) ||
+    { say "schema version not checked: $v"; return 0; }
+  case $v in '' | *[!0-9]*) say "schema version not checked: $v"; return 0 ;; esac
+  [ "$v" -le "$SEED_SCHEMA_VERSION" ] && return 0
+  say "$SEED_DATABASE is at schema version $v; this image's Station knows up to"
+  say "$SEED_SCHEMA_VERSION: a newer Station migrated it, and this one would run on tables it does"
+  say "not know. Fix: deploy the newer image again, or restore the backup from before the"
+  say "upgrade (point in time) onto an empty volume, then roll back (docs/day-2.md#rolling-back)"
+  exit 1
+}
+# Read-only, before anything is written: an older Station never starts on a newer schema.
+if [ -n "${SEED_SCHEMA_VERSION:-}" ]; then check_schema; fi
 if [ -n "${SEED_HOME_TO:-}" ]; then cp -R "$img_home/." "$SEED_HOME_TO/"; fi
 for d in ${SEED_MKDIR:-}; do mkdir -p "$d"; done
 if [ -n "${SEED_CONFIG_TO:-}" ]; then
@@ -178,6 +196,8 @@ class SeedPlan:
         database: The database file.
         serve_environment: Refuse to start when the database lacks this environment.
         make_dirs: Directories to create as UID 1000 (e.g. tool caches on the volume).
+        schema_version: Refuse to start when the database's schema is newer than this (the
+            newest migration the image's Station knows; ``None``: unknown, not checked).
 
     """
 
@@ -189,11 +209,18 @@ class SeedPlan:
     database: str
     serve_environment: str | None = None
     make_dirs: tuple[str, ...] = ()
+    schema_version: int | None = None
 
     @property
     def needed(self) -> bool:
         """Whether the init container has anything to do."""
-        return bool(self.home_to or self.config_to or self.serve_environment or self.make_dirs)
+        return bool(
+            self.home_to
+            or self.config_to
+            or self.serve_environment
+            or self.make_dirs
+            or self.schema_version is not None
+        )
 
     def environment(self) -> dict[str, str]:
         """The init container's environment: the script's inputs, none of them secret."""
@@ -206,5 +233,8 @@ class SeedPlan:
             "SEED_DATABASE": self.database,
             "SEED_SERVE_ENVIRONMENT": self.serve_environment,
             "SEED_MKDIR": " ".join(self.make_dirs) or None,
+            "SEED_SCHEMA_VERSION": (
+                None if self.schema_version is None else str(self.schema_version)
+            ),
         }
         return {k: v for k, v in values.items() if v is not None}

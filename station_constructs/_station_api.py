@@ -10,9 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ._errors import _Guard
-from ._k8s import Construct, construct_path, kplus
+from ._k8s import Chart, Construct, construct_path, kplus
 from ._labels import object_labels
 from ._validate import boolean, one_of, positive_int
+from .emit.deferred import DeferredObject
 from .render.pod import PodAssembly
 from .settings.station import STATION_UID, StationPort
 
@@ -32,6 +33,7 @@ class StationApi:
     _extra_labels: dict[str, str]
     _guard: _Guard
     _pod: PodAssembly
+    deployment: DeferredObject
     _grace_reason: str | Callable[[], str]
 
     if TYPE_CHECKING:
@@ -68,6 +70,18 @@ class StationApi:
         self._set_internal("termination_grace_period_seconds", seconds)
         self._grace_reason = reason
         self._pod.raise_grace_period(seconds)
+
+    def _apply_before_pod(self, owner: Construct) -> None:
+        """Write the objects of ``owner`` before the Deployment in the output.
+
+        ``owner`` is an attached construct (its ConfigMap, Secret source, ServiceAccount): a
+        first ``kubectl apply`` then creates what the pod needs first.
+
+        Only within one Chart: a dependency across Charts would make cdk8s number the
+        output files (``0000-...``), renaming them.
+        """
+        if Chart.of(owner) is Chart.of(self):  # type: ignore[arg-type]
+            self.deployment.node.add_dependency(owner)
 
     def attach(self, kind: str, extension: Construct) -> None:
         """Register an attached construct (one per ``kind``); a second one is refused."""

@@ -11,8 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
+from ._app_registry import app_key
 from ._errors import _Guard
-from ._k8s import ApiObject, Construct, JsonPatch, chart_namespace, k8s, kplus
+from ._k8s import (
+    ApiObject,
+    Chart,
+    Construct,
+    JsonPatch,
+    chart_namespace,
+    construct_path,
+    k8s,
+    kplus,
+)
+from ._retained_class import emit_retained_class
 from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
 from ._station_settings import Resolution
 from ._validate import BinaryQuantity, ImageReference
@@ -34,6 +45,7 @@ from .render.station_pod import (
 from .secrets import SecretSource
 from .settings.arguments import Arguments
 from .settings.input import StationInput
+from .settings.schema import schema_version
 from .settings.station import (
     _TOOL_CACHES,
     CONFIG_DIR,
@@ -84,6 +96,7 @@ class StationRendering:
     external_access: ExternalAccess
     external_ports: tuple[StationPort, ...]
     _pod: PodAssembly
+    _data_scope: Construct
 
     if TYPE_CHECKING:
 
@@ -99,9 +112,9 @@ class StationRendering:
             self.labels("namespace"),
             protect_from_prune=self.storage.protect_from_prune,
         )
-        ns = emit_namespace(self._scope(), "namespace", manifest)
+        ns = emit_namespace(self._data_scope, "namespace", manifest)
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
-        if chart_namespace(scope):
+        if chart_namespace(scope if self._data_scope is self._scope() else self._data_scope):
             ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
@@ -125,7 +138,29 @@ class StationRendering:
             restore_from_snapshot=storage.restore_from_snapshot,
             protect_from_prune=storage.protect_from_prune,
         )
-        return emit_persistent_volume_claim(self._scope(), "data", manifest)
+        return emit_persistent_volume_claim(self._data_scope, "data", manifest)
+
+    def _keep_data_in(self, guard: _Guard, chart: object) -> Construct:
+        """Where the objects that keep the data are emitted (``data_chart``, see station.py)."""
+        if chart is None:
+            return self._scope()
+        if not isinstance(chart, Chart):
+            raise guard.fail(
+                "data_chart",
+                chart,
+                "must be a cdk8s Chart",
+                "pass a Chart of the Station's App, e.g. Chart(app, 'station-data')",
+            )
+        if app_key(chart) != app_key(self._scope()):
+            raise guard.fail(
+                "data_chart",
+                construct_path(chart),
+                "belongs to another App: the Namespace and the claim would be written there",
+                "pass a Chart of the Station's App",
+            )
+        if Chart.of(self._scope()) is chart:
+            return self._scope()  # the Station's own Chart: nothing is kept apart
+        return Construct(chart, f"{self.namespace}-{self.name}")
 
     def _render_deployment(
         self,
@@ -199,6 +234,7 @@ class StationRendering:
             database=DATABASE_PATH,
             serve_environment=None if serve in (None, "default") else serve,
             make_dirs=tuple(cache_dirs),
+            schema_version=schema_version(self.image_ref),
         )
 
     def _render_external_service(
@@ -243,28 +279,48 @@ class StationRendering:
         )
         return emit_service(self._scope(), f"service-{component}", manifest)
 
+    def _render_storage(self, scope: Construct, guard: _Guard, r: Resolution) -> None:
+        """The retained StorageClass (when asked for) and the claim, in that order."""
+        self.storage_class: ApiObject | None = None
+        """The ``RetainedStorageClass``, when this Station renders it."""
+        if self.storage.retained_class is not None:
+            probe = scope if self._data_scope is self._scope() else self._data_scope
+            self.storage_class = emit_retained_class(
+                self._data_scope,
+                guard,
+                self.storage.retained_class,
+                namespaced_chart=chart_namespace(probe) is not None,
+            )
+        self.pvc: k8s.KubePersistentVolumeClaim | None = (
+            self._render_pvc(self.storage, r.volumes.size) if self.storage.create else None
+        )
+        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+
     def _render_objects(
         self, scope: Construct, guard: _Guard, given: StationInput, r: Resolution
     ) -> None:
         """Render and emit every object, publishing each as a public attribute."""
+        self._data_scope = self._keep_data_in(guard, given.data_chart)
         self.namespace_object: k8s.KubeNamespace | None = (
             self._render_namespace(scope) if r.args.create_namespace else None
         )
         """The Namespace, when rendered."""
         self.config_map: k8s.KubeConfigMap = self._render_config_map()
         """The ConfigMap of non-secret settings."""
-        self.pvc: k8s.KubePersistentVolumeClaim | None = (
-            self._render_pvc(self.storage, r.volumes.size) if self.storage.create else None
-        )
-        """The PersistentVolumeClaim, when rendered (``storage.create``)."""
+        self._render_storage(scope, guard, r)
         self.secret_source._render(
-            self._scope(),
+            self._data_scope,
             guard=guard,
             field="secret",
             namespace=self.namespace,
             name=self.secret_name,
             variables=list(self.secret_variables),
             labels=self.labels("secrets"),
+            # The key Secret holds STATION_ENCRYPTION_KEY: kept like the data.
+            annotations={
+                **render.BEFORE_WORKLOADS,
+                **(render.PRUNE_PROTECTION if self.storage.protect_from_prune else {}),
+            },
         )
         self.deployment: DeferredObject = self._render_deployment(
             resolved=r.sized.resolved,
@@ -285,6 +341,8 @@ class StationRendering:
             labels=self.labels("service-account"),
         )
         """The ServiceAccount, when ``service_account`` asks for one to be rendered."""
+        if self.service_account is not None:
+            self.deployment.node.add_dependency(self.service_account)
         self.service_account_name: str | None = r.pod.service_account_name
         """The pod's ServiceAccount (``None``: the namespace's default)."""
         self.service: kplus.Service = self._render_service(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._apply_order import apply_steps
 from ._errors import StationConfigError
 from ._k8s import Construct, cdk8s
 from .access import describe, markdown_reach, reach
@@ -98,9 +99,8 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
     steps = [
         f"Station {station.namespace}/{station.name}: manifests written to {outdir}/. Next steps:",
         "",
-        "1. Apply them:",
+        *apply_steps(station, outdir),
     ]
-    steps.append(f"   kubectl apply -f {outdir}/")
     if secret_cmd:
         steps += [
             "",
@@ -110,14 +110,7 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         ]
     else:
         steps += ["", "2. The Secret is created by its operator from the object in the manifests."]
-    backup = station.extensions.get("litestream")
-    backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()
-    if backup_cmd:
-        steps += [
-            "",
-            "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
-            *("   " + line for line in backup_cmd.splitlines()),
-        ]
+    steps += _backup_steps(station)
     steps += _key_notes(station, bool(secret_cmd))
     steps += [
         "",
@@ -167,7 +160,8 @@ def _key_notes(station: StationDeployment, printed_command: bool) -> list[str]:
         "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station",
         "   encrypts nothing with it: a database (and every backup of it) is readable",
         "   without it, so protect backups like the database. When restoring, reuse the",
-        "   old key anyway (export it before running the command above).",
+        "   old key anyway: step 2's Secret must hold it (for step 2's kubectl command,",
+        "   export STATION_ENCRYPTION_KEY=<the old key> first).",
     ]
     if "STN_WEBHOOK_API_KEY" in station.secret_variables and printed_command:
         key = station.secret_source.key_for("STN_WEBHOOK_API_KEY")
@@ -194,6 +188,27 @@ def _ui_lines(station: StationDeployment) -> list[str]:
         "   API too (Station answers CORS '*'): in local mode it is an admin. Stop the",
         "   port-forward when done, and browse nothing else meanwhile.)",
     ]
+
+
+def _backup_steps(station: StationDeployment) -> list[str]:
+    """LitestreamBackup's credentials Secret, or its role's policies (with ``identity=``)."""
+    steps: list[str] = []
+    backup = station.extensions.get("litestream")
+    backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()
+    if backup_cmd:
+        steps += [
+            "",
+            "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
+            *("   " + line for line in backup_cmd.splitlines()),
+        ]
+    if getattr(backup, "identity", None) is not None:
+        steps += [
+            "",
+            "   LitestreamBackup's role must exist before the pod starts: its policies are",
+            "   backup_s3_policy(backup) and backup_trust_policy(backup, ...) (JSON; see",
+            "   docs/backup-and-restore.md#credentials-without-static-keys).",
+        ]
+    return steps
 
 
 def _in_cluster(station: StationDeployment) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from ._app_registry import check_scope
 from ._composing import ComposingRefs
 from ._k8s import (
+    Chart,
     Construct,
     guard_for,
 )
@@ -37,6 +38,7 @@ from .settings.station import (
     ImagePullPolicy,
     ResourceProfile,
     Resources,
+    RetainedStorageClass,
     StationPort,
     StationStorage,
     UpdateStrategy,
@@ -52,6 +54,7 @@ __all__ = [
     "ImagePullPolicy",
     "ResourceProfile",
     "Resources",
+    "RetainedStorageClass",
     "StationDeployment",
     "StationPort",
     "StationStorage",
@@ -227,6 +230,12 @@ class StationDeployment(
             aliases and DNS config (:class:`~station_constructs.PodExtras`), checked against
             the single writer, the data volume and the "restricted" Pod Security Standard.
             Default none.
+        data_chart: A Chart (of the same App) for the objects that keep the data: the
+            Namespace and the claim (when rendered) and the key Secret's ExternalSecret or
+            SealedSecret. It is written to a file of its own, applied first and without
+            ``--prune``, so an ApplySet (``kubectl apply --prune --applyset``) over the
+            Station's file never holds, so never deletes, them (see docs/day-2.md). Default
+            none: they are in the Station's Chart.
 
     """
 
@@ -285,6 +294,7 @@ class StationDeployment(
         placement: PodPlacement | None = None,
         service_account: PodServiceAccount | None = None,
         pod_extras: PodExtras | None = None,
+        data_chart: Chart | None = None,
     ) -> None:
         check_scope(scope, id, "StationDeployment", self)
         super().__init__(scope, id)

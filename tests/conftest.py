@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# Node 24 from node_modules/ (./dev.sh setup) runs jsii's kernel and the tests' Node scripts,
+# as under ./dev.sh, also when pytest is started directly.
+_NODE = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "node"
+if _NODE.exists():
+    os.environ.setdefault("JSII_NODE", str(_NODE))
+    os.environ["PATH"] = f"{_NODE.parent}{os.pathsep}{os.environ['PATH']}"
 
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -17,9 +18,15 @@ from tests.support.paths import REPO
 CLI = REPO / "node_modules" / ".bin" / "cdk8s"
 
 
+NODE = REPO / "node_modules" / ".bin" / "node"
+
+
 def run_env(**extra: str) -> dict[str, str]:
+    """The environment ./dev.sh gives: the venv and node_modules/.bin first, Node 24 for jsii."""
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(NODE.parent), env["PATH"]])
+    env["JSII_NODE"] = str(NODE)
+    env.pop("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", None)
     env.update(extra)
     return env
 
@@ -103,6 +110,28 @@ def test_cdk8s_cli_stdout_is_clean_yaml() -> None:
     stdout_objects = [o for o in yaml.safe_load_all(result.stdout) if o]
     dist_objects = list(yaml.safe_load_all((REPO / "dist" / "station.k8s.yaml").read_text()))
     assert stdout_objects == dist_objects
+
+
+@pytest.mark.skipif(not NODE.exists(), reason="run ./dev.sh setup to install Node 24")
+def test_synth_runs_on_the_projects_node_24_without_an_end_of_life_banner(tmp_path: Path) -> None:
+    pinned = json.loads((REPO / "package.json").read_text())["devDependencies"]["node"]
+    assert pinned.startswith("24.") and pinned.replace(".", "").isdigit()
+    version = subprocess.run([str(NODE), "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == f"v{pinned}"
+    result = synth_main(tmp_path)
+    assert "end-of-life" not in result.stderr and "!!" not in result.stderr
+
+
+def test_synth_needs_no_test_tooling() -> None:
+    """./dev.sh synth installs the runtime requirements and the root package.json only."""
+    runtime = (REPO / "requirements.txt").read_text()
+    for tool in ("pytest", "mypy", "kubernetes-validate", "seaweedfs", "litestream", "rclone"):
+        assert tool not in runtime
+    synth_packages = json.loads((REPO / "package.json").read_text())["devDependencies"]
+    assert set(synth_packages) == {"cdk8s-cli", "node"}
+    script = (REPO / "dev.sh").read_text()
+    synth_step = script[script.index("  synth)") : script.index(";;", script.index("  synth)"))]
+    assert synth_step.split("\n")[1].strip() == "in_parallel setup_python_runtime setup_node"
 
 
 def test_cli_is_pinned_in_package_json() -> None:

@@ -73,10 +73,12 @@ def markdown_files() -> list[Path]:
 
 def check_mermaid(files: list[Path]) -> subprocess.CompletedProcess[str]:
     """Mermaid's own parser (npm ``mermaid``, pinned) over every ```mermaid block of ``files``."""
-    node_modules = REPO / "node_modules"
-    assert (node_modules / "mermaid").is_dir(), "node_modules/mermaid missing: run ./dev.sh setup"
+    tools = REPO / "tests" / "node"
+    assert (tools / "node_modules" / "mermaid").is_dir(), (
+        "tests/node/node_modules/mermaid missing: run ./dev.sh setup"
+    )
     return subprocess.run(
-        ["node", str(REPO / "scripts" / "check-mermaid.mjs"), *map(str, files)],
+        ["node", str(tools / "check-mermaid.mjs"), *map(str, files)],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -51,3 +51,86 @@ def test_next_steps_is_exported_and_documented() -> None:
 
     assert "next_steps" in station_constructs.__all__
     assert next_steps.__doc__ and "Example::" in next_steps.__doc__
+
+
+def step_one(text: str) -> list[str]:
+    """The command lines of the first step (comments dropped)."""
+    block = text[text.index("1. Apply") : text.index("\n2. ")]
+    lines = [line.strip() for line in block.splitlines()[1:]]
+    return [line for line in lines if line.startswith(("kub", "KUB"))]
+
+
+def test_each_station_applies_its_own_file_after_the_shared_ones() -> None:
+    app = cdk8s.Testing.app()
+    Chart(app, "gateway")  # holds no Station: a prerequisite of both
+    staging = StationDeployment(Chart(app, "staging"), "station", namespace="staging")
+    StationDeployment(Chart(app, "prod"), "station", namespace="prod")
+    assert step_one(next_steps(staging, outdir="dist")) == [
+        "kubectl apply -f dist/gateway.k8s.yaml   # no Station: prerequisites",
+        "kubectl apply -f dist/staging.k8s.yaml",
+    ]
+    assert "dist/prod.k8s.yaml" not in next_steps(staging, outdir="dist")
+    assert "kubectl apply -f dist/\n" not in next_steps(app, outdir="dist")
+
+
+def test_a_data_chart_is_applied_first_and_the_station_through_an_applyset() -> None:
+    app = cdk8s.Testing.app()
+    data = Chart(app, "station-data")
+    station = StationDeployment(Chart(app, "station"), "station", data_chart=data)
+    assert step_one(next_steps(station, outdir="dist")) == [
+        "kubectl apply -f dist/station-data.k8s.yaml"
+        "   # Namespace, claim, key Secret: never pruned",
+        "KUBECTL_APPLYSET=true kubectl apply -n station --prune "
+        "--applyset=configmaps/station-applyset -f dist/station.k8s.yaml",
+    ]
+    kinds = [o["kind"] for o in cdk8s.Testing.synth(data)]
+    assert kinds == ["Namespace", "PersistentVolumeClaim"]
+    assert {o["kind"] for o in cdk8s.Testing.synth(Chart.of(station))}.isdisjoint(kinds)
+
+
+def test_a_data_chart_of_another_app_or_not_a_chart_is_refused() -> None:
+    other = Chart(cdk8s.Testing.app(), "data")
+    with pytest.raises(StationConfigError, match=r"data_chart.*belongs to another App"):
+        StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart=other)
+    with pytest.raises(StationConfigError, match=r"data_chart.*must be a cdk8s Chart"):
+        StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart="data")  # type: ignore[arg-type]
+
+
+def test_operators_and_edge_policies_come_first() -> None:
+    from station_constructs import ExternalSecretSource, RemoteRef
+
+    app = cdk8s.Testing.app()
+    secret = ExternalSecretSource(
+        "vault",
+        remote_refs={
+            "STATION_ENCRYPTION_KEY": RemoteRef("station/key"),
+            "OPENAI_API_KEY": RemoteRef("station/openai"),
+        },
+    )
+    station = StationDeployment(Chart(app, "station"), "station", secret=secret)
+    text = next_steps(station, outdir="dist")
+    block = text[text.index("1. Apply") : text.index("\n2. ")]
+    assert block.index("ExternalSecret needs the External Secrets Operator") < block.index(
+        "kubectl apply -f dist/station.k8s.yaml"
+    )
+
+
+def test_the_stations_own_chart_as_data_chart_keeps_nothing_apart() -> None:
+    app = cdk8s.Testing.app()
+    chart = Chart(app, "station")
+    station = StationDeployment(chart, "station", data_chart=chart)
+    steps = step_one(next_steps(station, outdir="dist"))
+    assert steps == ["kubectl apply -f dist/station.k8s.yaml"]
+
+
+def test_numbered_files_are_named_as_written(tmp_path: object) -> None:
+    app = App(outdir=str(tmp_path))
+    shared = Chart(app, "shared")
+    chart = Chart(app, "station")
+    chart.add_dependency(shared)  # cdk8s then numbers the files: 0000-shared, 0001-station
+    StationDeployment(chart, "station")
+    app.synth()
+    assert step_one(next_steps(app)) == [
+        f"kubectl apply -f {tmp_path}/0000-shared.k8s.yaml   # no Station: prerequisites",
+        f"kubectl apply -f {tmp_path}/0001-station.k8s.yaml",
+    ]

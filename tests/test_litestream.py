@@ -163,10 +163,11 @@ def test_indexes_follow_the_init_containers_present(chart: Chart) -> None:
         chart, {"read_only_root_filesystem": False, "config_persistence": ConfigPersistence.IMAGE}
     )
     spec = pod_spec(synth(chart))
-    assert names(spec["initContainers"]) == ["litestream-restore", "litestream"]
-    assert spec["initContainers"][1]["restartPolicy"] == "Always"
+    # seed-home only checks the restored database's schema here (nothing to seed).
+    assert names(spec["initContainers"]) == ["litestream-restore", "seed-home", "litestream"]
+    assert spec["initContainers"][2]["restartPolicy"] == "Always"
     assert spec["initContainers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
-    assert spec["initContainers"][1]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert spec["initContainers"][2]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
 
 
 def test_credentials_come_from_the_secret_only(chart: Chart) -> None:

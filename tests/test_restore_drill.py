@@ -37,7 +37,7 @@ def test_renders_a_cron_job_that_fails_once_and_never_overlaps(chart: Chart) -> 
     assert pod["containers"][0]["command"] == drill.database_command
     assert pod["initContainers"][0]["command"] == drill.config_command
     assert pod["automountServiceAccountToken"] is False
-    assert {"name": "drill", "emptyDir": {"sizeLimit": "2048Mi"}} in pod["volumes"]
+    assert {"name": "drill", "emptyDir": {"sizeLimit": "2Gi"}} in pod["volumes"]
     # Never selected by the Station's Service or NetworkPolicy, never mounts its volume
     assert "app" not in job["template"]["metadata"]["labels"]
     assert all("persistentVolumeClaim" not in v for v in pod["volumes"])

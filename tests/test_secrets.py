@@ -248,7 +248,13 @@ def test_sealed_secret_passes_values_through_and_names_the_secret(chart: Chart) 
     sealed_secret = find(objects, "SealedSecret", "station-secrets")
     assert sealed_secret["apiVersion"] == "bitnami.com/v1alpha1"
     assert sealed_secret["metadata"]["namespace"] == "station"
-    assert "annotations" not in sealed_secret["metadata"]
+    # Before the Deployment in Argo CD, and kept like the data (it holds the key).
+    assert sealed_secret["metadata"]["annotations"] == {
+        "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+        "argocd.argoproj.io/sync-wave": "-1",
+        "kustomize.toolkit.fluxcd.io/prune": "disabled",
+    }
+    assert "annotations" not in sealed_secret["spec"]["template"]["metadata"]
     spec = sealed_secret["spec"]
     assert spec["encryptedData"] == {
         "OPENAI_API_KEY": sealed(2),
@@ -274,7 +280,7 @@ def test_sealed_secret_scope_is_annotated_where_the_controller_reads_it(
 ) -> None:
     StationDeployment(chart, "station", secret=sealed_source(scope=scope, name="keys"))
     sealed_secret = find(synth(chart), "SealedSecret", "keys")
-    assert sealed_secret["metadata"]["annotations"] == {annotation: "true"}
+    assert sealed_secret["metadata"]["annotations"][annotation] == "true"
     assert sealed_secret["spec"]["template"]["metadata"]["annotations"] == {annotation: "true"}
 
 
@@ -505,3 +511,53 @@ def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) ->
 def test_kubeseal_command_refuses_a_scope_string() -> None:
     with pytest.raises(StationConfigError, match="scope='strict'"):
         kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ GitOps annotations
+
+GITOPS_KEEP = {
+    "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+    "kustomize.toolkit.fluxcd.io/prune": "disabled",
+}
+WAVE = {"argocd.argoproj.io/sync-wave": "-1"}
+
+
+def test_the_key_secrets_source_is_kept_and_the_backup_credentials_only_come_first(
+    chart: Chart,
+) -> None:
+    from station_constructs import LitestreamBackup
+
+    station = StationDeployment(chart, "station", secret=eso())
+    creds = ExternalSecretSource(
+        "vault",
+        remote_refs={
+            "AWS_ACCESS_KEY_ID": RemoteRef("backup", property="id"),
+            "AWS_SECRET_ACCESS_KEY": RemoteRef("backup", property="secret"),
+        },
+    )
+    LitestreamBackup(chart, "backup", station=station, bucket="bkt", credentials=creds)
+    objects = synth(chart)
+    key = find(objects, "ExternalSecret", "station-secrets")["metadata"]["annotations"]
+    assert key == {**GITOPS_KEEP, **WAVE}
+    backup = find(objects, "ExternalSecret", "station-litestream")["metadata"]["annotations"]
+    assert backup == WAVE  # pruned with the backup when it leaves the app
+    kinds = [o["kind"] for o in objects]
+    assert max(i for i, k in enumerate(kinds) if k == "ExternalSecret") < kinds.index("Deployment")
+
+
+def test_without_prune_protection_the_key_source_only_comes_first(chart: Chart) -> None:
+    from station_constructs import StationStorage
+
+    StationDeployment(
+        chart, "station", secret=eso(), storage=StationStorage(protect_from_prune=False)
+    )
+    key = find(synth(chart), "ExternalSecret", "station-secrets")["metadata"]["annotations"]
+    assert key == WAVE
+
+
+def test_a_data_chart_holds_the_key_secrets_source(chart: Chart) -> None:
+    data = Chart(chart.node.scope, "data")  # type: ignore[arg-type]
+    StationDeployment(chart, "station", secret=eso(), data_chart=data)
+    kinds = [o["kind"] for o in synth(data)]
+    assert kinds == ["Namespace", "PersistentVolumeClaim", "ExternalSecret"]
+    assert "ExternalSecret" not in [o["kind"] for o in synth(chart)]

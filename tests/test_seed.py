@@ -110,7 +110,7 @@ class Pod:
         for key, value in self.env.items():
             if key == "SEED_MKDIR":
                 env[key] = " ".join(self._local(p) for p in value.split())
-            elif key == "SEED_SERVE_ENVIRONMENT" or key == "SEED_POLICY":
+            elif key in ("SEED_SERVE_ENVIRONMENT", "SEED_POLICY", "SEED_SCHEMA_VERSION"):
                 env[key] = value
             else:
                 env[key] = self._local(value)
@@ -476,3 +476,54 @@ def test_every_seed_variant_is_schema_valid(chart: Chart, kwargs: dict[str, Any]
     deployment = find(synth(chart), "Deployment", "station")
     assert validate_manifest(deployment, "1.37", strict=True) == []
     assert validate_manifest(deployment, "1.27", strict=True) == []
+
+
+def migrated(path: Path, versions: list[int]) -> None:
+    """A database as goose leaves it: one applied row per migration (version 0 first)."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "version_id INTEGER NOT NULL, is_applied INTEGER NOT NULL, "
+            "tstamp TIMESTAMP DEFAULT (datetime('now')))"
+        )
+        db.executemany(
+            "INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)",
+            [(v,) for v in [0, *versions]],
+        )
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 CLI")
+def test_an_older_station_on_a_newer_schema_stops_before_writing_anything(
+    shell: Shell, tmp_path: Path, chart: Chart
+) -> None:
+    p = pod(shell, tmp_path, chart, image="ghcr.io/cloudshipai/station:v0.23.0")
+    assert p.env["SEED_SCHEMA_VERSION"] == "47"
+    p.run()  # no database yet: nothing to check
+    (p.volume / "station.db").unlink(missing_ok=True)
+    migrated(p.volume / "station.db", list(range(1, 48)))
+    p.run()  # the schema this Station wrote: starts
+    assert (p.config / "config.yaml").exists()
+    (p.volume / "station.db").unlink()
+    shutil.rmtree(p.config)
+    migrated(p.volume / "station.db", list(range(1, 49)))  # migrated by v0.24.2 or later
+    out = p.run(ok=False)
+    assert "is at schema version 48; this image's Station knows up to" in out
+    assert "47" in out and "restore the backup from before the" in out
+    assert not p.config.exists()  # refused before seeding anything
+
+
+def test_schema_versions_come_from_the_release_tags() -> None:
+    from station_constructs._errors import _Guard
+    from station_constructs._validate import image_reference
+    from station_constructs.settings.schema import schema_version
+
+    def version(image: str) -> int | None:
+        return schema_version(image_reference(_Guard("t"), "image", image, allow_unpinned=True))
+
+    assert version("ghcr.io/cloudshipai/station:v0.23.0") == 47
+    assert version("ghcr.io/cloudshipai/station:v0.24.1") == 47
+    assert version("ghcr.io/cloudshipai/station:v0.24.2") == 48
+    assert version("ghcr.io/cloudshipai/station:v0.25.0") == 48
+    assert version("ghcr.io/cloudshipai/station:v0.26.0") is None  # not read: not checked
+    assert version("ghcr.io/cloudshipai/station:v0.1.0") is None
+    assert version("registry.example.com/my/station-env:1.0.0") is None  # someone else's image

@@ -131,13 +131,14 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
         "SEED_CONFIG_TO": "/data/config",
         "SEED_POLICY": "image-wins",
         "SEED_DATABASE": "/data/station.db",
+        "SEED_SCHEMA_VERSION": "47",
     }
     assert seed["volumeMounts"] == [
         {"mountPath": "/seed/home", "name": "home"},
         {"mountPath": "/data", "name": "data"},
     ]
     volumes = {v["name"]: v for v in pod_spec(objects)["volumes"]}
-    assert volumes["tmp"]["emptyDir"] == {"sizeLimit": "2048Mi"}
+    assert volumes["tmp"]["emptyDir"] == {"sizeLimit": "2Gi"}
 
 
 def test_config_dir_from_the_image_only(chart: Chart) -> None:
@@ -165,8 +166,9 @@ def test_writable_root_keeps_the_config_dir_on_the_volume(chart: Chart) -> None:
     assert [i["name"] for i in pod_spec(objects)["initContainers"]] == ["seed-home"]
 
 
-def test_writable_root_with_image_config_has_no_init_container(chart: Chart) -> None:
-    """Nothing to seed: Station's config dir is the image's own, in the container's layer."""
+def test_writable_root_with_image_config_only_checks_the_schema(chart: Chart) -> None:
+    """Nothing to seed: Station's config dir is the image's own, in the container's layer;
+    seed-home only refuses a database newer than the image's Station (a rollback)."""
     StationDeployment(
         chart,
         "station",
@@ -175,7 +177,24 @@ def test_writable_root_with_image_config_has_no_init_container(chart: Chart) -> 
     )
     objects = synth(chart)
     assert [m["mountPath"] for m in container(objects)["volumeMounts"]] == ["/data"]
-    assert "initContainers" not in pod_spec(objects)
+    (seed,) = pod_spec(objects)["initContainers"]
+    assert {e["name"]: e["value"] for e in seed["env"]} == {
+        "SEED_IMAGE_HOME": "/home/station",
+        "SEED_IMAGE_CONFIG": "/home/station/.config/station",
+        "SEED_DATABASE": "/data/station.db",
+        "SEED_SCHEMA_VERSION": "47",
+    }
+
+
+def test_an_image_of_unknown_schema_has_no_init_container(chart: Chart) -> None:
+    StationDeployment(
+        chart,
+        "station",
+        image="registry.example.com/station-env:1.0.0",
+        read_only_root_filesystem=False,
+        config_persistence=ConfigPersistence.IMAGE,
+    )
+    assert "initContainers" not in pod_spec(synth(chart))
 
 
 def test_single_replica_recreate_strategy(chart: Chart) -> None:
@@ -360,17 +379,17 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
         (
             ResourceProfile.DEVELOPMENT,
             {"cpu": "100m", "memory": "256Mi"},
-            {"cpu": "500m", "memory": "1024Mi"},
+            {"cpu": "500m", "memory": "1Gi"},
         ),
         (
             ResourceProfile.STANDARD,
             {"cpu": "250m", "memory": "512Mi"},
-            {"cpu": "1000m", "memory": "2048Mi"},
+            {"cpu": "1", "memory": "2Gi"},
         ),
         (
             ResourceProfile.PRODUCTION,
             {"cpu": "250m", "memory": "512Mi"},
-            {"cpu": "2000m", "memory": "4096Mi"},
+            {"cpu": "2", "memory": "4Gi"},
         ),
     ],
 )
@@ -385,8 +404,8 @@ def test_custom_resources_without_cpu_limit(chart: Chart) -> None:
     StationDeployment(chart, "station", resources=Resources("0.5", "1Gi", None, "3Gi"))
     resources = container(synth(chart))["resources"]
     assert resources == {
-        "requests": {"cpu": "500m", "memory": "1024Mi"},
-        "limits": {"memory": "3072Mi"},
+        "requests": {"cpu": "500m", "memory": "1Gi"},
+        "limits": {"memory": "3Gi"},
     }
 
 

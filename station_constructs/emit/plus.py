@@ -1,15 +1,18 @@
 """Emit rendered objects as the cdk8s-plus-27 constructs a Station exposes (``kplus.Service``).
 
 A user's cdk8s-plus code routes to and selects these (``kplus.IngressBackend.from_service``),
-so they stay cdk8s-plus constructs: the rendered data is passed as their props.
+so they stay cdk8s-plus constructs: the rendered data is passed as their props. cdk8s-plus
+writes ``externalIPs: []``, which the API server drops (so every ``kubectl apply`` would
+rewrite the Service): a JSON patch removes it unless the rendered Service lists addresses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-from .._k8s import Construct, kplus
+from .._k8s import ApiObject, Construct, JsonPatch, kplus
 from .objects import object_metadata
 
 __all__ = ["emit_service"]
@@ -37,6 +40,8 @@ def emit_service(scope: Construct, id: str, manifest: Mapping[str, Any]) -> kplu
     )
     for key, value in spec["selector"].items():
         service.select_label(key, value)
+    if not spec.get("externalIPs"):
+        ApiObject.of(service).add_json_patch(_no_external_ips())
     return service
 
 
@@ -47,3 +52,9 @@ _SERVICE_TYPES = {
     "NodePort": kplus.ServiceType.NODE_PORT,
 }
 _PROTOCOLS = {"TCP": kplus.Protocol.TCP}
+
+
+@cache
+def _no_external_ips() -> JsonPatch:
+    """One patch object for every Service (a JsonPatch is immutable), made on first use."""
+    return JsonPatch.remove("/spec/externalIPs")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .quantities import cpu, mebibytes
+
 __all__ = [
     "Json",
     "claim_volume",
@@ -50,12 +52,15 @@ def security_context(*, read_only_root: bool = True) -> Json:
 def resources(
     *, cpu_request_m: int, cpu_limit_m: int | None, memory_request_mi: int, memory_limit_mi: int
 ) -> Json:
-    """Requests and limits; no CPU limit when ``cpu_limit_m`` is ``None``."""
-    limits: Json = {} if cpu_limit_m is None else {"cpu": f"{cpu_limit_m}m"}
-    limits["memory"] = f"{memory_limit_mi}Mi"
+    """Requests and limits, canonical (``1``, ``2Gi``).
+
+    No CPU limit when ``cpu_limit_m`` is ``None``.
+    """
+    limits: Json = {} if cpu_limit_m is None else {"cpu": cpu(cpu_limit_m)}
+    limits["memory"] = mebibytes(memory_limit_mi)
     return {
         "limits": limits,
-        "requests": {"cpu": f"{cpu_request_m}m", "memory": f"{memory_request_mi}Mi"},
+        "requests": {"cpu": cpu(cpu_request_m), "memory": mebibytes(memory_request_mi)},
     }
 
 
@@ -114,13 +119,16 @@ def env_from_secret(name: str, secret: str, key: str) -> Json:
 
 
 def claim_volume(name: str, claim: str) -> Json:
-    """A volume backed by a PersistentVolumeClaim (read-write)."""
-    return {"name": name, "persistentVolumeClaim": {"claimName": claim, "readOnly": False}}
+    """A volume backed by a PersistentVolumeClaim, read-write.
+
+    ``readOnly: false`` is left out: the server drops it.
+    """
+    return {"name": name, "persistentVolumeClaim": {"claimName": claim}}
 
 
 def empty_dir_volume(name: str, size_limit_mi: int) -> Json:
-    """An emptyDir volume with a size limit."""
-    return {"emptyDir": {"sizeLimit": f"{size_limit_mi}Mi"}, "name": name}
+    """An emptyDir volume with a size limit (canonical: ``2Gi``, not ``2048Mi``)."""
+    return {"emptyDir": {"sizeLimit": mebibytes(size_limit_mi)}, "name": name}
 
 
 def config_map_volume(name: str, config_map: str) -> Json:

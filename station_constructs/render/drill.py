@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..settings.station import STATION_UID
+from .quantities import mebibytes
 
 __all__ = [
     "DRILL_DIR",
@@ -164,7 +165,7 @@ def _pod_spec(
         "initContainers": init_containers,
         "containers": [database],
         "volumes": [
-            {"name": "drill", "emptyDir": {"sizeLimit": f"{size_mebibytes}Mi"}},
+            {"name": "drill", "emptyDir": {"sizeLimit": mebibytes(size_mebibytes)}},
             {"name": "litestream-config", "configMap": {"name": config_map_name}},
         ],
     }

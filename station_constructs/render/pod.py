@@ -113,7 +113,6 @@ class PodAssembly:
             "automountServiceAccountToken": False,
             "containers": self.containers,
             "dnsPolicy": "ClusterFirst",
-            "hostNetwork": False,
             "restartPolicy": "Always",
             "securityContext": self.pod_security,
             "setHostnameAsFQDN": False,
@@ -135,7 +134,6 @@ class PodAssembly:
             "apiVersion": "apps/v1",
             "kind": "Deployment",
             "spec": {
-                "minReadySeconds": 0,
                 "progressDeadlineSeconds": 600,
                 "replicas": 1,
                 "selector": {"matchLabels": self.selector},

@@ -36,7 +36,8 @@ def service(
 ) -> Manifest:
     """A Service of ``service_type`` (``ClusterIP``, ``LoadBalancer``, ``NodePort``).
 
-    ``externalIPs`` is always empty: cdk8s-plus-27 writes it, and the output keeps it.
+    No ``externalIPs``: the server drops an empty list, so writing one would make every
+    ``kubectl apply`` rewrite the Service.
     ``loadBalancerSourceRanges`` and the annotations appear only when given.
     """
     metadata: Manifest = {"name": name, "namespace": namespace, "labels": dict(labels)}
@@ -44,7 +45,6 @@ def service(
         metadata["annotations"] = dict(annotations)
     spec: Manifest = {
         "type": service_type,
-        "externalIPs": [],
         "ports": [dict(p) for p in ports],
         "selector": dict(selector),
     }

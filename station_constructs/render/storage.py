@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["PRUNE_PROTECTION", "config_map", "namespace", "persistent_volume_claim"]
+__all__ = [
+    "BEFORE_WORKLOADS",
+    "PRUNE_PROTECTION",
+    "config_map",
+    "retained_storage_class",
+    "namespace",
+    "persistent_volume_claim",
+]
 
 Manifest = dict[str, Any]
 
@@ -20,6 +27,11 @@ PRUNE_PROTECTION = {
     "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
     "kustomize.toolkit.fluxcd.io/prune": "disabled",
 }
+
+# Argo CD orders built-in kinds itself (Namespace, Secret, ConfigMap and PVC before a
+# Deployment) but applies custom resources after them: this wave puts an ExternalSecret or a
+# SealedSecret the pod reads, and its Secret, before the Deployment.
+BEFORE_WORKLOADS = {"argocd.argoproj.io/sync-wave": "-1"}
 
 
 def _metadata(
@@ -102,3 +114,24 @@ def persistent_volume_claim(  # noqa: PLR0913 - one argument per field of the cl
         "metadata": _metadata(name, namespace, labels, annotations),
         "spec": spec,
     }
+
+
+def retained_storage_class(
+    name: str, provisioner: str, parameters: Mapping[str, str] | None, labels: Mapping[str, str]
+) -> Manifest:
+    """A StorageClass whose volumes outlive their claim: ``reclaimPolicy: Retain``.
+
+    ``WaitForFirstConsumer`` provisions the volume where the pod is scheduled (zonal disks,
+    local-path's node).
+    """
+    manifest: Manifest = {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": _metadata(name, None, labels, {}),
+        "provisioner": provisioner,
+    }
+    if parameters:
+        manifest["parameters"] = dict(sorted(parameters.items()))
+    manifest["reclaimPolicy"] = "Retain"
+    manifest["volumeBindingMode"] = "WaitForFirstConsumer"
+    return manifest

@@ -88,6 +88,7 @@ class StationInput:
     placement: PodPlacement | None
     service_account: PodServiceAccount | None
     pod_extras: PodExtras | None
+    data_chart: object
 
     @classmethod
     def of(cls, arguments: Mapping[str, Any]) -> StationInput:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from .._errors import _Guard
 from .._validate import one_of
+from .retained import retained_class
 from .station import AccessMode, ClusterProfile, StationStorage, UpdateStrategy
 
 
@@ -66,6 +67,7 @@ def resolve_single_writer(
         )
     one_of(guard, "storage.access_mode", storage.access_mode, AccessMode)
     one_of(guard, "profile", profile, ClusterProfile)
+    storage = retained_class(guard, storage, profile)
     if profile is ClusterProfile.K3S and storage.storage_class is None:
         # k3s's local-path provisioner; explicit, so another default class cannot win.
         storage = replace(storage, storage_class="local-path")

@@ -9,6 +9,7 @@ importing the StationDeployment construct, so the package has no import cycles.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .._validate import BinaryQuantity
@@ -22,6 +23,7 @@ __all__ = [
     "ImagePullPolicy",
     "ResourceProfile",
     "Resources",
+    "RetainedStorageClass",
     "StationPort",
     "StationStorage",
     "UpdateStrategy",
@@ -187,6 +189,32 @@ class ResourceProfile(enum.Enum):
 
 
 @dataclass(frozen=True)
+class RetainedStorageClass:
+    """A StorageClass whose volumes outlive their claim (``reclaimPolicy: Retain``).
+
+    Dynamically provisioned volumes take the reclaim policy of their StorageClass, and the
+    usual default classes (``gp3``, ``standard``, k3s's ``local-path``) delete the disk with
+    the claim, so ``kubectl delete -f dist/`` or a deleted Namespace deletes the database.
+    Pass one as ``StationStorage(retained_class=...)``: the Station renders this class and
+    its claim uses it; a deleted claim then leaves its volume (and the data) behind, to be
+    bound again (``StationStorage(volume_name=...)``) or deleted deliberately.
+
+    Args:
+        name: The StorageClass's name (cluster-wide; several Stations may share one).
+        provisioner: The volume provisioner, e.g. ``ebs.csi.aws.com``,
+            ``pd.csi.storage.gke.io``. Default with ``ClusterProfile.K3S``:
+            ``rancher.io/local-path``; required otherwise.
+        parameters: The provisioner's parameters, e.g. ``{"type": "gp3", "encrypted":
+            "true"}``. Default none.
+
+    """
+
+    name: str
+    provisioner: str | None = None
+    parameters: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class StationStorage:
     """The persistent volume that holds ``/data/station.db``.
 
@@ -212,6 +240,10 @@ class StationStorage:
             into a new ``claim_name`` (or delete the old claim first); ``size`` must be at
             least the snapshot's. Needs ``create=True`` and a CSI StorageClass (not
             ``local-path``). Default none (an empty volume).
+        retained_class: Render this :class:`RetainedStorageClass` (``reclaimPolicy:
+            Retain``) and provision the claim from it, so deleting the claim never deletes
+            the volume. Not with ``storage_class`` (the class is this one) or
+            ``volume_name``. Default none: the class's own policy (usually ``Delete``).
 
     """
 
@@ -223,6 +255,7 @@ class StationStorage:
     volume_name: str | None = None
     protect_from_prune: bool = True
     restore_from_snapshot: str | None = None
+    retained_class: RetainedStorageClass | None = None
 
 
 @dataclass(frozen=True)

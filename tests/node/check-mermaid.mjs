@@ -1,10 +1,10 @@
 // Parse every ```mermaid block of the given Markdown files with Mermaid's own parser.
 //
-//   node scripts/check-mermaid.mjs README.md docs/*.md
+//   node tests/node/check-mermaid.mjs README.md docs/*.md
 //
 // Prints one JSON line per diagram ("line": the opening fence, 1-based): {"file", "line", "type"} when it parses, {"file", "line",
 // "error"} when it does not; exits 1 if any diagram fails. Mermaid's parser sanitizes labels
-// with DOMPurify, which needs a DOM: jsdom provides one (both pinned in package.json).
+// with DOMPurify, which needs a DOM: jsdom provides one (both pinned in tests/node/package.json, installed beside this script by ./dev.sh test).
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 

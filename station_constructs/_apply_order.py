@@ -1,0 +1,140 @@
+"""In which order, and with which command, the files of an App are applied for one Station.
+
+``next_steps`` prints this as its first step. Each Chart is its own file; a Station's steps
+name only the files it needs, first to last:
+
+1. what is not in the manifests but must exist before them: an edge policy the Station's
+   routes rely on (``EdgeAuth.gateway_policy``: the route is open until it exists), and the
+   operators whose custom resources the files hold (their CRDs, or the apply fails);
+2. the Charts that hold no Station (a shared Gateway, your own prerequisites);
+3. the Station's ``data_chart`` (the Namespace, the claim, the key Secret's source), never
+   pruned;
+4. the Station's own Chart: with a ``data_chart``, through an ApplySet that prunes what was
+   removed from the app (KEP-3659), since nothing that keeps the data is in that set.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ._k8s import Chart, cdk8s
+
+if TYPE_CHECKING:
+    from .station import StationDeployment
+
+__all__ = ["apply_steps", "applyset_name"]
+
+
+def applyset_name(station: StationDeployment) -> str:
+    """The ApplySet parent of a Station's file: a ConfigMap in the Station's namespace."""
+    return f"configmaps/{station.name}-applyset"
+
+
+def apply_steps(station: StationDeployment, outdir: str) -> list[str]:
+    """The lines of ``next_steps``' first step for ``station`` (see the module docstring)."""
+    app = station.node.root
+    charts = list(app.charts) if isinstance(app, cdk8s.App) else []
+    own = Chart.of(station)
+    data = _data_chart(station)
+    shared = [c for c in charts if c is not own and c is not data and not _holds_a_station(c)]
+    mine = [*shared, *([data] if data is not None else []), own]
+    lines = ["1. Apply, in this order, each file on its own:"]
+    lines += [f"   {line}" for line in _outside_the_manifests(station, mine)]
+    for chart in shared:
+        lines.append(f"   kubectl apply -f {_file(chart, outdir)}   # no Station: prerequisites")
+    if data is None:
+        lines.append(f"   kubectl apply -f {_file(own, outdir)}")
+        lines.append("   (to prune what you later remove from the app: data_chart= and an")
+        lines.append("   ApplySet, see docs/day-2.md#pruning)")
+        return lines
+    lines.append(
+        f"   kubectl apply -f {_file(data, outdir)}   # Namespace, claim, key Secret: never pruned"
+    )
+    lines.append(
+        f"   KUBECTL_APPLYSET=true kubectl apply -n {station.namespace} --prune "
+        f"--applyset={applyset_name(station)} -f {_file(own, outdir)}"
+    )
+    return lines
+
+
+def _data_chart(station: StationDeployment) -> Chart | None:
+    scope = station._data_scope
+    return None if scope is station else Chart.of(scope)
+
+
+def _holds_a_station(chart: Chart) -> bool:
+    from .station import StationDeployment
+
+    return any(isinstance(c, StationDeployment) for c in chart.node.find_all())
+
+
+def _file(chart: Chart, outdir: str) -> str:
+    """The file cdk8s wrote ``chart`` to.
+
+    ``0000-name.k8s.yaml`` when the App's Charts depend on each other.
+    """
+    app = chart.node.root
+    extension = getattr(app, "output_file_extension", None) or ".k8s.yaml"
+    label = cdk8s.Names.to_dns_label(chart)
+    plain = f"{label}{extension}"
+    if not os.path.exists(os.path.join(outdir, plain)) and os.path.isdir(outdir):
+        numbered = sorted(n for n in os.listdir(outdir) if n.endswith(f"-{plain}"))
+        if numbered:
+            plain = numbered[0]
+    return f"{outdir}/{plain}"
+
+
+def _outside_the_manifests(station: StationDeployment, charts: list[Chart]) -> list[str]:
+    """Edge policies the Station's routes rely on, and the operators its files need."""
+    from ._gateway_route import StationGatewayRoute
+    from .auth import EdgeAuthKind
+
+    found: list[str] = []
+    kinds: set[str] = set()
+    for chart in charts:
+        for construct in chart.node.find_all():
+            kinds.add(_custom_kind(construct))
+            if isinstance(construct, StationGatewayRoute) and construct.station is station:
+                auth = construct.edge_auth
+                if auth is not None and auth.kind is EdgeAuthKind.GATEWAY_POLICY:
+                    found.append(
+                        f"# first, your {auth.policy_kind} {auth.policy_name!r} in namespace "
+                        f"{station.namespace}: the route is open until it exists"
+                    )
+    for kind, operator in _OPERATORS:
+        if kind in kinds:
+            found.append(f"# {kind} needs {operator} installed (its CRDs) before any apply")
+    return found
+
+
+def _custom_kind(construct: object) -> str:
+    from ._imports.com import bitnami
+    from ._imports.com.coreos import monitoring
+    from ._imports.io import external_secrets
+    from ._imports.io.k8s.networking import gateway
+    from ._imports.io.k8s.storage import snapshot
+
+    for cls, kind in (
+        (external_secrets.ExternalSecret, "ExternalSecret"),
+        (bitnami.SealedSecret, "SealedSecret"),
+        (monitoring.ServiceMonitor, "ServiceMonitor"),
+        (monitoring.PrometheusRule, "PrometheusRule"),
+        (gateway.Gateway, "Gateway"),
+        (gateway.HttpRoute, "HTTPRoute"),
+        (snapshot.VolumeSnapshot, "VolumeSnapshot"),
+    ):
+        if isinstance(construct, cls):
+            return kind
+    return ""
+
+
+_OPERATORS = (
+    ("ExternalSecret", "the External Secrets Operator (and the SecretStore it names)"),
+    ("SealedSecret", "the Sealed Secrets controller"),
+    ("ServiceMonitor", "prometheus-operator"),
+    ("PrometheusRule", "prometheus-operator"),
+    ("Gateway", "a Gateway API implementation"),
+    ("HTTPRoute", "the Gateway API CRDs (standard channel)"),
+    ("VolumeSnapshot", "the CSI snapshot controller"),
+)
