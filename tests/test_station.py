@@ -131,7 +131,7 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
         "SEED_CONFIG_TO": "/data/config",
         "SEED_POLICY": "image-wins",
         "SEED_DATABASE": "/data/station.db",
-        "SEED_SCHEMA_VERSION": "47",
+        "SEED_SCHEMA_VERSION": "48",  # v0.25.0, the default image
     }
     assert seed["volumeMounts"] == [
         {"mountPath": "/seed/home", "name": "home"},
@@ -182,7 +182,7 @@ def test_writable_root_with_image_config_only_checks_the_schema(chart: Chart) ->
         "SEED_IMAGE_HOME": "/home/station",
         "SEED_IMAGE_CONFIG": "/home/station/.config/station",
         "SEED_DATABASE": "/data/station.db",
-        "SEED_SCHEMA_VERSION": "47",
+        "SEED_SCHEMA_VERSION": "48",  # v0.25.0, the default image
     }
 
 
