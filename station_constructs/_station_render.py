@@ -234,7 +234,9 @@ class StationRendering:
             database=DATABASE_PATH,
             serve_environment=None if serve in (None, "default") else serve,
             make_dirs=tuple(cache_dirs),
-            schema_version=schema_version(self.image_ref),
+            schema_version=schema_version(
+                self.image_ref, self.release.tag if self.release.known else None
+            ),
         )
 
     def _render_external_service(

@@ -197,6 +197,20 @@ def test_an_image_of_unknown_schema_has_no_init_container(chart: Chart) -> None:
     assert "initContainers" not in pod_spec(synth(chart))
 
 
+def test_a_stated_release_gives_a_built_image_its_schema_limit(chart: Chart) -> None:
+    """An image built with `stn build env` on v0.23.0: the rollback guard uses 47."""
+    StationDeployment(
+        chart,
+        "station",
+        image="registry.example.com/station-env:1.0.0",
+        station_release="v0.23.0",
+        read_only_root_filesystem=False,
+        config_persistence=ConfigPersistence.IMAGE,
+    )
+    (seed,) = pod_spec(synth(chart))["initContainers"]
+    assert {e["name"]: e["value"] for e in seed["env"]}["SEED_SCHEMA_VERSION"] == "47"
+
+
 def test_single_replica_recreate_strategy(chart: Chart) -> None:
     StationDeployment(chart, "station")
     spec = find(synth(chart), "Deployment", "station")["spec"]

@@ -36,11 +36,22 @@ _RELEASE = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 _STATION_IMAGE = "cloudshipai/station"
 
 
-def schema_version(image: ImageReference) -> int | None:
-    """The newest migration ``image``'s Station knows, or ``None`` when that is unknown."""
-    if not image.path.endswith(_STATION_IMAGE) or image.tag is None:
-        return None
-    match = _RELEASE.fullmatch(image.tag)
+def schema_version(image: ImageReference, stated_release: str | None = None) -> int | None:
+    """The newest migration ``image``'s Station knows, or ``None`` when that is unknown.
+
+    An official image's tag names its release; any other image (``stn build env``, a
+    digest) or an official tag not read here is checked by the release stated for it
+    (``StationDeployment(station_release=...)``), if any.
+    """
+    if image.path.endswith(_STATION_IMAGE) and image.tag is not None:
+        found = _newest_migration(image.tag)
+        if found is not None:
+            return found
+    return None if stated_release is None else _newest_migration(stated_release)
+
+
+def _newest_migration(tag: str) -> int | None:
+    match = _RELEASE.fullmatch(tag)
     if match is None:
         return None
     release = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
