@@ -62,6 +62,7 @@ from .settings.station import (
 )
 
 if TYPE_CHECKING:
+    from .releases import StationRelease
     from .station import StationDeployment
 
 __all__ = ["StationRendering"]
@@ -85,6 +86,7 @@ class StationRendering:
     storage: StationStorage
     image: str
     image_ref: ImageReference
+    release: StationRelease
     ports: dict[StationPort, int]
     served_ports: tuple[StationPort, ...]
     selector_labels: dict[str, str]
