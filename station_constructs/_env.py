@@ -6,9 +6,9 @@ Station reads most settings through viper with ``AutomaticEnv`` and the prefix
 and ``config.Load`` then lets some ``STN_`` names and ``STATION_DATABASE`` override the
 result. So each managed setting that viper reads can be overridden by its bare name, its
 ``STN_`` twin and its ``STATION_`` twin; ``env=`` refuses all three (docs/station-facts.md,
-"Configuration"). Settings Station reads with ``os.Getenv`` (``STN_WEBHOOK_*``,
-``STN_AI_PROVIDER``, ``STN_AI_MODEL``, ``STN_AI_BASE_URL``) have no ``STATION_`` twin in
-Station; refusing the twin anyway costs nothing and keeps one rule.
+"Configuration"). ``STN_WEBHOOK_*`` has no ``STATION_`` twin in Station, and
+``STN_AI_PROVIDER``/``STN_AI_MODEL``/``STN_AI_BASE_URL`` win over theirs whenever set;
+refusing every twin anyway costs nothing and keeps one rule.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ _FIX = {
     "OTEL_EXPORTER_OTLP_ENDPOINT": "pass otlp_endpoint= instead of env",
     "OTEL_ENDPOINT": "pass otlp_endpoint= instead of env",
     "CLOUDSHIP_ENABLED": "pass cloudship=True instead of env",
+    # Where CloudShip's channel, bundles and OAuth go: the egress checks and the
+    # who-can-call-what row are derived from Station's defaults.
+    "CLOUDSHIP_ENDPOINT": "leave it out: the library checks egress to CloudShip's own hosts",
+    "CLOUDSHIP_USE_TLS": "leave it out: CloudShip's channel stays on TLS",
+    "CLOUDSHIP_BASE_URL": "leave it out: the library checks egress to CloudShip's own hosts",
+    "CLOUDSHIP_API_URL": "leave it out: the library checks egress to CloudShip's own hosts",
+    "CLOUDSHIP_BUNDLE_REGISTRY_URL": "leave it out: bundles come from CloudShip's own host",
+    "TELEMETRY_PROVIDER": "pass otlp_endpoint= or cloudship_telemetry=True instead of env",
     "BUNDLE_ID": "pass bundle_id= instead of env",
     # Station's own authentication (station_constructs.access reads these back).
     "CLOUDSHIP_OAUTH_ENABLED": "pass cloudship_oauth=CloudShipOAuth(...) instead of env",

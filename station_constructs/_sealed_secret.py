@@ -76,7 +76,8 @@ def kubeseal_command(
     one_of(guard, "scope", scope, SealingScope)
     scope_flag = "" if scope is SealingScope.STRICT else f" --scope {scope.value}"
     return (
-        f'printf %s "${variable}" | kubeseal --raw --namespace {namespace} --name {name}'
+        f'printf %s "${{{variable}:?set {variable} in your shell first}}" | kubeseal --raw '
+        f"--namespace {namespace} --name {name}"
         f"{scope_flag} --from-file=/dev/stdin"
     )
 

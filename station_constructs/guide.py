@@ -117,7 +117,7 @@ def _station_steps(station: StationDeployment, *, outdir: str) -> str:
         "3. Wait for the rollout and check health:",
         f"   kubectl -n {ns} rollout status deployment/{station.name} --timeout=10m",
         f"   kubectl -n {ns} port-forward svc/{station.service_name} {agent}:{agent} &",
-        f"   curl -fsS http://localhost:{agent}/health",
+        f"   sleep 2; curl -fsS --retry 5 --retry-connrefused http://localhost:{agent}/health",
     ]
     steps += _ui_lines(station)
     env = station.serve_environment
@@ -160,8 +160,17 @@ def _key_notes(station: StationDeployment, printed_command: bool) -> list[str]:
         "   STATION_ENCRYPTION_KEY must be set for Station to start, but Station",
         "   encrypts nothing with it: a database (and every backup of it) is readable",
         "   without it, so protect backups like the database. When restoring, reuse the",
-        "   old key anyway: step 2's Secret must hold it (for step 2's kubectl command,",
-        "   export STATION_ENCRYPTION_KEY=<the old key> first).",
+        *(
+            [
+                "   old key anyway: step 2's Secret must hold it (for step 2's kubectl command,",
+                "   export STATION_ENCRYPTION_KEY=<the old key> first).",
+            ]
+            if printed_command
+            else [
+                "   old key anyway: put it in the store (or the sealed value) step 2's Secret",
+                "   is made from.",
+            ]
+        ),
     ]
     if "STN_WEBHOOK_API_KEY" in station.secret_variables and printed_command:
         key = station.secret_source.key_for("STN_WEBHOOK_API_KEY")

@@ -92,12 +92,27 @@ def _named_release(ref: ImageReference) -> str | None:
     return ref.tag
 
 
+def _version(tag: str) -> tuple[int, ...] | None:
+    parts = tag.removeprefix("v").split(".")
+    return (
+        tuple(int(p) for p in parts)
+        if len(parts) == 3 and all(p.isdigit() for p in parts)
+        else None
+    )
+
+
+def _patch_of(named: str, stated: str) -> bool:
+    """``named`` is a later patch of ``stated`` (v0.25.1 of v0.25.0), never a newer minor."""
+    tag, release = _version(named), _version(stated)
+    return tag is not None and release is not None and tag[:2] == release[:2] and tag >= release
+
+
 def release_for_image(guard: _Guard, ref: ImageReference, stated: str | None) -> StationRelease:
     """The release ``ref`` runs: its official tag, else ``stated``, else the conservative model.
 
-    Refuses a stated release the library does not know, and one that contradicts a known
-    release tag of the official image (an official tag the library has not read, e.g. a
-    patch release, may be stated as the release it behaves like, at the user's word).
+    Refuses a stated release the library does not know, and one that contradicts the
+    official image's tag: an official tag the library has not read may be stated only as an
+    earlier release of its own minor series (v0.25.1 as v0.25.0), at the user's word.
     """
     named = _named_release(ref)
     if stated is not None:
@@ -109,12 +124,13 @@ def release_for_image(guard: _Guard, ref: ImageReference, stated: str | None) ->
                 "state the release the image was built from, or leave it out to get the "
                 "conservative model",
             )
-        if named in KNOWN and named != stated:
+        if named is not None and named != stated and not _patch_of(named, stated):
             raise guard.fail(
                 "station_release",
                 stated,
-                f"contradicts the image's tag ({ref.text}), a release this library knows",
-                "leave station_release out for the official image",
+                f"contradicts the image's tag ({ref.text}): an official tag may be stated only "
+                "as an earlier release of its own minor series",
+                "leave station_release out (the conservative model applies to an unread tag)",
             )
         return RELEASES[stated]
     if named in KNOWN:

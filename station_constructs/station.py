@@ -153,7 +153,9 @@ class StationDeployment(
             listens: ``seed-home`` then stops the pod with that fix in its log.
         otlp_endpoint: Turns tracing on (``STN_TELEMETRY_ENABLED=true``,
             ``OTEL_EXPORTER_OTLP_ENDPOINT``): the collector's OTLP/HTTP base URL without a
-            path, e.g. ``http://otel-collector.observability:4318``.
+            path, e.g. ``http://otel-collector.observability:4318``. Station has no separate
+            switch: the same setting turns on its usage analytics, sent to PostHog
+            (``https://us.i.posthog.com``), which restricted egress must then admit.
         cloudship: Enable the CloudShip integration (``STN_CLOUDSHIP_ENABLED``); its key
             ``STN_CLOUDSHIP_KEY`` is then required in the Secret. This opens CloudShip's
             remote-control channel: whoever controls the CloudShip account lists and runs
@@ -162,7 +164,8 @@ class StationDeployment(
             ``api.cloudshipai.com:443``) are checked against ``network_policy.egress``.
             Default ``False``.
         cloudship_telemetry: Send traces to CloudShip's telemetry endpoint (needs
-            ``cloudship``). Default ``False``: telemetry is rendered off
+            ``cloudship``; like ``otlp_endpoint`` it also turns on PostHog usage analytics).
+            Default ``False``: telemetry is rendered off
             (``STN_TELEMETRY_ENABLED=false``) unless this or ``otlp_endpoint`` asks for it;
             Station would otherwise export to ``http://localhost:4318`` or, with CloudShip
             on, to CloudShip.

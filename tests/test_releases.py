@@ -32,6 +32,7 @@ from station_constructs import (
     StationDeployment,
     StationIngress,
     StationPort,
+    StationStorage,
 )
 from station_constructs.access import Access, AuthSettings
 from station_constructs.guide import next_steps
@@ -79,7 +80,7 @@ def test_the_default_image_is_the_newest_release_read() -> None:
         (BUILT, None, "unknown"),
         (BUILT, "v0.23.0", "v0.23.0"),
         (DIGEST, "v0.25.0", "v0.25.0"),
-        ("ghcr.io/cloudshipai/station:v0.24.10", "v0.25.0", "v0.25.0"),
+        ("ghcr.io/cloudshipai/station:v0.25.1", "v0.25.0", "v0.25.0"),
     ],
 )
 def test_the_image_selects_the_release(
@@ -92,6 +93,20 @@ def test_the_image_selects_the_release(
 
 def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart) -> None:
     refused(chart, "station_release='v0.25.0'", "contradicts", image=V23, station_release="v0.25.0")
+
+
+@pytest.mark.parametrize(
+    "image", ["ghcr.io/cloudshipai/station:v0.23.1", "ghcr.io/cloudshipai/station:v0.24.10"]
+)
+def test_an_unread_official_tag_cannot_borrow_a_newer_release(chart: Chart, image: str) -> None:
+    """v0.23.1 stated as v0.25.0 would let anthropic and v0.25.0's routing rules through."""
+    refused(
+        chart,
+        "station_release='v0.25.0'",
+        "its own minor series",
+        image=image,
+        station_release="v0.25.0",
+    )
 
 
 def test_an_unknown_stated_release_is_refused(chart: Chart) -> None:
@@ -447,3 +462,44 @@ def test_next_steps_warn_about_the_browser_while_a_port_forward_runs(chart: Char
     assert "any web page open in your browser can call the" in next_steps(chart)
     assert "(Station answers CORS '*')" in next_steps(chart)
 
+
+@pytest.mark.parametrize(
+    "ranges",
+    [["0.0.0.0/1", "128.0.0.0/1"], ["0.0.0.0/0"], ["::/1", "8000::/1"], ["10.0.0.0/7"]],
+)
+def test_source_ranges_that_admit_the_internet_do_not_count(
+    chart: Chart, ranges: list[str]
+) -> None:
+    refused(
+        chart,
+        "accept_any_cloudship_account=True",
+        local_mode=False,
+        cloudship_oauth=OAUTH,
+        external_access=ExternalAccess.LOAD_BALANCER,
+        external_ports=[StationPort.AGENT_MCP],
+        load_balancer_source_ranges=ranges,
+    )
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
+)
+def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
+    refused(chart, f"env[{variable!r}]", "is managed", cloudship=True, env={variable: "x"})
+
+
+def test_telemetry_on_also_reaches_posthog(chart: Chart) -> None:
+    """Station's usage analytics follow STN_TELEMETRY_ENABLED (internal/telemetry/posthog.go)."""
+    refused(
+        chart,
+        "us.i.posthog.com",
+        otlp_endpoint="http://otel.observability:4318",
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["observability"])),
+    )
+
+
+def test_a_claim_size_is_written_as_the_server_stores_it(chart: Chart) -> None:
+    station(chart, storage=StationStorage(size="10240Mi"))
+    claim = find(synth(chart), "PersistentVolumeClaim", "station-data")
+    assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"

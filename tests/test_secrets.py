@@ -314,7 +314,8 @@ def test_fails_on_unsealed_values_without_echoing_them(chart: Chart, value: str)
         "secret.encrypted_data['OPENAI_API_KEY']='<redacted>'",
         "not a sealed-secrets ciphertext",
         "committed to Git",
-        'printf %s "$OPENAI_API_KEY" | kubeseal --raw --namespace station --name station-secrets',
+        'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}" | kubeseal --raw '
+        "--namespace station --name station-secrets",
         secret=source,
     )
     assert error.value == "<redacted>"
@@ -333,9 +334,21 @@ def test_unsealed_value_hint_names_the_scope(chart: Chart) -> None:
 
 def test_kubeseal_command_is_copy_pasteable() -> None:
     assert kubeseal_command("OPENAI_API_KEY", namespace="ai", name="keys") == (
-        'printf %s "$OPENAI_API_KEY" | kubeseal --raw --namespace ai --name keys '
-        "--from-file=/dev/stdin"
+        'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}" | kubeseal '
+        "--raw --namespace ai --name keys --from-file=/dev/stdin"
     )
+
+
+def test_kubeseal_command_stops_on_an_unset_variable() -> None:
+    """Run in bash: an unset key must not be sealed as an empty value."""
+    import subprocess
+
+    command = kubeseal_command("OPENAI_API_KEY", namespace="ai", name="keys")
+    done = subprocess.run(
+        ["bash", "-c", command], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "OPENAI_API_KEY: set OPENAI_API_KEY in your shell first" in done.stderr
 
 
 @pytest.mark.parametrize(

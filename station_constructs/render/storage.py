@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .quantities import canonical_quantity
+
 __all__ = [
     "BEFORE_WORKLOADS",
     "PRUNE_PROTECTION",
@@ -95,7 +97,7 @@ def persistent_volume_claim(  # noqa: PLR0913 - one argument per field of the cl
     """The data claim; ``restore_from_snapshot`` makes it a VolumeSnapshot's copy."""
     spec: Manifest = {
         "accessModes": [access_mode],
-        "resources": {"requests": {"storage": size}},
+        "resources": {"requests": {"storage": canonical_quantity(size)}},
     }
     if storage_class is not None:
         spec["storageClassName"] = storage_class

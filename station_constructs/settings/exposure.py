@@ -5,6 +5,7 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
             port=p.value,
             field="external_ports" if external_ports is not None else "external_access",
             value=p if external_ports is not None else external_access,
-            restricted=bool(source_ranges) and not any(r.endswith("/0") for r in source_ranges),
+            restricted=narrow(source_ranges),
         )
         check_exposure(guard, auth, exposure, allow=allow_unauthenticated_exposure)
         exposures.append(exposure)
@@ -73,6 +74,25 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
         external_annotations,
         tuple(exposures),
     )
+
+
+#: The most addresses source ranges may admit and still count as "some networks": a /8.
+_NARROW_IPV4 = 2**24
+_NARROW_IPV6 = 2**96  # a /32
+
+
+def narrow(source_ranges: Sequence[str]) -> bool:
+    """Whether ``source_ranges`` admit only some networks, not the Internet in pieces.
+
+    In all at most a /8 of IPv4 and a /32 of IPv6: ``0.0.0.0/1`` + ``128.0.0.0/1`` is the
+    whole Internet and does not count.
+    """
+    if not source_ranges:
+        return False
+    networks = [ipaddress.ip_network(r, strict=False) for r in source_ranges]
+    v4 = sum(n.num_addresses for n in networks if n.version == 4)
+    v6 = sum(n.num_addresses for n in networks if n.version == 6)
+    return v4 <= _NARROW_IPV4 and v6 <= _NARROW_IPV6
 
 
 def _chosen_ports(

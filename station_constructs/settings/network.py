@@ -279,6 +279,9 @@ _CLOUDSHIP_LIGHTHOUSE = "https://lighthouse.cloudshipai.com:443"
 _CLOUDSHIP_API = "https://api.cloudshipai.com"
 _CLOUDSHIP_TELEMETRY = "https://telemetry.cloudshipai.com"
 _CLOUDSHIP_INTROSPECT = "https://app.cloudshipai.com/oauth/introspect/"
+# Telemetry on also turns on Station's usage analytics (PostHog) [internal/telemetry/
+# posthog.go, NewTelemetryService(cfg.TelemetryEnabled) in cmd/main/main.go].
+_POSTHOG = "https://us.i.posthog.com"
 
 
 def configured_destinations(settings: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -291,6 +294,13 @@ def configured_destinations(settings: Mapping[str, str]) -> list[tuple[str, str]
         )
         if key in settings
     ]
+    if settings.get("STN_TELEMETRY_ENABLED") == "true":
+        found.append(
+            (
+                _POSTHOG,
+                "otlp_endpoint" if "STN_TELEMETRY_ENDPOINT" in settings else "cloudship_telemetry",
+            )
+        )
     if settings.get("STN_CLOUDSHIP_ENABLED") == "true":
         found += [(_CLOUDSHIP_LIGHTHOUSE, "cloudship"), (_CLOUDSHIP_API, "cloudship")]
         to_cloudship = "STN_TELEMETRY_ENDPOINT" not in settings
