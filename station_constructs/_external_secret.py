@@ -229,4 +229,3 @@ class ExternalSecretSource(_RenderedSource):
                 ],
             ),
         )
-

@@ -36,6 +36,7 @@ from .settings.gateway import (
     stream_timeout as resolve_stream_timeout,
 )
 from .station import StationDeployment, StationPort
+from .verify.app import register
 
 __all__ = ["StationGatewayRoute"]
 
@@ -158,6 +159,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             emit_http_route(self, i, h, self._middleware) for i, h in enumerate(self.route_names)
         ]
         """The HTTPRoutes, one per host, in ``hosts`` order."""
+        register(self)
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers

@@ -240,4 +240,3 @@ class _RenderedSource(SecretSource):
         )
         self._rendered.add((app, namespace, name))
         return True
-

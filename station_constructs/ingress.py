@@ -66,6 +66,7 @@ from .settings.ingress import (
 )
 from .settings.ingress import ingress_class_name as resolve_class_name
 from .station import StationDeployment, StationPort
+from .verify.app import note_ingress
 
 __all__ = [
     "IngressController",
@@ -232,6 +233,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         when the Station renders no NetworkPolicy)."""
         self.ingress: k8s.KubeIngress = emit_ingress(self, "ingress", self._render())
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+        note_ingress(self)
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers

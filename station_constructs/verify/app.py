@@ -1,0 +1,157 @@
+"""The final verification as a cdk8s validation, registered once per App.
+
+The first library construct of an App registers it (``register``); at every synthesis
+(``app.synth()``, ``Testing.synth``) cdk8s runs it before writing anything: it reads each
+chart's objects once (``chart.to_json()``, the users' labels, annotations and JSON patches
+applied), names each object's construct from the object claims the constructs made, and
+raises the first finding as a :class:`~station_constructs.StationConfigError`. Through
+jsii the error reaches the caller of ``app.synth()`` as a ``RuntimeError`` with the same
+message; :func:`verify_app` raises the ``StationConfigError`` itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsii
+
+from .._errors import StationConfigError, _Guard
+from .._k8s import _REGISTRIES, ApiObject, App, Chart, Construct, IValidation, LazyPath, app_key
+from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
+from .run import findings
+
+__all__ = [
+    "allow_rendered",
+    "facts_of",
+    "note_ingress",
+    "note_station",
+    "register",
+    "verify_app",
+]
+
+_FACTS: dict[str, Facts] = {}
+_CHECKS = ("pod", "data-claim", "secret-material", "edge-auth", "route-overlap")
+
+
+def facts_of(scope: Construct) -> Facts:
+    """The facts of ``scope``'s App; registers the verification on first use."""
+    key = app_key(scope)
+    facts = _FACTS.get(key)
+    if facts is None:
+        facts = _FACTS[key] = Facts()
+        scope.node.add_validation(_Verification(scope))
+    return facts
+
+
+register = facts_of
+
+
+@jsii.implements(IValidation)
+class _Verification:
+    """The cdk8s validation: runs :func:`verify_app` over the construct's App."""
+
+    def __init__(self, scope: Construct) -> None:
+        self._scope = scope
+        self._running = False
+
+    def validate(self) -> list[str]:
+        """Raise the first finding (cdk8s would prefix a returned message with a path).
+
+        Reading a chart's objects (``chart.to_json()``) makes cdk8s validate the App again:
+        that nested run returns at once.
+        """
+        if self._running:
+            return []
+        self._running = True
+        try:
+            verify_app(self._scope.node.root)
+        finally:
+            self._running = False
+        return []
+
+
+def verify_app(app: Any) -> None:
+    """Run the final verification over every chart of ``app``; raise the first finding."""
+    root: Construct = app if isinstance(app, Construct) else app.node.root
+    key = app_key(root)
+    facts = _FACTS.get(key) or Facts()
+    owners = _REGISTRIES.get(key, {})
+    objects: list[Rendered] = []
+    for chart in _charts(root):
+        chart_id = chart.node.id
+        for body in chart.to_json():
+            meta = body.get("metadata") or {}
+            owner = owners.get(
+                (str(body.get("kind")), meta.get("namespace"), str(meta.get("name")))
+            )
+            objects.append(Rendered(body, chart_id, owner))
+    for found in findings(objects, facts):
+        raise _error(found)
+
+
+def _charts(root: Construct) -> list[Chart]:
+    if isinstance(root, App):
+        return list(root.charts)
+    return [c for c in root.node.find_all() if isinstance(c, Chart)]
+
+
+def _error(found: Finding) -> StationConfigError:
+    return _Guard(found.obj.where()).fail(found.field, found.value, found.problem, found.fix)
+
+
+def allow_rendered(obj: Construct, check: str, *, reason: str) -> None:
+    """Waive the final verification's ``check`` for ``obj`` (an ApiObject), deliberately.
+
+    ``check`` is one of ``pod``, ``data-claim``, ``secret-material``, ``edge-auth``,
+    ``route-overlap``; ``reason`` (required) says why, for whoever reviews the app.
+    """
+    guard = _Guard("allow_rendered")
+    if check not in _CHECKS:
+        raise guard.fail("check", check, f"is not a check: one of {', '.join(_CHECKS)}", "pass one")
+    if not isinstance(reason, str) or not reason.strip():
+        raise guard.fail(
+            "reason",
+            reason,
+            "is required",
+            "say why the exception is deliberate, e.g. "
+            "reason='a VPN authenticates in front of the controller'",
+        )
+    api = obj if isinstance(obj, ApiObject) else ApiObject.of(obj)
+    namespace = api.metadata.namespace or "default"
+    facts_of(api).allowed[(check, api.kind, namespace, api.name)] = reason
+
+
+def note_station(station: Any) -> None:
+    """Record a StationDeployment's Deployment, data claim and key Secret (and register)."""
+    facts = facts_of(station)
+    facts.stations[(station.namespace, station.name)] = StationFacts(
+        namespace=station.namespace,
+        deployment=station.name,
+        claim=station.pvc_name,
+        key_secret=station.secret_name,
+        owner=LazyPath(station),
+    )
+
+
+def note_ingress(ingress: Any) -> None:
+    """Record what a StationIngress checked its Ingress's routes against (and register)."""
+    facts = facts_of(ingress)
+    edge = ingress.edge_auth
+    managed = {}
+    if edge is not None:
+        managed = {k: v for k, v in ingress.annotations.items() if _is_auth(k)}
+    facts.ingresses[(ingress.namespace, ingress.name)] = IngressFacts(
+        namespace=ingress.namespace,
+        name=ingress.name,
+        controller=ingress.controller.value,
+        class_name=ingress.ingress_class_name,
+        edge_auth=edge is not None,
+        managed=managed,
+        tls=ingress.tls is not None,
+        station=(ingress.station.namespace, ingress.station.name),
+        owner=LazyPath(ingress),
+    )
+
+
+def _is_auth(key: str) -> bool:
+    return key.startswith("nginx.ingress.kubernetes.io/auth-") or key.endswith("router.middlewares")
