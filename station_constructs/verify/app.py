@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 _FACTS: dict[str, Facts] = {}
+_RUNNING: set[str] = set()
 _CHECKS = ("pod", "data-claim", "secret-material", "edge-auth", "route-overlap")
 
 
@@ -52,21 +53,10 @@ class _Verification:
 
     def __init__(self, scope: Construct) -> None:
         self._scope = scope
-        self._running = False
 
     def validate(self) -> list[str]:
-        """Raise the first finding (cdk8s would prefix a returned message with a path).
-
-        Reading a chart's objects (``chart.to_json()``) makes cdk8s validate the App again:
-        that nested run returns at once.
-        """
-        if self._running:
-            return []
-        self._running = True
-        try:
-            verify_app(self._scope.node.root)
-        finally:
-            self._running = False
+        """Raise the first finding (cdk8s would prefix a returned message with a path)."""
+        verify_app(self._scope.node.root)
         return []
 
 
@@ -74,6 +64,16 @@ def verify_app(app: Any) -> None:
     """Run the final verification over every chart of ``app``; raise the first finding."""
     root: Construct = app if isinstance(app, Construct) else app.node.root
     key = app_key(root)
+    if key in _RUNNING:
+        return  # reading a chart's objects made cdk8s validate the App again
+    _RUNNING.add(key)
+    try:
+        _verify(root, key)
+    finally:
+        _RUNNING.discard(key)
+
+
+def _verify(root: Construct, key: str) -> None:
     facts = _FACTS.get(key) or Facts()
     owners = _REGISTRIES.get(key, {})
     objects: list[Rendered] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .model import DOCS, Finding, Rendered, StationFacts, containers_of, pod_spec_of
+from .model import DOCS, Finding, Rendered, StationFacts, containers_of, pod_prefix, pod_spec_of
 
 __all__ = ["check_claims"]
 
@@ -41,7 +41,8 @@ def check_claims(
             )
             if obj.kind == "Job" or (obj.kind == "CronJob" and not writable):
                 continue
-            yield _finding(obj, i, str(claim), station, writable)
+            stations_pod = (obj.namespace, obj.name) in stations and obj.kind == "Deployment"
+            yield _finding(obj, i, str(claim), station, writable, stations_pod)
 
 
 def _own(obj: Rendered, station: StationFacts) -> bool:
@@ -58,12 +59,14 @@ def _writable(spec: dict[str, object], volume: str, claim_read_only: bool) -> bo
     return False
 
 
-def _finding(obj: Rendered, i: int, claim: str, station: StationFacts, writable: bool) -> Finding:
-    other = "another Station's pod" if obj.kind == "Deployment" else f"a {obj.kind}"
+def _finding(
+    obj: Rendered, i: int, claim: str, station: StationFacts, writable: bool, stations_pod: bool
+) -> Finding:
+    other = "another Station's pod" if stations_pod else f"a {obj.kind}"
     mode = "read-write" if writable else "read-only"
     return Finding(
         obj,
-        f"volumes[{i}].persistentVolumeClaim.claimName",
+        f"{pod_prefix(obj.kind)}.volumes[{i}].persistentVolumeClaim.claimName",
         claim,
         f"is the data claim of '{station.owner}', mounted {mode} by {other}: SQLite has one "
         "writer, and a ReadWriteOnce claim serves one pod (the other hangs or opens the "

@@ -21,6 +21,7 @@ __all__ = [
     "Rendered",
     "StationFacts",
     "containers_of",
+    "pod_prefix",
     "pod_spec_of",
 ]
 
@@ -78,7 +79,7 @@ class Rendered:
     def where(self) -> str:
         """The message prefix: the construct that rendered it, else the chart and object."""
         if self.owner is not None:
-            return f"{self.owner} ({self.describe()})"
+            return f"'{self.owner}' ({self.describe()})"
         return f"chart '{self.chart}' ({self.describe()})"
 
 
@@ -138,6 +139,11 @@ class Facts:
     def is_allowed(self, check: str, obj: Rendered) -> bool:
         """Whether ``check`` was waived for ``obj`` with ``allow_rendered``."""
         return (check, *obj.key) in self.allowed
+
+
+def pod_prefix(kind: str) -> str:
+    """Where a workload's pod spec is, as a field path (``spec.template.spec``)."""
+    return ".".join(_POD_PATHS.get(kind, ("spec",)))
 
 
 def pod_spec_of(body: Json) -> Json | None:

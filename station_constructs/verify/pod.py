@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from .model import DOCS, Finding, Rendered, containers_of, pod_spec_of
+from .model import DOCS, Finding, Rendered, containers_of, pod_prefix, pod_spec_of
 
 __all__ = ["check_pod"]
 
@@ -23,21 +23,12 @@ Json = dict[str, Any]
 _CHECK = "pod"
 
 
-def _prefix(obj: Rendered) -> str:
-    kind = obj.kind
-    if kind == "Pod":
-        return "spec"
-    if kind == "CronJob":
-        return "spec.jobTemplate.spec.template.spec"
-    return "spec.template.spec"
-
-
 def check_pod(obj: Rendered) -> Iterator[Finding]:
     """Every refusal of ``obj``'s pod (nothing for an object that has none)."""
     spec = pod_spec_of(obj.body)
     if spec is None:
         return
-    at = _prefix(obj)
+    at = pod_prefix(obj.kind)
 
     def finding(field: str, value: Any, problem: str, fix: str) -> Finding:
         return Finding(obj, f"{at}.{field}", value, problem, f"{fix} (see {DOCS})", _CHECK)

@@ -97,7 +97,7 @@ def _overlap(route: _Route, other: _Route) -> Finding:
         f"also matches requests {other.obj.where()} routes ({other.host or 'every host'}"
         f"{other.path}) to another backend; the controller would send them to either",
         "give each Station hosts of its own that no wildcard of the other covers, e.g. "
-        f"'{route.backend.rsplit('/', 1)[-1]}.example.com' under a listener of its own; "
+        f"'{route.backend.rsplit('/', 1)[-1]}.example.com'; "
         f"for a deliberate exception: allow_rendered(obj, '{_CHECK}', reason=...) (see {DOCS})",
         _CHECK,
     )

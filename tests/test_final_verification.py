@@ -1,0 +1,496 @@
+"""The final verification over the rendered app (issue 21).
+
+Each case builds an app that synthesized before issue 21 (the mistake is made where only the
+rendered objects show it: a JSON patch, an annotation added afterwards, a sidecar's port, a
+second chart...), and asserts that synthesis refuses it with the library's message (the
+construct, the field, the problem, a fix with a docs link); then builds it again with the
+fix applied and asserts that it synthesizes. The checks themselves are plain functions over
+JSON; a few are tested directly at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import cdk8s
+import cdk8s_plus_27 as kplus
+import pytest
+from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
+from cdk8s_plus_27 import k8s
+
+from station_constructs import (
+    CloudShipOAuth,
+    ConfigDirBackup,
+    EdgeAuth,
+    GatewayImplementation,
+    IngressRoute,
+    IngressTls,
+    LitestreamBackup,
+    PodExtras,
+    PodPlacement,
+    PodServiceAccount,
+    StationConfigError,
+    StationDeployment,
+    StationGateway,
+    StationGatewayRoute,
+    StationIngress,
+    StationPort,
+    WorkloadIdentity,
+    allow_rendered,
+    verify_app,
+)
+
+OAUTH = CloudShipOAuth(client_id="station-test")
+OAUTH2_PROXY = "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
+SIDECAR = "ghcr.io/example/sidecar:1.0.0"
+FAKE_OPENAI = "sk-" + "A1b2C3d4" * 4
+FAKE_GITHUB = "ghp_" + "a1B2c3D4e5" * 4
+FAKE_AWS = "AKIA" + "ABCDEFGHIJKLMNOP"
+
+Build = Callable[[Chart, bool], object]
+
+
+def authed(chart: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
+    return StationDeployment(chart, id, local_mode=False, cloudship_oauth=OAUTH, **kwargs)
+
+
+def extras(**kwargs: Any) -> PodExtras:
+    return PodExtras(
+        volumes=[k8s.Volume(name="extra", empty_dir=k8s.EmptyDirVolumeSource())], **kwargs
+    )
+
+
+# ---------------------------------------------------------------- pod
+def dot_dot_mount(chart: Chart, fixed: bool) -> object:
+    path = "/opt/extra" if fixed else "/tmp/../data"
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=extras(volume_mounts=[k8s.VolumeMount(name="extra", mount_path=path)]),
+    )
+
+
+def patched_mount_over_data(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station", pod_extras=extras())
+    mount = {"name": "extra", "mountPath": "/opt/extra" if fixed else "/data"}
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/containers/0/volumeMounts/-", mount)
+    )
+    return station
+
+
+def sidecar_on_litestream_port(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(
+            sidecars=[
+                k8s.Container(
+                    name="proxy",
+                    image=SIDECAR,
+                    ports=[k8s.ContainerPort(container_port=9091 if fixed else 9090, name="proxy")],
+                )
+            ]
+        ),
+    )
+    return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+
+
+def sidecar_named_like_config_backup(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(
+            sidecars=[k8s.Container(name="proxy" if fixed else "config-backup", image=SIDECAR)]
+        ),
+    )
+    backup = LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    return ConfigDirBackup(chart, "config", backup=backup)
+
+
+def volume_named_like_irsa_token(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(
+            volumes=[
+                k8s.Volume(
+                    name="ca" if fixed else "aws-iam-token", empty_dir=k8s.EmptyDirVolumeSource()
+                )
+            ]
+        ),
+    )
+    return LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        bucket="station-backups",
+        region="eu-west-1",
+        identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups"),
+    )
+
+
+def affinity(expression: k8s.NodeSelectorRequirement) -> PodPlacement:
+    return PodPlacement(
+        affinity=k8s.Affinity(
+            node_affinity=k8s.NodeAffinity(
+                required_during_scheduling_ignored_during_execution=k8s.NodeSelector(
+                    node_selector_terms=[k8s.NodeSelectorTerm(match_expressions=[expression])]
+                )
+            )
+        )
+    )
+
+
+def in_without_values(chart: Chart, fixed: bool) -> object:
+    values = ["arm64"] if fixed else []
+    expression = k8s.NodeSelectorRequirement(key="kubernetes.io/arch", operator="In", values=values)
+    return StationDeployment(chart, "station", placement=affinity(expression))
+
+
+def preferred_weight_zero(chart: Chart, fixed: bool) -> object:
+    return StationDeployment(
+        chart,
+        "station",
+        placement=PodPlacement(
+            affinity=k8s.Affinity(
+                node_affinity=k8s.NodeAffinity(
+                    preferred_during_scheduling_ignored_during_execution=[
+                        k8s.PreferredSchedulingTerm(
+                            weight=50 if fixed else 0,
+                            preference=k8s.NodeSelectorTerm(
+                                match_expressions=[
+                                    k8s.NodeSelectorRequirement(key="disk", operator="Exists")
+                                ]
+                            ),
+                        )
+                    ]
+                )
+            )
+        ),
+    )
+
+
+def system_priority_class(chart: Chart, fixed: bool) -> object:
+    name = "station-high" if fixed else "system-agents"
+    return StationDeployment(chart, "station", placement=PodPlacement(priority_class_name=name))
+
+
+def bidirectional(chart: Chart, fixed: bool) -> object:
+    propagation = "HostToContainer" if fixed else "Bidirectional"
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=extras(
+            volume_mounts=[
+                k8s.VolumeMount(
+                    name="extra", mount_path="/opt/extra", mount_propagation=propagation
+                )
+            ]
+        ),
+    )
+
+
+def sub_path_up(chart: Chart, fixed: bool) -> object:
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=extras(
+            volume_mounts=[
+                k8s.VolumeMount(
+                    name="extra", mount_path="/opt/extra", sub_path="x" if fixed else "../.."
+                )
+            ]
+        ),
+    )
+
+
+# ---------------------------------------------------------------- data claims
+def other_station_claim(chart: Chart, fixed: bool) -> object:
+    StationDeployment(chart, "a", name="a", namespace="agents", create_namespace=False)
+    volumes = (
+        []
+        if fixed
+        else [
+            k8s.Volume(
+                name="peer",
+                persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(claim_name="a-data"),
+            )
+        ]
+    )
+    return StationDeployment(
+        chart, "b", name="b", namespace="agents", pod_extras=PodExtras(volumes=volumes)
+    )
+
+
+def workload_writing_the_claim(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    user = Chart(chart.node.scope, "tools", namespace="station")  # type: ignore[arg-type]
+    if fixed:
+        job = kplus.Job(user, "restore", metadata=ApiObjectMetadata(name="restore"))
+        job.add_volume(station.data_volume)
+        job.add_container(
+            image=SIDECAR,
+            volume_mounts=[kplus.VolumeMount(path="/data", volume=station.data_volume)],
+            security_context=kplus.ContainerSecurityContextProps(ensure_non_root=False),
+        )
+        return job
+    tool = kplus.Deployment(user, "tool", metadata=ApiObjectMetadata(name="tool"))
+    tool.add_container(
+        image=SIDECAR, volume_mounts=[kplus.VolumeMount(path="/data", volume=station.data_volume)]
+    )
+    return tool
+
+
+# ---------------------------------------------------------------- secret material
+def sidecar_env_key(chart: Chart, fixed: bool) -> object:
+    env = (
+        [
+            k8s.EnvVar(
+                name="UPSTREAM_KEY",
+                value_from=k8s.EnvVarSource(
+                    secret_key_ref=k8s.SecretKeySelector(name="proxy", key="key")
+                ),
+            )
+        ]
+        if fixed
+        else [k8s.EnvVar(name="UPSTREAM", value=FAKE_OPENAI)]
+    )
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, env=env)]),
+    )
+
+
+def sidecar_args_key(chart: Chart, fixed: bool) -> object:
+    args = ["--token-file=/var/run/token"] if fixed else [f"--token={FAKE_GITHUB}"]
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, args=args)]),
+    )
+
+
+def pod_label_key(chart: Chart, fixed: bool) -> object:
+    return StationDeployment(
+        chart, "station", pod_extras=PodExtras(labels={"team": "agents" if fixed else FAKE_GITHUB})
+    )
+
+
+def oauth_client_id_key(chart: Chart, fixed: bool) -> object:
+    client = "station-prod" if fixed else FAKE_AWS
+    return StationDeployment(
+        chart, "station", local_mode=False, cloudship_oauth=CloudShipOAuth(client_id=client)
+    )
+
+
+def service_account_annotation_key(chart: Chart, fixed: bool) -> object:
+    value = "arn:aws:iam::123456789012:role/station" if fixed else FAKE_AWS
+    return StationDeployment(
+        chart,
+        "station",
+        service_account=PodServiceAccount.rendered(annotations={"example.com/credential": value}),
+    )
+
+
+def deployment_annotation_added_later(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    ApiObject.of(station.deployment).metadata.add_annotation(
+        "example.com/dsn", "https://sentry.example.com/1" if fixed else "https://u:p4ss@db/x"
+    )
+    return station
+
+
+# ---------------------------------------------------------------- edge auth
+def guarded_ingress(chart: Chart, **kwargs: Any) -> StationIngress:
+    station = StationDeployment(chart, "station")
+    kwargs.setdefault("edge_auth", EdgeAuth.nginx_auth_url(OAUTH2_PROXY))
+    return StationIngress(
+        chart,
+        "ingress",
+        station=station,
+        host="station.example.com",
+        tls=IngressTls.cert_manager("letsencrypt-prod"),
+        **kwargs,
+    )
+
+
+def annotated_later(key: str, value: str) -> Build:
+    def build(chart: Chart, fixed: bool) -> object:
+        ingress = guarded_ingress(chart)
+        if not fixed:
+            ApiObject.of(ingress.ingress).metadata.add_annotation(key, value)
+        return ingress
+
+    return build
+
+
+def class_patched(chart: Chart, fixed: bool) -> object:
+    ingress = guarded_ingress(chart)
+    if not fixed:
+        ApiObject.of(ingress.ingress).add_json_patch(
+            JsonPatch.replace("/spec/ingressClassName", "nginx-internal")
+        )
+    return ingress
+
+
+def basic_auth_on_key_secret(chart: Chart, fixed: bool) -> object:
+    return guarded_ingress(
+        chart,
+        edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth" if fixed else "station-secrets"),
+    )
+
+
+def escape_hatch(chart: Chart, fixed: bool) -> object:
+    ingress = guarded_ingress(chart)
+    ApiObject.of(ingress.ingress).metadata.add_annotation(
+        "nginx.ingress.kubernetes.io/satisfy", "any"
+    )
+    if fixed:
+        allow_rendered(ingress.ingress, "edge-auth", reason="the allow-list is our VPN's range")
+    return ingress
+
+
+# ---------------------------------------------------------------- routing
+def ingress_path_on_other_host(chart: Chart, fixed: bool) -> object:
+    a = authed(chart, "a", name="a", namespace="a")
+    b = authed(chart, "b", name="b", namespace="b")
+    tls = IngressTls.cert_manager("letsencrypt-prod")
+    StationIngress(chart, "ia", station=a, host="a.example.com", tls=tls)
+    host = "b.example.com" if fixed else "a.example.com"
+    return StationIngress(
+        chart,
+        "ib",
+        station=b,
+        host=host,
+        tls=tls,
+        routes=[IngressRoute(StationPort.AGENT_MCP, "/execute")],
+    )
+
+
+def gateway_wildcard_takes_tenant(chart: Chart, fixed: bool) -> object:
+    labels = {"gateway": "shared"}
+    a = authed(chart, "a", name="a", namespace="a", labels=labels)
+    b = authed(chart, "b", name="b", namespace="b", labels=labels)
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        namespace="gateway",
+        hostname="*.example.com",
+        tls=IngressTls.cert_manager("le"),
+        route_namespace_labels={"gateway": "shared"},
+    )
+    StationGatewayRoute(chart, "ra", station=a, gateway=gateway, host="a.example.com")
+    return StationGatewayRoute(
+        chart, "rb", station=b, gateway=gateway, host="b.example.com" if fixed else "*.example.com"
+    )
+
+
+def host_outside_wildcard_certificate(chart: Chart, fixed: bool) -> object:
+    station = authed(chart)
+    gateway = StationGateway(
+        chart,
+        "gateway",
+        implementation=GatewayImplementation.ENVOY_GATEWAY,
+        station=station,
+        hostname="*.example.com",
+        tls=IngressTls.cert_manager("le"),
+    )
+    host = "station.example.com" if fixed else "station.eu.example.com"
+    return StationGatewayRoute(chart, "route", station=station, gateway=gateway, host=host)
+
+
+# (id, build, fragments the message must hold)
+CASES: list[tuple[str, Build, tuple[str, ...]]] = [
+    ("mount /tmp/../data", dot_dot_mount, ("mountPath='/tmp/../data'", "normal form", "/data")),
+    ("patched mount over /data", patched_mount_over_data, ("mountPath='/data'", "already a mount")),
+    ("sidecar on Litestream's port", sidecar_on_litestream_port, ("containerPort=9090",)),
+    ("sidecar named config-backup", sidecar_named_like_config_backup, ("name='config-backup'",)),
+    ("volume named aws-iam-token", volume_named_like_irsa_token, ("name='aws-iam-token'",)),
+    ("In without values", in_without_values, ("values=[]", "operator 'In'")),
+    ("weight 0", preferred_weight_zero, ("weight=0", "1 to 100")),
+    ("system- priority class", system_priority_class, ("priorityClassName='system-agents'",)),
+    ("Bidirectional", bidirectional, ("mountPropagation='Bidirectional'",)),
+    ("subPath ../..", sub_path_up, ("subPath='../..'",)),
+    ("another Station's claim", other_station_claim, ("claimName='a-data'", "one writer")),
+    ("a Deployment writing the claim", workload_writing_the_claim, ("claimName='station-data'",)),
+    ("sidecar env key", sidecar_env_key, ("containers[1].env[0].value", "<redacted>")),
+    ("sidecar args key", sidecar_args_key, ("args[0]", "a GitHub token")),
+    ("pod label key", pod_label_key, ("labels.team", "a GitHub token")),
+    ("CloudShip client id key", oauth_client_id_key, ("ConfigMap", "an AWS access key id")),
+    ("ServiceAccount annotation key", service_account_annotation_key, ("ServiceAccount",)),
+    ("annotation added later", deployment_annotation_added_later, ("a URL with a user name",)),
+    ("satisfy any", annotated_later("nginx.ingress.kubernetes.io/satisfy", "any"), ("satisfy",)),
+    (
+        "constant auth-cache-key",
+        annotated_later("nginx.ingress.kubernetes.io/auth-cache-key", "station"),
+        ("auth-cache-key", "is a constant"),
+    ),
+    (
+        "permanent-redirect",
+        annotated_later("nginx.ingress.kubernetes.io/permanent-redirect", "https://x.example.com"),
+        ("permanent-redirect",),
+    ),
+    (
+        "ssl-redirect false",
+        annotated_later("nginx.ingress.kubernetes.io/ssl-redirect", "false"),
+        ("ssl-redirect", "clear text"),
+    ),
+    (
+        "configuration snippet added later",
+        annotated_later("nginx.ingress.kubernetes.io/configuration-snippet", "satisfy any;"),
+        ("configuration-snippet",),
+    ),
+    (
+        "auth-url removed",
+        annotated_later("nginx.ingress.kubernetes.io/auth-url", "http://other.example.com/auth"),
+        ("auth-url", "change edge_auth="),
+    ),
+    ("class patched", class_patched, ("ingressClassName='nginx-internal'",)),
+    ("basic auth on the key Secret", basic_auth_on_key_secret, ("auth-secret", "key Secret")),
+    ("escape hatch", escape_hatch, ("satisfy",)),
+    ("Ingress path on another's host", ingress_path_on_other_host, ("a.example.com/execute",)),
+    ("Gateway wildcard", gateway_wildcard_takes_tenant, ("*.example.com/",)),
+    (
+        "host outside the certificate",
+        host_outside_wildcard_certificate,
+        ("station.eu.example.com",),
+    ),
+]
+
+
+def build(case: Build, fixed: bool) -> App:
+    app = cdk8s.Testing.app()
+    case(Chart(app, "one"), fixed)
+    return app
+
+
+@pytest.mark.parametrize(
+    ("build_case", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_synthesis_refuses_what_only_the_rendered_app_shows(
+    build_case: Build, fragments: tuple[str, ...]
+) -> None:
+    app = build(build_case, fixed=False)
+    with pytest.raises(StationConfigError) as error:
+        verify_app(app)
+    message = str(error.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert "Fix: " in message and "docs/guards.md#the-final-verification" in message
+    assert len(error.value.problem) + len(error.value.fix) <= 400, message
+    for secret in (FAKE_OPENAI, FAKE_GITHUB, FAKE_AWS, "p4ss"):
+        assert secret not in message
+    # cdk8s runs it at every synthesis: the same message, through jsii.
+    with pytest.raises(RuntimeError, match="Fix: "):
+        app.synth_yaml()
+
+
+@pytest.mark.parametrize("build_case", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_the_fix_applied_synthesizes(build_case: Build) -> None:
+    app = build(build_case, fixed=True)
+    verify_app(app)
+    assert app.synth_yaml()
