@@ -233,7 +233,6 @@ class StationIngress(ReadOnlyAttributes, Construct):
         when the Station renders no NetworkPolicy)."""
         self.ingress: k8s.KubeIngress = emit_ingress(self, "ingress", self._render())
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
-        note_ingress(self)
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
@@ -319,6 +318,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
     def _claim_objects(self, guard: _Guard) -> None:
         self._claim("Ingress", self.name, "give each StationIngress its own name=")
         self._reserve_routes(guard)
+        note_ingress(self)  # what the final verification holds the rendered Ingress to
         tls = self.tls
         if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
             check_secret_unread(

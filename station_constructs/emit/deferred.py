@@ -17,29 +17,100 @@ them over an object's props.
 
 Round trips to jsii's Node process: one to create the object, two at synthesis (cdk8s
 calling ``to_json``, which asks cdk8s for the object's metadata) and one per run of
-consecutive user patches, however many additions are made.
+consecutive user patches, however many additions are made. The final verification
+(``verify/app.py``) reads every object just before cdk8s writes it: what it rendered
+(:func:`reading`) is handed to that one write instead of being rendered again, so the
+verification costs one further call from cdk8s per object, not a second rendering.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
+from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_key, remember_app
 from ..render.pod import PodAssembly
 from .objects import object_metadata
 from .resolve import resolve
 
-__all__ = ["DeferredApiObject", "DeferredObject", "emit_deferred", "emit_deployment"]
+__all__ = [
+    "DeferredApiObject",
+    "DeferredObject",
+    "emit_deferred",
+    "emit_deployment",
+    "reading",
+    "unwritten",
+]
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
 Finish = Callable[[dict[str, Any]], None]
 _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
+# App key -> the generation of the verification reading the App now / the last that passed.
+_READING: dict[str, int] = {}
+_READ: dict[str, int] = {}
+# App key -> objects rendered for the last verification that passed, not yet written.
+_PENDING: dict[str, set[int]] = {}
+_GENERATIONS = itertools.count(1)
 
-class DeferredObject(ApiObject):
+
+def unwritten(key: str) -> bool:
+    """Whether objects the last passed verification of App ``key`` read are still unwritten.
+
+    cdk8s validates the App again before writing each chart; while what the verification
+    read is still being written, that is the same synthesis.
+    """
+    return bool(_PENDING.get(key))
+
+
+@contextmanager
+def reading(key: str) -> Iterator[None]:
+    """While the final verification reads App ``key``: keep what each object renders.
+
+    When the verification passes, the next ``to_json`` of each object (cdk8s writing it)
+    returns what was rendered for the verification, once.
+    """
+    generation = next(_GENERATIONS)
+    _READING[key] = generation
+    _PENDING[key] = set()
+    passed = False
+    try:
+        yield
+        passed = True
+    finally:
+        del _READING[key]
+        if passed:
+            _READ[key] = generation
+        else:
+            _READ.pop(key, None)
+            _PENDING.pop(key, None)
+
+
+class _RenderedOnce:
+    """Hands what the final verification read to cdk8s's write of the same synthesis."""
+
+    _kept: tuple[int, int, Any] | None = None
+
+    def _once(self, state: int, render: Callable[[], Any]) -> Any:
+        key = app_key(self)  # type: ignore[arg-type]
+        generation = _READING.get(key)
+        if generation is not None:
+            data = render()
+            self._kept = (generation, state, data)
+            _PENDING[key].add(id(self))
+            return data
+        kept, self._kept = self._kept, None
+        _PENDING.get(key, set()).discard(id(self))
+        if kept is not None and kept[0] == _READ.get(key) and kept[1] == state:
+            return kept[2]
+        return render()
+
+
+class DeferredObject(_RenderedOnce, ApiObject):
     """An ``ApiObject`` rendered by ``render(metadata)`` at every synthesis."""
 
     def __init__(
@@ -69,6 +140,9 @@ class DeferredObject(ApiObject):
         ``finish`` is for what must see every container, those the patches add included
         (EKS's skip list of the backup role's credentials).
         """
+        return self._once(len(self._patches), self._to_json)
+
+    def _to_json(self) -> Any:
         # The ApiObject's own JSON: apiVersion, kind and the metadata as cdk8s completes it.
         data = self._render(dict(super().to_json()["metadata"]))
         for key in data:
@@ -81,7 +155,7 @@ class DeferredObject(ApiObject):
         return data
 
 
-class DeferredApiObject(ApiObject):
+class DeferredApiObject(_RenderedOnce, ApiObject):
     """A plain ``ApiObject`` whose body and additions are applied at synthesis."""
 
     def __init__(self, scope: Construct, id: str, manifest: Mapping[str, Any]) -> None:
@@ -112,6 +186,9 @@ class DeferredApiObject(ApiObject):
 
     def to_json(self) -> Any:
         """The object with its additions and patches applied, in order."""
+        return self._once(len(self._ops), self._to_json)
+
+    def _to_json(self) -> Any:
         data = super().to_json()
         pending: list[JsonPatch] = []
         for op in self._ops:

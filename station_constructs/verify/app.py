@@ -11,12 +11,23 @@ message; :func:`verify_app` raises the ``StationConfigError`` itself.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import jsii
 
 from .._errors import StationConfigError, _Guard
-from .._k8s import _REGISTRIES, ApiObject, App, Chart, Construct, IValidation, LazyPath, app_key
+from .._k8s import (
+    _REGISTRIES,
+    ApiObject,
+    App,
+    Chart,
+    Construct,
+    IValidation,
+    LazyPath,
+    app_key,
+    node_of,
+)
+from ..emit.deferred import reading, unwritten
 from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
 from .run import findings
 
@@ -40,7 +51,7 @@ def facts_of(scope: Construct) -> Facts:
     facts = _FACTS.get(key)
     if facts is None:
         facts = _FACTS[key] = Facts()
-        scope.node.add_validation(_Verification(scope))
+        node_of(scope).add_validation(_Verification(scope))
     return facts
 
 
@@ -49,26 +60,43 @@ register = facts_of
 
 @jsii.implements(IValidation)
 class _Verification:
-    """The cdk8s validation: runs :func:`verify_app` over the construct's App."""
+    """The cdk8s validation: runs the final verification over the construct's App."""
 
     def __init__(self, scope: Construct) -> None:
         self._scope = scope
+        self._key = app_key(scope)
+        self._root: Construct | None = None
 
     def validate(self) -> list[str]:
         """Raise the first finding (cdk8s would prefix a returned message with a path)."""
-        verify_app(self._scope.node.root)
+        if self._key in _RUNNING or unwritten(self._key):
+            # Reading a chart's objects made cdk8s validate the App again, or cdk8s writes
+            # a chart of the synthesis just verified (it validates before each chart).
+            return []
+        if self._root is None:
+            self._root = App.of(self._scope)  # one round trip (node.root costs two)
+        _run(self._root, self._key)
         return []
 
 
-def verify_app(app: Any) -> None:
-    """Run the final verification over every chart of ``app``; raise the first finding."""
-    root: Construct = app if isinstance(app, Construct) else app.node.root
-    key = app_key(root)
+def verify_app(app: Construct) -> None:
+    """Run the final verification over every chart of ``app``; raise the first finding.
+
+    cdk8s runs it at every synthesis; call it yourself to get the
+    :class:`~station_constructs.StationConfigError` (jsii hands ``app.synth()``'s caller a
+    ``RuntimeError`` with the same message).
+    """
+    root = cast("Construct", app.node.root)
+    _run(root, app_key(root))
+
+
+def _run(root: Construct, key: str) -> None:
     if key in _RUNNING:
-        return  # reading a chart's objects made cdk8s validate the App again
+        return
     _RUNNING.add(key)
     try:
-        _verify(root, key)
+        with reading(key):
+            _verify(root, key)
     finally:
         _RUNNING.discard(key)
 
@@ -78,13 +106,11 @@ def _verify(root: Construct, key: str) -> None:
     owners = _REGISTRIES.get(key, {})
     objects: list[Rendered] = []
     for chart in _charts(root):
-        chart_id = chart.node.id
+        where = LazyPath(chart)
         for body in chart.to_json():
             meta = body.get("metadata") or {}
-            owner = owners.get(
-                (str(body.get("kind")), meta.get("namespace"), str(meta.get("name")))
-            )
-            objects.append(Rendered(body, chart_id, owner))
+            claim = (str(body.get("kind")), meta.get("namespace"), str(meta.get("name")))
+            objects.append(Rendered(body, where, owners.get(claim)))
     for found in findings(objects, facts):
         raise _error(found)
 

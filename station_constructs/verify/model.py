@@ -47,8 +47,8 @@ class Rendered:
 
     body: Json
     """The object's JSON as cdk8s writes it."""
-    chart: str
-    """The id of the chart that holds it."""
+    chart: object
+    """The chart that holds it (its path when formatted)."""
     owner: object | None = None
     """The library construct that rendered it (its path when formatted), or ``None``."""
 
