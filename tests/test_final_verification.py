@@ -40,6 +40,9 @@ from station_constructs import (
     allow_rendered,
     verify_app,
 )
+from station_constructs.verify.model import Rendered
+from station_constructs.verify.pod import check_pod
+from station_constructs.verify.routing import hosts_intersect, paths_intersect
 
 OAUTH = CloudShipOAuth(client_id="station-test")
 OAUTH2_PROXY = "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
@@ -494,3 +497,45 @@ def test_the_fix_applied_synthesizes(build_case: Build) -> None:
     app = build(build_case, fixed=True)
     verify_app(app)
     assert app.synth_yaml()
+
+
+# ---------------------------------------------------------------- one verification per synthesis
+def test_a_later_synthesis_sees_what_changed_after_an_earlier_one() -> None:
+    """What a verification read is written in its own synthesis only: a chart synthesized
+    later, after a change, is verified and rendered again (never a stale copy)."""
+    app = cdk8s.App()
+    one, two = Chart(app, "one"), Chart(app, "two")
+    StationDeployment(one, "a", name="a", namespace="a")
+    b = StationDeployment(two, "b", name="b", namespace="b")
+    cdk8s.Testing.synth(one)
+    ApiObject.of(b.deployment).metadata.add_annotation("example.com/owner", "team-b")
+    written = [o for o in cdk8s.Testing.synth(two) if o["kind"] == "Deployment"]
+    assert written[0]["metadata"]["annotations"]["example.com/owner"] == "team-b"
+    ApiObject.of(b.deployment).metadata.add_annotation("example.com/dsn", "https://u:p4ss@db/x")
+    with pytest.raises(RuntimeError, match="a URL with a user name and password"):
+        cdk8s.Testing.synth(two)
+
+
+def test_the_checks_read_plain_json() -> None:
+    """The checks are functions over JSON: a pod, wildcards and path prefixes."""
+    pod = {
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {
+            "containers": [
+                {"name": "a", "ports": [{"containerPort": 80}]},
+                {"name": "b", "ports": [{"containerPort": 80, "protocol": "UDP"}]},
+            ]
+        },
+    }
+    assert list(check_pod(Rendered(pod, "chart"))) == []  # TCP 80 and UDP 80 coexist
+    pod["spec"]["containers"][1]["ports"][0]["protocol"] = "TCP"  # type: ignore[index]
+    assert [f.field for f in check_pod(Rendered(pod, "chart"))] == [
+        "spec.containers[1].ports[0].containerPort"
+    ]
+    assert hosts_intersect("*.example.com", "a.b.example.com", gateway=True)
+    assert not hosts_intersect("*.example.com", "a.b.example.com", gateway=False)
+    assert not hosts_intersect("*.example.com", "example.com", gateway=True)
+    assert paths_intersect(("/", False), ("/mcp", True))
+    assert not paths_intersect(("/mcp", False), ("/mcps", False))
+    assert not paths_intersect(("/mcp", True), ("/mcp/x", True))

@@ -19,21 +19,20 @@ Round trips to jsii's Node process: one to create the object, two at synthesis (
 calling ``to_json``, which asks cdk8s for the object's metadata) and one per run of
 consecutive user patches, however many additions are made. The final verification
 (``verify/app.py``) reads every object just before cdk8s writes it: what it rendered
-(:func:`reading`) is handed to that one write instead of being rendered again, so the
+(``emit/synthesis.py``) is handed to that one write instead of being rendered again, so the
 verification costs one further call from cdk8s per object, not a second rendering.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_key, remember_app
 from ..render.pod import PodAssembly
+from . import synthesis
 from .objects import object_metadata
 from .resolve import resolve
 
@@ -42,70 +41,27 @@ __all__ = [
     "DeferredObject",
     "emit_deferred",
     "emit_deployment",
-    "reading",
-    "unwritten",
 ]
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
 Finish = Callable[[dict[str, Any]], None]
 _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
-# App key -> the generation of the verification reading the App now / the last that passed.
-_READING: dict[str, int] = {}
-_READ: dict[str, int] = {}
-# App key -> objects rendered for the last verification that passed, not yet written.
-_PENDING: dict[str, set[int]] = {}
-_GENERATIONS = itertools.count(1)
-
-
-def unwritten(key: str) -> bool:
-    """Whether objects the last passed verification of App ``key`` read are still unwritten.
-
-    cdk8s validates the App again before writing each chart; while what the verification
-    read is still being written, that is the same synthesis.
-    """
-    return bool(_PENDING.get(key))
-
-
-@contextmanager
-def reading(key: str) -> Iterator[None]:
-    """While the final verification reads App ``key``: keep what each object renders.
-
-    When the verification passes, the next ``to_json`` of each object (cdk8s writing it)
-    returns what was rendered for the verification, once.
-    """
-    generation = next(_GENERATIONS)
-    _READING[key] = generation
-    _PENDING[key] = set()
-    passed = False
-    try:
-        yield
-        passed = True
-    finally:
-        del _READING[key]
-        if passed:
-            _READ[key] = generation
-        else:
-            _READ.pop(key, None)
-            _PENDING.pop(key, None)
-
 
 class _RenderedOnce:
-    """Hands what the final verification read to cdk8s's write of the same synthesis."""
+    """Hands what the final verification read to cdk8s's write in the same synthesis."""
 
-    _kept: tuple[int, int, Any] | None = None
+    _kept: tuple[tuple[int, Any], int, Any] | None = None
 
     def _once(self, state: int, render: Callable[[], Any]) -> Any:
         key = app_key(self)  # type: ignore[arg-type]
-        generation = _READING.get(key)
-        if generation is not None:
+        mark = synthesis.keep(key)
+        if mark is not None:
             data = render()
-            self._kept = (generation, state, data)
-            _PENDING[key].add(id(self))
+            self._kept = (mark, state, data)
             return data
         kept, self._kept = self._kept, None
-        _PENDING.get(key, set()).discard(id(self))
-        if kept is not None and kept[0] == _READ.get(key) and kept[1] == state:
+        if kept is not None and kept[1] == state and synthesis.kept(key, kept[0]):
             return kept[2]
         return render()
 

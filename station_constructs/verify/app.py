@@ -27,7 +27,7 @@ from .._k8s import (
     app_key,
     node_of,
 )
-from ..emit.deferred import reading, unwritten
+from ..emit.synthesis import reading, verified_now
 from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
 from .run import findings
 
@@ -69,9 +69,9 @@ class _Verification:
 
     def validate(self) -> list[str]:
         """Raise the first finding (cdk8s would prefix a returned message with a path)."""
-        if self._key in _RUNNING or unwritten(self._key):
-            # Reading a chart's objects made cdk8s validate the App again, or cdk8s writes
-            # a chart of the synthesis just verified (it validates before each chart).
+        if self._key in _RUNNING or verified_now(self._key):
+            # Reading a chart's objects made cdk8s validate the App again, or cdk8s
+            # validates before writing a chart of the synthesis verified already.
             return []
         if self._root is None:
             self._root = App.of(self._scope)  # one round trip (node.root costs two)
