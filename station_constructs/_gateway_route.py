@@ -25,7 +25,7 @@ from ._routing import (
 )
 from ._validate import boolean, dns_label, dns_subdomain, one_of, port
 from .access import Exposure
-from .auth import EdgeAuth, gateway_edge_auth
+from .auth import EdgeAuth, EdgeAuthKind, gateway_edge_auth
 from .emit.gateway import emit_http_route
 from .settings.gateway import (
     GatewayImplementation,
@@ -197,9 +197,12 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         """The edge authentication's description and Traefik Middleware (``None``: none)."""
         if edge_auth is None:
             return None, None
-        return gateway_edge_auth(
-            guard, "edge_auth", edge_auth, self.implementation.name, self.namespace
-        )
+        namespace = self.namespace
+        if self.implementation is GatewayImplementation.ISTIO and isinstance(edge_auth, EdgeAuth):
+            if edge_auth.kind is EdgeAuthKind.GATEWAY_POLICY:
+                # Istio reads an AuthorizationPolicy that targets a Gateway in its namespace.
+                namespace = self.parent.namespace or self.namespace
+        return gateway_edge_auth(guard, "edge_auth", edge_auth, self.implementation.name, namespace)
 
     def _exposures(self, guard: _Guard, edge: str | None, given: bool) -> tuple[Exposure, ...]:
         return tuple(

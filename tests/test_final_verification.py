@@ -24,6 +24,7 @@ from station_constructs import (
     ConfigDirBackup,
     EdgeAuth,
     GatewayImplementation,
+    GatewayRef,
     IngressRoute,
     IngressTls,
     LitestreamBackup,
@@ -539,3 +540,21 @@ def test_the_checks_read_plain_json() -> None:
     assert paths_intersect(("/", False), ("/mcp", True))
     assert not paths_intersect(("/mcp", False), ("/mcps", False))
     assert not paths_intersect(("/mcp", True), ("/mcp/x", True))
+
+
+def test_an_istio_authorization_policy_is_named_in_the_gateways_namespace(chart: Chart) -> None:
+    """Istio reads an AuthorizationPolicy targeting a Gateway in the Gateway's namespace: the
+    exposure (and so next_steps) names it there, not in the Station's."""
+    route = StationGatewayRoute(
+        chart,
+        "route",
+        station=StationDeployment(chart, "station"),
+        gateway=GatewayRef(
+            "shared", namespace="istio-ingress", implementation=GatewayImplementation.ISTIO
+        ),
+        host="station.example.com",
+        edge_auth=EdgeAuth.gateway_policy("AuthorizationPolicy", "sso", policy_applied_first=True),
+    )
+    assert {e.edge_auth for e in route.exposures} == {
+        "AuthorizationPolicy istio-ingress/sso (yours to apply, first)"
+    }

@@ -33,7 +33,9 @@ def resolve_image(
     secret_name: str,
 ) -> ImageSettings:
     """Refuse unpinned images (unless allowed) and the keys' Secret as a pull secret."""
-    image_ref = image_reference(guard, "image", image, allow_unpinned=allow_unpinned)
+    image_ref = image_reference(
+        guard, "image", image, allow_unpinned=allow_unpinned, offer_override=True
+    )
     one_of(guard, "image_pull_policy", pull_policy, ImagePullPolicy)
     checked = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in pull_secrets]
     if secret_name in checked:
