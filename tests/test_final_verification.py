@@ -10,6 +10,8 @@ JSON; a few are tested directly at the end.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +46,8 @@ from station_constructs import (
 from station_constructs.verify.model import Rendered
 from station_constructs.verify.pod import check_pod
 from station_constructs.verify.routing import hosts_intersect, paths_intersect
+from station_constructs.verify.schema import versions
+from tests.support.paths import REPO
 
 OAUTH = CloudShipOAuth(client_id="station-test")
 OAUTH2_PROXY = "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
@@ -407,6 +411,23 @@ def host_outside_wildcard_certificate(chart: Chart, fixed: bool) -> object:
     return StationGatewayRoute(chart, "route", station=station, gateway=gateway, host=host)
 
 
+def misspelt_field_patched(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    field = "priorityClassName" if fixed else "priorityclassname"
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add(f"/spec/template/spec/{field}", "station-high")
+    )
+    return station
+
+
+def wrong_type_patched(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/containers/0/tty", True if fixed else "yes")
+    )
+    return station
+
+
 # (id, build, fragments the message must hold)
 CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("mount /tmp/../data", dot_dot_mount, ("mountPath='/tmp/../data'", "normal form", "/data")),
@@ -419,6 +440,8 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("system- priority class", system_priority_class, ("priorityClassName='system-agents'",)),
     ("Bidirectional", bidirectional, ("mountPropagation='Bidirectional'",)),
     ("subPath ../..", sub_path_up, ("subPath='../..'",)),
+    ("misspelt field", misspelt_field_patched, ("spec.template.spec.priorityclassname", "1.37")),
+    ("wrong type", wrong_type_patched, ("containers[0].tty='yes'", "must be boolean")),
     ("another Station's claim", other_station_claim, ("claimName='a-data'", "one writer")),
     ("a Deployment writing the claim", workload_writing_the_claim, ("claimName='station-data'",)),
     ("sidecar env key", sidecar_env_key, ("containers[1].env[0].value", "<redacted>")),
@@ -558,3 +581,17 @@ def test_an_istio_authorization_policy_is_named_in_the_gateways_namespace(chart:
     assert {e.edge_auth for e in route.exposures} == {
         "AuthorizationPolicy istio-ingress/sso (yours to apply, first)"
     }
+
+
+def test_the_shipped_pod_schema_is_generated_and_current() -> None:
+    """verify/pod_schema.json is what scripts/extract_pod_schema.py makes of the schemas
+    kubernetes-validate bundles, for the versions the README supports."""
+    result = subprocess.run(
+        [sys.executable, "scripts/extract_pod_schema.py", "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert versions() == ("1.27", "1.29", "1.33", "1.37")

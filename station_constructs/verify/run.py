@@ -13,6 +13,7 @@ from .edge import check_edge
 from .model import Facts, Finding, Rendered
 from .pod import check_pod
 from .routing import check_routes
+from .schema import check_schema
 from .secrets import check_secret_material
 
 __all__ = ["findings"]
@@ -28,7 +29,7 @@ def findings(objects: Iterable[Rendered], facts: Facts) -> Iterator[Finding]:
         own = obj.owner is not None
         per_object: list[Iterator[Finding]] = [check_secret_material(obj)]
         if own:
-            per_object.insert(0, check_pod(obj))
+            per_object[:0] = [check_schema(obj), check_pod(obj)]
         ingress = facts.ingresses.get((obj.namespace, obj.name))
         if obj.kind == "Ingress" and ingress is not None:
             per_object.append(check_edge(obj, ingress, facts.stations))
