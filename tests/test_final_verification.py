@@ -428,6 +428,51 @@ def wrong_type_patched(chart: Chart, fixed: bool) -> object:
     return station
 
 
+# ---------------------------------------------------------------- exposure around the checks
+def own_ingress_to_station(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    if fixed:
+        return StationIngress(
+            chart,
+            "ingress",
+            station=station,
+            host="s.example.com",
+            tls=IngressTls.cert_manager("letsencrypt-prod"),
+            routes=[IngressRoute(StationPort.AGENT_MCP, "/")],
+            edge_auth=EdgeAuth.nginx_auth_url(OAUTH2_PROXY),
+        )
+    mine = Chart(chart.node.scope, "mine", namespace="station")  # type: ignore[arg-type]
+    ingress = kplus.Ingress(mine, "ingress", metadata=ApiObjectMetadata(name="mine"))
+    backend = kplus.IngressBackend.from_service(station.service, port=8587)
+    ingress.add_host_rule("s.example.com", "/", backend)
+    return ingress
+
+
+def own_load_balancer(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    mine = Chart(chart.node.scope, "mine", namespace="station")  # type: ignore[arg-type]
+    service = kplus.Service(
+        mine,
+        "lb",
+        metadata=ApiObjectMetadata(name="lb"),
+        type=kplus.ServiceType.LOAD_BALANCER,
+        selector=station.pods,
+        ports=[kplus.ServicePort(port=80, target_port=8587)],
+    )
+    if fixed:
+        allow_rendered(service, "exposure", reason="the load balancer is internal, behind a VPN")
+    return service
+
+
+def service_patched_to_load_balancer(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    if not fixed:
+        ApiObject.of(station.service).add_json_patch(
+            JsonPatch.replace("/spec/type", "LoadBalancer")
+        )
+    return station
+
+
 # (id, build, fragments the message must hold)
 CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("mount /tmp/../data", dot_dot_mount, ("mountPath='/tmp/../data'", "normal form", "/data")),
@@ -481,6 +526,9 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("escape hatch", escape_hatch, ("satisfy",)),
     ("Ingress path on another's host", ingress_path_on_other_host, ("a.example.com/execute",)),
     ("Gateway wildcard", gateway_wildcard_takes_tenant, ("*.example.com/",)),
+    ("own Ingress to the Station", own_ingress_to_station, ("bypasses the library's checks",)),
+    ("own LoadBalancer", own_load_balancer, ("Service station/lb", "8587")),
+    ("Service patched", service_patched_to_load_balancer, ("spec.ports[0]", "8585")),
     (
         "host outside the certificate",
         host_outside_wildcard_certificate,

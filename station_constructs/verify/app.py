@@ -42,7 +42,7 @@ __all__ = [
 
 _FACTS: dict[str, Facts] = {}
 _RUNNING: set[str] = set()
-_CHECKS = ("pod", "data-claim", "secret-material", "edge-auth", "route-overlap")
+_CHECKS = ("pod", "data-claim", "secret-material", "edge-auth", "route-overlap", "exposure")
 
 
 def facts_of(scope: Construct) -> Facts:
@@ -156,6 +156,11 @@ def note_station(station: Any) -> None:
         claim=station.pvc_name,
         key_secret=station.secret_name,
         owner=LazyPath(station),
+        service=station.service_name,
+        external_services=tuple(filter(None, [station.external_service_name])),
+        pod_labels=dict(station.selector_labels),
+        ports={number: port.value for port, number in station.ports.items()},
+        station=station,
     )
 
 

@@ -105,6 +105,15 @@ class StationFacts:
     claim: str
     key_secret: str
     owner: object
+    service: str = ""
+    """The ClusterIP Service."""
+    external_services: tuple[str, ...] = ()
+    """The LoadBalancer/NodePort Service the Station checked itself (if any)."""
+    pod_labels: dict[str, str] = field(default_factory=dict)
+    ports: dict[int, str] = field(default_factory=dict)
+    """Container port number -> port name (``api``, ``mcp``, ``dynamic-mcp``)."""
+    station: Any = None
+    """The StationDeployment (its access settings, for the exposure check)."""
 
 
 @dataclass(frozen=True)

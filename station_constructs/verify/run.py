@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from .claims import check_claims
 from .edge import check_edge
+from .exposure import check_exposures
 from .model import Facts, Finding, Rendered
 from .pod import check_pod
 from .routing import check_routes
@@ -35,5 +36,10 @@ def findings(objects: Iterable[Rendered], facts: Facts) -> Iterator[Finding]:
             per_object.append(check_edge(obj, ingress, facts.stations))
         for found in per_object:
             yield from (f for f in found if not facts.is_allowed(f.check, f.obj))
-    for found in (check_claims(listed, facts.stations), check_routes(listed)):
+    app_wide = (
+        check_claims(listed, facts.stations),
+        check_exposures(listed, facts.stations),
+        check_routes(listed),
+    )
+    for found in app_wide:
         yield from (f for f in found if not facts.is_allowed(f.check, f.obj))
