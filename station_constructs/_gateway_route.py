@@ -22,6 +22,7 @@ from ._routing import (
     endpoint_path,
     host_name,
     resolve_routes,
+    sibling_host,
 )
 from ._validate import boolean, dns_label, dns_subdomain, one_of, port
 from .access import Exposure
@@ -236,8 +237,8 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
                 problem=f"{route.path_type.value} path {route.path} on {host} (Gateway "
                 f"{parent[0]}/{parent[1]}) is already routed by '{{previous}}'; the Gateway "
                 "would send the requests to only one of the Stations",
-                fix=f"give each Station its own host, e.g. host='{self.station.name}."
-                f"{host.removeprefix('*.')}'",
+                fix="give each Station its own host, e.g. host='"
+                f"{sibling_host(self.station.name, host)}'",
             )
 
     def _parent(self, guard: _Guard, gateway: object) -> GatewayRef:

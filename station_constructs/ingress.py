@@ -47,6 +47,7 @@ from ._routing import (
     endpoint_path,
     host_name,
     resolve_routes,
+    sibling_host,
 )
 from ._tls import tls_secret_name
 from ._validate import dns_label, dns_subdomain, one_of
@@ -360,7 +361,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
                 f"{self.ingress_class_name}) is already routed by '{{previous}}'; the "
                 "controller would refuse one Ingress or send the requests to either Station",
                 fix="give each Station its own host, e.g. host='"
-                f"{self.station.name}.{(route.host or self.host).removeprefix('*.')}'",
+                f"{sibling_host(self.station.name, route.host or self.host)}'",
             )
 
     # ------------------------------------------------------------------ rendering
