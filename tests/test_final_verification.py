@@ -33,6 +33,7 @@ from station_constructs import (
     PodExtras,
     PodPlacement,
     PodServiceAccount,
+    RestoreDrill,
     StationConfigError,
     StationDeployment,
     StationGateway,
@@ -643,3 +644,91 @@ def test_the_shipped_pod_schema_is_generated_and_current() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert versions() == ("1.27", "1.29", "1.33", "1.37")
+
+
+# ------------------------------------------------------- values by meaning (construct time)
+def drill(schedule: str) -> Build:
+    def build(chart: Chart, fixed: bool) -> object:
+        backup = LitestreamBackup(
+            chart, "backup", station=StationDeployment(chart, "station"), bucket="station-backups"
+        )
+        return RestoreDrill(
+            chart, "drill", backup=backup, schedule="17 4 * * *" if fixed else schedule
+        )
+
+    return build
+
+
+def backup_with(bad: dict[str, Any], good: dict[str, Any]) -> Build:
+    def build(chart: Chart, fixed: bool) -> object:
+        return LitestreamBackup(
+            chart,
+            "backup",
+            station=StationDeployment(chart, "station"),
+            bucket="station-backups",
+            **(good if fixed else bad),
+        )
+
+    return build
+
+
+IRSA = WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups")
+MINIO = "http://minio.minio.svc:9000"
+
+# (id, build, fragments)
+AT_CONSTRUCTION: list[tuple[str, Build, tuple[str, ...]]] = [
+    ("minute 61", drill("61 4 * * *"), ("minute '61'", "outside 0-59")),
+    ("day of week 7", drill("0 4 * * 7"), ("day of week '7'",)),
+    ("step 0", drill("*/0 4 * * *"), ("step",)),
+    ("backwards range", drill("0 5-1 * * *"), ("runs backwards",)),
+    ("February 31st", drill("0 4 31 2 *"), ("never runs",)),
+    ("unknown descriptor", drill("@often"), ("not a cron descriptor",)),
+    (
+        "upper-case region",
+        backup_with({"region": "EU-WEST-1"}, {"region": "eu-west-1"}),
+        ("region='EU-WEST-1'", "pass 'eu-west-1'"),
+    ),
+    (
+        "not an AWS region",
+        backup_with({"region": "europe"}, {"region": "eu-west-1"}),
+        ("region='europe'",),
+    ),
+    (
+        "IRSA against MinIO",
+        backup_with(
+            {"endpoint": MINIO, "region": "eu-west-1", "identity": IRSA},
+            {"endpoint": None, "region": "eu-west-1", "identity": IRSA},
+        ),
+        ("identity='irsa'",),
+    ),
+    (
+        "virtual-hosted in-cluster",
+        backup_with({"endpoint": MINIO, "force_path_style": False}, {"endpoint": MINIO}),
+        ("force_path_style=False", "does not resolve"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build_case", "fragments"),
+    [c[1:] for c in AT_CONSTRUCTION],
+    ids=[c[0] for c in AT_CONSTRUCTION],
+)
+def test_values_are_checked_by_meaning_and_the_fix_works(
+    build_case: Build, fragments: tuple[str, ...]
+) -> None:
+    with pytest.raises(StationConfigError) as error:
+        build(build_case, fixed=False)
+    for fragment in fragments:
+        assert fragment in str(error.value), str(error.value)
+    assert len(error.value.problem) + len(error.value.fix) <= 400
+    app = build(build_case, fixed=True)
+    assert app.synth_yaml()
+
+
+def test_an_unknown_workload_identity_is_a_station_config_error() -> None:
+    with pytest.raises(StationConfigError, match="kind='gke'"):
+        WorkloadIdentity("gke")
+    with pytest.raises(StationConfigError, match="role_arn=None"):
+        WorkloadIdentity("irsa")
+    assert WorkloadIdentity.eks_pod_identity().volume_name == "eks-pod-identity-token"
