@@ -22,6 +22,7 @@ from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from cdk8s_plus_27 import k8s
 
 from station_constructs import (
+    BackupAlerts,
     CloudShipOAuth,
     ConfigDirBackup,
     EdgeAuth,
@@ -250,6 +251,34 @@ def workload_writing_the_claim(chart: Chart, fixed: bool) -> object:
         image=SIDECAR, volume_mounts=[kplus.VolumeMount(path="/data", volume=station.data_volume)]
     )
     return tool
+
+
+def sidecar_patched_writable(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(sidecars=[k8s.Container(name="reader", image=SIDECAR)]),
+    )
+    mount = (
+        {"name": "data", "mountPath": "/data", "readOnly": True}
+        if fixed
+        else {
+            "name": "data",
+            "mountPath": "/data",
+        }
+    )
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/containers/1/volumeMounts", [mount])
+    )
+    return station
+
+
+def alert_label_key(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    return BackupAlerts(
+        chart, "alerts", station=station, labels={"team": "agents" if fixed else FAKE_GITHUB}
+    )
 
 
 # ---------------------------------------------------------------- secret material
@@ -489,6 +518,8 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("misspelt field", misspelt_field_patched, ("spec.template.spec.priorityclassname", "1.37")),
     ("wrong type", wrong_type_patched, ("containers[0].tty='yes'", "must be boolean")),
     ("another Station's claim", other_station_claim, ("claimName='a-data'", "one writer")),
+    ("a sidecar patched to write the data", sidecar_patched_writable, ("writable", "readOnly")),
+    ("BackupAlerts label key", alert_label_key, ("PrometheusRule", "a GitHub token")),
     ("a Deployment writing the claim", workload_writing_the_claim, ("claimName='station-data'",)),
     ("sidecar env key", sidecar_env_key, ("containers[1].env[0].value", "<redacted>")),
     ("sidecar args key", sidecar_args_key, ("args[0]", "a GitHub token")),

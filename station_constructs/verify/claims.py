@@ -10,12 +10,17 @@ documented restore, run while the Station is stopped); a ``CronJob`` only read-o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .model import DOCS, Finding, Rendered, StationFacts, containers_of, pod_prefix, pod_spec_of
 
 __all__ = ["check_claims"]
 
 _CHECK = "data-claim"
+#: The containers of a Station's pod that write its data volume (the library's own).
+OWN_WRITERS = frozenset(
+    {"station", "seed-home", "litestream", "litestream-restore", "config-restore", "config-backup"}
+)
 
 
 def check_claims(
@@ -32,7 +37,10 @@ def check_claims(
         for i, volume in enumerate(spec.get("volumes") or []):
             claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
             station = claims.get((obj.namespace, str(claim)))
-            if station is None or _own(obj, station):
+            if station is not None and _own(obj, station):
+                yield from _other_writers(obj, spec, str(volume.get("name")), station)
+                continue
+            if station is None:
                 continue
             writable = _writable(
                 spec,
@@ -75,3 +83,24 @@ def _finding(
         f"it from a Job while the Station is stopped (see {DOCS})",
         _CHECK,
     )
+
+
+def _other_writers(
+    obj: Rendered, spec: dict[str, Any], volume: str, station: StationFacts
+) -> Iterator[Finding]:
+    """Containers of the Station's own pod, not the library's, mounting the data writable."""
+    for key, i, container in containers_of(spec):
+        if container.get("name") in OWN_WRITERS:
+            continue
+        for j, mount in enumerate(container.get("volumeMounts") or []):
+            if mount.get("name") == volume and not mount.get("readOnly"):
+                yield Finding(
+                    obj,
+                    f"{pod_prefix(obj.kind)}.{key}[{i}].volumeMounts[{j}].readOnly",
+                    mount.get("readOnly"),
+                    f"container '{container.get('name')}' mounts the data volume of "
+                    f"'{station.owner}' writable: Station (and its backups) must be the only "
+                    "writer of its SQLite database",
+                    f"mount it with readOnly: true (see {DOCS})",
+                    _CHECK,
+                )
