@@ -43,6 +43,7 @@ from station_constructs import (
     StationPort,
     WorkloadIdentity,
     allow_rendered,
+    next_steps,
     verify_app,
 )
 from station_constructs.verify.model import Rendered
@@ -763,3 +764,15 @@ def test_an_unknown_workload_identity_is_a_station_config_error() -> None:
     with pytest.raises(StationConfigError, match="role_arn=None"):
         WorkloadIdentity("irsa")
     assert WorkloadIdentity.eks_pod_identity().volume_name == "eks-pod-identity-token"
+
+
+def test_next_steps_does_not_say_behind_auth_once_it_is_waived() -> None:
+    app = cdk8s.App(outdir="dist")
+    ingress = guarded_ingress(Chart(app, "one"))
+    ApiObject.of(ingress.ingress).metadata.add_annotation(
+        "nginx.ingress.kubernetes.io/satisfy", "any"
+    )
+    allow_rendered(ingress.ingress, "edge-auth", reason="the allow-list is our VPN's range")
+    verify_app(app)
+    steps = next_steps(app)
+    assert "weakened on purpose (the allow-list is our VPN's range)" in steps

@@ -11,6 +11,7 @@ message; :func:`verify_app` raises the ``StationConfigError`` itself.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, cast
 
 import jsii
@@ -27,6 +28,7 @@ from .._k8s import (
     app_key,
     node_of,
 )
+from ..access import Exposure
 from ..emit.synthesis import reading, verified_now
 from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
 from .run import findings
@@ -129,7 +131,10 @@ def allow_rendered(obj: Construct, check: str, *, reason: str) -> None:
     """Waive the final verification's ``check`` for ``obj`` (an ApiObject), deliberately.
 
     ``check`` is one of ``pod``, ``data-claim``, ``secret-material``, ``edge-auth``,
-    ``route-overlap``; ``reason`` (required) says why, for whoever reviews the app.
+    ``route-overlap``, ``exposure``; ``reason`` (required) says why, for whoever reviews the
+    app. Waiving ``edge-auth`` on a StationIngress's Ingress also says so wherever the
+    Station's exposures are reported (``next_steps``): its routes are no longer simply
+    "behind" the edge authentication.
     """
     guard = _Guard("allow_rendered")
     if check not in _CHECKS:
@@ -144,7 +149,22 @@ def allow_rendered(obj: Construct, check: str, *, reason: str) -> None:
         )
     api = obj if isinstance(obj, ApiObject) else ApiObject.of(obj)
     namespace = api.metadata.namespace or "default"
-    facts_of(api).allowed[(check, api.kind, namespace, api.name)] = reason
+    kind, name = api.kind, api.name
+    facts = facts_of(api)
+    facts.allowed[(check, kind, namespace, name)] = reason
+    ingress = facts.ingresses.get((namespace, name))
+    if check == "edge-auth" and kind == "Ingress" and ingress is not None:
+        station = facts.stations.get(ingress.station)
+        if station is not None:
+            _mark_weakened(station.station.exposures, f"Ingress '{name}' (", reason)
+
+
+def _mark_weakened(exposures: list[Exposure], via: str, reason: str) -> None:
+    """Say in each exposure through ``via`` that its edge authentication check was waived."""
+    for i, exposure in enumerate(exposures):
+        if exposure.via.startswith(via) and exposure.edge_auth:
+            note = f"{exposure.edge_auth}, weakened on purpose ({reason})"
+            exposures[i] = dataclasses.replace(exposure, edge_auth=note)
 
 
 def note_station(station: Any) -> None:
