@@ -51,14 +51,14 @@ _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 class _RenderedOnce:
     """Hands what the final verification read to cdk8s's write in the same synthesis."""
 
-    _kept: tuple[tuple[int, Any], int, Any] | None = None
+    _kept: tuple[int, int, Any] | None = None
 
     def _once(self, state: int, render: Callable[[], Any]) -> Any:
         key = app_key(self)  # type: ignore[arg-type]
-        mark = synthesis.keep(key)
-        if mark is not None:
+        generation = synthesis.keep(key)
+        if generation is not None:
             data = render()
-            self._kept = (mark, state, data)
+            self._kept = (generation, state, data)
             return data
         kept, self._kept = self._kept, None
         if kept is not None and kept[1] == state and synthesis.kept(key, kept[0]):

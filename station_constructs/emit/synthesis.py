@@ -43,6 +43,7 @@ def current() -> FrameType | None:
 def reading(key: str) -> Iterator[None]:
     """The final verification of App ``key`` reads its objects; on success, it passed."""
     mark = (next(_GENERATIONS), current())
+    _forget_finished()
     _READING[key] = mark
     _PASSED.pop(key, None)
     try:
@@ -58,11 +59,34 @@ def verified_now(key: str) -> bool:
     return mark is not None and mark[1] is not None and mark[1] is current()
 
 
-def keep(key: str) -> tuple[int, FrameType | None] | None:
-    """The verification reading App ``key`` now (what an object renders is kept for it)."""
-    return _READING.get(key)
+def keep(key: str) -> int | None:
+    """The generation of the verification reading App ``key`` now (``None``: none is)."""
+    mark = _READING.get(key)
+    return None if mark is None else mark[0]
 
 
-def kept(key: str, mark: tuple[int, FrameType | None]) -> bool:
-    """Whether what was kept for ``mark`` may be written now (same synthesis, passed)."""
-    return _PASSED.get(key) == mark and mark[1] is not None and mark[1] is current()
+def kept(key: str, generation: int) -> bool:
+    """Whether what was kept for ``generation`` may be written now (same synthesis, passed)."""
+    mark = _PASSED.get(key)
+    return (
+        mark is not None
+        and mark[0] == generation
+        and mark[1] is not None
+        and (mark[1] is current())
+    )
+
+
+def _forget_finished() -> None:
+    """Drop the marks of syntheses that have returned (a frame never re-enters the stack).
+
+    A mark holds its frame (so that its identity cannot be reused); dropping finished ones
+    keeps at most the current synthesis's frames alive.
+    """
+    on_stack: set[int] = set()
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        on_stack.add(id(frame))
+        frame = frame.f_back
+    for key, (_, held) in list(_PASSED.items()):
+        if held is None or id(held) not in on_stack:
+            del _PASSED[key]
