@@ -184,8 +184,13 @@ def preferred_weight_zero(chart: Chart, fixed: bool) -> object:
 
 
 def system_priority_class(chart: Chart, fixed: bool) -> object:
+    # PodPlacement refuses it at construct time; a JSON patch shows only in the output.
+    station = StationDeployment(chart, "station")
     name = "station-high" if fixed else "system-agents"
-    return StationDeployment(chart, "station", placement=PodPlacement(priority_class_name=name))
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/priorityClassName", name)
+    )
+    return station
 
 
 def bidirectional(chart: Chart, fixed: bool) -> object:
@@ -709,6 +714,15 @@ MINIO = "http://minio.minio.svc:9000"
 
 # (id, build, fragments)
 AT_CONSTRUCTION: list[tuple[str, Build, tuple[str, ...]]] = [
+    (
+        "any system- priority class",
+        lambda c, fixed: StationDeployment(
+            c,
+            "station",
+            placement=PodPlacement(priority_class_name="station-high" if fixed else "system-ai"),
+        ),
+        ("placement.priority_class_name='system-ai'",),
+    ),
     ("minute 61", drill("61 4 * * *"), ("minute '61'", "outside 0-59")),
     ("day of week 7", drill("0 4 * * 7"), ("day of week '7'",)),
     ("step 0", drill("*/0 4 * * *"), ("step",)),
