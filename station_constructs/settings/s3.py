@@ -90,13 +90,34 @@ def aws_endpoint(endpoint: str | None) -> bool:
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
 
 
+# S3-compatible stores that never accept AWS STS credentials.
+_NOT_AWS = (
+    ".r2.cloudflarestorage.com",
+    "storage.googleapis.com",
+    ".digitaloceanspaces.com",
+    ".backblazeb2.com",
+    ".wasabisys.com",
+    ".linodeobjects.com",
+)
+
+
 def check_identity_target(guard: _Guard, identity_kind: str | None, target: S3Target) -> None:
-    """An AWS workload identity gives credentials only AWS S3 accepts."""
-    if identity_kind is not None and not aws_endpoint(target.endpoint):
+    """An AWS workload identity gives credentials only AWS S3 accepts.
+
+    Refused: an in-cluster store (MinIO, SeaweedFS as a Service) and the S3-compatible clouds
+    known to refuse AWS credentials. Other hosts and IP addresses pass: a proxy in front of
+    AWS S3, or a stand-in in tests.
+    """
+    endpoint = target.endpoint
+    if identity_kind is None or endpoint is None:
+        return
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    in_cluster = _in_cluster(endpoint) and not _is_ip(host.strip("[]"))
+    if in_cluster or host.endswith(_NOT_AWS):
         raise guard.fail(
             "identity",
             identity_kind,
-            f"gives AWS credentials, which the store at {target.endpoint} does not accept "
+            f"gives AWS credentials, which the store at {endpoint} does not accept "
             "(only AWS S3 trusts AWS STS)",
             "pass credentials= with the store's own keys (e.g. ExistingSecret("
             "'station-litestream')), or back up to AWS S3 (leave endpoint= out)",
