@@ -59,7 +59,7 @@ class _RenderedOnce:
         if generation is not None:
             data = render()
             self._kept = (generation, state, data)
-            return data
+            return synthesis.stand_in(data)
         kept, self._kept = self._kept, None
         if kept is not None and kept[1] == state and synthesis.kept(key, kept[0]):
             return kept[2]

@@ -16,16 +16,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from jsii._kernel import _callback_till_result
 
-__all__ = ["current", "kept", "keep", "reading", "verified_now"]
+__all__ = ["current", "keep", "kept", "read", "reading", "stand_in", "verified_now"]
 
 _LOOP = _callback_till_result.__code__
 _GENERATIONS = itertools.count(1)
 # App key -> (generation, synthesis) of the verification reading now / the last that passed.
 _READING: dict[str, tuple[int, FrameType | None]] = {}
 _PASSED: dict[str, tuple[int, FrameType | None]] = {}
+# Bodies rendered for the verification reading now, by the stand-in handed to cdk8s.
+_BODIES: dict[int, Any] = {}
+_STAND_IN = "x-station-constructs-rendered"
 
 
 def current() -> FrameType | None:
@@ -50,6 +54,7 @@ def reading(key: str) -> Iterator[None]:
         yield
     finally:
         del _READING[key]
+        _BODIES.clear()
     _PASSED[key] = mark
 
 
@@ -90,3 +95,25 @@ def _forget_finished() -> None:
     for key, (_, held) in list(_PASSED.items()):
         if held is None or id(held) not in on_stack:
             del _PASSED[key]
+
+
+def stand_in(body: Any) -> Any:
+    """What cdk8s gets for ``body`` while the verification reads: a small stand-in.
+
+    The verification reads the body itself (:func:`read`): sending the pod through Node and
+    back only to read it in Python would double its cost.
+    """
+    token = len(_BODIES) + 1
+    _BODIES[token] = body
+    return {
+        "apiVersion": body.get("apiVersion"),
+        "kind": body.get("kind"),
+        "metadata": body.get("metadata"),
+        _STAND_IN: token,
+    }
+
+
+def read(body: Any) -> Any:
+    """``body`` as read from cdk8s, with a stand-in replaced by the body it stands for."""
+    token = body.get(_STAND_IN) if isinstance(body, dict) else None
+    return body if token is None else _BODIES[token]

@@ -29,6 +29,7 @@ from .._k8s import (
     node_of,
 )
 from ..access import Exposure
+from ..emit.synthesis import read as synthesis_read
 from ..emit.synthesis import reading, verified_now
 from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
 from .run import findings
@@ -109,7 +110,8 @@ def _verify(root: Construct, key: str) -> None:
     objects: list[Rendered] = []
     for chart in _charts(root):
         where = LazyPath(chart)
-        for body in chart.to_json():
+        for read in chart.to_json():
+            body = synthesis_read(read)
             meta = body.get("metadata") or {}
             claim = (str(body.get("kind")), meta.get("namespace"), str(meta.get("name")))
             objects.append(Rendered(body, where, owners.get(claim)))

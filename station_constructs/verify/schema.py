@@ -47,31 +47,43 @@ def versions() -> tuple[str, ...]:
 def first_error(value: Any, version: str) -> tuple[str, str] | None:
     """``(path, problem)`` of the first way ``value`` breaks ``PodTemplateSpec``, or ``None``."""
     data = _data()
-    names = data["versions"][version]
-    return _check(value, {"$ref": data["root"]}, names, data["schemas"], "")
+    found = _check(value, {"$ref": data["root"]}, data["versions"][version], data["schemas"])
+    if found is None:
+        return None
+    parts, problem = found
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in reversed(parts))
+    return path.lstrip("."), problem
+
+
+# A failure: the path to it, innermost first (built only on the way out), and the problem.
+_Failure = tuple[list[str | int], str]
 
 
 def _check(
-    value: Any, schema: dict[str, Any], names: dict[str, str], pool: dict[str, Any], path: str
-) -> tuple[str, str] | None:
+    value: Any, schema: dict[str, Any], names: dict[str, str], pool: dict[str, Any]
+) -> _Failure | None:
     ref = schema.get("$ref")
     if ref is not None:
-        return _check(value, pool[names[ref]], names, pool, path)
+        return _check(value, pool[names[ref]], names, pool)
     if "oneOf" in schema:
-        if any(_check(value, s, names, pool, path) is None for s in schema["oneOf"]):
+        if any(_check(value, s, names, pool) is None for s in schema["oneOf"]):
             return None
-        return path, f"has the wrong type ({type(value).__name__})"
+        return [], f"has the wrong type ({type(value).__name__})"
     problem = _type_problem(value, schema.get("type"))
-    if problem is not None or value is None:
-        return None if problem is None else (path, problem)
+    if problem is not None:
+        return [], problem
+    if value is None:
+        return None
     if "enum" in schema and value not in schema["enum"]:
-        return path, f"must be one of {', '.join(map(repr, schema['enum']))}"
+        return [], f"must be one of {', '.join(map(repr, schema['enum']))}"
     if isinstance(value, dict):
-        return _object(value, schema, names, pool, path)
+        return _object(value, schema, names, pool)
     if isinstance(value, list) and "items" in schema:
+        items = schema["items"]
         for i, item in enumerate(value):
-            found = _check(item, schema["items"], names, pool, f"{path}[{i}]")
+            found = _check(item, items, names, pool)
             if found is not None:
+                found[0].append(i)
                 return found
     return None
 
@@ -92,28 +104,24 @@ def _type_problem(value: Any, declared: Any) -> str | None:
 
 
 def _object(
-    value: dict[str, Any],
-    schema: dict[str, Any],
-    names: dict[str, str],
-    pool: dict[str, Any],
-    path: str,
-) -> tuple[str, str] | None:
+    value: dict[str, Any], schema: dict[str, Any], names: dict[str, str], pool: dict[str, Any]
+) -> _Failure | None:
     properties = schema.get("properties", {})
     extra = schema.get("additionalProperties", True)
-    for key in schema.get("required", []):
+    for key in schema.get("required", ()):
         if key not in value:
-            return f"{path}.{key}".lstrip("."), "is required"
+            return [key], "is required"
     for key, item in value.items():
-        where = f"{path}.{key}".lstrip(".")
         if key in properties:
-            found = _check(item, properties[key], names, pool, where)
+            found = _check(item, properties[key], names, pool)
         elif extra is False:
-            return where, "is not a field Kubernetes knows here"
+            return [key], "is not a field Kubernetes knows here"
         elif isinstance(extra, dict):
-            found = _check(item, extra, names, pool, where)
+            found = _check(item, extra, names, pool)
         else:
             found = None
         if found is not None:
+            found[0].append(key)
             return found
     return None
 

@@ -10,6 +10,7 @@ SealedSecrets are skipped (they are meant to hold it). Messages never repeat the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from .._secret_material import secret_value_kind
@@ -18,6 +19,7 @@ from .model import DOCS, Finding, Rendered
 __all__ = ["check_secret_material"]
 
 _CHECK = "secret-material"
+_SHORTEST = 8
 # Object fields meant to hold secret material.
 _SKIPPED = {("Secret", "data"), ("Secret", "stringData"), ("SealedSecret", "spec")}
 
@@ -43,18 +45,39 @@ def check_secret_material(obj: Rendered) -> Iterator[Finding]:
             return
 
 
+@lru_cache(maxsize=65536)
+def _kind(value: str) -> str | None:
+    """``secret_value_kind``, once per distinct string (labels repeat across objects)."""
+    return secret_value_kind(value)
+
+
 def _first(value: Any, path: str) -> tuple[str, str] | None:
+    found = _find(value)
+    if found is None:
+        return None
+    parts, kind = found
+    return path + "".join(
+        f"[{p}]" if isinstance(p, int) else f".{p}" for p in reversed(parts)
+    ), kind
+
+
+def _find(value: Any) -> tuple[list[str | int], str] | None:
+    """The path (innermost first) and kind of the first credential-shaped string."""
     if isinstance(value, str):
-        kind = secret_value_kind(value)
-        return None if kind is None else (path, kind)
+        # Every credential shape the detector knows is at least 8 characters long.
+        kind = None if len(value) < _SHORTEST else _kind(value)
+        return None if kind is None else ([], kind)
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _first(item, f"{path}.{key}")
-            if found is not None:
-                return found
+            if isinstance(item, (str, dict, list)):
+                found = _find(item)
+                if found is not None:
+                    found[0].append(key)
+                    return found
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            found = _first(item, f"{path}[{i}]")
+            found = _find(item)
             if found is not None:
+                found[0].append(i)
                 return found
     return None
