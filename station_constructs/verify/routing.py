@@ -67,18 +67,35 @@ def paths_intersect(one: tuple[str, bool], two: tuple[str, bool]) -> bool:
 def check_routes(objects: Iterable[Rendered]) -> Iterator[Finding]:
     """Overlaps across objects and charts, then hosts no certificate covers."""
     listed = list(objects)
-    routes = [r for obj in listed for r in _routes(obj)]
-    reported: set[tuple[str, str, str]] = set()
-    for i, route in enumerate(routes):
-        for other in routes[:i]:
-            if _competes(route, other) and route.obj.key not in reported:
-                reported.add(route.obj.key)
-                yield _overlap(route, other)
+    reported: set[int] = set()
+    for group in _groups([r for obj in listed for r in _routes(obj)]):
+        for i, route in enumerate(group):
+            for other in group[:i]:
+                if id(route.obj) not in reported and _competes(route, other):
+                    reported.add(id(route.obj))
+                    yield _overlap(route, other)
     yield from _uncovered(listed)
 
 
+def _groups(routes: list[_Route]) -> Iterator[list[_Route]]:
+    """Routes that may compete: one scope, hosts under one parent domain (or every host)."""
+    groups: dict[tuple[tuple[str, ...], str], list[_Route]] = {}
+    everywhere: dict[tuple[str, ...], list[_Route]] = {}
+    for route in routes:
+        if route.host:
+            parent = ".".join(route.host.removeprefix("*.").split(".")[-2:])
+            groups.setdefault((route.scope, parent), []).append(route)
+        else:
+            everywhere.setdefault(route.scope, []).append(route)
+    for (scope, _), group in groups.items():
+        yield [*everywhere.get(scope, []), *group]
+    for scope, group in everywhere.items():
+        if not any(key[0] == scope for key in groups):
+            yield group
+
+
 def _competes(one: _Route, two: _Route) -> bool:
-    if one.obj.key == two.obj.key or one.backend == two.backend or one.scope != two.scope:
+    if one.obj is two.obj or one.backend == two.backend:
         return False
     if one.obj.owner is None and two.obj.owner is None:
         return False  # two objects of the user's own: not the library's business
