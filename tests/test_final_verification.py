@@ -308,6 +308,26 @@ def sidecar_env_key(chart: Chart, fixed: bool) -> object:
     )
 
 
+def sidecar_env_secret_name(chart: Chart, fixed: bool) -> object:
+    env = (
+        [
+            k8s.EnvVar(
+                name="UPSTREAM_API_KEY",
+                value_from=k8s.EnvVarSource(
+                    secret_key_ref=k8s.SecretKeySelector(name="proxy", key="key")
+                ),
+            )
+        ]
+        if fixed
+        else [k8s.EnvVar(name="UPSTREAM_API_KEY", value="hunter2hunter2")]
+    )
+    return StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, env=env)]),
+    )
+
+
 def sidecar_args_key(chart: Chart, fixed: bool) -> object:
     args = ["--token-file=/var/run/token"] if fixed else [f"--token={FAKE_GITHUB}"]
     return StationDeployment(
@@ -528,6 +548,7 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("BackupAlerts label key", alert_label_key, ("PrometheusRule", "a GitHub token")),
     ("a Deployment writing the claim", workload_writing_the_claim, ("claimName='station-data'",)),
     ("sidecar env key", sidecar_env_key, ("containers[1].env[0].value", "<redacted>")),
+    ("sidecar env secret name", sidecar_env_secret_name, ("UPSTREAM_API_KEY", "(KEY)")),
     ("sidecar args key", sidecar_args_key, ("args[0]", "a GitHub token")),
     ("pod label key", pod_label_key, ("labels.team", "a GitHub token")),
     ("CloudShip client id key", oauth_client_id_key, ("ConfigMap", "an AWS access key id")),

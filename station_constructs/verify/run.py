@@ -15,7 +15,7 @@ from .model import Facts, Finding, Rendered
 from .pod import check_pod
 from .routing import check_routes
 from .schema import check_schema
-from .secrets import check_secret_material
+from .secrets import check_env_names, check_secret_material
 
 __all__ = ["findings"]
 
@@ -30,7 +30,7 @@ def findings(objects: Iterable[Rendered], facts: Facts) -> Iterator[Finding]:
         own = obj.owner is not None
         per_object: list[Iterator[Finding]] = [check_secret_material(obj)]
         if own:
-            per_object[:0] = [check_schema(obj), check_pod(obj)]
+            per_object[:0] = [check_schema(obj), check_pod(obj), check_env_names(obj)]
         ingress = facts.ingresses.get((obj.namespace, obj.name))
         if obj.kind == "Ingress" and ingress is not None:
             per_object.append(check_edge(obj, ingress, facts.stations))

@@ -9,14 +9,15 @@ SealedSecrets are skipped (they are meant to hold it). Messages never repeat the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from .._secret_material import secret_value_kind
-from .model import DOCS, Finding, Rendered
+from .._secret_material import secret_name_word, secret_value_kind
+from .model import DOCS, Finding, Rendered, containers_of, pod_prefix, pod_spec_of
 
-__all__ = ["check_secret_material"]
+__all__ = ["check_env_names", "check_secret_material"]
 
 _CHECK = "secret-material"
 _SHORTEST = 8
@@ -81,3 +82,51 @@ def _find(value: Any) -> tuple[list[str | int], str] | None:
                 found[0].append(i)
                 return found
     return None
+
+
+# The containers the library renders itself.
+_LIBRARY_CONTAINERS = frozenset(
+    {
+        "station",
+        "seed-home",
+        "litestream",
+        "litestream-restore",
+        "config-restore",
+        "config-backup",
+        "drill-config",
+        "drill-database",
+    }
+)
+_PLAIN = re.compile(r"^(/.*|true|false|[0-9.]+|\$\(.*\))?$")
+
+
+def check_env_names(obj: Rendered) -> Iterator[Finding]:
+    """A literal env value under a secret-looking name in a container users add.
+
+    ``StationDeployment(env=...)`` refuses such names (``API_KEY``, ``GITHUB_PAT``,
+    ``SLACK_WEBHOOK_URL``); a sidecar's or init container's env is as plain in ``dist/``.
+    File paths, booleans, numbers and ``$(VAR)`` references are not secrets.
+    """
+    spec = pod_spec_of(obj.body)
+    if spec is None:
+        return
+    for key, i, container in containers_of(spec):
+        if container.get("name") in _LIBRARY_CONTAINERS:
+            continue  # their variables are the library's (token files, agent URLs, flags)
+        for j, env in enumerate(container.get("env") or []):
+            value, name = env.get("value"), str(env.get("name", ""))
+            if not isinstance(value, str) or _PLAIN.fullmatch(value):
+                continue
+            word = secret_name_word(name)
+            if word is not None:
+                yield Finding(
+                    obj,
+                    f"{pod_prefix(obj.kind)}.{key}[{i}].env[{j}].value",
+                    "<redacted>",
+                    f"is a literal value of {name}, whose name says it is secret ({word}): it "
+                    "would be written in plain text to dist/, to Git and to the cluster",
+                    f"read it from a Secret: value_from=k8s.EnvVarSource(secret_key_ref=...) "
+                    f"(see {DOCS})",
+                    _CHECK,
+                )
+                return
