@@ -434,6 +434,23 @@ def ingress_path_on_other_host(chart: Chart, fixed: bool) -> object:
     )
 
 
+def gateway_path_on_other_host(chart: Chart, fixed: bool) -> object:
+    a = authed(chart, "a", name="a", namespace="a")
+    b = authed(chart, "b", name="b", namespace="b")
+    gateway = GatewayRef(
+        "shared", namespace="gateway", implementation=GatewayImplementation.ENVOY_GATEWAY
+    )
+    StationGatewayRoute(chart, "ra", station=a, gateway=gateway, host="a.example.com")
+    return StationGatewayRoute(
+        chart,
+        "rb",
+        station=b,
+        gateway=gateway,
+        host="b.example.com" if fixed else "a.example.com",
+        routes=[IngressRoute(StationPort.AGENT_MCP, "/execute")],
+    )
+
+
 def gateway_wildcard_takes_tenant(chart: Chart, fixed: bool) -> object:
     labels = {"gateway": "shared"}
     a = authed(chart, "a", name="a", namespace="a", labels=labels)
@@ -584,6 +601,7 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("basic auth on the key Secret", basic_auth_on_key_secret, ("auth-secret", "key Secret")),
     ("escape hatch", escape_hatch, ("satisfy",)),
     ("Ingress path on another's host", ingress_path_on_other_host, ("a.example.com/execute",)),
+    ("Gateway path on another's host", gateway_path_on_other_host, ("a.example.com/execute",)),
     ("Gateway wildcard", gateway_wildcard_takes_tenant, ("*.example.com/",)),
     ("own Ingress to the Station", own_ingress_to_station, ("bypasses the library's checks",)),
     ("own LoadBalancer", own_load_balancer, ("Service station/lb", "8587")),
