@@ -233,7 +233,7 @@ def _region(guard: _Guard, value: object, *, aws: bool) -> str:
         raise guard.fail(
             "region",
             value,
-            "must be a region name: lower-case letters, digits and '-', at most 63 characters",
+            "must be a region name: letters, digits, '-', '_' or '.', at most 63 characters",
             "pass e.g. 'eu-west-1', or leave it out",
         )
     if value != value.lower() or (aws and not _AWS_REGION.fullmatch(value)):
