@@ -829,3 +829,15 @@ def test_next_steps_does_not_say_behind_auth_once_it_is_waived() -> None:
     verify_app(app)
     steps = next_steps(app)
     assert "weakened on purpose (the allow-list is our VPN's range)" in steps
+
+
+def test_a_config_copys_bad_path_gets_its_own_example() -> None:
+    chart = Chart(cdk8s.Testing.app(), "one")
+    backup = LitestreamBackup(
+        chart, "backup", station=StationDeployment(chart, "station"), bucket="station-backups"
+    )
+    with pytest.raises(StationConfigError) as error:
+        ConfigDirBackup(chart, "config", backup=backup, path="../config")
+    assert "station/prod/config" in error.value.fix
+    assert "station.db" not in error.value.fix
+    ConfigDirBackup(chart, "config-2", backup=backup, path="station/prod/config")

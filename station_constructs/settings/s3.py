@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from .._errors import _Guard
 from .._validate import boolean
 
-__all__ = ["S3Target", "aws_endpoint", "check_identity_target", "resolve_target"]
+__all__ = [
+    "S3Target",
+    "aws_endpoint",
+    "check_identity_target",
+    "config_prefix",
+    "resolve_target",
+]
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -167,7 +173,23 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def _key_prefix(guard: _Guard, value: object) -> str:
+def config_prefix(guard: _Guard, value: object) -> str:
+    """A ConfigDirBackup's key prefix: :func:`_key_prefix`, with its own example and default."""
+    return _key_prefix(
+        guard,
+        value,
+        example="station/prod/config",
+        default="'<dirname of the backup's path>/config'",
+    )
+
+
+def _key_prefix(
+    guard: _Guard,
+    value: object,
+    *,
+    example: str = "station/prod/station.db",
+    default: str = "'<namespace>/<name>/station.db'",
+) -> str:
     segments = value.split("/") if isinstance(value, str) else []
     if (
         not isinstance(value, str)
@@ -181,8 +203,7 @@ def _key_prefix(guard: _Guard, value: object) -> str:
             "must be a key prefix of '/'-separated segments of letters, digits, '.', '_' and "
             "'-' (no leading or trailing '/', no empty, '.' or '..' segment, no '$': "
             "Litestream expands variables in its configuration), at most 512 characters",
-            "pass e.g. 'station/prod/station.db', or leave it out for "
-            "'<namespace>/<name>/station.db'",
+            f"pass e.g. {example!r}, or leave it out for {default}",
         )
     return value
 
