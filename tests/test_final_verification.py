@@ -222,6 +222,26 @@ def sub_path_up(chart: Chart, fixed: bool) -> object:
     )
 
 
+def privileged_by_patch(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(
+        chart,
+        "station",
+        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR)]),
+    )
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.add("/spec/template/spec/containers/1/securityContext/privileged", not fixed)
+    )
+    return station
+
+
+def host_network_by_patch(chart: Chart, fixed: bool) -> object:
+    station = StationDeployment(chart, "station")
+    ApiObject.of(station.deployment).add_json_patch(
+        JsonPatch.replace("/spec/template/spec/hostNetwork", not fixed)
+    )
+    return station
+
+
 # ---------------------------------------------------------------- data claims
 def other_station_claim(chart: Chart, fixed: bool) -> object:
     StationDeployment(chart, "a", name="a", namespace="agents", create_namespace=False)
@@ -558,6 +578,8 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
     ("system- priority class", system_priority_class, ("priorityClassName='system-agents'",)),
     ("Bidirectional", bidirectional, ("mountPropagation='Bidirectional'",)),
     ("subPath ../..", sub_path_up, ("subPath='../..'",)),
+    ("privileged by a patch", privileged_by_patch, ("securityContext.privileged=True",)),
+    ("hostNetwork by a patch", host_network_by_patch, ("hostNetwork=True",)),
     ("misspelt field", misspelt_field_patched, ("spec.template.spec.priorityclassname", "1.37")),
     ("wrong type", wrong_type_patched, ("containers[0].tty='yes'", "must be boolean")),
     ("another Station's claim", other_station_claim, ("claimName='a-data'", "one writer")),

@@ -15,6 +15,8 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
+from .._errors import StationConfigError, _Guard
+from ..settings.pod_containers import RESTRICTED_VOLUME_TYPES, restricted
 from .model import DOCS, Finding, Rendered, containers_of, pod_prefix, pod_spec_of
 
 __all__ = ["check_pod"]
@@ -33,6 +35,7 @@ def check_pod(obj: Rendered) -> Iterator[Finding]:
     def finding(field: str, value: Any, problem: str, fix: str) -> Finding:
         return Finding(obj, f"{at}.{field}", value, problem, f"{fix} (see {DOCS})", _CHECK)
 
+    yield from _restricted(spec, finding)
     yield from _names(spec, finding)
     yield from _mounts(spec, finding)
     yield from _ports(spec, finding)
@@ -273,3 +276,52 @@ def _expression(expression: Json, where: str, finding: Any, *, node: bool) -> It
             f"must be one whole number with operator '{operator}'",
             "pass e.g. values=['3']",
         )
+
+
+_HOST_FIELDS = ("hostNetwork", "hostPID", "hostIPC")
+
+
+def _restricted(spec: Json, finding: Any) -> Iterator[Finding]:
+    """What the "restricted" Pod Security Standard refuses, added after the construct."""
+    for field in _HOST_FIELDS:
+        if spec.get(field) is True:
+            yield finding(
+                field,
+                True,
+                "shares the node's namespaces, which the 'restricted' Pod "
+                "Security Standard refuses",
+                f"drop {field}",
+            )
+    for i, volume in enumerate(spec.get("volumes") or []):
+        kinds = [k for k in volume if k != "name"]
+        if kinds and kinds[0] not in RESTRICTED_VOLUME_TYPES:
+            yield finding(
+                f"volumes[{i}]",
+                kinds[0],
+                "is a volume type the 'restricted' Pod Security Standard refuses",
+                "use configMap, secret, projected, emptyDir or a claim",
+            )
+    for key, i, container in containers_of(spec):
+        guard = _Guard("")
+        try:
+            restricted(guard, "securityContext", dict(container.get("securityContext") or {}))
+        except StationConfigError as error:
+            yield finding(
+                f"{key}[{i}].{_camel(error.field)}", error.value, error.problem, error.fix
+            )
+        for j, port in enumerate(container.get("ports") or []):
+            if port.get("hostPort"):
+                yield finding(
+                    f"{key}[{i}].ports[{j}].hostPort",
+                    port["hostPort"],
+                    "binds a port on the node, which the Pod Security Standards refuse",
+                    "drop hostPort",
+                )
+
+
+def _camel(field: str) -> str:
+    """``security_context.run_as_user`` as the JSON field path (``securityContext.runAsUser``)."""
+    return ".".join(
+        part.split("_")[0] + "".join(w.title() for w in part.split("_")[1:])
+        for part in field.split(".")
+    )
