@@ -863,3 +863,13 @@ def test_a_config_copys_bad_path_gets_its_own_example() -> None:
     assert "station/prod/config" in error.value.fix
     assert "station.db" not in error.value.fix
     ConfigDirBackup(chart, "config-2", backup=backup, path="station/prod/config")
+
+
+def test_an_overlap_waived_on_either_object_synthesizes() -> None:
+    app = cdk8s.Testing.app()
+    chart = Chart(app, "one")
+    ingress_path_on_other_host(chart, fixed=False)
+    first = chart.node.find_child("ia")
+    assert isinstance(first, StationIngress)
+    allow_rendered(first.ingress, "route-overlap", reason="b serves /execute for a on purpose")
+    verify_app(app)

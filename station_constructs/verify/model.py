@@ -94,6 +94,8 @@ class Finding:
     fix: str
     check: str
     """The check's id, as ``allow_rendered`` takes it for a deliberate exception."""
+    other: Rendered | None = None
+    """The other object of a conflict (a waiver on either one covers it)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,13 @@ class Facts:
     def is_allowed(self, check: str, obj: Rendered) -> bool:
         """Whether ``check`` was waived for ``obj`` with ``allow_rendered``."""
         return (check, *obj.key) in self.allowed
+
+    def waived(self, finding: Finding) -> bool:
+        """Whether ``finding`` was waived (on its object, or on the other of a conflict)."""
+        other = finding.other
+        return self.is_allowed(finding.check, finding.obj) or (
+            other is not None and self.is_allowed(finding.check, other)
+        )
 
 
 def pod_prefix(kind: str) -> str:

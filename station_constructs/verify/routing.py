@@ -117,6 +117,7 @@ def _overlap(route: _Route, other: _Route) -> Finding:
         f"'{route.backend.rsplit('/', 1)[-1]}.example.com'; "
         f"for a deliberate exception: allow_rendered(obj, '{_CHECK}', reason=...) (see {DOCS})",
         _CHECK,
+        other.obj,
     )
 
 
