@@ -1,10 +1,12 @@
 """Generate station_constructs/verify/pod_schema.json from kubernetes-validate's schemas.
 
-The final verification checks the pod template of every workload the library renders against
-the strict (``additionalProperties: false``) OpenAPI schema of each supported Kubernetes
-version, at synthesis and without network. The package ships only what that needs: the
-definitions reachable from ``PodTemplateSpec``, without descriptions, each distinct
-definition once (most are identical across versions), and per version which one it uses.
+The final verification checks every built-in object the library renders (Deployment,
+CronJob, Service, ServiceAccount, ConfigMap, claim, Namespace, Ingress, NetworkPolicy), as
+users' patches and annotations leave it, against the strict (``additionalProperties: false``)
+OpenAPI schema of each supported Kubernetes version, at synthesis and without network. The
+package ships only what that needs: the definitions reachable from those kinds, without
+descriptions, each distinct definition once (most are identical across versions), and per
+version which one it uses.
 
     python scripts/extract_pod_schema.py          # rewrite the file
     python scripts/extract_pod_schema.py --check  # exit 1 if it is out of date
@@ -24,7 +26,18 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "station_constructs" / "verify" / "pod_schema.json"
 #: The Kubernetes versions the library supports (README, "Compatibility").
 VERSIONS = ("1.27", "1.29", "1.33", "1.37")
-ROOT = "io.k8s.api.core.v1.PodTemplateSpec"
+#: The built-in objects the library renders (and users shape), by apiVersion/kind.
+ROOTS = {
+    "apps/v1/Deployment": "io.k8s.api.apps.v1.Deployment",
+    "batch/v1/CronJob": "io.k8s.api.batch.v1.CronJob",
+    "v1/Service": "io.k8s.api.core.v1.Service",
+    "v1/ServiceAccount": "io.k8s.api.core.v1.ServiceAccount",
+    "v1/ConfigMap": "io.k8s.api.core.v1.ConfigMap",
+    "v1/PersistentVolumeClaim": "io.k8s.api.core.v1.PersistentVolumeClaim",
+    "v1/Namespace": "io.k8s.api.core.v1.Namespace",
+    "networking.k8s.io/v1/Ingress": "io.k8s.api.networking.v1.Ingress",
+    "networking.k8s.io/v1/NetworkPolicy": "io.k8s.api.networking.v1.NetworkPolicy",
+}
 _KEPT = {"type", "properties", "additionalProperties", "required", "items", "enum", "oneOf", "$ref"}
 
 
@@ -65,13 +78,13 @@ def _refs(node: Any, found: set[str]) -> None:
 
 
 def extract() -> dict[str, Any]:
-    """``{"root", "versions": {version: {name: id}}, "schemas": {id: schema}}``."""
+    """``{"roots", "versions": {version: {name: id}}, "schemas": {id: schema}}``."""
     schemas: dict[str, Any] = {}
     versions: dict[str, dict[str, str]] = {}
     for version in VERSIONS:
         defs = {name: _strip(schema) for name, schema in _definitions(version).items()}
         names: dict[str, str] = {}
-        todo = [ROOT]
+        todo = sorted(ROOTS.values())
         while todo:
             name = todo.pop()
             if name in names:
@@ -84,7 +97,7 @@ def extract() -> dict[str, Any]:
             _refs(defs[name], found)
             todo.extend(sorted(found - set(names)))
         versions[version] = dict(sorted(names.items()))
-    return {"root": ROOT, "versions": versions, "schemas": dict(sorted(schemas.items()))}
+    return {"roots": ROOTS, "versions": versions, "schemas": dict(sorted(schemas.items()))}
 
 
 def main() -> None:

@@ -437,6 +437,16 @@ def escape_hatch(chart: Chart, fixed: bool) -> object:
     return ingress
 
 
+def ingress_field_wrong_type(chart: Chart, fixed: bool) -> object:
+    # A typed object's toJson drops unknown fields; a wrong type goes through.
+    ingress = guarded_ingress(chart)
+    rules = ApiObject.of(ingress.ingress)
+    rules.add_json_patch(
+        JsonPatch.replace("/spec/rules/0/host", "station.example.com" if fixed else 443)
+    )
+    return ingress
+
+
 # ---------------------------------------------------------------- routing
 def ingress_path_on_other_host(chart: Chart, fixed: bool) -> object:
     a = authed(chart, "a", name="a", namespace="a")
@@ -619,6 +629,7 @@ CASES: list[tuple[str, Build, tuple[str, ...]]] = [
         annotated_later("nginx.ingress.kubernetes.io/auth-url", "http://other.example.com/auth"),
         ("auth-url", "change edge_auth="),
     ),
+    ("Ingress field wrong type", ingress_field_wrong_type, ("spec.rules[0].host=443", "Ingress")),
     ("class patched", class_patched, ("ingressClassName='nginx-internal'",)),
     ("basic auth on the key Secret", basic_auth_on_key_secret, ("auth-secret", "key Secret")),
     ("escape hatch", escape_hatch, ("satisfy",)),
