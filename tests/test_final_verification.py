@@ -53,6 +53,10 @@ from station_constructs.verify.schema import versions
 from tests.support.paths import REPO
 
 OAUTH = CloudShipOAuth(client_id="station-test")
+# Routes to the agent MCP only: what CloudShip OAuth authenticates (the API's exposure rules
+# are the who-can-call-what table's business, not these tests').
+MCP_ONLY = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
+MCP_HOST = [IngressRoute(StationPort.AGENT_MCP, "/")]
 OAUTH2_PROXY = "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
 SIDECAR = "ghcr.io/example/sidecar:1.0.0"
 FAKE_OPENAI = "sk-" + "A1b2C3d4" * 4
@@ -452,7 +456,7 @@ def ingress_path_on_other_host(chart: Chart, fixed: bool) -> object:
     a = authed(chart, "a", name="a", namespace="a")
     b = authed(chart, "b", name="b", namespace="b")
     tls = IngressTls.cert_manager("letsencrypt-prod")
-    StationIngress(chart, "ia", station=a, host="a.example.com", tls=tls)
+    StationIngress(chart, "ia", station=a, host="a.example.com", tls=tls, routes=MCP_HOST)
     host = "b.example.com" if fixed else "a.example.com"
     return StationIngress(
         chart,
@@ -470,7 +474,9 @@ def gateway_path_on_other_host(chart: Chart, fixed: bool) -> object:
     gateway = GatewayRef(
         "shared", namespace="gateway", implementation=GatewayImplementation.ENVOY_GATEWAY
     )
-    StationGatewayRoute(chart, "ra", station=a, gateway=gateway, host="a.example.com")
+    StationGatewayRoute(
+        chart, "ra", station=a, gateway=gateway, host="a.example.com", routes=MCP_HOST
+    )
     return StationGatewayRoute(
         chart,
         "rb",
@@ -494,9 +500,16 @@ def gateway_wildcard_takes_tenant(chart: Chart, fixed: bool) -> object:
         tls=IngressTls.cert_manager("le"),
         route_namespace_labels={"gateway": "shared"},
     )
-    StationGatewayRoute(chart, "ra", station=a, gateway=gateway, host="a.example.com")
+    StationGatewayRoute(
+        chart, "ra", station=a, gateway=gateway, host="a.example.com", routes=MCP_ONLY
+    )
     return StationGatewayRoute(
-        chart, "rb", station=b, gateway=gateway, host="b.example.com" if fixed else "*.example.com"
+        chart,
+        "rb",
+        station=b,
+        gateway=gateway,
+        host="b.example.com" if fixed else "*.example.com",
+        routes=MCP_ONLY,
     )
 
 
@@ -511,7 +524,9 @@ def host_outside_wildcard_certificate(chart: Chart, fixed: bool) -> object:
         tls=IngressTls.cert_manager("le"),
     )
     host = "station.example.com" if fixed else "station.eu.example.com"
-    return StationGatewayRoute(chart, "route", station=station, gateway=gateway, host=host)
+    return StationGatewayRoute(
+        chart, "route", station=station, gateway=gateway, host=host, routes=MCP_ONLY
+    )
 
 
 def misspelt_field_patched(chart: Chart, fixed: bool) -> object:
