@@ -52,9 +52,12 @@ from .station import (
     StationStorage,
     UpdateStrategy,
 )
+from .verify.app import allow_rendered, verify_app
 from .workload_identity import WorkloadIdentity
 
 __all__ = [
+    "allow_rendered",
+    "verify_app",
     "__version__",
     "DEFAULT_IMAGE",
     "LITESTREAM_IMAGE",

@@ -235,4 +235,3 @@ class ExternalSecretSource(_RenderedSource):
                 ],
             ),
         )
-

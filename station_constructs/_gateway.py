@@ -21,6 +21,7 @@ from .emit.gateway import emit_gateway, emit_redirect_route
 from .settings.gateway import GatewayImplementation, GatewayRef
 from .settings.gateway import gateway_class_name as resolve_class_name
 from .station import StationDeployment
+from .verify.app import register
 
 __all__ = ["StationGateway"]
 
@@ -135,6 +136,7 @@ class StationGateway(ReadOnlyAttributes, Construct):
             else None
         )
         """The HTTPRoute redirecting HTTP to HTTPS (``None`` without ``redirect_http``)."""
+        register(self)
         self._lock_attributes()
 
     @property

@@ -22,10 +22,11 @@ from ._routing import (
     endpoint_path,
     host_name,
     resolve_routes,
+    sibling_host,
 )
 from ._validate import boolean, dns_label, dns_subdomain, one_of, port
 from .access import Exposure
-from .auth import EdgeAuth, gateway_edge_auth
+from .auth import EdgeAuth, EdgeAuthKind, gateway_edge_auth
 from .emit.gateway import emit_http_route
 from .settings.gateway import (
     GatewayImplementation,
@@ -36,6 +37,7 @@ from .settings.gateway import (
     stream_timeout as resolve_stream_timeout,
 )
 from .station import StationDeployment, StationPort
+from .verify.app import register
 
 __all__ = ["StationGatewayRoute"]
 
@@ -158,6 +160,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             emit_http_route(self, i, h, self._middleware) for i, h in enumerate(self.route_names)
         ]
         """The HTTPRoutes, one per host, in ``hosts`` order."""
+        register(self)
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers
@@ -195,9 +198,12 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         """The edge authentication's description and Traefik Middleware (``None``: none)."""
         if edge_auth is None:
             return None, None
-        return gateway_edge_auth(
-            guard, "edge_auth", edge_auth, self.implementation.name, self.namespace
-        )
+        namespace = self.namespace
+        if self.implementation is GatewayImplementation.ISTIO and isinstance(edge_auth, EdgeAuth):
+            if edge_auth.kind is EdgeAuthKind.GATEWAY_POLICY:
+                # Istio reads an AuthorizationPolicy that targets a Gateway in its namespace.
+                namespace = self.parent.namespace or self.namespace
+        return gateway_edge_auth(guard, "edge_auth", edge_auth, self.implementation.name, namespace)
 
     def _exposures(self, guard: _Guard, edge: str | None, given: bool) -> tuple[Exposure, ...]:
         return tuple(
@@ -231,8 +237,8 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
                 problem=f"{route.path_type.value} path {route.path} on {host} (Gateway "
                 f"{parent[0]}/{parent[1]}) is already routed by '{{previous}}'; the Gateway "
                 "would send the requests to only one of the Stations",
-                fix=f"give each Station its own host, e.g. host='{self.station.name}."
-                f"{host.removeprefix('*.')}'",
+                fix="give each Station its own host, e.g. host='"
+                f"{sibling_host(self.station.name, host)}'",
             )
 
     def _parent(self, guard: _Guard, gateway: object) -> GatewayRef:

@@ -27,7 +27,7 @@ from cdk8s import (
     Size,
 )
 from cdk8s_plus_27 import k8s
-from constructs import Construct, Node
+from constructs import Construct, IValidation, Node
 
 from ._errors import _Guard
 
@@ -38,6 +38,7 @@ __all__ = [
     "App",
     "Chart",
     "IResolver",
+    "IValidation",
     "ImplicitTokenResolver",
     "LazyResolver",
     "NumberStringUnionResolver",

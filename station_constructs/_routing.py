@@ -42,6 +42,7 @@ __all__ = [
     "endpoint_path",
     "host_name",
     "resolve_routes",
+    "sibling_host",
 ]
 
 # Paths Kubernetes, the Gateway API and every controller accept for Prefix/Exact literally.
@@ -73,6 +74,19 @@ _SUBDOMAIN = {StationPort.API: "ui", StationPort.MCP: "manage", StationPort.AGEN
 def subdomain(port: StationPort) -> str:
     """The conventional sub-host for an endpoint on a host of its own (``mcp.<host>``)."""
     return _SUBDOMAIN[port]
+
+
+def sibling_host(name: str, host: str) -> str:
+    """A host beside ``host`` for Station ``name`` (``a.example.com`` -> ``b.example.com``).
+
+    Same parent domain, so the same listener and wildcard certificate cover it.
+    """
+    labels = host.removeprefix("*.").split(".")
+    parent = (
+        ".".join(labels[1:]) if len(labels) > 2 and not host.startswith("*.") else ".".join(labels)
+    )
+    suggestion = f"{name}.{parent}"
+    return suggestion if suggestion != host else f"{name}-2.{parent}"
 
 
 def endpoint_path(port: StationPort) -> str:

@@ -37,9 +37,18 @@ class ImageReference:
 
 
 def image_reference(
-    guard: _Guard, field: str, value: object, *, allow_unpinned: bool
+    guard: _Guard,
+    field: str,
+    value: object,
+    *,
+    allow_unpinned: bool,
+    offer_override: bool = False,
 ) -> ImageReference:
-    """Parse an image reference and insist on a pinned version unless explicitly allowed."""
+    """Parse an image reference and insist on a pinned version unless explicitly allowed.
+
+    ``offer_override``: the construct has ``allow_unpinned_image`` (the Station), so the fix
+    may suggest it; elsewhere an image must be pinned.
+    """
 
     def bad() -> StationConfigError:
         return guard.fail(
@@ -70,12 +79,17 @@ def image_reference(
         raise bad()
     ref = ImageReference(value, registry, path, tag or None, digest or None)
     if not ref.pinned and not allow_unpinned:
+        fix = "pin a version tag or digest (e.g. ':1.2.3' or '@sha256:...')"
+        if offer_override:
+            fix = (
+                "pin a version tag or digest (e.g. 'ghcr.io/cloudshipai/station:v0.25.0'), or "
+                "pass allow_unpinned_image=True if you really want a moving tag"
+            )
         raise guard.fail(
             field,
             value,
             "is not pinned: ':latest' or a missing tag changes under you on every pull, so a "
-            "restart can silently upgrade (or downgrade) Station against your database",
-            "pin a version tag or digest (e.g. 'ghcr.io/cloudshipai/station:v0.25.0'), or pass "
-            "allow_unpinned_image=True if you really want a moving tag",
+            "restart can silently change the version running against your data",
+            fix,
         )
     return ref

@@ -38,7 +38,7 @@ def free_text(guard: _Guard, field: str, value: object, *, max_length: int = 253
     (newlines included) or invisible formatting characters (bidi overrides, zero-width).
     """
     if not isinstance(value, str) or not value.strip():
-        raise guard.fail(field, value, "must be a non-empty string", "pass a value or leave it out")
+        raise guard.fail(field, value, "must be a non-empty string", fix)
     if len(value) > max_length:
         raise guard.fail(
             field,

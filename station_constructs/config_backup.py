@@ -49,7 +49,7 @@ from .settings.config_backup import (
     resolve_config_backup,
 )
 from .settings.config_backup import REMOTE_NAME as REMOTE_NAME
-from .settings.s3 import _key_prefix
+from .settings.s3 import config_prefix
 from .settings.station import ImagePullPolicy
 from .station import StationDeployment
 
@@ -109,7 +109,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The LitestreamBackup whose bucket and credentials are used."""
         self.station: StationDeployment = station
         """The Station whose config directory is backed up."""
-        self.path: str = reserve_config_prefix(self, guard, backup, path, _key_prefix)
+        self.path: str = reserve_config_prefix(self, guard, backup, path, config_prefix)
         """Key prefix of the config directory's copy in the bucket."""
         settings = resolve_config_backup(
             guard,

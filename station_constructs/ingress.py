@@ -47,6 +47,7 @@ from ._routing import (
     endpoint_path,
     host_name,
     resolve_routes,
+    sibling_host,
 )
 from ._tls import tls_secret_name
 from ._validate import dns_label, dns_subdomain, one_of
@@ -66,6 +67,7 @@ from .settings.ingress import (
 )
 from .settings.ingress import ingress_class_name as resolve_class_name
 from .station import StationDeployment, StationPort
+from .verify.app import note_ingress
 
 __all__ = [
     "IngressController",
@@ -317,6 +319,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
     def _claim_objects(self, guard: _Guard) -> None:
         self._claim("Ingress", self.name, "give each StationIngress its own name=")
         self._reserve_routes(guard)
+        note_ingress(self)  # what the final verification holds the rendered Ingress to
         tls = self.tls
         if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
             check_secret_unread(
@@ -358,7 +361,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
                 f"{self.ingress_class_name}) is already routed by '{{previous}}'; the "
                 "controller would refuse one Ingress or send the requests to either Station",
                 fix="give each Station its own host, e.g. host='"
-                f"{self.station.name}.{(route.host or self.host).removeprefix('*.')}'",
+                f"{sibling_host(self.station.name, route.host or self.host)}'",
             )
 
     # ------------------------------------------------------------------ rendering

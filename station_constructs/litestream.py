@@ -75,6 +75,7 @@ from .settings.litestream import METRICS_PORT as METRICS_PORT
 from .settings.litestream import METRICS_PORT_NAME as METRICS_PORT_NAME
 from .settings.litestream import REPLICA_ANNOTATION as REPLICA_ANNOTATION
 from .settings.s3 import _key_prefix as _key_prefix
+from .settings.s3 import check_identity_target
 from .settings.station import ImagePullPolicy, Resources
 from .station import StationDeployment
 from .workload_identity import WorkloadIdentity
@@ -238,6 +239,9 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             identity=identity,
             service_account_name=service_account_name,
             region_given=region is not None or endpoint is not None,
+        )
+        check_identity_target(
+            guard, None if keys.identity is None else keys.identity.kind, settings.target
         )
         self._keep_credentials(keys, config_map_name, require_backup)
         self._render(guard)

@@ -43,6 +43,7 @@ from .settings.station import (
     StationStorage,
     UpdateStrategy,
 )
+from .verify.app import note_station
 
 __all__ = [
     "AIProvider",
@@ -309,4 +310,5 @@ class StationDeployment(
         # results published as attributes (_station_settings.py); then render and emit.
         resolution = self._resolve(guard, given)
         self._render_objects(scope, guard, given, resolution)
+        note_station(self)
         self._lock_attributes()

@@ -56,6 +56,30 @@ class WorkloadIdentity:
     role_arn: str | None = None
     """The IAM role (IRSA only; Pod Identity associates the role in EKS)."""
 
+    def __post_init__(self) -> None:
+        """Refuse a kind the library cannot render, and a role ARN that does not fit it."""
+        if self.kind not in TOKEN_VOLUMES:
+            raise StationConfigError(
+                "kind",
+                self.kind,
+                f"is not a workload identity the library renders (one of "
+                f"{', '.join(map(repr, TOKEN_VOLUMES))}); GKE and Azure identities give no "
+                "S3 credentials",
+                "build it with WorkloadIdentity.aws_irsa('arn:aws:iam::123456789012:role/"
+                "station-backups') or WorkloadIdentity.eks_pod_identity()",
+                where="WorkloadIdentity",
+            )
+        if (self.kind == "irsa") != (self.role_arn is not None):
+            raise StationConfigError(
+                "role_arn",
+                self.role_arn,
+                "is required with IRSA and unused with EKS Pod Identity (the role is "
+                "associated in EKS)",
+                "build it with WorkloadIdentity.aws_irsa(role_arn) or "
+                "WorkloadIdentity.eks_pod_identity()",
+                where="WorkloadIdentity",
+            )
+
     @classmethod
     def aws_irsa(cls, role_arn: str) -> WorkloadIdentity:
         """EKS IAM Roles for Service Accounts with the IAM role ``role_arn``."""

@@ -209,6 +209,8 @@ def test_the_readme_composing_app_wires_a_client_to_the_station(tmp_path: Any) -
         container["env"]
     )
     assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
+
+
 def test_network_policy_patches_and_later_rules_apply_in_the_order_made(chart: Chart) -> None:
     station = StationDeployment(chart, "station", enable_api=True)
     policy = station.network_policy
@@ -264,7 +266,9 @@ def test_an_app_resolver_reaches_every_object_a_station_renders(tmp_path: Any) -
 
 
 def _containers(obj: Manifest) -> list[Any]:
-    spec = obj["spec"]["template"]["spec"] if obj["kind"] == "Deployment" else (
-        obj["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    spec = (
+        obj["spec"]["template"]["spec"]
+        if obj["kind"] == "Deployment"
+        else (obj["spec"]["jobTemplate"]["spec"]["template"]["spec"])
     )
     return [*spec.get("initContainers", []), *spec["containers"]]

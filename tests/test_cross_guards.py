@@ -180,7 +180,7 @@ SHARING: list[Case] = [
         ],
         "StationIngress 'two/ingress'",
         ["host='station.example.com/'", "already routed by 'one/ingress'"],
-        "host='b.station.example.com'",
+        "host='b.example.com'",
     ),
     (
         "ExternalSecret owns what Litestream reads by hand",

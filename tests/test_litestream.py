@@ -273,6 +273,7 @@ def test_replica_url_names_an_explicit_aws_region(chart: Chart) -> None:
 def test_options_reach_the_config(chart: Chart) -> None:
     _, b = backup(
         chart,
+        endpoint="https://s3.eu-central-1.wasabisys.com",
         region="eu-central-1",
         force_path_style=False,
         sync_interval="500ms",
@@ -292,7 +293,7 @@ def test_options_reach_the_config(chart: Chart) -> None:
     assert parsed["dbs"][0]["replica"]["sync-interval"] == "500ms"
     assert b.replica_url == (
         "s3://station-backups/station/station/station.db"
-        "?endpoint=http://minio.minio.svc:9000&region=eu-central-1&forcePathStyle=false"
+        "?endpoint=https://s3.eu-central-1.wasabisys.com&region=eu-central-1&forcePathStyle=false"
     )
 
 

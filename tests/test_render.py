@@ -309,6 +309,8 @@ def test_the_station_pod_assembles_and_renders_without_cdk8s() -> None:
     assert env[-1] == {"name": "X", "value": "1"} and len(env) == 2
     assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert spec["containers"][0]["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+
+
 def test_the_backup_settings_and_renderers_run_without_cdk8s() -> None:
     result = render(
         """
@@ -395,6 +397,8 @@ result = {
         "name": "litestream-config",
         "readOnly": True,
     }
+
+
 def test_the_ingress_and_the_alerts_render_without_cdk8s() -> None:
     result = render(
         """

@@ -17,7 +17,6 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 
 
-
 def modules() -> dict[str, Path]:
     """Dotted module name -> file, for every module of the package."""
     found = {}

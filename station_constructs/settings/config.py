@@ -224,7 +224,8 @@ def station_auth(
             True,
             "with cloudship_oauth, Station checks a webhook request twice against the same "
             "'Authorization: Bearer' header (a CloudShip token first, then equality with "
-            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected",
+            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected (see "
+            "docs/reaching-station.md#who-can-call-what)",
             "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
             "or drop cloudship_oauth",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._errors import _Guard
 from .._validate import free_text
+from .cron import check_cron
 
 __all__ = ["check_job_name_length", "count_table", "cron_schedule"]
 
@@ -22,16 +23,9 @@ def check_job_name_length(guard: _Guard, name: str) -> None:
 
 
 def cron_schedule(guard: _Guard, schedule: object) -> str:
-    """A cron expression of five fields, or ``@daily``, ``@hourly``..."""
+    """A cron expression of five fields that fires (``settings/cron.py``), or ``@daily``..."""
     text = free_text(guard, "schedule", schedule, max_length=100, fix="pass e.g. '17 4 * * *'")
-    if len(text.split()) != 5 and not text.startswith("@"):
-        raise guard.fail(
-            "schedule",
-            schedule,
-            "must be a cron expression of five fields (or @daily, @hourly...)",
-            "pass e.g. '17 4 * * *'",
-        )
-    return text
+    return check_cron(guard, "schedule", text)
 
 
 def count_table(guard: _Guard, value: object) -> str:

@@ -40,7 +40,9 @@ def resolve_image(
     The image's release (``station_constructs.releases``) is resolved here too: every later
     guard applies that release's rules.
     """
-    image_ref = image_reference(guard, "image", image, allow_unpinned=allow_unpinned)
+    image_ref = image_reference(
+        guard, "image", image, allow_unpinned=allow_unpinned, offer_override=True
+    )
     release = release_for_image(guard, image_ref, station_release)
     one_of(guard, "image_pull_policy", pull_policy, ImagePullPolicy)
     checked = [dns_subdomain(guard, "image_pull_secrets[]", s) for s in pull_secrets]

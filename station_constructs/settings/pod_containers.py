@@ -17,6 +17,7 @@ from .._validate import dns_label, image_reference
 __all__ = [
     "RESERVED_CONTAINERS",
     "RESERVED_VOLUMES",
+    "RESTRICTED_VOLUME_TYPES",
     "check_container",
     "check_station_mounts",
     "check_volumes",
@@ -31,7 +32,7 @@ Json = dict[str, Any]
 RESERVED_VOLUMES = frozenset({"data", "home", "tmp", "workspace", "litestream-config"})
 RESERVED_CONTAINERS = frozenset({"station", "seed-home", "litestream", "litestream-restore"})
 #: Volume types the "restricted" Pod Security Standard admits.
-_RESTRICTED_VOLUME_TYPES = frozenset(
+RESTRICTED_VOLUME_TYPES = frozenset(
     {
         "configMap",
         "csi",
@@ -66,7 +67,7 @@ def check_volumes(guard: _Guard, volumes: list[Json], pvc_name: str) -> list[Jso
                 where, kinds, "must set exactly one volume source", "pass e.g. config_map=..."
             )
         kind = kinds[0]
-        if kind not in _RESTRICTED_VOLUME_TYPES:
+        if kind not in RESTRICTED_VOLUME_TYPES:
             raise guard.fail(
                 where,
                 kind,

@@ -28,7 +28,6 @@ __all__ = [
 
 Json = dict[str, Any]
 
-_SYSTEM_PRIORITY = ("system-cluster-critical", "system-node-critical")
 _TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
@@ -80,12 +79,12 @@ class ResolvedPod:
 def priority_class(guard: _Guard, value: object) -> str:
     """A PriorityClass name, not one of the ``system-*`` classes of ``kube-system``."""
     name = dns_subdomain(guard, "placement.priority_class_name", value)
-    if name in _SYSTEM_PRIORITY:
+    if name.startswith("system-"):
         raise guard.fail(
             "placement.priority_class_name",
             name,
-            "is reserved for cluster components: the API server admits it only in "
-            "kube-system by default",
+            "is reserved for cluster components: 'system-' classes are the API server's own, "
+            "admitted only in kube-system",
             "create a PriorityClass of your own (e.g. 'station-high') and name it here",
         )
     return name

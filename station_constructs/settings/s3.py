@@ -15,13 +15,20 @@ from dataclasses import dataclass
 from .._errors import _Guard
 from .._validate import boolean
 
-__all__ = ["S3Target", "resolve_target"]
+__all__ = [
+    "S3Target",
+    "aws_endpoint",
+    "check_identity_target",
+    "config_prefix",
+    "resolve_target",
+]
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _PATH_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
 _REGION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_AWS_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
@@ -61,14 +68,74 @@ def resolve_target(
     if region is None:
         checked_region = "us-east-1" if checked_endpoint else None
     else:
-        checked_region = _region(guard, region)
+        checked_region = _region(guard, region, aws=aws_endpoint(checked_endpoint))
     path_style = boolean(guard, "force_path_style", force_path_style, allow_none=True)
+    if path_style is False and checked_endpoint is not None and _in_cluster(checked_endpoint):
+        raise guard.fail(
+            "force_path_style",
+            False,
+            f"addresses the bucket as a sub-domain of {checked_endpoint} (virtual-hosted "
+            f"style): '{checked_bucket}.<host>' does not resolve for an in-cluster or IP "
+            "endpoint",
+            "drop force_path_style (path style is the default with an endpoint)",
+        )
     return S3Target(
         bucket=checked_bucket,
         path=checked_path,
         endpoint=checked_endpoint,
         region=checked_region,
         force_path_style=checked_endpoint is not None if path_style is None else path_style,
+    )
+
+
+def aws_endpoint(endpoint: str | None) -> bool:
+    """Whether ``endpoint`` is AWS S3 (``None``: the default, AWS)."""
+    if endpoint is None:
+        return True
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
+
+
+# S3-compatible stores that never accept AWS STS credentials.
+_NOT_AWS = (
+    ".r2.cloudflarestorage.com",
+    "storage.googleapis.com",
+    ".digitaloceanspaces.com",
+    ".backblazeb2.com",
+    ".wasabisys.com",
+    ".linodeobjects.com",
+)
+
+
+def check_identity_target(guard: _Guard, identity_kind: str | None, target: S3Target) -> None:
+    """An AWS workload identity gives credentials only AWS S3 accepts.
+
+    Refused: an in-cluster store (MinIO, SeaweedFS as a Service) and the S3-compatible clouds
+    known to refuse AWS credentials. Other hosts and IP addresses pass: a proxy in front of
+    AWS S3, or a stand-in in tests.
+    """
+    endpoint = target.endpoint
+    if identity_kind is None or endpoint is None:
+        return
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    in_cluster = _in_cluster(endpoint) and not _is_ip(host.strip("[]"))
+    if in_cluster or host.endswith(_NOT_AWS):
+        raise guard.fail(
+            "identity",
+            identity_kind,
+            f"gives AWS credentials, which the store at {endpoint} does not accept "
+            "(only AWS S3 trusts AWS STS)",
+            "pass credentials= with the store's own keys (e.g. ExistingSecret("
+            "'station-litestream')), or back up to AWS S3 (leave endpoint= out)",
+        )
+
+
+def _in_cluster(endpoint: str) -> bool:
+    host = urllib.parse.urlsplit(endpoint).hostname or ""
+    return (
+        "." not in host
+        or _is_ip(host.strip("[]"))
+        or host.endswith((".svc", ".cluster.local", ".local", ".internal"))
     )
 
 
@@ -106,7 +173,23 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def _key_prefix(guard: _Guard, value: object) -> str:
+def config_prefix(guard: _Guard, value: object) -> str:
+    """A ConfigDirBackup's key prefix: :func:`_key_prefix`, with its own example and default."""
+    return _key_prefix(
+        guard,
+        value,
+        example="station/prod/config",
+        default="'<dirname of the backup's path>/config'",
+    )
+
+
+def _key_prefix(
+    guard: _Guard,
+    value: object,
+    *,
+    example: str = "station/prod/station.db",
+    default: str = "'<namespace>/<name>/station.db'",
+) -> str:
     segments = value.split("/") if isinstance(value, str) else []
     if (
         not isinstance(value, str)
@@ -120,8 +203,7 @@ def _key_prefix(guard: _Guard, value: object) -> str:
             "must be a key prefix of '/'-separated segments of letters, digits, '.', '_' and "
             "'-' (no leading or trailing '/', no empty, '.' or '..' segment, no '$': "
             "Litestream expands variables in its configuration), at most 512 characters",
-            "pass e.g. 'station/prod/station.db', or leave it out for "
-            "'<namespace>/<name>/station.db'",
+            f"pass e.g. {example!r}, or leave it out for {default}",
         )
     return value
 
@@ -167,12 +249,21 @@ def _endpoint(guard: _Guard, value: object) -> str:
     return value.rstrip("/")
 
 
-def _region(guard: _Guard, value: object) -> str:
+def _region(guard: _Guard, value: object, *, aws: bool) -> str:
     if not isinstance(value, str) or not _REGION.fullmatch(value):
         raise guard.fail(
             "region",
             value,
             "must be a region name: letters, digits, '-', '_' or '.', at most 63 characters",
             "pass e.g. 'eu-west-1', or leave it out",
+        )
+    if value != value.lower() or (aws and not _AWS_REGION.fullmatch(value)):
+        raise guard.fail(
+            "region",
+            value,
+            "is not a region name as "
+            + ("AWS spells it (e.g. 'eu-west-1')" if aws else "S3 signs it (lower case)")
+            + ": every signed request would be refused",
+            f"pass {value.lower()!r}" if value != value.lower() else "pass e.g. 'eu-west-1'",
         )
     return value
