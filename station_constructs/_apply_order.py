@@ -51,11 +51,41 @@ def apply_steps(station: StationDeployment, outdir: str) -> list[str]:
     lines.append(
         f"   kubectl apply -f {_file(data, outdir)}   # Namespace, claim, key Secret: never pruned"
     )
+    shared_with = _not_prunable(station, own)
+    if shared_with:
+        lines.append(f"   kubectl apply -f {_file(own, outdir)}")
+        lines.append(f"   (not pruned: its Chart also holds {shared_with}, which one ApplySet in")
+        lines.append(
+            f"   namespace {station.namespace} cannot own; give the Station a Chart of its"
+        )
+        lines.append("   own to prune it, see docs/day-2.md#pruning)")
+        return lines
     lines.append(
         f"   KUBECTL_APPLYSET=true kubectl apply -n {station.namespace} --prune "
         f"--applyset={applyset_name(station)} -f {_file(own, outdir)}"
     )
     return lines
+
+
+def _not_prunable(station: StationDeployment, own: Chart) -> str:
+    """What in the Station's Chart keeps one namespaced ApplySet from owning it ('' if none).
+
+    ``kubectl apply -n NS --prune --applyset`` refuses objects of another namespace, and two
+    Stations' ApplySets would each claim the other's objects.
+    """
+    if any(c is not station and _is_station(c) for c in own.node.find_all()):
+        return "another Station"
+    for obj in own.api_objects:
+        namespace = obj.metadata.namespace
+        if namespace is not None and namespace != station.namespace:
+            return f"objects in namespace {namespace}"
+    return ""
+
+
+def _is_station(construct: object) -> bool:
+    from .station import StationDeployment
+
+    return isinstance(construct, StationDeployment)
 
 
 def _data_chart(station: StationDeployment) -> Chart | None:

@@ -52,7 +52,7 @@ from station_constructs.verify.routing import hosts_intersect, paths_intersect
 from station_constructs.verify.schema import versions
 from tests.support.paths import REPO
 
-OAUTH = CloudShipOAuth(client_id="station-test")
+OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # Routes to the agent MCP only: what CloudShip OAuth authenticates (the API's exposure rules
 # are the who-can-call-what table's business, not these tests').
 MCP_ONLY = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]

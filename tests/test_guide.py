@@ -88,6 +88,30 @@ def test_a_data_chart_is_applied_first_and_the_station_through_an_applyset() -> 
     assert {o["kind"] for o in cdk8s.Testing.synth(Chart.of(station))}.isdisjoint(kinds)
 
 
+def test_a_chart_shared_by_two_stations_is_not_pruned_through_one_applyset() -> None:
+    """kubectl refuses objects of another namespace under -n; two ApplySets would fight."""
+    app = cdk8s.Testing.app()
+    stations = Chart(app, "stations")
+    research = StationDeployment(
+        stations,
+        "research",
+        name="station",
+        namespace="team-research",
+        data_chart=Chart(app, "research-data"),
+    )
+    StationDeployment(
+        stations,
+        "support",
+        name="station",
+        namespace="team-support",
+        data_chart=Chart(app, "support-data"),
+    )
+    text = next_steps(research, outdir="dist")
+    assert "--applyset" not in text
+    assert "kubectl apply -f dist/stations.k8s.yaml" in step_one(text)
+    assert "(not pruned: its Chart also holds another Station" in text
+
+
 def test_a_data_chart_of_another_app_or_not_a_chart_is_refused() -> None:
     other = Chart(cdk8s.Testing.app(), "data")
     with pytest.raises(StationConfigError, match=r"data_chart.*belongs to another App"):
