@@ -19,115 +19,21 @@ Litestream 0.5.17 facts they rely on (measured, see ``docs/station-facts.md``):
 
 from __future__ import annotations
 
+from ._litestream_scripts import (
+    LITESTREAM_META_DIR,
+    RESTORED_MARKER,
+    litestream_replicate_script,
+    litestream_restore_script,
+)
+
 __all__ = [
+    "LITESTREAM_META_DIR",
     "RESTORED_MARKER",
     "config_backup_script",
     "config_restore_script",
     "litestream_replicate_script",
     "litestream_restore_script",
 ]
-
-#: Written by the restore container after it restored the database: the replicating side
-#: then knows the database on the volume descends from the backup.
-RESTORED_MARKER = "/data/.station-db-restored"
-#: Where Litestream keeps its local state for ``/data/station.db``.
-LITESTREAM_META_DIR = "/data/.station.db-litestream"
-
-
-def litestream_restore_script(
-    *, config: str, database: str, replica: str, require_backup: bool
-) -> str:
-    """Restore ``database`` from the replica when the volume has none (or an empty file).
-
-    An empty database file (0 bytes, no WAL) is removed first: ``-if-db-not-exists`` would
-    otherwise skip the restore. With ``require_backup`` a missing backup fails the
-    container (disaster recovery, moves) instead of letting Station start empty.
-    """
-    if_replica = "" if require_backup else " -if-replica-exists"
-    return "\n".join(
-        [
-            "set -eu",
-            f"db={database}",
-            f"marker={RESTORED_MARKER}",
-            'if [ -f "$db" ] && [ ! -s "$db" ] && [ ! -s "$db-wal" ]; then',
-            '  echo "litestream-restore: $db is an empty file (0 bytes, no WAL): removing it '
-            'so the backup can be restored"',
-            '  rm -f "$db" "$db-wal" "$db-shm"',
-            "fi",
-            'if [ -e "$db" ]; then',
-            '  echo "litestream-restore: $db exists: not restoring"',
-            "  exit 0",
-            "fi",
-            'rm -f "$marker"',
-            f'echo "litestream-restore: restoring $db from {replica}"',
-            f'litestream restore -config {config}{if_replica} "$db"',
-            'if [ -e "$db" ]; then',
-            f'  echo "{replica}" > "$marker"',
-            '  echo "litestream-restore: restored $db"',
-            "else",
-            f'  echo "litestream-restore: no backup at {replica}: Station starts with a new '
-            'database (first install)"',
-            "fi",
-        ]
-    )
-
-
-def litestream_replicate_script(*, config: str, database: str, replica: str) -> str:
-    """Start ``litestream replicate`` unless that would overwrite a backup.
-
-    Replicating is safe when the marker names this replica (the database was restored from
-    it, or replicated to it from this volume before), when Litestream's local state exists
-    and no marker does (a volume replicated by a version that wrote no marker), or when the
-    replica holds no backup. Otherwise (a new or empty database, or a volume that replicated
-    to another replica, and a backup at this one) the script refuses: it logs what happened
-    and how to restore or to start a new lineage on purpose, and exits 1, so the pod does
-    not become Ready. Before ``litestream replicate`` starts, the marker is set to this
-    replica.
-    """
-    return "\n".join(
-        [
-            "set -u",
-            f"db={database}",
-            f"marker={RESTORED_MARKER}",
-            f'want="{replica}"',
-            'had=""',
-            'if [ -f "$marker" ]; then had=`cat "$marker"`; fi',
-            'if [ "$had" = "$want" ]; then',
-            f"  exec litestream replicate -config {config}",
-            "fi",
-            f'if [ -z "$had" ] && [ -d {LITESTREAM_META_DIR} ]; then',
-            '  printf \'%s\\n\' "$want" > "$marker"',
-            f"  exec litestream replicate -config {config}",
-            "fi",
-            'if [ -n "$had" ]; then',
-            "  why=\"this volume's database was restored from or replicated to $had, not "
-            'to this replica"',
-            "else",
-            '  why="$db was neither restored from it nor replicated from this volume before '
-            '(a new or empty database)"',
-            "fi",
-            f'listing=`litestream ltx -config {config} -level all "$db" 2>&1` || {{',
-            f'  echo "litestream: ERROR cannot read the replica at {replica} to check it '
-            'before replicating a database this volume has never replicated to it: $listing"',
-            "  exit 1",
-            "}",
-            "files=`printf '%s\\n' \"$listing\" | tail -n +2 | grep -c . || true`",
-            'if [ "$files" -gt 0 ]; then',
-            f'  echo "litestream: ERROR refusing to replicate: {replica} holds a backup '
-            "($files LTX files) but $why; replicating would replace the backup. "
-            "To restore the backup: delete $db, $db-wal, $db-shm, $marker and the directory "
-            f"{LITESTREAM_META_DIR} from the volume and restart the pod (litestream-restore "
-            "then restores it; the config directory /data/config is restored only when it is "
-            "missing or holds only seed-home's files). To start a new lineage on purpose: "
-            "give LitestreamBackup another path=, or move the old backup away in the bucket "
-            'first."',
-            "  exit 1",
-            "fi",
-            'printf \'%s\\n\' "$want" > "$marker"',
-            f"exec litestream replicate -config {config}",
-        ]
-    )
-
 
 #: seed-home's first line of the minimal ``config.yaml`` it writes (``_seed.py``).
 SEED_CONFIG_HEADER = "# Written before Station's first start by station-constructs (seed-home)."
