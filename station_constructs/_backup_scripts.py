@@ -41,6 +41,14 @@ SEED_CONFIG_HEADER = "# Written before Station's first start by station-construc
 CONFIG_MARKER_NAME = ".station-config-backup-remote"
 
 
+#: Whether the config marker names this copy: ``bucket/path``, or (written by an earlier
+#: version) its URL with the endpoint, in any spelling of the endpoint.
+MARKER_OK = (
+    'marker_ok() { [ -f "$marker" ] || return 1; m=`cat "$marker"`; m=${m#s3://}; '
+    'm=${m%% endpoint=*}; [ "$m" = "$want" ]; }'
+)
+
+
 def _config_paths(directory: str) -> tuple[str, str, str]:
     parent = directory.rsplit("/", 1)[0]
     return parent, f"{parent}/{CONFIG_MARKER_NAME}", f"{directory}.restoring"
@@ -73,6 +81,7 @@ def config_restore_script(
             f"marker={marker}",
             f"want='{remote_id}'",
             'rm -rf "$tmp"',
+            MARKER_OK,
             "seed_only() {",
             '  find "$dir" ! -type d > "$tmp.list"',
             "  while IFS= read -r p; do",
@@ -90,7 +99,7 @@ def config_restore_script(
             '  rm -f "$tmp.list"',
             "}",
             'if [ -d "$dir" ] && [ -n "`ls -A "$dir"`" ]; then',
-            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
+            "  if marker_ok; then",
             '    echo "config-restore: $dir is not empty (restored from or synced to this '
             'backup before): not restoring"',
             "    exit 0",
@@ -126,8 +135,61 @@ def config_restore_script(
     )
 
 
-def config_backup_script(
-    *, directory: str, remote: str, remote_id: str, interval_seconds: int, max_failures: int
+def _config_sync_lines(
+    remote: str, history: str, max_deletes: int, final_seconds: int
+) -> list[str]:
+    """``sync_once`` (one sync, history and deletion cap) and ``final_sync`` (bounded)."""
+    sync = (
+        f'rclone sync --max-delete {max_deletes} --backup-dir "{history}/`date -u '
+        f'+%Y%m%dT%H%M%SZ`" "$dir" {remote}'
+    )
+    return [
+        "sync_once() {",
+        '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
+        '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
+        'directory never replaces the backup)"',
+        "    return 0",
+        "  fi",
+        '  if [ "$checked" -eq 0 ]; then',
+        "    check_remote || { fails=`expr $fails + 1`; return 0; }",
+        "  fi",
+        f"  if {sync}; then",
+        "    fails=0",
+        "  else",
+        "    fails=`expr $fails + 1`",
+        f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row; '
+        f'more than {max_deletes} deletions in one sync also fail it)"',
+        "  fi",
+        "}",
+        "final_sync() {",
+        '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
+        '    echo "config-backup: $dir is empty or missing: no final sync"; exit 0',
+        "  fi",
+        '  if [ "$checked" -eq 0 ] && ! check_remote; then',
+        '    echo "config-backup: ERROR stopping before the copy could be checked: the '
+        'last changes are only on the volume"',
+        "    exit 1",
+        "  fi",
+        f"  if timeout {final_seconds} {sync}; then",
+        '    echo "config-backup: final sync done"; exit 0',
+        "  fi",
+        f'  echo "config-backup: ERROR the final sync to {remote} failed or took over '
+        f'{final_seconds}s: the last changes are only on the volume"',
+        "  exit 1",
+        "}",
+    ]
+
+
+def config_backup_script(  # noqa: PLR0913 - one value per thing the script names
+    *,
+    directory: str,
+    remote: str,
+    remote_id: str,
+    history: str,
+    interval_seconds: int,
+    max_failures: int,
+    max_deletes: int,
+    final_seconds: int,
 ) -> str:
     """Mirror the config directory to ``remote`` every ``interval_seconds``, and at SIGTERM.
 
@@ -136,10 +198,14 @@ def config_backup_script(
     marker names this remote (``config-restore`` restored it, or an earlier sync wrote it),
     or the remote is empty, or identical to the directory (``rclone check``). Otherwise it
     logs an ERROR saying how to restore or start over, and exits 1 (the container restarts
-    and ``StationConfigBackupFailing`` fires). After ``max_failures`` failed syncs in a row
-    the container exits 1 too.
+    and ``StationConfigBackupFailing`` fires). Every sync moves the files it overwrites or
+    deletes in the copy to ``history/<UTC time>`` (``--backup-dir``) and deletes at most
+    ``max_deletes`` files. A failed sync is logged and retried after at most 10 s; after
+    ``max_failures`` failed syncs in a row the container exits 1. The sync at SIGTERM is
+    bounded by ``final_seconds`` and exits 1 when it fails.
     """
     _, marker, _ = _config_paths(directory)
+    retry = min(interval_seconds, 10)
     return "\n".join(
         [
             "set -u",
@@ -148,8 +214,9 @@ def config_backup_script(
             f"want='{remote_id}'",
             "fails=0",
             "checked=0",
+            MARKER_OK,
             "check_remote() {",
-            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
+            "  if marker_ok; then",
             "    checked=1; return 0",
             "  fi",
             f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
@@ -169,23 +236,8 @@ def config_backup_script(
             '  printf \'%s\\n\' "$want" > "$marker"',
             "  checked=1",
             "}",
-            "sync_once() {",
-            '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
-            '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
-            'directory never replaces the backup)"',
-            "    return 0",
-            "  fi",
-            '  if [ "$checked" -eq 0 ]; then',
-            "    check_remote || { fails=`expr $fails + 1`; return 0; }",
-            "  fi",
-            f'  if rclone sync "$dir" {remote}; then',
-            "    fails=0",
-            "  else",
-            "    fails=`expr $fails + 1`",
-            f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row)"',
-            "  fi",
-            "}",
-            "trap 'sync_once; exit 0' TERM INT",
+            *_config_sync_lines(remote, history, max_deletes, final_seconds),
+            "trap final_sync TERM INT",
             f'echo "config-backup: syncing $dir to {remote} every {interval_seconds}s"',
             "while :; do",
             "  sync_once",
@@ -194,7 +246,7 @@ def config_backup_script(
             'so the container restarts"',
             "    exit 1",
             "  fi",
-            f"  sleep {interval_seconds} &",
+            f'  if [ "$fails" -gt 0 ]; then sleep {retry} & else sleep {interval_seconds} & fi',
             "  wait $!",
             "done",
         ]
