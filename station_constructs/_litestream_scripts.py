@@ -183,6 +183,19 @@ def _guard_lines(replica: str) -> list[str]:
 def _watch_lines(replica: str) -> list[str]:
     """While ``litestream replicate`` runs: the inode every second, the TXIDs regularly."""
     return [
+        # Whether the replica's newest level-0 file is not the one written here (size and
+        # timestamp, from the LTX header at byte 32): another writer uploaded its own.
+        "foreign() {",
+        '  f=`ls "$meta/ltx/0" 2>/dev/null | grep -e "-$rtx\\.ltx$" | tail -n 1`',
+        '  [ -n "$f" ] || return 1',
+        "  size=`wc -c < \"$meta/ltx/0/$f\" | tr -d ' '`",
+        "  ms=`od -An -tx1 -j 32 -N 8 \"$meta/ltx/0/$f\" | tr -d ' \\n'`",
+        "  sec=`printf '%d' \"0x$ms\"`; sec=`expr $sec / 1000`",
+        '  when=`date -u -d "@$sec" +%Y-%m-%dT%H:%M:%SZ`',
+        '  theirs=`printf \'%s\\n\' "$listing" | awk -v t="$rtx" \'$1 == 0 && $3 == t '
+        "{print $4, $5}' | tail -n 1`",
+        '  [ -n "$theirs" ] && [ "$theirs" != "$size $when" ]',
+        "}",
         "check_txids() {",
         '  now=`date +%s`; behind=""',
         # The local TXID is read after the listing: a file is written locally before it
@@ -192,6 +205,12 @@ def _watch_lines(replica: str) -> list[str]:
         '    if [ -n "$loc" ] && [ "`num "$rtx"`" -gt "`num "$loc"`" ]; then',
         f'      echo "litestream: ERROR the replica {replica} is ahead of $db (replica TXID '
         '$rtx, local $loc): another Station or volume writes to it; stopping"',
+        '      kill -KILL "$pid"; exit 1',
+        "    fi",
+        "    if foreign; then",
+        f'      echo "litestream: ERROR the replica {replica} holds TXID $rtx written by '
+        "another Station or volume (size and time $theirs, here $size $when): two writers "
+        "replace each other's backup; stopping\"",
         '      kill -KILL "$pid"; exit 1',
         "    fi",
         '    if [ -n "$lag_to" ] && [ "`num "$rtx"`" -ge "`num "$lag_to"`" ]; then',
@@ -207,7 +226,7 @@ def _watch_lines(replica: str) -> list[str]:
         f'    echo "litestream: ERROR local TXID $lag_to is not in {replica} after '
         f"{LAG_LIMIT_SECONDS}s (S3 down, slow, or refusing?): exiting so the container "
         'restarts and StationBackupFailing fires; the writes stay on the volume"',
-        '    kill -TERM "$pid"; wait "$pid"; exit 1',
+        '    kill -KILL "$pid"; exit 1',
         "  fi",
         "}",
         "watch_inode() {",
