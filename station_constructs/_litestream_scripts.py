@@ -37,9 +37,11 @@ LITESTREAM_META_DIR = "/data/.station.db-litestream"
 LIST_TIMEOUT_SECONDS = 20
 #: Every this many seconds the running sidecar compares the local TXID with the replica's.
 IDENTITY_CHECK_SECONDS = 10
+#: How long one of those comparisons may wait for the replica's listing.
+CHECK_TIMEOUT_SECONDS = 5
 #: A local transaction not in the replica after this long is an outage: the sidecar logs an
 #: ERROR and exits 1 (the restart is what ``StationBackupFailing`` sees).
-LAG_LIMIT_SECONDS = 45
+LAG_LIMIT_SECONDS = 40
 #: How long the check after the final sync may take (inside the grace period's margin).
 FINAL_CHECK_SECONDS = 4
 
@@ -196,11 +198,13 @@ def _watch_lines(replica: str) -> list[str]:
         "{print $4, $5}' | tail -n 1`",
         '  [ -n "$theirs" ] && [ "$theirs" != "$size $when" ]',
         "}",
+        # Uploads keep up when everything local at the previous check is in the replica now;
+        # ok_at is then that check's time. No such moment for LAG_LIMIT_SECONDS: an outage.
         "check_txids() {",
-        '  now=`date +%s`; behind=""',
-        # The local TXID is read after the listing: a file is written locally before it
-        # is uploaded, so a replica ahead of it is another writer, never a race.
-        f"  if remote_txid {IDENTITY_CHECK_SECONDS}; then",
+        "  now=`date +%s`",
+        f"  if remote_txid {CHECK_TIMEOUT_SECONDS}; then",
+        # Read after the listing: a file is written locally before it is uploaded, so a
+        # replica ahead of it is another writer, never a race.
         "    loc=`local_txid`",
         '    if [ -n "$loc" ] && [ "`num "$rtx"`" -gt "`num "$loc"`" ]; then',
         f'      echo "litestream: ERROR the replica {replica} is ahead of $db (replica TXID '
@@ -213,21 +217,23 @@ def _watch_lines(replica: str) -> list[str]:
         "replace each other's backup; stopping\"",
         '      kill -KILL "$pid"; exit 1',
         "    fi",
-        '    if [ -n "$lag_to" ] && [ "`num "$rtx"`" -ge "`num "$lag_to"`" ]; then',
-        '      echo "litestream: uploads resumed (replica TXID $rtx)"; lag_since=""; lag_to=""',
+        '    if [ -z "$prev_loc" ] || [ "`num "$rtx"`" -ge "`num "$prev_loc"`" ]; then',
+        '      [ -z "$lagging" ] || echo "litestream: uploads resumed (replica TXID $rtx)"',
+        '      ok_at=$prev_at; lagging=""',
         "    fi",
-        '    [ -z "$loc" ] || [ "`num "$loc"`" -le "`num "$rtx"`" ] || behind=1',
+        "    prev_loc=$loc; prev_at=$now",
         "  else",
-        "    loc=`local_txid`",
-        f'    echo "litestream: ERROR cannot read the replica at {replica}: $listing"; behind=1',
+        f'    echo "litestream: ERROR cannot read the replica at {replica}: $listing"',
         "  fi",
-        '  if [ -n "$behind" ] && [ -z "$lag_since" ]; then lag_since=$now; lag_to=$loc; fi',
-        f'  if [ -n "$lag_since" ] && [ `expr $now - $lag_since` -ge {LAG_LIMIT_SECONDS} ]; then',
-        f'    echo "litestream: ERROR local TXID $lag_to is not in {replica} after '
-        f"{LAG_LIMIT_SECONDS}s (S3 down, slow, or refusing?): exiting so the container "
-        'restarts and StationBackupFailing fires; the writes stay on the volume"',
+        f"  if [ `expr $now - $ok_at` -ge {LAG_LIMIT_SECONDS} ]; then",
+        f'    echo "litestream: ERROR nothing written here since `expr $now - $ok_at`s ago is '
+        f"confirmed in {replica} (S3 down, slow, or refusing? local TXID ${{loc:-?}}, "
+        "replica ${rtx:-unreadable}): exiting so the container restarts and "
+        'StationBackupFailing fires; the writes stay on the volume"',
         '    kill -KILL "$pid"; exit 1',
         "  fi",
+        '  [ `expr $now - $ok_at` -lt 15 ] || { [ -n "$lagging" ] || echo "litestream: WARNING '
+        'uploads are behind (local TXID ${loc:-?}, replica ${rtx:-unreadable})"; lagging=1; }',
         "}",
         "watch_inode() {",
         '  cur=`inode`; [ -n "$cur" ] || return 0',
@@ -244,11 +250,19 @@ def _watch_lines(replica: str) -> list[str]:
     ]
 
 
-def _stop_lines(config: str) -> list[str]:
-    """At SIGTERM: Litestream's final sync, then proof that it shipped the local TXID."""
+def _stop_lines(shutdown_sync_seconds: int) -> list[str]:
+    """At SIGTERM: Litestream's final sync, then proof that it shipped the local TXID.
+
+    Litestream is killed ``shutdown-sync-timeout`` + 1 s after the SIGTERM: against a hung
+    endpoint it does not stop by itself.
+    """
     return [
         "stop() {",
-        '  kill -TERM "$pid"; wait "$pid"; rc=$?',
+        '  kill -TERM "$pid"',
+        f'  ( sleep {shutdown_sync_seconds + 1}; kill -KILL "$pid" 2>/dev/null ) &',
+        "  killer=$!",
+        '  wait "$pid"; rc=$?',
+        '  kill "$killer" 2>/dev/null',
         "  loc=`local_txid`",
         f'  if [ -n "$loc" ] && ! {{ remote_txid {FINAL_CHECK_SECONDS} && '
         '[ "`num "$rtx"`" -ge "`num "$loc"`" ]; }; then',
@@ -263,7 +277,7 @@ def _stop_lines(config: str) -> list[str]:
 
 
 def litestream_replicate_script(
-    *, config: str, database: str, replica: str, replica_id: str
+    *, config: str, database: str, replica: str, replica_id: str, shutdown_sync_seconds: int
 ) -> str:
     """Check the database's identity, run ``litestream replicate``, and keep checking.
 
@@ -286,11 +300,11 @@ def litestream_replicate_script(
             "}",
             "guard",
             *_watch_lines(replica),
-            *_stop_lines(config),
+            *_stop_lines(shutdown_sync_seconds),
             f"litestream replicate -config {config} &",
             "pid=$!",
             "trap stop TERM INT",
-            'lag_since=""; lag_to=""; n=0',
+            'prev_loc=""; prev_at=`date +%s`; ok_at=$prev_at; lagging=""; n=0',
             'while kill -0 "$pid" 2>/dev/null; do',
             "  sleep 1 & wait $!",
             "  watch_inode",

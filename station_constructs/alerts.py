@@ -11,7 +11,7 @@ metrics show a backup that has stopped. :class:`BackupAlerts` renders a
   was written to S3 for ``stalled_after`` sync intervals (at least the ``min_window``);
 * ``StationBackupSidecarDown``: Litestream's metrics target is down or gone;
 * ``StationBackupFailing``: the ``litestream`` sidecar restarted in the last 15 minutes. It
-  exits 1 when a local transaction is not in the replica 45 s after it was written (an S3
+  exits 1 when a local transaction is not in the replica 40 s after it was written (an S3
   outage: Litestream 0.5.17 counts no failed PUT, so its own series stay flat), when the
   database file was replaced, or when another writer moved the replica ahead of it;
 * ``StationConfigBackupFailing`` (with a :class:`~station_constructs.ConfigDirBackup`): the

@@ -328,7 +328,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
         self.require_backup: bool = boolean(guard, "require_backup", require_backup)
         """Whether ``litestream-restore`` fails when no backup exists at the path."""
-        replicate, restore = litestream_commands(self._settings.target, self.require_backup)
+        replicate, restore = litestream_commands(
+            self._settings.target,
+            self.require_backup,
+            shutdown_sync_seconds=self._settings.timing.shutdown_sync_seconds,
+        )
         self.replicate_command: list[str] = replicate
         """Command of the ``litestream`` container: the guard, then ``litestream replicate``."""
         self.restore_command: list[str] = restore

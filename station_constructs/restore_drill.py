@@ -27,7 +27,7 @@ from ._k8s import (
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
-from ._validate import dns_label, positive_int
+from ._validate import dns_label, duration_seconds, positive_int
 from .config_backup import ConfigDirBackup
 from .emit.objects import emit_object
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
@@ -55,6 +55,10 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         size_limit_mebibytes: Size limit of the emptyDir the drill restores into. Default
             ``2048``; it must hold the database.
         active_deadline_seconds: How long one drill may take. Default ``1800``.
+        max_backup_age: The oldest the backup's newest file may be (a duration). Default
+            ``25h``: Litestream uploads within a second of every write and writes a snapshot
+            every ``snapshot_interval`` (24 h), so an older newest file means replication
+            stopped, or the backup was rolled back or replaced by an older one.
         name: Name of the CronJob. Default ``<station name>-restore-drill``.
 
     """
@@ -71,6 +75,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         min_rows: int = 1,
         size_limit_mebibytes: int = 2048,
         active_deadline_seconds: int = 1800,
+        max_backup_age: str | int = "25h",
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "RestoreDrill", self)
@@ -98,6 +103,10 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         """The least row count that passes."""
         size = positive_int(guard, "size_limit_mebibytes", size_limit_mebibytes, minimum=64)
         deadline = positive_int(guard, "active_deadline_seconds", active_deadline_seconds)
+        self.max_backup_age_seconds: int = int(
+            duration_seconds(guard, "max_backup_age", max_backup_age, minimum=1)
+        )
+        """The oldest the backup's newest file may be, in seconds."""
         self.database_command: list[str] = [
             "sh",
             "-c",
@@ -107,6 +116,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
                 table=self.count_table,
                 min_rows=self.min_rows,
                 check_mcp_files=config_backup is not None,
+                max_age_seconds=self.max_backup_age_seconds,
             ),
         ]
         """Command of the ``drill-database`` container."""

@@ -73,7 +73,7 @@ def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
             "litestream",
             (ns, station_name, litestream_native),
             f"The database backup of {where} is failing",
-            "The litestream sidecar exited: a local transaction was not in the replica 45 s "
+            "The litestream sidecar exited: a local transaction was not in the replica 40 s "
             "after it was written (S3 down, hung or refusing), the database file was "
             "replaced, another Station writes to the same replica, or the guard refused to "
             "replicate. Read its log (litestream: ERROR ...); until it recovers, new writes "

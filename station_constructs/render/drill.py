@@ -23,15 +23,87 @@ __all__ = [
 DRILL_DIR = "/drill"
 
 
-def drill_database_script(
-    *, config: str, database: str, table: str, min_rows: int, check_mcp_files: bool
+#: How long the drill waits for the replica's listing and for the restore: an unreachable
+#: store fails the drill in about this long instead of at the CronJob's deadline.
+LIST_TIMEOUT_SECONDS = 60
+
+
+def _freshness_lines(config: str, database: str, max_age_seconds: int) -> list[str]:
+    """Fail when the replica cannot be read, holds nothing, or its newest file is too old."""
+    return [
+        f"listing=`timeout {LIST_TIMEOUT_SECONDS} litestream ltx -config {config} -level all "
+        f'{database} 2>&1` || fail "cannot read the replica within {LIST_TIMEOUT_SECONDS}s '
+        '(S3 unreachable, credentials?): $listing"',
+        "newest=`printf '%s\\n' \"$listing\" | tail -n +2 | awk 'NF >= 5 {print $5}' | sort "
+        "| tail -n 1`",
+        '[ -n "$newest" ] || fail "the replica holds no backup"',
+        "stamp=`printf '%s' \"$newest\" | sed 's/T/ /; s/Z$//'`",
+        'then=`date -u -d "$stamp" +%s`; now=`date -u +%s`; age=`expr $now - $then`',
+        f'[ "$age" -le {max_age_seconds} ] || fail "the newest file of the backup was written '
+        f"$newest, ${{age}}s ago (more than {max_age_seconds}s): Litestream has not uploaded "
+        'since (a stale or rolled-back backup)"',
+    ]
+
+
+def _config_lines() -> list[str]:
+    """Every MCP config row has its file and every MCP config file its row; JSON is valid."""
+    return [
+        f'[ -f "{DRILL_DIR}/config/config.yaml" ] || fail "the config directory backup has no '
+        'config.yaml"',
+        "bad=0",
+        # One path per line, read whole (a path may hold spaces); sqlite3's failure
+        # fails the drill. The loop reads a file, not a pipe, so it runs in this shell.
+        f'sqlite3 "$out" "SELECT template_path FROM file_mcp_configs;" > {DRILL_DIR}/mcp-paths '
+        '|| fail "the restored database has no readable file_mcp_configs table"',
+        f": > {DRILL_DIR}/mcp-rows",
+        "while IFS= read -r f; do",
+        '  [ -n "$f" ] || continue',
+        # Station stores "environments/<env>/<name>.json"; older rows hold absolute
+        # paths, which it resolves from "environments/" on [declarative_sync.go].
+        '  case "$f" in environments/*) ;; '
+        '*/environments/*) f="environments/${f#*/environments/}";; esac',
+        f"  printf '%s\\n' \"$f\" >> {DRILL_DIR}/mcp-rows",
+        f'  [ -f "{DRILL_DIR}/config/$f" ] || {{ echo "restore-drill: ERROR no file for '
+        'MCP config $f"; bad=1; }',
+        f"done < {DRILL_DIR}/mcp-paths",
+        f'( cd "{DRILL_DIR}/config" && find environments -path "environments/*/*.json" '
+        f'! -path "environments/*/*/*" ) > {DRILL_DIR}/mcp-files 2>/dev/null || true',
+        "while IFS= read -r f; do",
+        f'  grep -q -x -F -e "$f" {DRILL_DIR}/mcp-rows || {{ echo "restore-drill: ERROR '
+        '$f has no file_mcp_configs row: Station would load it as a new MCP config"; bad=1; }',
+        "  q=`printf '%s' \"$f\" | sed \"s/'/''/g\"`",
+        f"  ok=`sqlite3 :memory: \"SELECT json_valid(CAST(readfile('{DRILL_DIR}/config/$q') "
+        'AS TEXT));"`',
+        '  [ "$ok" = 1 ] || { echo "restore-drill: ERROR $f is not valid JSON"; bad=1; }',
+        f"done < {DRILL_DIR}/mcp-files",
+        '[ "$bad" -eq 0 ] || fail "the config directory and file_mcp_configs disagree, or a '
+        'config file is invalid: Station would prune or misload MCP configs after a restore"',
+    ]
+
+
+def drill_database_script(  # noqa: PLR0913 - one value per thing the script checks
+    *,
+    config: str,
+    database: str,
+    table: str,
+    min_rows: int,
+    check_mcp_files: bool,
+    max_age_seconds: int,
 ) -> str:
-    """Restore the latest backup into the drill directory and check it; exit 1 on failure."""
+    """Check the backup's age, restore it into the drill directory and check it.
+
+    Exit 1 on the first failure: the replica unreadable within ``LIST_TIMEOUT_SECONDS``
+    or empty, its newest file older than ``max_age_seconds``, the restore failing, the
+    integrity check, fewer than ``min_rows`` rows in ``table``, and (``check_mcp_files``)
+    ``config.yaml`` missing, an MCP config row without its file or a file without its row,
+    or an MCP config file that is not valid JSON.
+    """
     lines = [
         "set -u",
         f"out={DRILL_DIR}/station.db",
         'fail() { echo "restore-drill: ERROR $*"; exit 1; }',
-        f'litestream restore -config {config} -o "$out" {database} '
+        *_freshness_lines(config, database, max_age_seconds),
+        f'timeout 1200 litestream restore -config {config} -o "$out" {database} '
         '|| fail "the latest backup did not restore"',
         'integrity=`sqlite3 "$out" "PRAGMA integrity_check;"` '
         '|| fail "sqlite3 cannot open the restored database"',
@@ -42,26 +114,10 @@ def drill_database_script(
         f'{min_rows}"',
     ]
     if check_mcp_files:
-        lines += [
-            "missing=0",
-            # One path per line, read whole (a path may hold spaces); sqlite3's failure
-            # fails the drill. The loop reads a file, not a pipe, so it runs in this shell.
-            f'sqlite3 "$out" "SELECT template_path FROM file_mcp_configs;" > {DRILL_DIR}/mcp-paths '
-            '|| fail "the restored database has no readable file_mcp_configs table"',
-            "while IFS= read -r f; do",
-            '  [ -n "$f" ] || continue',
-            # Station stores "environments/<env>/<name>.json"; older rows hold absolute
-            # paths, which it resolves from "environments/" on [declarative_sync.go].
-            '  case "$f" in environments/*) ;; '
-            '*/environments/*) f="environments/${f#*/environments/}";; esac',
-            f'  [ -f "{DRILL_DIR}/config/$f" ] || {{ echo "restore-drill: ERROR no file for '
-            'MCP config $f"; missing=1; }',
-            f"done < {DRILL_DIR}/mcp-paths",
-            '[ "$missing" -eq 0 ] || fail "MCP config rows without their file: Station would '
-            'prune them after a restore"',
-        ]
+        lines += _config_lines()
     lines.append(
-        f'echo "restore-drill: OK integrity_check=ok {table}=$rows size=`wc -c < "$out"` bytes"'
+        f'echo "restore-drill: OK integrity_check=ok {table}=$rows size=`wc -c < "$out"` bytes '
+        'newest=$newest"'
     )
     return "\n".join(lines)
 

@@ -85,7 +85,9 @@ def replica_url(target: S3Target) -> str:
     return url
 
 
-def litestream_commands(target: S3Target, require_backup: bool) -> tuple[list[str], list[str]]:
+def litestream_commands(
+    target: S3Target, require_backup: bool, *, shutdown_sync_seconds: int
+) -> tuple[list[str], list[str]]:
     """The commands of ``litestream`` (the guard, then replicate) and ``litestream-restore``.
 
     The database's identity names the replica by ``bucket/path`` only: another spelling of
@@ -94,7 +96,11 @@ def litestream_commands(target: S3Target, require_backup: bool) -> tuple[list[st
     replica = replica_url(target)
     replica_id = f"{target.bucket}/{target.path}"
     replicate = litestream_replicate_script(
-        config=CONFIG_PATH, database=DATABASE_PATH, replica=replica, replica_id=replica_id
+        config=CONFIG_PATH,
+        database=DATABASE_PATH,
+        replica=replica,
+        replica_id=replica_id,
+        shutdown_sync_seconds=shutdown_sync_seconds,
     )
     restore = litestream_restore_script(
         config=CONFIG_PATH,

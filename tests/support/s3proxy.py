@@ -70,6 +70,9 @@ class OutageProxy:
                 return
             with self._lock:
                 self._sockets.append(client)
+            if self.mode == "refuse":
+                client.close()
+                return
             if self.mode == "hang":
                 continue  # accepted, never answered
             try:
@@ -113,6 +116,10 @@ class OutageProxy:
         """Close the listener and every connection: new connections are refused."""
         self.mode = "refuse"
         if self._listener is not None:
+            try:  # wakes the accept() blocked in the listener's thread
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         self._close_all()

@@ -1,0 +1,135 @@
+"""Issue 22's drill scenarios: backups that restore but are stale or inconsistent.
+
+The rendered drill's containers run with the real litestream, sqlite3 and rclone against
+SeaweedFS (as in tests/test_backup_e2e.py); each case damages a good backup one way and
+expects ``restore-drill: ERROR`` naming it. ``pytest -s`` prints the seconds to failure.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import pytest
+from cdk8s import Chart
+
+from station_constructs import ConfigDirBackup, LitestreamBackup, RestoreDrill, StationDeployment
+from tests.conftest import E2E_BUCKET
+from tests.support.litestream_pod import LocalPod
+from tests.support.s3proxy import OutageProxy
+from tests.support.s3server import SeaweedS3
+from tests.test_backup_e2e import (
+    CREDENTIALS,
+    run_drill,
+    secrets_for,
+    start_station_pod,
+    write_station_state,
+)
+
+
+def report(message: str) -> None:
+    print(f"\n[drill scenario] {message}", flush=True)
+
+
+@pytest.fixture
+def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
+    pods: list[LocalPod] = []
+
+    def make(objects: list[Any], name: str, secrets: Any, **kind: str) -> LocalPod:
+        pod = LocalPod(objects, tmp_path / name, secrets=secrets, **kind)
+        pods.append(pod)
+        return pod
+
+    yield make
+    for pod in pods:
+        pod.kill()
+
+
+def synth(endpoint: str, namespace: str, **drill: Any) -> tuple[list[Any], ConfigDirBackup]:
+    chart = Chart(cdk8s.Testing.app(), "e2e")
+    station = StationDeployment(chart, "station", namespace=namespace)
+    backup = LitestreamBackup(
+        chart, "backup", station=station, bucket=E2E_BUCKET, endpoint=endpoint,
+        credentials=CREDENTIALS,
+    )  # fmt: skip
+    config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
+    RestoreDrill(chart, "drill", backup=backup, config_backup=config, **drill)
+    return list(cdk8s.Testing.synth(chart)), config
+
+
+def drill(objects: list[Any], make_pod: Callable[..., LocalPod], name: str, secrets: Any) -> str:
+    """Run the drill; it must fail. Its output."""
+    pod = make_pod(objects, name, secrets, deployment="station-restore-drill", kind="CronJob")
+    code, output = run_drill(pod)
+    assert code == 1, output
+    return output
+
+
+def backed_up(server: SeaweedS3, objects: list[Any], make_pod: Callable[..., LocalPod]) -> None:
+    """A Station's database and config directory in the bucket, the pod stopped."""
+    pod = make_pod(objects, "pod", secrets_for(server))
+    litestream, config_sidecar = start_station_pod(pod)
+    data = pod.volume("data")
+    write_station_state(data / "station.db", data / "config", runs=50)
+    litestream.wait_for_log("snapshot complete", timeout=20)
+    assert config_sidecar.stop(timeout=60) == 0
+    assert litestream.stop(timeout=60) == 0
+
+
+def put(server: SeaweedS3, key: str, body: bytes | None) -> None:
+    method = "DELETE" if body is None else "PUT"
+    assert server.request(method, f"/{E2E_BUCKET}/{key}", body=body or b"").status in (200, 204)
+
+
+def test_a_drill_fails_on_an_inconsistent_config_directory(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, config = synth(s3_server.endpoint, "e2e-drill-config")
+    backed_up(s3_server, objects, make_pod)
+    secrets = secrets_for(s3_server)
+    code, output = run_drill(
+        make_pod(objects, "ok", secrets, deployment="station-restore-drill", kind="CronJob")
+    )
+    assert code == 0, output
+    prefix = config.path
+    # An MCP config file that is not JSON
+    put(s3_server, f"{prefix}/environments/default/github.json", b"{not json")
+    assert "environments/default/github.json is not valid JSON" in drill(
+        objects, make_pod, "bad-json", secrets
+    )
+    put(s3_server, f"{prefix}/environments/default/github.json", b'{"mcpServers": {}}\n')
+    # A file without its row: Station would load it as a new MCP config
+    put(s3_server, f"{prefix}/environments/default/stray.json", b"{}\n")
+    assert "environments/default/stray.json has no file_mcp_configs row" in drill(
+        objects, make_pod, "stray", secrets
+    )
+    put(s3_server, f"{prefix}/environments/default/stray.json", None)
+    # No config.yaml
+    put(s3_server, f"{prefix}/config.yaml", None)
+    assert "has no config.yaml" in drill(objects, make_pod, "no-config-yaml", secrets)
+
+
+def test_a_drill_fails_on_a_stale_backup(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _ = synth(s3_server.endpoint, "e2e-drill-stale", max_backup_age="5s")
+    backed_up(s3_server, objects, make_pod)
+    time.sleep(7)  # nothing uploaded since: older than max_backup_age
+    output = drill(objects, make_pod, "stale", secrets_for(s3_server))
+    assert "Litestream has not uploaded since" in output
+
+
+def test_a_drill_fails_fast_when_s3_is_unreachable(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    with OutageProxy(s3_server.s3_port) as proxy:
+        objects, _ = synth(proxy.endpoint, "e2e-drill-down")
+        proxy.refuse()
+        began = time.monotonic()
+        output = drill(objects, make_pod, "down", secrets_for(s3_server))
+        seconds = time.monotonic() - began
+    assert "restore-drill: ERROR cannot copy" in output
+    report(f"S3 refusing: the drill failed after {seconds:.1f}s")
