@@ -665,7 +665,9 @@ def drill_pod(
 def run_drill(pod: LocalPod) -> tuple[int, str]:
     """The drill pod's containers in order, as the Job runs them; the first failure ends it."""
     output = ""
-    for name in ("drill-config", "drill-database"):
+    names = [c["name"] for c in pod.pod_spec.get("initContainers", [])]
+    names += [c["name"] for c in pod.pod_spec["containers"]]
+    for name in names:
         result = pod.run(name)
         output += result.stdout + result.stderr
         if result.returncode != 0:

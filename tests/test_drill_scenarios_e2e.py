@@ -7,6 +7,7 @@ expects ``restore-drill: ERROR`` naming it. ``pytest -s`` prints the seconds to 
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from cdk8s import Chart
 from station_constructs import ConfigDirBackup, LitestreamBackup, RestoreDrill, StationDeployment
 from tests.conftest import E2E_BUCKET
 from tests.support.litestream_pod import LocalPod
+from tests.support.litestream_proc import ReplicateProcess
 from tests.support.s3proxy import OutageProxy
 from tests.support.s3server import SeaweedS3
 from tests.test_backup_e2e import (
@@ -133,3 +135,68 @@ def test_a_drill_fails_fast_when_s3_is_unreachable(
         seconds = time.monotonic() - began
     assert "restore-drill: ERROR cannot copy" in output
     report(f"S3 refusing: the drill failed after {seconds:.1f}s")
+
+
+def test_a_drill_fails_when_the_backup_went_backwards(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _ = synth(s3_server.endpoint, "e2e-drill-hwm")
+    secrets = secrets_for(s3_server)
+    backed_up(s3_server, objects, make_pod)
+
+    def ok(name: str) -> str:
+        pod = make_pod(objects, name, secrets, deployment="station-restore-drill", kind="CronJob")
+        code, output = run_drill(pod)
+        assert code == 0, output
+        return output
+
+    assert "high-water mark txid=" in ok("first")
+    # Station runs again and writes: later transactions, a higher mark
+    pod = make_pod(objects, "again", secrets)
+    litestream, config_sidecar = start_station_pod(pod)
+    con = sqlite3.connect(pod.volume("data") / "station.db", isolation_level=None)
+    for _ in range(3):
+        con.execute("INSERT INTO runs (payload) VALUES (x'00')")
+        time.sleep(1.5)
+    con.close()
+    time.sleep(2)
+    assert config_sidecar.stop(timeout=60) == 0 and litestream.stop(timeout=60) == 0
+    assert "high-water mark txid=" in ok("second")
+    path = "e2e-drill-hwm/station/station.db"
+    mark = s3_server.list_keys(E2E_BUCKET, f"{path}.drill-hwm")
+    assert mark == [f"{path}.drill-hwm"]
+    # The newest level-0 file disappears (a rolled-back or partly deleted backup)
+    ltx = [k for k in s3_server.list_keys(E2E_BUCKET, f"{path}/") if k.endswith(".ltx")]
+    newest = max(k.rsplit("-", 1)[1] for k in ltx)
+    for key in ltx:
+        if key.endswith("-" + newest) and "/9/" not in key:
+            put(s3_server, key, None)
+    output = drill(objects, make_pod, "rolled-back", secrets)
+    assert "the backup went backwards: newest TXID" in output
+    report("newest LTX file deleted after a good drill: the next drill failed (TXID backwards)")
+
+
+def test_a_drill_fails_when_the_rows_dropped(
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+) -> None:
+    objects, _ = synth(s3_server.endpoint, "e2e-drill-rows")
+    secrets = secrets_for(s3_server)
+    backed_up(s3_server, objects, make_pod)
+    pod = make_pod(objects, "ok", secrets, deployment="station-restore-drill", kind="CronJob")
+    code, output = run_drill(pod)
+    assert code == 0, output
+    # Another database replaces the backup (no guard: litestream continues the TXIDs)
+    station = make_pod(objects, "other", secrets)
+    db = station.volume("data") / "station.db"
+    write_station_state(db, station.volume("data") / "config", runs=0)
+    config = station.volume("litestream-config") / "litestream.yml"
+    replicate = ReplicateProcess(config=config, log_path=station.root / "unguarded.log")
+    replicate.env = station.process_env("litestream")
+    station.processes.append(replicate.start())
+    replicate.wait_for_log("detected database behind replica", timeout=30)
+    time.sleep(3)
+    time.sleep(2)
+    assert replicate.stop(timeout=60) == 0
+    output = drill(objects, make_pod, "replaced", secrets)
+    assert "the backup went backwards" in output, output
+    report(f"backup replaced by another database: the drill failed: {output.strip()[-160:]!r}")

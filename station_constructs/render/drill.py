@@ -13,6 +13,7 @@ from ..settings.station import STATION_UID
 
 __all__ = [
     "DRILL_DIR",
+    "HWM_FILE",
     "cron_job",
     "drill_config_script",
     "drill_containers",
@@ -21,6 +22,8 @@ __all__ = [
 
 #: Where the drill restores to (an emptyDir).
 DRILL_DIR = "/drill"
+#: Where ``drill-database`` leaves the high-water mark for ``drill-record``.
+HWM_FILE = f"{DRILL_DIR}/hwm"
 
 
 #: How long the drill waits for the replica's listing and for the restore: an unreachable
@@ -81,6 +84,23 @@ def _config_lines() -> list[str]:
     ]
 
 
+def _hwm_lines() -> list[str]:
+    """``drill-database``'s last lines: count every table's rows, write the mark."""
+    return [
+        "total=0",
+        'sqlite3 "$out" "SELECT name FROM sqlite_master WHERE type=\'table\';" '
+        f'> {DRILL_DIR}/tables || fail "cannot list the restored tables"',
+        "while IFS= read -r t; do",
+        '  q=`printf \'%s\' "$t" | sed \'s/"/""/g\'`',
+        '  n=`sqlite3 "$out" "SELECT count(*) FROM \\"$q\\";"` || fail "cannot count $t"',
+        "  total=`expr $total + $n`",
+        f"done < {DRILL_DIR}/tables",
+        "txid=`printf '%s\\n' \"$listing\" | tail -n +2 | awk 'NF >= 3 {print $3}' | sort | "
+        "tail -n 1`",
+        f'printf \'txid=%s\\nrows=%s\\nnewest=%s\\n\' "$txid" "$total" "$then" > {HWM_FILE}',
+    ]
+
+
 def drill_database_script(  # noqa: PLR0913 - one value per thing the script checks
     *,
     config: str,
@@ -115,6 +135,7 @@ def drill_database_script(  # noqa: PLR0913 - one value per thing the script che
     ]
     if check_mcp_files:
         lines += _config_lines()
+    lines += _hwm_lines()
     lines.append(
         f'echo "restore-drill: OK integrity_check=ok {table}=$rows size=`wc -c < "$out"` bytes '
         'newest=$newest"'
@@ -145,11 +166,16 @@ def drill_containers(  # noqa: PLR0913 - one value per thing the containers run 
     config_dir: str,
     credentials: list[dict[str, Any]],
     token_mounts: list[dict[str, Any]],
-    config_image: str | None,
+    rclone_image: str,
+    rclone_env: dict[str, str],
     config_command: list[str] | None,
-    config_env: dict[str, str] | None,
+    record_command: list[str],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The init containers (``drill-config``, with a config backup) and ``drill-database``."""
+    """The init containers, then the container that runs once they succeeded.
+
+    Init: ``drill-config`` (with a config backup), ``drill-database``; then ``drill-record``
+    (the high-water mark).
+    """
     security = {
         "allowPrivilegeEscalation": False,
         "privileged": False,
@@ -165,42 +191,44 @@ def drill_containers(  # noqa: PLR0913 - one value per thing the containers run 
     }
     drill_mount = {"name": "drill", "mountPath": DRILL_DIR}
     token = token_mounts
-    containers: list[dict[str, Any]] = []
-    if config_image is not None and config_command is not None and config_env is not None:
-        env = [{"name": k, "value": v} for k, v in config_env.items()]
-        containers.append(
-            {
-                "name": "drill-config",
-                "image": config_image,
-                "imagePullPolicy": "IfNotPresent",
-                "command": config_command,
-                "env": env + credentials,
-                "securityContext": security,
-                "resources": resources,
-                "volumeMounts": [drill_mount, *token],
-            }
-        )
-    database = {
-        "name": "drill-database",
-        "image": database_image,
-        "imagePullPolicy": "IfNotPresent",
-        "command": database_command,
-        "env": credentials,
-        "securityContext": security,
-        "resources": resources,
-        "volumeMounts": [
-            drill_mount,
-            {"name": "litestream-config", "mountPath": config_dir, "readOnly": True},
-            *token,
-        ],
-    }
-    return containers, database
+    env = [{"name": k, "value": v} for k, v in rclone_env.items()] + credentials
+
+    def rclone(name: str, command: list[str]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "image": rclone_image,
+            "imagePullPolicy": "IfNotPresent",
+            "command": command,
+            "env": env,
+            "securityContext": security,
+            "resources": resources,
+            "volumeMounts": [drill_mount, *token],
+        }
+
+    containers = [] if config_command is None else [rclone("drill-config", config_command)]
+    containers.append(
+        {
+            "name": "drill-database",
+            "image": database_image,
+            "imagePullPolicy": "IfNotPresent",
+            "command": database_command,
+            "env": credentials,
+            "securityContext": security,
+            "resources": resources,
+            "volumeMounts": [
+                drill_mount,
+                {"name": "litestream-config", "mountPath": config_dir, "readOnly": True},
+                *token,
+            ],
+        }
+    )
+    return containers, rclone("drill-record", record_command)
 
 
 def _pod_spec(
     *,
     init_containers: list[dict[str, Any]],
-    database: dict[str, Any],
+    main: dict[str, Any],
     size_mebibytes: int,
     config_map_name: str,
     service_account_name: str | None,
@@ -216,16 +244,15 @@ def _pod_spec(
             "fsGroup": STATION_UID,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        # The config directory first (an init container), then the database and checks.
+        # The config directory, then the database and its checks (init containers, in
+        # order), then the high-water mark.
         "initContainers": init_containers,
-        "containers": [database],
+        "containers": [main],
         "volumes": [
             {"name": "drill", "emptyDir": {"sizeLimit": f"{size_mebibytes}Mi"}},
             {"name": "litestream-config", "configMap": {"name": config_map_name}},
         ],
     }
-    if not init_containers:
-        del pod_spec["initContainers"]
     if identity_volume is not None:
         pod_spec["serviceAccountName"] = service_account_name
         pod_spec["volumes"].append(identity_volume)
@@ -241,7 +268,7 @@ def cron_job(  # noqa: PLR0913 - one value per field of the object
     deadline: int,
     size_mebibytes: int,
     init_containers: list[dict[str, Any]],
-    database: dict[str, Any],
+    main: dict[str, Any],
     config_map_name: str,
     service_account_name: str | None,
     identity_volume: dict[str, Any] | None,
@@ -249,7 +276,7 @@ def cron_job(  # noqa: PLR0913 - one value per field of the object
     """The drill's ``batch/v1`` CronJob (one Job at a time, never retried)."""
     pod_spec = _pod_spec(
         init_containers=init_containers,
-        database=database,
+        main=main,
         size_mebibytes=size_mebibytes,
         config_map_name=config_map_name,
         service_account_name=service_account_name,
