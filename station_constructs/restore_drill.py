@@ -113,6 +113,24 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         """The least row count that passes."""
         size = positive_int(guard, "size_limit_mebibytes", size_limit_mebibytes, minimum=64)
         deadline = positive_int(guard, "active_deadline_seconds", active_deadline_seconds)
+        self._commands(guard, max_backup_age, max_row_loss_percent)
+        claim_object(
+            self,
+            guard,
+            kind="CronJob",
+            namespace=self.namespace,
+            name=self.name,
+            field="name",
+            fix="render one RestoreDrill per Station, or give this one its own name=",
+        )
+        station.attach("restore-drill", self)
+        self.cron_job: ApiObject = self._render(size, deadline)
+        """The CronJob (escape hatch)."""
+        self._lock_attributes()
+
+    def _commands(self, guard: _Guard, max_backup_age: object, max_row_loss: object) -> None:
+        """The checks' limits, and the commands of the drill's three containers."""
+        backup, config_backup = self.backup, self.config_backup
         self.max_backup_age_seconds: int = int(
             duration_seconds(guard, "max_backup_age", max_backup_age, minimum=1)
         )
@@ -139,13 +157,13 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         self.high_water_mark: str = f"{REMOTE_NAME}:{backup.bucket}/{backup.path}.drill-hwm"
         """The rclone path of the high-water mark the drills keep beside the replica."""
         self.max_row_loss_percent: int = positive_int(
-            guard, "max_row_loss_percent", max_row_loss_percent, minimum=0
+            guard, "max_row_loss_percent", max_row_loss, minimum=0
         )
         """How many percent fewer rows (all tables) than the last good drill still pass."""
         if self.max_row_loss_percent > 100:
             raise guard.fail(
                 "max_row_loss_percent",
-                max_row_loss_percent,
+                max_row_loss,
                 "is a percentage: at most 100 (100 turns the row check off)",
                 "pass e.g. 50",
             )
@@ -157,19 +175,6 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
             ),
         ]
         """Command of the ``drill-record`` container (compares and keeps the high-water mark)."""
-        claim_object(
-            self,
-            guard,
-            kind="CronJob",
-            namespace=self.namespace,
-            name=self.name,
-            field="name",
-            fix="render one RestoreDrill per Station, or give this one its own name=",
-        )
-        station.attach("restore-drill", self)
-        self.cron_job: ApiObject = self._render(size, deadline)
-        """The CronJob (escape hatch)."""
-        self._lock_attributes()
 
     def _render(self, size_mebibytes: int, deadline: int) -> ApiObject:
         backup = self.backup

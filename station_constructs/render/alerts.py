@@ -66,6 +66,28 @@ def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
             "the litestream container's log).",
         ),
     ]
+    rules += _restart_rules(
+        severity, ns, station_name, where, (litestream_native, config_backup_native)
+    )
+    if drill_name is not None:
+        rules.append(_drill_rule(severity, ns, drill_name, where))
+    return rules
+
+
+def _restart_rules(
+    severity: str,
+    ns: str,
+    station_name: str,
+    where: str,
+    native: tuple[bool, bool | None],
+) -> list[dict[str, Any]]:
+    """``StationBackupFailing``, and ``StationConfigBackupFailing`` with a config backup.
+
+    ``native``: whether litestream's sidecar is native, and config-backup's (``None``: no
+    config backup).
+    """
+    litestream_native, config_backup_native = native
+    rules: list[dict[str, Any]] = []
     rules.append(
         _restart_rule(
             severity,
@@ -93,8 +115,6 @@ def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
                 "or crashed: config changes are not being backed up. Read its log.",
             )
         )
-    if drill_name is not None:
-        rules.append(_drill_rule(severity, ns, drill_name, where))
     return rules
 
 
