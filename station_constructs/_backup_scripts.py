@@ -49,6 +49,12 @@ MARKER_OK = (
 )
 
 
+#: How long one periodic sync may take (a hung store fails it instead of blocking the loop).
+SYNC_TIMEOUT_SECONDS = 50
+#: A failing sidecar exits once no sync succeeded for its interval plus this long.
+STALE_MARGIN_SECONDS = 60
+
+
 def _config_paths(directory: str) -> tuple[str, str, str]:
     parent = directory.rsplit("/", 1)[0]
     return parent, f"{parent}/{CONFIG_MARKER_NAME}", f"{directory}.restoring"
@@ -154,10 +160,10 @@ def _config_sync_lines(
         "    check_remote || { fails=`expr $fails + 1`; return 0; }",
         "  fi",
         # In the background: a SIGTERM then runs the final sync at once, not after it.
-        f"  {sync} &",
+        f"  timeout {SYNC_TIMEOUT_SECONDS} {sync} &",
         "  rpid=$!",
         '  if wait "$rpid"; then',
-        "    fails=0",
+        "    fails=0; ok_at=`date +%s`",
         "  else",
         "    fails=`expr $fails + 1`",
         f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row; '
@@ -204,12 +210,14 @@ def config_backup_script(  # noqa: PLR0913 - one value per thing the script name
     logs an ERROR saying how to restore or start over, and exits 1 (the container restarts
     and ``StationConfigBackupFailing`` fires). Every sync moves the files it overwrites or
     deletes in the copy to ``history/<UTC time>`` (``--backup-dir``) and deletes at most
-    ``max_deletes`` files. A failed sync is logged and retried after at most 10 s; after
-    ``max_failures`` failed syncs in a row the container exits 1. The sync at SIGTERM is
-    bounded by ``final_seconds`` and exits 1 when it fails.
+    ``max_deletes`` files. Each sync may take ``SYNC_TIMEOUT_SECONDS``; a failed one is logged
+    and retried after at most 10 s; after ``max_failures`` failed syncs in a row, or when no
+    sync succeeded for the interval + ``STALE_MARGIN_SECONDS``, the container exits 1. The
+    sync at SIGTERM is bounded by ``final_seconds`` and exits 1 when it fails.
     """
     _, marker, _ = _config_paths(directory)
     retry = min(interval_seconds, 10)
+    stale_after = interval_seconds + STALE_MARGIN_SECONDS
     return "\n".join(
         [
             "set -u",
@@ -219,6 +227,7 @@ def config_backup_script(  # noqa: PLR0913 - one value per thing the script name
             "fails=0",
             "checked=0",
             'rpid=""',
+            "ok_at=`date +%s`",
             MARKER_OK,
             "check_remote() {",
             "  if marker_ok; then",
@@ -249,6 +258,12 @@ def config_backup_script(  # noqa: PLR0913 - one value per thing the script name
             f'  if [ "$fails" -ge {max_failures} ]; then',
             f'    echo "config-backup: ERROR {max_failures} syncs failed in a row: exiting '
             'so the container restarts"',
+            "    exit 1",
+            "  fi",
+            "  now=`date +%s`",
+            f'  if [ "$fails" -gt 0 ] && [ `expr $now - $ok_at` -ge {stale_after} ]; then',
+            f'    echo "config-backup: ERROR no sync succeeded for {stale_after}s: exiting so '
+            'the container restarts"',
             "    exit 1",
             "  fi",
             f'  if [ "$fails" -gt 0 ]; then sleep {retry} & else sleep {interval_seconds} & fi',
