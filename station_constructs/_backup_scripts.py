@@ -50,9 +50,9 @@ MARKER_OK = (
 
 
 #: How long one periodic sync may take (a hung store fails it instead of blocking the loop).
-SYNC_TIMEOUT_SECONDS = 50
+SYNC_TIMEOUT_SECONDS = 30
 #: A failing sidecar exits once no sync succeeded for its interval plus this long.
-STALE_MARGIN_SECONDS = 60
+STALE_MARGIN_SECONDS = 40
 
 
 def _config_paths(directory: str) -> tuple[str, str, str]:
