@@ -124,17 +124,18 @@ def test_a_drill_fails_on_a_stale_backup(
     assert "Litestream has not uploaded since" in output
 
 
+@pytest.mark.parametrize("outage", ["refuse", "hang"])
 def test_a_drill_fails_fast_when_s3_is_unreachable(
-    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod]
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod], outage: str
 ) -> None:
     with OutageProxy(s3_server.s3_port) as proxy:
-        objects, _ = synth(proxy.endpoint, "e2e-drill-down")
-        proxy.refuse()
+        objects, _ = synth(proxy.endpoint, f"e2e-drill-{outage}")
+        getattr(proxy, outage)()
         began = time.monotonic()
         output = drill(objects, make_pod, "down", secrets_for(s3_server))
         seconds = time.monotonic() - began
     assert "restore-drill: ERROR cannot copy" in output
-    report(f"S3 refusing: the drill failed after {seconds:.1f}s")
+    report(f"S3 {outage}: the drill failed after {seconds:.1f}s")
 
 
 def test_a_drill_fails_when_the_backup_went_backwards(

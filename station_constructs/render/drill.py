@@ -149,7 +149,7 @@ def drill_config_script(*, remote: str) -> str:
         [
             "set -u",
             f"dir={DRILL_DIR}/config",
-            f'rclone copy {remote} "$dir" || {{ echo "restore-drill: ERROR cannot copy '
+            f'timeout 45 rclone copy {remote} "$dir" || {{ echo "restore-drill: ERROR cannot copy '
             f'{remote}"; exit 1; }}',
             'files=`find "$dir" -type f | wc -l`',
             f'[ "$files" -gt 0 ] || {{ echo "restore-drill: ERROR the config directory backup '
