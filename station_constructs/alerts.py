@@ -1,8 +1,9 @@
 """BackupAlerts: a PrometheusRule for the backup failures that no exit code shows.
 
-Litestream exits 0 even when its final sync failed, and logs nothing above INFO while S3 is
-unreachable (``docs/station-facts.md``, "Litestream 0.5.17 behaviour measured here"): only
-metrics show a backup that has stopped. :class:`BackupAlerts` renders a
+Litestream 0.5.17 exits 0 even when its final sync failed, and counts no failed upload while
+S3 is unreachable (``docs/station-facts.md``, "Litestream 0.5.17 behaviour measured here"), so
+the ``litestream`` sidecar watches the replica itself and exits 1 on an outage, a replaced
+database or a second writer: its restarts are the signal. :class:`BackupAlerts` renders a
 ``monitoring.coreos.com/v1`` PrometheusRule with:
 
 * ``StationBackupSyncErrors``: Litestream counted sync errors (wrong credentials, S3
