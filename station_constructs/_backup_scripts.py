@@ -141,6 +141,32 @@ def config_restore_script(
     )
 
 
+def _check_remote_lines(remote: str) -> list[str]:
+    """``check_remote``: whether this volume's directory may replace what ``remote`` holds."""
+    return [
+        "check_remote() {",
+        "  if marker_ok; then",
+        "    checked=1; return 0",
+        "  fi",
+        f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
+        f'    echo "config-backup: ERROR cannot read {remote} to check it before the first sync"',
+        "    return 1",
+        "  fi",
+        f'  if [ -n "$listing" ] && ! rclone check "$dir" {remote} >/dev/null 2>&1; then',
+        f'    echo "config-backup: ERROR refusing to sync: {remote} holds a config directory '
+        "backup that differs from $dir, and $dir was neither restored from it nor synced "
+        "to it from this volume; syncing would replace the backup. To restore the backup: "
+        "delete $dir (and $marker) from the volume and restart the pod (config-restore "
+        "then restores it). To make this directory the backup on purpose: give "
+        'ConfigDirBackup another path=, or move the old copy away in the bucket first."',
+        "    exit 1",
+        "  fi",
+        '  printf \'%s\\n\' "$want" > "$marker"',
+        "  checked=1",
+        "}",
+    ]
+
+
 def _config_sync_lines(
     remote: str, history: str, max_deletes: int, final_seconds: int
 ) -> list[str]:
@@ -229,27 +255,7 @@ def config_backup_script(  # noqa: PLR0913 - one value per thing the script name
             'rpid=""',
             "ok_at=`date +%s`",
             MARKER_OK,
-            "check_remote() {",
-            "  if marker_ok; then",
-            "    checked=1; return 0",
-            "  fi",
-            f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
-            f'    echo "config-backup: ERROR cannot read {remote} to check it before the '
-            'first sync"',
-            "    return 1",
-            "  fi",
-            f'  if [ -n "$listing" ] && ! rclone check "$dir" {remote} >/dev/null 2>&1; then',
-            f'    echo "config-backup: ERROR refusing to sync: {remote} holds a config directory '
-            "backup that differs from $dir, and $dir was neither restored from it nor synced "
-            "to it from this volume; syncing would replace the backup. To restore the backup: "
-            "delete $dir (and $marker) from the volume and restart the pod (config-restore "
-            "then restores it). To make this directory the backup on purpose: give "
-            'ConfigDirBackup another path=, or move the old copy away in the bucket first."',
-            "    exit 1",
-            "  fi",
-            '  printf \'%s\\n\' "$want" > "$marker"',
-            "  checked=1",
-            "}",
+            *_check_remote_lines(remote),
             *_config_sync_lines(remote, history, max_deletes, final_seconds),
             "trap final_sync TERM INT",
             f'echo "config-backup: syncing $dir to {remote} every {interval_seconds}s"',
