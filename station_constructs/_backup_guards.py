@@ -149,8 +149,12 @@ def reserve_config_prefix(
 
 
 def config_remote_id(backup: Any, url: str) -> str:
-    """How the config marker on the volume names a copy: its URL, and the endpoint if any."""
-    remote_id = url + ("" if backup.endpoint is None else f" endpoint={backup.endpoint}")
+    """How the config marker on the volume names a copy: ``bucket/path``.
+
+    Not the endpoint: another spelling of it (``127.0.0.1`` for ``localhost``) is the same
+    copy. Markers of earlier versions (the URL and the endpoint) are still recognized.
+    """
+    remote_id = url.removeprefix("s3://")
     if "'" in remote_id:  # pragma: no cover - the endpoint's check refuses quotes
         raise ValueError(f"a quote in {remote_id!r}")
     return remote_id

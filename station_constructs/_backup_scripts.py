@@ -19,7 +19,15 @@ Litestream 0.5.17 facts they rely on (measured, see ``docs/station-facts.md``):
 
 from __future__ import annotations
 
+from ._litestream_scripts import (
+    LITESTREAM_META_DIR,
+    RESTORED_MARKER,
+    litestream_replicate_script,
+    litestream_restore_script,
+)
+
 __all__ = [
+    "LITESTREAM_META_DIR",
     "RESTORED_MARKER",
     "config_backup_script",
     "config_restore_script",
@@ -27,112 +35,24 @@ __all__ = [
     "litestream_restore_script",
 ]
 
-#: Written by the restore container after it restored the database: the replicating side
-#: then knows the database on the volume descends from the backup.
-RESTORED_MARKER = "/data/.station-db-restored"
-#: Where Litestream keeps its local state for ``/data/station.db``.
-LITESTREAM_META_DIR = "/data/.station.db-litestream"
-
-
-def litestream_restore_script(
-    *, config: str, database: str, replica: str, require_backup: bool
-) -> str:
-    """Restore ``database`` from the replica when the volume has none (or an empty file).
-
-    An empty database file (0 bytes, no WAL) is removed first: ``-if-db-not-exists`` would
-    otherwise skip the restore. With ``require_backup`` a missing backup fails the
-    container (disaster recovery, moves) instead of letting Station start empty.
-    """
-    if_replica = "" if require_backup else " -if-replica-exists"
-    return "\n".join(
-        [
-            "set -eu",
-            f"db={database}",
-            f"marker={RESTORED_MARKER}",
-            'if [ -f "$db" ] && [ ! -s "$db" ] && [ ! -s "$db-wal" ]; then',
-            '  echo "litestream-restore: $db is an empty file (0 bytes, no WAL): removing it '
-            'so the backup can be restored"',
-            '  rm -f "$db" "$db-wal" "$db-shm"',
-            "fi",
-            'if [ -e "$db" ]; then',
-            '  echo "litestream-restore: $db exists: not restoring"',
-            "  exit 0",
-            "fi",
-            'rm -f "$marker"',
-            f'echo "litestream-restore: restoring $db from {replica}"',
-            f'litestream restore -config {config}{if_replica} "$db"',
-            'if [ -e "$db" ]; then',
-            f'  echo "{replica}" > "$marker"',
-            '  echo "litestream-restore: restored $db"',
-            "else",
-            f'  echo "litestream-restore: no backup at {replica}: Station starts with a new '
-            'database (first install)"',
-            "fi",
-        ]
-    )
-
-
-def litestream_replicate_script(*, config: str, database: str, replica: str) -> str:
-    """Start ``litestream replicate`` unless that would overwrite a backup.
-
-    Replicating is safe when the marker names this replica (the database was restored from
-    it, or replicated to it from this volume before), when Litestream's local state exists
-    and no marker does (a volume replicated by a version that wrote no marker), or when the
-    replica holds no backup. Otherwise (a new or empty database, or a volume that replicated
-    to another replica, and a backup at this one) the script refuses: it logs what happened
-    and how to restore or to start a new lineage on purpose, and exits 1, so the pod does
-    not become Ready. Before ``litestream replicate`` starts, the marker is set to this
-    replica.
-    """
-    return "\n".join(
-        [
-            "set -u",
-            f"db={database}",
-            f"marker={RESTORED_MARKER}",
-            f'want="{replica}"',
-            'had=""',
-            'if [ -f "$marker" ]; then had=`cat "$marker"`; fi',
-            'if [ "$had" = "$want" ]; then',
-            f"  exec litestream replicate -config {config}",
-            "fi",
-            f'if [ -z "$had" ] && [ -d {LITESTREAM_META_DIR} ]; then',
-            '  printf \'%s\\n\' "$want" > "$marker"',
-            f"  exec litestream replicate -config {config}",
-            "fi",
-            'if [ -n "$had" ]; then',
-            "  why=\"this volume's database was restored from or replicated to $had, not "
-            'to this replica"',
-            "else",
-            '  why="$db was neither restored from it nor replicated from this volume before '
-            '(a new or empty database)"',
-            "fi",
-            f'listing=`litestream ltx -config {config} -level all "$db" 2>&1` || {{',
-            f'  echo "litestream: ERROR cannot read the replica at {replica} to check it '
-            'before replicating a database this volume has never replicated to it: $listing"',
-            "  exit 1",
-            "}",
-            "files=`printf '%s\\n' \"$listing\" | tail -n +2 | grep -c . || true`",
-            'if [ "$files" -gt 0 ]; then',
-            f'  echo "litestream: ERROR refusing to replicate: {replica} holds a backup '
-            "($files LTX files) but $why; replicating would replace the backup. "
-            "To restore the backup: delete $db, $db-wal, $db-shm, $marker and the directory "
-            f"{LITESTREAM_META_DIR} from the volume and restart the pod (litestream-restore "
-            "then restores it; the config directory /data/config is restored only when it is "
-            "missing or holds only seed-home's files). To start a new lineage on purpose: "
-            "give LitestreamBackup another path=, or move the old backup away in the bucket "
-            'first."',
-            "  exit 1",
-            "fi",
-            'printf \'%s\\n\' "$want" > "$marker"',
-            f"exec litestream replicate -config {config}",
-        ]
-    )
-
-
 #: seed-home's first line of the minimal ``config.yaml`` it writes (``_seed.py``).
 SEED_CONFIG_HEADER = "# Written before Station's first start by station-constructs (seed-home)."
 #: Next to the config directory: which remote the directory was restored from or synced to.
 CONFIG_MARKER_NAME = ".station-config-backup-remote"
+
+
+#: Whether the config marker names this copy: ``bucket/path``, or (written by an earlier
+#: version) its URL with the endpoint, in any spelling of the endpoint.
+MARKER_OK = (
+    'marker_ok() { [ -f "$marker" ] || return 1; m=`cat "$marker"`; m=${m#s3://}; '
+    'm=${m%% endpoint=*}; [ "$m" = "$want" ]; }'
+)
+
+
+#: How long one periodic sync may take (a hung store fails it instead of blocking the loop).
+SYNC_TIMEOUT_SECONDS = 30
+#: A failing sidecar exits once no sync succeeded for its interval plus this long.
+STALE_MARGIN_SECONDS = 40
 
 
 def _config_paths(directory: str) -> tuple[str, str, str]:
@@ -167,6 +87,7 @@ def config_restore_script(
             f"marker={marker}",
             f"want='{remote_id}'",
             'rm -rf "$tmp"',
+            MARKER_OK,
             "seed_only() {",
             '  find "$dir" ! -type d > "$tmp.list"',
             "  while IFS= read -r p; do",
@@ -184,7 +105,7 @@ def config_restore_script(
             '  rm -f "$tmp.list"',
             "}",
             'if [ -d "$dir" ] && [ -n "`ls -A "$dir"`" ]; then',
-            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
+            "  if marker_ok; then",
             '    echo "config-restore: $dir is not empty (restored from or synced to this '
             'backup before): not restoring"',
             "    exit 0",
@@ -220,8 +141,91 @@ def config_restore_script(
     )
 
 
-def config_backup_script(
-    *, directory: str, remote: str, remote_id: str, interval_seconds: int, max_failures: int
+def _check_remote_lines(remote: str) -> list[str]:
+    """``check_remote``: whether this volume's directory may replace what ``remote`` holds."""
+    return [
+        "check_remote() {",
+        "  if marker_ok; then",
+        "    checked=1; return 0",
+        "  fi",
+        f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
+        f'    echo "config-backup: ERROR cannot read {remote} to check it before the first sync"',
+        "    return 1",
+        "  fi",
+        f'  if [ -n "$listing" ] && ! rclone check "$dir" {remote} >/dev/null 2>&1; then',
+        f'    echo "config-backup: ERROR refusing to sync: {remote} holds a config directory '
+        "backup that differs from $dir, and $dir was neither restored from it nor synced "
+        "to it from this volume; syncing would replace the backup. To restore the backup: "
+        "delete $dir (and $marker) from the volume and restart the pod (config-restore "
+        "then restores it). To make this directory the backup on purpose: give "
+        'ConfigDirBackup another path=, or move the old copy away in the bucket first."',
+        "    exit 1",
+        "  fi",
+        '  printf \'%s\\n\' "$want" > "$marker"',
+        "  checked=1",
+        "}",
+    ]
+
+
+def _config_sync_lines(
+    remote: str, history: str, max_deletes: int, final_seconds: int
+) -> list[str]:
+    """``sync_once`` (one sync, history and deletion cap) and ``final_sync`` (bounded)."""
+    sync = (
+        f'rclone sync --max-delete {max_deletes} --backup-dir "{history}/`date -u '
+        f'+%Y%m%dT%H%M%SZ`" "$dir" {remote}'
+    )
+    return [
+        "sync_once() {",
+        '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
+        '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
+        'directory never replaces the backup)"',
+        "    return 0",
+        "  fi",
+        '  if [ "$checked" -eq 0 ]; then',
+        "    check_remote || { fails=`expr $fails + 1`; return 0; }",
+        "  fi",
+        # In the background: a SIGTERM then runs the final sync at once, not after it.
+        f"  timeout {SYNC_TIMEOUT_SECONDS} {sync} &",
+        "  rpid=$!",
+        '  if wait "$rpid"; then',
+        "    fails=0; ok_at=`date +%s`",
+        "  else",
+        "    fails=`expr $fails + 1`",
+        f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row; '
+        f'more than {max_deletes} deletions in one sync also fail it)"',
+        "  fi",
+        "}",
+        "final_sync() {",
+        '  [ -z "$rpid" ] || kill "$rpid" 2>/dev/null',
+        '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
+        '    echo "config-backup: $dir is empty or missing: no final sync"; exit 0',
+        "  fi",
+        '  if [ "$checked" -eq 0 ] && ! check_remote; then',
+        '    echo "config-backup: ERROR stopping before the copy could be checked: the '
+        'last changes are only on the volume"',
+        "    exit 1",
+        "  fi",
+        f"  if timeout {final_seconds} {sync}; then",
+        '    echo "config-backup: final sync done"; exit 0',
+        "  fi",
+        f'  echo "config-backup: ERROR the final sync to {remote} failed or took over '
+        f'{final_seconds}s: the last changes are only on the volume"',
+        "  exit 1",
+        "}",
+    ]
+
+
+def config_backup_script(  # noqa: PLR0913 - one value per thing the script names
+    *,
+    directory: str,
+    remote: str,
+    remote_id: str,
+    history: str,
+    interval_seconds: int,
+    max_failures: int,
+    max_deletes: int,
+    final_seconds: int,
 ) -> str:
     """Mirror the config directory to ``remote`` every ``interval_seconds``, and at SIGTERM.
 
@@ -230,10 +234,16 @@ def config_backup_script(
     marker names this remote (``config-restore`` restored it, or an earlier sync wrote it),
     or the remote is empty, or identical to the directory (``rclone check``). Otherwise it
     logs an ERROR saying how to restore or start over, and exits 1 (the container restarts
-    and ``StationConfigBackupFailing`` fires). After ``max_failures`` failed syncs in a row
-    the container exits 1 too.
+    and ``StationConfigBackupFailing`` fires). Every sync moves the files it overwrites or
+    deletes in the copy to ``history/<UTC time>`` (``--backup-dir``) and deletes at most
+    ``max_deletes`` files. Each sync may take ``SYNC_TIMEOUT_SECONDS``; a failed one is logged
+    and retried after at most 10 s; after ``max_failures`` failed syncs in a row, or when no
+    sync succeeded for the interval + ``STALE_MARGIN_SECONDS``, the container exits 1. The
+    sync at SIGTERM is bounded by ``final_seconds`` and exits 1 when it fails.
     """
     _, marker, _ = _config_paths(directory)
+    retry = min(interval_seconds, 10)
+    stale_after = interval_seconds + STALE_MARGIN_SECONDS
     return "\n".join(
         [
             "set -u",
@@ -242,44 +252,12 @@ def config_backup_script(
             f"want='{remote_id}'",
             "fails=0",
             "checked=0",
-            "check_remote() {",
-            '  if [ -f "$marker" ] && [ "`cat "$marker"`" = "$want" ]; then',
-            "    checked=1; return 0",
-            "  fi",
-            f"  if ! listing=`rclone lsf --max-depth 1 {remote}`; then",
-            f'    echo "config-backup: ERROR cannot read {remote} to check it before the '
-            'first sync"',
-            "    return 1",
-            "  fi",
-            f'  if [ -n "$listing" ] && ! rclone check "$dir" {remote} >/dev/null 2>&1; then',
-            f'    echo "config-backup: ERROR refusing to sync: {remote} holds a config directory '
-            "backup that differs from $dir, and $dir was neither restored from it nor synced "
-            "to it from this volume; syncing would replace the backup. To restore the backup: "
-            "delete $dir (and $marker) from the volume and restart the pod (config-restore "
-            "then restores it). To make this directory the backup on purpose: give "
-            'ConfigDirBackup another path=, or move the old copy away in the bucket first."',
-            "    exit 1",
-            "  fi",
-            '  printf \'%s\\n\' "$want" > "$marker"',
-            "  checked=1",
-            "}",
-            "sync_once() {",
-            '  if [ ! -d "$dir" ] || [ -z "`ls -A "$dir"`" ]; then',
-            '    echo "config-backup: $dir is empty or missing: not syncing (an empty '
-            'directory never replaces the backup)"',
-            "    return 0",
-            "  fi",
-            '  if [ "$checked" -eq 0 ]; then',
-            "    check_remote || { fails=`expr $fails + 1`; return 0; }",
-            "  fi",
-            f'  if rclone sync "$dir" {remote}; then',
-            "    fails=0",
-            "  else",
-            "    fails=`expr $fails + 1`",
-            f'    echo "config-backup: ERROR syncing $dir to {remote} failed ($fails in a row)"',
-            "  fi",
-            "}",
-            "trap 'sync_once; exit 0' TERM INT",
+            'rpid=""',
+            "ok_at=`date +%s`",
+            MARKER_OK,
+            *_check_remote_lines(remote),
+            *_config_sync_lines(remote, history, max_deletes, final_seconds),
+            "trap final_sync TERM INT",
             f'echo "config-backup: syncing $dir to {remote} every {interval_seconds}s"',
             "while :; do",
             "  sync_once",
@@ -288,7 +266,13 @@ def config_backup_script(
             'so the container restarts"',
             "    exit 1",
             "  fi",
-            f"  sleep {interval_seconds} &",
+            "  now=`date +%s`",
+            f'  if [ "$fails" -gt 0 ] && [ `expr $now - $ok_at` -ge {stale_after} ]; then',
+            f'    echo "config-backup: ERROR no sync succeeded for {stale_after}s: exiting so '
+            'the container restarts"',
+            "    exit 1",
+            "  fi",
+            f'  if [ "$fails" -gt 0 ]; then sleep {retry} & else sleep {interval_seconds} & fi',
             "  wait $!",
             "done",
         ]

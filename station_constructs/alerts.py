@@ -1,8 +1,9 @@
 """BackupAlerts: a PrometheusRule for the backup failures that no exit code shows.
 
-Litestream exits 0 even when its final sync failed, and logs nothing above INFO while S3 is
-unreachable (``docs/station-facts.md``, "Litestream 0.5.17 behaviour measured here"): only
-metrics show a backup that has stopped. :class:`BackupAlerts` renders a
+Litestream 0.5.17 exits 0 even when its final sync failed, and counts no failed upload while
+S3 is unreachable (``docs/station-facts.md``, "Litestream 0.5.17 behaviour measured here"), so
+the ``litestream`` sidecar watches the replica itself and exits 1 on an outage, a replaced
+database or a second writer: its restarts are the signal. :class:`BackupAlerts` renders a
 ``monitoring.coreos.com/v1`` PrometheusRule with:
 
 * ``StationBackupSyncErrors``: Litestream counted sync errors (wrong credentials, S3
@@ -10,6 +11,10 @@ metrics show a backup that has stopped. :class:`BackupAlerts` renders a
 * ``StationBackupStalled``: the database advanced (``litestream_txid`` grew) but nothing
   was written to S3 for ``stalled_after`` sync intervals (at least the ``min_window``);
 * ``StationBackupSidecarDown``: Litestream's metrics target is down or gone;
+* ``StationBackupFailing``: the ``litestream`` sidecar restarted in the last 15 minutes. It
+  exits 1 when a local transaction is not in the replica 40 s after it was written (an S3
+  outage: Litestream 0.5.17 counts no failed PUT, so its own series stay flat), when the
+  database file was replaced, or when another writer moved the replica ahead of it;
 * ``StationConfigBackupFailing`` (with a :class:`~station_constructs.ConfigDirBackup`): the
   ``config-backup`` sidecar restarted, which it does after repeated failed syncs
   (kube-state-metrics' ``kube_pod_init_container_status_restarts_total`` for a native
@@ -143,6 +148,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         return {"groups": [{"name": self.group_name, "rules": self.rules}]}
 
     def _rules(self, station: StationDeployment) -> list[dict[str, Any]]:
+        litestream: Any = station.extensions.get("litestream")
         config_backup: Any = station.extensions.get("config-backup")
         drill: Any = station.extensions.get("restore-drill")
         return render.backup_rules(
@@ -152,6 +158,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
             window=self.window,
             stalled_after=self.stalled_after,
             severity=self.severity,
+            litestream_native=litestream.sidecar_mode is SidecarMode.NATIVE,
             config_backup_native=None
             if config_backup is None
             else config_backup.backup.sidecar_mode is SidecarMode.NATIVE,

@@ -71,7 +71,12 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         interval: How often the directory is synced (a duration, at least 5s). Default
             ``60s``: the config directory's RPO when a node is lost without warning.
         max_failures: Failed syncs in a row after which the sidecar exits 1 (and restarts,
-            which the alert sees). Default ``5``.
+            which the alert sees). Default ``5``; after a failure the next sync is tried
+            after at most 10 s, so a refusing store is reported within about a minute.
+        max_deletes: The most files one sync may delete from the copy. Default ``20``: a
+            sync that would delete more (``rm -rf environments/``) fails instead, the
+            sidecar logs it and the alert fires. Every file a sync deletes or overwrites
+            is kept under ``<path>-history/<UTC time>/`` (see ``history``).
         require_backup: Make ``config-restore`` fail when the directory is empty and no
             backup exists. Default: ``backup.require_backup``.
         image: The rclone image. Default :data:`RCLONE_IMAGE`; must be pinned and have ``sh``.
@@ -88,6 +93,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         path: str | None = None,
         interval: str | int = "60s",
         max_failures: int = 5,
+        max_deletes: int = 20,
         require_backup: bool | None = None,
         image: str = RCLONE_IMAGE,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
@@ -115,6 +121,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             guard,
             interval=interval,
             max_failures=max_failures,
+            max_deletes=max_deletes,
             require_backup=require_backup,
             default_require_backup=backup.require_backup,
             image=image,
@@ -141,6 +148,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The interval as rendered."""
         self.max_failures: int = settings.max_failures
         """Failed syncs in a row before the sidecar exits (and restarts)."""
+        self.max_deletes: int = settings.max_deletes
+        """The most files one sync may delete from the copy."""
         self.require_backup: bool = settings.require_backup
         """Whether ``config-restore`` fails when no backup exists."""
         self.image: str = settings.image
@@ -151,7 +160,11 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """The copy as an S3 URL."""
         self.remote_id: str = config_remote_id(self.backup, self.url)
         """The copy as the marker on the volume names it (URL, and endpoint if any)."""
-        restore, backup = config_commands(settings, remote=self.remote, remote_id=self.remote_id)
+        self.history: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}-history"
+        """Where each sync keeps the files it overwrote or deleted, under ``<UTC time>/``."""
+        restore, backup = config_commands(
+            settings, remote=self.remote, remote_id=self.remote_id, history=self.history
+        )
         self.restore_command: list[str] = restore
         """Command of the ``config-restore`` init container."""
         self.backup_command: list[str] = backup

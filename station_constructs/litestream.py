@@ -13,13 +13,14 @@ that is stopped together with Station, so the last writes can miss the final syn
   or with no backup yet (first install), it does nothing and succeeds. Wrong credentials
   make it fail, so Station never starts empty over a backup it could not read. With
   ``require_backup=True`` a missing backup fails it too (disaster recovery, moves);
-* ``litestream``, running ``litestream replicate`` behind a guard: a database that was
-  neither restored from the replica nor replicated from this volume before never
-  replicates over a backup (the container logs why and exits 1; see
-  ``_backup_scripts.litestream_replicate_script``). By default it is a native sidecar (an
-  init container with ``restartPolicy: Always``, Kubernetes 1.29+): it starts before
-  Station (Station waits until its metrics listener answers) and is stopped only after
-  Station has exited, so its final sync on SIGTERM ships every committed write.
+* ``litestream``, running ``litestream replicate`` behind a guard that decides from the
+  database and the replica: a database that is not the one restored or created on this
+  volume (its inode), or whose TXID is behind the replica, never replicates over a backup;
+  while it runs, a replaced database, a second writer or an S3 outage of 40 s stop it
+  (exit 1; see ``_litestream_scripts.litestream_replicate_script``). By default it is a
+  native sidecar (an init container with ``restartPolicy: Always``, Kubernetes 1.29+): it
+  starts before Station (Station waits until its metrics listener answers) and is stopped
+  only after Station has exited, so its final sync on SIGTERM ships every committed write.
   ``SidecarMode.CLASSIC`` (for 1.27/1.28) makes it an ordinary container whose preStop hook
   waits for Station to stop before the SIGTERM;
 * a ConfigMap with ``litestream.yml`` in the format of Litestream 0.5 (one ``replica:`` per
@@ -332,7 +333,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """Short hash of ``litestream_yml`` (pod annotation: a change restarts the pod)."""
         self.require_backup: bool = boolean(guard, "require_backup", require_backup)
         """Whether ``litestream-restore`` fails when no backup exists at the path."""
-        replicate, restore = litestream_commands(self.replica_url, self.require_backup)
+        replicate, restore = litestream_commands(
+            self._settings.target,
+            self.require_backup,
+            shutdown_sync_seconds=self._settings.timing.shutdown_sync_seconds,
+        )
         self.replicate_command: list[str] = replicate
         """Command of the ``litestream`` container: the guard, then ``litestream replicate``."""
         self.restore_command: list[str] = restore

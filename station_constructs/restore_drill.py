@@ -27,13 +27,16 @@ from ._k8s import (
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
-from ._validate import dns_label, positive_int
+from ._validate import dns_label, duration_seconds, positive_int
 from .config_backup import ConfigDirBackup
 from .emit.objects import emit_object
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
 from .render import drill as render
+from .render.config_backup import rclone_environment
 from .render.drill import DRILL_DIR as DRILL_DIR
 from .render.drill import drill_config_script, drill_database_script
+from .render.drill_record import drill_record_script
+from .settings.config_backup import RCLONE_IMAGE, REMOTE_NAME
 from .settings.drill import check_job_name_length, cron_schedule
 from .settings.drill import count_table as checked_table
 from .settings.station import DATABASE_PATH
@@ -55,6 +58,16 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         size_limit_mebibytes: Size limit of the emptyDir the drill restores into. Default
             ``2048``; it must hold the database.
         active_deadline_seconds: How long one drill may take. Default ``1800``.
+        max_backup_age: The oldest the backup's newest file may be (a duration). Default
+            ``25h``: Litestream uploads within a second of every write and writes a snapshot
+            every ``snapshot_interval`` (24 h), so an older newest file means replication
+            stopped, or the backup was rolled back or replaced by an older one.
+        max_row_loss_percent: Each successful drill keeps a high-water mark beside the
+            replica (``<path>.drill-hwm``: the newest TXID, the rows of all tables, the
+            newest file's time); a later drill fails when the TXID or the time went
+            backwards, or when it restores more than this many percent fewer rows (a
+            database replaced under the backup continues its TXIDs). Default ``50``;
+            ``100`` turns the row check off.
         name: Name of the CronJob. Default ``<station name>-restore-drill``.
 
     """
@@ -71,6 +84,8 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         min_rows: int = 1,
         size_limit_mebibytes: int = 2048,
         active_deadline_seconds: int = 1800,
+        max_backup_age: str | int = "25h",
+        max_row_loss_percent: int = 50,
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "RestoreDrill", self)
@@ -98,24 +113,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         """The least row count that passes."""
         size = positive_int(guard, "size_limit_mebibytes", size_limit_mebibytes, minimum=64)
         deadline = positive_int(guard, "active_deadline_seconds", active_deadline_seconds)
-        self.database_command: list[str] = [
-            "sh",
-            "-c",
-            drill_database_script(
-                config=CONFIG_PATH,
-                database=DATABASE_PATH,
-                table=self.count_table,
-                min_rows=self.min_rows,
-                check_mcp_files=config_backup is not None,
-            ),
-        ]
-        """Command of the ``drill-database`` container."""
-        self.config_command: list[str] | None = (
-            None
-            if config_backup is None
-            else ["sh", "-c", drill_config_script(remote=config_backup.remote)]
-        )
-        """Command of the ``drill-config`` container (``None`` without a config backup)."""
+        self._commands(guard, max_backup_age, max_row_loss_percent)
         claim_object(
             self,
             guard,
@@ -130,20 +128,73 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         """The CronJob (escape hatch)."""
         self._lock_attributes()
 
+    def _commands(self, guard: _Guard, max_backup_age: object, max_row_loss: object) -> None:
+        """The checks' limits, and the commands of the drill's three containers."""
+        backup, config_backup = self.backup, self.config_backup
+        self.max_backup_age_seconds: int = int(
+            duration_seconds(guard, "max_backup_age", max_backup_age, minimum=1)
+        )
+        """The oldest the backup's newest file may be, in seconds."""
+        self.database_command: list[str] = [
+            "sh",
+            "-c",
+            drill_database_script(
+                config=CONFIG_PATH,
+                database=DATABASE_PATH,
+                table=self.count_table,
+                min_rows=self.min_rows,
+                check_mcp_files=config_backup is not None,
+                max_age_seconds=self.max_backup_age_seconds,
+            ),
+        ]
+        """Command of the ``drill-database`` container."""
+        self.config_command: list[str] | None = (
+            None
+            if config_backup is None
+            else ["sh", "-c", drill_config_script(remote=config_backup.remote)]
+        )
+        """Command of the ``drill-config`` container (``None`` without a config backup)."""
+        self.high_water_mark: str = f"{REMOTE_NAME}:{backup.bucket}/{backup.path}.drill-hwm"
+        """The rclone path of the high-water mark the drills keep beside the replica."""
+        self.max_row_loss_percent: int = positive_int(
+            guard, "max_row_loss_percent", max_row_loss, minimum=0
+        )
+        """How many percent fewer rows (all tables) than the last good drill still pass."""
+        if self.max_row_loss_percent > 100:
+            raise guard.fail(
+                "max_row_loss_percent",
+                max_row_loss,
+                "is a percentage: at most 100 (100 turns the row check off)",
+                "pass e.g. 50",
+            )
+        self.record_command: list[str] = [
+            "sh",
+            "-c",
+            drill_record_script(
+                remote=self.high_water_mark, max_row_loss_percent=self.max_row_loss_percent
+            ),
+        ]
+        """Command of the ``drill-record`` container (compares and keeps the high-water mark)."""
+
     def _render(self, size_mebibytes: int, deadline: int) -> ApiObject:
         backup = self.backup
         station = backup.station
         identity = backup.identity
         config_backup = self.config_backup
-        init_containers, database = render.drill_containers(
+        init_containers, main = render.drill_containers(
             database_image=backup.image,
             database_command=self.database_command,
             config_dir=CONFIG_DIR,
             credentials=backup.credential_env_list(),
             token_mounts=[] if identity is None else [identity.volume_mount()],
-            config_image=None if config_backup is None else config_backup.image,
+            rclone_image=RCLONE_IMAGE if config_backup is None else config_backup.image,
+            rclone_env=rclone_environment(
+                endpoint=backup.endpoint,
+                region=backup.region,
+                force_path_style=backup.force_path_style,
+            ),
             config_command=self.config_command,
-            config_env=None if config_backup is None else config_backup.rclone_environment(),
+            record_command=self.record_command,
         )
         labels = {
             k: v for k, v in station.labels("restore-drill").items() if k != "app"
@@ -156,7 +207,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
             deadline=deadline,
             size_mebibytes=size_mebibytes,
             init_containers=init_containers,
-            database=database,
+            main=main,
             config_map_name=backup.config_map_name,
             service_account_name=None if identity is None else backup.service_account_name,
             identity_volume=None if identity is None else identity.volume(),

@@ -76,6 +76,7 @@ def test_promtool_accepts_the_rendered_rules(chart: Chart, tmp_path: Path) -> No
         "StationBackupSyncErrors",
         "StationBackupStalled",
         "StationBackupSidecarDown",
+        "StationBackupFailing",
         "StationConfigBackupFailing",
         "StationRestoreDrillFailing",
     ]
@@ -129,6 +130,11 @@ UNIT_TESTS: list[dict[str, Any]] = [
                 f'pod="{POD}", container="config-backup"}}',
                 "values": "0x15",
             },
+            {
+                "series": f'kube_pod_init_container_status_restarts_total{{namespace="{NS}", '
+                f'pod="{POD}", container="litestream"}}',
+                "values": "0x15",
+            },
         ],
         "alert_rule_test": [
             {"eval_time": "12m", "alertname": name, "exp_alerts": []}
@@ -136,6 +142,7 @@ UNIT_TESTS: list[dict[str, Any]] = [
                 "StationBackupSyncErrors",
                 "StationBackupStalled",
                 "StationBackupSidecarDown",
+                "StationBackupFailing",
                 "StationConfigBackupFailing",
             )
         ],
@@ -191,6 +198,38 @@ UNIT_TESTS: list[dict[str, Any]] = [
                     alert("StationBackupSidecarDown", {"namespace": NS, "job": "station"})
                 ],
             },
+        ],
+    },
+    {  # S3 refused or hung: the litestream sidecar exits after 45 s of lag and restarts
+        # (Litestream's own series stay flat in an outage: no error, no PUT)
+        "interval": "1m",
+        "input_series": [
+            {
+                "series": f'kube_pod_init_container_status_restarts_total{{namespace="{NS}", '
+                f'pod="{POD}", container="litestream"}}',
+                "values": "0 0 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2",
+            },
+            {
+                "series": f'litestream_sync_error_count{{{TARGET}, db="/data/station.db"}}',
+                "values": "0x21",
+            },
+            {"series": f"up{{{TARGET}}}", "values": "1x21"},
+        ],
+        "alert_rule_test": [
+            {"eval_time": "1m", "alertname": "StationBackupFailing", "exp_alerts": []},
+            {
+                "eval_time": "2m",
+                "alertname": "StationBackupFailing",
+                "exp_alerts": [
+                    alert(
+                        "StationBackupFailing",
+                        {"namespace": NS, "pod": POD, "container": "litestream"},
+                    )
+                ],
+            },
+            {"eval_time": "2m", "alertname": "StationBackupSyncErrors", "exp_alerts": []},
+            # 15 minutes after the last restart it resolves
+            {"eval_time": "20m", "alertname": "StationBackupFailing", "exp_alerts": []},
         ],
     },
     {  # the config-backup sidecar restarted after failed syncs

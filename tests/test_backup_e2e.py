@@ -542,14 +542,15 @@ def test_the_guard_refuses_a_volume_that_replicated_to_another_replica(
     keys_b = set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/"))
     seed_backup(make_pod(objects_a, "volume", secrets), rows=30)
     marker = make_pod(objects_a, "volume", secrets).volume("data") / ".station-db-restored"
-    assert marker.read_text().strip() == backup_a.replica_url
+    identity_a = f"{backup_a.bucket}/{backup_a.path}"
+    assert marker.read_text().splitlines()[0] == f"replica={identity_a}"
     moved = make_pod(objects_b, "volume", secrets)  # the same volume, B's configuration
     assert (moved.volume("data") / ".station.db-litestream").is_dir()
     sidecar = moved.start("litestream")
     assert sidecar.wait(timeout=60) == 1
     log = sidecar.log_text()
     assert "ERROR refusing to replicate" in log
-    assert f"restored from or replicated to {backup_a.replica_url}, not to this replica" in log
+    assert f"belongs to the replica {identity_a}, not to {backup_b.bucket}/{backup_b.path}" in log
     assert set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/")) == keys_b
 
 
@@ -643,7 +644,9 @@ def test_every_litestream_metric_the_alerts_use_is_served(
     con.close()
     failing.wait_for_log("level=ERROR", timeout=20)
     failing_metrics = scrape(failing_pod)
-    assert failing.stop(timeout=60) == 0
+    # The final sync cannot ship the last write: the container says so and exits 1
+    assert failing.stop(timeout=60) == 1
+    assert "ERROR the final sync did not ship local TXID" in failing.log_text()
     missing = used - (healthy | failing_metrics)
     assert not missing, f"the alerts use metrics Litestream does not serve: {missing}"
     assert "litestream_sync_error_count" in failing_metrics
@@ -662,7 +665,9 @@ def drill_pod(
 def run_drill(pod: LocalPod) -> tuple[int, str]:
     """The drill pod's containers in order, as the Job runs them; the first failure ends it."""
     output = ""
-    for name in ("drill-config", "drill-database"):
+    names = [c["name"] for c in pod.pod_spec.get("initContainers", [])]
+    names += [c["name"] for c in pod.pod_spec["containers"]]
+    for name in names:
         result = pod.run(name)
         output += result.stdout + result.stderr
         if result.returncode != 0:

@@ -103,7 +103,7 @@ def test_container_commands_use_the_mounted_config(chart: Chart) -> None:
     )
     replicate = container(objects, container_name="litestream")["command"]
     assert replicate == b.replicate_command and replicate[:2] == ["sh", "-c"]
-    assert replicate[2].endswith("exec litestream replicate -config /etc/litestream/litestream.yml")
+    assert "\nlitestream replicate -config /etc/litestream/litestream.yml &\n" in replicate[2]
     for name in ("litestream-restore", "litestream"):
         assert "$(" not in container(objects, container_name=name)["command"][2]
 

@@ -388,7 +388,9 @@ def test_wrong_credentials_fail_loudly(s3: SeaweedS3, make_pod: Callable[..., Lo
     error_seconds = time.monotonic() - started
     counter = re.search(r"^litestream_sync_error_count\{[^}]*\} (\d+)", metrics(pod), re.M)
     assert counter is not None and int(counter.group(1)) >= 1
-    assert sidecar.stop(timeout=60) == 0
+    # Its final sync cannot be shown to have shipped anything: exit 1, not 0
+    assert sidecar.stop(timeout=60) == 1
+    assert "ERROR the final sync did not ship" in sidecar.log_text()
     report(
         f"wrong credentials: restore exit {restore.returncode} after {restore_seconds:.2f}s; "
         f"sidecar logged {line.group(0)[:40]!r}... after {error_seconds:.2f}s, "

@@ -338,10 +338,12 @@ text = litestream_config.litestream_yml(
     secret_name="minio",
 )
 copy = resolve_config_backup(
-    guard, interval="60s", max_failures=5, require_backup=None, default_require_backup=False,
-    image="docker.io/rclone/rclone:1.75.2",
+    guard, interval="60s", max_failures=5, max_deletes=20, require_backup=None,
+    default_require_backup=False, image="docker.io/rclone/rclone:1.75.2",
 )
-restore, _ = config_backup.config_commands(copy, remote="backup:bkt/x", remote_id="s3://bkt/x")
+restore, _ = config_backup.config_commands(
+    copy, remote="backup:bkt/x", remote_id="bkt/x", history="backup:bkt/x-history"
+)
 step = pod_options.pod_options_step(
     ResolvedPod({}, {"team": "ai"}, [], [], [], [], ServiceAccountSettings("sa", True, {}, False))
 )
@@ -405,7 +407,8 @@ def test_the_ingress_and_the_alerts_render_without_cdk8s() -> None:
 from station_constructs.render import alerts, ingress
 rules = alerts.backup_rules(
     namespace="agents", station_name="station", service_name="station", window="5m",
-    stalled_after=60, severity="critical", config_backup_native=True, drill_name="drill",
+    stalled_after=60, severity="critical", litestream_native=True, config_backup_native=True,
+    drill_name="drill",
 )
 rule = alerts.prometheus_rule(
     name="station-backups", namespace="agents", labels={}, group_name="g", rules=rules
@@ -439,18 +442,18 @@ def test_the_restore_drill_renders_without_cdk8s() -> None:
     result = render(
         """
 from station_constructs.render import drill
-init, database = drill.drill_containers(
+init, main = drill.drill_containers(
     database_image="litestream", database_command=["sh"], config_dir="/etc/litestream",
-    credentials=[], token_mounts=[], config_image=None, config_command=None, config_env=None,
+    credentials=[], token_mounts=[], rclone_image="rclone", rclone_env={},
+    config_command=None, record_command=["sh"],
 )
 job = drill.cron_job(
     name="station-restore-drill", namespace="agents", labels={}, schedule="17 4 * * *",
-    deadline=1800, size_mebibytes=2048, init_containers=init, database=database,
+    deadline=1800, size_mebibytes=2048, init_containers=init, main=main,
     config_map_name="station-litestream", service_account_name=None, identity_volume=None,
 )
 pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-result = [c["name"] for c in pod["containers"]] + sorted(pod)
+result = [c["name"] for c in pod["initContainers"] + pod["containers"]] + sorted(pod)
 """
     )
-    assert result[0] == "drill-database"
-    assert "initContainers" not in result
+    assert result[:2] == ["drill-database", "drill-record"]

@@ -32,10 +32,12 @@ def test_renders_a_cron_job_that_fails_once_and_never_overlaps(chart: Chart) -> 
     job = cron["spec"]["jobTemplate"]["spec"]
     assert job["backoffLimit"] == 0
     pod = job["template"]["spec"]
-    assert [c["name"] for c in pod["initContainers"]] == ["drill-config"]
-    assert [c["name"] for c in pod["containers"]] == ["drill-database"]
-    assert pod["containers"][0]["command"] == drill.database_command
+    assert [c["name"] for c in pod["initContainers"]] == ["drill-config", "drill-database"]
+    assert [c["name"] for c in pod["containers"]] == ["drill-record"]
+    assert pod["initContainers"][1]["command"] == drill.database_command
     assert pod["initContainers"][0]["command"] == drill.config_command
+    assert pod["containers"][0]["command"] == drill.record_command
+    assert drill.high_water_mark == "backup:bkt/station/station/station.db.drill-hwm"
     assert pod["automountServiceAccountToken"] is False
     assert {"name": "drill", "emptyDir": {"sizeLimit": "2Gi"}} in pod["volumes"]
     # Never selected by the Station's Service or NetworkPolicy, never mounts its volume
@@ -48,7 +50,8 @@ def test_without_a_config_backup_only_the_database_is_drilled(chart: Chart) -> N
     pod = find(synth(chart), "CronJob", "station-restore-drill")["spec"]["jobTemplate"]["spec"][
         "template"
     ]["spec"]
-    assert "initContainers" not in pod
+    assert [c["name"] for c in pod["initContainers"]] == ["drill-database"]
+    assert [c["name"] for c in pod["containers"]] == ["drill-record"]
     assert "file_mcp_configs" not in drill.database_command[2]
 
 

@@ -19,11 +19,13 @@ def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
     window: str,
     stalled_after: int,
     severity: str,
+    litestream_native: bool,
     config_backup_native: bool | None,
     drill_name: str | None,
 ) -> list[dict[str, Any]]:
-    """The alerting rules: Litestream's three, then the config backup's and the drill's.
+    """The alerting rules: Litestream's four, then the config backup's and the drill's.
 
+    ``litestream_native`` says whether the litestream sidecar is native;
     ``config_backup_native`` is ``None`` without a config backup, else whether its sidecar is
     native; ``drill_name`` is ``None`` without a restore drill.
     """
@@ -64,19 +66,74 @@ def backup_rules(  # noqa: PLR0913 - one value per thing the rules name
             "the litestream container's log).",
         ),
     ]
-    if config_backup_native is not None:
-        rules.append(_config_backup_rule(severity, ns, station_name, where, config_backup_native))
+    rules += _restart_rules(
+        severity, ns, station_name, where, (litestream_native, config_backup_native)
+    )
     if drill_name is not None:
         rules.append(_drill_rule(severity, ns, drill_name, where))
     return rules
 
 
-def _config_backup_rule(
-    severity: str, ns: str, station_name: str, where: str, native: bool
+def _restart_rules(
+    severity: str,
+    ns: str,
+    station_name: str,
+    where: str,
+    native: tuple[bool, bool | None],
+) -> list[dict[str, Any]]:
+    """``StationBackupFailing``, and ``StationConfigBackupFailing`` with a config backup.
+
+    ``native``: whether litestream's sidecar is native, and config-backup's (``None``: no
+    config backup).
+    """
+    litestream_native, config_backup_native = native
+    rules: list[dict[str, Any]] = []
+    rules.append(
+        _restart_rule(
+            severity,
+            "StationBackupFailing",
+            "litestream",
+            (ns, station_name, litestream_native),
+            f"The database backup of {where} is failing",
+            "The litestream sidecar exited: a local transaction was not in the replica 40 s "
+            "after it was written (S3 down, hung or refusing), the database file was "
+            "replaced, another Station writes to the same replica, or the guard refused to "
+            "replicate. Read its log (litestream: ERROR ...); until it recovers, new writes "
+            "are only on the volume.",
+        )
+    )
+    if config_backup_native is not None:
+        rules.append(
+            _restart_rule(
+                severity,
+                "StationConfigBackupFailing",
+                "config-backup",
+                (ns, station_name, config_backup_native),
+                f"The config directory backup of {where} is failing",
+                "The config-backup sidecar exited after repeated failed rclone syncs "
+                "(S3 unreachable, or a sync that would delete more than max_deletes files), "
+                "or crashed: config changes are not being backed up. Read its log.",
+            )
+        )
+    return rules
+
+
+def _restart_rule(
+    severity: str,
+    alert: str,
+    container: str,
+    pod: tuple[str, str, bool],
+    summary: str,
+    description: str,
 ) -> dict[str, Any]:
+    """``alert`` fires when ``container`` of the Station's pods restarted in 15 minutes.
+
+    ``pod`` is (namespace, Station name, whether the container is a native sidecar).
+    """
+    ns, station_name, native = pod
     # The Deployment's pods only: "<name>-<ReplicaSet hash>-<suffix>" (another Station
     # named e.g. "<name>-b" has pods "<name>-b-<hash>-<suffix>", which this does not match).
-    pod = f'namespace="{ns}", pod=~"{station_name}-[a-z0-9]+-[a-z0-9]{{5}}"'
+    pods = f'namespace="{ns}", pod=~"{station_name}-[a-z0-9]+-[a-z0-9]{{5}}"'
     # A native sidecar is an init container: kube-state-metrics counts its restarts in
     # kube_pod_init_container_status_restarts_total, a classic one's in
     # kube_pod_container_status_restarts_total.
@@ -87,12 +144,11 @@ def _config_backup_rule(
     )
     return _rule(
         severity,
-        "StationConfigBackupFailing",
-        f'increase({metric}{{{pod}, container="config-backup"}}[30m]) > 0',
+        alert,
+        f'increase({metric}{{{pods}, container="{container}"}}[15m]) > 0',
         "0m",
-        f"The config directory backup of {where} is failing",
-        "The config-backup sidecar exited after repeated failed rclone syncs "
-        "(or crashed): config changes are not being backed up. Read its log.",
+        summary,
+        description,
     )
 
 

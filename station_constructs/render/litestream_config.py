@@ -85,13 +85,29 @@ def replica_url(target: S3Target) -> str:
     return url
 
 
-def litestream_commands(replica: str, require_backup: bool) -> tuple[list[str], list[str]]:
-    """The commands of ``litestream`` (the guard, then replicate) and ``litestream-restore``."""
+def litestream_commands(
+    target: S3Target, require_backup: bool, *, shutdown_sync_seconds: int
+) -> tuple[list[str], list[str]]:
+    """The commands of ``litestream`` (the guard, then replicate) and ``litestream-restore``.
+
+    The database's identity names the replica by ``bucket/path`` only: another spelling of
+    the endpoint (``127.0.0.1`` for ``localhost``) is the same replica.
+    """
+    replica = replica_url(target)
+    replica_id = f"{target.bucket}/{target.path}"
     replicate = litestream_replicate_script(
-        config=CONFIG_PATH, database=DATABASE_PATH, replica=replica
+        config=CONFIG_PATH,
+        database=DATABASE_PATH,
+        replica=replica,
+        replica_id=replica_id,
+        shutdown_sync_seconds=shutdown_sync_seconds,
     )
     restore = litestream_restore_script(
-        config=CONFIG_PATH, database=DATABASE_PATH, replica=replica, require_backup=require_backup
+        config=CONFIG_PATH,
+        database=DATABASE_PATH,
+        replica=replica,
+        replica_id=replica_id,
+        require_backup=require_backup,
     )
     return ["sh", "-c", replicate], ["sh", "-c", restore]
 

@@ -31,6 +31,16 @@ CONFIG_ON_VOLUME = f"{DATA_MOUNT}/{VOLUME_CONFIG_DIR}"
 #: Seconds added to the pod's grace period for the config directory's sync at shutdown
 #: (native sidecars are stopped one after the other, after Station).
 FINAL_SYNC_SECONDS = 15
+#: How long the sync at shutdown may take (the rest of FINAL_SYNC_SECONDS is slack).
+FINAL_SYNC_TIMEOUT_SECONDS = 12
+#: rclone's limits, as ``RCLONE_*`` variables: against a refusing or hung endpoint one
+#: ``rclone sync`` with rclone's defaults took 473 s to fail; with these it takes seconds.
+RCLONE_LIMITS = {
+    "RCLONE_CONTIMEOUT": "5s",
+    "RCLONE_TIMEOUT": "30s",
+    "RCLONE_RETRIES": "1",
+    "RCLONE_LOW_LEVEL_RETRIES": "2",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class ConfigBackupSettings:
     """The interval as rendered."""
     max_failures: int
     """Failed syncs in a row before the sidecar exits (and restarts)."""
+    max_deletes: int
+    """Most files one sync may delete from the copy (more fail the sync)."""
     require_backup: bool
     """Whether ``config-restore`` fails when no backup exists."""
     image: str
@@ -56,17 +68,19 @@ def resolve_config_backup(
     *,
     interval: object,
     max_failures: object,
+    max_deletes: object,
     require_backup: object,
     default_require_backup: bool,
     image: object,
 ) -> ConfigBackupSettings:
-    """Check interval (at least 5s), max_failures, require_backup and image, in that order.
+    """Check interval (at least 5s), max_failures, max_deletes, require_backup and image.
 
     ``require_backup=None`` takes ``default_require_backup`` (the LitestreamBackup's).
     """
     interval_s = duration_seconds(guard, "interval", interval, minimum=5)
     interval_seconds = int(interval_s)
     failures = positive_int(guard, "max_failures", max_failures)
+    deletes = positive_int(guard, "max_deletes", max_deletes)
     require = (
         default_require_backup
         if require_backup is None
@@ -77,6 +91,7 @@ def resolve_config_backup(
         interval_seconds=interval_seconds,
         interval=go_duration(interval_seconds),
         max_failures=failures,
+        max_deletes=deletes,
         require_backup=require,
         image=str(image),
         digest_pinned=ref.digest is not None,

@@ -123,6 +123,8 @@ class LitestreamTiming:
     """Station's stop + Litestream's final sync + margin: the least grace period."""
     grace_period_seconds: int
     """The grace period asked of the pod: the required one, or a longer explicit one."""
+    shutdown_sync_seconds: int = 30
+    """``shutdown_sync_timeout`` in whole seconds (the sidecar kills a longer final sync)."""
 
 
 def resolve_timing(
@@ -179,6 +181,7 @@ def resolve_timing(
         sidecar_mode=mode,
         required_grace_period_seconds=required,
         grace_period_seconds=grace,
+        shutdown_sync_seconds=math.ceil(timeout_s),
     )
 
 
