@@ -24,17 +24,21 @@ _OIDC_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/[A-Za-z0-9
 
 
 def backup_s3_policy(backup: LitestreamBackup) -> dict[str, Any]:
-    """The S3 policy for ``backup``: its replica's prefix, and the config directory's.
+    """The S3 policy for ``backup``: its replica, the drill's mark and the config copy.
 
-    The config directory's prefix is included when a ``ConfigDirBackup`` is attached to the
-    Station: create it before calling this.
+    The replica's prefix, the restore drill's high-water mark beside it
+    (``<path>.drill-hwm``), and the config directory's prefix with its history
+    (``<path>-history``).
+
+    The config directory's prefixes are included when a ``ConfigDirBackup`` is attached to
+    the Station: create it before calling this.
     """
     prefixes = [backup.path]
     config = backup.station.extensions.get("config-backup")
     config_path = getattr(config, "path", None)
     if isinstance(config_path, str):
-        prefixes.append(config_path)
-    return s3_policy(backup.bucket, prefixes)
+        prefixes += [config_path, f"{config_path}-history"]
+    return s3_policy(backup.bucket, prefixes, keys=[f"{backup.path}.drill-hwm"])
 
 
 def backup_trust_policy(

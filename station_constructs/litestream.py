@@ -1,18 +1,13 @@
 """LitestreamBackup: continuous replication of Station's SQLite database to S3, and restore.
 
-Station keeps all of its state in ``/data/station.db`` on one ReadWriteOnce volume. The
-deployment guide's Litestream snippet is unpinned (``:latest``), cannot reach an
-S3-compatible store (no endpoint), has no restore step and runs as an ordinary sidecar
-that is stopped together with Station, so the last writes can miss the final sync.
-:class:`LitestreamBackup` adds to the Station pod:
+Station keeps all of its state in ``/data/station.db`` on one ReadWriteOnce volume (the
+guide's snippet: unpinned, no endpoint, no restore). :class:`LitestreamBackup` adds to the pod:
 
-* ``litestream-restore``, an init container (placed before every other init container)
-  running ``litestream restore -if-replica-exists /data/station.db`` when the volume has no
-  database (an empty 0-byte file counts as none): on an empty volume it restores the
-  database from the replica before Station starts; with a database already on the volume,
-  or with no backup yet (first install), it does nothing and succeeds. Wrong credentials
-  make it fail, so Station never starts empty over a backup it could not read. With
-  ``require_backup=True`` a missing backup fails it too (disaster recovery, moves);
+* ``litestream-restore``, the first init container, running
+  ``litestream restore -if-replica-exists /data/station.db`` when the volume has no
+  database (an empty file counts as none), and otherwise does nothing (also with no backup
+  yet). Wrong credentials make it fail, so Station never starts empty over a backup it
+  could not read; with ``require_backup=True`` so does a missing backup;
 * ``litestream``, running ``litestream replicate`` behind a guard that decides from the
   database and the replica: a database that is not the one restored or created on this
   volume (its inode), or whose TXID is behind the replica, never replicates over a backup;

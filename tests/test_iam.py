@@ -41,9 +41,11 @@ def written_prefixes(objects: list[dict[str, Any]]) -> list[str]:
     sidecar = next(
         c for c in pod_spec(objects)["initContainers"] if c["name"] == "config-backup"
     )
-    found = set(re.findall(r"backup:bkt/([^\s\"'`;]+)", " ".join(sidecar["command"])))
-    (remote,) = found
-    return [replica, remote]
+    written = re.findall(r"backup:bkt/([^\s\"'`;$]+)", " ".join(sidecar["command"]))
+    found = {path.rstrip("/") for path in written}
+    (remote,) = {p for p in found if not p.endswith("-history")}
+    assert found <= {remote, f"{remote}-history"}, found  # the sync and its history
+    return [replica, remote, f"{remote}-history"]
 
 
 def test_the_s3_policy_grants_the_rendered_prefixes_and_nothing_else(chart: Chart) -> None:
@@ -54,10 +56,13 @@ def test_the_s3_policy_grants_the_rendered_prefixes_and_nothing_else(chart: Char
     listing, objects = policy["Statement"]
     assert listing["Resource"] == "arn:aws:s3:::bkt"
     assert listing["Action"] == "s3:ListBucket"
+    hwm = f"{prefixes[0]}.drill-hwm"  # the restore drill's high-water mark beside the replica
     assert sorted(listing["Condition"]["StringLike"]["s3:prefix"]) == sorted(
-        [p for prefix in prefixes for p in (prefix, f"{prefix}/*")]
+        [p for prefix in prefixes for p in (prefix, f"{prefix}/*")] + [hwm]
     )
-    assert sorted(objects["Resource"]) == sorted(f"arn:aws:s3:::bkt/{p}/*" for p in prefixes)
+    assert sorted(objects["Resource"]) == sorted(
+        [f"arn:aws:s3:::bkt/{p}/*" for p in prefixes] + [f"arn:aws:s3:::bkt/{hwm}"]
+    )
     assert objects["Action"] == ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     assert "*" not in json.dumps(policy).replace("/*", "")  # no wildcard action or bucket
 

@@ -17,9 +17,12 @@ Json = dict[str, Any]
 VERSION = "2012-10-17"
 
 
-def s3_policy(bucket: str, prefixes: Sequence[str]) -> Json:
-    """Least privilege on ``bucket`` for objects under ``prefixes`` (no trailing slash)."""
-    listed = [p for prefix in prefixes for p in (prefix, f"{prefix}/*")]
+def s3_policy(bucket: str, prefixes: Sequence[str], keys: Sequence[str] = ()) -> Json:
+    """Least privilege on ``bucket``: objects under ``prefixes``, and the objects ``keys``.
+
+    ``prefixes`` carry no trailing slash.
+    """
+    listed = [p for prefix in prefixes for p in (prefix, f"{prefix}/*")] + list(keys)
     return {
         "Version": VERSION,
         "Statement": [
@@ -34,7 +37,8 @@ def s3_policy(bucket: str, prefixes: Sequence[str]) -> Json:
                 "Sid": "ReadWriteTheBackups",
                 "Effect": "Allow",
                 "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*" for prefix in prefixes],
+                "Resource": [f"arn:aws:s3:::{bucket}/{prefix}/*" for prefix in prefixes]
+                + [f"arn:aws:s3:::{bucket}/{key}" for key in keys],
             },
         ],
     }

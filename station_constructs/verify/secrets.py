@@ -95,6 +95,7 @@ _LIBRARY_CONTAINERS = frozenset(
         "config-backup",
         "drill-config",
         "drill-database",
+        "drill-record",
     }
 )
 _PLAIN = re.compile(r"^(/.*|true|false|[0-9.]+|\$\(.*\))?$")
