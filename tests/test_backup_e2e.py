@@ -352,6 +352,7 @@ def test_config_backup_adopts_a_remote_identical_to_the_directory(
     pod = make_pod(objects, "pod", secrets_for(s3_server))
     litestream, config_sidecar = start_station_pod(pod)
     write_station_state(pod.volume("data") / "station.db", pod.volume("data") / "config", 10)
+    litestream.wait_for_log("snapshot complete", timeout=60)  # running, as in a pod
     assert config_sidecar.stop(timeout=60) == 0
     assert litestream.stop(timeout=60) == 0
     marker = pod.volume("data") / ".station-config-backup-remote"
@@ -376,6 +377,9 @@ def test_an_interrupted_config_restore_is_never_taken_as_restored(
     data = pod_a.volume("data")
     write_station_state(data / "station.db", data / "config", runs=10)
     (data / "config/environments/default/large.bin").write_bytes(b"x" * (2 * 1024 * 1024))
+    # As in a pod, Station writes only once the sidecar runs: a SIGTERM during the guard's
+    # start-up (before litestream itself runs) is not what this test is about.
+    litestream.wait_for_log("snapshot complete", timeout=60)
     assert config_sidecar.stop(timeout=60) == 0
     assert litestream.stop(timeout=60) == 0
     expected = digests(data / "config")
