@@ -12,13 +12,16 @@ if _NODE.exists():
     os.environ.setdefault("JSII_NODE", str(_NODE))
     os.environ["PATH"] = f"{_NODE.parent}{os.pathsep}{os.environ['PATH']}"
 
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import pytest  # noqa: E402
 from cdk8s import App, Chart, Testing  # noqa: E402
 
 from tests.support.paths import REPO  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.support.litestream_pod import LocalPod
 
 Manifest = dict[str, Any]
 
@@ -82,3 +85,25 @@ def s3_server() -> Any:
     server = SeaweedS3(buckets=[E2E_BUCKET], stop_timeout=2.0)
     with server:
         yield server
+
+
+@pytest.fixture
+def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
+    """LocalPod factory (``tests/support/litestream_pod.py``).
+
+    ``make(objects, name, secrets, deployment=..., kind=...)``; whatever a test leaves running
+    is killed afterwards.
+    """
+    from tests.support.litestream_pod import LocalPod  # noqa: PLC0415 - e2e tests only
+
+    pods: list[LocalPod] = []
+
+    def make(objects: list[Any], name: str, secrets: Any, **workload: str) -> LocalPod:
+        pod = LocalPod(objects, tmp_path / name, secrets=secrets, **workload)
+        pods.append(pod)
+        return pod
+
+    yield make
+    for pod in pods:
+        pod.kill()
+

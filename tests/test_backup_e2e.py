@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,26 +53,6 @@ SHORT_RETENTION = "l0-retention: 2s\nl0-retention-check-interval: 1s\nlevels:\n 
 
 def report(message: str) -> None:
     print(f"\n[backup e2e] {message}", flush=True)
-
-
-@pytest.fixture
-def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
-    pods: list[LocalPod] = []
-
-    def make(
-        objects: list[Any],
-        name: str,
-        secrets: dict[str, dict[str, str]],
-        deployment: str = "station",
-        kind: str = "Deployment",
-    ) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets, deployment=deployment, kind=kind)
-        pods.append(pod)
-        return pod
-
-    yield make
-    for pod in pods:
-        pod.kill()
 
 
 def secrets_for(server: SeaweedS3) -> dict[str, dict[str, str]]:

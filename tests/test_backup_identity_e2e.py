@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,20 +28,6 @@ from tests.test_backup_e2e import count, restored_rows, secrets_for, seed_backup
 
 def report(message: str) -> None:
     print(f"\n[scenario] {message}", flush=True)
-
-
-@pytest.fixture
-def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
-    pods: list[LocalPod] = []
-
-    def make(objects: list[Any], name: str, secrets: dict[str, dict[str, str]]) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets)
-        pods.append(pod)
-        return pod
-
-    yield make
-    for pod in pods:
-        pod.kill()
 
 
 def other_database(path: Path, rows: int) -> None:

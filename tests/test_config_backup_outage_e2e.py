@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,6 @@ from tests.test_backup_e2e import CONFIG_FILES, CREDENTIALS, digests, secrets_fo
 
 def report(message: str) -> None:
     print(f"\n[config scenario] {message}", flush=True)
-
-
-@pytest.fixture
-def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
-    pods: list[LocalPod] = []
-
-    def make(objects: list[Any], name: str, secrets: dict[str, dict[str, str]]) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets)
-        pods.append(pod)
-        return pod
-
-    yield make
-    for pod in pods:
-        pod.kill()
 
 
 def synth(endpoint: str, namespace: str, **options: Any) -> tuple[list[Any], ConfigDirBackup]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import cdk8s
@@ -34,20 +33,6 @@ from tests.test_backup_e2e import (
 
 def report(message: str) -> None:
     print(f"\n[drill scenario] {message}", flush=True)
-
-
-@pytest.fixture
-def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
-    pods: list[LocalPod] = []
-
-    def make(objects: list[Any], name: str, secrets: Any, **kind: str) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets, **kind)
-        pods.append(pod)
-        return pod
-
-    yield make
-    for pod in pods:
-        pod.kill()
 
 
 def synth(endpoint: str, namespace: str, **drill: Any) -> tuple[list[Any], ConfigDirBackup]:

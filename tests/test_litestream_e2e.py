@@ -21,7 +21,7 @@ import statistics
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +59,6 @@ def report(message: str) -> None:
 def s3(s3_server: SeaweedS3) -> SeaweedS3:
     """The session's S3 server (tests/conftest.py); each test uses its own key prefix."""
     return s3_server
-
-
-@pytest.fixture
-def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
-    """LocalPod factory; whatever a failing test leaves running is killed afterwards."""
-    pods: list[LocalPod] = []
-
-    def make(objects: list[Any], name: str, secrets: dict[str, dict[str, str]]) -> LocalPod:
-        pod = LocalPod(objects, tmp_path / name, secrets=secrets)
-        pods.append(pod)
-        return pod
-
-    yield make
-    for pod in pods:
-        pod.kill()
 
 
 def secrets_for(server: SeaweedS3, *, secret_key: str | None = None) -> dict[str, dict[str, str]]:
