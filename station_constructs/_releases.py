@@ -10,6 +10,7 @@ supported release. The who-can-call-what table is built from these facts
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -19,7 +20,18 @@ __all__ = [
     "ReleaseFacts",
     "V0_23_0",
     "V0_25_0",
+    "version_of",
 ]
+
+_TAG = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
+
+
+def version_of(tag: str) -> tuple[int, int, int] | None:
+    """``(0, 25, 0)`` for a release tag such as ``v0.25.0``; ``None`` for any other text."""
+    match = _TAG.fullmatch(tag)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2)), int(match.group(3))
 
 
 @dataclass(frozen=True)

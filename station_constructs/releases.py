@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from ._access_match import covered, table, verdicts
 from ._access_table import AuthSettings, Endpoint, Verdict
 from ._errors import _Guard
-from ._releases import CONSERVATIVE, DEFAULT_RELEASE, KNOWN, ReleaseFacts
+from ._releases import CONSERVATIVE, DEFAULT_RELEASE, KNOWN, ReleaseFacts, version_of
 from ._validate_images import ImageReference
 
 __all__ = [
@@ -92,18 +92,9 @@ def _named_release(ref: ImageReference) -> str | None:
     return ref.tag
 
 
-def _version(tag: str) -> tuple[int, ...] | None:
-    parts = tag.removeprefix("v").split(".")
-    return (
-        tuple(int(p) for p in parts)
-        if len(parts) == 3 and all(p.isdigit() for p in parts)
-        else None
-    )
-
-
 def _patch_of(named: str, stated: str) -> bool:
     """``named`` is a later patch of ``stated`` (v0.25.1 of v0.25.0), never a newer minor."""
-    tag, release = _version(named), _version(stated)
+    tag, release = version_of(named), version_of(stated)
     return tag is not None and release is not None and tag[:2] == release[:2] and tag >= release
 
 

@@ -13,8 +13,7 @@ or images other than Station's own, are not checked: their schema is unknown her
 
 from __future__ import annotations
 
-import re
-
+from .._releases import version_of
 from .._validate import ImageReference
 
 __all__ = ["SCHEMA_FIRST_RELEASE", "SCHEMA_READ_UP_TO", "schema_version"]
@@ -32,7 +31,6 @@ SCHEMA_FIRST_RELEASE: tuple[tuple[int, tuple[int, int, int]], ...] = (
 #: The newest release whose migrations were read.
 SCHEMA_READ_UP_TO = (0, 25, 0)
 
-_RELEASE = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 _STATION_IMAGE = "cloudshipai/station"
 
 
@@ -51,10 +49,7 @@ def schema_version(image: ImageReference, stated_release: str | None = None) -> 
 
 
 def _newest_migration(tag: str) -> int | None:
-    match = _RELEASE.fullmatch(tag)
-    if match is None:
-        return None
-    release = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    if release > SCHEMA_READ_UP_TO or release < SCHEMA_FIRST_RELEASE[0][1]:
+    release = version_of(tag)
+    if release is None or release > SCHEMA_READ_UP_TO or release < SCHEMA_FIRST_RELEASE[0][1]:
         return None
     return max(version for version, first in SCHEMA_FIRST_RELEASE if first <= release)
