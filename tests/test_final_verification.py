@@ -95,31 +95,28 @@ def patched_mount_over_data(chart: Chart, fixed: bool) -> object:
     return station
 
 
-def sidecar_on_litestream_port(chart: Chart, fixed: bool) -> object:
-    station = StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(
-            sidecars=[
-                k8s.Container(
-                    name="proxy",
-                    image=SIDECAR,
-                    ports=[k8s.ContainerPort(container_port=9091 if fixed else 9090, name="proxy")],
-                )
-            ]
-        ),
+def with_sidecar(chart: Chart, **container: Any) -> StationDeployment:
+    """A Station whose pod has one sidecar (``proxy`` on SIDECAR unless ``container`` says)."""
+    fields = {"name": "proxy", "image": SIDECAR, **container}
+    return StationDeployment(
+        chart, "station", pod_extras=PodExtras(sidecars=[k8s.Container(**fields)])
     )
+
+
+def from_proxy_secret(name: str) -> k8s.EnvVar:
+    """``name`` read from the ``proxy`` Secret: how a fixed sidecar gets its key."""
+    ref = k8s.SecretKeySelector(name="proxy", key="key")
+    return k8s.EnvVar(name=name, value_from=k8s.EnvVarSource(secret_key_ref=ref))
+
+
+def sidecar_on_litestream_port(chart: Chart, fixed: bool) -> object:
+    port = k8s.ContainerPort(container_port=9091 if fixed else 9090, name="proxy")
+    station = with_sidecar(chart, ports=[port])
     return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
 
 
 def sidecar_named_like_config_backup(chart: Chart, fixed: bool) -> object:
-    station = StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(
-            sidecars=[k8s.Container(name="proxy" if fixed else "config-backup", image=SIDECAR)]
-        ),
-    )
+    station = with_sidecar(chart, name="proxy" if fixed else "config-backup")
     backup = LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
     return ConfigDirBackup(chart, "config", backup=backup)
 
@@ -227,11 +224,7 @@ def sub_path_up(chart: Chart, fixed: bool) -> object:
 
 
 def privileged_by_patch(chart: Chart, fixed: bool) -> object:
-    station = StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR)]),
-    )
+    station = with_sidecar(chart)
     ApiObject.of(station.deployment).add_json_patch(
         JsonPatch.add("/spec/template/spec/containers/1/securityContext/privileged", not fixed)
     )
@@ -314,51 +307,21 @@ def alert_label_key(chart: Chart, fixed: bool) -> object:
 # ---------------------------------------------------------------- secret material
 def sidecar_env_key(chart: Chart, fixed: bool) -> object:
     env = (
-        [
-            k8s.EnvVar(
-                name="UPSTREAM_KEY",
-                value_from=k8s.EnvVarSource(
-                    secret_key_ref=k8s.SecretKeySelector(name="proxy", key="key")
-                ),
-            )
-        ]
+        from_proxy_secret("UPSTREAM_KEY")
         if fixed
-        else [k8s.EnvVar(name="UPSTREAM", value=FAKE_OPENAI)]
+        else k8s.EnvVar(name="UPSTREAM", value=FAKE_OPENAI)
     )
-    return StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, env=env)]),
-    )
+    return with_sidecar(chart, env=[env])
 
 
 def sidecar_env_secret_name(chart: Chart, fixed: bool) -> object:
-    env = (
-        [
-            k8s.EnvVar(
-                name="UPSTREAM_API_KEY",
-                value_from=k8s.EnvVarSource(
-                    secret_key_ref=k8s.SecretKeySelector(name="proxy", key="key")
-                ),
-            )
-        ]
-        if fixed
-        else [k8s.EnvVar(name="UPSTREAM_API_KEY", value="hunter2hunter2")]
-    )
-    return StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, env=env)]),
-    )
+    literal = k8s.EnvVar(name="UPSTREAM_API_KEY", value="hunter2hunter2")
+    return with_sidecar(chart, env=[from_proxy_secret("UPSTREAM_API_KEY") if fixed else literal])
 
 
 def sidecar_args_key(chart: Chart, fixed: bool) -> object:
     args = ["--token-file=/var/run/token"] if fixed else [f"--token={FAKE_GITHUB}"]
-    return StationDeployment(
-        chart,
-        "station",
-        pod_extras=PodExtras(sidecars=[k8s.Container(name="proxy", image=SIDECAR, args=args)]),
-    )
+    return with_sidecar(chart, args=args)
 
 
 def pod_label_key(chart: Chart, fixed: bool) -> object:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import cdk8s
+import pytest
 import yaml
 from cdk8s import Chart
 
@@ -43,36 +44,25 @@ def leaf_diff(a: list[Manifest], b: list[Manifest]) -> set[str]:
     return {p for p in fa.keys() | fb.keys() if fa.get(p) != fb.get(p)}
 
 
-def test_image_upgrade_changes_only_the_image() -> None:
-    v1 = render(
-        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.22.0")
-    )
-    v2 = render(
-        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.23.0")
-    )
-    changed = leaf_diff(v1, v2)
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # v0.22.0 knows migrations up to 40, v0.23.0 up to 47, v0.25.0 up to 48: the rollback
+        # guard's limit moves with the image.
+        ("v0.22.0", "v0.23.0"),
+        ("v0.23.0", "v0.25.0"),  # across the releases the library has read
+    ],
+)
+def test_image_upgrade_changes_only_the_image(before: str, after: str) -> None:
+    def station(tag: str) -> Callable[[Chart], object]:
+        image = f"ghcr.io/cloudshipai/station:{tag}"
+        return lambda c: StationDeployment(c, "station", image=image)
+
+    changed = leaf_diff(render(station(before)), render(station(after)))
     deployment = "('Deployment', 'station', 'station'):spec.template.spec."
     assert changed == {
         deployment + "containers[name=station].image",
         deployment + "initContainers[name=seed-home].image",
-        # v0.22.0 knows migrations up to 40, v0.23.0 up to 47: the rollback guard's limit.
-        deployment + "initContainers[name=seed-home].env[name=SEED_SCHEMA_VERSION].value",
-    }
-
-
-def test_image_upgrade_across_known_releases_changes_only_the_image() -> None:
-    v1 = render(
-        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.23.0")
-    )
-    v2 = render(
-        lambda c: StationDeployment(c, "station", image="ghcr.io/cloudshipai/station:v0.25.0")
-    )
-    changed = leaf_diff(v1, v2)
-    deployment = "('Deployment', 'station', 'station'):spec.template.spec."
-    assert changed == {
-        deployment + "containers[name=station].image",
-        deployment + "initContainers[name=seed-home].image",
-        # v0.23.0 knows migrations up to 47, v0.25.0 up to 48: the rollback guard's limit.
         deployment + "initContainers[name=seed-home].env[name=SEED_SCHEMA_VERSION].value",
     }
 
