@@ -96,9 +96,7 @@ container = client.add_container(
 # unchanged app changes nothing (docs/day-2.md).
 template = ApiObject.of(client)
 template.add_json_patch(
-    JsonPatch.add(
-        "/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"}
-    ),
+    JsonPatch.add("/spec/template/spec/securityContext/seccompProfile", {"type": "RuntimeDefault"}),
     JsonPatch.add(
         "/spec/template/spec/containers/0/securityContext/capabilities", {"drop": ["ALL"]}
     ),

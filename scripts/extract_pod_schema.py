@@ -1,4 +1,4 @@
-"""Generate station_constructs/verify/pod_schema.json from kubernetes-validate's schemas.
+"""Generate station_constructs/_verify/pod_schema.json from kubernetes-validate's schemas.
 
 The final verification checks every built-in object the library renders (Deployment,
 CronJob, Service, ServiceAccount, ConfigMap, claim, Namespace, Ingress, NetworkPolicy), as

@@ -4,6 +4,7 @@ Only re-exports; each construct lives in its own module.
 """
 
 from ._errors import StationAccessWarning, StationConfigError
+from ._verify.app import allow_rendered, verify_app
 from ._version import __version__
 from .alerts import BackupAlerts
 from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
@@ -52,7 +53,6 @@ from .station import (
     StationStorage,
     UpdateStrategy,
 )
-from .verify.app import allow_rendered, verify_app
 from .workload_identity import WorkloadIdentity
 
 __all__ = [

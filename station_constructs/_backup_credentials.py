@@ -15,11 +15,11 @@ from ._app_registry import use_secret_as
 from ._backup_guards import skip_containers_hook
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, env_value, k8s, kplus
+from ._render.containers import env_from_secret, env_values
+from ._render.storage import BEFORE_WORKLOADS
+from ._settings.litestream import CREDENTIAL_VARIABLES
 from ._validate import dns_subdomain
-from .render.containers import env_from_secret, env_values
-from .render.storage import BEFORE_WORKLOADS
 from .secrets import ExistingSecret, SecretSource
-from .settings.litestream import CREDENTIAL_VARIABLES
 from .workload_identity import WorkloadIdentity
 
 if TYPE_CHECKING:

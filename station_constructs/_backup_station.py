@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._errors import _Guard
 from ._k8s import Construct, construct_path
-from .settings.station import ConfigPersistence, StationStorage
+from ._settings.station import ConfigPersistence, StationStorage
 from .station import StationDeployment
 
 __all__ = ["backed_up_station", "require_config_on_volume"]

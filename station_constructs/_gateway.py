@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ._app_registry import check_same_app, check_scope, check_secret_unread, use_secret_as
+from ._emit.gateway import emit_gateway, emit_redirect_route
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for
 from ._labels import object_labels
 from ._read_only import ReadOnlyAttributes
 from ._routing import IngressTls, host_name
+from ._settings.gateway import GatewayImplementation, GatewayRef
+from ._settings.gateway import gateway_class_name as resolve_class_name
 from ._tls import tls_secret_name
 from ._validate import boolean, dns_label, dns_subdomain, labels_map, one_of, port
-from .emit.gateway import emit_gateway, emit_redirect_route
-from .settings.gateway import GatewayImplementation, GatewayRef
-from .settings.gateway import gateway_class_name as resolve_class_name
+from ._verify.app import register
 from .station import StationDeployment
-from .verify.app import register
 
 __all__ = ["StationGateway"]
 

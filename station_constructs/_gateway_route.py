@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ._app_registry import check_scope, reserve
 from ._attach import require_station
+from ._emit.gateway import emit_http_route
 from ._errors import _Guard
 from ._gateway import StationGateway
 from ._k8s import Construct, claim_object, guard_for
@@ -24,20 +25,19 @@ from ._routing import (
     resolve_routes,
     sibling_host,
 )
-from ._validate import boolean, dns_label, dns_subdomain, one_of, port
-from .access import Exposure
-from .auth import EdgeAuth, EdgeAuthKind, gateway_edge_auth
-from .emit.gateway import emit_http_route
-from .settings.gateway import (
+from ._settings.gateway import (
     GatewayImplementation,
     GatewayRef,
     default_data_plane,
 )
-from .settings.gateway import (
+from ._settings.gateway import (
     stream_timeout as resolve_stream_timeout,
 )
+from ._validate import boolean, dns_label, dns_subdomain, one_of, port
+from ._verify.app import register
+from .access import Exposure
+from .auth import EdgeAuth, EdgeAuthKind, gateway_edge_auth
 from .station import StationDeployment, StationPort
-from .verify.app import register
 
 __all__ = ["StationGatewayRoute"]
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 from ._backup_guards import reserve_replica
 from ._errors import _Guard
 from ._k8s import claim_object, construct_path, k8s, kplus
-from .render.backup_pod import (
+from ._render.backup_pod import (
     BackupContainers,
     add_litestream,
     litestream_mounts,
     litestream_pod_annotations,
 )
-from .render.station_pod import container_resources
-from .settings.litestream import METRICS_PORT_NAME, LitestreamSettings, SidecarMode
-from .settings.station import ImagePullPolicy
+from ._render.station_pod import container_resources
+from ._settings.litestream import METRICS_PORT_NAME, LitestreamSettings, SidecarMode
+from ._settings.station import ImagePullPolicy
 
 if TYPE_CHECKING:
     from .litestream import LitestreamBackup

@@ -7,11 +7,11 @@ the first one renders it (in its ``data_chart`` when it has one).
 
 from __future__ import annotations
 
+from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, JsonPatch, app_key
-from .emit.objects import emit_object
-from .render import storage as render
-from .settings.station import RetainedStorageClass
+from ._render import storage as render
+from ._settings.station import RetainedStorageClass
 
 __all__ = ["emit_retained_class"]
 

@@ -24,9 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ._errors import _Guard
+from ._settings.hosts import host_name
 from ._validate import boolean, one_of, sequence
 from .access import Endpoint, Exposure, expose
-from .settings.hosts import host_name
 from .station import StationDeployment, StationPort
 
 __all__ = [

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ._emit.deferred import DeferredObject
 from ._errors import _Guard
 from ._k8s import Chart, Construct, construct_path, kplus
 from ._labels import object_labels
+from ._render.pod import PodAssembly
+from ._settings.station import STATION_UID, StationPort
 from ._validate import boolean, one_of, positive_int
-from .emit.deferred import DeferredObject
-from .render.pod import PodAssembly
-from .settings.station import STATION_UID, StationPort
 
 __all__ = ["StationApi"]
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from ._app_registry import reserve, use_secret_as
 from ._errors import _Guard
 from ._k8s import Construct, claim_object
+from ._settings.station import ExternalAccess, StationPort, StationStorage
 from ._validate import dns_label, dns_subdomain
 from .secrets import ExistingSecret, SecretSource
-from .settings.station import ExternalAccess, StationPort, StationStorage
 
 __all__ = ["StationClaims"]
 

@@ -1,7 +1,7 @@
 """How a StationDeployment turns its settings into objects: render as data, then emit.
 
 A mixin of :class:`~station_constructs.StationDeployment`. Each method calls a renderer
-(``station_constructs/render/``) and hands the result to cdk8s (``station_constructs/emit/``):
+(``station_constructs/_render/``) and hands the result to cdk8s (``station_constructs/_emit/``):
 the Namespace, the ConfigMap, the data claim, the Deployment (assembled as data, rendered at
 synthesis) and the Services.
 """
@@ -12,6 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, cast
 
 from ._app_registry import app_key
+from ._emit.deferred import DeferredObject, emit_deployment
+from ._emit.plus import emit_service
+from ._emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -23,30 +26,22 @@ from ._k8s import (
     k8s,
     kplus,
 )
-from ._retained_class import emit_retained_class
-from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
-from ._station_settings import Resolution
-from ._validate import BinaryQuantity, ImageReference
-from .emit.deferred import DeferredObject, emit_deployment
-from .emit.plus import emit_service
-from .emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
-from .network import StationNetworkPolicy
-from .placement import apply_pod
-from .render import services as render_services
-from .render import storage as render
-from .render.pod import PodAssembly
-from .render.station_pod import (
+from ._render import services as render_services
+from ._render import storage as render
+from ._render.pod import PodAssembly
+from ._render.station_pod import (
     SEED_MOUNT,
     StationPodSettings,
     container_resources,
     scanner_suppressions,
     station_pod,
 )
-from .secrets import SecretSource
-from .settings.arguments import Arguments
-from .settings.input import StationInput
-from .settings.schema import schema_version
-from .settings.station import (
+from ._retained_class import emit_retained_class
+from ._seed import SEED_SCRIPT, ConfigPolicy, SeedPlan
+from ._settings.arguments import Arguments
+from ._settings.input import StationInput
+from ._settings.schema import schema_version
+from ._settings.station import (
     _TOOL_CACHES,
     CONFIG_DIR,
     DATA_MOUNT,
@@ -60,6 +55,11 @@ from .settings.station import (
     StationStorage,
     _ResolvedResources,
 )
+from ._station_settings import Resolution
+from ._validate import BinaryQuantity, ImageReference
+from .network import StationNetworkPolicy
+from .placement import apply_pod
+from .secrets import SecretSource
 
 if TYPE_CHECKING:
     from .releases import StationRelease

@@ -1,7 +1,7 @@
 """How a StationDeployment turns its arguments into settings, in four steps.
 
 A mixin of :class:`~station_constructs.StationDeployment`. Each step calls the resolvers of
-``station_constructs/settings/`` in a fixed order (the first bad argument is the one
+``station_constructs/_settings/`` in a fixed order (the first bad argument is the one
 reported) and publishes what they resolved as the Station's public attributes; the steps
 return what the rendering needs (:class:`Resolution`).
 """
@@ -14,24 +14,19 @@ from typing import TYPE_CHECKING
 from ._errors import _Guard
 from ._labels import selector_labels
 from ._seed import ConfigPolicy
-from ._validate import ImageReference
-from .access import AuthSettings, Exposure, settings_of
-from .placement import resolve_pod
-from .releases import StationRelease
-from .secrets import SecretSource
-from .settings.arguments import Arguments, resolve_arguments
-from .settings.config import resolve_config, warn_if_api_unusable
-from .settings.exposure import ExposureSettings, resolve_exposure
-from .settings.image import ImageSettings, resolve_image
-from .settings.input import StationInput
-from .settings.labels import LabelSettings, resolve_labels
-from .settings.names import resolve_names
-from .settings.pod_options import ResolvedPod
-from .settings.ports import PortSettings, resolve_ports
-from .settings.providers import resolve_providers
-from .settings.resources import ResourceSettings, resolve_resources
-from .settings.single_writer import resolve_single_writer
-from .settings.station import (
+from ._settings.arguments import Arguments, resolve_arguments
+from ._settings.config import resolve_config, warn_if_api_unusable
+from ._settings.exposure import ExposureSettings, resolve_exposure
+from ._settings.image import ImageSettings, resolve_image
+from ._settings.input import StationInput
+from ._settings.labels import LabelSettings, resolve_labels
+from ._settings.names import resolve_names
+from ._settings.pod_options import ResolvedPod
+from ._settings.ports import PortSettings, resolve_ports
+from ._settings.providers import resolve_providers
+from ._settings.resources import ResourceSettings, resolve_resources
+from ._settings.single_writer import resolve_single_writer
+from ._settings.station import (
     CONFIG_DIR,
     DATA_MOUNT,
     HOME_DIR,
@@ -43,7 +38,12 @@ from .settings.station import (
     StationPort,
     StationStorage,
 )
-from .settings.storage import StorageSettings, resolve_storage
+from ._settings.storage import StorageSettings, resolve_storage
+from ._validate import ImageReference
+from .access import AuthSettings, Exposure, settings_of
+from .placement import resolve_pod
+from .releases import StationRelease
+from .secrets import SecretSource
 
 if TYPE_CHECKING:
     from ._k8s import Construct

@@ -36,14 +36,14 @@ from typing import Any
 
 from ._app_registry import check_scope
 from ._attach import require_station
+from ._emit.prometheus_rule import emit_prometheus_rule
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
+from ._render import alerts as render
+from ._settings.monitoring import extra_labels
 from ._validate import dns_subdomain, duration_seconds, go_duration, positive_int
-from .emit.prometheus_rule import emit_prometheus_rule
 from .litestream import SidecarMode
-from .render import alerts as render
-from .settings.monitoring import extra_labels
 from .station import StationDeployment
 
 __all__ = ["BackupAlerts"]

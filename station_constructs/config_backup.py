@@ -36,21 +36,21 @@ from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
 from ._k8s import Construct, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
-from .litestream import LitestreamBackup, SidecarMode
-from .render.backup_pod import BackupContainers, add_config_backup, data_mount
-from .render.config_backup import config_commands, rclone_environment
-from .render.containers import env_values, resources
-from .settings.config_backup import CONFIG_ON_VOLUME as CONFIG_ON_VOLUME
-from .settings.config_backup import (
+from ._render.backup_pod import BackupContainers, add_config_backup, data_mount
+from ._render.config_backup import config_commands, rclone_environment
+from ._render.containers import env_values, resources
+from ._settings.config_backup import CONFIG_ON_VOLUME as CONFIG_ON_VOLUME
+from ._settings.config_backup import (
     FINAL_SYNC_SECONDS,
     RCLONE_IMAGE,
     RCLONE_VERSION,
     ConfigBackupSettings,
     resolve_config_backup,
 )
-from .settings.config_backup import REMOTE_NAME as REMOTE_NAME
-from .settings.s3 import config_prefix
-from .settings.station import ImagePullPolicy
+from ._settings.config_backup import REMOTE_NAME as REMOTE_NAME
+from ._settings.s3 import config_prefix
+from ._settings.station import ImagePullPolicy
+from .litestream import LitestreamBackup, SidecarMode
 from .station import StationDeployment
 
 __all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ._gateway import StationGateway
 from ._gateway_route import StationGatewayRoute
-from .settings.gateway import GatewayImplementation, GatewayRef
+from ._settings.gateway import GatewayImplementation, GatewayRef
 
 __all__ = [
     "GatewayImplementation",

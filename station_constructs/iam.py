@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ._errors import StationConfigError
-from .render.iam import irsa_trust_policy, pod_identity_trust_policy, s3_policy
+from ._render.iam import irsa_trust_policy, pod_identity_trust_policy, s3_policy
 
 if TYPE_CHECKING:
     from .litestream import LitestreamBackup
@@ -55,7 +55,9 @@ def backup_trust_policy(
     identity = backup.identity
     if identity is None:
         raise StationConfigError(
-            "identity", None, "the backup uses static keys (credentials=), not a role",
+            "identity",
+            None,
+            "the backup uses static keys (credentials=), not a role",
             "pass identity=WorkloadIdentity.aws_irsa(...) to the backup for a role",
             where="backup_trust_policy",
         )
@@ -63,8 +65,10 @@ def backup_trust_policy(
         return pod_identity_trust_policy()
     if not isinstance(oidc_provider_arn, str) or not _OIDC_ARN.fullmatch(oidc_provider_arn):
         raise StationConfigError(
-            "oidc_provider_arn", oidc_provider_arn, "must be the ARN of the cluster's IAM OIDC "
-            "provider", "pass e.g. 'arn:aws:iam::123456789012:oidc-provider/"
+            "oidc_provider_arn",
+            oidc_provider_arn,
+            "must be the ARN of the cluster's IAM OIDC provider",
+            "pass e.g. 'arn:aws:iam::123456789012:oidc-provider/"
             "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'",
             where="backup_trust_policy",
         )

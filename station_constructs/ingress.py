@@ -32,9 +32,11 @@ from typing import Any
 
 from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
 from ._attach import require_station
+from ._emit.ingress import emit_ingress
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for, k8s
 from ._read_only import ReadOnlyAttributes
+from ._render import ingress as render
 from ._routing import (
     IngressRoute,
     IngressTls,
@@ -49,13 +51,7 @@ from ._routing import (
     resolve_routes,
     sibling_host,
 )
-from ._tls import tls_secret_name
-from ._validate import dns_label, dns_subdomain, one_of
-from .access import Exposure
-from .auth import EdgeAuth
-from .emit.ingress import emit_ingress
-from .render import ingress as render
-from .settings.ingress import (
+from ._settings.ingress import (
     IngressController,
     check_nginx_path,
     controller_namespace,
@@ -65,9 +61,13 @@ from .settings.ingress import (
     refuse_two_credentials,
     user_annotations,
 )
-from .settings.ingress import ingress_class_name as resolve_class_name
+from ._settings.ingress import ingress_class_name as resolve_class_name
+from ._tls import tls_secret_name
+from ._validate import dns_label, dns_subdomain, one_of
+from ._verify.app import note_ingress
+from .access import Exposure
+from .auth import EdgeAuth
 from .station import StationDeployment, StationPort
-from .verify.app import note_ingress
 
 __all__ = [
     "IngressController",

@@ -49,15 +49,13 @@ from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
-from ._validate import boolean, dns_subdomain
-from .render.backup_pod import STATION_STOP_SECONDS
-from .render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
-from .secrets import SecretSource
-from .settings.litestream import CONFIG_DIR as CONFIG_DIR
-from .settings.litestream import CONFIG_PATH as CONFIG_PATH
-from .settings.litestream import CONFIG_VOLUME as CONFIG_VOLUME
-from .settings.litestream import CREDENTIAL_VARIABLES as CREDENTIAL_VARIABLES
-from .settings.litestream import (
+from ._render.backup_pod import STATION_STOP_SECONDS
+from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
+from ._settings.litestream import CONFIG_DIR as CONFIG_DIR
+from ._settings.litestream import CONFIG_PATH as CONFIG_PATH
+from ._settings.litestream import CONFIG_VOLUME as CONFIG_VOLUME
+from ._settings.litestream import CREDENTIAL_VARIABLES as CREDENTIAL_VARIABLES
+from ._settings.litestream import (
     DEFAULT_RESOURCES,
     LITESTREAM_IMAGE,
     LITESTREAM_VERSION,
@@ -65,14 +63,16 @@ from .settings.litestream import (
     SidecarMode,
     resolve_litestream,
 )
-from .settings.litestream import GRACE_MARGIN_SECONDS as GRACE_MARGIN_SECONDS
-from .settings.litestream import METRICS_PATH as METRICS_PATH
-from .settings.litestream import METRICS_PORT as METRICS_PORT
-from .settings.litestream import METRICS_PORT_NAME as METRICS_PORT_NAME
-from .settings.litestream import REPLICA_ANNOTATION as REPLICA_ANNOTATION
-from .settings.s3 import _key_prefix as _key_prefix
-from .settings.s3 import check_identity_target
-from .settings.station import ImagePullPolicy, Resources
+from ._settings.litestream import GRACE_MARGIN_SECONDS as GRACE_MARGIN_SECONDS
+from ._settings.litestream import METRICS_PATH as METRICS_PATH
+from ._settings.litestream import METRICS_PORT as METRICS_PORT
+from ._settings.litestream import METRICS_PORT_NAME as METRICS_PORT_NAME
+from ._settings.litestream import REPLICA_ANNOTATION as REPLICA_ANNOTATION
+from ._settings.s3 import _key_prefix as _key_prefix
+from ._settings.s3 import check_identity_target
+from ._settings.station import ImagePullPolicy, Resources
+from ._validate import boolean, dns_subdomain
+from .secrets import SecretSource
 from .station import StationDeployment
 from .workload_identity import WorkloadIdentity
 

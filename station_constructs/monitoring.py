@@ -20,15 +20,15 @@ from typing import Any
 
 from ._app_registry import check_scope
 from ._attach import require_station
+from ._emit.service_monitor import emit_service_monitor
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
+from ._settings.monitoring import extra_labels, scrape_timing
+from ._settings.monitoring import prometheus_namespaces as checked_namespaces
 from ._validate import (
     dns_subdomain,
 )
-from .emit.service_monitor import emit_service_monitor
-from .settings.monitoring import extra_labels, scrape_timing
-from .settings.monitoring import prometheus_namespaces as checked_namespaces
 from .station import StationDeployment
 
 __all__ = ["LitestreamServiceMonitor"]

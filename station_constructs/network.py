@@ -33,6 +33,7 @@ import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ._emit.deferred import emit_deferred
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -41,11 +42,9 @@ from ._k8s import (
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
-from ._validate import dns_subdomain, http_url, labels_map, sequence
-from .emit.deferred import emit_deferred
-from .render import network as render
-from .render.network import Rule
-from .settings.network import (
+from ._render import network as render
+from ._render.network import Rule
+from ._settings.network import (
     EgressRules,
     NetworkPolicyOptions,
     check_options,
@@ -58,7 +57,8 @@ from .settings.network import (
     policy_ports,
     refuse_exposed_mcp,
 )
-from .settings.station import StationPort
+from ._settings.station import StationPort
+from ._validate import dns_subdomain, http_url, labels_map, sequence
 
 if TYPE_CHECKING:
     from .station import StationDeployment

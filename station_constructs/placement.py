@@ -29,18 +29,17 @@ from typing import Any
 
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, k8s
-from ._validate import dns_subdomain, labels_map, sequence
-from .render.pod import PodAssembly
-from .render.pod_options import pod_options_step
-from .settings.pod_containers import RESERVED_CONTAINERS as RESERVED_CONTAINERS
-from .settings.pod_containers import RESERVED_VOLUMES as RESERVED_VOLUMES
-from .settings.pod_containers import (
+from ._render.pod import PodAssembly
+from ._render.pod_options import pod_options_step
+from ._settings.pod_containers import RESERVED_CONTAINERS as RESERVED_CONTAINERS
+from ._settings.pod_containers import RESERVED_VOLUMES as RESERVED_VOLUMES
+from ._settings.pod_containers import (
     check_container,
     check_station_mounts,
     check_volumes,
     mounts_json,
 )
-from .settings.pod_options import (
+from ._settings.pod_options import (
     ResolvedPod,
     ServiceAccountSettings,
     check_hosts,
@@ -49,6 +48,7 @@ from .settings.pod_options import (
     priority_class,
     resolve_service_account,
 )
+from ._validate import dns_subdomain, labels_map, sequence
 
 __all__ = ["PodExtras", "PodPlacement", "PodServiceAccount"]
 

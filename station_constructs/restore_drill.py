@@ -19,6 +19,7 @@ pod never touches the Station's volume: it reads only the bucket.
 from __future__ import annotations
 
 from ._app_registry import check_same_app, check_scope
+from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -27,19 +28,18 @@ from ._k8s import (
     guard_for,
 )
 from ._read_only import ReadOnlyAttributes
+from ._render import drill as render
+from ._render.config_backup import rclone_environment
+from ._render.drill import DRILL_DIR as DRILL_DIR
+from ._render.drill import drill_config_script, drill_database_script
+from ._render.drill_record import drill_record_script
+from ._settings.config_backup import RCLONE_IMAGE, REMOTE_NAME
+from ._settings.drill import check_job_name_length, cron_schedule
+from ._settings.drill import count_table as checked_table
+from ._settings.station import DATABASE_PATH
 from ._validate import dns_label, duration_seconds, positive_int
 from .config_backup import ConfigDirBackup
-from .emit.objects import emit_object
 from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
-from .render import drill as render
-from .render.config_backup import rclone_environment
-from .render.drill import DRILL_DIR as DRILL_DIR
-from .render.drill import drill_config_script, drill_database_script
-from .render.drill_record import drill_record_script
-from .settings.config_backup import RCLONE_IMAGE, REMOTE_NAME
-from .settings.drill import check_job_name_length, cron_schedule
-from .settings.drill import count_table as checked_table
-from .settings.station import DATABASE_PATH
 
 __all__ = ["RestoreDrill"]
 

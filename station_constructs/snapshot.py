@@ -31,11 +31,11 @@ from __future__ import annotations
 
 from ._app_registry import check_scope
 from ._attach import require_station
+from ._emit.volume_snapshot import emit_volume_snapshot
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._validate import boolean, dns_subdomain
-from .emit.volume_snapshot import emit_volume_snapshot
 from .station import StationDeployment
 
 __all__ = ["StationVolumeSnapshot"]

@@ -19,16 +19,8 @@ from ._k8s import (
 )
 from ._read_only import ReadOnlyAttributes
 from ._seed import ConfigPolicy
-from ._station_api import StationApi
-from ._station_claims import StationClaims
-from ._station_render import StationRendering
-from ._station_settings import StationSettingsSteps
-from .auth import CloudShipOAuth
-from .network import NetworkPolicyOptions
-from .placement import PodExtras, PodPlacement, PodServiceAccount
-from .secrets import SecretSource
-from .settings.input import StationInput
-from .settings.station import (
+from ._settings.input import StationInput
+from ._settings.station import (
     DEFAULT_IMAGE,
     AccessMode,
     AIProvider,
@@ -43,7 +35,15 @@ from .settings.station import (
     StationStorage,
     UpdateStrategy,
 )
-from .verify.app import note_station
+from ._station_api import StationApi
+from ._station_claims import StationClaims
+from ._station_render import StationRendering
+from ._station_settings import StationSettingsSteps
+from ._verify.app import note_station
+from .auth import CloudShipOAuth
+from .network import NetworkPolicyOptions
+from .placement import PodExtras, PodPlacement, PodServiceAccount
+from .secrets import SecretSource
 
 __all__ = [
     "AIProvider",

@@ -106,4 +106,3 @@ def make_pod(tmp_path: Path) -> Iterator[Callable[..., LocalPod]]:
     yield make
     for pod in pods:
         pod.kill()
-

@@ -832,4 +832,3 @@ def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Char
         edge_auth=EdgeAuth.nginx_auth_url(OAUTH_SKIP),
         routes=[IngressRoute(StationPort.API, "/")],
     )
-

@@ -46,10 +46,10 @@ from station_constructs import (
     next_steps,
     verify_app,
 )
-from station_constructs.verify.model import Rendered
-from station_constructs.verify.pod import check_pod
-from station_constructs.verify.routing import hosts_intersect, paths_intersect
-from station_constructs.verify.schema import versions
+from station_constructs._verify.model import Rendered
+from station_constructs._verify.pod import check_pod
+from station_constructs._verify.routing import hosts_intersect, paths_intersect
+from station_constructs._verify.schema import versions
 from tests.support.paths import REPO
 
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)

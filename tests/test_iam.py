@@ -38,9 +38,7 @@ def written_prefixes(objects: list[dict[str, Any]]) -> list[str]:
     """Where the rendered pod writes: Litestream's replica path and rclone's remote path."""
     yml = find(objects, "ConfigMap", "station-litestream")["data"]["litestream.yml"]
     (replica,) = re.findall(r'^\s+path: "(.+)"$', yml, re.MULTILINE)
-    sidecar = next(
-        c for c in pod_spec(objects)["initContainers"] if c["name"] == "config-backup"
-    )
+    sidecar = next(c for c in pod_spec(objects)["initContainers"] if c["name"] == "config-backup")
     written = re.findall(r"backup:bkt/([^\s\"'`;$]+)", " ".join(sidecar["command"]))
     found = {path.rstrip("/") for path in written}
     (remote,) = {p for p in found if not p.endswith("-history")}

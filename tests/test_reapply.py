@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from station_constructs.render.quantities import canonical_quantity, cpu, mebibytes
+from station_constructs._render.quantities import canonical_quantity, cpu, mebibytes
 from tests.support.paths import GOLDEN_DIR, REPO, require_glob
 from tests.support.server_view import apply_order_problems, server_rewrites
 

@@ -50,7 +50,7 @@ def render(code: str) -> Any:
 def test_the_network_policy_renders_without_cdk8s() -> None:
     result = render(
         """
-from station_constructs.render import network as r
+from station_constructs._render import network as r
 spec = r.policy_spec(
     [r.ingress_rule([r.namespace_peer("gateway")], r.tcp_ports([8587]))],
     r.egress_rules(["10.0.0.0/8"], ["proxy"], [443, 443], allow_dns=True),
@@ -99,7 +99,7 @@ result = r.network_policy("station", "agents", {"app": "station"}, spec)
 def test_open_egress_leaves_egress_out_of_the_policy_types() -> None:
     result = render(
         """
-from station_constructs.render import network as r
+from station_constructs._render import network as r
 result = r.policy_spec([], None, {"app": "station"})
 """
     )
@@ -113,7 +113,7 @@ result = r.policy_spec([], None, {"app": "station"})
 def test_egress_without_ports_admits_every_port_and_pods_can_be_narrowed() -> None:
     result = render(
         """
-from station_constructs.render import network as r
+from station_constructs._render import network as r
 result = [r.egress_rules([], ["proxy"], [], allow_dns=False), r.namespace_peer("a", {"x": "y"})]
 """
     )
@@ -129,7 +129,7 @@ result = [r.egress_rules([], ["proxy"], [], allow_dns=False), r.namespace_peer("
 def test_the_settings_vocabulary_loads_without_cdk8s() -> None:
     result = render(
         """
-from station_constructs.settings.station import StationPort, StationStorage, DEFAULT_IMAGE
+from station_constructs._settings.station import StationPort, StationStorage, DEFAULT_IMAGE
 result = [StationPort.AGENT_MCP.value, StationStorage().size, DEFAULT_IMAGE]
 """
     )
@@ -152,7 +152,7 @@ def test_the_check_would_see_cdk8s() -> None:
 def test_the_namespace_config_map_and_claim_render_without_cdk8s() -> None:
     result = render(
         """
-from station_constructs.render import storage as r
+from station_constructs._render import storage as r
 labels = {"app": "station", "app.kubernetes.io/component": "x"}
 result = [
     r.namespace("agents", labels, protect_from_prune=False),
@@ -186,7 +186,7 @@ result = [
 def test_the_services_render_without_cdk8s_as_the_golden_has_them() -> None:
     result = render(
         """
-from station_constructs.render import services as r
+from station_constructs._render import services as r
 labels = {"app": "station", "app.kubernetes.io/component": "external", "team": "platform"}
 result = [
     r.service(
@@ -227,12 +227,12 @@ def test_the_settings_resolvers_load_and_run_without_cdk8s() -> None:
     result = render(
         """
 import importlib, pathlib
-names = sorted(p.stem for p in pathlib.Path("station_constructs/settings").glob("*.py"))
+names = sorted(p.stem for p in pathlib.Path("station_constructs/_settings").glob("*.py"))
 for name in names:
     if name != "__init__":
-        importlib.import_module(f"station_constructs.settings.{name}")
+        importlib.import_module(f"station_constructs._settings.{name}")
 from station_constructs._errors import _Guard
-from station_constructs.settings.ports import resolve_ports
+from station_constructs._settings.ports import resolve_ports
 ports = resolve_ports(
     _Guard("StationDeployment 'app/station'"), api_port=8585, mcp_port=8586,
     enable_api=False, local_mode=True,
@@ -244,9 +244,9 @@ result = [str(p) for p in ports.served_ports]
 
 
 POD = """
-from station_constructs.render import containers as c
-from station_constructs.render.backup_pod import BackupContainers, add_backup_containers
-from station_constructs.render.station_pod import StationPodSettings, station_pod
+from station_constructs._render import containers as c
+from station_constructs._render.backup_pod import BackupContainers, add_backup_containers
+from station_constructs._render.station_pod import StationPodSettings, station_pod
 settings = StationPodSettings(
     name="station", namespace="agents", labels={"app": "station"}, selector={"app": "station"},
     pod_annotations={}, scanner_annotations={"checkov.io/skip1": "x"},
@@ -315,12 +315,12 @@ def test_the_backup_settings_and_renderers_run_without_cdk8s() -> None:
     result = render(
         """
 from station_constructs._errors import _Guard
-from station_constructs.render import backup_pod, config_backup, litestream_config, pod_options
-from station_constructs.settings.config_backup import resolve_config_backup
-from station_constructs.settings.litestream import resolve_litestream
-from station_constructs.settings.pod_options import ResolvedPod, ServiceAccountSettings
-from station_constructs.settings.station import ImagePullPolicy, StationPort
-from station_constructs.settings.litestream import DEFAULT_RESOURCES, SidecarMode
+from station_constructs._render import backup_pod, config_backup, litestream_config, pod_options
+from station_constructs._settings.config_backup import resolve_config_backup
+from station_constructs._settings.litestream import resolve_litestream
+from station_constructs._settings.pod_options import ResolvedPod, ServiceAccountSettings
+from station_constructs._settings.station import ImagePullPolicy, StationPort
+from station_constructs._settings.litestream import DEFAULT_RESOURCES, SidecarMode
 
 guard = _Guard("LitestreamBackup 'app/backup'")
 settings = resolve_litestream(
@@ -404,7 +404,7 @@ result = {
 def test_the_ingress_and_the_alerts_render_without_cdk8s() -> None:
     result = render(
         """
-from station_constructs.render import alerts, ingress
+from station_constructs._render import alerts, ingress
 rules = alerts.backup_rules(
     namespace="agents", station_name="station", service_name="station", window="5m",
     stalled_after=60, severity="critical", litestream_native=True, config_backup_native=True,
@@ -441,7 +441,7 @@ result = [[r["alert"] for r in rule["spec"]["groups"][0]["rules"]], obj["spec"][
 def test_the_restore_drill_renders_without_cdk8s() -> None:
     result = render(
         """
-from station_constructs.render import drill
+from station_constructs._render import drill
 init, main = drill.drill_containers(
     database_image="litestream", database_command=["sh"], config_dir="/etc/litestream",
     credentials=[], token_mounts=[], rclone_image="rclone", rclone_env={},

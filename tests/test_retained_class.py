@@ -61,7 +61,9 @@ def test_two_stations_share_one_class_but_not_two_settings() -> None:
     other = RetainedStorageClass("station-retain", "ebs.csi.aws.com", {"type": "io2"})
     with pytest.raises(StationConfigError, match=r"other settings.*cannot change"):
         StationDeployment(
-            Chart(app, "three"), "station", namespace="c",
+            Chart(app, "three"),
+            "station",
+            namespace="c",
             storage=StationStorage(retained_class=other),
         )
 

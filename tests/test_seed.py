@@ -514,8 +514,8 @@ def test_an_older_station_on_a_newer_schema_stops_before_writing_anything(
 
 def test_schema_versions_come_from_the_release_tags() -> None:
     from station_constructs._errors import _Guard
+    from station_constructs._settings.schema import schema_version
     from station_constructs._validate import image_reference
-    from station_constructs.settings.schema import schema_version
 
     def version(image: str) -> int | None:
         return schema_version(image_reference(_Guard("t"), "image", image, allow_unpinned=True))

@@ -129,7 +129,7 @@ def test_station_input_has_exactly_the_keyword_arguments_of_station_deployment()
     import inspect
 
     from station_constructs import StationDeployment
-    from station_constructs.settings.input import StationInput
+    from station_constructs._settings.input import StationInput
 
     parameters = inspect.signature(StationDeployment.__init__).parameters.values()
     keywords = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from station_constructs.render.quantities import canonical_quantity
+from station_constructs._render.quantities import canonical_quantity
 
 __all__ = ["apply_order_problems", "server_rewrites"]
 
@@ -29,18 +29,37 @@ __all__ = ["apply_order_problems", "server_rewrites"]
 KEPT_WHEN_ZERO = frozenset(
     {
         # PodSpec
-        "automountServiceAccountToken", "setHostnameAsFQDN", "shareProcessNamespace",
-        "enableServiceLinks", "hostUsers", "terminationGracePeriodSeconds",
+        "automountServiceAccountToken",
+        "setHostnameAsFQDN",
+        "shareProcessNamespace",
+        "enableServiceLinks",
+        "hostUsers",
+        "terminationGracePeriodSeconds",
         "activeDeadlineSeconds",
         # SecurityContext, PodSecurityContext
-        "privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot",
-        "runAsUser", "runAsGroup", "fsGroup",
+        "privileged",
+        "allowPrivilegeEscalation",
+        "readOnlyRootFilesystem",
+        "runAsNonRoot",
+        "runAsUser",
+        "runAsGroup",
+        "fsGroup",
         # key selectors and volume sources
-        "optional", "defaultMode", "mode",
+        "optional",
+        "defaultMode",
+        "mode",
         # DeploymentSpec, JobSpec, CronJobSpec
-        "replicas", "revisionHistoryLimit", "progressDeadlineSeconds", "parallelism",
-        "completions", "backoffLimit", "ttlSecondsAfterFinished", "suspend",
-        "startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit",
+        "replicas",
+        "revisionHistoryLimit",
+        "progressDeadlineSeconds",
+        "parallelism",
+        "completions",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "suspend",
+        "startingDeadlineSeconds",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
         # ServiceSpec
         "allocateLoadBalancerNodePorts",
     }
@@ -58,15 +77,33 @@ QUANTITY_PARENTS = frozenset({"limits", "requests"})
 QUANTITY_KEYS = frozenset({"sizeLimit"})
 
 BUILTIN_GROUPS = frozenset(
-    {"v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1",
-     "rbac.authorization.k8s.io/v1", "storage.k8s.io/v1", "autoscaling/v2"}
+    {
+        "v1",
+        "apps/v1",
+        "batch/v1",
+        "networking.k8s.io/v1",
+        "policy/v1",
+        "rbac.authorization.k8s.io/v1",
+        "storage.k8s.io/v1",
+        "autoscaling/v2",
+    }
 )
 
 #: Kinds that create pods, and the kinds a pod (or its controller) needs to exist first.
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod"})
 PREREQUISITES = frozenset(
-    {"Namespace", "ServiceAccount", "ConfigMap", "Secret", "PersistentVolumeClaim",
-     "PersistentVolume", "ExternalSecret", "SealedSecret", "Role", "RoleBinding"}
+    {
+        "Namespace",
+        "ServiceAccount",
+        "ConfigMap",
+        "Secret",
+        "PersistentVolumeClaim",
+        "PersistentVolume",
+        "ExternalSecret",
+        "SealedSecret",
+        "Role",
+        "RoleBinding",
+    }
 )
 
 
@@ -113,9 +150,7 @@ def server_rewrites(obj: dict[str, Any]) -> list[str]:
         quantity = key in QUANTITY_KEYS or (parent in QUANTITY_PARENTS and key != "storage")
         quantity = quantity or (parent == "requests" and key == "storage")
         if quantity and isinstance(value, str) and canonical_quantity(value) != value:
-            problems.append(
-                f"{where} {text}: {value!r} is stored as {canonical_quantity(value)!r}"
-            )
+            problems.append(f"{where} {text}: {value!r} is stored as {canonical_quantity(value)!r}")
     return problems
 
 

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from ..settings.pod_options import ResolvedPod
+from .._settings.pod_options import ResolvedPod
 
 __all__ = ["pod_options_step"]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .._errors import StationConfigError, _Guard
-from ..settings.pod_containers import RESTRICTED_VOLUME_TYPES, restricted
+from .._settings.pod_containers import RESTRICTED_VOLUME_TYPES, restricted
 from .model import DOCS, Finding, Rendered, containers_of, pod_prefix, pod_spec_of
 
 __all__ = ["check_pod"]

@@ -1,6 +1,6 @@
 """The Station's own part of its pod: the ``station`` container, ``seed-home``, the volumes.
 
-Settings in (resolved by ``station_constructs.settings``), a :class:`~.pod.PodAssembly` out,
+Settings in (resolved by ``station_constructs._settings``), a :class:`~.pod.PodAssembly` out,
 to which attached constructs then add their containers. What Station needs at runtime (the
 UID, the writable paths, the health endpoint) is cited in ``docs/station-facts.md``.
 """
@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..settings.station import (
+from .._settings.station import (
     _HEALTH_PATH,
     _TOOL_CACHES,
     CONFIG_DIR,

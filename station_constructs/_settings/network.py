@@ -1,7 +1,7 @@
 """What the Station pod's NetworkPolicy admits: the options, and the checks of its rules.
 
 Plain values and checks (no cdk8s): ``station_constructs.network`` decides what to admit
-with them and ``station_constructs.render.network`` writes the rules.
+with them and ``station_constructs._render.network`` writes the rules.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Station's Services as plain data: the ClusterIP Service and the external one.
 
-Pure functions of validated settings; ``station_constructs.emit.plus`` hands the results to
+Pure functions of validated settings; ``station_constructs._emit.plus`` hands the results to
 cdk8s as the ``kplus.Service`` objects ``StationDeployment`` exposes (``service``,
 ``external_service``), which cdk8s-plus code can route to.
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ..settings.litestream import (
+from .._settings.litestream import (
     CONFIG_DIR,
     CONFIG_VOLUME,
     METRICS_PATH,

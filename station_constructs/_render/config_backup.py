@@ -8,7 +8,7 @@ environment, as Litestream does.
 from __future__ import annotations
 
 from .._backup_scripts import config_backup_script, config_restore_script
-from ..settings.config_backup import (
+from .._settings.config_backup import (
     CONFIG_ON_VOLUME,
     FINAL_SYNC_TIMEOUT_SECONDS,
     RCLONE_LIMITS,

@@ -2,7 +2,7 @@
 
 Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The façade
 (``station_constructs/litestream.py``) calls the resolvers here in a fixed order (the
-replica's place first, :func:`~station_constructs.settings.s3.resolve_target`), so the first
+replica's place first, :func:`~station_constructs._settings.s3.resolve_target`), so the first
 bad argument is the one reported.
 
 Behaviour of the pinned Litestream version (0.5.17) this design relies on, observed with

@@ -4,7 +4,7 @@
 constructs (``LitestreamBackup``, ``ConfigDirBackup``) add theirs to it while they are
 constructed, and ``PodOptions``' additions (placement, extra volumes and containers) are
 applied as steps. :meth:`PodAssembly.render` renders the Deployment from it, once per
-synthesis (``station_constructs.emit.deferred`` calls it, then the users' JSON patches, then
+synthesis (``station_constructs._emit.deferred`` calls it, then the users' JSON patches, then
 :meth:`PodAssembly.finish`), so what an attached construct adds after the Station exists is
 in the output.
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_key, remember_app
-from ..render.pod import PodAssembly
+from .._render.pod import PodAssembly
 from . import synthesis
 from .objects import object_metadata
 from .resolve import resolve

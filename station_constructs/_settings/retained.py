@@ -29,21 +29,28 @@ def retained_class(
     field = "storage.retained_class"
     if not isinstance(given, RetainedStorageClass):
         raise guard.fail(
-            field, type(given).__name__, "must be a RetainedStorageClass",
+            field,
+            type(given).__name__,
+            "must be a RetainedStorageClass",
             "pass RetainedStorageClass('station-retain', provisioner='ebs.csi.aws.com')",
         )
     dns_subdomain(guard, f"{field}.name", given.name)
-    for other, value in (("storage_class", storage.storage_class),
-                         ("volume_name", storage.volume_name)):
+    for other, value in (
+        ("storage_class", storage.storage_class),
+        ("volume_name", storage.volume_name),
+    ):
         if value is not None:
             raise guard.fail(
-                f"storage.{other}", value,
+                f"storage.{other}",
+                value,
                 "conflicts with retained_class, which renders the claim's class",
                 f"leave {other} out (the claim uses {given.name!r}), or drop retained_class",
             )
     if not storage.create:
         raise guard.fail(
-            field, given.name, "needs a claim to provision (storage.create=False)",
+            field,
+            given.name,
+            "needs a claim to provision (storage.create=False)",
             "drop retained_class, or let the Station create the claim",
         )
     provisioner = given.provisioner
@@ -51,7 +58,9 @@ def retained_class(
         provisioner = K3S_PROVISIONER
     if not isinstance(provisioner, str) or not provisioner:
         raise guard.fail(
-            f"{field}.provisioner", provisioner, "is required outside ClusterProfile.K3S",
+            f"{field}.provisioner",
+            provisioner,
+            "is required outside ClusterProfile.K3S",
             "pass the provisioner of your volumes, e.g. 'ebs.csi.aws.com' "
             "(kubectl get storageclass shows it)",
         )
@@ -59,7 +68,9 @@ def retained_class(
     for key, value in parameters.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise guard.fail(
-                f"{field}.parameters[{key!r}]", value, "must map strings to strings",
+                f"{field}.parameters[{key!r}]",
+                value,
+                "must map strings to strings",
                 "quote the value, e.g. {'encrypted': 'true'}",
             )
     resolved = RetainedStorageClass(given.name, provisioner, dict(parameters) or None)

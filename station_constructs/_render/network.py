@@ -1,7 +1,7 @@
 """The Station pod's NetworkPolicy as plain data: peers, rules, spec, the whole object.
 
 Pure functions of already validated settings (``station_constructs.network`` validates and
-decides what to admit; ``station_constructs.emit`` hands the result to cdk8s).
+decides what to admit; ``station_constructs._emit`` hands the result to cdk8s).
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ import urllib.parse
 from typing import Any
 
 from .._backup_scripts import litestream_replicate_script, litestream_restore_script
-from ..settings.litestream import CONFIG_PATH, LITESTREAM_VERSION, LitestreamTiming
-from ..settings.s3 import S3Target
-from ..settings.station import DATABASE_PATH
+from .._settings.litestream import CONFIG_PATH, LITESTREAM_VERSION, LitestreamTiming
+from .._settings.s3 import S3Target
+from .._settings.station import DATABASE_PATH
 
 __all__ = ["config_hash", "litestream_commands", "litestream_yml", "replica_url"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..settings.station import STATION_UID
+from .._settings.station import STATION_UID
 from .quantities import mebibytes
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The Station's Namespace, ConfigMap and data claim as plain data.
 
-Pure functions of validated settings; ``station_constructs.emit.typed`` hands the results to
+Pure functions of validated settings; ``station_constructs._emit.typed`` hands the results to
 cdk8s as the typed objects ``StationDeployment`` exposes (``namespace_object``,
 ``config_map``, ``pvc``).
 """

@@ -16,6 +16,8 @@ from typing import Any, cast
 
 import jsii
 
+from .._emit.synthesis import read as synthesis_read
+from .._emit.synthesis import reading, verified_now
 from .._errors import StationConfigError, _Guard
 from .._k8s import (
     _REGISTRIES,
@@ -29,8 +31,6 @@ from .._k8s import (
     node_of,
 )
 from ..access import Exposure
-from ..emit.synthesis import read as synthesis_read
-from ..emit.synthesis import reading, verified_now
 from .model import Facts, Finding, IngressFacts, Rendered, StationFacts
 from .run import findings
 
