@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import REPO
 
 PACKAGE = REPO / "station_constructs"
@@ -134,3 +136,19 @@ def test_station_input_has_exactly_the_keyword_arguments_of_station_deployment()
     parameters = inspect.signature(StationDeployment.__init__).parameters.values()
     keywords = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
     assert [f.name for f in dataclasses.fields(StationInput)] == keywords
+
+
+def test_a_former_keyword_is_refused_with_its_new_spelling() -> None:
+    from station_constructs import StationConfigError
+    from station_constructs._errors import _Guard
+    from station_constructs._renamed import Former, refuse_former
+
+    former = {"old_name": Former(now="new_name=Thing.of()")}
+    with pytest.raises(StationConfigError) as caught:
+        refuse_former(_Guard("X"), {"old_name": 1}, former, ["new_name"])
+    assert caught.value.field == "old_name"
+    assert "new_name=Thing.of()" in caught.value.fix
+    with pytest.raises(StationConfigError) as caught:
+        refuse_former(_Guard("X"), {"new_nme": 1}, former, ["new_name", "other"])
+    assert "new_name" in caught.value.fix
+    refuse_former(_Guard("X"), {}, former, ["new_name"])
