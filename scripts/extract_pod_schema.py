@@ -23,7 +23,7 @@ from typing import Any
 import kubernetes_validate
 
 REPO = Path(__file__).resolve().parents[1]
-OUT = REPO / "station_constructs" / "verify" / "pod_schema.json"
+OUT = REPO / "station_constructs" / "_verify" / "pod_schema.json"
 #: The Kubernetes versions the library supports (README, "Compatibility").
 VERSIONS = ("1.27", "1.29", "1.33", "1.37")
 #: The built-in objects the library renders (and users shape), by apiVersion/kind.

@@ -241,6 +241,9 @@ def test_an_s3_outage_is_seen_within_a_minute_and_the_volume_keeps_every_write(
         restarted = pod.start("litestream", log_name="restarted.log")
         time.sleep(2)
         proxy.restore()
+        # As in a pod, the writes that follow are the test once litestream itself runs: its
+        # guard's start-up waits for S3, and a SIGTERM before that is another scenario.
+        restarted.wait_for_log("replicating to", timeout=60)
         with Writer(data / "station.db") as more:
             time.sleep(3)
         time.sleep(3)
