@@ -141,7 +141,16 @@ def targets() -> list[tuple[Path, str, str, str]]:
 
 
 def environment_table() -> str:
-    """One row per environment-backed setting of StationDeployment (``_env.SETTINGS``)."""
+    """One row per environment-backed setting of StationDeployment (``_env.SETTINGS``).
+
+    Raises if a declaration names an argument StationDeployment does not take.
+    """
+    taken = inspect.signature(station_constructs.StationDeployment.__init__).parameters
+    unknown = sorted({s.argument for s in SETTINGS if s.argument and s.argument not in taken})
+    if unknown:
+        raise SystemExit(
+            f"station_constructs/_env.py names arguments StationDeployment lacks: {unknown}"
+        )
     rows = [
         "| Variables in the ConfigMap | Set with | What it is | Refused in `env=` (instead) |",
         "|---|---|---|---|",
