@@ -7,7 +7,8 @@ Litestream replica two databases would write, an Ingress host and path two Ingre
 route, a Secret an operator owns while another construct reads it under the same name. Every
 check runs when the second construct is created, so the error points at that line.
 
-Registries are keyed by the App's jsii reference, so separate Apps never interfere.
+What is taken is kept with the App (:func:`~station_constructs._k8s.app_value`), so separate
+Apps never interfere and nothing outlives the App.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any, cast
 
 from ._errors import _Guard
 from ._k8s import (
-    _REGISTRIES,
     Chart,
     Construct,
     LazyPath,
+    ObjectClaims,
     app_key,
+    app_value,
     construct_path,
     remember_app,
 )
@@ -32,12 +34,19 @@ __all__ = [
     "check_same_app",
     "check_secret_unread",
     "note_secret_reader",
+    "reservations",
     "reserve",
     "use_secret_as",
 ]
 
-# Per App: (topic, key) -> path of the construct that holds it (built when a message needs it).
-_TAKEN: dict[str, dict[tuple[str, Hashable], Any]] = {}
+
+class Reservations(dict[tuple[str, Hashable], Any]):
+    """Per App: (topic, key) -> path of the construct that holds it (built for a message)."""
+
+
+def reservations(scope: Construct) -> Reservations:
+    """What the constructs of ``scope``'s App have taken (:func:`reserve` and the rest)."""
+    return app_value(scope, Reservations)
 
 
 def reserve(
@@ -55,7 +64,7 @@ def reserve(
 
     ``problem`` may contain ``{previous}``, replaced by the holder's construct path.
     """
-    taken = _TAKEN.setdefault(app_key(scope), {})
+    taken = reservations(scope)
     previous = taken.get((topic, key))
     if previous is not None and not _same_holder(previous, scope):
         raise guard.fail(field, value, problem.format(previous=previous), fix)
@@ -79,7 +88,7 @@ def note_secret_reader(
     already owns that Secret in this App: the operator writes only its own keys and replaces
     the Secret, so keys created by hand for this reader would vanish or never be there.
     """
-    owner = _REGISTRIES.get(app_key(scope), {}).get(("Secret", namespace, name))
+    owner = app_value(scope, ObjectClaims).get(("Secret", namespace, name))
     if owner is not None:
         raise guard.fail(
             f"{field}.name",
@@ -91,16 +100,14 @@ def note_secret_reader(
             "station.secret_source) so one object provides every key, or give this "
             f"source its own name=, e.g. '{name}-extra'",
         )
-    _TAKEN.setdefault(app_key(scope), {}).setdefault(
-        ("secret-reader", (namespace, name)), LazyPath(scope)
-    )
+    reservations(scope).setdefault(("secret-reader", (namespace, name)), LazyPath(scope))
 
 
 def check_secret_unread(
     scope: Construct, guard: _Guard, *, namespace: str, name: str, field: str
 ) -> None:
     """Refuse to produce Secret ``namespace/name`` that another construct reads as its own."""
-    reader = _TAKEN.get(app_key(scope), {}).get(("secret-reader", (namespace, name)))
+    reader = reservations(scope).get(("secret-reader", (namespace, name)))
     if reader is not None:
         raise guard.fail(
             field,
@@ -128,7 +135,7 @@ def use_secret_as(
     One Secret cannot be both a TLS certificate (``kubernetes.io/tls``: ``tls.crt``,
     ``tls.key``) and the keys a pod reads as environment variables.
     """
-    taken = _TAKEN.setdefault(app_key(scope), {})
+    taken = reservations(scope)
     previous = taken.get(("secret-purpose", (namespace, name)))
     if previous is not None and previous[0] != purpose:
         other_purpose, holder = previous

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from ._app_registry import _TAKEN, _same_holder, app_key, reserve
+from ._app_registry import _same_holder, reservations, reserve
 from ._errors import _Guard
 from ._k8s import Construct, construct_path
 from ._validate import boolean
@@ -54,7 +54,7 @@ def _store(backup: Any) -> str:
 def _others(scope: Construct, store: str, bucket: str) -> list[tuple[str, str, Any]]:
     """(topic, prefix, holder) of every replica and config copy in ``bucket`` of this App."""
     found = []
-    for (topic, key), holder in _TAKEN.get(app_key(scope), {}).items():
+    for (topic, key), holder in reservations(scope).items():
         if topic in (REPLICA_TOPIC, CONFIG_TOPIC):
             other: tuple[str, str, str] = key  # type: ignore[assignment]
             if other[:2] == (store, bucket):

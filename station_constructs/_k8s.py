@@ -7,7 +7,9 @@ cdk8s-plus line (``cdk8s-plus-28`` ...) is a one-file change.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar, cast
 
 import cdk8s
 import cdk8s_plus_27 as kplus
@@ -51,7 +53,11 @@ __all__ = [
     "cdk8s",
     "k8s",
     "kplus",
+    "AppState",
+    "ObjectClaims",
     "app_key",
+    "app_state",
+    "app_value",
     "node_of",
     "remember_app",
     "construct_path",
@@ -139,37 +145,92 @@ def guard_for(kind: str, scope: Construct) -> _Guard:
     return _Guard(lambda: f"{kind} '{construct_path(scope)}'")
 
 
-# Object names already rendered, per App. jsii may hand out a new Python proxy for the same
-# App on each access, so the key is the App's jsii object reference, not the proxy.
-_REGISTRIES: dict[str, dict[tuple[str, str | None, str], str | LazyPath]] = {}
+_T = TypeVar("_T")
 
 
-# Construct -> its App's key. A construct never changes App, and asking for the root costs
-# two round trips, so each construct asks once.
-_APP_KEYS: weakref.WeakKeyDictionary[Construct, str] = weakref.WeakKeyDictionary()
+class AppState:
+    """What the library keeps about one App, reachable only through the App's constructs.
+
+    ``values`` holds one value per type (:func:`app_value`): the object claims, the
+    app-wide reservations, the App's resolvers, the final verification's facts. Nothing
+    in a module refers to it: it goes away with the App's constructs.
+    """
+
+    __slots__ = ("__weakref__", "key", "values")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        """The App's jsii reference (equal for every proxy of the same App)."""
+        self.values: dict[type, object] = {}
+        """One value per type, made on first use (see :meth:`value`)."""
+
+    def value(self, kind: Callable[[], _T]) -> _T:
+        """The App's one ``kind()``, made on first use (``kind`` is a type)."""
+        found = self.values.get(cast("type", kind))
+        if found is None:
+            found = self.values[cast("type", kind)] = kind()
+        return cast("_T", found)
+
+
+# Construct -> its App's state, held weakly on both sides (the state refers to constructs).
+# A construct never changes App, and asking for the root costs two round trips, so each
+# construct asks once.
+_STATES: weakref.WeakKeyDictionary[Construct, weakref.ref[AppState]] = weakref.WeakKeyDictionary()
+# App key -> its state. jsii may hand out a new Python proxy for the same App on each access
+# (an App made in Node: ``Testing.app()``), hence the key.
+_BY_KEY: weakref.WeakValueDictionary[str, AppState] = weakref.WeakValueDictionary()
+# The attribute of the App (and of the construct that first asked) that holds the state: what
+# keeps it alive exactly as long as the App's constructs.
+_HOLDER = "_station_constructs_app_state"
+
+
+def app_state(scope: Construct) -> AppState:
+    """The state of ``scope``'s App (made on first use)."""
+    try:
+        found = _STATES[scope]()
+        if found is not None:
+            return found
+    except (KeyError, TypeError):
+        pass
+    root = scope if isinstance(scope, App) else cast("Construct", scope.node.root)
+    key = _jsii_ref(root)
+    state = _BY_KEY.get(key)
+    if state is None:
+        state = _BY_KEY[key] = AppState(key)
+    for holder in (scope, root):
+        if getattr(holder, _HOLDER, None) is None:
+            try:
+                setattr(holder, _HOLDER, state)
+            except (AttributeError, TypeError):  # a proxy that takes no attributes
+                pass
+        _remember(holder, state)
+    return state
+
+
+def _remember(scope: Construct, state: AppState) -> None:
+    try:
+        _STATES[scope] = weakref.ref(state)
+    except TypeError:  # not weakly referenceable: app_state asks when needed
+        pass
 
 
 def app_key(scope: Construct) -> str:
     """The identity of ``scope``'s App (its root construct's jsii reference)."""
-    try:
-        return _APP_KEYS[scope]
-    except (KeyError, TypeError):
-        pass
-    root = scope.node.root
-    key = getattr(getattr(root, "__jsii_ref__", None), "ref", None) or str(id(root))
-    try:
-        _APP_KEYS[scope] = key
-    except TypeError:  # not weakly referenceable: ask each time
-        pass
-    return key
+    return app_state(scope).key
+
+
+def app_value(scope: Construct, kind: Callable[[], _T]) -> _T:
+    """The one ``kind()`` of ``scope``'s App, made on first use (``kind`` is a type)."""
+    return app_state(scope).value(kind)
 
 
 def remember_app(child: Construct, scope: Construct) -> None:
     """Record that ``child`` (being created under ``scope``) is in ``scope``'s App."""
-    try:
-        _APP_KEYS[child] = app_key(scope)
-    except TypeError:  # not weakly referenceable: app_key asks when needed
-        pass
+    _remember(child, app_state(scope))
+
+
+class ObjectClaims(dict[tuple[str, str | None, str], "str | LazyPath"]):
+    """Per App: ``(kind, namespace, name)`` -> the owner of the rendered object."""
 
 
 # Construct -> its Node (a construct keeps one Node; reading it is a round trip).
@@ -214,10 +275,10 @@ def claim_name(
     """Reserve ``kind/namespace/name`` app-wide; return the previous owner's path if taken.
 
     Two constructs rendering the same object would make ``kubectl apply`` overwrite one with
-    the other, so the library refuses that at construct time. The registry hangs off the
-    root construct (the App), so separate Apps (e.g. separate tests) never interfere.
+    the other, so the library refuses that at construct time. The claims are the App's
+    (:func:`app_value`), so separate Apps (e.g. separate tests) never interfere.
     """
-    registry = _REGISTRIES.setdefault(app_key(scope), {})
+    registry = app_value(scope, ObjectClaims)
     key = (kind, namespace, name)
     previous = registry.get(key)
     if previous is None:

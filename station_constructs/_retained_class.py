@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from ._emit.objects import emit_object
 from ._errors import _Guard
-from ._k8s import ApiObject, Construct, JsonPatch, app_key
+from ._k8s import ApiObject, Construct, JsonPatch, app_value
 from ._render import storage as render
 from ._settings.station import RetainedStorageClass
 
 __all__ = ["emit_retained_class"]
 
-# App key -> class name -> the settings it was rendered with.
-_RENDERED: dict[str, dict[str, RetainedStorageClass]] = {}
+
+class _Rendered(dict[str, RetainedStorageClass]):
+    """Per App: class name -> the settings it was rendered with."""
+
 
 LABELS = {
     "app.kubernetes.io/component": "storage-class",
@@ -28,7 +30,7 @@ def emit_retained_class(
     scope: Construct, guard: _Guard, retained: RetainedStorageClass, *, namespaced_chart: bool
 ) -> ApiObject | None:
     """Render ``retained`` under ``scope`` unless this App already has it (then ``None``)."""
-    rendered = _RENDERED.setdefault(app_key(scope), {})
+    rendered = app_value(scope, _Rendered)
     previous = rendered.get(retained.name)
     if previous is not None:
         if previous != retained:

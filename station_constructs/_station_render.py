@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, cast
 
 from ._app_registry import app_key
 from ._emit.deferred import DeferredObject, emit_deployment
+from ._emit.objects import emit_object
 from ._emit.plus import emit_service
-from ._emit.typed import emit_config_map, emit_namespace, emit_persistent_volume_claim
+from ._emit.typed import emit_config_map, emit_persistent_volume_claim
 from ._errors import _Guard
 from ._k8s import (
     ApiObject,
@@ -108,16 +109,16 @@ class StationRendering:
         def labels(self, component: str) -> dict[str, str]:
             """StationApi's (the Station's other base)."""
 
-    def _render_namespace(self, scope: Construct) -> k8s.KubeNamespace:
+    def _render_namespace(self, scope: Construct) -> ApiObject:
         manifest = render.namespace(
             self.namespace,
             self.labels("namespace"),
             protect_from_prune=self.storage.protect_from_prune,
         )
-        ns = emit_namespace(self._data_scope, "namespace", manifest)
+        ns = emit_object(self._data_scope, "namespace", manifest)
         # A Chart with a namespace stamps it on every object, cluster-scoped ones included.
         if chart_namespace(scope if self._data_scope is self._scope() else self._data_scope):
-            ApiObject.of(ns).add_json_patch(JsonPatch.remove("/metadata/namespace"))
+            ns.add_json_patch(JsonPatch.remove("/metadata/namespace"))
         return ns
 
     def _render_config_map(self) -> k8s.KubeConfigMap:
@@ -305,7 +306,7 @@ class StationRendering:
     ) -> None:
         """Render and emit every object, publishing each as a public attribute."""
         self._data_scope = self._keep_data_in(guard, given.data_chart)
-        self.namespace_object: k8s.KubeNamespace | None = (
+        self.namespace_object: ApiObject | None = (
             self._render_namespace(scope) if r.args.create_namespace else None
         )
         """The Namespace, when rendered."""

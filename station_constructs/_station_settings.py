@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ._env import text_arguments
 from ._errors import _Guard
 from ._labels import selector_labels
 from ._seed import ConfigPolicy
@@ -140,11 +141,7 @@ class StationSettingsSteps:
             labels=given.labels,
             annotations=given.annotations,
             load_balancer_source_ranges=given.load_balancer_source_ranges,
-            model=given.model,
-            bundle_id=given.bundle_id,
-            serve_environment=given.serve_environment,
-            ai_base_url=given.ai_base_url,
-            otlp_endpoint=given.otlp_endpoint,
+            **text_arguments(given),
         )
         names = resolve_names(
             guard,
@@ -242,11 +239,7 @@ class StationSettingsSteps:
             guard,
             ports,
             provider=given.provider,
-            model=args.model,
-            ai_base_url=args.ai_base_url,
-            serve_environment=args.serve_environment,
-            otlp_endpoint=args.otlp_endpoint,
-            bundle_id=args.bundle_id,
+            texts=args.texts,
             cloudship=args.cloudship,
             cloudship_telemetry=args.cloudship_telemetry,
             cloudship_oauth=given.cloudship_oauth,

@@ -31,6 +31,7 @@ from ._errors import _Guard
 from ._k8s import Construct, claim_object, k8s
 from ._render.pod import PodAssembly
 from ._render.pod_options import pod_options_step
+from ._settings.k8s_json import k8s_json
 from ._settings.pod_containers import RESERVED_CONTAINERS as RESERVED_CONTAINERS
 from ._settings.pod_containers import RESERVED_VOLUMES as RESERVED_VOLUMES
 from ._settings.pod_containers import (
@@ -173,7 +174,7 @@ def resolve_pod(
     """Check the three option objects and convert them to Kubernetes JSON."""
     spec: Json = {}
     if placement is not None:
-        spec.update(_placement(scope, guard, placement))
+        spec.update(_placement(guard, placement))
     account = None
     if service_account is not None:
         account = _service_account(guard, service_account, station_name)
@@ -191,7 +192,7 @@ def resolve_pod(
                 "pass pod_extras=PodExtras(volumes=[...], sidecars=[...])",
             )
         labels = pod_labels(guard, extras.labels)
-        converted = _convert(scope, guard, extras)
+        converted = _convert(guard, extras)
         volumes = check_volumes(guard, converted.get("volumes", []), pvc_name)
         mounts = check_station_mounts(
             guard, mounts_json(extras.volume_mounts), volumes, protected_paths
@@ -256,7 +257,7 @@ def apply_pod(
 
 
 # ------------------------------------------- the option objects, to Kubernetes JSON
-def _placement(scope: Construct, guard: _Guard, placement: PodPlacement) -> Json:
+def _placement(guard: _Guard, placement: PodPlacement) -> Json:
     if not isinstance(placement, PodPlacement):
         raise guard.fail(
             "placement",
@@ -279,7 +280,7 @@ def _placement(scope: Construct, guard: _Guard, placement: PodPlacement) -> Json
         _typed(guard, f"placement.tolerations[{i}]", item, k8s.Toleration)
     if placement.affinity is not None:
         _typed(guard, "placement.affinity", placement.affinity, k8s.Affinity)
-    converted = _pod_json(scope, tolerations=tolerations or None, affinity=placement.affinity)
+    converted = _pod_spec_json(tolerations=tolerations or None, affinity=placement.affinity)
     for i, toleration in enumerate(converted.get("tolerations", [])):
         check_toleration(guard, f"placement.tolerations[{i}]", toleration)
     for key in ("tolerations", "affinity"):
@@ -314,7 +315,7 @@ def _service_account(
     )
 
 
-def _convert(scope: Construct, guard: _Guard, extras: PodExtras) -> Json:
+def _convert(guard: _Guard, extras: PodExtras) -> Json:
     lists: dict[str, tuple[str, type]] = {
         "volumes": ("[k8s.Volume(name='ca', config_map=...)]", k8s.Volume),
         "volume_mounts": ("[k8s.VolumeMount(name='ca', mount_path='/etc/ca')]", k8s.VolumeMount),
@@ -330,8 +331,7 @@ def _convert(scope: Construct, guard: _Guard, extras: PodExtras) -> Json:
         values[name] = items
     if extras.dns_config is not None:
         _typed(guard, "pod_extras.dns_config", extras.dns_config, k8s.PodDnsConfig)
-    return _pod_json(
-        scope,
+    return _pod_spec_json(
         volumes=values["volumes"] or None,
         init_containers=values["init_containers"] or None,
         containers=values["sidecars"] or None,
@@ -350,19 +350,15 @@ def _typed(guard: _Guard, where: str, value: object, cls: type) -> None:
         )
 
 
-def _pod_json(scope: Construct, **spec: Any) -> Json:
-    """Kubernetes JSON of typed pod-spec fields, rendered through a throwaway KubePod."""
-    containers = spec.pop("containers", None)
-    scratch = Construct(scope, "pod-options-scratch")
-    try:
-        pod = k8s.KubePod(
-            scratch,
-            "pod",
-            spec=k8s.PodSpec(containers=containers or [k8s.Container(name="placeholder")], **spec),
-        )
-        rendered: Json = pod.to_json()["spec"]
-    finally:
-        scope.node.try_remove_child("pod-options-scratch")
-    if not containers:
-        rendered.pop("containers", None)
-    return rendered
+def _pod_spec_json(**spec: Any) -> Json:
+    """Kubernetes JSON of typed pod-spec fields (``None`` ones left out), read in Python."""
+    rendered: Json = k8s_json({key: value for key, value in spec.items() if value is not None})
+    return {_SPEC_NAMES.get(key, key): value for key, value in rendered.items()}
+
+
+# The PodSpec fields converted, by their Python names' camelCase spelling.
+_SPEC_NAMES = {
+    "init_containers": "initContainers",
+    "host_aliases": "hostAliases",
+    "dns_config": "dnsConfig",
+}

@@ -30,7 +30,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_key, remember_app
+from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_state, remember_app
 from .._render.pod import PodAssembly
 from . import synthesis
 from .objects import object_metadata
@@ -54,7 +54,7 @@ class _RenderedOnce:
     _kept: tuple[int, int, Any] | None = None
 
     def _once(self, state: int, render: Callable[[], Any]) -> Any:
-        key = app_key(self)  # type: ignore[arg-type]
+        key = app_state(self)  # type: ignore[arg-type]
         generation = synthesis.keep(key)
         if generation is not None:
             data = render()

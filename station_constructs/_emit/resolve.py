@@ -26,24 +26,29 @@ from .._k8s import (
     LazyResolver,
     NumberStringUnionResolver,
     ResolutionContext,
-    app_key,
+    app_value,
 )
 
 __all__ = ["custom_resolvers", "resolve"]
 
 _BUILT_IN = (LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver)
-# App key -> the App's resolvers other than cdk8s's own (fixed when the App is created).
-_CUSTOM: dict[str, tuple[IResolver, ...]] = {}
+
+
+class _CustomResolvers:
+    """Per App: its resolvers other than cdk8s's own (fixed when the App is created)."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: tuple[IResolver, ...] | None = None
 
 
 def custom_resolvers(obj: ApiObject) -> tuple[IResolver, ...]:
     """The resolvers of ``obj``'s App other than cdk8s's built-in ones, asked once per App."""
-    key = app_key(obj)
-    found = _CUSTOM.get(key)
-    if found is None:
-        found = tuple(r for r in App.of(obj).resolvers if not isinstance(r, _BUILT_IN))
-        _CUSTOM[key] = found
-    return found
+    kept = app_value(obj, _CustomResolvers)
+    if kept.found is None:
+        kept.found = tuple(r for r in App.of(obj).resolvers if not isinstance(r, _BUILT_IN))
+    return kept.found
 
 
 def resolve(obj: ApiObject, key: Sequence[str], value: Any) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -20,13 +21,16 @@ from typing import Any
 
 from jsii._kernel import _callback_till_result
 
+from .._k8s import AppState
+
 __all__ = ["current", "keep", "kept", "read", "reading", "stand_in", "verified_now"]
 
 _LOOP = _callback_till_result.__code__
 _GENERATIONS = itertools.count(1)
-# App key -> (generation, synthesis) of the verification reading now / the last that passed.
-_READING: dict[str, tuple[int, FrameType | None]] = {}
-_PASSED: dict[str, tuple[int, FrameType | None]] = {}
+# App -> (generation, synthesis) of the verification reading now / the last that passed.
+_Mark = tuple[int, FrameType | None]
+_READING: weakref.WeakKeyDictionary[AppState, _Mark] = weakref.WeakKeyDictionary()
+_PASSED: weakref.WeakKeyDictionary[AppState, _Mark] = weakref.WeakKeyDictionary()
 # Bodies rendered for the verification reading now, by the stand-in handed to cdk8s.
 _BODIES: dict[int, Any] = {}
 _STAND_IN = "x-station-constructs-rendered"
@@ -44,7 +48,7 @@ def current() -> FrameType | None:
 
 
 @contextmanager
-def reading(key: str) -> Iterator[None]:
+def reading(key: AppState) -> Iterator[None]:
     """The final verification of App ``key`` reads its objects; on success, it passed."""
     mark = (next(_GENERATIONS), current())
     _forget_finished()
@@ -58,19 +62,19 @@ def reading(key: str) -> Iterator[None]:
     _PASSED[key] = mark
 
 
-def verified_now(key: str) -> bool:
+def verified_now(key: AppState) -> bool:
     """Whether the running synthesis of App ``key`` was verified already (and passed)."""
     mark = _PASSED.get(key)
     return mark is not None and mark[1] is not None and mark[1] is current()
 
 
-def keep(key: str) -> int | None:
+def keep(key: AppState) -> int | None:
     """The generation of the verification reading App ``key`` now (``None``: none is)."""
     mark = _READING.get(key)
     return None if mark is None else mark[0]
 
 
-def kept(key: str, generation: int) -> bool:
+def kept(key: AppState, generation: int) -> bool:
     """Whether what was kept for ``generation`` may be written now (same synthesis, passed)."""
     mark = _PASSED.get(key)
     return (

@@ -1,7 +1,9 @@
-"""Emit rendered objects as the typed cdk8s classes a construct exposes (``k8s.Kube*``).
+"""Emit a rendered ConfigMap or claim as the typed cdk8s class (``k8s.Kube*``).
 
 One round trip per object (plus one per distinct quantity in a process): the typed props
-are built in Python and sent with the object's creation.
+are built in Python and sent with the object's creation, where ``emit_object`` (the path of
+every other rendered object) costs three for an object with a body. Each emitter carries
+every field its renderer writes and refuses (``ValueError``) a field it would drop.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from .._k8s import Construct, k8s
 
-__all__ = ["emit_config_map", "emit_namespace", "emit_persistent_volume_claim"]
+__all__ = ["emit_config_map", "emit_persistent_volume_claim"]
 
 
 @lru_cache(maxsize=256)
@@ -30,13 +32,21 @@ def _object_meta(meta: Mapping[str, Any]) -> k8s.ObjectMeta:
     )
 
 
-def emit_namespace(scope: Construct, id: str, manifest: Mapping[str, Any]) -> k8s.KubeNamespace:
-    """A rendered Namespace as ``k8s.KubeNamespace``."""
-    return k8s.KubeNamespace(scope, id, metadata=_object_meta(manifest["metadata"]))
+def _carried(what: str, given: Mapping[str, Any], carried: tuple[str, ...]) -> None:
+    """Refuse a field of ``given`` the typed props below would not carry (silently dropped)."""
+    dropped = sorted(set(given) - set(carried))
+    if dropped:
+        raise ValueError(f"{what}: the typed emitter would drop {dropped}; carry them")
+
+
+_OBJECT = ("apiVersion", "kind", "metadata")
+_META = ("name", "namespace", "labels", "annotations")
 
 
 def emit_config_map(scope: Construct, id: str, manifest: Mapping[str, Any]) -> k8s.KubeConfigMap:
     """A rendered ConfigMap as ``k8s.KubeConfigMap``."""
+    _carried("ConfigMap", manifest, (*_OBJECT, "data"))
+    _carried("ConfigMap metadata", manifest["metadata"], _META)
     return k8s.KubeConfigMap(
         scope, id, metadata=_object_meta(manifest["metadata"]), data=manifest["data"]
     )
@@ -47,6 +57,10 @@ def emit_persistent_volume_claim(
 ) -> k8s.KubePersistentVolumeClaim:
     """A rendered PersistentVolumeClaim as ``k8s.KubePersistentVolumeClaim``."""
     spec = manifest["spec"]
+    _carried("PersistentVolumeClaim", manifest, (*_OBJECT, "spec"))
+    _carried("PersistentVolumeClaim metadata", manifest["metadata"], _META)
+    _carried("PersistentVolumeClaim spec", spec, _CLAIM_SPEC)
+    _carried("PersistentVolumeClaim resources", spec["resources"], ("requests",))
     source = spec.get("dataSource")
     return k8s.KubePersistentVolumeClaim(
         scope,
@@ -66,3 +80,6 @@ def emit_persistent_volume_claim(
             ),
         ),
     )
+
+
+_CLAIM_SPEC = ("accessModes", "resources", "storageClassName", "volumeName", "dataSource")

@@ -1,8 +1,8 @@
 """The Station's Namespace, ConfigMap and data claim as plain data.
 
-Pure functions of validated settings; ``station_constructs._emit.typed`` hands the results to
-cdk8s as the typed objects ``StationDeployment`` exposes (``namespace_object``,
-``config_map``, ``pvc``).
+Pure functions of validated settings; ``station_constructs._emit`` hands the results to cdk8s
+as the objects ``StationDeployment`` exposes (``namespace_object``, an ``ApiObject``;
+``config_map`` and ``pvc``, typed ``k8s.Kube*`` objects, see ``_emit/typed.py``).
 """
 
 from __future__ import annotations

@@ -6,27 +6,21 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The later 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._env import check_texts
 from .._errors import _Guard
 from .._validate import (
     annotations_map,
     boolean,
     cidr,
-    free_text,
-    http_url,
     labels_map,
     mapping,
-    otlp_base_url,
     sequence,
-    station_environment,
 )
 from .station import ExternalAccess, StationStorage
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -52,11 +46,33 @@ class Arguments:
     labels: dict[str, str]
     annotations: dict[str, str]
     load_balancer_source_ranges: list[str]
-    model: str | None
-    bundle_id: str | None
-    serve_environment: str | None
-    ai_base_url: str | None
-    otlp_endpoint: str | None
+    texts: dict[str, str | None]
+    """The optional text arguments (``_env.TEXT_SETTINGS``), checked, by argument name."""
+
+    @property
+    def model(self) -> str | None:
+        """``STN_AI_MODEL``."""
+        return self.texts["model"]
+
+    @property
+    def bundle_id(self) -> str | None:
+        """``STN_BUNDLE_ID``."""
+        return self.texts["bundle_id"]
+
+    @property
+    def serve_environment(self) -> str | None:
+        """``STATION_SERVE_ENVIRONMENT``."""
+        return self.texts["serve_environment"]
+
+    @property
+    def ai_base_url(self) -> str | None:
+        """``STN_AI_BASE_URL``."""
+        return self.texts["ai_base_url"]
+
+    @property
+    def otlp_endpoint(self) -> str | None:
+        """``OTEL_EXPORTER_OTLP_ENDPOINT``."""
+        return self.texts["otlp_endpoint"]
 
 
 def resolve_arguments(  # noqa: PLR0913 - one keyword per StationDeployment argument
@@ -145,36 +161,5 @@ def _collections(
 
 
 def _texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
-    model, bundle_id = raw["model"], raw["bundle_id"]
-    serve_environment, ai_base_url = raw["serve_environment"], raw["ai_base_url"]
-    otlp_endpoint = raw["otlp_endpoint"]
-    if model is not None:
-        model = free_text(
-            guard, "model", model, fix="pass a model name such as 'gpt-4o', or leave it out"
-        )
-    if bundle_id is not None:
-        bundle_id = free_text(
-            guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id, or leave it out"
-        )
-        if not _UUID.fullmatch(bundle_id):
-            # Station refuses any other bundle id at start, and the start fails with it.
-            raise guard.fail(
-                "bundle_id",
-                bundle_id,
-                "is not a UUID; Station refuses the bundle and stops at start",
-                "pass the bundle's UUID from CloudShip, e.g. "
-                "'6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
-            )
-    if serve_environment is not None:
-        serve_environment = station_environment(guard, "serve_environment", serve_environment)
-    if ai_base_url is not None:
-        ai_base_url = http_url(guard, "ai_base_url", ai_base_url, example="https://llm.internal/v1")
-    if otlp_endpoint is not None:
-        otlp_endpoint = otlp_base_url(guard, "otlp_endpoint", otlp_endpoint)
-    return {
-        "model": model,
-        "bundle_id": bundle_id,
-        "serve_environment": serve_environment,
-        "ai_base_url": ai_base_url,
-        "otlp_endpoint": otlp_endpoint,
-    }
+    """The optional text arguments, each checked as its declaration says (``_env.SETTINGS``)."""
+    return {"texts": check_texts(guard, raw)}

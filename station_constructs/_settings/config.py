@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._env import MANAGED_VARIABLES, managed_fix
+from .._env import MANAGED_VARIABLES, TEXT_SETTINGS, managed_fix, rendered
 from .._errors import StationAccessWarning, _Guard
 from .._secret_material import secret_name_word, secret_value_kind
 from .._validate import env_name
@@ -31,32 +31,22 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-_SETTING_FIELDS = {
-    "STN_AI_MODEL": "model",
-    "STN_AI_BASE_URL": "ai_base_url",
-    "STATION_SERVE_ENVIRONMENT": "serve_environment",
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "otlp_endpoint",
-    "STN_BUNDLE_ID": "bundle_id",
-}
-
-
 def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment argument
     guard: _Guard,
     ports: PortSettings,
     *,
     provider: AIProvider,
-    model: str | None,
-    ai_base_url: str | None,
-    serve_environment: str | None,
-    otlp_endpoint: str | None,
-    bundle_id: str | None,
+    texts: Mapping[str, str | None],
     cloudship: bool,
     cloudship_telemetry: bool,
     cloudship_oauth: CloudShipOAuth | None,
     webhook_api_key: bool,
     env: Mapping[str, Any] | None,
 ) -> ConfigSettings:
-    """Station's settings for these arguments, then the user's ``env``, checked."""
+    """Station's settings for these arguments, then the user's ``env``, checked.
+
+    ``texts`` are the optional text arguments (``_env.TEXT_SETTINGS``) by argument name.
+    """
     api_port, mcp_port = ports.ports[StationPort.API], ports.ports[StationPort.MCP]
     # Station's viper looks up STATION_<KEY> before every name bound with BindEnv, and
     # images built with `stn build env` set STATION_API_PORT/STATION_MCP_PORT
@@ -65,39 +55,28 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
     # directly (config.Load's defaults) [internal/config/config.go]. STATION_DATABASE
     # overrides every database setting in config.Load. Container env beats image ENV.
     settings: dict[str, str] = {
-        "API_PORT": str(api_port),
-        "STATION_API_PORT": str(api_port),
-        "DATABASE_URL": DATABASE_PATH,
-        "STATION_DATABASE": DATABASE_PATH,
-        "STATION_DATABASE_URL": DATABASE_PATH,
-        "STN_DATABASE_URL": DATABASE_PATH,
-        "MCP_PORT": str(mcp_port),
-        "STATION_MCP_PORT": str(mcp_port),
-        "STATION_LOCAL_MODE": _bool(ports.local_mode),
-        "STN_AI_PROVIDER": provider.value,
-        "STN_DEV_MODE": _bool(ports.api_enabled),
-        "STATION_DEV_MODE": _bool(ports.api_enabled),
+        **rendered("api_port", "API_PORT", str(api_port)),
+        **rendered("", "DATABASE_URL", DATABASE_PATH),
+        **rendered("mcp_port", "MCP_PORT", str(mcp_port)),
+        **rendered("local_mode", "STATION_LOCAL_MODE", _bool(ports.local_mode)),
+        **rendered("provider", "STN_AI_PROVIDER", provider.value),
+        **rendered("enable_api", "STN_DEV_MODE", _bool(ports.api_enabled)),
     }
-    optional_settings = {
-        "STN_AI_MODEL": model,
-        "STN_AI_BASE_URL": ai_base_url,
-        "STATION_SERVE_ENVIRONMENT": serve_environment,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint,
-        "STN_BUNDLE_ID": bundle_id,
-    }
-    for key, value in optional_settings.items():
+    for setting in TEXT_SETTINGS:
+        value = texts[setting.argument]
         if value is not None:
             if not isinstance(value, str) or not value.strip():
                 raise guard.fail(
-                    _SETTING_FIELDS[key],
+                    setting.argument,
                     value,
                     "must be a non-empty string",
                     "pass a value or leave it out",
                 )
-            settings[key] = value
+            settings.update(dict.fromkeys(setting.renders, value))
+    otlp_endpoint = texts["otlp_endpoint"]
     _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry, cloudship=cloudship)
     if cloudship:
-        settings["STN_CLOUDSHIP_ENABLED"] = "true"
+        settings.update(rendered("cloudship", "STN_CLOUDSHIP_ENABLED", "true"))
     settings.update(station_auth(guard, cloudship_oauth, webhook_api_key, ports.local_mode))
     _add_env(guard, settings, env)
     return ConfigSettings(dict(sorted(settings.items())))
@@ -148,19 +127,16 @@ def _telemetry(
         )
     enabled = _bool(otlp_endpoint is not None or cloudship_telemetry)
     # Both spellings config.Load reads, so an image's own ENV cannot win.
-    settings["STN_TELEMETRY_ENABLED"] = enabled
-    settings["STATION_TELEMETRY_ENABLED"] = enabled
-    if otlp_endpoint is not None:
-        if not otlp_endpoint.startswith(("http://", "https://")):
-            raise guard.fail(
-                "otlp_endpoint",
-                otlp_endpoint,
-                "must be an http(s) URL of an OTLP/HTTP collector",
-                "pass e.g. 'http://otel-collector.observability:4318'",
-            )
-        # STN_TELEMETRY_ENDPOINT is applied after OTEL_EXPORTER_OTLP_ENDPOINT
-        # [internal/config/config.go Load].
-        settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
+    settings.update(rendered("otlp_endpoint", "STN_TELEMETRY_ENABLED", enabled))
+    # STN_TELEMETRY_ENDPOINT (rendered with OTEL_EXPORTER_OTLP_ENDPOINT, see _env.py) is
+    # applied after OTEL_EXPORTER_OTLP_ENDPOINT [internal/config/config.go Load].
+    if otlp_endpoint is not None and not otlp_endpoint.startswith(("http://", "https://")):
+        raise guard.fail(
+            "otlp_endpoint",
+            otlp_endpoint,
+            "must be an http(s) URL of an OTLP/HTTP collector",
+            "pass e.g. 'http://otel-collector.observability:4318'",
+        )
 
 
 def _add_env(guard: _Guard, settings: dict[str, str], env: Mapping[str, Any] | None) -> None:

@@ -20,14 +20,15 @@ from .._emit.synthesis import read as synthesis_read
 from .._emit.synthesis import reading, verified_now
 from .._errors import StationConfigError, _Guard
 from .._k8s import (
-    _REGISTRIES,
     ApiObject,
     App,
+    AppState,
     Chart,
     Construct,
     IValidation,
     LazyPath,
-    app_key,
+    ObjectClaims,
+    app_state,
     node_of,
 )
 from ..access import Exposure
@@ -43,17 +44,16 @@ __all__ = [
     "verify_app",
 ]
 
-_FACTS: dict[str, Facts] = {}
-_RUNNING: set[str] = set()
+_RUNNING: set[str] = set()  # the keys of the Apps being verified now
 _CHECKS = ("pod", "data-claim", "secret-material", "edge-auth", "route-overlap", "exposure")
 
 
 def facts_of(scope: Construct) -> Facts:
     """The facts of ``scope``'s App; registers the verification on first use."""
-    key = app_key(scope)
-    facts = _FACTS.get(key)
+    values = app_state(scope).values
+    facts = cast("Facts | None", values.get(Facts))
     if facts is None:
-        facts = _FACTS[key] = Facts()
+        facts = values[Facts] = Facts()
         node_of(scope).add_validation(_Verification(scope))
     return facts
 
@@ -67,18 +67,18 @@ class _Verification:
 
     def __init__(self, scope: Construct) -> None:
         self._scope = scope
-        self._key = app_key(scope)
+        self._app = app_state(scope)
         self._root: Construct | None = None
 
     def validate(self) -> list[str]:
         """Raise the first finding (cdk8s would prefix a returned message with a path)."""
-        if self._key in _RUNNING or verified_now(self._key):
+        if self._app.key in _RUNNING or verified_now(self._app):
             # Reading a chart's objects made cdk8s validate the App again, or cdk8s
             # validates before writing a chart of the synthesis verified already.
             return []
         if self._root is None:
             self._root = App.of(self._scope)  # one round trip (node.root costs two)
-        _run(self._root, self._key)
+        _run(self._root, self._app)
         return []
 
 
@@ -90,23 +90,23 @@ def verify_app(app: Construct) -> None:
     ``RuntimeError`` with the same message).
     """
     root = cast("Construct", app.node.root)
-    _run(root, app_key(root))
+    _run(root, app_state(root))
 
 
-def _run(root: Construct, key: str) -> None:
-    if key in _RUNNING:
+def _run(root: Construct, app: AppState) -> None:
+    if app.key in _RUNNING:
         return
-    _RUNNING.add(key)
+    _RUNNING.add(app.key)
     try:
-        with reading(key):
-            _verify(root, key)
+        with reading(app):
+            _verify(root, app)
     finally:
-        _RUNNING.discard(key)
+        _RUNNING.discard(app.key)
 
 
-def _verify(root: Construct, key: str) -> None:
-    facts = _FACTS.get(key) or Facts()
-    owners = _REGISTRIES.get(key, {})
+def _verify(root: Construct, app: AppState) -> None:
+    facts = cast("Facts | None", app.values.get(Facts)) or Facts()
+    owners = app.value(ObjectClaims)
     objects: list[Rendered] = []
     for chart in _charts(root):
         where = LazyPath(chart)

@@ -21,7 +21,7 @@ from typing import Any
 
 from .model import DOCS, Finding, Rendered
 
-__all__ = ["check_schema", "first_error", "versions"]
+__all__ = ["check_schema", "first_error", "schema_definitions", "versions"]
 
 _CHECK = "pod"
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -38,6 +38,12 @@ _TYPES: dict[str, tuple[type, ...]] = {
 def _data() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((Path(__file__).parent / "pod_schema.json").read_text())
     return data
+
+
+def schema_definitions() -> dict[str, Any]:
+    """Every definition of every version, by its hash (``$ref`` names map to these)."""
+    definitions: dict[str, Any] = _data()["schemas"]
+    return definitions
 
 
 def versions() -> tuple[str, ...]:
