@@ -210,7 +210,7 @@ class StationRendering:
             secret_name=self.secret_name,
         )
         self._pod = station_pod(settings)
-        return emit_deployment(self._scope(), "deployment", self._pod)
+        return emit_deployment(self._scope(), "Resource", self._pod)
 
     def _seed_plan(self, read_only_root: bool, config_on_volume: bool) -> SeedPlan:
         """What ``seed-home`` does for this configuration (see ``_seed.py``)."""
@@ -335,7 +335,8 @@ class StationRendering:
             scratch=r.volumes.scratch,
             annotations=r.labels.annotations,
         )
-        """The Deployment, rendered at synthesis (``ApiObject.of(station.deployment)``)."""
+        """The Deployment, rendered at synthesis; the Station's primary child (id ``Resource``:
+        ``ApiObject.of(station)`` is ``ApiObject.of(station.deployment)``)."""
         self.service_account: k8s.KubeServiceAccount | None = apply_pod(
             self._scope(),
             guard,

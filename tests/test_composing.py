@@ -16,7 +16,7 @@ import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import IValidation
 
-from station_constructs import StationDeployment, StationPort
+from station_constructs import StationDeployment, StationPort, StationVolumeSnapshot
 from tests.conftest import Manifest, synth
 
 
@@ -124,6 +124,19 @@ def test_json_patches_through_api_object_of_reach_the_output(chart: Chart) -> No
     objects = synth(chart)
     assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
     assert one(objects, "Service", "station")["metadata"]["annotations"] == {"team": "agents"}
+
+
+def test_api_object_of_a_station_or_a_snapshot_is_its_primary_object(chart: Chart) -> None:
+    """As in cdk8s-plus: the primary child has the id ``Resource`` (``node.default_child``)."""
+    station = StationDeployment(chart, "station")
+    snapshot = StationVolumeSnapshot(chart, "snapshot", station=station, snapshot_class="csi")
+    assert ApiObject.of(station).kind == "Deployment"
+    assert ApiObject.of(station).name == "station"
+    assert station.node.default_child is station.deployment
+    assert ApiObject.of(snapshot).kind == "VolumeSnapshot"
+    assert snapshot.node.default_child is snapshot.volume_snapshot
+    ApiObject.of(station).add_json_patch(JsonPatch.add("/spec/minReadySeconds", 5))
+    assert one(synth(chart), "Deployment", "station")["spec"]["minReadySeconds"] == 5
 
 
 def test_chart_labels_reach_every_station_object() -> None:
