@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from ._emit.deferred import DeferredObject
 from ._errors import _Guard
-from ._k8s import Chart, Construct, construct_path, kplus
+from ._k8s import Construct, construct_path, kplus
 from ._labels import object_labels
-from ._render.pod import PodAssembly
+from ._render.pod import PodAssembly, StationPod
 from ._settings.station import STATION_UID, StationPort
-from ._validate import boolean, one_of, positive_int
+from ._validate import boolean, one_of
 
 __all__ = ["StationApi"]
 
@@ -34,7 +34,6 @@ class StationApi:
     _guard: _Guard
     _pod: PodAssembly
     deployment: DeferredObject
-    _grace_reason: str | Callable[[], str]
 
     if TYPE_CHECKING:
 
@@ -54,34 +53,17 @@ class StationApi:
         """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
         return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
 
+    @property
+    def pod(self) -> StationPod:
+        """The pod, open to additions until synthesis (see :class:`StationPod`)."""
+        return self._pod
+
     def ensure_termination_grace_period(
         self, seconds: int, *, reason: str | Callable[[], str]
     ) -> None:
-        """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
-
-        For attached constructs that need time at shutdown (Litestream's final sync). The
-        user's own longer setting is kept. ``reason`` is recorded for error messages (or a
-        function returning it, called only when a message needs it: a construct path costs
-        round trips).
-        """
-        seconds = positive_int(self._guard, "seconds", seconds)
-        if seconds <= self.termination_grace_period_seconds:
-            return
-        self._set_internal("termination_grace_period_seconds", seconds)
-        self._grace_reason = reason
-        self._pod.raise_grace_period(seconds)
-
-    def _apply_before_pod(self, owner: Construct) -> None:
-        """Write the objects of ``owner`` before the Deployment in the output.
-
-        ``owner`` is an attached construct (its ConfigMap, Secret source, ServiceAccount): a
-        first ``kubectl apply`` then creates what the pod needs first.
-
-        Only within one Chart: a dependency across Charts would make cdk8s number the
-        output files (``0000-...``), renaming them.
-        """
-        if Chart.of(owner) is Chart.of(self):  # type: ignore[arg-type]
-            self.deployment.node.add_dependency(owner)
+        """Raise the pod's grace period to at least ``seconds`` (``station.pod``'s method)."""
+        self._pod.ensure_termination_grace_period(seconds, reason=reason)
+        self._set_internal("termination_grace_period_seconds", self._pod.grace_period_seconds)
 
     def attach(self, kind: str, extension: Construct) -> None:
         """Register an attached construct (one per ``kind``); a second one is refused."""

@@ -99,6 +99,7 @@ class StationRendering:
     external_ports: tuple[StationPort, ...]
     _pod: PodAssembly
     _data_scope: Construct
+    _guard: _Guard
 
     if TYPE_CHECKING:
 
@@ -209,8 +210,16 @@ class StationRendering:
             seed_environment=plan.environment() if plan.needed else None,
             secret_name=self.secret_name,
         )
-        self._pod = station_pod(settings)
-        return emit_deployment(self._scope(), "Resource", self._pod)
+        self._pod = pod = station_pod(settings)
+        deployment = emit_deployment(self._scope(), "Resource", pod)
+        pod.guard = self._guard
+        pod.order_before = self._order_before
+        return deployment
+
+    def _order_before(self, owner: object) -> None:
+        """Write the objects of ``owner`` before the Deployment (within one Chart only)."""
+        if Chart.of(owner) is Chart.of(self._scope()):  # type: ignore[arg-type]
+            self.deployment.node.add_dependency(owner)
 
     def _seed_plan(self, read_only_root: bool, config_on_volume: bool) -> SeedPlan:
         """What ``seed-home`` does for this configuration (see ``_seed.py``)."""

@@ -274,7 +274,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         # What the Station itself is configured to call must stay reachable.
         proxied = any(k.upper() in _PROXY_VARIABLES for k in station.settings)
         for url, field in configured_destinations(station.settings):
-            self._allow_egress_to(url, station._guard, field, proxied=proxied)
+            self._allow_egress_to(url, self._guard, field, proxied=proxied)
 
     def _allow_egress_to(
         self,
