@@ -181,8 +181,7 @@ def test_a_users_construct_adds_a_sidecar_through_the_pod_api(chart: Chart) -> N
     assert (proxy["name"], proxy["restartPolicy"]) == ("proxy", "Always")
     assert spec["volumes"][-1] == {"name": "proxy-config", "configMap": {"name": "proxy"}}
     assert deployment["spec"]["template"]["metadata"]["annotations"]["example.com/proxy"] == "on"
-    assert spec["terminationGracePeriodSeconds"] == 45
-    assert station.pod.termination_grace_period_seconds == 45
+    assert spec["terminationGracePeriodSeconds"] == station.termination_grace_period_seconds == 45
 
 
 def test_the_pod_checks_apply_to_what_a_users_construct_adds(tmp_path: Any) -> None:
