@@ -29,7 +29,7 @@ from ._k8s import (
 from ._labels import object_labels
 from ._render import services as render_services
 from ._render import storage as render
-from ._render.pod import PodAssembly
+from ._render.pod import PodAssembly, connect
 from ._render.station_pod import (
     SEED_MOUNT,
     StationPodSettings,
@@ -52,7 +52,7 @@ from ._settings.station import (
     ImagePullPolicy,
     StationPort,
 )
-from ._station_api import StationView
+from ._station_api import StationView, order_before
 from ._station_settings import StationSettings
 from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import apply_pod
@@ -124,6 +124,7 @@ def render_station(  # noqa: PLR0913 - the Station, as a construct and as what i
     )
     pod = station_pod(_pod_settings(s))
     deployment = emit_deployment(station, "Resource", pod)
+    connect(pod, guard=guard, order_before=order_before(station, deployment))
     service_account = apply_pod(
         station,
         guard,

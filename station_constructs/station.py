@@ -32,7 +32,7 @@ from ._settings.station import (
     StationStorage,
     UpdateStrategy,
 )
-from ._station_api import attach_to, order_before, security_context
+from ._station_api import attach_to, security_context
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
 from ._validate import ImageReference, one_of
@@ -297,7 +297,7 @@ class StationDeployment(IdChecked, Construct):
         given = StationInput.of(locals())  # every keyword argument, as given
         # Settings resolved into one frozen value (the first bad argument raises), rendered.
         self._settings = settings = resolve_station(self, guard, given)
-        self._objects = objects = render_station(
+        self._objects = render_station(
             self,
             self,
             scope,
@@ -306,8 +306,6 @@ class StationDeployment(IdChecked, Construct):
             data_chart=given.data_chart,
             network_policy=given.network_policy,
         )
-        objects.pod.guard = guard
-        objects.pod.order_before = order_before(self, objects.deployment)
         self._refs = StationReferences(self, settings)
         note_station(self)
 

@@ -22,7 +22,7 @@ from typing import Any
 from .._errors import _Guard
 from .._validate import positive_int
 
-__all__ = ["PodAssembly", "StationPod", "Step"]
+__all__ = ["PodAssembly", "StationPod", "Step", "connect"]
 
 Json = dict[str, Any]
 #: A change to the rendered Deployment (Kubernetes JSON), applied after assembly.
@@ -76,9 +76,9 @@ class StationPod:
     first: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     last_steps: list[Step] = field(default_factory=list)
-    order_before: Callable[[Any], None] | None = None
-    guard: _Guard = field(default_factory=lambda: _Guard("StationDeployment"))
-    grace_reason: str | Callable[[], str] = ""
+    _order_before: Callable[[Any], None] | None = field(default=None, init=False, repr=False)
+    _guard: _Guard = field(default_factory=lambda: _Guard("StationDeployment"), init=False)
+    _grace_reason: str | Callable[[], str] = field(default="", init=False, repr=False)
 
     # ------------------------------------------------------------------ public additions
     def add_init_container(self, container: Json, *, first: bool = False) -> None:
@@ -115,10 +115,10 @@ class StationPod:
         setting (the user's, or another addition's) is kept. ``reason`` is recorded for
         error messages (or a function returning it, called only when a message needs it).
         """
-        seconds = positive_int(self.guard, "seconds", seconds)
+        seconds = positive_int(self._guard, "seconds", seconds)
         if seconds > self.grace_period_seconds:
             self.grace_period_seconds = seconds
-            self.grace_reason = reason
+            self._grace_reason = reason
 
     def add_annotation(self, key: str, value: str) -> None:
         """Annotate the pod (its template: a changed value rolls the pod)."""
@@ -131,8 +131,8 @@ class StationPod:
         ``kubectl apply`` then creates what the pod needs first. Only within the Station's
         Chart: a dependency across Charts would make cdk8s number the output files.
         """
-        if self.order_before is not None:
-            self.order_before(construct)
+        if self._order_before is not None:
+            self._order_before(construct)
 
     @property
     def termination_grace_period_seconds(self) -> int:
@@ -254,6 +254,12 @@ class StationPod:
         """The last steps, on a rendered Deployment (after the users' JSON patches)."""
         for step in self.last_steps:
             step(data)
+
+
+def connect(pod: StationPod, *, guard: _Guard, order_before: Callable[[Any], None]) -> None:
+    """Give ``pod`` its Station's guard (for errors) and the function behind ``apply_before``."""
+    pod._guard = guard
+    pod._order_before = order_before
 
 
 #: The name the renderers use for :class:`StationPod`.
