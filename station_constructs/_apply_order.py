@@ -89,8 +89,7 @@ def _is_station(construct: object) -> bool:
 
 
 def _data_chart(station: StationDeployment) -> Chart | None:
-    scope = station._data_scope
-    return None if scope is station else Chart.of(scope)
+    return station.data_chart
 
 
 def _holds_a_station(chart: Chart) -> bool:

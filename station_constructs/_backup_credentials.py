@@ -275,7 +275,7 @@ def render_identity(
     ``None`` when the Station has a ServiceAccount of its own (its render hook names it on
     the pod).
     """
-    pod = station._pod
+    pod = station.pod
     pod.extra_volumes.append(identity.volume())
     pod.add_step(skip_containers_hook, last=True)
     if getattr(station, "service_account_name", None) is not None:

@@ -24,7 +24,7 @@ def backed_up_station(guard: _Guard, station: object) -> StationDeployment:
             "pass station=StationDeployment(...)",
         )
     storage = getattr(station, "storage", None)
-    pod = getattr(station, "_pod", None)
+    pod = getattr(station, "pod", None)
     if not isinstance(storage, StationStorage) or pod is None:
         raise guard.fail(
             "station",

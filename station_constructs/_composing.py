@@ -1,6 +1,7 @@
 """What a Station offers cdk8s-plus constructs a user writes: references to select, connect, mount.
 
-``station.service`` (a ``kplus.Service``) is the object itself; this mixin adds references
+``station.service`` (a ``kplus.Service``) is the object itself; :class:`StationReferences`
+(held by the Station, which exposes its properties under the same names) makes references
 to the objects a Station reads (its ConfigMap, Secret and claim), the claim as a volume, and
 a pod selector for network policies. Each is made on first use and then kept, so a Station
 whose references nobody uses pays nothing for them. They are children of the Station with
@@ -10,28 +11,27 @@ See docs/architecture.md, "Composing".
 
 from __future__ import annotations
 
-from typing import cast
-
 from ._k8s import Construct, kplus
+from ._station_settings import StationSettings
 
-__all__ = ["ComposingRefs"]
+__all__ = ["StationReferences"]
 
 
-class ComposingRefs:
-    """Mixin for :class:`~station_constructs.StationDeployment`: cdk8s-plus references."""
+class StationReferences:
+    """A Station's cdk8s-plus references, each made on first use (children of the Station)."""
 
-    # Set by StationDeployment while it renders.
-    namespace: str
-    config_map_name: str
-    secret_name: str
-    pvc_name: str
-    selector_labels: dict[str, str]
-    # Made on first use.
-    _secret_ref: kplus.ISecret | None = None
-    _claim_ref: kplus.IPersistentVolumeClaim | None = None
-    _data_volume: kplus.Volume | None = None
-    _config_map_ref: kplus.IConfigMap | None = None
-    _pods: kplus.Pods | None = None
+    def __init__(self, station: Construct, settings: StationSettings) -> None:
+        self._station = station
+        self.namespace = settings.namespace
+        self.config_map_name = settings.config_map_name
+        self.secret_name = settings.secret_name
+        self.pvc_name = settings.pvc_name
+        self.selector_labels = settings.selector_labels
+        self._secret_ref: kplus.ISecret | None = None
+        self._claim_ref: kplus.IPersistentVolumeClaim | None = None
+        self._data_volume: kplus.Volume | None = None
+        self._config_map_ref: kplus.IConfigMap | None = None
+        self._pods: kplus.Pods | None = None
 
     @property
     def config_map_ref(self) -> kplus.IConfigMap:
@@ -101,7 +101,7 @@ class ComposingRefs:
         return pods
 
     def _scope(self) -> Construct:
-        return cast("Construct", self)
+        return self._station
 
     def _config_map_reference(self) -> kplus.IConfigMap:
         if self._config_map_ref is None:

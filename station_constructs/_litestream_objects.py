@@ -90,7 +90,7 @@ def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
         native=backup.sidecar_mode is SidecarMode.NATIVE,
     )
     add_litestream(
-        station._pod,
+        station.pod,
         containers,
         config_map_name=backup.config_map_name,
         metrics_port=backup.metrics_port,
@@ -103,7 +103,7 @@ def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
     )
     metrics = settings.metrics
     litestream_pod_annotations(
-        station._pod,
+        station.pod,
         config_hash=backup.config_hash,
         replica=f"s3://{backup.bucket}/{backup.path}",
         scrape_port=metrics.port if metrics.prometheus_annotations else None,

@@ -1,121 +1,110 @@
-"""What a StationDeployment offers the code around it: labels, ports, URLs, attachments.
+"""What a StationDeployment offers the code around it that is not a setting: plain functions.
 
-A mixin of :class:`~station_constructs.StationDeployment`: the methods users and the
-attached constructs (``LitestreamBackup``, ``ConfigDirBackup``...) call on a Station.
+The Station's methods (``attach``, ``container_security_context``) call these, and the
+Station hands its pod the function that orders an attached construct's objects first.
+:class:`StationView` is what a construct the Station itself renders (its NetworkPolicy)
+reads of it, so that its module need not import the Station's (no import cycle).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ._emit.deferred import DeferredObject
 from ._errors import _Guard
 from ._k8s import Chart, Construct, construct_path, kplus
-from ._labels import object_labels
-from ._render.pod import PodAssembly
-from ._settings.station import STATION_UID, StationPort
-from ._validate import boolean, one_of, positive_int
+from ._settings.station import STATION_UID, AIProvider, StationPort
+from ._validate import boolean
 
-__all__ = ["StationApi"]
+__all__ = ["StationView", "attach_to", "order_before", "security_context"]
 
 
-class StationApi:
-    """Mixin: the public helpers of a StationDeployment."""
+class StationView(Protocol):
+    """What the Station's NetworkPolicy reads of a StationDeployment."""
 
-    # Set by StationDeployment while it renders.
-    name: str
-    namespace: str
-    service_name: str
-    ports: dict[StationPort, int]
-    termination_grace_period_seconds: int
-    extensions: dict[str, Construct]
-    _extra_labels: dict[str, str]
-    _guard: _Guard
-    _pod: PodAssembly
-    deployment: DeferredObject
-    _grace_reason: str | Callable[[], str]
+    @property
+    def name(self) -> str:
+        """Name of the Deployment and the ClusterIP Service."""
 
-    if TYPE_CHECKING:
+    @property
+    def namespace(self) -> str:
+        """Namespace of every object."""
 
-        def _set_internal(self, name: str, value: object) -> None:
-            """ReadOnlyAttributes' (the Station's other base)."""
+    @property
+    def provider(self) -> AIProvider:
+        """The provider in ``STN_AI_PROVIDER``."""
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """The ConfigMap's data."""
+
+    @property
+    def served_ports(self) -> tuple[StationPort, ...]:
+        """The ports Station listens on."""
+
+    @property
+    def external_ports(self) -> tuple[StationPort, ...]:
+        """Ports on the external Service."""
+
+    @property
+    def selector_labels(self) -> dict[str, str]:
+        """The immutable pod selector."""
 
     def labels(self, component: str) -> dict[str, str]:
         """Metadata labels for an object of this Station playing ``component``."""
-        return {**self._extra_labels, **object_labels(self.name, component)}
 
     def port(self, which: StationPort) -> int:
-        """The port number of ``which`` (e.g. ``StationPort.AGENT_MCP`` -> 8587)."""
-        one_of(self._guard, "which", which, StationPort)
-        return self.ports[which]
+        """The port number of ``which``."""
 
-    def url(self, which: StationPort) -> str:
-        """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
-        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
 
-    def ensure_termination_grace_period(
-        self, seconds: int, *, reason: str | Callable[[], str]
-    ) -> None:
-        """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
+def order_before(station: Construct, deployment: DeferredObject) -> Callable[[object], None]:
+    """A function writing an attached construct's objects before the Deployment.
 
-        For attached constructs that need time at shutdown (Litestream's final sync). The
-        user's own longer setting is kept. ``reason`` is recorded for error messages (or a
-        function returning it, called only when a message needs it: a construct path costs
-        round trips).
-        """
-        seconds = positive_int(self._guard, "seconds", seconds)
-        if seconds <= self.termination_grace_period_seconds:
-            return
-        self._set_internal("termination_grace_period_seconds", seconds)
-        self._grace_reason = reason
-        self._pod.raise_grace_period(seconds)
+    Only within one Chart: a dependency across Charts would make cdk8s number the output
+    files (``0000-...``), renaming them.
+    """
 
-    def _apply_before_pod(self, owner: Construct) -> None:
-        """Write the objects of ``owner`` before the Deployment in the output.
+    def before(owner: object) -> None:
+        if Chart.of(owner) is Chart.of(station):  # type: ignore[arg-type]
+            deployment.node.add_dependency(owner)
 
-        ``owner`` is an attached construct (its ConfigMap, Secret source, ServiceAccount): a
-        first ``kubectl apply`` then creates what the pod needs first.
+    return before
 
-        Only within one Chart: a dependency across Charts would make cdk8s number the
-        output files (``0000-...``), renaming them.
-        """
-        if Chart.of(owner) is Chart.of(self):  # type: ignore[arg-type]
-            self.deployment.node.add_dependency(owner)
 
-    def attach(self, kind: str, extension: Construct) -> None:
-        """Register an attached construct (one per ``kind``); a second one is refused."""
-        previous = self.extensions.get(kind)
-        if previous is not None:
-            raise self._guard.fail(
-                kind,
-                construct_path(extension),
-                f"this Station already has a {kind} attached ('{construct_path(previous)}'); "
-                "two would render conflicting containers and configuration",
-                f"attach one {kind} per Station and configure everything on it",
-            )
-        self.extensions[kind] = extension
-
-    @staticmethod
-    def container_security_context(
-        *, read_only_root: bool = True
-    ) -> kplus.ContainerSecurityContextProps:
-        """The Station pod's container security context, for your cdk8s-plus containers.
-
-        Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
-        privilege escalation: the "restricted" Pod Security Standard. cdk8s-plus would
-        default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
-        ``ALL`` capabilities: add ``capabilities: {drop: [ALL]}`` with a JSON patch (the
-        Station's own containers have it).
-        """
-        boolean(
-            _Guard("StationDeployment.container_security_context"), "read_only_root", read_only_root
+def attach_to(
+    guard: _Guard, extensions: dict[str, Construct], kind: str, extension: Construct
+) -> None:
+    """Register ``extension`` in ``extensions`` (one per ``kind``); a second one is refused."""
+    previous = extensions.get(kind)
+    if previous is not None:
+        raise guard.fail(
+            kind,
+            construct_path(extension),
+            f"this Station already has a {kind} attached ('{construct_path(previous)}'); "
+            "two would render conflicting containers and configuration",
+            f"attach one {kind} per Station and configure everything on it",
         )
-        return kplus.ContainerSecurityContextProps(
-            ensure_non_root=True,
-            user=STATION_UID,
-            group=STATION_UID,
-            privileged=False,
-            allow_privilege_escalation=False,
-            read_only_root_filesystem=read_only_root,
-        )
+    extensions[kind] = extension
+
+
+def security_context(*, read_only_root: bool = True) -> kplus.ContainerSecurityContextProps:
+    """The Station pod's container security context, for your cdk8s-plus containers.
+
+    Non-root UID/GID 1000 (the image's ``station`` user; root is never needed), no
+    privilege escalation: the "restricted" Pod Security Standard. cdk8s-plus would
+    default to UID 25000, which does not own Station's home. cdk8s-plus-27 cannot drop
+    ``ALL`` capabilities: add ``capabilities: {drop: [ALL]}`` with a JSON patch (the
+    Station's own containers have it).
+    """
+    boolean(
+        _Guard("StationDeployment.container_security_context"), "read_only_root", read_only_root
+    )
+    return kplus.ContainerSecurityContextProps(
+        ensure_non_root=True,
+        user=STATION_UID,
+        group=STATION_UID,
+        privileged=False,
+        allow_privilege_escalation=False,
+        read_only_root_filesystem=read_only_root,
+    )

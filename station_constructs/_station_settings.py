@@ -1,18 +1,18 @@
-"""How a StationDeployment turns its arguments into settings, in four steps.
+"""How a StationDeployment turns its arguments into one frozen value, :class:`StationSettings`.
 
-A mixin of :class:`~station_constructs.StationDeployment`. Each step calls the resolvers of
+Plain functions: :func:`resolve_station` calls the resolvers of
 ``station_constructs/_settings/`` in a fixed order (the first bad argument is the one
-reported) and publishes what they resolved as the Station's public attributes; the steps
-return what the rendering needs (:class:`Resolution`).
+reported), claims the Station's objects app-wide on the way (``_station_claims.py``) and
+returns everything the rendering and the Station's public attributes need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ._env import text_arguments
 from ._errors import _Guard
+from ._k8s import Construct
 from ._labels import selector_labels
 from ._seed import ConfigPolicy
 from ._settings.arguments import Arguments, resolve_arguments
@@ -21,7 +21,7 @@ from ._settings.exposure import ExposureSettings, resolve_exposure
 from ._settings.image import ImageSettings, resolve_image
 from ._settings.input import StationInput
 from ._settings.labels import LabelSettings, resolve_labels
-from ._settings.names import resolve_names
+from ._settings.names import Names, resolve_names
 from ._settings.pod_options import ResolvedPod
 from ._settings.ports import PortSettings, resolve_ports
 from ._settings.providers import resolve_providers
@@ -40,25 +40,62 @@ from ._settings.station import (
     StationStorage,
 )
 from ._settings.storage import StorageSettings, resolve_storage
+from ._station_claims import claim_objects, resolve_secret
 from ._validate import ImageReference
 from .access import AuthSettings, Exposure, settings_of
 from .placement import resolve_pod
 from .releases import StationRelease
 from .secrets import SecretSource
 
-if TYPE_CHECKING:
-    from ._k8s import Construct
-
-__all__ = ["Resolution", "StationSettingsSteps"]
+__all__ = ["StationSettings", "resolve_station"]
 
 
 @dataclass(frozen=True)
-class Resolution:
-    """What the settings steps resolved that the rendering needs besides public attributes."""
+class StationSettings:
+    """Everything resolved from a StationDeployment's arguments (documented on the Station).
 
+    The fields up to ``selector_labels`` are the Station's public attributes of the same
+    names; the rest is what only the rendering needs.
+    """
+
+    profile: ClusterProfile
+    name: str
+    namespace: str
+    config_map_name: str
+    pvc_name: str
+    service_name: str
+    external_service_name: str | None
+    secret_source: SecretSource
+    secret_name: str
+    image_ref: ImageReference
+    image: str
+    release: StationRelease
+    ports: dict[StationPort, int]
+    api_enabled: bool
+    local_mode: bool
+    served_ports: tuple[StationPort, ...]
+    provider: AIProvider
+    providers: tuple[AIProvider, ...]
+    secret_variables: tuple[str, ...]
+    settings: dict[str, str]
+    auth_settings: AuthSettings
+    resources: Resources
+    startup_timeout_seconds: int
+    storage: StationStorage
+    config_persistence: ConfigPersistence
+    config_policy: ConfigPolicy
+    persist_tool_caches: bool
+    serve_environment: str | None
+    exposures: list[Exposure]
+    external_access: ExternalAccess
+    external_ports: tuple[StationPort, ...]
+    allow_unauthenticated_exposure: bool
+    selector_labels: dict[str, str]
+    # What only the rendering needs.
+    extra_labels: dict[str, str]
     args: Arguments
-    image: ImageSettings
-    ports: PortSettings
+    image_settings: ImageSettings
+    port_settings: PortSettings
     sized: ResourceSettings
     volumes: StorageSettings
     exposure: ExposureSettings
@@ -66,289 +103,240 @@ class Resolution:
     pod: ResolvedPod
 
 
-class StationSettingsSteps:
-    """Mixin: the settings steps of a StationDeployment."""
+def resolve_station(station: Construct, guard: _Guard, given: StationInput) -> StationSettings:
+    """Every step, in order; the first bad argument raises."""
+    profile, args, storage, names = _identity(guard, given)
+    secret_source, secret_name = resolve_secret(
+        station, guard, given.secret, given.name, given.namespace
+    )
+    image = resolve_image(
+        guard,
+        image=given.image,
+        allow_unpinned=args.allow_unpinned_image,
+        station_release=given.station_release,
+        pull_policy=given.image_pull_policy,
+        pull_secrets=args.image_pull_secrets,
+        secret_name=secret_name,
+    )
+    ports, providers, config, auth = _endpoints(guard, given, args, image, secret_source)
+    sized = resolve_resources(
+        guard,
+        resources=given.resources,
+        startup_timeout=given.startup_timeout,
+        termination_grace_period=given.termination_grace_period,
+    )
+    volumes = resolve_storage(
+        guard,
+        storage=storage,
+        scratch_size_limit=given.scratch_size_limit,
+        config_persistence=given.config_persistence,
+        config_policy=given.config_policy,
+        persist_tool_caches=given.persist_tool_caches,
+    )
+    exposure, labels, external_service_name, pod = _reach(
+        station, guard, given, args, ports, auth, names, volumes.storage
+    )
+    return StationSettings(
+        profile=profile,
+        name=names.name,
+        namespace=names.namespace,
+        config_map_name=names.config_map_name,
+        pvc_name=names.pvc_name,
+        service_name=names.name,
+        external_service_name=external_service_name,
+        secret_source=secret_source,
+        secret_name=secret_name,
+        image_ref=image.image_ref,
+        image=image.image,
+        release=image.release,
+        ports=ports.ports,
+        api_enabled=ports.api_enabled,
+        local_mode=ports.local_mode,
+        served_ports=ports.served_ports,
+        provider=providers[0],
+        providers=providers[1],
+        secret_variables=providers[2],
+        settings=config,
+        auth_settings=auth,
+        resources=sized.resources,
+        startup_timeout_seconds=sized.startup_timeout_seconds,
+        storage=volumes.storage,
+        config_persistence=volumes.config_persistence,
+        config_policy=volumes.config_policy,
+        persist_tool_caches=volumes.persist_tool_caches,
+        serve_environment=args.serve_environment,
+        exposures=list(exposure.exposures),
+        external_access=exposure.external_access,
+        external_ports=exposure.external_ports,
+        allow_unauthenticated_exposure=exposure.allow_unauthenticated_exposure,
+        selector_labels=selector_labels(names.name),
+        extra_labels=labels.extra_labels,
+        args=args,
+        image_settings=image,
+        port_settings=ports,
+        sized=sized,
+        volumes=volumes,
+        exposure=exposure,
+        labels=labels,
+        pod=pod,
+    )
 
-    if TYPE_CHECKING:
-        name: str
-        pvc_name: str
-        secret_name: str
-        secret_source: SecretSource
-        secret_variables: tuple[str, ...]
-        auth_settings: AuthSettings
 
-        def _scope(self) -> Construct:
-            """ComposingRefs' (the Station as a construct)."""
+def _identity(
+    guard: _Guard, given: StationInput
+) -> tuple[ClusterProfile, Arguments, StationStorage, Names]:
+    """The single writer, the argument types and the names."""
+    writer = resolve_single_writer(
+        guard,
+        replicas=given.replicas,
+        strategy=given.strategy,
+        storage=given.storage,
+        profile=given.profile,
+    )
+    storage = writer.storage
+    args = resolve_arguments(
+        guard,
+        storage,
+        given.external_access,
+        create_namespace=given.create_namespace,
+        allow_unpinned_image=given.allow_unpinned_image,
+        local_mode=given.local_mode,
+        webhook_api_key=given.webhook_api_key,
+        enable_api=given.enable_api,
+        cloudship=given.cloudship,
+        cloudship_telemetry=given.cloudship_telemetry,
+        read_only_root_filesystem=given.read_only_root_filesystem,
+        allow_unauthenticated_exposure=given.allow_unauthenticated_exposure,
+        image_pull_secrets=given.image_pull_secrets,
+        extra_providers=given.extra_providers,
+        secret_variables=given.secret_variables,
+        external_ports=given.external_ports,
+        env=given.env,
+        node_ports=given.node_ports,
+        external_service_annotations=given.external_service_annotations,
+        labels=given.labels,
+        annotations=given.annotations,
+        load_balancer_source_ranges=given.load_balancer_source_ranges,
+        **text_arguments(given),
+    )
+    names = resolve_names(
+        guard,
+        name=given.name,
+        namespace=given.namespace,
+        create_namespace=args.create_namespace,
+        storage=storage,
+    )
+    return writer.profile, args, storage, names
 
-        def _resolve_secret(
-            self, guard: _Guard, secret: SecretSource | None, name: str, namespace: str
-        ) -> tuple[SecretSource, str]:
-            """StationClaims'."""
 
-        def _claim_objects(
-            self,
-            guard: _Guard,
-            name: str,
-            *,
-            create_namespace: bool,
-            node_ports: object,
-        ) -> None:
-            """StationClaims'."""
+def _endpoints(
+    guard: _Guard,
+    given: StationInput,
+    args: Arguments,
+    image: ImageSettings,
+    secret_source: SecretSource,
+) -> tuple[
+    PortSettings,
+    tuple[AIProvider, tuple[AIProvider, ...], tuple[str, ...]],
+    dict[str, str],
+    AuthSettings,
+]:
+    """The ports, the providers and the ConfigMap's settings (and who can call what)."""
+    ports = resolve_ports(
+        guard,
+        api_port=given.api_port,
+        mcp_port=given.mcp_port,
+        enable_api=args.enable_api,
+        local_mode=args.local_mode,
+    )
+    providers = resolve_providers(
+        guard,
+        provider=given.provider,
+        extra_providers=args.extra_providers,
+        model=args.model,
+        ai_base_url=args.ai_base_url,
+        bundle_id=args.bundle_id,
+        cloudship=args.cloudship,
+        webhook_api_key=args.webhook_api_key,
+        release=image.release,
+        secret_variables=args.secret_variables,
+        secret_source=secret_source,
+    )
+    config = resolve_config(
+        guard,
+        ports,
+        provider=given.provider,
+        texts=args.texts,
+        cloudship=args.cloudship,
+        cloudship_telemetry=args.cloudship_telemetry,
+        cloudship_oauth=given.cloudship_oauth,
+        webhook_api_key=args.webhook_api_key,
+        env=args.env,
+    )
+    auth = settings_of(
+        config.settings,
+        providers.secret_variables,
+        image.release.tag,
+        accept_any_account=getattr(given.cloudship_oauth, "accept_any_cloudship_account", False)
+        is True,
+    )
+    # stacklevel: past the resolver, this step, resolve_station, __init__ and jsii's metaclass.
+    warn_if_api_unusable(guard, auth, ports, stacklevel=6)
+    found = (providers.provider, providers.providers, providers.secret_variables)
+    return ports, found, config.settings, auth
 
-    def _resolve(self, guard: _Guard, given: StationInput) -> Resolution:
-        """Every step, in order."""
-        args, storage = self._resolve_identity(guard, given)
-        image = self._resolve_secret_and_image(guard, given, args)
-        ports = self._resolve_endpoints(guard, given, args)
-        sized, volumes = self._resolve_volumes(guard, given, args, storage)
-        exposure, labels, pod = self._resolve_reach(guard, given, args, ports)
-        return Resolution(args, image, ports, sized, volumes, exposure, labels, pod)
 
-    def _resolve_identity(
-        self, guard: _Guard, given: StationInput
-    ) -> tuple[Arguments, StationStorage]:
-        """The single writer, the argument types and the names."""
-        writer = resolve_single_writer(
-            guard,
-            replicas=given.replicas,
-            strategy=given.strategy,
-            storage=given.storage,
-            profile=given.profile,
-        )
-        self.profile: ClusterProfile = writer.profile
-        """The cluster profile whose defaults were applied."""
-        storage = writer.storage
-        args = resolve_arguments(
-            guard,
-            storage,
-            given.external_access,
-            create_namespace=given.create_namespace,
-            allow_unpinned_image=given.allow_unpinned_image,
-            local_mode=given.local_mode,
-            webhook_api_key=given.webhook_api_key,
-            enable_api=given.enable_api,
-            cloudship=given.cloudship,
-            cloudship_telemetry=given.cloudship_telemetry,
-            read_only_root_filesystem=given.read_only_root_filesystem,
-            allow_unauthenticated_exposure=given.allow_unauthenticated_exposure,
-            image_pull_secrets=given.image_pull_secrets,
-            extra_providers=given.extra_providers,
-            secret_variables=given.secret_variables,
-            external_ports=given.external_ports,
-            env=given.env,
-            node_ports=given.node_ports,
-            external_service_annotations=given.external_service_annotations,
-            labels=given.labels,
-            annotations=given.annotations,
-            load_balancer_source_ranges=given.load_balancer_source_ranges,
-            **text_arguments(given),
-        )
-        names = resolve_names(
-            guard,
-            name=given.name,
-            namespace=given.namespace,
-            create_namespace=args.create_namespace,
-            storage=storage,
-        )
-        self.name: str = names.name
-        """Name of the Deployment and the ClusterIP Service."""
-        self.namespace: str = names.namespace
-        """Namespace of every object."""
-        self.config_map_name: str = names.config_map_name
-        """Name of the ConfigMap with the non-secret settings."""
-        self.pvc_name: str = names.pvc_name
-        """Name of the PersistentVolumeClaim holding ``/data``."""
-        self.service_name: str = self.name
-        """Name of the ClusterIP Service."""
-        self.external_service_name: str | None = None
-        """Name of the external Service, if ``external_access`` renders one."""
-        return args, storage
-
-    def _resolve_secret_and_image(
-        self, guard: _Guard, given: StationInput, args: Arguments
-    ) -> ImageSettings:
-        """Where the Secret comes from, and the pinned image (its pull secrets checked)."""
-        self.secret_source: SecretSource
-        """Where the Secret comes from."""
-        self.secret_name: str
-        """Name of the Secret the pod reads its keys from."""
-        self.secret_source, self.secret_name = self._resolve_secret(
-            guard, given.secret, given.name, given.namespace
-        )
-
-        image_settings = resolve_image(
-            guard,
-            image=given.image,
-            allow_unpinned=args.allow_unpinned_image,
-            station_release=given.station_release,
-            pull_policy=given.image_pull_policy,
-            pull_secrets=args.image_pull_secrets,
-            secret_name=self.secret_name,
-        )
-        self.image_ref: ImageReference = image_settings.image_ref
-        """The parsed Station image reference."""
-        self.image: str = image_settings.image
-        """The Station image."""
-        self.release: StationRelease = image_settings.release
-        """The Station release whose rules the guards apply (read from the image's tag,
-        stated with ``station_release``, or the conservative model)."""
-
-        return image_settings
-
-    def _resolve_endpoints(
-        self, guard: _Guard, given: StationInput, args: Arguments
-    ) -> PortSettings:
-        """The ports, the providers and the ConfigMap's settings (and who can call what)."""
-        ports = resolve_ports(
-            guard,
-            api_port=given.api_port,
-            mcp_port=given.mcp_port,
-            enable_api=args.enable_api,
-            local_mode=args.local_mode,
-        )
-        self.ports: dict[StationPort, int] = ports.ports
-        """Port number of each Station endpoint (API present even when disabled)."""
-        self.api_enabled: bool = ports.api_enabled
-        """Whether the HTTP API/UI is served (``STN_DEV_MODE``)."""
-        self.local_mode: bool = ports.local_mode
-        """Whether authentication is off (``STATION_LOCAL_MODE``)."""
-        self.served_ports: tuple[StationPort, ...] = ports.served_ports
-        """The ports Station actually listens on with this configuration."""
-
-        providers = resolve_providers(
-            guard,
-            provider=given.provider,
-            extra_providers=args.extra_providers,
-            model=args.model,
-            ai_base_url=args.ai_base_url,
-            bundle_id=args.bundle_id,
-            cloudship=args.cloudship,
-            webhook_api_key=args.webhook_api_key,
-            release=self.release,
-            secret_variables=args.secret_variables,
-            secret_source=self.secret_source,
-        )
-        self.provider: AIProvider = providers.provider
-        """The provider in ``STN_AI_PROVIDER``."""
-        self.providers: tuple[AIProvider, ...] = providers.providers
-        """Every provider whose key is wired (the primary first)."""
-        self.secret_variables: tuple[str, ...] = providers.secret_variables
-        """Every variable the pod reads from the Secret; each key must exist in it."""
-
-        config = resolve_config(
-            guard,
-            ports,
-            provider=given.provider,
-            texts=args.texts,
-            cloudship=args.cloudship,
-            cloudship_telemetry=args.cloudship_telemetry,
-            cloudship_oauth=given.cloudship_oauth,
-            webhook_api_key=args.webhook_api_key,
-            env=args.env,
-        )
-        self.settings: dict[str, str] = config.settings
-        """The ConfigMap's data (non-secret settings, passed to the container whole)."""
-        self.auth_settings: AuthSettings = settings_of(
-            self.settings,
-            self.secret_variables,
-            self.release.tag,
-            accept_any_account=getattr(given.cloudship_oauth, "accept_any_cloudship_account", False)
-            is True,
-        )
-        """What decides who can call what, read back from the rendered settings."""
-        # stacklevel: past the resolver, this step, _resolve, __init__ and jsii's metaclass.
-        warn_if_api_unusable(guard, self.auth_settings, ports, stacklevel=6)
-
-        return ports
-
-    def _resolve_volumes(
-        self, guard: _Guard, given: StationInput, args: Arguments, storage: StationStorage
-    ) -> tuple[ResourceSettings, StorageSettings]:
-        """Resources and time limits; the data volume and the scratch space."""
-        sized = resolve_resources(
-            guard,
-            resources=given.resources,
-            startup_timeout=given.startup_timeout,
-            termination_grace_period=given.termination_grace_period,
-        )
-        self.resources: Resources = sized.resources
-        """The effective resources."""
-        self.startup_timeout_seconds: int = sized.startup_timeout_seconds
-        """Seconds the startup probe allows."""
-        self.termination_grace_period_seconds: int = sized.termination_grace_period_seconds
-        """The pod's terminationGracePeriodSeconds."""
-        volumes = resolve_storage(
-            guard,
-            storage=storage,
-            scratch_size_limit=given.scratch_size_limit,
-            config_persistence=given.config_persistence,
-            config_policy=given.config_policy,
-            persist_tool_caches=given.persist_tool_caches,
-        )
-        self.storage: StationStorage = volumes.storage
-        """The data volume settings."""
-        self.config_persistence: ConfigPersistence = volumes.config_persistence
-        """Where ``~/.config/station`` lives."""
-        self.config_policy: ConfigPolicy = volumes.config_policy
-        """Who wins between the image's and the volume's config files."""
-        self.persist_tool_caches: bool = volumes.persist_tool_caches
-        """Whether npx/uvx caches (``~/.npm``, ``~/.cache``) live on the data volume."""
-        self.serve_environment: str | None = args.serve_environment
-        """The environment Station serves (``None``: Station's ``default``)."""
-
-        return sized, volumes
-
-    def _resolve_reach(
-        self, guard: _Guard, given: StationInput, args: Arguments, ports: PortSettings
-    ) -> tuple[ExposureSettings, LabelSettings, ResolvedPod]:
-        """Exposure outside the cluster, labels, the app-wide claims and the pod options."""
-        exposure = resolve_exposure(
-            guard,
-            ports,
-            self.auth_settings,
-            name=self.name,
-            external_access=given.external_access,
-            external_ports=args.external_ports,
-            node_ports=args.node_ports,
-            allow_unauthenticated_exposure=args.allow_unauthenticated_exposure,
-            external_service_annotations=args.external_service_annotations,
-            source_ranges=args.load_balancer_source_ranges,
-        )
-        self.exposures: list[Exposure] = list(exposure.exposures)
-        """Every place outside the cluster that reaches this Station (the external
-        Service's ports, Ingress routes), each checked by ``access.check_exposure``."""
-        self.external_access: ExternalAccess = exposure.external_access
-        """How Station is reachable from outside the cluster without an Ingress."""
-        self.external_ports: tuple[StationPort, ...] = exposure.external_ports
-        """Ports on the external Service (empty when there is none)."""
-        self.allow_unauthenticated_exposure: bool = exposure.allow_unauthenticated_exposure
-        """Whether the user accepted unauthenticated endpoints outside the cluster."""
-
-        label_settings = resolve_labels(
-            guard,
-            labels=args.labels,
-            annotations=args.annotations,
-            external_annotations=exposure.external_annotations,
-            restricted=args.create_namespace,
-        )
-        self.selector_labels: dict[str, str] = selector_labels(self.name)
-        """The immutable pod selector (``app: <name>``)."""
-        self._extra_labels = label_settings.extra_labels
-        self._claim_objects(
-            guard, given.name, create_namespace=args.create_namespace, node_ports=args.node_ports
-        )
-        pod_options = resolve_pod(
-            self._scope(),
-            guard,
-            placement=given.placement,
-            service_account=given.service_account,
-            extras=given.pod_extras,
-            station_name=self.name,
-            pvc_name=self.pvc_name,
-            protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
-            own_volumes=("data", "home", "tmp", "workspace")
-            if args.read_only_root_filesystem
-            else ("data",),
-        )
-
-        return exposure, label_settings, pod_options
+def _reach(  # noqa: PLR0913 - the earlier steps' results
+    station: Construct,
+    guard: _Guard,
+    given: StationInput,
+    args: Arguments,
+    ports: PortSettings,
+    auth: AuthSettings,
+    names: Names,
+    storage: StationStorage,
+) -> tuple[ExposureSettings, LabelSettings, str | None, ResolvedPod]:
+    """Exposure outside the cluster, labels, the app-wide claims and the pod options."""
+    exposure = resolve_exposure(
+        guard,
+        ports,
+        auth,
+        name=names.name,
+        external_access=given.external_access,
+        external_ports=args.external_ports,
+        node_ports=args.node_ports,
+        allow_unauthenticated_exposure=args.allow_unauthenticated_exposure,
+        external_service_annotations=args.external_service_annotations,
+        source_ranges=args.load_balancer_source_ranges,
+    )
+    label_settings = resolve_labels(
+        guard,
+        labels=args.labels,
+        annotations=args.annotations,
+        external_annotations=exposure.external_annotations,
+        restricted=args.create_namespace,
+    )
+    external_service_name = claim_objects(
+        station,
+        guard,
+        given.name,
+        names,
+        storage=storage,
+        external_access=exposure.external_access,
+        create_namespace=args.create_namespace,
+        node_ports=args.node_ports,
+    )
+    pod_options = resolve_pod(
+        station,
+        guard,
+        placement=given.placement,
+        service_account=given.service_account,
+        extras=given.pod_extras,
+        station_name=names.name,
+        pvc_name=names.pvc_name,
+        protected_paths=(DATA_MOUNT, CONFIG_DIR, HOME_DIR, "/tmp", "/workspace"),
+        own_volumes=("data", "home", "tmp", "workspace")
+        if args.read_only_root_filesystem
+        else ("data",),
+    )
+    return exposure, label_settings, external_service_name, pod_options

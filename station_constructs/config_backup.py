@@ -138,7 +138,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             "termination_grace_period_seconds", station.termination_grace_period_seconds
         )
         self._lock_attributes()
-        station._pod.pod_annotations["station-constructs/config-backup"] = self.url
+        station.pod.add_annotation("station-constructs/config-backup", self.url)
 
     def _keep(self, settings: ConfigBackupSettings) -> None:
         """The checked arguments, the copy's addresses and the commands as attributes."""
@@ -195,4 +195,4 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             identity_mount=None if backup.identity is None else backup.identity.volume_mount(),
             native=backup.sidecar_mode is SidecarMode.NATIVE,
         )
-        add_config_backup(self.station._pod, containers, digest_pinned=digest_pinned)
+        add_config_backup(self.station.pod, containers, digest_pinned=digest_pinned)

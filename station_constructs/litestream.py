@@ -355,7 +355,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             """The ServiceAccount rendered for ``identity`` (``None``: the Station's is used)."""
         self.config_map: k8s.KubeConfigMap = emit_config_map(self)
         """The ConfigMap with ``litestream.yml``."""
-        self.station._apply_before_pod(self)
+        self.station.pod.apply_before(self)
         change_pod(self, self._settings)
         self.termination_grace_period_seconds: int = self.station.termination_grace_period_seconds
         """The pod's effective terminationGracePeriodSeconds."""

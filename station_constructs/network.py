@@ -31,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from ._emit.deferred import emit_deferred
 from ._errors import _Guard
@@ -58,10 +57,8 @@ from ._settings.network import (
     refuse_exposed_mcp,
 )
 from ._settings.station import StationPort
+from ._station_api import StationView
 from ._validate import dns_subdomain, http_url, labels_map, sequence
-
-if TYPE_CHECKING:
-    from .station import StationDeployment
 
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
@@ -92,14 +89,14 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         scope: Construct,
         id: str,
         *,
-        station: StationDeployment,
+        station: StationView,
         options: NetworkPolicyOptions,
     ) -> None:
         super().__init__(scope, id)
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
-        self.station: StationDeployment = station
+        self.station: StationView = station
         """The Station whose pod the policy selects."""
         check_options(guard, options)
         self.namespace: str = station.namespace
@@ -274,7 +271,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         # What the Station itself is configured to call must stay reachable.
         proxied = any(k.upper() in _PROXY_VARIABLES for k in station.settings)
         for url, field in configured_destinations(station.settings):
-            self._allow_egress_to(url, station._guard, field, proxied=proxied)
+            self._allow_egress_to(url, self._guard, field, proxied=proxied)
 
     def _allow_egress_to(
         self,

@@ -8,16 +8,13 @@ setting below; see ``docs/station-facts.md`` in the project's sources.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from ._app_registry import check_scope
-from ._composing import ComposingRefs
-from ._k8s import (
-    Chart,
-    Construct,
-    guard_for,
-)
-from ._read_only import ReadOnlyAttributes
+from ._app_registry import IdChecked, check_scope
+from ._composing import StationReferences
+from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
+from ._read_only import Published, Referenced, Rendered
+from ._render.pod import StationPod
 from ._seed import ConfigPolicy
 from ._settings.input import StationInput
 from ._settings.station import (
@@ -35,14 +32,16 @@ from ._settings.station import (
     StationStorage,
     UpdateStrategy,
 )
-from ._station_api import StationApi
-from ._station_claims import StationClaims
-from ._station_render import StationRendering
-from ._station_settings import StationSettingsSteps
+from ._station_api import attach_to, security_context
+from ._station_render import render_station, station_labels
+from ._station_settings import resolve_station
+from ._validate import ImageReference, one_of
 from ._verify.app import note_station
+from .access import AuthSettings, Exposure
 from .auth import CloudShipOAuth
-from .network import NetworkPolicyOptions
+from .network import NetworkPolicyOptions, StationNetworkPolicy
 from .placement import PodExtras, PodPlacement, PodServiceAccount
+from .releases import StationRelease
 from .secrets import SecretSource
 
 __all__ = [
@@ -64,15 +63,7 @@ __all__ = [
 ]
 
 
-class StationDeployment(
-    StationApi,
-    StationSettingsSteps,
-    StationClaims,
-    StationRendering,
-    ComposingRefs,
-    ReadOnlyAttributes,
-    Construct,
-):
+class StationDeployment(IdChecked, Construct):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -302,13 +293,99 @@ class StationDeployment(
     ) -> None:
         check_scope(scope, id, "StationDeployment", self)
         super().__init__(scope, id)
-        guard = guard_for("StationDeployment", self)
-        self._guard = guard
-
+        self._guard = guard = guard_for("StationDeployment", self)
         given = StationInput.of(locals())  # every keyword argument, as given
-        # Settings: resolvers called in a fixed order (the first bad argument raises), their
-        # results published as attributes (_station_settings.py); then render and emit.
-        resolution = self._resolve(guard, given)
-        self._render_objects(scope, guard, given, resolution)
+        # Settings resolved into one frozen value (the first bad argument raises), rendered.
+        self._settings = settings = resolve_station(self, guard, given)
+        self._objects = render_station(
+            self,
+            self,
+            scope,
+            guard,
+            settings,
+            data_chart=given.data_chart,
+            network_policy=given.network_policy,
+        )
+        self._refs = StationReferences(self, settings)
         note_station(self)
-        self._lock_attributes()
+
+    # Settings (_station_settings.py), read-only.
+    profile = Published[ClusterProfile]("The cluster profile whose defaults were applied.")
+    name = Published[str]("Name of the Deployment and the ClusterIP Service.")
+    namespace = Published[str]("Namespace of every object.")
+    config_map_name = Published[str]("Name of the ConfigMap with the non-secret settings.")
+    pvc_name = Published[str]("Name of the PersistentVolumeClaim holding ``/data``.")
+    service_name = Published[str]("Name of the ClusterIP Service.")
+    external_service_name = Published[str | None]("Name of the external Service, if any.")
+    secret_source = Published[SecretSource]("Where the Secret comes from.")
+    secret_name = Published[str]("Name of the Secret the pod reads its keys from.")
+    image_ref = Published[ImageReference]("The parsed Station image reference.")
+    image = Published[str]("The Station image.")
+    release = Published[StationRelease]("The Station release whose rules the guards apply.")
+    ports = Published[dict[StationPort, int]]("Port number of each endpoint (API included).")
+    api_enabled = Published[bool]("Whether the HTTP API/UI is served (``STN_DEV_MODE``).")
+    local_mode = Published[bool]("Whether authentication is off (``STATION_LOCAL_MODE``).")
+    served_ports = Published[tuple[StationPort, ...]]("The ports Station listens on.")
+    provider = Published[AIProvider]("The provider in ``STN_AI_PROVIDER``.")
+    providers = Published[tuple[AIProvider, ...]]("Every provider whose key is wired.")
+    secret_variables = Published[tuple[str, ...]]("Every variable read from the Secret.")
+    settings = Published[dict[str, str]]("The ConfigMap's data (the non-secret settings).")
+    auth_settings = Published[AuthSettings]("What decides who can call what.")
+    resources = Published[Resources]("The effective resources.")
+    startup_timeout_seconds = Published[int]("Seconds the startup probe allows.")
+    storage = Published[StationStorage]("The data volume settings.")
+    config_persistence = Published[ConfigPersistence]("Where ``~/.config/station`` lives.")
+    config_policy = Published[ConfigPolicy]("Whose config files win: image's or volume's.")
+    persist_tool_caches = Published[bool]("Whether npx/uvx caches live on the data volume.")
+    serve_environment = Published[str | None]("The environment served (``None``: default).")
+    exposures = Published[list[Exposure]]("Every place outside the cluster reaching Station.")
+    external_access = Published[ExternalAccess]("How Station is reachable without an Ingress.")
+    external_ports = Published[tuple[StationPort, ...]]("Ports on the external Service.")
+    allow_unauthenticated_exposure = Published[bool]("Unauthenticated exposure accepted.")
+    selector_labels = Published[dict[str, str]]("The immutable pod selector (``app: <name>``).")
+    # Objects (_station_render.py), read-only.
+    namespace_object = Rendered[ApiObject | None]("The Namespace, if rendered.")
+    config_map = Rendered[k8s.KubeConfigMap]("The ConfigMap of non-secret settings.")
+    storage_class = Rendered[ApiObject | None]("The RetainedStorageClass, if rendered.")
+    pvc = Rendered[k8s.KubePersistentVolumeClaim | None]("The data claim, if rendered.")
+    deployment = Rendered[ApiObject]("The Deployment (``ApiObject.of(station)``).")
+    pod = Rendered[StationPod]("The pod, open to additions until synthesis.")
+    service_account = Rendered[k8s.KubeServiceAccount | None]("The ServiceAccount, if rendered.")
+    service_account_name = Rendered[str | None]("The pod's ServiceAccount (None: default).")
+    service = Rendered[kplus.Service]("The ClusterIP Service reaching every served port.")
+    external_service = Rendered[kplus.Service | None]("The external Service, if any.")
+    data_chart = Rendered[Chart | None]("The Chart of the data's objects, if kept apart.")
+    extensions = Rendered[dict[str, Construct]]("Attached constructs, one per kind.")
+    network_policy = Rendered[StationNetworkPolicy | None]("The pod's NetworkPolicy, if any.")
+    termination_grace_period_seconds = Published[int]("The pod's grace period.", source="pod")
+    # cdk8s-plus references (_composing.py), made on first use.
+    config_map_ref = Referenced[kplus.IConfigMap]("The ConfigMap, as a reference.")
+    secret_ref = Referenced[kplus.ISecret]("The key Secret, as a reference.")
+    claim_ref = Referenced[kplus.IPersistentVolumeClaim]("The data claim, as a reference.")
+    data_volume = Referenced[kplus.Volume]("The data claim as a volume named ``data``.")
+    pods = Referenced[kplus.Pods]("The Station's pod, as a cdk8s-plus selector.")
+
+    def labels(self, component: str) -> dict[str, str]:
+        """Metadata labels for an object of this Station playing ``component``."""
+        return station_labels(self._settings, component)
+
+    def port(self, which: StationPort) -> int:
+        """The port number of ``which`` (e.g. ``StationPort.AGENT_MCP`` -> 8587)."""
+        one_of(self._guard, "which", which, StationPort)
+        return self.ports[which]
+
+    def url(self, which: StationPort) -> str:
+        """In-cluster URL of an endpoint, e.g. ``http://station.station.svc.cluster.local:8587``."""
+        return f"http://{self.service_name}.{self.namespace}.svc.cluster.local:{self.port(which)}"
+
+    def ensure_termination_grace_period(
+        self, seconds: int, *, reason: str | Callable[[], str]
+    ) -> None:
+        """Raise the pod's grace period to at least ``seconds`` (``station.pod``'s method)."""
+        self.pod.ensure_termination_grace_period(seconds, reason=reason)
+
+    def attach(self, kind: str, extension: Construct) -> None:
+        """Register an attached construct (one per ``kind``); a second one is refused."""
+        attach_to(self._guard, self.extensions, kind, extension)
+
+    container_security_context = staticmethod(security_context)

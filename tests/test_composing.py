@@ -14,9 +14,15 @@ import cdk8s_plus_27 as kplus
 import jsii
 import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
-from constructs import IValidation
+from constructs import Construct, IValidation
 
-from station_constructs import StationDeployment, StationPort
+from station_constructs import (
+    StationConfigError,
+    StationDeployment,
+    StationPort,
+    StationVolumeSnapshot,
+)
+from station_constructs._verify.app import verify_app
 from tests.conftest import Manifest, synth
 
 
@@ -124,6 +130,77 @@ def test_json_patches_through_api_object_of_reach_the_output(chart: Chart) -> No
     objects = synth(chart)
     assert pod_spec(one(objects, "Deployment", "station"))["priorityClassName"] == "agents"
     assert one(objects, "Service", "station")["metadata"]["annotations"] == {"team": "agents"}
+
+
+def test_api_object_of_a_station_or_a_snapshot_is_its_primary_object(chart: Chart) -> None:
+    """As in cdk8s-plus: the primary child has the id ``Resource`` (``node.default_child``)."""
+    station = StationDeployment(chart, "station")
+    snapshot = StationVolumeSnapshot(chart, "snapshot", station=station, snapshot_class="csi")
+    assert ApiObject.of(station).kind == "Deployment"
+    assert ApiObject.of(station).name == "station"
+    assert station.node.default_child is station.deployment
+    assert ApiObject.of(snapshot).kind == "VolumeSnapshot"
+    assert snapshot.node.default_child is snapshot.volume_snapshot
+    ApiObject.of(station).add_json_patch(JsonPatch.add("/spec/minReadySeconds", 5))
+    assert one(synth(chart), "Deployment", "station")["spec"]["minReadySeconds"] == 5
+
+
+class ProxySidecar(Construct):
+    """A user's own construct adding a sidecar to a Station's pod through ``station.pod``."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, station: StationDeployment, read_only: bool = True
+    ) -> None:
+        super().__init__(scope, id)
+        pod = station.pod
+        pod.add_volume({"name": "proxy-config", "configMap": {"name": "proxy"}})
+        pod.add_sidecar(
+            {
+                "name": "proxy",
+                "image": "ghcr.io/example/proxy:1.0.0",
+                "securityContext": {
+                    "allowPrivilegeEscalation": False,
+                    "capabilities": {"drop": ["ALL"]},
+                },
+                "volumeMounts": [
+                    {"name": "proxy-config", "mountPath": "/etc/proxy", "readOnly": True},
+                    {"name": "data", "mountPath": "/data", "readOnly": read_only},
+                ],
+            }
+        )
+        pod.add_annotation("example.com/proxy", "on")
+        pod.ensure_termination_grace_period(45, reason="the proxy drains its connections")
+
+
+def test_a_users_construct_adds_a_sidecar_through_the_pod_api(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    ProxySidecar(chart, "proxy", station=station)
+    deployment = one(synth(chart), "Deployment", "station")
+    spec = pod_spec(deployment)
+    proxy = spec["initContainers"][-1]
+    assert (proxy["name"], proxy["restartPolicy"]) == ("proxy", "Always")
+    assert spec["volumes"][-1] == {"name": "proxy-config", "configMap": {"name": "proxy"}}
+    assert deployment["spec"]["template"]["metadata"]["annotations"]["example.com/proxy"] == "on"
+    assert spec["terminationGracePeriodSeconds"] == station.termination_grace_period_seconds == 45
+
+
+def test_the_pod_checks_apply_to_what_a_users_construct_adds(tmp_path: Any) -> None:
+    app = App(outdir=str(tmp_path))
+    station = StationDeployment(Chart(app, "chart"), "station")
+    ProxySidecar(station.node.scope, "proxy", station=station, read_only=False)  # type: ignore[arg-type]
+    with pytest.raises(StationConfigError) as error:
+        verify_app(app)
+    assert "container 'proxy' mounts the data volume" in str(error.value)
+    with pytest.raises(RuntimeError, match="Fix: "):
+        app.synth()
+
+
+def test_the_grace_period_keeps_the_longest_asked_for(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", termination_grace_period="60s")
+    station.pod.ensure_termination_grace_period(45, reason="shorter: kept at 60")
+    assert station.termination_grace_period_seconds == 60
+    with pytest.raises(StationConfigError, match="seconds"):
+        station.pod.ensure_termination_grace_period(0, reason="not a duration")
 
 
 def test_chart_labels_reach_every_station_object() -> None:

@@ -458,7 +458,7 @@ def test_fails_without_a_station(chart: Chart) -> None:
 
 def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    station._pod = None  # type: ignore[assignment]  # impossible by construction
+    station._objects = None  # type: ignore[assignment]  # impossible by construction
     with pytest.raises(StationConfigError) as info:
         LitestreamBackup(chart, "backup", station=station, bucket="b-bucket")
     message = str(info.value)

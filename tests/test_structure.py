@@ -30,23 +30,16 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def _type_checking_only(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The package modules ``name`` imports anywhere (functions included), except for types."""
+    """The package modules ``name`` imports anywhere: in functions and type-only too.
+
+    An import under ``if TYPE_CHECKING:`` counts: a module that needs another's types to be
+    checked depends on it as much as one that needs it to run (a type-only back reference
+    is the cycle it hides).
+    """
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _type_checking_only(node):
-            for other in node.orelse:
-                visit(other)
-            return
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
@@ -58,21 +51,20 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
                 found.add(full if full in known else base)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(path.read_text()))
-
     return {m for m in found if m in known and m != name}
 
 
-def test_no_import_cycles() -> None:
-    table = modules()
-    known = set(table)
-    graph = {name: imports_of(name, path, known) for name, path in table.items()}
-    # A package's __init__ re-exporting its modules is not a cycle with them.
-    for name in graph:
-        graph[name] = {m for m in graph[name] if not name.startswith(f"{m}.")}
+#: Type-only cycles of modules being reworked in issue 24 by their owners (the gateway's
+#: emitter takes the constructs; Litestream's objects take the backup): to be emptied.
+KNOWN_TYPE_ONLY_CYCLES = [
+    ["station_constructs._emit.gateway", "station_constructs._gateway"],
+    ["station_constructs._emit.gateway", "station_constructs._gateway_route"],
+    ["station_constructs._litestream_objects", "station_constructs.litestream"],
+]
+
+
+def cycles_in(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The cycles a depth-first walk of ``graph`` finds (each from its first module)."""
     cycles: list[list[str]] = []
     state: dict[str, int] = {}
     stack: list[str] = []
@@ -91,7 +83,19 @@ def test_no_import_cycles() -> None:
     for name in sorted(graph):
         if name not in state:
             walk(name)
-    assert cycles == []
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    table = modules()
+    known = set(table)
+    graph = {name: imports_of(name, path, known) for name, path in table.items()}
+    # A package's __init__ re-exporting its modules is not a cycle with them.
+    for name in graph:
+        graph[name] = {m for m in graph[name] if not name.startswith(f"{m}.")}
+    for first, then in KNOWN_TYPE_ONLY_CYCLES:
+        graph[first].discard(then)
+    assert cycles_in(graph) == []
 
 
 def test_the_cycle_check_sees_a_cycle(tmp_path: Path) -> None:
@@ -100,6 +104,23 @@ def test_the_cycle_check_sees_a_cycle(tmp_path: Path) -> None:
     known = {"pkg.a", "pkg.b"}
     assert imports_of("pkg.a", tmp_path / "a.py", known) == {"pkg.b"}
     assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
+    assert cycles_in({"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}}) == [["pkg.a", "pkg.b", "pkg.a"]]
+
+
+def test_the_cycle_check_sees_a_type_only_cycle(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from .b import g\n")
+    (tmp_path / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import A\n"
+    )
+    known = {"pkg.a", "pkg.b"}
+    assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
+
+
+def test_each_known_type_only_cycle_still_exists() -> None:
+    """When an owner removes one, its entry goes too (the list only shrinks)."""
+    table = modules()
+    for first, then in KNOWN_TYPE_ONLY_CYCLES:
+        assert then in imports_of(first, table[first], set(table)), (first, then)
 
 
 def test_no_module_is_over_400_lines() -> None:

@@ -96,7 +96,7 @@ def add_backup_containers(pod: PodAssembly, backup: BackupContainers) -> None:
             ports=backup.ports,
             probes=None if probe is None else {"startup": probe},
         )
-        pod.add_init_container(sidecar, native_sidecar=True)
+        pod.add_sidecar(sidecar)
         return
     probe = backup.liveness_probe
     sidecar = backup.container(

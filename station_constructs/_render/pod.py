@@ -19,7 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PodAssembly", "Step"]
+from .._errors import _Guard
+from .._validate import positive_int
+
+__all__ = ["PodAssembly", "StationPod", "Step", "connect"]
 
 Json = dict[str, Any]
 #: A change to the rendered Deployment (Kubernetes JSON), applied after assembly.
@@ -36,12 +39,23 @@ def sorted_keys(value: Any) -> Any:
 
 
 @dataclass
-class PodAssembly:
-    """The Deployment's parts, open to additions until the App is synthesized.
+class StationPod:
+    """The Station's pod (``station.pod``), open to additions until the App is synthesized.
 
-    Containers, volumes and mounts are Kubernetes JSON (``render/containers.py``). Volumes
-    are listed the way cdk8s-plus listed them: those the containers mount, containers first
-    then init containers, each once; then ``extra_volumes``.
+    The documented way for a construct attached to a Station, the library's own
+    (``LitestreamBackup``, ``ConfigDirBackup``) or yours, to add to the Station's pod: an
+    init container (:meth:`add_init_container`), a sidecar (:meth:`add_sidecar`), a volume
+    (:meth:`add_volume`), a pod annotation (:meth:`add_annotation`), a longer shutdown
+    (:meth:`ensure_termination_grace_period`). Containers and volumes are Kubernetes JSON
+    (the shape of a pod spec's ``containers[]`` and ``volumes[]`` entries). What is added
+    is rendered at synthesis and goes through the same final verification as the rest of
+    the pod (the "restricted" Pod Security Standard, the single writer of the data volume,
+    names, mounts and ports), so a sidecar that breaks it fails ``app.synth()`` naming it.
+    See docs/composing.md, "Adding to the Station's pod".
+
+    Volumes are listed the way cdk8s-plus listed them: those the containers mount,
+    containers first then init containers, each once; then the ones :meth:`add_volume`
+    added.
     """
 
     name: str
@@ -62,8 +76,70 @@ class PodAssembly:
     first: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     last_steps: list[Step] = field(default_factory=list)
+    _order_before: Callable[[Any], None] | None = field(default=None, init=False, repr=False)
+    _guard: _Guard = field(default_factory=lambda: _Guard("StationDeployment"), init=False)
+    _grace_reason: str | Callable[[], str] = field(default="", init=False, repr=False)
 
-    # ------------------------------------------------------------------ additions
+    # ------------------------------------------------------------------ public additions
+    def add_init_container(self, container: Json, *, first: bool = False) -> None:
+        """Add an init container, run to completion before Station starts.
+
+        After the Station's own (``seed-home``), unless ``first``: then before every init
+        container not added with ``first`` (restores run before ``seed-home``), in the
+        order such calls are made.
+        """
+        self._add_init_container(container, first=first)
+
+    def add_sidecar(self, container: Json, *, native: bool = True) -> None:
+        """Add a container that runs beside Station for the pod's whole life.
+
+        ``native`` (default): a Kubernetes native sidecar (an init container with
+        ``restartPolicy: Always``, Kubernetes 1.29+), started before Station and stopped
+        after it; ``False``: a second container of the pod.
+        """
+        if native:
+            self._add_init_container(container, native_sidecar=True)
+        else:
+            self.add_container(container)
+
+    def add_volume(self, volume: Json) -> None:
+        """Add ``volume`` to the pod (listed after the volumes the containers mount)."""
+        self.extra_volumes.append(volume)
+
+    def ensure_termination_grace_period(
+        self, seconds: int, *, reason: str | Callable[[], str]
+    ) -> None:
+        """Raise the pod's terminationGracePeriodSeconds to at least ``seconds``.
+
+        For additions that need time at shutdown (Litestream's final sync). A longer
+        setting (the user's, or another addition's) is kept. ``reason`` is recorded for
+        error messages (or a function returning it, called only when a message needs it).
+        """
+        seconds = positive_int(self._guard, "seconds", seconds)
+        if seconds > self.grace_period_seconds:
+            self.grace_period_seconds = seconds
+            self._grace_reason = reason
+
+    def add_annotation(self, key: str, value: str) -> None:
+        """Annotate the pod (its template: a changed value rolls the pod)."""
+        self.pod_annotations[key] = value
+
+    def apply_before(self, construct: Any) -> None:
+        """Write the objects of ``construct`` before the Deployment in the output.
+
+        For an attached construct's ConfigMap, Secret source or ServiceAccount: a first
+        ``kubectl apply`` then creates what the pod needs first. Only within the Station's
+        Chart: a dependency across Charts would make cdk8s number the output files.
+        """
+        if self._order_before is not None:
+            self._order_before(construct)
+
+    @property
+    def termination_grace_period_seconds(self) -> int:
+        """The pod's terminationGracePeriodSeconds, as raised so far."""
+        return self.grace_period_seconds
+
+    # ------------------------------------------------------------------ assembly
     def define_volume(self, volume: Json) -> None:
         """Make ``volume`` available to mounts (listed once a container mounts it)."""
         self.volumes.setdefault(volume["name"], volume)
@@ -72,7 +148,7 @@ class PodAssembly:
         """Add a main container (after the Station's)."""
         self.containers.append(container)
 
-    def add_init_container(
+    def _add_init_container(
         self, container: Json, *, native_sidecar: bool = False, first: bool = False
     ) -> None:
         """Add an init container; a native sidecar keeps running beside Station.
@@ -178,3 +254,13 @@ class PodAssembly:
         """The last steps, on a rendered Deployment (after the users' JSON patches)."""
         for step in self.last_steps:
             step(data)
+
+
+def connect(pod: StationPod, *, guard: _Guard, order_before: Callable[[Any], None]) -> None:
+    """Give ``pod`` its Station's guard (for errors) and the function behind ``apply_before``."""
+    pod._guard = guard
+    pod._order_before = order_before
+
+
+#: The name the renderers use for :class:`StationPod`.
+PodAssembly = StationPod
