@@ -24,6 +24,7 @@ from station_constructs import (
     LitestreamBackup,
     LitestreamServiceMonitor,
     RestoreDrill,
+    S3Replica,
     SidecarMode,
     StationConfigError,
     StationDeployment,
@@ -48,7 +49,12 @@ def promtool() -> str:
 
 def build(chart: Chart, **options: Any) -> tuple[list[Any], BackupAlerts]:
     station = StationDeployment(chart, "station", namespace=NS)
-    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt"),
+    )
     config = ConfigDirBackup(chart, "config", backup=backup)
     RestoreDrill(chart, "drill", backup=backup, config_backup=config)
     LitestreamServiceMonitor(chart, "monitor", station=station)
@@ -440,7 +446,11 @@ def test_config_backup_restarts_are_read_per_mode_and_per_station(
             chart, name, name=name, namespace=NS, create_namespace=name == "station"
         )
         backup = LitestreamBackup(
-            chart, f"{name}-backup", station=station, bucket="bkt", sidecar_mode=mode
+            chart,
+            f"{name}-backup",
+            station=station,
+            replica=S3Replica.aws("bkt"),
+            sidecar_mode=mode,
         )
         ConfigDirBackup(chart, f"{name}-config", backup=backup)
         LitestreamServiceMonitor(chart, f"{name}-monitor", station=station)

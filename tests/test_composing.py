@@ -16,7 +16,7 @@ import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import IValidation
 
-from station_constructs import StationDeployment, StationPort
+from station_constructs import S3Replica, StationDeployment, StationPort
 from tests.conftest import Manifest, synth
 
 
@@ -250,7 +250,10 @@ def test_an_app_resolver_reaches_every_object_a_station_renders(tmp_path: Any) -
     chart = Chart(app, "mirrored")
     station = StationDeployment(chart, "station")
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="bkt", endpoint="http://minio.minio:9000"
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.compatible("http://minio.minio:9000", "bkt"),
     )
     RestoreDrill(chart, "drill", backup=backup)
     BackupAlerts(chart, "alerts", station=station)

@@ -12,6 +12,7 @@ from station_constructs import (
     ConfigDirBackup,
     ConfigPersistence,
     LitestreamBackup,
+    S3Replica,
     SidecarMode,
     StationConfigError,
     StationDeployment,
@@ -22,7 +23,9 @@ from tests.conftest import container, find, pod_spec, synth
 def make(chart: Chart, *, station: dict[str, Any] | None = None, **options: Any) -> ConfigDirBackup:
     s = StationDeployment(chart, "station", **(station or {}))
     mode = options.pop("sidecar_mode", SidecarMode.NATIVE)
-    backup = LitestreamBackup(chart, "backup", station=s, bucket="bkt", sidecar_mode=mode)
+    backup = LitestreamBackup(
+        chart, "backup", station=s, replica=S3Replica.aws("bkt"), sidecar_mode=mode
+    )
     return ConfigDirBackup(chart, "config", backup=backup, **options)
 
 
@@ -142,7 +145,10 @@ def test_refuses_a_path_that_contains_the_database_replica(chart: Chart) -> None
     # "station/station/station.db" (they are not in /data/config).
     s = StationDeployment(chart, "station")
     backup = LitestreamBackup(
-        chart, "backup", station=s, bucket="bkt", path="station/station/station.db"
+        chart,
+        "backup",
+        station=s,
+        replica=S3Replica.aws("bkt", path="station/station/station.db"),
     )
     with pytest.raises(StationConfigError) as error:
         ConfigDirBackup(chart, "config", backup=backup, path="station/station")
@@ -157,7 +163,10 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
     for name in ("a", "b"):
         s = StationDeployment(chart, name, name=name, namespace=name)
         backup = LitestreamBackup(
-            chart, f"{name}-backup", station=s, bucket="bkt", path=f"prod/{name}.db"
+            chart,
+            f"{name}-backup",
+            station=s,
+            replica=S3Replica.aws("bkt", path=f"prod/{name}.db"),
         )
         if name == "a":
             copies.append(ConfigDirBackup(chart, f"{name}-config", backup=backup))
@@ -181,9 +190,19 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
 
 def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
-    LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a/station.db")
+    LitestreamBackup(
+        chart,
+        "a-backup",
+        station=a,
+        replica=S3Replica.aws("bkt", path="prod/a/station.db"),
+    )
     b = StationDeployment(chart, "b", name="b", namespace="b")
-    backup = LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/b/station.db")
+    backup = LitestreamBackup(
+        chart,
+        "b-backup",
+        station=b,
+        replica=S3Replica.aws("bkt", path="prod/b/station.db"),
+    )
     with pytest.raises(StationConfigError) as error:
         ConfigDirBackup(chart, "b-config", backup=backup, path="prod/a")
     assert "the database replica of 'test/a-backup'" in str(error.value)
@@ -192,8 +211,7 @@ def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) 
         chart,
         "c-backup",
         station=StationDeployment(chart, "c", name="c", namespace="c"),
-        bucket="other",
-        path="prod/c/station.db",
+        replica=S3Replica.aws("other", path="prod/c/station.db"),
     )
     ConfigDirBackup(chart, "c-config", backup=other, path="prod/a")
 
@@ -208,11 +226,21 @@ def test_config_restore_knows_seed_homes_config_yaml() -> None:
 
 def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
-    backup_a = LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a.db")
+    backup_a = LitestreamBackup(
+        chart,
+        "a-backup",
+        station=a,
+        replica=S3Replica.aws("bkt", path="prod/a.db"),
+    )
     ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
     b = StationDeployment(chart, "b", name="b", namespace="b")
     with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/config/b.db")
+        LitestreamBackup(
+            chart,
+            "b-backup",
+            station=b,
+            replica=S3Replica.aws("bkt", path="prod/config/b.db"),
+        )
     message = str(error.value)
     assert "path='prod/config/b.db'" in message
     assert "the config directory copy of 'test/a-config'" in message

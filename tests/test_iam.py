@@ -12,6 +12,8 @@ from cdk8s import Chart
 from station_constructs import (
     ConfigDirBackup,
     LitestreamBackup,
+    S3Credentials,
+    S3Replica,
     StationConfigError,
     StationDeployment,
     WorkloadIdentity,
@@ -26,9 +28,15 @@ OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com
 
 def backed_up(chart: Chart, identity: WorkloadIdentity | None) -> LitestreamBackup:
     station = StationDeployment(chart, "station", namespace="agents")
-    options: dict[str, Any] = {"identity": identity} if identity else {}
+    options: dict[str, Any] = (
+        {"credentials": S3Credentials.workload_identity(identity)} if identity else {}
+    )
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="bkt", region="eu-west-1", **options
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        **options,
     )
     ConfigDirBackup(chart, "config", backup=backup)
     return backup

@@ -12,7 +12,9 @@ from station_constructs import (
     CloudShipOAuth,
     ExternalAccess,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
+    S3Replica,
     StationConfigError,
     StationDeployment,
     StationPort,
@@ -26,7 +28,12 @@ OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=Tr
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station with a LitestreamBackup attached (metrics on 9090, port ``metrics``)."""
     station = StationDeployment(chart, "station", **kwargs)
-    LitestreamBackup(chart, "litestream", station=station, bucket="station-backups")
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("station-backups"),
+    )
     return station
 
 
@@ -98,7 +105,12 @@ def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
     assert len(rules) == 1
     b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)
-    LitestreamBackup(chart, "b-litestream", station=b, bucket="station-backups")
+    LitestreamBackup(
+        chart,
+        "b-litestream",
+        station=b,
+        replica=S3Replica.aws("station-backups"),
+    )
     LitestreamServiceMonitor(chart, "mb", station=b)
     assert find(synth(chart), "ServiceMonitor", "b-litestream")
 
@@ -106,7 +118,11 @@ def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
 def test_same_namespaces_as_litestreams_own_admission_make_one_rule(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     LitestreamBackup(
-        chart, "litestream", station=station, bucket="b-1", metrics_namespaces=["monitoring"]
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
     )
     LitestreamServiceMonitor(chart, "monitor", station=station)
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
@@ -141,12 +157,18 @@ def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -
 
 def test_fails_when_litestream_serves_no_metrics(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", metrics=False)
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        metrics=LitestreamMetrics.off(),
+    )
     monitor_fails(
         chart,
         "station='test/litestream'",
-        "metrics=False",
-        "pass metrics=True",
+        "metrics=LitestreamMetrics.off()",
+        "pass metrics=LitestreamMetrics.served()",
         station=station,
     )
 

@@ -18,6 +18,7 @@ from station_constructs import (
     PodExtras,
     PodPlacement,
     PodServiceAccount,
+    S3Replica,
     StationConfigError,
     StationDeployment,
 )
@@ -163,7 +164,12 @@ def test_litestreams_native_sidecar_keeps_its_marker_beside_extra_init_container
     chart: Chart,
 ) -> None:
     s = station(chart, pod_extras=PodExtras(init_containers=[sidecar(name="prepare")]))
-    LitestreamBackup(chart, "backup", station=s, bucket="station-backups")
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=s,
+        replica=S3Replica.aws("station-backups"),
+    )
     pod = pod_spec(synth(chart))
     init = [(c["name"], c.get("restartPolicy")) for c in pod["initContainers"]]
     assert init == [

@@ -11,6 +11,7 @@ from station_constructs import (
     ConfigDirBackup,
     LitestreamBackup,
     RestoreDrill,
+    S3Replica,
     StationConfigError,
     StationDeployment,
 )
@@ -19,7 +20,12 @@ from tests.conftest import find, synth
 
 def make(chart: Chart, *, config: bool = True, **options: Any) -> RestoreDrill:
     station = StationDeployment(chart, "station")
-    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    backup = LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt"),
+    )
     config_backup = ConfigDirBackup(chart, "config", backup=backup) if config else None
     return RestoreDrill(chart, "drill", backup=backup, config_backup=config_backup, **options)
 
@@ -76,8 +82,18 @@ def test_bad_input_is_refused(chart: Chart, options: dict[str, Any], expected: s
 def test_refuses_a_config_backup_of_another_station(chart: Chart) -> None:
     one = StationDeployment(chart, "one", name="one", namespace="one")
     two = StationDeployment(chart, "two", name="two", namespace="two")
-    backup_one = LitestreamBackup(chart, "b1", station=one, bucket="bkt")
-    backup_two = LitestreamBackup(chart, "b2", station=two, bucket="bkt")
+    backup_one = LitestreamBackup(
+        chart,
+        "b1",
+        station=one,
+        replica=S3Replica.aws("bkt"),
+    )
+    backup_two = LitestreamBackup(
+        chart,
+        "b2",
+        station=two,
+        replica=S3Replica.aws("bkt"),
+    )
     config_two = ConfigDirBackup(chart, "c2", backup=backup_two)
     with pytest.raises(StationConfigError) as error:
         RestoreDrill(chart, "drill", backup=backup_one, config_backup=config_two)
