@@ -59,10 +59,10 @@ def claim_names(backup: LitestreamBackup, guard: _Guard) -> None:
 
 
 def emit_config_map(backup: LitestreamBackup) -> k8s.KubeConfigMap:
-    """The ConfigMap with ``litestream.yml``."""
+    """The ConfigMap with ``litestream.yml``: the primary child (``ApiObject.of(backup)``)."""
     return k8s.KubeConfigMap(
         backup,
-        "config",
+        "Resource",
         metadata=k8s.ObjectMeta(
             name=backup.config_map_name,
             namespace=backup.namespace,

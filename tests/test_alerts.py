@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import cdk8s
 import pytest
 import yaml
 from cdk8s import Chart
@@ -473,3 +474,9 @@ def test_config_backup_restarts_are_read_per_mode_and_per_station(
     rule_file = tmp_path / "rules.yml"
     rule_file.write_text(yaml.safe_dump(alerts.rule_file()))
     assert "SUCCESS" in run_rule_tests(rule_file, tests, tmp_path)
+
+
+def test_the_prometheus_rule_is_the_primary_child(chart: Chart) -> None:
+    _, alerts = build(chart)
+    primary = cdk8s.ApiObject.of(alerts)
+    assert (primary.kind, primary.name) == ("PrometheusRule", alerts.name)

@@ -891,3 +891,10 @@ def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> Non
         chart, "backup2", station=s, replica=S3Replica.aws("bkt"), accept_snapshot_rollback=True
     )
     assert backup.accept_snapshot_rollback is True
+
+
+def test_the_config_map_is_the_primary_child(chart: Chart) -> None:
+    _, b = backup(chart)
+    primary = cdk8s.ApiObject.of(b)
+    assert (primary.kind, primary.name) == ("ConfigMap", b.config_map_name)
+    assert primary is b.config_map

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from cdk8s import Chart
 
@@ -201,3 +202,9 @@ def test_fails_on_a_second_monitor_with_the_same_name(chart: Chart) -> None:
         "already rendered by 'test/first'",
         station=station,
     )
+
+
+def test_the_service_monitor_is_the_primary_child(chart: Chart) -> None:
+    monitor = LitestreamServiceMonitor(chart, "monitor", station=with_litestream(chart))
+    primary = cdk8s.ApiObject.of(monitor)
+    assert (primary.kind, primary.name) == ("ServiceMonitor", monitor.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from cdk8s import Chart
 
@@ -111,3 +112,9 @@ def test_attributes_are_read_only(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         drill.schedule = "@hourly"
     assert "schedule='@hourly': is read-only after construction" in str(error.value)
+
+
+def test_the_cron_job_is_the_primary_child(chart: Chart) -> None:
+    drill = make(chart)
+    primary = cdk8s.ApiObject.of(drill)
+    assert (primary.kind, primary.name) == ("CronJob", drill.name)
