@@ -67,7 +67,7 @@ def resolve_credentials(
     identity, service_account_name = credentials.identity, credentials.service_account_name
     if identity is not None and not region_given:
         raise guard.fail(
-            "region",
+            "replica.region",
             None,
             "is needed with S3Credentials.workload_identity(): the AWS SDK exchanges the "
             "token at the regional STS endpoint, and without EKS's webhook (kept out of the "

@@ -898,3 +898,12 @@ def test_the_config_map_is_the_primary_child(chart: Chart) -> None:
     primary = cdk8s.ApiObject.of(b)
     assert (primary.kind, primary.name) == ("ConfigMap", b.config_map_name)
     assert primary is b.config_map
+
+
+def test_a_replica_built_without_its_factory_is_checked_too(chart: Chart) -> None:
+    error = assert_refused(
+        lambda: backup(chart, replica=S3Replica("Station_Backups", None, None, None, False)),
+        field="bucket",
+        value="Station_Backups",
+    )
+    assert error.where == "LitestreamBackup 'test/backup'"

@@ -81,14 +81,20 @@ def check_replica_fields(
 
 
 def resolve_target(guard: _Guard, replica: object, *, default_path: str) -> S3Target:
-    """The place of a replica: an ``S3Replica``'s fields, its path defaulted and checked."""
-    bucket, path, endpoint, region, path_style = (
-        getattr(replica, name)
-        for name in ("bucket", "path", "endpoint", "region", "force_path_style")
+    """The place of a replica: an ``S3Replica``'s fields, checked again, its path defaulted.
+
+    The factories have checked them; a value built directly (not the API) is checked here.
+    """
+    bucket, path, endpoint, region, path_style = check_replica_fields(
+        guard,
+        **{
+            name: getattr(replica, name)
+            for name in ("bucket", "path", "endpoint", "region", "force_path_style")
+        },
     )
     return S3Target(
         bucket=bucket,
-        path=_key_prefix(guard, default_path if path is None else path),
+        path=_key_prefix(guard, default_path) if path is None else path,
         endpoint=endpoint,
         region=region,
         force_path_style=path_style,
