@@ -14,6 +14,7 @@ from cdk8s import Chart
 
 from station_constructs import (
     LITESTREAM_IMAGE,
+    ConfigDirBackup,
     ConfigPersistence,
     ExistingSecret,
     ExternalSecretSource,
@@ -24,7 +25,6 @@ from station_constructs import (
     S3Credentials,
     S3Replica,
     SidecarMode,
-    StationConfigError,
     StationDeployment,
 )
 from station_constructs._backup_values import FORMER_ARGUMENTS
@@ -69,14 +69,18 @@ def backup(
 
 
 def fails(
-    chart: Chart, fragments: list[str], station: dict[str, Any] | None = None, **kw: Any
+    chart: Chart,
+    field: str,
+    fragments: list[str],
+    station: dict[str, Any] | None = None,
+    **kw: Any,
 ) -> str:
-    with pytest.raises(StationConfigError) as info:
-        backup(chart, station, **kw)
-    message = str(info.value)
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in message
-    assert message.startswith("LitestreamBackup 'test/backup': ")
+    """``backup(chart, station, **kw)`` is refused about ``field``; each fragment is said."""
+    error = assert_refused(lambda: backup(chart, station, **kw), field=field)
+    assert error.where == "LitestreamBackup 'test/backup'"
+    message = str(error)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
     return message
 
 
@@ -457,43 +461,41 @@ def test_service_monitor_scrapes_the_bound_port(chart: Chart) -> None:
 
 def test_fails_on_a_second_backup_for_the_same_station(chart: Chart) -> None:
     station, _ = backup(chart)
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
-            chart,
-            "second",
-            station=station,
-            replica=S3Replica.aws("other-bucket"),
-        )
-    message = str(info.value)
-    assert "litestream='test/second'" in message
-    assert "already has a litestream attached ('test/backup')" in message
-    assert "Fix: attach one litestream per Station" in message
+    assert_refused(
+        lambda: LitestreamBackup(
+            chart, "second", station=station, replica=S3Replica.aws("other-bucket")
+        ),
+        field="litestream",
+        value="test/second",
+        problem="already has a litestream attached ('test/backup')",
+        fix="attach one litestream per Station",
+    )
 
 
 def test_fails_without_a_station(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
-            station="station",
+            station="station",  # type: ignore[arg-type]
             replica=S3Replica.aws("b-bucket"),
-        )  # type: ignore[arg-type]
-    assert "station='str': must be the StationDeployment" in str(info.value)
+        ),
+        field="station",
+        value="str",
+        problem="must be the StationDeployment",
+    )
 
 
 def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     station._pod = None  # type: ignore[assignment]  # impossible by construction
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
-            chart,
-            "backup",
-            station=station,
-            replica=S3Replica.aws("b-bucket"),
-        )
-    message = str(info.value)
-    assert "station='test/station': has no persistent volume at /data" in message
-    assert "Fix: give the Station a persistent volume" in message
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, replica=S3Replica.aws("b-b")),
+        field="station",
+        value="test/station",
+        problem="has no persistent volume at /data",
+        fix="give the Station a persistent volume",
+    )
 
 
 @pytest.mark.parametrize(
@@ -571,12 +573,13 @@ def test_fails_on_invalid_paths(path: str) -> None:
     ],
 )
 def test_fails_on_invalid_durations(chart: Chart, field: str, value: Any, fragment: str) -> None:
-    fails(chart, [f"{field}=", fragment], **{field: value})
+    fails(chart, field, [f"{field}=", fragment], **{field: value})
 
 
 def test_fails_when_retention_is_shorter_than_the_snapshot_interval(chart: Chart) -> None:
     fails(
         chart,
+        "retention",
         ["retention='1h'", "shorter than snapshot_interval '24h'", "pass retention >= 24h"],
         retention="1h",
     )
@@ -585,6 +588,7 @@ def test_fails_when_retention_is_shorter_than_the_snapshot_interval(chart: Chart
 def test_fails_when_the_grace_period_is_shorter_than_the_final_sync(chart: Chart) -> None:
     message = fails(
         chart,
+        "termination_grace_period",
         ["termination_grace_period='30s'", "shorter than the final sync needs"],
         termination_grace_period="30s",
     )
@@ -601,7 +605,7 @@ def test_fails_when_the_grace_period_is_shorter_than_the_final_sync(chart: Chart
     ],
 )
 def test_fails_on_unpinned_or_foreign_images(chart: Chart, image: str, fragment: str) -> None:
-    fails(chart, [f"image={image!r}", fragment], image=image)
+    fails(chart, "image", [f"image={image!r}", fragment], image=image)
 
 
 def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
@@ -613,6 +617,7 @@ def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
 def test_fails_on_the_scratch_image(chart: Chart, mode: SidecarMode) -> None:
     fails(
         chart,
+        "image",
         ["image='litestream/litestream:0.5.17-scratch'", "-scratch variant has no shell"],
         image="litestream/litestream:0.5.17-scratch",
         sidecar_mode=mode,
@@ -622,6 +627,7 @@ def test_fails_on_the_scratch_image(chart: Chart, mode: SidecarMode) -> None:
 def test_fails_on_metrics_namespaces_without_a_network_policy(chart: Chart) -> None:
     fails(
         chart,
+        "metrics.namespaces",
         ["metrics.namespaces=['monitoring']", "renders no NetworkPolicy"],
         {"network_policy": None},
         metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
@@ -722,12 +728,13 @@ def test_values_of_the_former_shape_are_refused_with_the_new_spelling(
     ],
 )
 def test_fails_on_wrong_types(chart: Chart, field: str, value: Any, fragment: str) -> None:
-    fails(chart, [f"{field}=", fragment], **{field: value})
+    fails(chart, field, [f"{field}=", fragment], **{field: value})
 
 
 def test_fails_on_resources_below_requests(chart: Chart) -> None:
     fails(
         chart,
+        "resources.memory_limit",
         ["resources.memory_limit='64Mi'", "below memory_request"],
         resources=Resources("50m", "128Mi", "500m", "64Mi"),
     )
@@ -737,6 +744,7 @@ def test_fails_when_credentials_lack_a_variable(chart: Chart) -> None:
     source = ExternalSecretSource("vault", remote_refs={"AWS_ACCESS_KEY_ID": "s3-id"})
     fails(
         chart,
+        "credentials",
         ["credentials=", "does not provide AWS_SECRET_ACCESS_KEY"],
         credentials=S3Credentials.from_secret(source),
     )
@@ -745,6 +753,7 @@ def test_fails_when_credentials_lack_a_variable(chart: Chart) -> None:
 def test_fails_on_a_config_map_name_taken_by_the_station(chart: Chart) -> None:
     fails(
         chart,
+        "config_map_name",
         ["config_map_name='station-config'", "already rendered by 'test/station'"],
         config_map_name="station-config",
     )
@@ -829,16 +838,13 @@ def test_fails_when_a_station_port_takes_the_metrics_port(
     chart: Chart, ports: dict[str, int]
 ) -> None:
     station = StationDeployment(chart, "station", **ports)  # type: ignore[arg-type]
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
-            chart,
-            "backup",
-            station=station,
-            replica=S3Replica.aws("station-backups"),
-        )
-    message = str(info.value)
-    assert "metrics='LitestreamMetrics.served()'" in message and "9090" in message
-    assert "metrics=LitestreamMetrics.off()" in message
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, replica=aws()),
+        field="metrics",
+        value="LitestreamMetrics.served()",
+        problem="Litestream's metrics listen on 9090",
+        fix="metrics=LitestreamMetrics.off()",
+    )
 
 
 def test_station_port_9090_is_fine_without_litestream_metrics(chart: Chart) -> None:
@@ -865,7 +871,7 @@ def test_next_steps_include_the_litestream_credentials_command(chart: Chart) -> 
 
 
 def test_require_backup_must_be_a_boolean(chart: Chart) -> None:
-    fails(chart, ["require_backup='yes'"], require_backup="yes")
+    fails(chart, "require_backup", ["require_backup='yes'"], require_backup="yes")
 
 
 def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> None:
@@ -876,17 +882,13 @@ def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> Non
         "station",
         storage=StationStorage(claim_name="restored", restore_from_snapshot="snap-1"),
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
-            chart,
-            "backup",
-            station=s,
-            replica=S3Replica.aws("bkt"),
-        )
-    message = str(error.value)
-    assert "VolumeSnapshot 'snap-1'" in message
-    assert "replaces the newer backup" in message
-    assert "pass accept_snapshot_rollback=True" in message
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=s, replica=S3Replica.aws("bkt")),
+        field="station",
+        value="test/station",
+        problem="VolumeSnapshot 'snap-1'",
+        fix="pass accept_snapshot_rollback=True",
+    )
     backup = LitestreamBackup(
         chart, "backup2", station=s, replica=S3Replica.aws("bkt"), accept_snapshot_rollback=True
     )
@@ -907,3 +909,23 @@ def test_a_replica_built_without_its_factory_is_checked_too(chart: Chart) -> Non
         value="Station_Backups",
     )
     assert error.where == "LitestreamBackup 'test/backup'"
+
+
+def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
+    a = StationDeployment(chart, "a", name="a", namespace="a")
+    backup_a = LitestreamBackup(
+        chart,
+        "a-backup",
+        station=a,
+        replica=S3Replica.aws("bkt", path="prod/a.db"),
+    )
+    ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
+    b = StationDeployment(chart, "b", name="b", namespace="b")
+    assert_refused(
+        lambda: LitestreamBackup(
+            chart, "b-backup", station=b, replica=S3Replica.aws("bkt", path="prod/config/b.db")
+        ),
+        field="replica.path",
+        value="prod/config/b.db",
+        problem="the config directory copy of 'test/a-config'",
+    )

@@ -18,7 +18,6 @@ from station_constructs import (
     RestoreDrill,
     S3Credentials,
     S3Replica,
-    StationConfigError,
     StationDeployment,
     WorkloadIdentity,
 )
@@ -128,23 +127,29 @@ def test_the_identity_factory_checks_its_arguments() -> None:
 
 @pytest.mark.parametrize("arn", ["", "arn:aws:iam::123:role/x", "role/x", "arn:aws:s3:::bkt"])
 def test_a_malformed_role_arn_is_refused(arn: str) -> None:
-    with pytest.raises(StationConfigError) as error:
-        WorkloadIdentity.aws_irsa(arn)
-    assert f"role_arn={arn!r}: must be an IAM role ARN" in str(error.value)
+    assert_refused(
+        lambda: WorkloadIdentity.aws_irsa(arn),
+        field="role_arn",
+        value=arn,
+        problem="must be an IAM role ARN",
+    )
 
 
 def test_identity_on_aws_s3_needs_the_region(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
             replica=S3Replica.aws("bkt"),
             credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
-        )
-    assert "region=None: is needed with S3Credentials.workload_identity()" in str(error.value)
-    assert "pass S3Replica.aws(..., region=" in str(error.value)
+        ),
+        field="replica.region",
+        value=None,
+        problem="is needed with S3Credentials.workload_identity()",
+        fix="pass S3Replica.aws(..., region=",
+    )
 
 
 def test_the_region_reaches_the_sdk(chart: Chart) -> None:
@@ -181,24 +186,27 @@ def test_the_stations_own_service_account_is_used(chart: Chart) -> None:
 
 def test_a_station_account_without_the_role_is_refused(chart: Chart) -> None:
     station = StationDeployment(chart, "station", service_account=PodServiceAccount.rendered())
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
             replica=S3Replica.aws("bkt", region="eu-west-1"),
             credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
-        )
-    assert "needs {'eks.amazonaws.com/role-arn'" in str(error.value)
-    assert "PodServiceAccount.rendered(annotations=" in str(error.value)
+        ),
+        field="credentials",
+        value=ROLE,
+        problem="needs {'eks.amazonaws.com/role-arn'",
+        fix="PodServiceAccount.rendered(annotations=",
+    )
 
 
 def test_another_account_name_than_the_stations_is_refused(chart: Chart) -> None:
     station = StationDeployment(
         chart, "station", service_account=PodServiceAccount.existing("station-sa")
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
@@ -206,8 +214,11 @@ def test_another_account_name_than_the_stations_is_refused(chart: Chart) -> None
             credentials=S3Credentials.workload_identity(
                 WorkloadIdentity.eks_pod_identity(), service_account_name="other"
             ),
-        )
-    assert "service_account_name='other': differs from the Station's own" in str(error.value)
+        ),
+        field="service_account_name",
+        value="other",
+        problem="differs from the Station's own",
+    )
 
 
 def test_a_restricted_egress_admits_the_pod_identity_agent(chart: Chart) -> None:
@@ -238,16 +249,19 @@ def test_irsa_against_a_store_that_is_not_aws_s3_is_refused(chart: Chart) -> Non
         "station",
         network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
             replica=S3Replica.compatible("http://minio.minio.svc:9000", "bkt", region="eu-west-1"),
             credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
-        )
-    assert "credentials='irsa'" in str(error.value)
-    assert "replica=S3Replica.aws(...)" in str(error.value)
+        ),
+        field="credentials",
+        value="irsa",
+        problem="which the store at http://minio.minio.svc:9000 does not accept",
+        fix="replica=S3Replica.aws(...)",
+    )
 
 
 # The mutation of github.com/aws/amazon-eks-pod-identity-webhook (commit 3bf80a3),
