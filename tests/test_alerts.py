@@ -30,6 +30,7 @@ from station_constructs import (
     StationDeployment,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 from tests.support.crd_schema import validate_custom_object
 from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
@@ -50,12 +51,7 @@ def promtool() -> str:
 
 def build(chart: Chart, **options: Any) -> tuple[list[Any], BackupAlerts]:
     station = StationDeployment(chart, "station", namespace=NS)
-    backup = LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("bkt"),
-    )
+    backup = litestream(chart, station)
     config = ConfigDirBackup(chart, "config", backup=backup)
     RestoreDrill(chart, "drill", backup=backup, config_backup=config)
     LitestreamServiceMonitor(chart, "monitor", station=station)

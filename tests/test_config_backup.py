@@ -17,6 +17,7 @@ from station_constructs import (
     StationDeployment,
 )
 from tests.conftest import container, find, pod_spec, synth
+from tests.support.backups import litestream
 from tests.support.refusals import assert_refused
 
 
@@ -152,12 +153,7 @@ def test_refuses_a_path_that_contains_the_database_replica(chart: Chart) -> None
     # rclone sync to "station/station" would delete the Litestream files under
     # "station/station/station.db" (they are not in /data/config).
     s = StationDeployment(chart, "station")
-    backup = LitestreamBackup(
-        chart,
-        "backup",
-        station=s,
-        replica=S3Replica.aws("bkt", path="station/station/station.db"),
-    )
+    backup = litestream(chart, s, path="station/station/station.db")
     assert_refused(
         lambda: ConfigDirBackup(chart, "config", backup=backup, path="station/station"),
         field="path",
@@ -171,12 +167,7 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
     copies = []
     for name in ("a", "b"):
         s = StationDeployment(chart, name, name=name, namespace=name)
-        backup = LitestreamBackup(
-            chart,
-            f"{name}-backup",
-            station=s,
-            replica=S3Replica.aws("bkt", path=f"prod/{name}.db"),
-        )
+        backup = litestream(chart, s, f"{name}-backup", path=f"prod/{name}.db")
         if name == "a":
             copies.append(ConfigDirBackup(chart, f"{name}-config", backup=backup))
             continue
@@ -198,19 +189,9 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
 
 def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
-    LitestreamBackup(
-        chart,
-        "a-backup",
-        station=a,
-        replica=S3Replica.aws("bkt", path="prod/a/station.db"),
-    )
+    litestream(chart, a, "a-backup", path="prod/a/station.db")
     b = StationDeployment(chart, "b", name="b", namespace="b")
-    backup = LitestreamBackup(
-        chart,
-        "b-backup",
-        station=b,
-        replica=S3Replica.aws("bkt", path="prod/b/station.db"),
-    )
+    backup = litestream(chart, b, "b-backup", path="prod/b/station.db")
     assert_refused(
         lambda: ConfigDirBackup(chart, "b-config", backup=backup, path="prod/a"),
         field="path",

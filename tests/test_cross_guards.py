@@ -42,6 +42,7 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 
 Build = Callable[[App], Any]
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
@@ -1248,12 +1249,7 @@ def test_no_egress_rules_are_added_while_egress_is_open() -> None:
     app = cdk8s.Testing.app()
     chart = charts(app)[0]
     station = st(chart, otlp_endpoint="http://otel.example.com:4318")
-    LitestreamBackup(
-        chart,
-        "b",
-        station=station,
-        replica=S3Replica.aws("backups"),
-    )
+    litestream(chart, station, "b", bucket="backups")
     policy = find(synth(chart), "NetworkPolicy", "station")
     assert "egress" not in policy["spec"]
     assert policy["spec"]["policyTypes"] == ["Ingress"]
@@ -1263,12 +1259,7 @@ def test_grace_period_is_still_raised_internally() -> None:
     app = cdk8s.Testing.app()
     chart = charts(app)[0]
     station = st(chart)
-    LitestreamBackup(
-        chart,
-        "b",
-        station=station,
-        replica=S3Replica.aws("backups"),
-    )
+    litestream(chart, station, "b", bucket="backups")
     assert station.termination_grace_period_seconds == 45
 
 

@@ -52,7 +52,7 @@ from station_constructs._verify.model import Rendered
 from station_constructs._verify.pod import check_pod
 from station_constructs._verify.routing import hosts_intersect, paths_intersect
 from station_constructs._verify.schema import versions
-from tests.support.backups import aws, minio
+from tests.support.backups import aws, litestream, minio
 from tests.support.paths import REPO
 
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
@@ -115,22 +115,12 @@ def from_proxy_secret(name: str) -> k8s.EnvVar:
 def sidecar_on_litestream_port(chart: Chart, fixed: bool) -> object:
     port = k8s.ContainerPort(container_port=9091 if fixed else 9090, name="proxy")
     station = with_sidecar(chart, ports=[port])
-    return LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("station-backups"),
-    )
+    return litestream(chart, station, bucket="station-backups")
 
 
 def sidecar_named_like_config_backup(chart: Chart, fixed: bool) -> object:
     station = with_sidecar(chart, name="proxy" if fixed else "config-backup")
-    backup = LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("station-backups"),
-    )
+    backup = litestream(chart, station, bucket="station-backups")
     return ConfigDirBackup(chart, "config", backup=backup)
 
 
@@ -312,12 +302,7 @@ def sidecar_patched_writable(chart: Chart, fixed: bool) -> object:
 
 def alert_label_key(chart: Chart, fixed: bool) -> object:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("station-backups"),
-    )
+    litestream(chart, station, bucket="station-backups")
     return BackupAlerts(
         chart, "alerts", station=station, labels={"team": "agents" if fixed else FAKE_GITHUB}
     )

@@ -30,7 +30,7 @@ from station_constructs import (
 from station_constructs._backup_values import FORMER_ARGUMENTS
 from station_constructs._renamed import Former
 from tests.conftest import Manifest, container, find, pod_spec, synth
-from tests.support.backups import MINIO, aws, minio
+from tests.support.backups import MINIO, aws, litestream, minio
 from tests.support.checkov_runner import run_checkov
 from tests.support.kube_validate import validate_manifest
 from tests.support.paths import REPO
@@ -462,9 +462,7 @@ def test_service_monitor_scrapes_the_bound_port(chart: Chart) -> None:
 def test_fails_on_a_second_backup_for_the_same_station(chart: Chart) -> None:
     station, _ = backup(chart)
     assert_refused(
-        lambda: LitestreamBackup(
-            chart, "second", station=station, replica=S3Replica.aws("other-bucket")
-        ),
+        lambda: litestream(chart, station, "second", bucket="other-bucket"),
         field="litestream",
         value="test/second",
         problem="already has a litestream attached ('test/backup')",
@@ -490,7 +488,7 @@ def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     station._pod = None  # type: ignore[assignment]  # impossible by construction
     assert_refused(
-        lambda: LitestreamBackup(chart, "backup", station=station, replica=S3Replica.aws("b-b")),
+        lambda: litestream(chart, station, bucket="b-b"),
         field="station",
         value="test/station",
         problem="has no persistent volume at /data",
@@ -883,7 +881,7 @@ def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> Non
         storage=StationStorage(claim_name="restored", restore_from_snapshot="snap-1"),
     )
     assert_refused(
-        lambda: LitestreamBackup(chart, "backup", station=s, replica=S3Replica.aws("bkt")),
+        lambda: litestream(chart, s),
         field="station",
         value="test/station",
         problem="VolumeSnapshot 'snap-1'",
@@ -913,18 +911,11 @@ def test_a_replica_built_without_its_factory_is_checked_too(chart: Chart) -> Non
 
 def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
-    backup_a = LitestreamBackup(
-        chart,
-        "a-backup",
-        station=a,
-        replica=S3Replica.aws("bkt", path="prod/a.db"),
-    )
+    backup_a = litestream(chart, a, "a-backup", path="prod/a.db")
     ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
     b = StationDeployment(chart, "b", name="b", namespace="b")
     assert_refused(
-        lambda: LitestreamBackup(
-            chart, "b-backup", station=b, replica=S3Replica.aws("bkt", path="prod/config/b.db")
-        ),
+        lambda: litestream(chart, b, "b-backup", path="prod/config/b.db"),
         field="replica.path",
         value="prod/config/b.db",
         problem="the config directory copy of 'test/a-config'",

@@ -21,6 +21,7 @@ from station_constructs import (
     StationPort,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
@@ -30,12 +31,7 @@ OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=Tr
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station with a LitestreamBackup attached (metrics on 9090, port ``metrics``)."""
     station = StationDeployment(chart, "station", **kwargs)
-    LitestreamBackup(
-        chart,
-        "litestream",
-        station=station,
-        replica=S3Replica.aws("station-backups"),
-    )
+    litestream(chart, station, "litestream", bucket="station-backups")
     return station
 
 
@@ -112,12 +108,7 @@ def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
     assert len(rules) == 1
     b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)
-    LitestreamBackup(
-        chart,
-        "b-litestream",
-        station=b,
-        replica=S3Replica.aws("station-backups"),
-    )
+    litestream(chart, b, "b-litestream", bucket="station-backups")
     LitestreamServiceMonitor(chart, "mb", station=b)
     assert find(synth(chart), "ServiceMonitor", "b-litestream")
 

@@ -10,23 +10,17 @@ from cdk8s import Chart
 
 from station_constructs import (
     ConfigDirBackup,
-    LitestreamBackup,
     RestoreDrill,
-    S3Replica,
     StationDeployment,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 from tests.support.refusals import assert_refused
 
 
 def make(chart: Chart, *, config: bool = True, **options: Any) -> RestoreDrill:
     station = StationDeployment(chart, "station")
-    backup = LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("bkt"),
-    )
+    backup = litestream(chart, station)
     config_backup = ConfigDirBackup(chart, "config", backup=backup) if config else None
     return RestoreDrill(chart, "drill", backup=backup, config_backup=config_backup, **options)
 
@@ -80,18 +74,8 @@ def test_bad_input_is_refused(chart: Chart, field: str, value: Any, problem: str
 def test_refuses_a_config_backup_of_another_station(chart: Chart) -> None:
     one = StationDeployment(chart, "one", name="one", namespace="one")
     two = StationDeployment(chart, "two", name="two", namespace="two")
-    backup_one = LitestreamBackup(
-        chart,
-        "b1",
-        station=one,
-        replica=S3Replica.aws("bkt"),
-    )
-    backup_two = LitestreamBackup(
-        chart,
-        "b2",
-        station=two,
-        replica=S3Replica.aws("bkt"),
-    )
+    backup_one = litestream(chart, one, "b1")
+    backup_two = litestream(chart, two, "b2")
     config_two = ConfigDirBackup(chart, "c2", backup=backup_two)
     assert_refused(
         lambda: RestoreDrill(chart, "drill", backup=backup_one, config_backup=config_two),

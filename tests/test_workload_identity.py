@@ -22,6 +22,7 @@ from station_constructs import (
     WorkloadIdentity,
 )
 from tests.conftest import find, pod_spec, synth
+from tests.support.backups import litestream
 from tests.support.refusals import assert_refused
 
 ROLE = "arn:aws:iam::123456789012:role/station-backups"
@@ -98,12 +99,7 @@ def test_eks_pod_identity_needs_no_annotation_and_uses_the_agent(chart: Chart) -
 
 def test_static_keys_render_no_service_account(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(
-        chart,
-        "backup",
-        station=station,
-        replica=S3Replica.aws("bkt"),
-    )
+    litestream(chart, station)
     objects = synth(chart)
     assert not [o for o in objects if o["kind"] == "ServiceAccount"]
     assert "serviceAccountName" not in pod_spec(objects)

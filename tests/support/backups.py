@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from station_constructs import S3Replica
+from constructs import Construct
+
+from station_constructs import LitestreamBackup, S3Replica, StationDeployment
 
 #: The in-cluster S3-compatible store most backup tests replicate to.
 MINIO = "http://minio.minio.svc:9000"
@@ -20,3 +22,17 @@ def minio(**options: Any) -> S3Replica:
 def aws(**options: Any) -> S3Replica:
     """``S3Replica.aws(BUCKET, **options)``."""
     return S3Replica.aws(options.pop("bucket", BUCKET), **options)
+
+
+def litestream(
+    scope: Construct,
+    station: StationDeployment,
+    id: str = "backup",
+    *,
+    bucket: str = "bkt",
+    path: str | None = None,
+    **options: Any,
+) -> LitestreamBackup:
+    """A LitestreamBackup of ``station`` to AWS S3 ``bucket`` (``options`` passed on)."""
+    options.setdefault("replica", S3Replica.aws(bucket, path=path))
+    return LitestreamBackup(scope, id, station=station, **options)
