@@ -670,6 +670,10 @@ def test_former_arguments_are_refused_with_their_new_spelling(
         problem="replaced in station-constructs 0.2.0",
         fix=now.now,
     )
+    for page in ("CHANGELOG.md", "docs/upgrades.md"):  # the migration table names it
+        text = (REPO / page).read_text()
+        section = text.split("#### LitestreamBackup, ConfigDirBackup", 1)[1].split("####", 1)[0]
+        assert f"{name}=" in section, page
 
 
 def test_an_unknown_argument_is_refused_with_the_closest_names(chart: Chart) -> None:
@@ -920,3 +924,14 @@ def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) 
         value="prod/config/b.db",
         problem="the config directory copy of 'test/a-config'",
     )
+
+
+def test_the_names_offered_for_a_typo_are_the_real_arguments() -> None:
+    import inspect
+
+    from station_constructs.litestream import _ACCEPTED
+
+    parameters = inspect.signature(LitestreamBackup.__init__).parameters
+    real = [n for n, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert _ACCEPTED == real
+    assert not set(FORMER_ARGUMENTS) & set(real)
