@@ -196,7 +196,7 @@ SHARING: list[Case] = [
         ),
         "LitestreamBackup 'one/backup'",
         ["credentials.name='station-secrets'", "owned by 'one/station'"],
-        "credentials=station.secret_source",
+        "credentials=S3Credentials.from_secret(station.secret_source)",
     ),
     (
         "second Station reads an ESO-owned Secret",
