@@ -20,6 +20,8 @@ from cdk8s import App, Chart  # noqa: E402
 from station_constructs import (  # noqa: E402
     ConfigDirBackup,
     LitestreamBackup,
+    LitestreamMetrics,
+    S3Replica,
     StationDeployment,
     StationStorage,
 )
@@ -36,10 +38,9 @@ backup = LitestreamBackup(
     chart,
     "backup",
     station=station,
-    bucket="station-backups",
-    endpoint="http://minio.minio.svc.cluster.local:9000",
+    replica=S3Replica.compatible("http://minio.minio.svc.cluster.local:9000", "station-backups"),
     # Prometheus in "monitoring" may scrape Litestream's metrics (port 9090, /metrics).
-    metrics_namespaces=["monitoring"],
+    metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
 )
 # Environments and MCP configs: synced to the same bucket every minute, restored first.
 config_backup = ConfigDirBackup(chart, "config-backup", backup=backup)

@@ -47,6 +47,8 @@ from station_constructs import (  # noqa: E402
     RemoteRef,
     ResourceProfile,
     RestoreDrill,
+    S3Credentials,
+    S3Replica,
     SecretStoreKind,
     StationDeployment,
     StationIngress,
@@ -93,9 +95,10 @@ backup = LitestreamBackup(
     chart,
     "backup",
     station=station,
-    bucket="example-station-backups",
-    region="eu-west-1",
-    identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups"),
+    replica=S3Replica.aws("example-station-backups", region="eu-west-1"),
+    credentials=S3Credentials.workload_identity(
+        WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups")
+    ),
 )
 
 # The other half of the state: the config directory (environments, MCP configs), synced to

@@ -8,6 +8,7 @@ from ._verify.app import allow_rendered, verify_app
 from ._version import __version__
 from .alerts import BackupAlerts
 from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
+from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
 from .guide import next_steps
@@ -85,6 +86,7 @@ __all__ = [
     "IngressRoute",
     "IngressTls",
     "LitestreamBackup",
+    "LitestreamMetrics",
     "LitestreamServiceMonitor",
     "NetworkPolicyOptions",
     "PathType",
@@ -96,6 +98,8 @@ __all__ = [
     "RestoreDrill",
     "Resources",
     "RetainedStorageClass",
+    "S3Credentials",
+    "S3Replica",
     "SealedSecretSource",
     "SealingScope",
     "SecretSource",

@@ -97,7 +97,8 @@ def note_secret_reader(
             f"'{owner}' (an operator writes exactly its own keys into it); reading it "
             "through another source leaves the keys this construct needs missing",
             "pass the same source instance to both constructs (e.g. credentials="
-            "station.secret_source) so one object provides every key, or give this "
+            "S3Credentials.from_secret(station.secret_source)) so one object provides every "
+            "key, or give this "
             f"source its own name=, e.g. '{name}-extra'",
         )
     reservations(scope).setdefault(("secret-reader", (namespace, name)), LazyPath(scope))

@@ -1,15 +1,14 @@
 """The S3 credentials of the backup containers: static keys from a Secret, or a workload identity.
 
-``LitestreamBackup`` checks its ``credentials``, ``identity`` and ``service_account_name``
-here (after its other arguments, in the order the messages are pinned in), and renders the
-ServiceAccount a workload identity needs. ``ConfigDirBackup`` and ``RestoreDrill`` reuse what
-the LitestreamBackup resolved.
+``LitestreamBackup`` checks its ``credentials`` (an ``S3Credentials``) against its Station
+here (after its other arguments), and renders the ServiceAccount a workload identity needs.
+``ConfigDirBackup`` and ``RestoreDrill`` reuse what the LitestreamBackup resolved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ._app_registry import use_secret_as
 from ._backup_guards import skip_containers_hook
@@ -23,6 +22,7 @@ from .secrets import ExistingSecret, SecretSource
 from .workload_identity import WorkloadIdentity
 
 if TYPE_CHECKING:
+    from .backup_options import S3Credentials
     from .station import StationDeployment
 
 __all__ = [
@@ -57,18 +57,23 @@ def resolve_credentials(
     guard: _Guard,
     station: StationDeployment,
     *,
-    credentials: object,
-    identity: object,
-    service_account_name: str | None,
+    credentials: S3Credentials,
     region_given: bool,
 ) -> BackupCredentials:
-    """Check the credentials' arguments; record the Secret as one a pod reads keys from.
+    """Check the credentials against the Station; record the Secret a pod reads keys from.
 
     ``region_given``: a region or an endpoint was passed (an identity needs a region).
     """
-    _check_types(guard, credentials, identity, service_account_name, region_given=region_given)
-    credentials = cast("SecretSource | None", credentials)
-    identity = cast("WorkloadIdentity | None", identity)
+    identity, service_account_name = credentials.identity, credentials.service_account_name
+    if identity is not None and not region_given:
+        raise guard.fail(
+            "replica.region",
+            None,
+            "is needed with S3Credentials.workload_identity(): the AWS SDK exchanges the "
+            "token at the regional STS endpoint, and without EKS's webhook (kept out of the "
+            "backup containers' environment) nothing else tells it the region",
+            "pass S3Replica.aws(..., region='<the bucket's region>'), e.g. 'eu-west-1'",
+        )
     pod_account = getattr(station, "service_account_name", None)
     if identity is not None and pod_account is not None:
         _check_station_account(guard, station, identity, service_account_name)
@@ -83,7 +88,7 @@ def resolve_credentials(
             f"{station.name}-backup" if service_account_name is None else service_account_name,
         )
     )
-    source = credentials if credentials is not None else ExistingSecret()
+    source = credentials.secret if credentials.secret is not None else ExistingSecret()
     default_secret = (
         station.secret_name if source is station.secret_source else f"{station.name}-litestream"
     )
@@ -97,59 +102,9 @@ def resolve_credentials(
             purpose="the keys a pod reads",
             field="credentials.name",
             fix="give the S3 credentials a Secret of their own, e.g. "
-            f"ExistingSecret('{station.name}-litestream')",
+            f"S3Credentials.from_secret(ExistingSecret('{station.name}-litestream'))",
         )
     return BackupCredentials(source, identity, account_name, secret_name)
-
-
-def _check_types(
-    guard: _Guard,
-    credentials: object,
-    identity: object,
-    service_account_name: str | None,
-    *,
-    region_given: bool,
-) -> None:
-    if credentials is not None and not isinstance(credentials, SecretSource):
-        raise guard.fail(
-            "credentials",
-            type(credentials).__name__,
-            "must be a SecretSource (credentials are referenced, never passed as strings)",
-            "pass ExistingSecret('station-litestream') or an ExternalSecretSource/"
-            "SealedSecretSource providing AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-        )
-    if identity is not None and not isinstance(identity, WorkloadIdentity):
-        raise guard.fail(
-            "identity",
-            type(identity).__name__,
-            "must be a WorkloadIdentity",
-            "pass WorkloadIdentity.aws_irsa('arn:aws:iam::...:role/...') or "
-            "WorkloadIdentity.eks_pod_identity()",
-        )
-    if identity is not None and credentials is not None:
-        raise guard.fail(
-            "credentials",
-            type(credentials).__name__,
-            "is given together with identity=: the containers would get both static keys "
-            "and a web identity, and the AWS SDK would use the keys",
-            "pass credentials= (static keys) or identity= (workload identity), not both",
-        )
-    if identity is not None and not region_given:
-        raise guard.fail(
-            "region",
-            None,
-            "is needed with identity=: the AWS SDK exchanges the token at the regional STS "
-            "endpoint, and without EKS's webhook (kept out of the backup containers' "
-            "environment) nothing else tells it the region",
-            "pass region='<the bucket's region>', e.g. 'eu-west-1'",
-        )
-    if service_account_name is not None and identity is None:
-        raise guard.fail(
-            "service_account_name",
-            service_account_name,
-            "is only used with identity= (static keys need no ServiceAccount)",
-            "drop service_account_name, or pass identity=",
-        )
 
 
 def _check_station_account(
@@ -166,7 +121,8 @@ def _check_station_account(
             service_account_name,
             f"differs from the Station's own ServiceAccount {name!r} "
             "(StationDeployment(service_account=...)); a pod has one ServiceAccount",
-            "drop service_account_name: the backups use the Station's ServiceAccount",
+            "drop service_account_name from S3Credentials.workload_identity(): the backups "
+            "use the Station's ServiceAccount",
         )
     rendered = station.service_account
     wanted = identity.service_account_annotations()
@@ -175,7 +131,7 @@ def _check_station_account(
         missing = {k: v for k, v in wanted.items() if have.get(k) != v}
         if missing:
             raise guard.fail(
-                "identity",
+                "credentials",
                 identity.role_arn,
                 f"needs {missing} on the Station's ServiceAccount {name!r}, which the Station "
                 "renders without it: the token would not be accepted for the role",

@@ -66,15 +66,16 @@ def reserve_replica(backup: Any, guard: _Guard) -> None:
     """Take a LitestreamBackup's replica prefix; refuse one overlapping a config copy."""
     station = backup.station
     fix = (
-        "give each Station its own path (the default '<namespace>/<name>/station.db' is "
-        f"unique per Station), e.g. path='{station.namespace}/{station.name}/station.db'"
+        "give each Station its own replica path (the default '<namespace>/<name>/station.db' "
+        "is unique per Station), e.g. S3Replica.aws(..., "
+        f"path='{station.namespace}/{station.name}/station.db')"
     )
     reserve(
         backup,
         guard,
         topic=REPLICA_TOPIC,
         key=(_store(backup), backup.bucket, backup.path),
-        field="path",
+        field="replica.path",
         value=backup.path,
         problem=f"s3://{backup.bucket}/{backup.path} is already the replica of '{{previous}}'; "
         "two databases replicating to one path overwrite each other's backup, and a "
@@ -84,7 +85,7 @@ def reserve_replica(backup: Any, guard: _Guard) -> None:
     for topic, prefix, holder in _others(backup, _store(backup), backup.bucket):
         if topic == CONFIG_TOPIC and overlaps(backup.path, prefix):
             raise guard.fail(
-                "path",
+                "replica.path",
                 backup.path,
                 f"overlaps s3://{backup.bucket}/{prefix}, the config directory copy of "
                 f"'{holder}': its rclone sync deletes every key under that prefix that is "

@@ -49,20 +49,20 @@ def claim_names(backup: LitestreamBackup, guard: _Guard) -> None:
     if station.network_policy is not None:
         # A restricted egress must still reach the store (no-op while egress is open).
         station.network_policy._allow_egress_to(
-            backup.endpoint or _AWS_S3, guard, "endpoint", shown=backup.endpoint
+            backup.endpoint or _AWS_S3, guard, "replica.endpoint", shown=backup.endpoint
         )
         if backup.identity is not None:
             # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
             station.network_policy._allow_egress_to(
-                backup.identity.exchange_url(backup.region), guard, "identity"
+                backup.identity.exchange_url(backup.region), guard, "credentials"
             )
 
 
 def emit_config_map(backup: LitestreamBackup) -> k8s.KubeConfigMap:
-    """The ConfigMap with ``litestream.yml``."""
+    """The ConfigMap with ``litestream.yml``: the primary child (``ApiObject.of(backup)``)."""
     return k8s.KubeConfigMap(
         backup,
-        "config",
+        "Resource",
         metadata=k8s.ObjectMeta(
             name=backup.config_map_name,
             namespace=backup.namespace,

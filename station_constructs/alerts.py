@@ -99,7 +99,8 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
                 construct_path(station),
                 "has no LitestreamBackup with metrics attached: the alerts read Litestream's "
                 "metrics",
-                "add LitestreamBackup(..., station=station, metrics=True) and a "
+                "add LitestreamBackup(..., station=station, metrics=LitestreamMetrics.served()) "
+                "and a "
                 "LitestreamServiceMonitor before BackupAlerts",
             )
         self.station: StationDeployment = station

@@ -31,6 +31,8 @@ credentials as Litestream does (``env_auth``: ``AWS_ACCESS_KEY_ID`` /
 
 from __future__ import annotations
 
+import dataclasses
+
 from ._app_registry import check_same_app, check_scope
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
@@ -50,6 +52,7 @@ from ._settings.config_backup import (
 from ._settings.config_backup import REMOTE_NAME as REMOTE_NAME
 from ._settings.s3 import config_prefix
 from ._settings.station import ImagePullPolicy
+from .backup_options import S3Replica
 from .litestream import LitestreamBackup, SidecarMode
 from .station import StationDeployment
 
@@ -60,8 +63,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
     """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
 
     Args:
-        backup: The Station's :class:`~station_constructs.LitestreamBackup`: bucket,
-            endpoint, region, credentials and sidecar mode are taken from it.
+        backup: The Station's :class:`~station_constructs.LitestreamBackup`: its replica's
+            store and bucket (``backup.replica``), its credentials and sidecar mode are used.
         path: Key prefix of the directory's copy in the bucket. Default: next to the
             database's replica, ``<dirname of backup.path>/config`` (e.g.
             ``<namespace>/<name>/config``). Must neither contain nor be inside the
@@ -154,6 +157,8 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """Whether ``config-restore`` fails when no backup exists."""
         self.image: str = settings.image
         """The rclone image."""
+        self.replica: S3Replica = dataclasses.replace(self.backup.replica, path=self.path)
+        """Where the copy lives: the LitestreamBackup's store and bucket, at ``path``."""
         self.remote: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}"
         """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
         self.url: str = f"s3://{self.backup.bucket}/{self.path}"
@@ -172,9 +177,10 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
 
     def rclone_environment(self) -> dict[str, str]:
         """The ``RCLONE_CONFIG_BACKUP_*`` variables that define the remote (no secrets)."""
-        backup = self.backup
         return rclone_environment(
-            endpoint=backup.endpoint, region=backup.region, force_path_style=backup.force_path_style
+            endpoint=self.replica.endpoint,
+            region=self.replica.region,
+            force_path_style=self.replica.force_path_style,
         )
 
     def _render(self, pull_policy: ImagePullPolicy, *, digest_pinned: bool) -> None:

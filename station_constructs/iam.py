@@ -49,16 +49,17 @@ def backup_trust_policy(
     IRSA (``WorkloadIdentity.aws_irsa``): pass your cluster's ``oidc_provider_arn``
     (``aws eks describe-cluster`` gives the issuer; IAM > Identity providers its ARN); only the
     ServiceAccount the backups run as may assume the role. EKS Pod Identity: no argument.
-    Raises :class:`StationConfigError` for a backup without ``identity=`` (static keys need
+    Raises :class:`StationConfigError` for a backup without a workload identity (static keys need
     no role) or an IRSA call without a well-formed ARN.
     """
     identity = backup.identity
     if identity is None:
         raise StationConfigError(
-            "identity",
+            "credentials",
             None,
-            "the backup uses static keys (credentials=), not a role",
-            "pass identity=WorkloadIdentity.aws_irsa(...) to the backup for a role",
+            "the backup uses static keys (S3Credentials.from_secret()), not a role",
+            "pass credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(...)) "
+            "to the backup for a role",
             where="backup_trust_policy",
         )
     if identity.kind != "irsa":

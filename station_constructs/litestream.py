@@ -29,7 +29,6 @@ The behaviour of the pinned Litestream version this design relies on is listed i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from ._app_registry import check_same_app, check_scope
@@ -45,10 +44,12 @@ from ._backup_credentials import (
 )
 from ._backup_guards import check_snapshot_rollback
 from ._backup_station import backed_up_station
+from ._backup_values import FORMER_ARGUMENTS, check_values
 from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
+from ._renamed import refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
 from ._settings.litestream import CONFIG_DIR as CONFIG_DIR
@@ -60,6 +61,7 @@ from ._settings.litestream import (
     LITESTREAM_IMAGE,
     LITESTREAM_VERSION,
     LitestreamSettings,
+    MetricsSettings,
     SidecarMode,
     resolve_litestream,
 )
@@ -72,11 +74,19 @@ from ._settings.s3 import _key_prefix as _key_prefix
 from ._settings.s3 import check_identity_target
 from ._settings.station import ImagePullPolicy, Resources
 from ._validate import boolean, dns_subdomain
-from .secrets import SecretSource
+from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .station import StationDeployment
 from .workload_identity import WorkloadIdentity
 
 __all__ = ["LITESTREAM_IMAGE", "LITESTREAM_VERSION", "LitestreamBackup", "SidecarMode"]
+
+_SERVED = LitestreamMetrics.served()
+# The keyword arguments LitestreamBackup takes (offered when a name is neither these nor former).
+_ACCEPTED = (
+    "station replica credentials sync_interval snapshot_interval retention checkpoint_interval "
+    "shutdown_sync_timeout termination_grace_period sidecar_mode metrics image "
+    "image_pull_policy resources config_map_name require_backup accept_snapshot_rollback"
+).split()
 
 
 class LitestreamBackup(ReadOnlyAttributes, Construct):
@@ -89,25 +99,18 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
 
     Args:
         station: The Station whose ``/data/station.db`` to replicate.
-        bucket: The S3 bucket (it must exist). AWS naming rules: 3-63 lower-case letters,
-            digits, ``-`` and ``.``, not an IP address.
-        path: The key prefix inside the bucket under which Litestream keeps its files.
-            Default ``<namespace>/<station name>/station.db``. Two Stations of one App must not
-            share an endpoint, bucket and path (refused).
-        endpoint: The S3 API endpoint of an S3-compatible store, e.g.
-            ``http://minio.minio.svc:9000`` (MinIO, SeaweedFS, Ceph RGW, Garage, R2...).
-            ``http(s)://host[:port]`` only: no path, no credentials. Default ``None``: AWS S3.
-        region: The bucket's region. Default: found by Litestream for AWS S3,
-            ``us-east-1`` with an ``endpoint``.
-        force_path_style: Address the bucket as ``endpoint/bucket`` instead of
-            ``bucket.endpoint``. Default ``True`` with an ``endpoint`` (what S3-compatible
-            stores expect), ``False`` for AWS S3.
-        credentials: Where ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` come from: a
-            :class:`~station_constructs.SecretSource`. Default
-            ``ExistingSecret("<station name>-litestream")`` with keys named like the
-            variables; ``ExistingSecret("minio", key_names={"AWS_ACCESS_KEY_ID":
-            "accesskey", ...})`` reads other keys. Passing the Station's own secret source
-            reads both from the Station's Secret. Never written to the ConfigMap.
+        replica: Where the backup lives: :meth:`S3Replica.aws
+            <station_constructs.S3Replica.aws>` or :meth:`S3Replica.compatible
+            <station_constructs.S3Replica.compatible>` (MinIO, SeaweedFS, Ceph RGW, Garage,
+            R2...). Its path defaults to ``<namespace>/<station name>/station.db``. Two
+            Stations of one App must not share an endpoint, bucket and path (refused).
+        credentials: Where the S3 credentials come from: :meth:`S3Credentials.from_secret
+            <station_constructs.S3Credentials.from_secret>` (static keys,
+            ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY``) or
+            :meth:`S3Credentials.workload_identity
+            <station_constructs.S3Credentials.workload_identity>`. Default
+            ``S3Credentials.from_secret()``: the Secret ``<station name>-litestream`` with
+            keys named like the variables. Never written to the ConfigMap.
         sync_interval: How often new WAL frames are shipped to S3, a duration. Default
             ``1s``: a node lost without warning loses about this much.
         snapshot_interval: How often a full snapshot is written. Default ``24h``. Restores
@@ -126,29 +129,17 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             never lowered). An explicit value shorter than that is refused.
         sidecar_mode: ``SidecarMode.NATIVE`` (default, Kubernetes 1.29+) or
             ``SidecarMode.CLASSIC`` for older clusters; see :class:`SidecarMode`.
-        metrics: Serve Litestream's Prometheus metrics on 9090 ``/metrics``, bound as port
-            ``metrics`` on the Station's ClusterIP Service. Default ``True``. In native mode
-            Station also waits for this listener before starting.
-        prometheus_annotations: Annotate the pod with ``prometheus.io/scrape``, ``port:
-            "9090"`` and ``path: /metrics`` for annotation-based scraping (Station itself
-            has no metrics). Default ``False``; needs ``metrics``, and with a NetworkPolicy
-            ``metrics_namespaces`` (else every scrape would time out). With a
-            ServiceMonitor use :class:`~station_constructs.LitestreamServiceMonitor` instead.
-        metrics_namespaces: Namespaces admitted to 9090 by the Station's NetworkPolicy, e.g.
-            ``["monitoring"]``. Default none. Needs ``metrics`` and a NetworkPolicy.
+        metrics: Litestream's Prometheus metrics: :meth:`LitestreamMetrics.served
+            <station_constructs.LitestreamMetrics.served>` (default: on 9090 ``/metrics``,
+            bound as port ``metrics`` on the Station's ClusterIP Service; in native mode
+            Station also waits for this listener before starting) or
+            :meth:`LitestreamMetrics.off <station_constructs.LitestreamMetrics.off>`.
         image: The Litestream image. Default :data:`LITESTREAM_IMAGE` (the version the tests
             run). Must be pinned; a tagged version must be 0.5.x (the configuration format).
         image_pull_policy: Default ``IF_NOT_PRESENT``.
         resources: CPU and memory of each Litestream container. Default 50m/64Mi requested,
             500m/512Mi limit.
         config_map_name: Name of the ConfigMap. Default ``<station name>-litestream``.
-        identity: S3 credentials from the cluster's workload identity instead of static
-            keys: :meth:`WorkloadIdentity.aws_irsa` or :meth:`WorkloadIdentity.eks_pod_identity
-            <station_constructs.WorkloadIdentity.eks_pod_identity>`. A ServiceAccount is
-            rendered for the pod and its token is mounted only in the backup containers.
-            Not together with ``credentials``. Default ``None`` (static keys).
-        service_account_name: Name of that ServiceAccount. Default ``<station
-            name>-backup``. Only with ``identity``.
         require_backup: Make ``litestream-restore`` fail when the volume has no database
             and no backup exists at ``path``, instead of starting Station with a new one.
             Default ``False`` (a first install has no backup). Turn it on for disaster
@@ -171,12 +162,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         id: str,
         *,
         station: StationDeployment,
-        bucket: str,
-        path: str | None = None,
-        endpoint: str | None = None,
-        region: str | None = None,
-        force_path_style: bool | None = None,
-        credentials: SecretSource | None = None,
+        replica: S3Replica | None = None,
+        credentials: S3Credentials | None = None,
         sync_interval: str | int = "1s",
         snapshot_interval: str | int = "24h",
         retention: str | int = "24h",
@@ -184,22 +171,21 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         shutdown_sync_timeout: str | int = "30s",
         termination_grace_period: str | int | None = None,
         sidecar_mode: SidecarMode = SidecarMode.NATIVE,
-        metrics: bool = True,
-        prometheus_annotations: bool = False,
-        metrics_namespaces: Sequence[str] = (),
+        metrics: LitestreamMetrics = _SERVED,
         image: str = LITESTREAM_IMAGE,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
         resources: Resources = DEFAULT_RESOURCES,
         config_map_name: str | None = None,
         require_backup: bool = False,
-        identity: WorkloadIdentity | None = None,
-        service_account_name: str | None = None,
         accept_snapshot_rollback: bool = False,
+        **former: object,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup", self)
         super().__init__(scope, id)
         guard = guard_for("LitestreamBackup", self)
+        refuse_former(guard, former, FORMER_ARGUMENTS, _ACCEPTED)
         self._guard = guard
+        replica, credentials = check_values(guard, replica, credentials, metrics)
         self._check_station(guard, station, accept_snapshot_rollback)
         settings = resolve_litestream(
             guard,
@@ -207,11 +193,12 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             has_network_policy=station.network_policy is not None,
             station_ports=station.ports,
             station_stop_seconds=STATION_STOP_SECONDS,
-            bucket=bucket,
-            path=path,
-            endpoint=endpoint,
-            region=region,
-            force_path_style=force_path_style,
+            replica=replica,
+            metrics=MetricsSettings(
+                METRICS_PORT if metrics.enabled else None,
+                metrics.prometheus_annotations,
+                metrics.namespaces,
+            ),
             sync_interval=sync_interval,
             snapshot_interval=snapshot_interval,
             retention=retention,
@@ -219,9 +206,6 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             shutdown_sync_timeout=shutdown_sync_timeout,
             termination_grace_period=termination_grace_period,
             sidecar_mode=sidecar_mode,
-            metrics=metrics,
-            prometheus_annotations=prometheus_annotations,
-            metrics_namespaces=metrics_namespaces,
             image=image,
             image_pull_policy=image_pull_policy,
             resources=resources,
@@ -232,14 +216,12 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             guard,
             station,
             credentials=credentials,
-            identity=identity,
-            service_account_name=service_account_name,
-            region_given=region is not None or endpoint is not None,
+            region_given=replica.region is not None or replica.endpoint is not None,
         )
         check_identity_target(
             guard, None if keys.identity is None else keys.identity.kind, settings.target
         )
-        self._keep_credentials(keys, config_map_name, require_backup)
+        self._keep_credentials(keys, credentials, config_map_name, require_backup)
         self._render(guard)
         self._lock_attributes()
 
@@ -260,6 +242,10 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The checked arguments as the construct's attributes."""
         self._settings = settings
         target, timing = settings.target, settings.timing
+        self.replica: S3Replica = S3Replica(
+            target.bucket, target.path, target.endpoint, target.region, target.force_path_style
+        )
+        """Where the backup lives, its path and region as rendered."""
         self.bucket: str = target.bucket
         """The S3 bucket."""
         self.path: str = target.path
@@ -292,19 +278,23 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The resources of each Litestream container."""
 
     def _keep_credentials(
-        self, keys: BackupCredentials, config_map_name: object, require_backup: object
+        self,
+        keys: BackupCredentials,
+        credentials: S3Credentials,
+        config_map_name: object,
+        require_backup: object,
     ) -> None:
         """The credentials as attributes; then the ConfigMap's name, the text and commands."""
         guard = self._guard
         self._keys = keys
+        self.credentials: S3Credentials = credentials
+        """Where the S3 credentials come from."""
         self.identity: WorkloadIdentity | None = keys.identity
-        """The workload identity, or ``None`` for static keys from ``credentials``."""
+        """The workload identity, or ``None`` for static keys."""
         self.service_account_name: str | None = keys.service_account_name
-        """The pod's ServiceAccount with ``identity``: the Station's own when it has one
-        (``StationDeployment(service_account=...)``), else one rendered here (``None``
-        without ``identity``)."""
-        self.credentials: SecretSource = keys.credentials
-        """Where the S3 credentials come from (unused with ``identity``)."""
+        """The pod's ServiceAccount with a workload identity: the Station's own when it has
+        one (``StationDeployment(service_account=...)``), else one rendered here (``None``
+        with static keys)."""
         self.secret_name: str = keys.secret_name
         """Name of the Secret holding the S3 credentials."""
         self.config_map_name: str = dns_subdomain(
@@ -352,15 +342,19 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 name=self.service_account_name or f"{self.station.name}-backup",
                 namespace=self.namespace,
             )
-            """The ServiceAccount rendered for ``identity`` (``None``: the Station's is used)."""
+            """The ServiceAccount rendered for a workload identity (``None``: the Station's)."""
         self.config_map: k8s.KubeConfigMap = emit_config_map(self)
         """The ConfigMap with ``litestream.yml``."""
         self.station.pod.apply_before(self)
         change_pod(self, self._settings)
         self.termination_grace_period_seconds: int = self.station.termination_grace_period_seconds
         """The pod's effective terminationGracePeriodSeconds."""
-        self.metrics_namespaces: tuple[str, ...] = self._settings.metrics.namespaces
-        """Namespaces admitted to the metrics port by the NetworkPolicy."""
+        self.metrics: LitestreamMetrics = LitestreamMetrics(
+            self.metrics_port is not None,
+            self._settings.metrics.prometheus_annotations,
+            self._settings.metrics.namespaces,
+        )
+        """Litestream's metrics, and the namespaces admitted to them by the NetworkPolicy."""
 
     @property
     def replica_url(self) -> str:
@@ -375,7 +369,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` from the credentials Secret.
 
         For every container that talks to the bucket (``scope`` owns the Secret reference).
-        With ``identity``, the variables of the workload identity instead.
+        With a workload identity, the identity's variables instead.
         """
         return credential_env(scope, self._keys, self.region)
 
@@ -386,14 +380,14 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def pod_credential_env(self) -> list[dict[str, Any]]:
         """The credentials as the backup containers of the Station pod read them.
 
-        Each key of the credentials Secret is required (``optional: false``); with
-        ``identity``, the identity's variables.
+        Each key of the credentials Secret is required (``optional: false``); with a
+        workload identity, the identity's variables.
         """
         return pod_credential_env(self._keys, self.region)
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.
 
-        ``None`` for operator-managed sources and with ``identity`` (no Secret is needed).
+        ``None`` for operator-managed sources and with a workload identity (no Secret).
         """
         return setup_command(self._keys, self.namespace)

@@ -60,7 +60,8 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         prometheus_namespaces: Namespaces Prometheus runs in, admitted to the metrics port
             by the Station's NetworkPolicy. Default ``("monitoring",)``; ``()`` to add no rule,
             accepted only when nothing would block the scrape (``network_policy=None``, or the
-            LitestreamBackup's ``metrics_namespaces`` already admit Prometheus).
+            LitestreamBackup's ``LitestreamMetrics.served(namespaces=...)`` already admit
+            Prometheus).
         name: Name of the ServiceMonitor. Default ``<station name>-litestream``.
 
     """
@@ -102,7 +103,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
             guard, prometheus_namespaces
         )
         """Namespaces admitted to the metrics port by the Station's NetworkPolicy."""
-        admitted = getattr(litestream, "metrics_namespaces", ())
+        admitted = litestream.metrics.namespaces
         if station.network_policy is not None and not self.prometheus_namespaces and not admitted:
             raise guard.fail(
                 "prometheus_namespaces",
@@ -110,7 +111,8 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
                 "is empty, and the Station's NetworkPolicy admits no namespace to Litestream's "
                 "metrics port: Prometheus's scrapes would time out without an error",
                 "name the namespace Prometheus runs in, e.g. prometheus_namespaces="
-                "['monitoring'] (or metrics_namespaces= on the LitestreamBackup)",
+                "['monitoring'] (or LitestreamMetrics.served(namespaces=[...]) on the "
+                "LitestreamBackup)",
             )
         claim_object(
             self,
@@ -163,7 +165,8 @@ def _litestream(guard: _Guard, station: StationDeployment) -> tuple[Any, int]:
         raise guard.fail(
             "station",
             construct_path(litestream),
-            "its LitestreamBackup runs with metrics=False: nothing listens on 9090",
-            "pass metrics=True (the default) to LitestreamBackup",
+            "its LitestreamBackup runs with metrics=LitestreamMetrics.off(): nothing listens "
+            "on 9090",
+            "pass metrics=LitestreamMetrics.served() (the default) to LitestreamBackup",
         )
     return litestream, metrics_port

@@ -189,9 +189,9 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
             token_mounts=[] if identity is None else [identity.volume_mount()],
             rclone_image=RCLONE_IMAGE if config_backup is None else config_backup.image,
             rclone_env=rclone_environment(
-                endpoint=backup.endpoint,
-                region=backup.region,
-                force_path_style=backup.force_path_style,
+                endpoint=backup.replica.endpoint,
+                region=backup.replica.region,
+                force_path_style=backup.replica.force_path_style,
             ),
             config_command=self.config_command,
             record_command=self.record_command,

@@ -48,7 +48,7 @@ class WorkloadIdentity:
     """How the backup containers obtain S3 credentials from the cluster's identity.
 
     Build with :meth:`aws_irsa` or :meth:`eks_pod_identity`; pass as
-    ``LitestreamBackup(identity=...)`` instead of ``credentials=``.
+    ``LitestreamBackup(credentials=S3Credentials.workload_identity(...))``.
     """
 
     kind: str

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import cdk8s
 import pytest
 import yaml
 from cdk8s import Chart
@@ -24,13 +25,15 @@ from station_constructs import (
     LitestreamBackup,
     LitestreamServiceMonitor,
     RestoreDrill,
+    S3Replica,
     SidecarMode,
-    StationConfigError,
     StationDeployment,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 from tests.support.crd_schema import validate_custom_object
 from tests.support.paths import REPO
+from tests.support.refusals import assert_refused
 
 NS = "prod"
 POD = "station-7d9f8c6b5-x2kqp"  # <Deployment>-<ReplicaSet hash>-<suffix>
@@ -48,7 +51,7 @@ def promtool() -> str:
 
 def build(chart: Chart, **options: Any) -> tuple[list[Any], BackupAlerts]:
     station = StationDeployment(chart, "station", namespace=NS)
-    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    backup = litestream(chart, station)
     config = ConfigDirBackup(chart, "config", backup=backup)
     RestoreDrill(chart, "drill", backup=backup, config_backup=config)
     LitestreamServiceMonitor(chart, "monitor", station=station)
@@ -351,39 +354,48 @@ def test_the_stalled_window_is_a_multiple_of_the_sync_interval(chart: Chart) -> 
 
 
 @pytest.mark.parametrize(
-    ("options", "expected"),
+    ("options", "field", "value", "problem"),
     [
-        ({"stalled_after": 0}, "stalled_after=0"),
-        ({"min_window": "10s"}, "min_window='10s'"),
-        ({"severity": "page"}, "severity='page'"),
-        ({"labels": {"app": "x"}}, "labels['app']='x': is set by the construct"),
+        ({"stalled_after": 0}, "stalled_after", 0, ""),
+        ({"min_window": "10s"}, "min_window", "10s", ""),
+        ({"severity": "page"}, "severity", "page", "must be one of"),
+        ({"labels": {"app": "x"}}, "labels['app']", "x", "is set by the construct"),
     ],
 )
-def test_bad_input_is_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
-    with pytest.raises(StationConfigError) as error:
-        build(chart, **options)
-    assert expected in str(error.value)
-    assert "Fix:" in str(error.value)
+def test_bad_input_is_refused(
+    chart: Chart, options: dict[str, Any], field: str, value: Any, problem: str
+) -> None:
+    assert_refused(lambda: build(chart, **options), field=field, value=value, problem=problem)
 
 
 def test_needs_litestream_metrics(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as error:
-        BackupAlerts(chart, "alerts", station=station)
-    assert "has no LitestreamBackup with metrics attached" in str(error.value)
+    assert_refused(
+        lambda: BackupAlerts(chart, "alerts", station=station),
+        field="station",
+        value="test/station",
+        problem="has no LitestreamBackup with metrics attached",
+        fix="metrics=LitestreamMetrics.served()",
+    )
 
 
 def test_refuses_something_else_than_a_station(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as error:
-        BackupAlerts(chart, "alerts", station="station")  # type: ignore[arg-type]
-    assert "station='str': must be the StationDeployment whose backups to watch" in str(error.value)
+    assert_refused(
+        lambda: BackupAlerts(chart, "alerts", station="station"),  # type: ignore[arg-type]
+        field="station",
+        value="str",
+        problem="must be the StationDeployment whose backups to watch",
+    )
 
 
 def test_attributes_are_read_only(chart: Chart) -> None:
     _, alerts = build(chart)
-    with pytest.raises(StationConfigError) as error:
-        alerts.window = "1h"
-    assert "window='1h': is read-only after construction" in str(error.value)
+    assert_refused(
+        lambda: setattr(alerts, "window", "1h"),
+        field="window",
+        value="1h",
+        problem="is read-only after construction",
+    )
 
 
 def config_restarts_test(metric: str, pods: dict[str, str], firing: list[str]) -> dict[str, Any]:
@@ -440,7 +452,11 @@ def test_config_backup_restarts_are_read_per_mode_and_per_station(
             chart, name, name=name, namespace=NS, create_namespace=name == "station"
         )
         backup = LitestreamBackup(
-            chart, f"{name}-backup", station=station, bucket="bkt", sidecar_mode=mode
+            chart,
+            f"{name}-backup",
+            station=station,
+            replica=S3Replica.aws("bkt"),
+            sidecar_mode=mode,
         )
         ConfigDirBackup(chart, f"{name}-config", backup=backup)
         LitestreamServiceMonitor(chart, f"{name}-monitor", station=station)
@@ -463,3 +479,9 @@ def test_config_backup_restarts_are_read_per_mode_and_per_station(
     rule_file = tmp_path / "rules.yml"
     rule_file.write_text(yaml.safe_dump(alerts.rule_file()))
     assert "SUCCESS" in run_rule_tests(rule_file, tests, tmp_path)
+
+
+def test_the_prometheus_rule_is_the_primary_child(chart: Chart) -> None:
+    _, alerts = build(chart)
+    primary = cdk8s.ApiObject.of(alerts)
+    assert (primary.kind, primary.name) == ("PrometheusRule", alerts.name)

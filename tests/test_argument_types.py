@@ -26,9 +26,11 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
     Resources,
+    S3Replica,
     StationConfigError,
     StationDeployment,
     StationIngress,
@@ -63,7 +65,7 @@ def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
-    kwargs.setdefault("bucket", "station-backups")
+    kwargs.setdefault("replica", S3Replica.aws("station-backups"))
     return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
 
 
@@ -77,7 +79,12 @@ def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) ->
 
 def monitor(chart: Chart, **kwargs: Any) -> LitestreamServiceMonitor:
     s = station(chart)
-    LitestreamBackup(chart, "backup", station=s, bucket="station-backups")
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=s,
+        replica=S3Replica.aws("station-backups"),
+    )
     return LitestreamServiceMonitor(chart, "monitor", station=s, **kwargs)
 
 
@@ -160,15 +167,15 @@ CASES: list[tuple[str, Build, str]] = [
         lambda c: snapshot(c, protect_from_prune="false"),
         "protect_from_prune='false'",
     ),
-    ("litestream metrics 'false'", lambda c: backup(c, metrics="false"), "metrics='false'"),
+    ("litestream metrics 'false'", lambda c: backup(c, metrics="false"), "metrics='str'"),
     (
         "litestream prometheus_annotations 'yes'",
-        lambda c: backup(c, prometheus_annotations="yes"),
+        lambda c: LitestreamMetrics.served(prometheus_annotations="yes"),  # type: ignore[arg-type]
         "prometheus_annotations='yes'",
     ),
     (
         "litestream force_path_style 'false'",
-        lambda c: backup(c, force_path_style="false"),
+        lambda c: S3Replica.aws("station-backups", force_path_style="false"),  # type: ignore[arg-type]
         "force_path_style='false'",
     ),
     ("container_security_context 'false'", security_context, "read_only_root='false'"),

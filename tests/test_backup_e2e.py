@@ -31,6 +31,8 @@ from station_constructs import (
     LitestreamBackup,
     LitestreamServiceMonitor,
     RestoreDrill,
+    S3Credentials,
+    S3Replica,
     SidecarMode,
     StationDeployment,
     WorkloadIdentity,
@@ -68,9 +70,8 @@ def synth(
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=server.endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(server.endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
         **options,
     )
     config = ConfigDirBackup(chart, "config", backup=backup, interval=config_interval)
@@ -562,9 +563,8 @@ def test_require_backup_fails_where_no_backup_is(
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=s3_server.endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(s3_server.endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
         require_backup=True,
     )
     ConfigDirBackup(chart, "config", backup=backup)
@@ -599,9 +599,8 @@ def test_every_litestream_metric_the_alerts_use_is_served(
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=s3_server.endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(s3_server.endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
     )
     LitestreamServiceMonitor(chart, "monitor", station=station)
     alerts = BackupAlerts(chart, "alerts", station=station)
@@ -668,9 +667,8 @@ def test_the_restore_drill_passes_on_a_good_backup_and_fails_loudly_otherwise(
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=s3_server.endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(s3_server.endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
     )
     config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
     RestoreDrill(chart, "drill", backup=backup, config_backup=config)
@@ -762,9 +760,8 @@ def test_irsa_credentials_reach_litestream_and_rclone(
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=s3_server.endpoint,
-        identity=WorkloadIdentity.aws_irsa(role),
+        replica=S3Replica.compatible(s3_server.endpoint, E2E_BUCKET),
+        credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(role)),
     )
     config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
     objects = list(cdk8s.Testing.synth(chart))

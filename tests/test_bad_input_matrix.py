@@ -29,8 +29,8 @@ from station_constructs import (
     NetworkPolicyOptions,
     RemoteRef,
     Resources,
+    S3Replica,
     SealedSecretSource,
-    SidecarMode,
     StationConfigError,
     StationDeployment,
     StationIngress,
@@ -56,7 +56,7 @@ def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
-    kwargs.setdefault("bucket", "station-backups")
+    kwargs.setdefault("replica", S3Replica.aws("station-backups"))
     return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
 
 
@@ -69,8 +69,18 @@ def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) ->
 
 def two_backups(chart: Chart) -> None:
     s = station(chart)
-    LitestreamBackup(chart, "a", station=s, bucket="one-bucket")
-    LitestreamBackup(chart, "b", station=s, bucket="two-bucket")
+    LitestreamBackup(
+        chart,
+        "a",
+        station=s,
+        replica=S3Replica.aws("one-bucket"),
+    )
+    LitestreamBackup(
+        chart,
+        "b",
+        station=s,
+        replica=S3Replica.aws("two-bucket"),
+    )
 
 
 # (case id, build, fragment naming the field, fragment of the fix)
@@ -327,13 +337,13 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     ),
     (
         "endpoint without scheme",
-        lambda c: backup(c, endpoint="minio:9000"),
+        lambda c: S3Replica.compatible("minio:9000", "station-backups"),
         "endpoint='minio:9000'",
         "http",
     ),
     (
         "endpoint with credentials",
-        lambda c: backup(c, endpoint="http://user:pw@minio:9000"),
+        lambda c: S3Replica.compatible("http://user:pw@minio:9000", "station-backups"),
         "endpoint=",
         "credentials",
     ),
@@ -353,7 +363,12 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     ("second litestream", two_backups, "litestream", "one"),
     (
         "litestream on a non-station",
-        lambda c: LitestreamBackup(c, "b", station="station", bucket="abc"),  # type: ignore[arg-type]
+        lambda c: LitestreamBackup(
+            c,
+            "b",
+            station="station",  # type: ignore[arg-type]
+            replica=S3Replica.aws("abc"),
+        ),
         "station=",
         "StationDeployment",
     ),
@@ -362,14 +377,6 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         lambda c: backup(c, image="litestream/litestream:latest"),
         "image=",
         "pin",
-    ),
-    (
-        "classic sidecar bad metrics ns",
-        lambda c: backup(
-            c, sidecar_mode=SidecarMode.CLASSIC, metrics=False, prometheus_annotations=True
-        ),
-        "prometheus_annotations",
-        "metrics=True",
     ),
     # --- snapshot, monitoring, network -------------------------------------------------------
     (

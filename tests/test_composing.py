@@ -17,6 +17,7 @@ from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import Construct, IValidation
 
 from station_constructs import (
+    S3Replica,
     StationConfigError,
     StationDeployment,
     StationPort,
@@ -327,7 +328,10 @@ def test_an_app_resolver_reaches_every_object_a_station_renders(tmp_path: Any) -
     chart = Chart(app, "mirrored")
     station = StationDeployment(chart, "station")
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="bkt", endpoint="http://minio.minio:9000"
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.compatible("http://minio.minio:9000", "bkt"),
     )
     RestoreDrill(chart, "drill", backup=backup)
     BackupAlerts(chart, "alerts", station=station)

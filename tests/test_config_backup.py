@@ -12,17 +12,21 @@ from station_constructs import (
     ConfigDirBackup,
     ConfigPersistence,
     LitestreamBackup,
+    S3Replica,
     SidecarMode,
-    StationConfigError,
     StationDeployment,
 )
 from tests.conftest import container, find, pod_spec, synth
+from tests.support.backups import litestream
+from tests.support.refusals import assert_refused
 
 
 def make(chart: Chart, *, station: dict[str, Any] | None = None, **options: Any) -> ConfigDirBackup:
     s = StationDeployment(chart, "station", **(station or {}))
     mode = options.pop("sidecar_mode", SidecarMode.NATIVE)
-    backup = LitestreamBackup(chart, "backup", station=s, bucket="bkt", sidecar_mode=mode)
+    backup = LitestreamBackup(
+        chart, "backup", station=s, replica=S3Replica.aws("bkt"), sidecar_mode=mode
+    )
     return ConfigDirBackup(chart, "config", backup=backup, **options)
 
 
@@ -86,37 +90,39 @@ def test_classic_mode_renders_an_ordinary_container(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "expected"),
+    ("field", "value", "problem"),
     [
-        ({"interval": "1s"}, "interval='1s'"),
-        ({"path": "station/station/station.db/config"}, "overlaps the database replica's path"),
-        ({"path": "/abs"}, "path='/abs'"),
-        ({"max_failures": 0}, "max_failures=0"),
-        ({"image": "rclone/rclone"}, "image='rclone/rclone'"),
-        ({"require_backup": "yes"}, "require_backup='yes'"),
+        ("interval", "1s", "at least 5s"),
+        ("path", "station/station/station.db/config", "overlaps the database replica's path"),
+        ("path", "/abs", "key prefix"),
+        ("max_failures", 0, ""),
+        ("image", "rclone/rclone", ""),
+        ("require_backup", "yes", "True or False"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_and_a_fix(
-    chart: Chart, options: dict[str, Any], expected: str
+    chart: Chart, field: str, value: Any, problem: str
 ) -> None:
-    with pytest.raises(StationConfigError) as error:
-        make(chart, **options)
-    assert expected in str(error.value)
-    assert "Fix:" in str(error.value)
+    assert_refused(lambda: make(chart, **{field: value}), field=field, value=value, problem=problem)
 
 
 def test_refuses_a_station_whose_config_is_in_the_image(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as error:
-        make(chart, station={"config_persistence": ConfigPersistence.IMAGE})
-    assert "keeps the config directory in the image" in str(error.value)
-    assert "ConfigPersistence.VOLUME" in str(error.value)
+    assert_refused(
+        lambda: make(chart, station={"config_persistence": ConfigPersistence.IMAGE}),
+        field="backup",
+        value="test/backup",
+        problem="keeps the config directory in the image",
+        fix="ConfigPersistence.VOLUME",
+    )
 
 
 def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as error:
-        ConfigDirBackup(chart, "config", backup="bkt")  # type: ignore[arg-type]
-    assert "backup='str'" in str(error.value) or "backup=" in str(error.value)
-    assert "must be the Station's LitestreamBackup" in str(error.value)
+    assert_refused(
+        lambda: ConfigDirBackup(chart, "config", backup="bkt"),  # type: ignore[arg-type]
+        field="backup",
+        value="str",
+        problem="must be the Station's LitestreamBackup",
+    )
 
 
 def test_the_grace_period_covers_both_final_syncs(chart: Chart) -> None:
@@ -129,47 +135,49 @@ def test_the_grace_period_covers_both_final_syncs(chart: Chart) -> None:
 
 def test_attributes_are_read_only_and_the_scope_is_checked(chart: Chart) -> None:
     config = make(chart)
-    with pytest.raises(StationConfigError) as error:
-        config.interval = "1s"
-    assert "interval='1s': is read-only after construction" in str(error.value)
-    with pytest.raises(StationConfigError) as error:
-        ConfigDirBackup("chart", "config", backup=config.backup)  # type: ignore[arg-type]
-    assert "scope='str': must be a construct" in str(error.value)
+    assert_refused(
+        lambda: setattr(config, "interval", "1s"),
+        field="interval",
+        value="1s",
+        problem="is read-only after construction",
+    )
+    assert_refused(
+        lambda: ConfigDirBackup("chart", "config", backup=config.backup),  # type: ignore[arg-type]
+        field="scope",
+        value="str",
+        problem="must be a construct",
+    )
 
 
 def test_refuses_a_path_that_contains_the_database_replica(chart: Chart) -> None:
     # rclone sync to "station/station" would delete the Litestream files under
     # "station/station/station.db" (they are not in /data/config).
     s = StationDeployment(chart, "station")
-    backup = LitestreamBackup(
-        chart, "backup", station=s, bucket="bkt", path="station/station/station.db"
+    backup = litestream(chart, s, path="station/station/station.db")
+    assert_refused(
+        lambda: ConfigDirBackup(chart, "config", backup=backup, path="station/station"),
+        field="path",
+        value="station/station",
+        problem="overlaps the database replica's path 'station/station/station.db'",
+        fix="path='station/station/config'",
     )
-    with pytest.raises(StationConfigError) as error:
-        ConfigDirBackup(chart, "config", backup=backup, path="station/station")
-    message = str(error.value)
-    assert "path='station/station'" in message
-    assert "overlaps the database replica's path 'station/station/station.db'" in message
-    assert "path='station/station/config'" in message
 
 
 def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) -> None:
     copies = []
     for name in ("a", "b"):
         s = StationDeployment(chart, name, name=name, namespace=name)
-        backup = LitestreamBackup(
-            chart, f"{name}-backup", station=s, bucket="bkt", path=f"prod/{name}.db"
-        )
+        backup = litestream(chart, s, f"{name}-backup", path=f"prod/{name}.db")
         if name == "a":
             copies.append(ConfigDirBackup(chart, f"{name}-config", backup=backup))
             continue
-        with pytest.raises(StationConfigError) as error:
-            ConfigDirBackup(chart, f"{name}-config", backup=backup)
-        message = str(error.value)
-        assert "path='prod/config'" in message
-        assert "the config directory copy of 'test/a-config'" in message
-        assert (
-            "Fix: give this Station's config directory a prefix of its own, "
-            "e.g. path='prod/b.db-config'" in message
+        assert_refused(
+            lambda: ConfigDirBackup(chart, "b-config", backup=backup),  # noqa: B023
+            field="path",
+            value="prod/config",
+            problem="the config directory copy of 'test/a-config'",
+            fix="give this Station's config directory a prefix of its own, "
+            "e.g. path='prod/b.db-config'",
         )
         # The default of an existing configuration is unchanged; an explicit path works.
         assert (
@@ -181,19 +189,21 @@ def test_two_stations_in_one_folder_are_refused_one_config_prefix(chart: Chart) 
 
 def test_a_config_prefix_may_not_contain_another_stations_replica(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
-    LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a/station.db")
+    litestream(chart, a, "a-backup", path="prod/a/station.db")
     b = StationDeployment(chart, "b", name="b", namespace="b")
-    backup = LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/b/station.db")
-    with pytest.raises(StationConfigError) as error:
-        ConfigDirBackup(chart, "b-config", backup=backup, path="prod/a")
-    assert "the database replica of 'test/a-backup'" in str(error.value)
+    backup = litestream(chart, b, "b-backup", path="prod/b/station.db")
+    assert_refused(
+        lambda: ConfigDirBackup(chart, "b-config", backup=backup, path="prod/a"),
+        field="path",
+        value="prod/a",
+        problem="the database replica of 'test/a-backup'",
+    )
     # Another bucket is another store: no overlap.
     other = LitestreamBackup(
         chart,
         "c-backup",
         station=StationDeployment(chart, "c", name="c", namespace="c"),
-        bucket="other",
-        path="prod/c/station.db",
+        replica=S3Replica.aws("other", path="prod/c/station.db"),
     )
     ConfigDirBackup(chart, "c-config", backup=other, path="prod/a")
 
@@ -204,15 +214,3 @@ def test_config_restore_knows_seed_homes_config_yaml() -> None:
     from station_constructs._seed import SEED_SCRIPT
 
     assert f'echo "{SEED_CONFIG_HEADER} Without"' in SEED_SCRIPT
-
-
-def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
-    a = StationDeployment(chart, "a", name="a", namespace="a")
-    backup_a = LitestreamBackup(chart, "a-backup", station=a, bucket="bkt", path="prod/a.db")
-    ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
-    b = StationDeployment(chart, "b", name="b", namespace="b")
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(chart, "b-backup", station=b, bucket="bkt", path="prod/config/b.db")
-    message = str(error.value)
-    assert "path='prod/config/b.db'" in message
-    assert "the config directory copy of 'test/a-config'" in message

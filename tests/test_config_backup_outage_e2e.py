@@ -19,7 +19,13 @@ import cdk8s
 import pytest
 from cdk8s import Chart
 
-from station_constructs import ConfigDirBackup, LitestreamBackup, StationDeployment
+from station_constructs import (
+    ConfigDirBackup,
+    LitestreamBackup,
+    S3Credentials,
+    S3Replica,
+    StationDeployment,
+)
 from tests.conftest import E2E_BUCKET
 from tests.support.litestream_pod import LocalPod
 from tests.support.litestream_proc import ReplicateProcess
@@ -39,9 +45,8 @@ def synth(endpoint: str, namespace: str, **options: Any) -> tuple[list[Any], Con
         chart,
         "backup",
         station=station,
-        bucket=E2E_BUCKET,
-        endpoint=endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
     )
     config = ConfigDirBackup(chart, "config", backup=backup, interval="5s", **options)
     return list(cdk8s.Testing.synth(chart)), config

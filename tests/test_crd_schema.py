@@ -27,6 +27,8 @@ from station_constructs import (
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
     RemoteRef,
+    S3Credentials,
+    S3Replica,
     SealedSecretSource,
     SealingScope,
     SecretStoreKind,
@@ -102,13 +104,15 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
         chart,
         "litestream",
         station=station,
-        bucket="station-backups",
-        credentials=ExternalSecretSource(
-            "vault",
-            remote_refs={
-                "AWS_ACCESS_KEY_ID": RemoteRef("station/s3", property="access_key_id"),
-                "AWS_SECRET_ACCESS_KEY": RemoteRef("station/s3", property="secret_access_key"),
-            },
+        replica=S3Replica.aws("station-backups"),
+        credentials=S3Credentials.from_secret(
+            ExternalSecretSource(
+                "vault",
+                remote_refs={
+                    "AWS_ACCESS_KEY_ID": RemoteRef("station/s3", property="access_key_id"),
+                    "AWS_SECRET_ACCESS_KEY": RemoteRef("station/s3", property="secret_access_key"),
+                },
+            )
         ),
     )
     StationVolumeSnapshot(chart, "snapshot", station=station, snapshot_class="csi-aws-vsc")

@@ -27,8 +27,11 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
+    S3Credentials,
+    S3Replica,
     SealedSecretSource,
     SealingScope,
     StationConfigError,
@@ -39,6 +42,7 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
 
 Build = Callable[[App], Any]
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
@@ -163,8 +167,7 @@ SHARING: list[Case] = [
                 c,
                 "backup",
                 station=st(c, name=n, namespace=n),
-                bucket="backups",
-                path="station/station.db",
+                replica=S3Replica.aws("backups", path="station/station.db"),
             )
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],
@@ -188,12 +191,12 @@ SHARING: list[Case] = [
             charts(app)[0],
             "backup",
             station=st(chart_of(app, "one"), secret=eso()),
-            bucket="backups",
-            credentials=ExistingSecret("station-secrets"),
+            replica=S3Replica.aws("backups"),
+            credentials=S3Credentials.from_secret(ExistingSecret("station-secrets")),
         ),
         "LitestreamBackup 'one/backup'",
         ["credentials.name='station-secrets'", "owned by 'one/station'"],
-        "credentials=station.secret_source",
+        "credentials=S3Credentials.from_secret(station.secret_source)",
     ),
     (
         "second Station reads an ESO-owned Secret",
@@ -277,8 +280,8 @@ SHARING: list[Case] = [
                 chart_of(app, "two"),
                 "backup",
                 station=st(chart_of(app, "two"), name="b", create_namespace=False),
-                bucket="backups",
-                credentials=ExistingSecret("wildcard-tls"),
+                replica=S3Replica.aws("backups"),
+                credentials=S3Credentials.from_secret(ExistingSecret("wildcard-tls")),
             ),
         ),
         "LitestreamBackup 'two/backup'",
@@ -418,10 +421,9 @@ SECRET_MATERIAL: list[Case] = [
             charts(app)[0],
             "b",
             station=st(chart_of(app, "one")),
-            bucket="backups",
-            endpoint="http://minio:hunter2@minio.minio.svc:9000",
+            replica=S3Replica.compatible("http://minio:hunter2@minio.minio.svc:9000", "backups"),
         ),
-        "LitestreamBackup 'one/b'",
+        "S3Replica.compatible",
         ["endpoint='<redacted>'", "contains credentials"],
         "http://minio.minio.svc:9000",
     ),
@@ -562,9 +564,9 @@ CONTRADICTIONS: list[Case] = [
             charts(app)[0],
             "backup",
             station=st(chart_of(app, "one")),
-            bucket="backups",
-            credentials=ExistingSecret(
-                "minio", key_names={"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_KEY": "s"}
+            replica=S3Replica.aws("backups"),
+            credentials=S3Credentials.from_secret(
+                ExistingSecret("minio", key_names={"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_KEY": "s"})
             ),
         ),
         "LitestreamBackup 'one/backup'",
@@ -605,7 +607,7 @@ NETWORK: list[Case] = [
                 chart_of(app, "one"),
                 network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
             ),
-            bucket="backups",
+            replica=S3Replica.aws("backups"),
         ),
         "LitestreamBackup 'one/backup'",
         ["endpoint=None", "s3.amazonaws.com is outside the cluster"],
@@ -620,8 +622,7 @@ NETWORK: list[Case] = [
                 chart_of(app, "one"),
                 network_policy=egress(ports=[443]),
             ),
-            bucket="backups",
-            endpoint="http://s3.example.com:9000",
+            replica=S3Replica.compatible("http://s3.example.com:9000", "backups"),
         ),
         "LitestreamBackup 'one/backup'",
         ["endpoint='http://s3.example.com:9000'", "port 9000"],
@@ -636,7 +637,7 @@ NETWORK: list[Case] = [
                 chart_of(app, "one"),
                 "backup",
                 station=st(chart_of(app, "one")),
-                bucket="backups",
+                replica=S3Replica.aws("backups"),
             ).station,
             prometheus_namespaces=[],
         ),
@@ -650,12 +651,12 @@ NETWORK: list[Case] = [
             charts(app)[0],
             "backup",
             station=st(chart_of(app, "one")),
-            bucket="backups",
-            prometheus_annotations=True,
+            replica=S3Replica.aws("backups"),
+            metrics=LitestreamMetrics.served(prometheus_annotations=True),
         ),
         "LitestreamBackup 'one/backup'",
-        ["metrics_namespaces=[]", "time out"],
-        "metrics_namespaces=['monitoring']",
+        ["metrics.namespaces=[]", "time out"],
+        "namespaces=['monitoring']",
     ),
 ]
 
@@ -693,7 +694,12 @@ LIFECYCLES: list[Case] = [
         for cls, make in [
             (
                 LitestreamBackup,
-                lambda c, s: LitestreamBackup(c, "x", station=s, bucket="backups"),
+                lambda c, s: LitestreamBackup(
+                    c,
+                    "x",
+                    station=s,
+                    replica=S3Replica.aws("backups"),
+                ),
             ),
             (
                 StationIngress,
@@ -789,14 +795,14 @@ LIFECYCLES: list[Case] = [
                 charts(app)[0],
                 "backup",
                 station=st(chart_of(app, "one")),
-                bucket="backups",
+                replica=S3Replica.aws("backups"),
             ),
             "bucket",
             "other",
         ),
         "LitestreamBackup 'one/backup'",
         ["bucket='other'", "read-only"],
-        "bucket=",
+        "the arguments that give the bucket",
     ),
     (
         "Ingress host reassigned after construction",
@@ -976,7 +982,10 @@ def _egress_app(app: App) -> list[dict[str, Any]]:
         network_policy=egress(ports=[443], allow_dns=False),
     )
     LitestreamBackup(
-        chart, "backup", station=station, bucket="backups", endpoint="http://minio.minio.svc:9000"
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.compatible("http://minio.minio.svc:9000", "backups"),
     )
     rules: list[dict[str, Any]] = find(synth(chart), "NetworkPolicy", "station")["spec"]["egress"]
     return rules
@@ -1002,7 +1011,12 @@ ACCEPTED: list[tuple[str, Build]] = [
     (
         "same bucket, default paths",
         lambda app: [
-            LitestreamBackup(c, "b", station=st(c, name=n, namespace=n), bucket="backups")
+            LitestreamBackup(
+                c,
+                "b",
+                station=st(c, name=n, namespace=n),
+                replica=S3Replica.aws("backups"),
+            )
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],
     ),
@@ -1013,9 +1027,9 @@ ACCEPTED: list[tuple[str, Build]] = [
                 c,
                 "b",
                 station=st(c, name=n, namespace=n),
-                bucket="backups",
-                path="p/station.db",
-                endpoint=f"http://{n}.example.com:9000",
+                replica=S3Replica.compatible(
+                    f"http://{n}.example.com:9000", "backups", path="p/station.db"
+                ),
             )
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],
@@ -1045,8 +1059,8 @@ ACCEPTED: list[tuple[str, Build]] = [
                     secret=eso(AWS_ACCESS_KEY_ID="i", AWS_SECRET_ACCESS_KEY="k"),
                 )
             ),
-            bucket="backups",
-            credentials=s.secret_source,
+            replica=S3Replica.aws("backups"),
+            credentials=S3Credentials.from_secret(s.secret_source),
         ),
     ),
     (
@@ -1139,8 +1153,8 @@ ACCEPTED: list[tuple[str, Build]] = [
                     ),
                 )
             ),
-            bucket="backups",
-            credentials=s.secret_source,
+            replica=S3Replica.aws("backups"),
+            credentials=S3Credentials.from_secret(s.secret_source),
         ),
     ),
     ("egress derived", _egress_app),
@@ -1177,8 +1191,8 @@ ACCEPTED: list[tuple[str, Build]] = [
                 chart_of(app, "one"),
                 "b",
                 station=st(chart_of(app, "one")),
-                bucket="backups",
-                metrics_namespaces=["monitoring"],
+                replica=S3Replica.aws("backups"),
+                metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
             ).station,
             prometheus_namespaces=(),
         ),
@@ -1235,7 +1249,7 @@ def test_no_egress_rules_are_added_while_egress_is_open() -> None:
     app = cdk8s.Testing.app()
     chart = charts(app)[0]
     station = st(chart, otlp_endpoint="http://otel.example.com:4318")
-    LitestreamBackup(chart, "b", station=station, bucket="backups")
+    litestream(chart, station, "b", bucket="backups")
     policy = find(synth(chart), "NetworkPolicy", "station")
     assert "egress" not in policy["spec"]
     assert policy["spec"]["policyTypes"] == ["Ingress"]
@@ -1245,7 +1259,7 @@ def test_grace_period_is_still_raised_internally() -> None:
     app = cdk8s.Testing.app()
     chart = charts(app)[0]
     station = st(chart)
-    LitestreamBackup(chart, "b", station=station, bucket="backups")
+    litestream(chart, station, "b", bucket="backups")
     assert station.termination_grace_period_seconds == 45
 
 

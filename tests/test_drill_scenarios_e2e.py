@@ -16,7 +16,14 @@ import cdk8s
 import pytest
 from cdk8s import Chart
 
-from station_constructs import ConfigDirBackup, LitestreamBackup, RestoreDrill, StationDeployment
+from station_constructs import (
+    ConfigDirBackup,
+    LitestreamBackup,
+    RestoreDrill,
+    S3Credentials,
+    S3Replica,
+    StationDeployment,
+)
 from tests.conftest import E2E_BUCKET
 from tests.support.litestream_pod import LocalPod
 from tests.support.litestream_proc import ReplicateProcess
@@ -39,9 +46,12 @@ def synth(endpoint: str, namespace: str, **drill: Any) -> tuple[list[Any], Confi
     chart = Chart(cdk8s.Testing.app(), "e2e")
     station = StationDeployment(chart, "station", namespace=namespace)
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket=E2E_BUCKET, endpoint=endpoint,
-        credentials=CREDENTIALS,
-    )  # fmt: skip
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.compatible(endpoint, E2E_BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
+    )
     config = ConfigDirBackup(chart, "config", backup=backup, interval="5s")
     RestoreDrill(chart, "drill", backup=backup, config_backup=config, **drill)
     return list(cdk8s.Testing.synth(chart)), config

@@ -35,6 +35,8 @@ from station_constructs import (
     PodPlacement,
     PodServiceAccount,
     RestoreDrill,
+    S3Credentials,
+    S3Replica,
     StationConfigError,
     StationDeployment,
     StationGateway,
@@ -50,6 +52,7 @@ from station_constructs._verify.model import Rendered
 from station_constructs._verify.pod import check_pod
 from station_constructs._verify.routing import hosts_intersect, paths_intersect
 from station_constructs._verify.schema import versions
+from tests.support.backups import aws, litestream, minio
 from tests.support.paths import REPO
 
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
@@ -112,12 +115,12 @@ def from_proxy_secret(name: str) -> k8s.EnvVar:
 def sidecar_on_litestream_port(chart: Chart, fixed: bool) -> object:
     port = k8s.ContainerPort(container_port=9091 if fixed else 9090, name="proxy")
     station = with_sidecar(chart, ports=[port])
-    return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    return litestream(chart, station, bucket="station-backups")
 
 
 def sidecar_named_like_config_backup(chart: Chart, fixed: bool) -> object:
     station = with_sidecar(chart, name="proxy" if fixed else "config-backup")
-    backup = LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    backup = litestream(chart, station, bucket="station-backups")
     return ConfigDirBackup(chart, "config", backup=backup)
 
 
@@ -137,9 +140,10 @@ def volume_named_like_irsa_token(chart: Chart, fixed: bool) -> object:
         chart,
         "backup",
         station=station,
-        bucket="station-backups",
-        region="eu-west-1",
-        identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups"),
+        replica=S3Replica.aws("station-backups", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(
+            WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups")
+        ),
     )
 
 
@@ -298,7 +302,7 @@ def sidecar_patched_writable(chart: Chart, fixed: bool) -> object:
 
 def alert_label_key(chart: Chart, fixed: bool) -> object:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    litestream(chart, station, bucket="station-backups")
     return BackupAlerts(
         chart, "alerts", station=station, labels={"team": "agents" if fixed else FAKE_GITHUB}
     )
@@ -737,7 +741,10 @@ def test_the_shipped_pod_schema_is_generated_and_current() -> None:
 def drill(schedule: str) -> Build:
     def build(chart: Chart, fixed: bool) -> object:
         backup = LitestreamBackup(
-            chart, "backup", station=StationDeployment(chart, "station"), bucket="station-backups"
+            chart,
+            "backup",
+            station=StationDeployment(chart, "station"),
+            replica=S3Replica.aws("station-backups"),
         )
         return RestoreDrill(
             chart, "drill", backup=backup, schedule="17 4 * * *" if fixed else schedule
@@ -746,21 +753,23 @@ def drill(schedule: str) -> Build:
     return build
 
 
-def backup_with(bad: dict[str, Any], good: dict[str, Any]) -> Build:
+def backup_with(bad: Callable[[], dict[str, Any]], good: Callable[[], dict[str, Any]]) -> Build:
+    """A LitestreamBackup with the arguments ``bad()``, or (fixed) ``good()``."""
+
     def build(chart: Chart, fixed: bool) -> object:
         return LitestreamBackup(
             chart,
             "backup",
             station=StationDeployment(chart, "station"),
-            bucket="station-backups",
-            **(good if fixed else bad),
+            **(good() if fixed else bad()),
         )
 
     return build
 
 
-IRSA = WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups")
-MINIO = "http://minio.minio.svc:9000"
+IRSA = S3Credentials.workload_identity(
+    WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/backups")
+)
 
 # (id, build, fragments)
 AT_CONSTRUCTION: list[tuple[str, Build, tuple[str, ...]]] = [
@@ -781,25 +790,33 @@ AT_CONSTRUCTION: list[tuple[str, Build, tuple[str, ...]]] = [
     ("unknown descriptor", drill("@often"), ("not a cron descriptor",)),
     (
         "upper-case region",
-        backup_with({"region": "EU-WEST-1"}, {"region": "eu-west-1"}),
+        backup_with(
+            lambda: {"replica": aws(region="EU-WEST-1")},
+            lambda: {"replica": aws(region="eu-west-1")},
+        ),
         ("region='EU-WEST-1'", "pass 'eu-west-1'"),
     ),
     (
         "not an AWS region",
-        backup_with({"region": "europe"}, {"region": "eu-west-1"}),
+        backup_with(
+            lambda: {"replica": aws(region="europe")},
+            lambda: {"replica": aws(region="eu-west-1")},
+        ),
         ("region='europe'",),
     ),
     (
         "IRSA against MinIO",
         backup_with(
-            {"endpoint": MINIO, "region": "eu-west-1", "identity": IRSA},
-            {"endpoint": None, "region": "eu-west-1", "identity": IRSA},
+            lambda: {"replica": minio(region="eu-west-1"), "credentials": IRSA},
+            lambda: {"replica": aws(region="eu-west-1"), "credentials": IRSA},
         ),
-        ("identity='irsa'",),
+        ("credentials='irsa'",),
     ),
     (
         "virtual-hosted in-cluster",
-        backup_with({"endpoint": MINIO, "force_path_style": False}, {"endpoint": MINIO}),
+        backup_with(
+            lambda: {"replica": minio(force_path_style=False)}, lambda: {"replica": minio()}
+        ),
         ("force_path_style=False", "does not resolve"),
     ),
 ]
@@ -845,7 +862,10 @@ def test_next_steps_does_not_say_behind_auth_once_it_is_waived() -> None:
 def test_a_config_copys_bad_path_gets_its_own_example() -> None:
     chart = Chart(cdk8s.Testing.app(), "one")
     backup = LitestreamBackup(
-        chart, "backup", station=StationDeployment(chart, "station"), bucket="station-backups"
+        chart,
+        "backup",
+        station=StationDeployment(chart, "station"),
+        replica=S3Replica.aws("station-backups"),
     )
     with pytest.raises(StationConfigError) as error:
         ConfigDirBackup(chart, "config", backup=backup, path="../config")

@@ -12,13 +12,15 @@ from cdk8s import Chart
 from station_constructs import (
     ConfigDirBackup,
     LitestreamBackup,
-    StationConfigError,
+    S3Credentials,
+    S3Replica,
     StationDeployment,
     WorkloadIdentity,
     backup_s3_policy,
     backup_trust_policy,
 )
 from tests.conftest import find, pod_spec, synth
+from tests.support.refusals import assert_refused
 
 ROLE = "arn:aws:iam::123456789012:role/station-backups"
 OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE0123"
@@ -26,9 +28,15 @@ OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com
 
 def backed_up(chart: Chart, identity: WorkloadIdentity | None) -> LitestreamBackup:
     station = StationDeployment(chart, "station", namespace="agents")
-    options: dict[str, Any] = {"identity": identity} if identity else {}
+    options: dict[str, Any] = (
+        {"credentials": S3Credentials.workload_identity(identity)} if identity else {}
+    )
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="bkt", region="eu-west-1", **options
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        **options,
     )
     ConfigDirBackup(chart, "config", backup=backup)
     return backup
@@ -87,11 +95,20 @@ def test_pod_identity_trusts_the_eks_service(chart: Chart) -> None:
 @pytest.mark.parametrize("arn", [None, "arn:aws:iam::123456789012:role/x", "oidc.eks/id/1"])
 def test_irsa_needs_the_oidc_provider_arn(chart: Chart, arn: str | None) -> None:
     backup = backed_up(chart, WorkloadIdentity.aws_irsa(ROLE))
-    with pytest.raises(StationConfigError, match=r"oidc_provider_arn.*Fix: pass e.g."):
-        backup_trust_policy(backup, oidc_provider_arn=arn)
+    assert_refused(
+        lambda: backup_trust_policy(backup, oidc_provider_arn=arn),
+        field="oidc_provider_arn",
+        value=arn,
+        fix="pass e.g.",
+    )
 
 
 def test_static_keys_have_no_role(chart: Chart) -> None:
     backup = backed_up(chart, None)
-    with pytest.raises(StationConfigError, match=r"static keys"):
-        backup_trust_policy(backup)
+    assert_refused(
+        lambda: backup_trust_policy(backup),
+        field="credentials",
+        value=None,
+        problem="static keys",
+        fix="S3Credentials.workload_identity(",
+    )

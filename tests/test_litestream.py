@@ -14,20 +14,27 @@ from cdk8s import Chart
 
 from station_constructs import (
     LITESTREAM_IMAGE,
+    ConfigDirBackup,
     ConfigPersistence,
     ExistingSecret,
     ExternalSecretSource,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
     Resources,
+    S3Credentials,
+    S3Replica,
     SidecarMode,
-    StationConfigError,
     StationDeployment,
 )
+from station_constructs._backup_values import FORMER_ARGUMENTS
+from station_constructs._renamed import Former
 from tests.conftest import Manifest, container, find, pod_spec, synth
+from tests.support.backups import MINIO, aws, litestream, minio
 from tests.support.checkov_runner import run_checkov
 from tests.support.kube_validate import validate_manifest
 from tests.support.paths import REPO
+from tests.support.refusals import assert_refused
 
 DEFAULT_YML = """\
 # Litestream 0.5.17 configuration for Station station/station, rendered by station-constructs.
@@ -50,27 +57,30 @@ dbs:
       force-path-style: true
       sync-interval: 1s
 """
-ENDPOINT = "http://minio.minio.svc:9000"
+ENDPOINT = MINIO
 
 
 def backup(
     chart: Chart, station: dict[str, Any] | None = None, **options: Any
 ) -> tuple[StationDeployment, LitestreamBackup]:
     st = StationDeployment(chart, "station", **(station or {}))
-    options.setdefault("bucket", "station-backups")
-    options.setdefault("endpoint", ENDPOINT)
+    options.setdefault("replica", minio())
     return st, LitestreamBackup(chart, "backup", station=st, **options)
 
 
 def fails(
-    chart: Chart, fragments: list[str], station: dict[str, Any] | None = None, **kw: Any
+    chart: Chart,
+    field: str,
+    fragments: list[str],
+    station: dict[str, Any] | None = None,
+    **kw: Any,
 ) -> str:
-    with pytest.raises(StationConfigError) as info:
-        backup(chart, station, **kw)
-    message = str(info.value)
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in message
-    assert message.startswith("LitestreamBackup 'test/backup': ")
+    """``backup(chart, station, **kw)`` is refused about ``field``; each fragment is said."""
+    error = assert_refused(lambda: backup(chart, station, **kw), field=field)
+    assert error.where == "LitestreamBackup 'test/backup'"
+    message = str(error)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
     return message
 
 
@@ -198,8 +208,11 @@ def test_credentials_come_from_the_secret_only(chart: Chart) -> None:
 def test_key_names_of_an_existing_secret(chart: Chart) -> None:
     backup(
         chart,
-        credentials=ExistingSecret(
-            "minio", key_names={"AWS_ACCESS_KEY_ID": "accesskey", "AWS_SECRET_ACCESS_KEY": "secret"}
+        credentials=S3Credentials.from_secret(
+            ExistingSecret(
+                "minio",
+                key_names={"AWS_ACCESS_KEY_ID": "accesskey", "AWS_SECRET_ACCESS_KEY": "secret"},
+            )
         ),
     )
     env = container(synth(chart), container_name="litestream")["env"]
@@ -218,7 +231,7 @@ def test_the_stations_own_secret_source_is_shared(chart: Chart) -> None:
             "AWS_SECRET_ACCESS_KEY": "aws-secret",
         },
     )
-    _, b = backup(chart, {"secret": source}, credentials=source)
+    _, b = backup(chart, {"secret": source}, credentials=S3Credentials.from_secret(source))
     objects = synth(chart)
     assert b.secret_name == "station-secrets"
     externals = [o for o in objects if o["kind"] == "ExternalSecret"]
@@ -232,7 +245,7 @@ def test_an_operator_source_renders_the_credentials_secret(chart: Chart) -> None
     source = ExternalSecretSource(
         "vault", remote_refs={"AWS_ACCESS_KEY_ID": "s3-id", "AWS_SECRET_ACCESS_KEY": "s3-secret"}
     )
-    backup(chart, credentials=source)
+    backup(chart, credentials=S3Credentials.from_secret(source))
     externals = [o for o in synth(chart) if o["kind"] == "ExternalSecret"]
     assert [e["metadata"]["name"] for e in externals] == ["station-litestream"]
     assert externals[0]["metadata"]["labels"]["app.kubernetes.io/component"] == "litestream"
@@ -253,7 +266,7 @@ def test_renders_the_0_5_config_format(chart: Chart) -> None:
 
 
 def test_aws_s3_target_has_no_endpoint_and_no_guessed_region(chart: Chart) -> None:
-    _, b = backup(chart, endpoint=None, path="prod/station")
+    _, b = backup(chart, replica=aws(path="prod/station"))
     replica = yaml.safe_load(b.litestream_yml)["dbs"][0]["replica"]
     assert replica == {
         "type": "s3",
@@ -266,22 +279,25 @@ def test_aws_s3_target_has_no_endpoint_and_no_guessed_region(chart: Chart) -> No
 
 
 def test_replica_url_names_an_explicit_aws_region(chart: Chart) -> None:
-    _, b = backup(chart, endpoint=None, region="eu-west-1")
+    _, b = backup(chart, replica=aws(region="eu-west-1"))
     assert b.replica_url == "s3://station-backups/station/station/station.db?region=eu-west-1"
 
 
 def test_options_reach_the_config(chart: Chart) -> None:
     _, b = backup(
         chart,
-        endpoint="https://s3.eu-central-1.wasabisys.com",
-        region="eu-central-1",
-        force_path_style=False,
+        replica=S3Replica.compatible(
+            "https://s3.eu-central-1.wasabisys.com",
+            "station-backups",
+            region="eu-central-1",
+            force_path_style=False,
+        ),
         sync_interval="500ms",
         snapshot_interval="6h",
         retention="168h",
         checkpoint_interval="5m",
         shutdown_sync_timeout="1m",
-        metrics=False,
+        metrics=LitestreamMetrics.off(),
     )
     parsed = yaml.safe_load(b.litestream_yml)
     assert "addr" not in parsed
@@ -306,7 +322,7 @@ def test_config_changes_roll_the_pod(new_chart: Any) -> None:
     hashes = []
     for bucket in ("station-backups", "station-backups", "other-bucket"):
         chart = new_chart()
-        backup(chart, bucket=bucket)
+        backup(chart, replica=minio(bucket=bucket))
         annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"]
         hashes.append(annotations["annotations"]["station-constructs/litestream-config-hash"])
     assert hashes[0] == hashes[1] != hashes[2]
@@ -395,7 +411,7 @@ def test_metrics_port_on_the_sidecar_and_the_service(chart: Chart) -> None:
 
 
 def test_without_metrics_nothing_listens_or_points_at_9090(chart: Chart) -> None:
-    _, b = backup(chart, metrics=False)
+    _, b = backup(chart, metrics=LitestreamMetrics.off())
     objects = synth(chart)
     sidecar = container(objects, container_name="litestream")
     assert "ports" not in sidecar and "startupProbe" not in sidecar
@@ -407,7 +423,10 @@ def test_without_metrics_nothing_listens_or_points_at_9090(chart: Chart) -> None
 
 
 def test_prometheus_annotations_point_only_at_litestream(chart: Chart) -> None:
-    backup(chart, prometheus_annotations=True, metrics_namespaces=["monitoring"])
+    backup(
+        chart,
+        metrics=LitestreamMetrics.served(prometheus_annotations=True, namespaces=["monitoring"]),
+    )
     annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
         "annotations"
     ]
@@ -417,7 +436,7 @@ def test_prometheus_annotations_point_only_at_litestream(chart: Chart) -> None:
 
 
 def test_metrics_namespaces_are_admitted_to_9090_only(chart: Chart) -> None:
-    backup(chart, metrics_namespaces=["monitoring"])
+    backup(chart, metrics=LitestreamMetrics.served(namespaces=["monitoring"]))
     policy = find(synth(chart), "NetworkPolicy", "station")
     rule = policy["spec"]["ingress"][-1]
     assert rule == {
@@ -442,28 +461,39 @@ def test_service_monitor_scrapes_the_bound_port(chart: Chart) -> None:
 
 def test_fails_on_a_second_backup_for_the_same_station(chart: Chart) -> None:
     station, _ = backup(chart)
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(chart, "second", station=station, bucket="other-bucket")
-    message = str(info.value)
-    assert "litestream='test/second'" in message
-    assert "already has a litestream attached ('test/backup')" in message
-    assert "Fix: attach one litestream per Station" in message
+    assert_refused(
+        lambda: litestream(chart, station, "second", bucket="other-bucket"),
+        field="litestream",
+        value="test/second",
+        problem="already has a litestream attached ('test/backup')",
+        fix="attach one litestream per Station",
+    )
 
 
 def test_fails_without_a_station(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(chart, "backup", station="station", bucket="b-bucket")  # type: ignore[arg-type]
-    assert "station='str': must be the StationDeployment" in str(info.value)
+    assert_refused(
+        lambda: LitestreamBackup(
+            chart,
+            "backup",
+            station="station",  # type: ignore[arg-type]
+            replica=S3Replica.aws("b-bucket"),
+        ),
+        field="station",
+        value="str",
+        problem="must be the StationDeployment",
+    )
 
 
 def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     station._objects = None  # type: ignore[assignment]  # impossible by construction
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(chart, "backup", station=station, bucket="b-bucket")
-    message = str(info.value)
-    assert "station='test/station': has no persistent volume at /data" in message
-    assert "Fix: give the Station a persistent volume" in message
+    assert_refused(
+        lambda: litestream(chart, station, bucket="b-b"),
+        field="station",
+        value="test/station",
+        problem="has no persistent volume at /data",
+        fix="give the Station a persistent volume",
+    )
 
 
 @pytest.mark.parametrize(
@@ -480,8 +510,10 @@ def test_fails_on_a_station_without_a_persistent_volume(chart: Chart) -> None:
         ("", "3-63"),
     ],
 )
-def test_fails_on_invalid_buckets(chart: Chart, bucket: str, fragment: str) -> None:
-    fails(chart, [f"bucket={bucket!r}", fragment], bucket=bucket)
+def test_fails_on_invalid_buckets(bucket: str, fragment: str) -> None:
+    error = assert_refused(lambda: S3Replica.aws(bucket), field="bucket", value=bucket)
+    assert fragment in str(error)
+    assert error.where == "S3Replica.aws"
 
 
 @pytest.mark.parametrize(
@@ -499,8 +531,9 @@ def test_fails_on_invalid_buckets(chart: Chart, bucket: str, fragment: str) -> N
         (" http://minio:9000", "without spaces"),
     ],
 )
-def test_fails_on_invalid_endpoints(chart: Chart, endpoint: str, fragment: str) -> None:
-    fails(chart, ["endpoint=", fragment], endpoint=endpoint)
+def test_fails_on_invalid_endpoints(endpoint: str, fragment: str) -> None:
+    error = assert_refused(lambda: S3Replica.compatible(endpoint, "b-bucket"), field="endpoint")
+    assert fragment in str(error)
 
 
 def test_endpoint_forms_that_work(chart: Chart) -> None:
@@ -508,15 +541,20 @@ def test_endpoint_forms_that_work(chart: Chart) -> None:
         ["https://s3.eu-central-1.amazonaws.com/", "http://10.0.0.5:9000", "http://[fd00::5]:9000"]
     ):
         st = StationDeployment(chart, f"station{index}", namespace=f"ns{index}")
-        b = LitestreamBackup(chart, f"b{index}", station=st, bucket="b-bucket", endpoint=endpoint)
+        b = LitestreamBackup(
+            chart,
+            f"b{index}",
+            station=st,
+            replica=S3Replica.compatible(endpoint, "b-bucket"),
+        )
         assert b.endpoint == endpoint.rstrip("/")
 
 
 @pytest.mark.parametrize(
     "path", ["/leading", "trailing/", "a//b", "a/../b", "$HOME/station", "with space", "ä"]
 )
-def test_fails_on_invalid_paths(chart: Chart, path: str) -> None:
-    fails(chart, [f"path={path!r}", "key prefix"], path=path)
+def test_fails_on_invalid_paths(path: str) -> None:
+    assert_refused(lambda: aws(path=path), field="path", value=path, problem="key prefix")
 
 
 @pytest.mark.parametrize(
@@ -533,12 +571,13 @@ def test_fails_on_invalid_paths(chart: Chart, path: str) -> None:
     ],
 )
 def test_fails_on_invalid_durations(chart: Chart, field: str, value: Any, fragment: str) -> None:
-    fails(chart, [f"{field}=", fragment], **{field: value})
+    fails(chart, field, [f"{field}=", fragment], **{field: value})
 
 
 def test_fails_when_retention_is_shorter_than_the_snapshot_interval(chart: Chart) -> None:
     fails(
         chart,
+        "retention",
         ["retention='1h'", "shorter than snapshot_interval '24h'", "pass retention >= 24h"],
         retention="1h",
     )
@@ -547,6 +586,7 @@ def test_fails_when_retention_is_shorter_than_the_snapshot_interval(chart: Chart
 def test_fails_when_the_grace_period_is_shorter_than_the_final_sync(chart: Chart) -> None:
     message = fails(
         chart,
+        "termination_grace_period",
         ["termination_grace_period='30s'", "shorter than the final sync needs"],
         termination_grace_period="30s",
     )
@@ -563,7 +603,7 @@ def test_fails_when_the_grace_period_is_shorter_than_the_final_sync(chart: Chart
     ],
 )
 def test_fails_on_unpinned_or_foreign_images(chart: Chart, image: str, fragment: str) -> None:
-    fails(chart, [f"image={image!r}", fragment], image=image)
+    fails(chart, "image", [f"image={image!r}", fragment], image=image)
 
 
 def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
@@ -575,53 +615,128 @@ def test_a_mirrored_or_digest_pinned_image_is_accepted(chart: Chart) -> None:
 def test_fails_on_the_scratch_image(chart: Chart, mode: SidecarMode) -> None:
     fails(
         chart,
+        "image",
         ["image='litestream/litestream:0.5.17-scratch'", "-scratch variant has no shell"],
         image="litestream/litestream:0.5.17-scratch",
         sidecar_mode=mode,
     )
 
 
-def test_fails_on_metrics_options_without_metrics(chart: Chart) -> None:
-    fails(
-        chart,
-        ["prometheus_annotations=True", "needs metrics=True"],
-        metrics=False,
-        prometheus_annotations=True,
-    )
-
-
 def test_fails_on_metrics_namespaces_without_a_network_policy(chart: Chart) -> None:
     fails(
         chart,
-        ["metrics_namespaces=['monitoring']", "renders no NetworkPolicy"],
+        "metrics.namespaces",
+        ["metrics.namespaces=['monitoring']", "renders no NetworkPolicy"],
         {"network_policy": None},
-        metrics_namespaces=["monitoring"],
+        metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
     )
 
 
-def test_fails_on_a_metrics_namespace_string(chart: Chart) -> None:
-    fails(chart, ["not one string"], metrics_namespaces="monitoring")
+def test_fails_on_a_metrics_namespace_string() -> None:
+    assert_refused(
+        lambda: LitestreamMetrics.served(namespaces="monitoring"),
+        field="namespaces",
+        value="monitoring",
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "fragment"),
+    [
+        (lambda: aws(region="eu west 1"), "region", "must be a region name"),
+        (lambda: aws(force_path_style="yes"), "force_path_style", "must be True or False"),
+        (lambda: minio(force_path_style=None), "force_path_style", "must be True or False"),
+        (lambda: S3Credentials.from_secret("AKIA..."), "source", "must be a SecretSource"),  # type: ignore[arg-type]
+        (
+            lambda: LitestreamMetrics.served(prometheus_annotations="yes"),  # type: ignore[arg-type]
+            "prometheus_annotations",
+            "must be True or False",
+        ),
+    ],
+)
+def test_the_values_check_their_arguments(build: Any, field: str, fragment: str) -> None:
+    assert_refused(build, field=field, problem=fragment)
+
+
+@pytest.mark.parametrize(("name", "now"), sorted(FORMER_ARGUMENTS.items()))
+def test_former_arguments_are_refused_with_their_new_spelling(
+    chart: Chart, name: str, now: Former
+) -> None:
+    station = StationDeployment(chart, "station")
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, **{name: "x"}),  # type: ignore[arg-type]
+        field=name,
+        value="x",
+        problem="replaced in station-constructs 0.2.0",
+        fix=now.now,
+    )
+    for page in ("CHANGELOG.md", "docs/upgrades.md"):  # the migration table names it
+        text = (REPO / page).read_text()
+        section = text.split("#### LitestreamBackup, ConfigDirBackup", 1)[1].split("####", 1)[0]
+        assert f"{name}=" in section, page
+
+
+def test_an_unknown_argument_is_refused_with_the_closest_names(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, replicas=minio()),
+        field="replicas",
+        fix="did you mean replica",
+    )
+
+
+def test_the_replica_is_required(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station),
+        field="replica",
+        value=None,
+        problem="is required",
+        fix="S3Replica.aws(",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown", "fix"),
+    [
+        ("credentials", ExistingSecret("s3"), "ExistingSecret", "S3Credentials.from_secret("),
+        ("credentials", "AKIA...", "str", "S3Credentials.from_secret("),
+        ("metrics", True, True, "LitestreamMetrics.served()"),
+        ("metrics", False, False, "LitestreamMetrics.off()"),
+        ("replica", "s3://station-backups", "str", "S3Replica.aws("),
+    ],
+)
+def test_values_of_the_former_shape_are_refused_with_the_new_spelling(
+    chart: Chart, field: str, value: Any, shown: Any, fix: str
+) -> None:
+    options = {"replica": minio(), field: value}
+    station = StationDeployment(chart, "station")
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, **options),
+        field=field,
+        value=shown,
+        fix=fix,
+    )
 
 
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
     [
         ("sidecar_mode", "native", "must be one of SidecarMode.NATIVE"),
-        ("credentials", "AKIA...", "must be a SecretSource"),
+        ("credentials", "AKIA...", "must be an S3Credentials"),
         ("resources", {"cpu_request": "50m"}, "must be Resources(...)"),
-        ("region", "eu west 1", "must be a region name"),
-        ("force_path_style", "yes", "must be True, False or None"),
-        ("metrics", "yes", "must be True or False"),
+        ("metrics", "yes", "must be a LitestreamMetrics"),
         ("config_map_name", "Station_Litestream", "RFC 1123 subdomain"),
     ],
 )
 def test_fails_on_wrong_types(chart: Chart, field: str, value: Any, fragment: str) -> None:
-    fails(chart, [f"{field}=", fragment], **{field: value})
+    fails(chart, field, [f"{field}=", fragment], **{field: value})
 
 
 def test_fails_on_resources_below_requests(chart: Chart) -> None:
     fails(
         chart,
+        "resources.memory_limit",
         ["resources.memory_limit='64Mi'", "below memory_request"],
         resources=Resources("50m", "128Mi", "500m", "64Mi"),
     )
@@ -629,12 +744,18 @@ def test_fails_on_resources_below_requests(chart: Chart) -> None:
 
 def test_fails_when_credentials_lack_a_variable(chart: Chart) -> None:
     source = ExternalSecretSource("vault", remote_refs={"AWS_ACCESS_KEY_ID": "s3-id"})
-    fails(chart, ["credentials=", "does not provide AWS_SECRET_ACCESS_KEY"], credentials=source)
+    fails(
+        chart,
+        "credentials",
+        ["credentials=", "does not provide AWS_SECRET_ACCESS_KEY"],
+        credentials=S3Credentials.from_secret(source),
+    )
 
 
 def test_fails_on_a_config_map_name_taken_by_the_station(chart: Chart) -> None:
     fails(
         chart,
+        "config_map_name",
         ["config_map_name='station-config'", "already rendered by 'test/station'"],
         config_map_name="station-config",
     )
@@ -652,7 +773,12 @@ def test_no_secret_value_or_placeholder_in_the_output(chart: Chart) -> None:
 
 def objects_for(mode: SidecarMode, **options: Any) -> list[Manifest]:
     chart = Chart(cdk8s.Testing.app(), "schema")
-    backup(chart, sidecar_mode=mode, metrics_namespaces=["monitoring"], **options)
+    backup(
+        chart,
+        sidecar_mode=mode,
+        metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
+        **options,
+    )
     return [o for o in synth(chart) if o["apiVersion"] in ("v1", "apps/v1", "networking.k8s.io/v1")]
 
 
@@ -664,7 +790,7 @@ def test_native_sidecar_form_is_schema_valid_from_1_29(version: str) -> None:
 
 @pytest.mark.parametrize("version", ["1.27", "1.28", "1.37"])
 def test_classic_sidecar_form_is_schema_valid_from_1_27(version: str) -> None:
-    for obj in objects_for(SidecarMode.CLASSIC, metrics=True):
+    for obj in objects_for(SidecarMode.CLASSIC):
         assert validate_manifest(obj, version, strict=True) == [], obj["kind"]
 
 
@@ -681,7 +807,13 @@ def test_native_sidecar_form_needs_1_29() -> None:
 @pytest.mark.parametrize("mode", list(SidecarMode), ids=lambda m: m.value)
 def test_no_unexplained_checkov_findings(mode: SidecarMode, tmp_path: Path) -> None:
     chart = Chart(cdk8s.Testing.app(), "scan")
-    backup(chart, sidecar_mode=mode, metrics=mode is SidecarMode.NATIVE)
+    backup(
+        chart,
+        sidecar_mode=mode,
+        metrics=LitestreamMetrics.served()
+        if mode is SidecarMode.NATIVE
+        else LitestreamMetrics.off(),
+    )
     (tmp_path / "manifests.yaml").write_text(yaml.safe_dump_all(synth(chart)))
     report = run_checkov(tmp_path)
     assert report.passed > 80
@@ -708,16 +840,23 @@ def test_fails_when_a_station_port_takes_the_metrics_port(
     chart: Chart, ports: dict[str, int]
 ) -> None:
     station = StationDeployment(chart, "station", **ports)  # type: ignore[arg-type]
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
-    message = str(info.value)
-    assert "metrics=True" in message and "9090" in message and "metrics=False" in message
+    assert_refused(
+        lambda: LitestreamBackup(chart, "backup", station=station, replica=aws()),
+        field="metrics",
+        value="LitestreamMetrics.served()",
+        problem="Litestream's metrics listen on 9090",
+        fix="metrics=LitestreamMetrics.off()",
+    )
 
 
 def test_station_port_9090_is_fine_without_litestream_metrics(chart: Chart) -> None:
     station = StationDeployment(chart, "station", api_port=9090)
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="station-backups", metrics=False
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("station-backups"),
+        metrics=LitestreamMetrics.off(),
     )
     assert backup.metrics_port is None
 
@@ -734,7 +873,7 @@ def test_next_steps_include_the_litestream_credentials_command(chart: Chart) -> 
 
 
 def test_require_backup_must_be_a_boolean(chart: Chart) -> None:
-    fails(chart, ["require_backup='yes'"], require_backup="yes")
+    fails(chart, "require_backup", ["require_backup='yes'"], require_backup="yes")
 
 
 def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> None:
@@ -745,13 +884,54 @@ def test_a_snapshot_restore_needs_the_rollback_acknowledged(chart: Chart) -> Non
         "station",
         storage=StationStorage(claim_name="restored", restore_from_snapshot="snap-1"),
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(chart, "backup", station=s, bucket="bkt")
-    message = str(error.value)
-    assert "VolumeSnapshot 'snap-1'" in message
-    assert "replaces the newer backup" in message
-    assert "pass accept_snapshot_rollback=True" in message
+    assert_refused(
+        lambda: litestream(chart, s),
+        field="station",
+        value="test/station",
+        problem="VolumeSnapshot 'snap-1'",
+        fix="pass accept_snapshot_rollback=True",
+    )
     backup = LitestreamBackup(
-        chart, "backup2", station=s, bucket="bkt", accept_snapshot_rollback=True
+        chart, "backup2", station=s, replica=S3Replica.aws("bkt"), accept_snapshot_rollback=True
     )
     assert backup.accept_snapshot_rollback is True
+
+
+def test_the_config_map_is_the_primary_child(chart: Chart) -> None:
+    _, b = backup(chart)
+    primary = cdk8s.ApiObject.of(b)
+    assert (primary.kind, primary.name) == ("ConfigMap", b.config_map_name)
+    assert primary is b.config_map
+
+
+def test_a_replica_built_without_its_factory_is_checked_too(chart: Chart) -> None:
+    error = assert_refused(
+        lambda: backup(chart, replica=S3Replica("Station_Backups", None, None, None, False)),
+        field="bucket",
+        value="Station_Backups",
+    )
+    assert error.where == "LitestreamBackup 'test/backup'"
+
+
+def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
+    a = StationDeployment(chart, "a", name="a", namespace="a")
+    backup_a = litestream(chart, a, "a-backup", path="prod/a.db")
+    ConfigDirBackup(chart, "a-config", backup=backup_a)  # prod/config
+    b = StationDeployment(chart, "b", name="b", namespace="b")
+    assert_refused(
+        lambda: litestream(chart, b, "b-backup", path="prod/config/b.db"),
+        field="replica.path",
+        value="prod/config/b.db",
+        problem="the config directory copy of 'test/a-config'",
+    )
+
+
+def test_the_names_offered_for_a_typo_are_the_real_arguments() -> None:
+    import inspect
+
+    from station_constructs.litestream import _ACCEPTED
+
+    parameters = inspect.signature(LitestreamBackup.__init__).parameters
+    real = [n for n, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert _ACCEPTED == real
+    assert not set(FORMER_ARGUMENTS) & set(real)

@@ -34,6 +34,8 @@ from station_constructs import (
     LITESTREAM_VERSION,
     ExistingSecret,
     LitestreamBackup,
+    S3Credentials,
+    S3Replica,
     StationDeployment,
 )
 from tests.conftest import E2E_BUCKET
@@ -79,9 +81,8 @@ def synth(server: SeaweedS3, namespace: str, **options: Any) -> tuple[list[Any],
         chart,
         "backup",
         station=station,
-        bucket=BUCKET,
-        endpoint=server.endpoint,
-        credentials=CREDENTIALS,
+        replica=S3Replica.compatible(server.endpoint, BUCKET),
+        credentials=S3Credentials.from_secret(CREDENTIALS),
         **options,
     )
     return list(cdk8s.Testing.synth(chart)), backup

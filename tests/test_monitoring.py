@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from cdk8s import Chart
 
@@ -12,12 +13,16 @@ from station_constructs import (
     CloudShipOAuth,
     ExternalAccess,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
+    S3Replica,
     StationConfigError,
     StationDeployment,
     StationPort,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
+from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
@@ -26,20 +31,21 @@ OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=Tr
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station with a LitestreamBackup attached (metrics on 9090, port ``metrics``)."""
     station = StationDeployment(chart, "station", **kwargs)
-    LitestreamBackup(chart, "litestream", station=station, bucket="station-backups")
+    litestream(chart, station, "litestream", bucket="station-backups")
     return station
 
 
-def monitor_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
+def monitor_fails(chart: Chart, field: str, *fragments: str, **kwargs: Any) -> StationConfigError:
+    """The monitor is refused about ``field``, and its message says each fragment."""
     station = kwargs.pop("station", None) or with_litestream(chart)
-    with pytest.raises(StationConfigError) as info:
-        LitestreamServiceMonitor(chart, "monitor", station=station, **kwargs)
-    message = str(info.value)
-    assert message.startswith("LitestreamServiceMonitor 'test/monitor': "), message
-    assert "Fix: " in message
+    error = assert_refused(
+        lambda: LitestreamServiceMonitor(chart, "monitor", station=station, **kwargs),
+        field=field,
+    )
+    assert error.where == "LitestreamServiceMonitor 'test/monitor'"
     for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
+        assert fragment in str(error), f"{fragment!r} not in {error!s}"
+    return error
 
 
 def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
@@ -93,12 +99,16 @@ def test_default_prometheus_namespace_is_monitoring(chart: Chart) -> None:
 
 def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
     a = with_litestream(chart)
-    with pytest.raises(StationConfigError, match="prometheus_namespaces=\\[\\]: is empty"):
-        LitestreamServiceMonitor(chart, "m", station=a, prometheus_namespaces=())
+    assert_refused(
+        lambda: LitestreamServiceMonitor(chart, "m", station=a, prometheus_namespaces=()),
+        field="prometheus_namespaces",
+        value=[],
+        problem="is empty",
+    )
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
     assert len(rules) == 1
     b = StationDeployment(chart, "b", name="b", namespace="b", network_policy=None)
-    LitestreamBackup(chart, "b-litestream", station=b, bucket="station-backups")
+    litestream(chart, b, "b-litestream", bucket="station-backups")
     LitestreamServiceMonitor(chart, "mb", station=b)
     assert find(synth(chart), "ServiceMonitor", "b-litestream")
 
@@ -106,7 +116,11 @@ def test_no_policy_rule_when_asked_or_without_a_policy(chart: Chart) -> None:
 def test_same_namespaces_as_litestreams_own_admission_make_one_rule(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     LitestreamBackup(
-        chart, "litestream", station=station, bucket="b-1", metrics_namespaces=["monitoring"]
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
     )
     LitestreamServiceMonitor(chart, "monitor", station=station)
     rules = find(synth(chart), "NetworkPolicy", "station")["spec"]["ingress"]
@@ -127,8 +141,9 @@ def test_interval_timeout_and_name(chart: Chart) -> None:
 
 
 def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -> None:
-    error = monitor_fails(
+    monitor_fails(
         chart,
+        "station",
         "station='test/station'",
         "has no LitestreamBackup attached",
         "Station itself serves no Prometheus metrics",
@@ -136,38 +151,62 @@ def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -
         "add LitestreamBackup(..., station=station) before the ServiceMonitor",
         station=StationDeployment(chart, "station"),
     )
-    assert error.field == "station"
 
 
 def test_fails_when_litestream_serves_no_metrics(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", metrics=False)
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        metrics=LitestreamMetrics.off(),
+    )
     monitor_fails(
         chart,
+        "station",
         "station='test/litestream'",
-        "metrics=False",
-        "pass metrics=True",
+        "metrics=LitestreamMetrics.off()",
+        "pass metrics=LitestreamMetrics.served()",
         station=station,
     )
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "fragments"),
     [
-        ({"interval": "30 seconds"}, ["interval='30 seconds'", "'10s'"]),
-        ({"interval": 0}, ["interval=0", "at least 1s"]),
-        ({"interval": "30s", "scrape_timeout": "1m"}, ["scrape_timeout='1m'", "longer than"]),
-        ({"labels": {"release": "kube prometheus"}}, ["labels['release']='kube prometheus'"]),
-        ({"labels": {"bad key!": "x"}}, ["labels='bad key!'", "label key"]),
-        ({"labels": {"app": "x"}}, ["labels['app']='x'", "set by the construct"]),
-        ({"prometheus_namespaces": "monitoring"}, ["prometheus_namespaces='monitoring'"]),
-        ({"prometheus_namespaces": ["Monitoring"]}, ["prometheus_namespaces[]='Monitoring'"]),
-        ({"name": "Litestream_Monitor"}, ["name='Litestream_Monitor'"]),
-        ({"station": "station"}, ["station='str'"]),
+        ({"interval": "30 seconds"}, "interval", ["interval='30 seconds'", "'10s'"]),
+        ({"interval": 0}, "interval", ["interval=0", "at least 1s"]),
+        (
+            {"interval": "30s", "scrape_timeout": "1m"},
+            "scrape_timeout",
+            ["scrape_timeout='1m'", "longer than"],
+        ),
+        (
+            {"labels": {"release": "kube prometheus"}},
+            "labels['release']",
+            ["labels['release']='kube prometheus'"],
+        ),
+        ({"labels": {"bad key!": "x"}}, "labels", ["labels='bad key!'", "label key"]),
+        ({"labels": {"app": "x"}}, "labels['app']", ["labels['app']='x'", "set by the construct"]),
+        (
+            {"prometheus_namespaces": "monitoring"},
+            "prometheus_namespaces",
+            ["prometheus_namespaces='monitoring'"],
+        ),
+        (
+            {"prometheus_namespaces": ["Monitoring"]},
+            "prometheus_namespaces[]",
+            ["prometheus_namespaces[]='Monitoring'"],
+        ),
+        ({"name": "Litestream_Monitor"}, "name", ["name='Litestream_Monitor'"]),
+        ({"station": "station"}, "station", ["station='str'"]),
     ],
 )
-def test_fails_on_bad_arguments(chart: Chart, kwargs: dict[str, Any], fragments: list[str]) -> None:
-    monitor_fails(chart, *fragments, **kwargs)
+def test_fails_on_bad_arguments(
+    chart: Chart, kwargs: dict[str, Any], field: str, fragments: list[str]
+) -> None:
+    monitor_fails(chart, field, *fragments, **kwargs)
 
 
 def test_fails_on_a_second_monitor_with_the_same_name(chart: Chart) -> None:
@@ -175,7 +214,14 @@ def test_fails_on_a_second_monitor_with_the_same_name(chart: Chart) -> None:
     LitestreamServiceMonitor(chart, "first", station=station)
     monitor_fails(
         chart,
+        "name",
         "name='station-litestream'",
         "already rendered by 'test/first'",
         station=station,
     )
+
+
+def test_the_service_monitor_is_the_primary_child(chart: Chart) -> None:
+    monitor = LitestreamServiceMonitor(chart, "monitor", station=with_litestream(chart))
+    primary = cdk8s.ApiObject.of(monitor)
+    assert (primary.kind, primary.name) == ("ServiceMonitor", monitor.name)

@@ -14,7 +14,6 @@ from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
 from station_constructs import (
-    LitestreamBackup,
     PodExtras,
     PodPlacement,
     PodServiceAccount,
@@ -22,6 +21,7 @@ from station_constructs import (
     StationDeployment,
 )
 from tests.conftest import find, pod_spec, synth
+from tests.support.backups import litestream
 from tests.support.kube_validate import validate_manifest
 from tests.test_pod_security import violations
 
@@ -163,7 +163,7 @@ def test_litestreams_native_sidecar_keeps_its_marker_beside_extra_init_container
     chart: Chart,
 ) -> None:
     s = station(chart, pod_extras=PodExtras(init_containers=[sidecar(name="prepare")]))
-    LitestreamBackup(chart, "backup", station=s, bucket="station-backups")
+    litestream(chart, s, bucket="station-backups")
     pod = pod_spec(synth(chart))
     init = [(c["name"], c.get("restartPolicy")) for c in pod["initContainers"]]
     assert init == [

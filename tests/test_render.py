@@ -314,22 +314,31 @@ def test_the_station_pod_assembles_and_renders_without_cdk8s() -> None:
 def test_the_backup_settings_and_renderers_run_without_cdk8s() -> None:
     result = render(
         """
+from types import SimpleNamespace
+
 from station_constructs._errors import _Guard
 from station_constructs._render import backup_pod, config_backup, litestream_config, pod_options
+from station_constructs._settings.s3 import check_replica_fields
 from station_constructs._settings.config_backup import resolve_config_backup
 from station_constructs._settings.litestream import resolve_litestream
 from station_constructs._settings.pod_options import ResolvedPod, ServiceAccountSettings
 from station_constructs._settings.station import ImagePullPolicy, StationPort
-from station_constructs._settings.litestream import DEFAULT_RESOURCES, SidecarMode
+from station_constructs._settings.litestream import DEFAULT_RESOURCES, MetricsSettings, SidecarMode
 
 guard = _Guard("LitestreamBackup 'app/backup'")
+fields = check_replica_fields(
+    guard, bucket="bkt", path=None, endpoint="http://minio.minio.svc:9000/",
+    region="us-east-1", force_path_style=True,
+)
+replica = SimpleNamespace(
+    **dict(zip(("bucket", "path", "endpoint", "region", "force_path_style"), fields))
+)
 settings = resolve_litestream(
     guard, default_path="agents/station/station.db", has_network_policy=True,
-    station_ports={StationPort.API: 8585}, station_stop_seconds=10, bucket="bkt", path=None,
-    endpoint="http://minio.minio.svc:9000/", region=None, force_path_style=None,
+    station_ports={StationPort.API: 8585}, station_stop_seconds=10, replica=replica,
+    metrics=MetricsSettings(None, False, ()),
     sync_interval="1s", snapshot_interval="24h", retention="24h", checkpoint_interval="1m",
     shutdown_sync_timeout="30s", termination_grace_period=None, sidecar_mode=SidecarMode.NATIVE,
-    metrics=False, prometheus_annotations=False, metrics_namespaces=(),
     image="docker.io/litestream/litestream:0.5.17",
     image_pull_policy=ImagePullPolicy.IF_NOT_PRESENT, resources=DEFAULT_RESOURCES,
 )

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s
 import pytest
 from cdk8s import Chart
 
 from station_constructs import (
     ConfigDirBackup,
-    LitestreamBackup,
     RestoreDrill,
-    StationConfigError,
     StationDeployment,
 )
 from tests.conftest import find, synth
+from tests.support.backups import litestream
+from tests.support.refusals import assert_refused
 
 
 def make(chart: Chart, *, config: bool = True, **options: Any) -> RestoreDrill:
     station = StationDeployment(chart, "station")
-    backup = LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    backup = litestream(chart, station)
     config_backup = ConfigDirBackup(chart, "config", backup=backup) if config else None
     return RestoreDrill(chart, "drill", backup=backup, config_backup=config_backup, **options)
 
@@ -56,42 +57,54 @@ def test_without_a_config_backup_only_the_database_is_drilled(chart: Chart) -> N
 
 
 @pytest.mark.parametrize(
-    ("options", "expected"),
+    ("field", "value", "problem"),
     [
-        ({"schedule": "daily"}, "schedule='daily'"),
-        ({"count_table": "runs; DROP"}, "count_table='runs; DROP'"),
-        ({"min_rows": -1}, "min_rows=-1"),
-        ({"size_limit_mebibytes": 1}, "size_limit_mebibytes=1"),
-        ({"active_deadline_seconds": 0}, "active_deadline_seconds=0"),
-        ({"name": "x" * 53}, "is longer than 52 characters"),
+        ("schedule", "daily", ""),
+        ("count_table", "runs; DROP", ""),
+        ("min_rows", -1, ""),
+        ("size_limit_mebibytes", 1, ""),
+        ("active_deadline_seconds", 0, ""),
+        ("name", "x" * 53, "is longer than 52 characters"),
     ],
 )
-def test_bad_input_is_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
-    with pytest.raises(StationConfigError) as error:
-        make(chart, **options)
-    assert expected in str(error.value)
-    assert "Fix:" in str(error.value)
+def test_bad_input_is_refused(chart: Chart, field: str, value: Any, problem: str) -> None:
+    assert_refused(lambda: make(chart, **{field: value}), field=field, value=value, problem=problem)
 
 
 def test_refuses_a_config_backup_of_another_station(chart: Chart) -> None:
     one = StationDeployment(chart, "one", name="one", namespace="one")
     two = StationDeployment(chart, "two", name="two", namespace="two")
-    backup_one = LitestreamBackup(chart, "b1", station=one, bucket="bkt")
-    backup_two = LitestreamBackup(chart, "b2", station=two, bucket="bkt")
+    backup_one = litestream(chart, one, "b1")
+    backup_two = litestream(chart, two, "b2")
     config_two = ConfigDirBackup(chart, "c2", backup=backup_two)
-    with pytest.raises(StationConfigError) as error:
-        RestoreDrill(chart, "drill", backup=backup_one, config_backup=config_two)
-    assert "must be the ConfigDirBackup of the same LitestreamBackup" in str(error.value)
+    assert_refused(
+        lambda: RestoreDrill(chart, "drill", backup=backup_one, config_backup=config_two),
+        field="config_backup",
+        value="ConfigDirBackup",
+        problem="must be the ConfigDirBackup of the same LitestreamBackup",
+    )
 
 
 def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as error:
-        RestoreDrill(chart, "drill", backup="bkt")  # type: ignore[arg-type]
-    assert "must be the Station's LitestreamBackup" in str(error.value)
+    assert_refused(
+        lambda: RestoreDrill(chart, "drill", backup="bkt"),  # type: ignore[arg-type]
+        field="backup",
+        value="str",
+        problem="must be the Station's LitestreamBackup",
+    )
 
 
 def test_attributes_are_read_only(chart: Chart) -> None:
     drill = make(chart)
-    with pytest.raises(StationConfigError) as error:
-        drill.schedule = "@hourly"
-    assert "schedule='@hourly': is read-only after construction" in str(error.value)
+    assert_refused(
+        lambda: setattr(drill, "schedule", "@hourly"),
+        field="schedule",
+        value="@hourly",
+        problem="is read-only after construction",
+    )
+
+
+def test_the_cron_job_is_the_primary_child(chart: Chart) -> None:
+    drill = make(chart)
+    primary = cdk8s.ApiObject.of(drill)
+    assert (primary.kind, primary.name) == ("CronJob", drill.name)

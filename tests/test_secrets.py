@@ -17,6 +17,8 @@ from station_constructs import (
     ExternalSecretSource,
     LitestreamBackup,
     RemoteRef,
+    S3Credentials,
+    S3Replica,
     SealedSecretSource,
     SealingScope,
     SecretStoreKind,
@@ -426,7 +428,13 @@ def test_station_and_litestream_share_one_external_secret(chart: Chart) -> None:
     }
     source = ExternalSecretSource("vault", remote_refs=refs)
     station = StationDeployment(chart, "station", secret=source)
-    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=source)
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        credentials=S3Credentials.from_secret(source),
+    )
     objects = synth(chart)
     assert [o["metadata"]["name"] for o in objects if o["kind"] == "ExternalSecret"] == [
         "station-secrets"
@@ -446,7 +454,13 @@ def test_litestream_credentials_from_their_own_sealed_secret(chart: Chart) -> No
     credentials = SealedSecretSource(
         {"AWS_ACCESS_KEY_ID": sealed(5), "AWS_SECRET_ACCESS_KEY": sealed(6)}
     )
-    LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=credentials)
+    LitestreamBackup(
+        chart,
+        "litestream",
+        station=station,
+        replica=S3Replica.aws("b-1"),
+        credentials=S3Credentials.from_secret(credentials),
+    )
     objects = synth(chart)
     assert find(objects, "ExternalSecret", "station-secrets")
     template = find(objects, "SealedSecret", "station-litestream")["spec"]["template"]
@@ -456,7 +470,13 @@ def test_litestream_credentials_from_their_own_sealed_secret(chart: Chart) -> No
 def test_litestream_is_refused_a_source_without_its_keys(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(chart, "litestream", station=station, bucket="b-1", credentials=eso())
+        LitestreamBackup(
+            chart,
+            "litestream",
+            station=station,
+            replica=S3Replica.aws("b-1"),
+            credentials=S3Credentials.from_secret(eso()),
+        )
     message = str(info.value)
     assert message.startswith("LitestreamBackup 'test/litestream': credentials=")
     assert "does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY" in message
@@ -548,7 +568,13 @@ def test_the_key_secrets_source_is_kept_and_the_backup_credentials_only_come_fir
             "AWS_SECRET_ACCESS_KEY": RemoteRef("backup", property="secret"),
         },
     )
-    LitestreamBackup(chart, "backup", station=station, bucket="bkt", credentials=creds)
+    LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt"),
+        credentials=S3Credentials.from_secret(creds),
+    )
     objects = synth(chart)
     key = find(objects, "ExternalSecret", "station-secrets")["metadata"]["annotations"]
     assert key == {**GITOPS_KEEP, **WAVE}

@@ -11,17 +11,19 @@ from cdk8s_plus_27 import k8s
 from station_constructs import (
     ConfigDirBackup,
     EgressRules,
-    ExistingSecret,
     LitestreamBackup,
     NetworkPolicyOptions,
     PodExtras,
     PodServiceAccount,
     RestoreDrill,
-    StationConfigError,
+    S3Credentials,
+    S3Replica,
     StationDeployment,
     WorkloadIdentity,
 )
 from tests.conftest import find, pod_spec, synth
+from tests.support.backups import litestream
+from tests.support.refusals import assert_refused
 
 ROLE = "arn:aws:iam::123456789012:role/station-backups"
 BACKUP_CONTAINERS = {"litestream-restore", "config-restore", "litestream", "config-backup"}
@@ -33,9 +35,8 @@ def build(chart: Chart, identity: WorkloadIdentity, **options: Any) -> list[Any]
         chart,
         "backup",
         station=station,
-        bucket="bkt",
-        region="eu-west-1",
-        identity=identity,
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(identity),
         **options,
     )
     config = ConfigDirBackup(chart, "config", backup=backup)
@@ -98,60 +99,53 @@ def test_eks_pod_identity_needs_no_annotation_and_uses_the_agent(chart: Chart) -
 
 def test_static_keys_render_no_service_account(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    LitestreamBackup(chart, "backup", station=station, bucket="bkt")
+    litestream(chart, station)
     objects = synth(chart)
     assert not [o for o in objects if o["kind"] == "ServiceAccount"]
     assert "serviceAccountName" not in pod_spec(objects)
 
 
-@pytest.mark.parametrize(
-    ("options", "expected"),
-    [
-        ({"credentials": ExistingSecret("s3")}, "is given together with identity="),
-        ({"identity": "irsa"}, "identity='str': must be a WorkloadIdentity"),
-    ],
-)
-def test_bad_combinations_are_refused(chart: Chart, options: dict[str, Any], expected: str) -> None:
-    station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
-            chart,
-            "backup",
-            station=station,
-            bucket="bkt",
-            region="eu-west-1",
-            **{"identity": WorkloadIdentity.eks_pod_identity(), **options},
-        )
-    assert expected in str(error.value)
-    assert "Fix:" in str(error.value)
-
-
-def test_service_account_name_needs_identity(chart: Chart) -> None:
-    station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(chart, "backup", station=station, bucket="bkt", service_account_name="sa")
-    assert "service_account_name='sa': is only used with identity=" in str(error.value)
+def test_the_identity_factory_checks_its_arguments() -> None:
+    assert_refused(
+        lambda: S3Credentials.workload_identity("irsa"),  # type: ignore[arg-type]
+        field="identity",
+        value="str",
+        problem="must be a WorkloadIdentity",
+    )
+    assert_refused(
+        lambda: S3Credentials.workload_identity(
+            WorkloadIdentity.eks_pod_identity(), service_account_name="Backup_SA"
+        ),
+        field="service_account_name",
+        value="Backup_SA",
+    )
 
 
 @pytest.mark.parametrize("arn", ["", "arn:aws:iam::123:role/x", "role/x", "arn:aws:s3:::bkt"])
 def test_a_malformed_role_arn_is_refused(arn: str) -> None:
-    with pytest.raises(StationConfigError) as error:
-        WorkloadIdentity.aws_irsa(arn)
-    assert f"role_arn={arn!r}: must be an IAM role ARN" in str(error.value)
+    assert_refused(
+        lambda: WorkloadIdentity.aws_irsa(arn),
+        field="role_arn",
+        value=arn,
+        problem="must be an IAM role ARN",
+    )
 
 
 def test_identity_on_aws_s3_needs_the_region(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
-            bucket="bkt",
-            identity=WorkloadIdentity.aws_irsa(ROLE),
-        )
-    assert "region=None: is needed with identity=" in str(error.value)
-    assert "pass region=" in str(error.value)
+            replica=S3Replica.aws("bkt"),
+            credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
+        ),
+        field="replica.region",
+        value=None,
+        problem="is needed with S3Credentials.workload_identity()",
+        fix="pass S3Replica.aws(..., region=",
+    )
 
 
 def test_the_region_reaches_the_sdk(chart: Chart) -> None:
@@ -175,9 +169,8 @@ def test_the_stations_own_service_account_is_used(chart: Chart) -> None:
         chart,
         "backup",
         station=station,
-        bucket="bkt",
-        region="eu-west-1",
-        identity=WorkloadIdentity.aws_irsa(ROLE),
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
     )
     objects = synth(chart)
     assert backup.service_account_name == "station"
@@ -189,34 +182,39 @@ def test_the_stations_own_service_account_is_used(chart: Chart) -> None:
 
 def test_a_station_account_without_the_role_is_refused(chart: Chart) -> None:
     station = StationDeployment(chart, "station", service_account=PodServiceAccount.rendered())
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
-            bucket="bkt",
-            region="eu-west-1",
-            identity=WorkloadIdentity.aws_irsa(ROLE),
-        )
-    assert "needs {'eks.amazonaws.com/role-arn'" in str(error.value)
-    assert "PodServiceAccount.rendered(annotations=" in str(error.value)
+            replica=S3Replica.aws("bkt", region="eu-west-1"),
+            credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
+        ),
+        field="credentials",
+        value=ROLE,
+        problem="needs {'eks.amazonaws.com/role-arn'",
+        fix="PodServiceAccount.rendered(annotations=",
+    )
 
 
 def test_another_account_name_than_the_stations_is_refused(chart: Chart) -> None:
     station = StationDeployment(
         chart, "station", service_account=PodServiceAccount.existing("station-sa")
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
-            bucket="bkt",
-            region="eu-west-1",
-            identity=WorkloadIdentity.eks_pod_identity(),
-            service_account_name="other",
-        )
-    assert "service_account_name='other': differs from the Station's own" in str(error.value)
+            replica=S3Replica.aws("bkt", region="eu-west-1"),
+            credentials=S3Credentials.workload_identity(
+                WorkloadIdentity.eks_pod_identity(), service_account_name="other"
+            ),
+        ),
+        field="service_account_name",
+        value="other",
+        problem="differs from the Station's own",
+    )
 
 
 def test_a_restricted_egress_admits_the_pod_identity_agent(chart: Chart) -> None:
@@ -229,9 +227,8 @@ def test_a_restricted_egress_admits_the_pod_identity_agent(chart: Chart) -> None
         chart,
         "backup",
         station=station,
-        bucket="bkt",
-        region="eu-west-1",
-        identity=WorkloadIdentity.eks_pod_identity(),
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(WorkloadIdentity.eks_pod_identity()),
     )
     policy = find(synth(chart), "NetworkPolicy", "station")
     assert {
@@ -248,18 +245,19 @@ def test_irsa_against_a_store_that_is_not_aws_s3_is_refused(chart: Chart) -> Non
         "station",
         network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
     )
-    with pytest.raises(StationConfigError) as error:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "backup",
             station=station,
-            bucket="bkt",
-            endpoint="http://minio.minio.svc:9000",
-            region="eu-west-1",
-            identity=WorkloadIdentity.aws_irsa(ROLE),
-        )
-    assert "identity='irsa'" in str(error.value)
-    assert "leave endpoint= out" in str(error.value)
+            replica=S3Replica.compatible("http://minio.minio.svc:9000", "bkt", region="eu-west-1"),
+            credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
+        ),
+        field="credentials",
+        value="irsa",
+        problem="which the store at http://minio.minio.svc:9000 does not accept",
+        fix="replica=S3Replica.aws(...)",
+    )
 
 
 # The mutation of github.com/aws/amazon-eks-pod-identity-webhook (commit 3bf80a3),
@@ -310,7 +308,11 @@ def test_eks_webhook_never_adds_a_second_token_mount(
 ) -> None:
     station = StationDeployment(chart, "station")
     backup = LitestreamBackup(
-        chart, "backup", station=station, bucket="bkt", region="eu-west-1", identity=identity
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(identity),
     )
     ConfigDirBackup(chart, "config", backup=backup)
     objects = synth(chart)
@@ -342,9 +344,8 @@ def test_containers_added_by_pod_extras_are_skipped_by_the_webhook(chart: Chart)
         chart,
         "backup",
         station=station,
-        bucket="bkt",
-        region="eu-west-1",
-        identity=WorkloadIdentity.aws_irsa(ROLE),
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(WorkloadIdentity.aws_irsa(ROLE)),
     )
     ConfigDirBackup(chart, "config", backup=backup)
     objects = synth(chart)
@@ -368,9 +369,8 @@ def test_containers_a_json_patch_adds_are_in_the_skip_list_too(chart: Chart) -> 
         chart,
         "backup",
         station=station,
-        bucket="bkt",
-        region="eu-west-1",
-        identity=WorkloadIdentity.eks_pod_identity(),
+        replica=S3Replica.aws("bkt", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(WorkloadIdentity.eks_pod_identity()),
     )
     ApiObject.of(station.deployment).add_json_patch(
         JsonPatch.add(

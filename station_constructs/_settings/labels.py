@@ -73,8 +73,8 @@ def _check_pod_annotations(
                 else "its ports"
             )
             + " would fail every time",
-            "scrape Litestream's metrics on 9090 instead: LitestreamBackup(..., "
-            "prometheus_annotations=True, metrics_namespaces=['monitoring'])",
+            "scrape Litestream's metrics on 9090 instead: LitestreamBackup(..., metrics="
+            "LitestreamMetrics.served(prometheus_annotations=True, namespaces=['monitoring']))",
         )
     for key, value in annotations.items():
         if restricted and key.startswith(_APPARMOR_PREFIX) and value == "unconfined":

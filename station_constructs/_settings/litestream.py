@@ -37,13 +37,10 @@ from typing import cast
 from .._errors import _Guard
 from .._validate import (
     ImageReference,
-    boolean,
-    dns_label,
     duration_seconds,
     go_duration,
     image_reference,
     one_of,
-    sequence,
 )
 from .resources import resolve_container_resources
 from .s3 import S3Target, resolve_target
@@ -53,9 +50,9 @@ __all__ = [
     "LITESTREAM_IMAGE",
     "LITESTREAM_VERSION",
     "LitestreamImage",
-    "LitestreamMetrics",
     "LitestreamSettings",
     "LitestreamTiming",
+    "MetricsSettings",
     "SidecarMode",
     "resolve_image",
     "resolve_litestream",
@@ -186,8 +183,8 @@ def resolve_timing(
 
 
 @dataclass(frozen=True)
-class LitestreamMetrics:
-    """Litestream's metrics listener and who may scrape it."""
+class MetricsSettings:
+    """Litestream's metrics listener and who may scrape it, checked against the Station."""
 
     port: int | None
     """Litestream's metrics port (9090), or ``None`` when metrics are off."""
@@ -199,40 +196,28 @@ class LitestreamMetrics:
 def resolve_metrics(
     guard: _Guard,
     *,
-    metrics: object,
-    prometheus_annotations: object,
-    metrics_namespaces: object,
+    enabled: bool,
+    prometheus_annotations: bool,
+    namespaces: tuple[str, ...],
     has_network_policy: bool,
     station_ports: Mapping[StationPort, int],
-) -> LitestreamMetrics:
-    """Check the metrics switches against each other, the NetworkPolicy and Station's ports."""
-    enabled = boolean(guard, "metrics", metrics)
-    annotate = boolean(guard, "prometheus_annotations", prometheus_annotations)
-    namespaces = [
-        dns_label(guard, "metrics_namespaces[]", n)
-        for n in sequence(guard, "metrics_namespaces", metrics_namespaces, example="['monitoring']")
-    ]
-    if not enabled and (annotate or namespaces):
-        field = "prometheus_annotations" if annotate else "metrics_namespaces"
-        raise guard.fail(
-            field,
-            annotate if annotate else namespaces,
-            "needs metrics=True: without it nothing listens on 9090",
-            f"pass metrics=True, or drop {field}",
-        )
-    _check_scrapers(guard, namespaces, annotate, has_network_policy=has_network_policy)
+) -> MetricsSettings:
+    """Check a ``LitestreamMetrics`` against the NetworkPolicy and Station's ports."""
+    _check_scrapers(
+        guard, namespaces, prometheus_annotations, has_network_policy=has_network_policy
+    )
     port = METRICS_PORT if enabled else None
     taken = {number: which for which, number in station_ports.items()}
     if port in taken:
         raise guard.fail(
             "metrics",
-            enabled,
+            "LitestreamMetrics.served()",
             f"Litestream's metrics listen on {METRICS_PORT}, which the Station already uses "
             f"for {taken[port]} (one pod, one port namespace: both cannot bind it)",
             "move the Station's port (api_port=, or mcp_port= whose agent MCP is "
-            f"mcp_port + 1) off {METRICS_PORT}, or pass metrics=False",
+            f"mcp_port + 1) off {METRICS_PORT}, or pass metrics=LitestreamMetrics.off()",
         )
-    return LitestreamMetrics(port, annotate, tuple(namespaces))
+    return MetricsSettings(port, prometheus_annotations, namespaces)
 
 
 def _check_scrapers(
@@ -240,20 +225,21 @@ def _check_scrapers(
 ) -> None:
     if namespaces and not has_network_policy:
         raise guard.fail(
-            "metrics_namespaces",
-            namespaces,
+            "metrics.namespaces",
+            list(namespaces),
             "has no effect: the Station renders no NetworkPolicy (network_policy=None), so "
             "every namespace already reaches 9090",
-            "drop metrics_namespaces",
+            "drop namespaces from LitestreamMetrics.served()",
         )
     if annotate and not namespaces and has_network_policy:
         raise guard.fail(
-            "metrics_namespaces",
-            namespaces,
+            "metrics.namespaces",
+            list(namespaces),
             "is empty while prometheus_annotations=True asks Prometheus to scrape 9090: the "
             "Station's NetworkPolicy admits no other namespace there, so every scrape "
             "would time out",
-            "name the namespace Prometheus runs in, e.g. metrics_namespaces=['monitoring']",
+            "name the namespace Prometheus runs in, e.g. LitestreamMetrics.served("
+            "prometheus_annotations=True, namespaces=['monitoring'])",
         )
 
 
@@ -315,7 +301,7 @@ class LitestreamSettings:
 
     target: S3Target
     timing: LitestreamTiming
-    metrics: LitestreamMetrics
+    metrics: MetricsSettings
     image: LitestreamImage
 
 
@@ -326,11 +312,8 @@ def resolve_litestream(
     has_network_policy: bool,
     station_ports: Mapping[StationPort, int],
     station_stop_seconds: int,
-    bucket: object,
-    path: object,
-    endpoint: object,
-    region: object,
-    force_path_style: object,
+    replica: object,
+    metrics: MetricsSettings,
     sync_interval: object,
     snapshot_interval: object,
     retention: object,
@@ -338,25 +321,17 @@ def resolve_litestream(
     shutdown_sync_timeout: object,
     termination_grace_period: object,
     sidecar_mode: object,
-    metrics: object,
-    prometheus_annotations: object,
-    metrics_namespaces: object,
     image: object,
     image_pull_policy: object,
     resources: object,
 ) -> LitestreamSettings:
     """The replica's place, the timing, the metrics, then the image, checked in that order.
 
-    ``default_path`` is the key prefix used when ``path`` is ``None``.
+    ``replica`` is a checked ``S3Replica``; ``default_path`` is the key prefix used when its
+    path is ``None``. ``metrics`` is the user's ``LitestreamMetrics`` (its ``port`` 9090
+    when served), checked here against the Station.
     """
-    target = resolve_target(
-        guard,
-        bucket=bucket,
-        path=default_path if path is None else path,
-        endpoint=endpoint,
-        region=region,
-        force_path_style=force_path_style,
-    )
+    target = resolve_target(guard, replica, default_path=default_path)
     timing = resolve_timing(
         guard,
         sync_interval=sync_interval,
@@ -370,9 +345,9 @@ def resolve_litestream(
     )
     checked_metrics = resolve_metrics(
         guard,
-        metrics=metrics,
-        prometheus_annotations=prometheus_annotations,
-        metrics_namespaces=metrics_namespaces,
+        enabled=metrics.port is not None,
+        prometheus_annotations=metrics.prometheus_annotations,
+        namespaces=metrics.namespaces,
         has_network_policy=has_network_policy,
         station_ports=station_ports,
     )

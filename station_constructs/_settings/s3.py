@@ -1,8 +1,9 @@
 """Where a backup lives in S3: bucket, key prefix, endpoint, region and addressing style.
 
-Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. ``LitestreamBackup``
-resolves its replica here; ``ConfigDirBackup`` checks its own key prefix with
-:func:`_key_prefix`.
+Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The ``S3Replica``
+factories check their fields here (:func:`check_replica_fields`), ``LitestreamBackup``
+defaults the replica's path (:func:`resolve_target`), and ``ConfigDirBackup`` checks its own
+key prefix with :func:`config_prefix`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import urllib.parse
 from dataclasses import dataclass
 
 from .._errors import _Guard
-from .._validate import boolean
 
 __all__ = [
     "S3Target",
     "aws_endpoint",
     "check_identity_target",
+    "check_replica_fields",
     "config_prefix",
     "resolve_target",
 ]
@@ -48,29 +49,26 @@ class S3Target:
     """Whether the bucket is addressed path-style (``endpoint/bucket``)."""
 
 
-def resolve_target(
+def check_replica_fields(
     guard: _Guard,
     *,
     bucket: object,
     path: object,
     endpoint: object,
     region: object,
-    force_path_style: object,
-) -> S3Target:
-    """Check bucket, path, endpoint, region and path style, in that order.
+    force_path_style: bool,
+) -> tuple[str, str | None, str | None, str | None, bool]:
+    """Check bucket, path (``None``: the construct's default), endpoint, region, path style.
 
-    ``path`` is the key prefix already defaulted by the caller; a region defaults to
-    ``us-east-1`` with an endpoint, path style to ``True`` with one.
+    Returns them in that order, the endpoint without a trailing ``/``.
     """
     checked_bucket = _bucket(guard, bucket)
-    checked_path = _key_prefix(guard, path)
+    checked_path = None if path is None else _key_prefix(guard, path)
     checked_endpoint = None if endpoint is None else _endpoint(guard, endpoint)
-    if region is None:
-        checked_region = "us-east-1" if checked_endpoint else None
-    else:
-        checked_region = _region(guard, region, aws=aws_endpoint(checked_endpoint))
-    path_style = boolean(guard, "force_path_style", force_path_style, allow_none=True)
-    if path_style is False and checked_endpoint is not None and _in_cluster(checked_endpoint):
+    checked_region = (
+        None if region is None else _region(guard, region, aws=aws_endpoint(checked_endpoint))
+    )
+    if not force_path_style and checked_endpoint is not None and _in_cluster(checked_endpoint):
         raise guard.fail(
             "force_path_style",
             False,
@@ -79,12 +77,27 @@ def resolve_target(
             "endpoint",
             "drop force_path_style (path style is the default with an endpoint)",
         )
+    return checked_bucket, checked_path, checked_endpoint, checked_region, force_path_style
+
+
+def resolve_target(guard: _Guard, replica: object, *, default_path: str) -> S3Target:
+    """The place of a replica: an ``S3Replica``'s fields, checked again, its path defaulted.
+
+    The factories have checked them; a value built directly (not the API) is checked here.
+    """
+    bucket, path, endpoint, region, path_style = check_replica_fields(
+        guard,
+        **{
+            name: getattr(replica, name)
+            for name in ("bucket", "path", "endpoint", "region", "force_path_style")
+        },
+    )
     return S3Target(
-        bucket=checked_bucket,
-        path=checked_path,
-        endpoint=checked_endpoint,
-        region=checked_region,
-        force_path_style=checked_endpoint is not None if path_style is None else path_style,
+        bucket=bucket,
+        path=_key_prefix(guard, default_path) if path is None else path,
+        endpoint=endpoint,
+        region=region,
+        force_path_style=path_style,
     )
 
 
@@ -121,12 +134,13 @@ def check_identity_target(guard: _Guard, identity_kind: str | None, target: S3Ta
     in_cluster = _in_cluster(endpoint) and not _is_ip(host.strip("[]"))
     if in_cluster or host.endswith(_NOT_AWS):
         raise guard.fail(
-            "identity",
+            "credentials",
             identity_kind,
             f"gives AWS credentials, which the store at {endpoint} does not accept "
             "(only AWS S3 trusts AWS STS)",
-            "pass credentials= with the store's own keys (e.g. ExistingSecret("
-            "'station-litestream')), or back up to AWS S3 (leave endpoint= out)",
+            "pass credentials=S3Credentials.from_secret(...) with the store's own keys "
+            "(e.g. ExistingSecret('station-litestream')), or back up to AWS S3 "
+            "(replica=S3Replica.aws(...))",
         )
 
 

@@ -20,6 +20,7 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
     PodExtras,
@@ -28,6 +29,8 @@ from station_constructs import (
     RemoteRef,
     ResourceProfile,
     RestoreDrill,
+    S3Credentials,
+    S3Replica,
     SecretStoreKind,
     SidecarMode,
     StationDeployment,
@@ -125,9 +128,10 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
         chart,
         "backup",
         station=station,
-        bucket="station-backups",
-        endpoint="http://minio.minio.svc.cluster.local:9000",
-        metrics_namespaces=["monitoring"],
+        replica=S3Replica.compatible(
+            "http://minio.minio.svc.cluster.local:9000", "station-backups"
+        ),
+        metrics=LitestreamMetrics.served(namespaces=["monitoring"]),
     )
     ConfigDirBackup(chart, "config-backup", backup=backup)
     return backup
@@ -169,9 +173,10 @@ def full_production_app(
         chart,
         f"backup{suffix}",
         station=station,
-        bucket="example-station-backups",
-        region="eu-west-1",
-        identity=WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups"),
+        replica=S3Replica.aws("example-station-backups", region="eu-west-1"),
+        credentials=S3Credentials.workload_identity(
+            WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backups")
+        ),
     )
     config_backup = ConfigDirBackup(chart, f"config-backup{suffix}", backup=backup)
     RestoreDrill(chart, f"restore-drill{suffix}", backup=backup, config_backup=config_backup)
@@ -216,7 +221,12 @@ def digest_station_with_litestream(chart: Chart) -> LitestreamBackup:
         "station",
         image="ghcr.io/cloudshipai/station@sha256:" + "0123456789abcdef" * 4,
     )
-    return LitestreamBackup(chart, "backup", station=station, bucket="station-backups")
+    return LitestreamBackup(
+        chart,
+        "backup",
+        station=station,
+        replica=S3Replica.aws("station-backups"),
+    )
 
 
 def platform_app(chart: Chart) -> StationDeployment:
@@ -295,7 +305,7 @@ def platform_app(chart: Chart) -> StationDeployment:
         chart,
         "backup",
         station=station,
-        bucket="station-backups",
+        replica=S3Replica.aws("station-backups"),
         sidecar_mode=SidecarMode.CLASSIC,
     )
     return station
