@@ -9,11 +9,12 @@ from collections.abc import Sequence
 
 from ._app_registry import check_scope, reserve
 from ._attach import require_station
-from ._emit.gateway import emit_http_route
+from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._gateway import StationGateway
-from ._k8s import Construct, claim_object, guard_for
+from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
+from ._render import gateway as render
 from ._routing import (
     IngressRoute,
     admit_namespace,
@@ -156,8 +157,9 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         )
         """The data plane's namespace admitted by the Station's NetworkPolicy (``None`` when
         nothing was admitted)."""
-        self.http_routes: list[Construct] = [
-            emit_http_route(self, i, h, self._middleware) for i, h in enumerate(self.route_names)
+        self.http_routes: list[ApiObject] = [
+            emit_object(self, f"route-{i}", self._render(host))
+            for i, host in enumerate(self.route_names)
         ]
         """The HTTPRoutes, one per host, in ``hosts`` order."""
         register(self)
@@ -191,6 +193,31 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             which,
             f"is not routed to {endpoint} by these HTTPRoutes",
             "add an IngressRoute for it, or ask for a port the routes serve",
+        )
+
+    # ------------------------------------------------------------------ rendering
+    def _render(self, host: str) -> dict[str, object]:
+        """The HTTPRoute for ``host``: the routes on that host, in order."""
+        parent = self.parent
+        station = self.station
+        # Traefik's Gateway provider applies a Middleware through an ExtensionRef filter.
+        middleware = self._middleware
+        return render.http_route(
+            name=self.route_names[host],
+            namespace=self.namespace,
+            labels=station.labels("gateway-route"),
+            parent=render.ParentRef(
+                parent.name, parent.namespace, parent.section_name, parent.port
+            ),
+            host=host,
+            service_name=station.service_name,
+            rules=[
+                render.RouteRule(r.path_type.value, r.path, station.ports[r.port])
+                for r in self.routes
+                if r.host == host
+            ],
+            stream_timeout=self.stream_timeout,
+            filters=() if middleware is None else [render.middleware_filter(middleware)],
         )
 
     # ------------------------------------------------------------------ resolution

@@ -32,9 +32,9 @@ from typing import Any
 
 from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
 from ._attach import require_station
-from ._emit.ingress import emit_ingress
+from ._emit.objects import emit_object
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, guard_for, k8s
+from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._render import ingress as render
 from ._routing import (
@@ -232,7 +232,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         self.controller_namespace: str | None = self._admit_controller(guard, controller_namespace)
         """The controller's namespace admitted by the Station's NetworkPolicy (``None``
         when the Station renders no NetworkPolicy)."""
-        self.ingress: k8s.KubeIngress = emit_ingress(self, "ingress", self._render())
+        self.ingress: ApiObject = emit_object(self, "ingress", self._render())
         """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
         self._lock_attributes()
 

@@ -30,6 +30,7 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.crd_schema import validate_custom_object
+from tests.test_render import render as render_without_cdk8s
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -960,3 +961,53 @@ def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) 
             gateway=SHARED,
             host=HOST,
         )
+
+
+def test_the_gateway_and_its_routes_render_without_cdk8s() -> None:
+    """The Gateway, its redirect route and an HTTPRoute are plain data (no cdk8s, no jsii)."""
+    result = render_without_cdk8s(
+        """
+from station_constructs._render import gateway as r
+listener = r.GatewayListener("https", 443, "*.example.com", "station-tls", {"tenant": "yes"})
+gw = r.gateway(name="shared", namespace="gateway", labels={}, annotations={},
+               class_name="eg", listener=listener, redirect_http=True)
+redirect = r.redirect_route(name="shared-http-redirect", namespace="gateway", labels={},
+                            gateway_name="shared", hostname="*.example.com", https_port=8443)
+route = r.http_route(
+    name="station", namespace="agents", labels={}, host="a.example.com",
+    parent=r.ParentRef("shared", "gateway", section_name="https"), service_name="station",
+    rules=[r.RouteRule("Exact", "/mcp", 8587)], stream_timeout="0s",
+    filters=[r.middleware_filter("sso")],
+)
+result = [gw["spec"]["listeners"], redirect["spec"]["rules"], route["spec"]["rules"]]
+"""
+    )
+    listeners, redirect, rules = result
+    assert [(x["name"], x["port"], x["protocol"]) for x in listeners] == [
+        ("https", 443, "HTTPS"),
+        ("http", 80, "HTTP"),
+    ]
+    assert listeners[0]["allowedRoutes"]["namespaces"] == {
+        "from": "Selector",
+        "selector": {"matchLabels": {"tenant": "yes"}},
+    }
+    assert listeners[1]["allowedRoutes"]["namespaces"] == {"from": "Same"}
+    assert redirect[0]["filters"][0]["requestRedirect"] == {
+        "port": 8443,
+        "scheme": "https",
+        "statusCode": 301,
+    }
+    assert rules == [
+        {
+            "backendRefs": [{"group": "", "kind": "Service", "name": "station", "port": 8587}],
+            "filters": [
+                {
+                    "extensionRef": {"group": "traefik.io", "kind": "Middleware", "name": "sso"},
+                    "type": "ExtensionRef",
+                }
+            ],
+            "matches": [{"path": {"type": "Exact", "value": "/mcp"}}],
+            "timeouts": {"backendRequest": "0s", "request": "0s"},
+        }
+    ]
+    assert list(rules[0]) == sorted(rules[0]), "keys in the order cdk8s writes them"
