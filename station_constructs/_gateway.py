@@ -130,7 +130,8 @@ class StationGateway(ReadOnlyAttributes, Construct):
         self._check_redirect(guard)
         self._claim(guard)
         self.gateway: ApiObject = emit_object(self, "Resource", self._render())
-        """The Gateway (escape hatch: ``ApiObject.of(gateway.gateway)``)."""
+        """The Gateway, the construct's primary child ``Resource`` (escape hatch:
+        ``ApiObject.of(station_gateway)``)."""
         self.redirect_route: ApiObject | None = (
             emit_object(self, "redirect", self._render_redirect()) if self.redirect_http else None
         )

@@ -158,10 +158,11 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         """The data plane's namespace admitted by the Station's NetworkPolicy (``None`` when
         nothing was admitted)."""
         self.http_routes: list[ApiObject] = [
-            emit_object(self, f"route-{i}", self._render(host))
+            emit_object(self, "Resource" if i == 0 else f"route-{i}", self._render(host))
             for i, host in enumerate(self.route_names)
         ]
-        """The HTTPRoutes, one per host, in ``hosts`` order."""
+        """The HTTPRoutes, one per host, in ``hosts`` order; the first is the construct's
+        primary child ``Resource`` (``ApiObject.of(route)``), the others ``route-<n>``."""
         register(self)
         self._lock_attributes()
 

@@ -232,8 +232,8 @@ class StationIngress(ReadOnlyAttributes, Construct):
         self.controller_namespace: str | None = self._admit_controller(guard, controller_namespace)
         """The controller's namespace admitted by the Station's NetworkPolicy (``None``
         when the Station renders no NetworkPolicy)."""
-        self.ingress: ApiObject = emit_object(self, "ingress", self._render())
-        """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+        self.ingress: ApiObject = emit_object(self, "Resource", self._render())
+        """The Ingress, the primary child ``Resource`` (``ApiObject.of(station_ingress)``)."""
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdk8s import Chart
+from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
     CloudShipOAuth,
@@ -863,6 +863,29 @@ def test_http_is_redirected_to_https_when_asked(chart: Chart) -> None:
     assert gw.redirect_route is not None
     app_route = valid(objects, "HTTPRoute", "station")
     assert app_route["spec"]["parentRefs"][0]["sectionName"] == "https"
+
+
+def test_the_gateway_and_the_main_route_are_the_primary_children(chart: Chart) -> None:
+    """As in cdk8s-plus: ``ApiObject.of(construct)`` is the object, for patches."""
+    station = secured(chart)
+    gw = gateway(chart, station=station, hostname="*.example.com")
+    routes = route(
+        chart,
+        station,
+        gateway=gw,
+        routes=[
+            IngressRoute(StationPort.API, "/"),
+            IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.example.com"),
+        ],
+    )
+    assert gw.node.default_child is gw.gateway
+    assert routes.node.default_child is routes.http_routes[0]
+    ApiObject.of(gw).add_json_patch(JsonPatch.add("/metadata/annotations", {"team": "a"}))
+    ApiObject.of(routes).add_json_patch(JsonPatch.add("/metadata/annotations", {"team": "b"}))
+    objects = synth(chart)
+    assert find(objects, "Gateway", "station")["metadata"]["annotations"]["team"] == "a"
+    assert find(objects, "HTTPRoute", "station")["metadata"]["annotations"]["team"] == "b"
+    assert "annotations" not in find(objects, "HTTPRoute", "station-mcp")["metadata"]
 
 
 def test_the_redirect_keeps_a_non_default_https_port(chart: Chart) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import cdk8s
 import pytest
-from cdk8s import Chart
+from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
     CloudShipOAuth,
@@ -342,6 +342,14 @@ def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: 
         )
         outputs.append(rendered(chart))
     assert outputs[0] == outputs[1]
+
+
+def test_the_ingress_is_the_primary_child_resource(chart: Chart) -> None:
+    """As in cdk8s-plus: ``ApiObject.of(construct)`` is the object, for patches."""
+    ing = ingress(chart)
+    assert ing.node.default_child is ing.ingress
+    ApiObject.of(ing).add_json_patch(JsonPatch.add("/metadata/annotations/team", "platform"))
+    assert rendered(chart)["metadata"]["annotations"]["team"] == "platform"
 
 
 def test_wildcard_host(chart: Chart) -> None:
