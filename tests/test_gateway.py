@@ -16,10 +16,12 @@ from station_constructs import (
     CloudShipOAuth,
     ClusterProfile,
     EdgeAuth,
+    EnvoySecurityPolicy,
     GatewayImplementation,
     GatewayRef,
     IngressRoute,
     IngressTls,
+    IstioAuthorizationPolicy,
     PathType,
     StationConfigError,
     StationDeployment,
@@ -27,6 +29,7 @@ from station_constructs import (
     StationGatewayRoute,
     StationPort,
     TlsIssuerKind,
+    TraefikMiddleware,
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.crd_schema import validate_custom_object
@@ -41,13 +44,11 @@ OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=Tr
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication, the
 # way each implementation attaches it (none is known for Cilium and OTHER).
 SSO = {
-    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy(
-        "SecurityPolicy", "station-sso", policy_applied_first=True
+    GatewayImplementation.ENVOY_GATEWAY: EnvoySecurityPolicy(
+        "station-sso", policy_applied_first=True
     ),
-    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy(
-        "AuthorizationPolicy", "station-sso", policy_applied_first=True
-    ),
-    GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
+    GatewayImplementation.ISTIO: IstioAuthorizationPolicy("station-sso", policy_applied_first=True),
+    GatewayImplementation.TRAEFIK: TraefikMiddleware("station-forward-auth"),
 }
 EG_SSO = SSO[EG]
 

@@ -19,6 +19,7 @@ from station_constructs import (
     IngressController,
     IngressRoute,
     IngressTls,
+    NginxAuthUrl,
     PathType,
     StationConfigError,
     StationDeployment,
@@ -26,6 +27,7 @@ from station_constructs import (
     StationPort,
     StationStorage,
     TlsIssuerKind,
+    TraefikMiddleware,
 )
 from tests.conftest import Manifest, find, synth
 
@@ -38,10 +40,8 @@ TRAEFIK = "traefik.ingress.kubernetes.io/"
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication.
-NGINX_SSO = EdgeAuth.nginx_auth_url(
-    "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
-)
-TRAEFIK_SSO = EdgeAuth.traefik_middleware("station-forward-auth")
+NGINX_SSO = NginxAuthUrl("http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth")
+TRAEFIK_SSO = TraefikMiddleware("station-forward-auth")
 EDGE_ANNOTATIONS = {
     IngressController.NGINX: {
         f"{NGINX}auth-url": "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
