@@ -480,8 +480,12 @@ def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
 
 
 def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(StationConfigError, match="station='str'.*StationDeployment"):
-        StationGatewayRoute(chart, "route", station="station", gateway=SHARED, host=HOST)  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationGatewayRoute(chart, "route", station="station", gateway=SHARED, host=HOST),  # type: ignore[arg-type]
+        field="station",
+        value="str",
+        fix="StationDeployment",
+    )
     fails(
         new_chart(), "gateway='str'", "StationGateway or a GatewayRef", "GatewayRef(", gateway="gw"
     )
@@ -586,17 +590,18 @@ def test_an_existing_namespace_is_not_second_guessed(chart: Chart) -> None:
 def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
     station = secured(chart)
     route(chart, station)
-    with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(
+    assert_refused(
+        lambda: StationGatewayRoute(
             chart,
             "again",
             station=station,
             gateway=SHARED,
             host="other.example.com",
             edge_auth=EG_SSO,
-        )
-    assert "HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'" in str(
-        info.value
+        ),
+        field="name",
+        value="station",
+        problem="HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'",
     )
 
 
@@ -649,12 +654,16 @@ def test_gateway_fails_on_two_gateways_sharing_a_name_or_a_cert_manager_secret(
     chart: Chart,
 ) -> None:
     gateway(chart, namespace="gateway")
-    with pytest.raises(StationConfigError, match="Gateway 'station' in namespace 'gateway'"):
-        StationGateway(
+    assert_refused(
+        lambda: StationGateway(
             chart, "again", implementation=EG, namespace="gateway", hostname=HOST, tls=CERT
-        )
-    with pytest.raises(StationConfigError, match="Secret 'station-tls' in namespace 'gateway'"):
-        StationGateway(
+        ),
+        field="name",
+        value="station",
+        problem="Gateway 'station' in namespace 'gateway'",
+    )
+    assert_refused(
+        lambda: StationGateway(
             chart,
             "third",
             implementation=EG,
@@ -662,7 +671,11 @@ def test_gateway_fails_on_two_gateways_sharing_a_name_or_a_cert_manager_secret(
             name="third",
             hostname=HOST,
             tls=IngressTls.cert_manager("le", secret_name="station-tls"),
-        )
+        ),
+        field="tls.secret_name",
+        value="station-tls",
+        problem="Secret 'station-tls' in namespace 'gateway'",
+    )
 
 
 # ---------------------------------------------------------------- CRD schema catches mistakes
@@ -770,17 +783,14 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
         tls=None,
         redirect_http=True,
     )
-    with pytest.raises(StationConfigError, match="port=80: is taken by the HTTP listener"):
-        StationGateway(
-            new_chart(),
-            "gateway",
-            implementation=EG,
-            namespace="gateway",
-            hostname=HOST,
-            tls=CERT,
-            port=80,
-            redirect_http=True,
-        )
+    gateway_fails(
+        new_chart(),
+        "port=80",
+        "is taken by the HTTP listener",
+        namespace="gateway",
+        port=80,
+        redirect_http=True,
+    )
 
 
 # ---------------------------------------------------------------- across constructs and apps
@@ -834,11 +844,12 @@ def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
 
 def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -> None:
     station = secured(chart)
-    with pytest.raises(StationConfigError) as info:
-        gateway(chart, station=station, tls=IngressTls.existing_secret("station-secrets"))
-    message = str(info.value)
-    assert "tls.secret_name='station-secrets'" in message or "station-secrets" in message
-    assert "Fix: " in message
+    assert_refused(
+        lambda: gateway(chart, station=station, tls=IngressTls.existing_secret("station-secrets")),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="the Secret holding Station's API keys",
+    )
 
 
 def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) -> None:

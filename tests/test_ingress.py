@@ -29,7 +29,7 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
-from tests.support.refusals import refused_as
+from tests.support.refusals import assert_refused, refused_as
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -686,33 +686,33 @@ def test_fails_on_invalid_annotation_key(chart: Chart) -> None:
 
 
 def test_fails_on_non_station(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="station='str'.*StationDeployment"):
-        StationIngress(chart, "ingress", station="station", host=HOST, tls=CERT)  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationIngress(chart, "ingress", station="station", host=HOST, tls=CERT),  # type: ignore[arg-type]
+        field="station",
+        value="str",
+        fix="StationDeployment",
+    )
 
 
 def test_fails_on_two_ingresses_with_one_name(chart: Chart) -> None:
     station = secured(chart)
     StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
-    with pytest.raises(StationConfigError) as info:
-        StationIngress(
-            chart,
-            "ingress",
-            station=station,
-            host="b.example.com",
-            tls=None,
-            edge_auth=NGINX_SSO,
-        )
-    message = str(info.value)
-    assert "name='station'" in message
-    assert "already rendered by 'test/first'" in message
-    assert "its own name=" in message
+    assert_refused(
+        lambda: StationIngress(
+            chart, "ingress", station=station, host="b.example.com", tls=None, edge_auth=NGINX_SSO
+        ),
+        field="name",
+        value="station",
+        problem="already rendered by 'test/first'",
+        fix="its own name=",
+    )
 
 
 def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> None:
     station = secured(chart)
     StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
-    with pytest.raises(StationConfigError) as info:
-        StationIngress(
+    assert_refused(
+        lambda: StationIngress(
             chart,
             "ingress",
             station=station,
@@ -720,9 +720,11 @@ def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> N
             host="b.example.com",
             tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-tls"),
             edge_auth=NGINX_SSO,
-        )
-    assert "tls.secret_name='station-tls'" in str(info.value)
-    assert "its own tls secret_name" in str(info.value)
+        ),
+        field="tls.secret_name",
+        value="station-tls",
+        fix="its own tls secret_name",
+    )
 
 
 def test_fails_on_unknown_controller_namespace(chart: Chart) -> None:
