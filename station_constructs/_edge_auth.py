@@ -75,9 +75,8 @@ class EdgeAuth:
         raise guard.fail(
             field,
             self,
-            "is a Gateway API policy; an Ingress controller would not apply it",
-            "use NginxAuthUrl/NginxBasicAuth (ingress-nginx) or TraefikMiddleware (Traefik), "
-            "or route with StationGatewayRoute",
+            "is not something an Ingress controller applies",
+            _INGRESS_PROVIDERS,
         )
 
     def route_filters(
@@ -127,6 +126,10 @@ class EdgeAuth:
         _refuse_former("EdgeAuth.gateway_policy", (args, kwargs), now)
 
 
+_INGRESS_PROVIDERS = (
+    "use NginxAuthUrl/NginxBasicAuth (ingress-nginx) or TraefikMiddleware (Traefik), "
+    "or route with StationGatewayRoute"
+)
 _ANY_PROVIDER = (
     "NginxAuthUrl(...), NginxBasicAuth(...), TraefikMiddleware(...), "
     "EnvoySecurityPolicy(...) or IstioAuthorizationPolicy(...)"

@@ -55,6 +55,16 @@ class _AttachedPolicy(EdgeAuth):
         """``<kind> <namespace>/<name> (yours to apply, first)``."""
         return f"{self.policy_kind} {namespace}/{self.name} (yours to apply, first)"
 
+    def ingress_annotations(self, guard: _Guard, field: str, namespace: str) -> dict[str, str]:
+        """Refused: an Ingress controller would not apply the policy."""
+        raise guard.fail(
+            field,
+            self,
+            "is a Gateway API policy; an Ingress controller would not apply it",
+            "use NginxAuthUrl/NginxBasicAuth (ingress-nginx) or TraefikMiddleware (Traefik), "
+            "or route with StationGatewayRoute",
+        )
+
     def route_filters(
         self, guard: _Guard, field: str, implementation: str, namespace: str
     ) -> list[dict[str, Any]]:
