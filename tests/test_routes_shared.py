@@ -18,6 +18,8 @@ from cdk8s import Chart
 
 from station_constructs import (
     CloudShipOAuth,
+    EdgeAuth,
+    GatewayImplementation,
     IngressRoute,
     StationConfigError,
     StationDeployment,
@@ -25,9 +27,11 @@ from station_constructs import (
 )
 from tests import test_gateway, test_ingress
 from tests.conftest import synth
+from tests.support.edge import GATEWAY_SSO, NGINX_SSO, TRAEFIK_SSO
 from tests.support.refusals import assert_refused
 
 HOST = "station.example.com"
+EG = GatewayImplementation.ENVOY_GATEWAY
 
 
 @dataclass(frozen=True)
@@ -200,3 +204,42 @@ def test_refusals_are_station_config_errors_naming_the_construct(
         route.build(chart, station, routes=MANAGEMENT)
     construct = "StationIngress" if route.kind == "Ingress" else "StationGatewayRoute"
     assert caught.value.where.startswith(f"{construct} 'test/")
+
+
+# ---------------------------------------------------------------- edge authentication
+EDGE_CASES = [
+    # (route, edge auth, refused problem or None, what the rendered object carries)
+    ("Ingress", NGINX_SSO, None, ("annotation", "nginx.ingress.kubernetes.io/auth-url")),
+    ("Ingress", TRAEFIK_SSO, "written for nginx", None),
+    ("Ingress", GATEWAY_SSO[EG], "an Ingress controller would not apply it", None),
+    ("HTTPRoute", GATEWAY_SSO[EG], None, ("filters", [])),
+    ("HTTPRoute", GATEWAY_SSO[GatewayImplementation.ISTIO], "with a SecurityPolicy", None),
+    ("HTTPRoute", TRAEFIK_SSO, "not something a envoy_gateway Gateway applies", None),
+    ("HTTPRoute", NGINX_SSO, "not something a envoy_gateway Gateway applies", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "edge", "refused", "carries"),
+    EDGE_CASES,
+    ids=[f"{k}-{type(e).__name__}-{'refused' if r else 'applied'}" for k, e, r, _ in EDGE_CASES],
+)
+def test_each_edge_auth_provider_is_applied_by_its_own_edge_only(
+    chart: Chart, kind: str, edge: EdgeAuth, refused: str | None, carries: Any
+) -> None:
+    """On the default edge of each route (ingress-nginx; Envoy Gateway)."""
+    route = next(r for r in ROUTES if r.kind == kind)
+    station = route.secured(chart)
+    if refused is not None:
+        assert_refused(
+            lambda: route.build(chart, station, edge_auth=edge), field="edge_auth", problem=refused
+        )
+        return
+    built = route.build(chart, station, edge_auth=edge)
+    assert built.edge_auth is edge
+    obj = next(o for o in synth(chart) if o["kind"] == kind)
+    what, expected = carries
+    if what == "annotation":
+        assert expected in obj["metadata"]["annotations"]
+    else:
+        assert all(rule.get("filters", []) == expected for rule in obj["spec"]["rules"])
