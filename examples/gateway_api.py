@@ -42,15 +42,17 @@ from cdk8s import App, Chart  # noqa: E402
 from station_constructs import (  # noqa: E402
     AIProvider,
     CloudShipOAuth,
-    EdgeAuth,
+    EnvoySecurityPolicy,
     GatewayImplementation,
     IngressTls,
+    IstioAuthorizationPolicy,
     ResourceProfile,
     StationDeployment,
     StationGateway,
     StationGatewayRoute,
     StationPort,
     StationStorage,
+    TraefikMiddleware,
 )
 from station_constructs.guide import next_steps  # noqa: E402
 
@@ -59,13 +61,11 @@ app = App(outdir=os.environ.get("CDK8S_OUTDIR", "build/examples/gateway-api"))
 chart = Chart(app, "station")
 edge_auth = {
     # These policies attach from outside and fail open: apply them before the route.
-    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy(
-        "SecurityPolicy", "station-sso", policy_applied_first=True
+    GatewayImplementation.ENVOY_GATEWAY: EnvoySecurityPolicy(
+        "station-sso", policy_applied_first=True
     ),
-    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy(
-        "AuthorizationPolicy", "station-sso", policy_applied_first=True
-    ),
-    GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
+    GatewayImplementation.ISTIO: IstioAuthorizationPolicy("station-sso", policy_applied_first=True),
+    GatewayImplementation.TRAEFIK: TraefikMiddleware("station-forward-auth"),
 }.get(implementation)
 station = StationDeployment(
     chart,

@@ -26,7 +26,7 @@ from cdk8s import App, Chart  # noqa: E402
 from cdk8s_plus_27 import k8s  # noqa: E402
 
 from station_constructs import (  # noqa: E402
-    EdgeAuth,
+    EnvoySecurityPolicy,
     GatewayImplementation,
     IngressTls,
     ResourceProfile,
@@ -68,6 +68,6 @@ for i in range(TENANTS):
         station=station,
         gateway=gateway,
         host=f"{tenant}.{DOMAIN}",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
+        edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
     )
 app.synth()

@@ -23,8 +23,8 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
-    EdgeAuth,
     IngressTls,
+    NginxBasicAuth,
     ResourceProfile,
     StationDeployment,
     StationIngress,
@@ -50,7 +50,7 @@ ingress = StationIngress(
     station=station,
     host="station.example.com",
     tls=IngressTls.cert_manager("letsencrypt-prod"),  # renders secret station-tls
-    edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth"),
+    edge_auth=NginxBasicAuth("station-basic-auth"),
     annotations={"nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24"},
 )
 app.synth()

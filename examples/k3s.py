@@ -22,12 +22,12 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     ClusterProfile,
-    EdgeAuth,
     IngressTls,
     ResourceProfile,
     StationDeployment,
     StationIngress,
     StationPort,
+    TraefikMiddleware,
 )
 from station_constructs.guide import next_steps  # noqa: E402
 
@@ -45,7 +45,7 @@ ingress = StationIngress(
     station=station,
     host="station.home.example.com",
     tls=IngressTls.existing_secret("station-home-tls"),
-    edge_auth=EdgeAuth.traefik_middleware("station-forward-auth"),
+    edge_auth=TraefikMiddleware("station-forward-auth"),
 )
 app.synth()
 

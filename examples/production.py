@@ -37,13 +37,13 @@ from station_constructs import (  # noqa: E402
     AIProvider,
     BackupAlerts,
     ConfigDirBackup,
-    EdgeAuth,
     ExternalSecretSource,
     IngressRoute,
     IngressTls,
     LitestreamBackup,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
+    NginxAuthUrl,
     RemoteRef,
     ResourceProfile,
     RestoreDrill,
@@ -129,7 +129,7 @@ ingress = StationIngress(
     host="station.example.com",
     tls=IngressTls.cert_manager("letsencrypt-prod"),
     routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp")],
-    edge_auth=EdgeAuth.nginx_auth_url(
+    edge_auth=NginxAuthUrl(
         "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
         signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
         response_headers=["X-Auth-Request-Email"],

@@ -7,7 +7,15 @@ from ._errors import StationAccessWarning, StationConfigError
 from ._verify.app import allow_rendered, verify_app
 from ._version import __version__
 from .alerts import BackupAlerts
-from .auth import CloudShipOAuth, EdgeAuth, EdgeAuthKind
+from .auth import (
+    CloudShipOAuth,
+    EdgeAuth,
+    EnvoySecurityPolicy,
+    IstioAuthorizationPolicy,
+    NginxAuthUrl,
+    NginxBasicAuth,
+    TraefikMiddleware,
+)
 from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .config_backup import RCLONE_IMAGE, RCLONE_VERSION, ConfigDirBackup
 from .gateway import GatewayImplementation, GatewayRef, StationGateway, StationGatewayRoute
@@ -74,7 +82,7 @@ __all__ = [
     "ConfigPersistence",
     "ConfigPolicy",
     "EdgeAuth",
-    "EdgeAuthKind",
+    "EnvoySecurityPolicy",
     "EgressRules",
     "ExistingSecret",
     "ExternalAccess",
@@ -85,10 +93,13 @@ __all__ = [
     "IngressController",
     "IngressRoute",
     "IngressTls",
+    "IstioAuthorizationPolicy",
     "LitestreamBackup",
     "LitestreamMetrics",
     "LitestreamServiceMonitor",
     "NetworkPolicyOptions",
+    "NginxAuthUrl",
+    "NginxBasicAuth",
     "PathType",
     "PodExtras",
     "PodPlacement",
@@ -116,6 +127,7 @@ __all__ = [
     "StationStorage",
     "StationVolumeSnapshot",
     "TlsIssuerKind",
+    "TraefikMiddleware",
     "UpdateStrategy",
     "WorkloadIdentity",
     "backup_s3_policy",

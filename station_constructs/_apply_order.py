@@ -4,7 +4,7 @@
 name only the files it needs, first to last:
 
 1. what is not in the manifests but must exist before them: an edge policy the Station's
-   routes rely on (``EdgeAuth.gateway_policy``: the route is open until it exists), and the
+   routes rely on (``EnvoySecurityPolicy``...: the route is open until it exists), and the
    operators whose custom resources the files hold (their CRDs, or the apply fails);
 2. the Charts that hold no Station (a shared Gateway, your own prerequisites);
 3. the Station's ``data_chart`` (the Namespace, the claim, the key Secret's source), never
@@ -117,7 +117,6 @@ def _file(chart: Chart, outdir: str) -> str:
 def _outside_the_manifests(station: StationDeployment, charts: list[Chart]) -> list[str]:
     """Edge policies the Station's routes rely on, and the operators its files need."""
     from ._gateway_route import StationGatewayRoute
-    from .auth import EdgeAuthKind
 
     found: list[str] = []
     kinds: set[str] = set()
@@ -126,11 +125,9 @@ def _outside_the_manifests(station: StationDeployment, charts: list[Chart]) -> l
             kinds.add(_custom_kind(construct))
             if isinstance(construct, StationGatewayRoute) and construct.station is station:
                 auth = construct.edge_auth
-                if auth is not None and auth.kind is EdgeAuthKind.GATEWAY_POLICY:
-                    found.append(
-                        f"# first, your {auth.policy_kind} {auth.policy_name!r} in namespace "
-                        f"{station.namespace}: the route is open until it exists"
-                    )
+                first = None if auth is None else auth.apply_first(station.namespace)
+                if first is not None:
+                    found.append(first)
     for kind, operator in _OPERATORS:
         if kind in kinds:
             found.append(f"# {kind} needs {operator} installed (its CRDs) before any apply")

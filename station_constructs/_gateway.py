@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ._app_registry import check_same_app, check_scope, check_secret_unread, use_secret_as
-from ._emit.gateway import emit_gateway, emit_redirect_route
+from ._emit.objects import emit_object
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, guard_for
+from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._labels import object_labels
 from ._read_only import ReadOnlyAttributes
+from ._render import gateway as render
 from ._routing import IngressTls, host_name
 from ._settings.gateway import GatewayImplementation, GatewayRef
 from ._settings.gateway import gateway_class_name as resolve_class_name
@@ -128,12 +129,11 @@ class StationGateway(ReadOnlyAttributes, Construct):
         """Whether plain HTTP on port 80 is redirected to HTTPS."""
         self._check_redirect(guard)
         self._claim(guard)
-        self.gateway = emit_gateway(self, self._labels("gateway"))
-        """The Gateway (escape hatch: ``ApiObject.of(gateway.gateway)``)."""
-        self.redirect_route: Construct | None = (
-            emit_redirect_route(self, self._labels("gateway-redirect"))
-            if self.redirect_http
-            else None
+        self.gateway: ApiObject = emit_object(self, "Resource", self._render())
+        """The Gateway, the construct's primary child ``Resource`` (escape hatch:
+        ``ApiObject.of(station_gateway)``)."""
+        self.redirect_route: ApiObject | None = (
+            emit_object(self, "redirect", self._render_redirect()) if self.redirect_http else None
         )
         """The HTTPRoute redirecting HTTP to HTTPS (``None`` without ``redirect_http``)."""
         register(self)
@@ -230,6 +230,38 @@ class StationGateway(ReadOnlyAttributes, Construct):
                 field="name",
                 fix="give each StationGateway its own name=",
             )
+
+    def _render(self) -> dict[str, object]:
+        tls = self.tls
+        annotations = {}
+        if tls is not None and tls.issuer is not None and self.tls_secret_name is not None:
+            annotations[f"cert-manager.io/{tls.issuer_kind.value}"] = tls.issuer
+        listener = render.GatewayListener(
+            name=self.listener_name,
+            port=self.port,
+            hostname=self.hostname,
+            tls_secret_name=self.tls_secret_name,
+            route_namespace_labels=self.route_namespace_labels,
+        )
+        return render.gateway(
+            name=self.name,
+            namespace=self.namespace,
+            labels=self._labels("gateway"),
+            annotations=annotations,
+            class_name=self.gateway_class_name,
+            listener=listener,
+            redirect_http=self.redirect_http,
+        )
+
+    def _render_redirect(self) -> dict[str, object]:
+        return render.redirect_route(
+            name=f"{self.name}-http-redirect",
+            namespace=self.namespace,
+            labels=self._labels("gateway-redirect"),
+            gateway_name=self.name,
+            hostname=self.hostname,
+            https_port=self.port,
+        )
 
     def _labels(self, component: str) -> dict[str, str]:
         if self.station is not None:

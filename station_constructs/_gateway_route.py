@@ -6,14 +6,17 @@ Public import path: ``station_constructs.gateway`` (or ``station_constructs``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ._app_registry import check_scope, reserve
 from ._attach import require_station
-from ._emit.gateway import emit_http_route
+from ._edge_auth import EdgeAuth
+from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._gateway import StationGateway
-from ._k8s import Construct, claim_object, guard_for
+from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
+from ._render import gateway as render
 from ._routing import (
     IngressRoute,
     admit_namespace,
@@ -36,7 +39,6 @@ from ._settings.gateway import (
 from ._validate import boolean, dns_label, dns_subdomain, one_of, port
 from ._verify.app import register
 from .access import Exposure
-from .auth import EdgeAuth, EdgeAuthKind, gateway_edge_auth
 from .station import StationDeployment, StationPort
 
 __all__ = ["StationGatewayRoute"]
@@ -77,11 +79,12 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             CiliumNetworkPolicy (``fromEntities: [ingress]``) and pass ``False``.
         edge_auth: Authentication in front of every rule. A standard HTTPRoute has no
             authentication filter, so it depends on the implementation:
-            :meth:`EdgeAuth.traefik_middleware` (Traefik: an ``ExtensionRef`` filter to a
-            Middleware in the Station's namespace, rendered on every rule), or
-            :meth:`EdgeAuth.gateway_policy` naming the policy you apply to the route (Envoy
-            Gateway ``SecurityPolicy`` with ``extAuth``/``oidc``/``basicAuth``; Istio
-            ``AuthorizationPolicy`` with a ``CUSTOM`` ext_authz provider). Needs the Station's
+            :class:`~station_constructs.TraefikMiddleware` (Traefik: an ``ExtensionRef``
+            filter to a Middleware in the Station's namespace, rendered on every rule),
+            :class:`~station_constructs.EnvoySecurityPolicy` (Envoy Gateway, with
+            ``extAuth``/``oidc``/``basicAuth``) or
+            :class:`~station_constructs.IstioAuthorizationPolicy` (Istio, a ``CUSTOM``
+            ext_authz provider), naming the policy you apply. Needs the Station's
             NetworkPolicy. Default none.
         allow_unauthenticated_exposure: Accept routing paths Station serves to anyone with
             no ``edge_auth`` (e.g. a VPN in front of the Gateway), and the management MCP.
@@ -137,7 +140,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         """Every route, with its host filled in, in output order."""
         self.edge_auth: EdgeAuth | None = edge_auth
         """Authentication in front of every rule (``None``: none)."""
-        edge, self._middleware = self._edge(guard, edge_auth)
+        edge, self._filters = self._edge(guard, edge_auth)
         self.exposures: tuple[Exposure, ...] = self._exposures(guard, edge, routes is not None)
         """Each route as an exposure, checked against who can call what."""
         self.hosts: tuple[str, ...] = tuple(dict.fromkeys(r.host or self.host for r in self.routes))
@@ -156,10 +159,12 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         )
         """The data plane's namespace admitted by the Station's NetworkPolicy (``None`` when
         nothing was admitted)."""
-        self.http_routes: list[Construct] = [
-            emit_http_route(self, i, h, self._middleware) for i, h in enumerate(self.route_names)
+        self.http_routes: list[ApiObject] = [
+            emit_object(self, "Resource" if i == 0 else f"route-{i}", self._render(host))
+            for i, host in enumerate(self.route_names)
         ]
-        """The HTTPRoutes, one per host, in ``hosts`` order."""
+        """The HTTPRoutes, one per host, in ``hosts`` order; the first is the construct's
+        primary child ``Resource`` (``ApiObject.of(route)``), the others ``route-<n>``."""
         register(self)
         self._lock_attributes()
 
@@ -193,17 +198,45 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
             "add an IngressRoute for it, or ask for a port the routes serve",
         )
 
+    # ------------------------------------------------------------------ rendering
+    def _render(self, host: str) -> dict[str, object]:
+        """The HTTPRoute for ``host``: the routes on that host, in order."""
+        station, parent = self.station, self.parent
+        return render.http_route(
+            name=self.route_names[host],
+            namespace=self.namespace,
+            labels=station.labels("gateway-route"),
+            parent=render.ParentRef(
+                parent.name, parent.namespace, parent.section_name, parent.port
+            ),
+            host=host,
+            service_name=station.service_name,
+            rules=[
+                render.RouteRule(r.path_type.value, r.path, station.ports[r.port])
+                for r in self.routes
+                if r.host == host
+            ],
+            stream_timeout=self.stream_timeout,
+            filters=self._filters,
+        )
+
     # ------------------------------------------------------------------ resolution
-    def _edge(self, guard: _Guard, edge_auth: EdgeAuth | None) -> tuple[str | None, str | None]:
-        """The edge authentication's description and Traefik Middleware (``None``: none)."""
+    def _edge(
+        self, guard: _Guard, edge_auth: EdgeAuth | None
+    ) -> tuple[str | None, list[dict[str, Any]]]:
+        """The edge authentication's description and its rule filters (none: ``None``)."""
         if edge_auth is None:
-            return None, None
+            return None, []
+        if not isinstance(edge_auth, EdgeAuth):
+            problem = "must be EnvoySecurityPolicy, IstioAuthorizationPolicy or TraefikMiddleware"
+            fix = "pass e.g. edge_auth=EnvoySecurityPolicy('sso', policy_applied_first=True)"
+            raise guard.fail("edge_auth", edge_auth, problem, fix)
         namespace = self.namespace
-        if self.implementation is GatewayImplementation.ISTIO and isinstance(edge_auth, EdgeAuth):
-            if edge_auth.kind is EdgeAuthKind.GATEWAY_POLICY:
-                # Istio reads an AuthorizationPolicy that targets a Gateway in its namespace.
-                namespace = self.parent.namespace or self.namespace
-        return gateway_edge_auth(guard, "edge_auth", edge_auth, self.implementation.name, namespace)
+        filters = edge_auth.route_filters(guard, "edge_auth", self.implementation.name, namespace)
+        if edge_auth.in_gateway_namespace:
+            # Istio reads an AuthorizationPolicy that targets a Gateway in its namespace.
+            namespace = self.parent.namespace or self.namespace
+        return edge_auth.describe(namespace), filters
 
     def _exposures(self, guard: _Guard, edge: str | None, given: bool) -> tuple[Exposure, ...]:
         return tuple(

@@ -205,9 +205,9 @@ def _refusal(
             f"{where} with nothing authenticating in front: Station serves {paths} to "
             f"{verdict.who} ({mode}); {rule}",
             "(1) authenticate at the edge: publish it through StationIngress(edge_auth="
-            "EdgeAuth.nginx_auth_url(...) / nginx_basic_auth(...) / traefik_middleware(...)) "
-            "or StationGatewayRoute(edge_auth=EdgeAuth.gateway_policy(...) / "
-            "traefik_middleware(...)), "
+            "NginxAuthUrl(...) / NginxBasicAuth(...) / TraefikMiddleware(...)) "
+            "or StationGatewayRoute(edge_auth=EnvoySecurityPolicy(...) / "
+            "IstioAuthorizationPolicy(...) / TraefikMiddleware(...)), "
             + (
                 f"or (2) make Station authenticate it: {endpoint.station_fix}; "
                 if endpoint.station_fix

@@ -32,9 +32,10 @@ from typing import Any
 
 from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
 from ._attach import require_station
-from ._emit.ingress import emit_ingress
+from ._edge_auth import EdgeAuth
+from ._emit.objects import emit_object
 from ._errors import _Guard
-from ._k8s import Construct, claim_object, guard_for, k8s
+from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._render import ingress as render
 from ._routing import (
@@ -66,7 +67,6 @@ from ._tls import tls_secret_name
 from ._validate import dns_label, dns_subdomain, one_of
 from ._verify.app import note_ingress
 from .access import Exposure
-from .auth import EdgeAuth
 from .station import StationDeployment, StationPort
 
 __all__ = [
@@ -143,11 +143,12 @@ class StationIngress(ReadOnlyAttributes, Construct):
             A controller on the host network arrives from node addresses instead: admit
             those with ``station.network_policy.allow_from_cidrs(...)``.
         edge_auth: Authentication at the ingress controller for every route:
-            :meth:`EdgeAuth.nginx_auth_url` (e.g. oauth2-proxy) or
-            :meth:`EdgeAuth.nginx_basic_auth` with ``IngressController.NGINX``,
-            :meth:`EdgeAuth.traefik_middleware` with ``TRAEFIK``. With it, paths Station
-            serves to anyone (local mode) may be routed; it needs the Station's NetworkPolicy,
-            which then admits only the controller from outside the namespace. Default none.
+            :class:`~station_constructs.NginxAuthUrl` (e.g. oauth2-proxy) or
+            :class:`~station_constructs.NginxBasicAuth` with ``IngressController.NGINX``,
+            :class:`~station_constructs.TraefikMiddleware` with ``TRAEFIK``. With it, paths
+            Station serves to anyone (local mode) may be routed; it needs the Station's
+            NetworkPolicy, which then admits only the controller from outside the namespace.
+            Default none.
         allow_unauthenticated_exposure: Accept routing paths Station serves to anyone with
             no ``edge_auth`` in front (e.g. a VPN or SSO proxy in front of the controller
             authenticates), and the management MCP. Default: the Station's own
@@ -232,8 +233,8 @@ class StationIngress(ReadOnlyAttributes, Construct):
         self.controller_namespace: str | None = self._admit_controller(guard, controller_namespace)
         """The controller's namespace admitted by the Station's NetworkPolicy (``None``
         when the Station renders no NetworkPolicy)."""
-        self.ingress: k8s.KubeIngress = emit_ingress(self, "ingress", self._render())
-        """The Ingress (escape hatch: ``ApiObject.of(ingress.ingress)``)."""
+        self.ingress: ApiObject = emit_object(self, "Resource", self._render())
+        """The Ingress, the primary child ``Resource`` (``ApiObject.of(station_ingress)``)."""
         self._lock_attributes()
 
     # ------------------------------------------------------------------ public helpers

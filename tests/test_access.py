@@ -18,19 +18,23 @@ from cdk8s import Chart
 
 from station_constructs import (
     CloudShipOAuth,
-    EdgeAuth,
+    EnvoySecurityPolicy,
     ExternalAccess,
     ExternalSecretSource,
     IngressController,
     IngressRoute,
     IngressTls,
+    IstioAuthorizationPolicy,
     NetworkPolicyOptions,
+    NginxAuthUrl,
+    NginxBasicAuth,
     RemoteRef,
     StationAccessWarning,
     StationConfigError,
     StationDeployment,
     StationIngress,
     StationPort,
+    TraefikMiddleware,
 )
 from station_constructs.access import (
     ENDPOINTS,
@@ -368,7 +372,7 @@ def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> No
     ing = ingress(
         chart,
         station,
-        edge_auth=EdgeAuth.nginx_auth_url(
+        edge_auth=NginxAuthUrl(
             "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
             signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
             response_headers=["X-Auth-Request-Email"],
@@ -405,9 +409,7 @@ def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> No
 
 
 def test_basic_auth_at_nginx(chart: Chart) -> None:
-    ingress(
-        chart, StationDeployment(chart, "station"), edge_auth=EdgeAuth.nginx_basic_auth("users")
-    )
+    ingress(chart, StationDeployment(chart, "station"), edge_auth=NginxBasicAuth("users"))
     obj = find(synth(chart), "Ingress", "station")
     annotations = obj["metadata"]["annotations"]
     assert {k: v for k, v in annotations.items() if "/auth-" in k} == {
@@ -425,7 +427,7 @@ def test_traefik_forward_auth_middleware(chart: Chart) -> None:
         StationDeployment(chart, "station"),
         controller=IngressController.TRAEFIK,
         controller_namespace="traefik",
-        edge_auth=EdgeAuth.traefik_middleware("sso", namespace="auth"),
+        edge_auth=TraefikMiddleware("sso", namespace="auth"),
     )
     annotations = find(synth(chart), "Ingress", "station")["metadata"]["annotations"]
     assert annotations["traefik.ingress.kubernetes.io/router.middlewares"] == (
@@ -437,37 +439,8 @@ def test_traefik_forward_auth_middleware(chart: Chart) -> None:
     ("kwargs", "fragments"),
     [
         (
-            {"edge_auth": EdgeAuth.traefik_middleware("sso")},
-            ["edge_auth=<EdgeAuthKind.TRAEFIK_MIDDLEWARE", "written for nginx"],
-        ),
-        (
-            {"edge_auth": EdgeAuth.nginx_auth_url("not a url")},
-            ["edge_auth.auth_url='not a url'"],
-        ),
-        (
-            {"edge_auth": EdgeAuth.nginx_auth_url(OAUTH_SKIP, response_headers=["X Bad"])},
-            ["edge_auth.response_headers[]='X Bad'"],
-        ),
-        ({"edge_auth": EdgeAuth.nginx_basic_auth("Bad_Name")}, ["edge_auth.secret_name="]),
-        (
-            {"edge_auth": EdgeAuth.nginx_basic_auth("users", realm='say "hi"')},
-            ["edge_auth.realm=", "must not contain"],
-        ),
-        (
-            {"edge_auth": EdgeAuth.nginx_auth_url(OAUTH_SKIP, signin_url="/oauth2/start")},
-            ["edge_auth.signin_url='/oauth2/start'", "http:// or https://"],
-        ),
-        (
-            {
-                "controller": IngressController.TRAEFIK,
-                "controller_namespace": "traefik",
-                "edge_auth": EdgeAuth.traefik_middleware("Not_A_Name"),
-            },
-            ["edge_auth.middleware='Not_A_Name'"],
-        ),
-        (
-            {"edge_auth": EdgeAuth("oauth2-proxy", auth_url=OAUTH_SKIP)},  # type: ignore[arg-type]
-            ["edge_auth.kind='oauth2-proxy'", "must be an EdgeAuthKind"],
+            {"edge_auth": TraefikMiddleware("sso")},
+            ["edge_auth=TraefikMiddleware(name='sso'", "written for nginx"],
         ),
         ({"edge_auth": "oauth2-proxy"}, ["edge_auth='str'", "must be an EdgeAuth"]),
         (
@@ -488,7 +461,7 @@ def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
         "renders no NetworkPolicy",
         "around the edge",
         "keep StationDeployment's network_policy",
-        edge_auth=EdgeAuth.nginx_basic_auth("users"),
+        edge_auth=NginxBasicAuth("users"),
     )
 
 
@@ -575,10 +548,10 @@ def test_fails_on_basic_auth_in_front_of_a_path_station_authenticates(chart: Cha
     ingress_fails(
         chart,
         station,
-        "edge_auth=<EdgeAuthKind.NGINX_BASIC",
+        "edge_auth=NginxBasicAuth(secret_name='users'",
         "both need the Authorization header",
         "protect the route one way",
-        edge_auth=EdgeAuth.nginx_basic_auth("users"),
+        edge_auth=NginxBasicAuth("users"),
     )
 
 
@@ -682,7 +655,7 @@ def test_envoy_gateway_security_policy_protects_a_local_mode_station(chart: Char
         chart,
         station,
         GatewayImplementation.ENVOY_GATEWAY,
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
+        edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
     )
     assert [e.edge_auth for e in route.exposures] == [
         "SecurityPolicy station/sso (yours to apply, first)"
@@ -702,7 +675,7 @@ def test_traefik_gateway_route_references_the_middleware_on_every_rule(chart: Ch
         chart,
         StationDeployment(chart, "station"),
         GatewayImplementation.TRAEFIK,
-        edge_auth=EdgeAuth.traefik_middleware("forward-auth"),
+        edge_auth=TraefikMiddleware("forward-auth"),
     )
     obj = find(synth(chart), "HTTPRoute", "station")
     assert validate_custom_object(obj) == []
@@ -737,51 +710,35 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
     [
         (
             "ENVOY_GATEWAY",
-            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso", policy_applied_first=True),
-            ["edge_auth.policy_kind='AuthorizationPolicy'", "with a SecurityPolicy"],
+            IstioAuthorizationPolicy("sso", policy_applied_first=True),
+            ["edge_auth=IstioAuthorizationPolicy(", "with a SecurityPolicy"],
         ),
         (
             "ISTIO",
-            EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
-            ["edge_auth.policy_kind='SecurityPolicy'", "with a AuthorizationPolicy"],
+            EnvoySecurityPolicy("sso", policy_applied_first=True),
+            ["edge_auth=EnvoySecurityPolicy(", "with a AuthorizationPolicy"],
         ),
         (
             "CILIUM",
-            EdgeAuth.gateway_policy("CiliumNetworkPolicy", "sso"),
-            ["edge_auth='CiliumNetworkPolicy/sso'", "knows no way cilium attaches"],
+            EnvoySecurityPolicy("sso", policy_applied_first=True),
+            ["edge_auth='SecurityPolicy/sso'", "knows no way cilium attaches"],
         ),
         (
             "ENVOY_GATEWAY",
-            EdgeAuth.nginx_basic_auth("users"),
-            ["edge_auth.kind=<EdgeAuthKind.NGINX_BASIC", "not something a envoy_gateway"],
+            NginxBasicAuth("users"),
+            ["edge_auth=NginxBasicAuth(", "not something a envoy_gateway"],
         ),
         (
             "TRAEFIK",
-            EdgeAuth.traefik_middleware("sso", namespace="auth"),
-            ["edge_auth.middleware_namespace='auth'", "route's own namespace"],
+            TraefikMiddleware("sso", namespace="auth"),
+            ["edge_auth.namespace='auth'", "route's own namespace"],
         ),
-        ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EdgeAuth.gateway_policy"]),
-        # A policy that attaches from outside fails open: only with the user's promise.
-        (
-            "ENVOY_GATEWAY",
-            EdgeAuth.gateway_policy("SecurityPolicy", "sso"),
-            [
-                "edge_auth.policy_applied_first=False",
-                "fails open",
-                "policy_applied_first=True",
-                "EdgeAuth.traefik_middleware",
-            ],
-        ),
-        (
-            "ISTIO",
-            EdgeAuth.gateway_policy("AuthorizationPolicy", "sso"),
-            ["edge_auth.policy_applied_first=False", "fails open"],
-        ),
+        ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EnvoySecurityPolicy("]),
         # With an implementation the library does not know, no policy kind is accepted.
         (
             "OTHER",
-            EdgeAuth.gateway_policy("Anything", "x", policy_applied_first=True),
-            ["edge_auth='Anything/x'", "knows no way other attaches"],
+            EnvoySecurityPolicy("x", policy_applied_first=True),
+            ["edge_auth='SecurityPolicy/x'", "knows no way other attaches"],
         ),
     ],
 )
@@ -812,9 +769,9 @@ def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
     ingress_fails(
         chart,
         StationDeployment(chart, "station"),
-        "edge_auth.kind=<EdgeAuthKind.GATEWAY_POLICY",
+        "edge_auth=EnvoySecurityPolicy(",
         "an Ingress controller would not apply it",
-        edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
+        edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
     )
 
 
@@ -829,6 +786,6 @@ def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Char
         "edge_auth=",
         "or to any CloudShip account, as an admin",
         "renders no NetworkPolicy",
-        edge_auth=EdgeAuth.nginx_auth_url(OAUTH_SKIP),
+        edge_auth=NginxAuthUrl(OAUTH_SKIP),
         routes=[IngressRoute(StationPort.API, "/")],
     )

@@ -18,7 +18,6 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShipOAuth,
-    EdgeAuth,
     EgressRules,
     ExistingSecret,
     ExternalAccess,
@@ -29,6 +28,7 @@ from station_constructs import (
     LitestreamMetrics,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
+    NginxAuthUrl,
     Resources,
     S3Replica,
     StationConfigError,
@@ -43,7 +43,7 @@ from tests.conftest import find, synth
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # Routes to the API (whose CloudShip OAuth callers are admins) need edge authentication.
-EDGE = EdgeAuth.nginx_auth_url("http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth")
+EDGE = NginxAuthUrl("http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth")
 
 Build = Callable[[Chart], Any]
 # A LoadBalancer that is accepted as it is: the agent MCP only (the API is never exposed

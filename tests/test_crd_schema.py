@@ -16,13 +16,13 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShipOAuth,
-    EdgeAuth,
     ExternalAccess,
     ExternalSecretSource,
     GatewayImplementation,
     GatewayRef,
     IngressRoute,
     IngressTls,
+    IstioAuthorizationPolicy,
     LitestreamBackup,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
@@ -38,6 +38,7 @@ from station_constructs import (
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
+    TraefikMiddleware,
 )
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
 from tests.test_examples import doc_apps, run_app, schema_errors
@@ -149,9 +150,7 @@ def gateway_app(chart: Chart) -> None:
         ],
         stream_timeout="2h",
         # The API's CloudShip OAuth callers are admins: authenticated at the edge.
-        edge_auth=EdgeAuth.gateway_policy(
-            "AuthorizationPolicy", "station-sso", policy_applied_first=True
-        ),
+        edge_auth=IstioAuthorizationPolicy("station-sso", policy_applied_first=True),
     )
     other = StationDeployment(chart, "other", name="other", namespace="other", enable_api=False)
     StationGatewayRoute(
@@ -163,7 +162,7 @@ def gateway_app(chart: Chart) -> None:
         data_plane_namespace="gateway",
         # An implementation the library does not know: only an ExtensionRef filter (which
         # fails closed) counts as edge auth there; it is validated with the route.
-        edge_auth=EdgeAuth.traefik_middleware("sso"),
+        edge_auth=TraefikMiddleware("sso"),
     )
 
 

@@ -25,12 +25,14 @@ from station_constructs import (
     BackupAlerts,
     CloudShipOAuth,
     ConfigDirBackup,
-    EdgeAuth,
     GatewayImplementation,
     GatewayRef,
     IngressRoute,
     IngressTls,
+    IstioAuthorizationPolicy,
     LitestreamBackup,
+    NginxAuthUrl,
+    NginxBasicAuth,
     PodExtras,
     PodPlacement,
     PodServiceAccount,
@@ -361,7 +363,7 @@ def deployment_annotation_added_later(chart: Chart, fixed: bool) -> object:
 # ---------------------------------------------------------------- edge auth
 def guarded_ingress(chart: Chart, **kwargs: Any) -> StationIngress:
     station = StationDeployment(chart, "station")
-    kwargs.setdefault("edge_auth", EdgeAuth.nginx_auth_url(OAUTH2_PROXY))
+    kwargs.setdefault("edge_auth", NginxAuthUrl(OAUTH2_PROXY))
     return StationIngress(
         chart,
         "ingress",
@@ -394,7 +396,7 @@ def class_patched(chart: Chart, fixed: bool) -> object:
 def basic_auth_on_key_secret(chart: Chart, fixed: bool) -> object:
     return guarded_ingress(
         chart,
-        edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth" if fixed else "station-secrets"),
+        edge_auth=NginxBasicAuth("station-basic-auth" if fixed else "station-secrets"),
     )
 
 
@@ -524,7 +526,7 @@ def own_ingress_to_station(chart: Chart, fixed: bool) -> object:
             host="s.example.com",
             tls=IngressTls.cert_manager("letsencrypt-prod"),
             routes=[IngressRoute(StationPort.AGENT_MCP, "/")],
-            edge_auth=EdgeAuth.nginx_auth_url(OAUTH2_PROXY),
+            edge_auth=NginxAuthUrl(OAUTH2_PROXY),
         )
     mine = Chart(chart.node.scope, "mine", namespace="station")  # type: ignore[arg-type]
     ingress = kplus.Ingress(mine, "ingress", metadata=ApiObjectMetadata(name="mine"))
@@ -716,7 +718,7 @@ def test_an_istio_authorization_policy_is_named_in_the_gateways_namespace(chart:
             "shared", namespace="istio-ingress", implementation=GatewayImplementation.ISTIO
         ),
         host="station.example.com",
-        edge_auth=EdgeAuth.gateway_policy("AuthorizationPolicy", "sso", policy_applied_first=True),
+        edge_auth=IstioAuthorizationPolicy("sso", policy_applied_first=True),
     )
     assert {e.edge_auth for e in route.exposures} == {
         "AuthorizationPolicy istio-ingress/sso (yours to apply, first)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdk8s import Chart
+from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
     CloudShipOAuth,
@@ -30,6 +30,9 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.crd_schema import validate_custom_object
+from tests.support.edge import GATEWAY_SSO
+from tests.support.refusals import assert_refused, refused_as
+from tests.test_render import render as render_without_cdk8s
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -38,16 +41,8 @@ SHARED = GatewayRef("shared", namespace="gateway", section_name="https", impleme
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication, the
-# way each implementation attaches it (none is known for Cilium and OTHER).
-SSO = {
-    GatewayImplementation.ENVOY_GATEWAY: EdgeAuth.gateway_policy(
-        "SecurityPolicy", "station-sso", policy_applied_first=True
-    ),
-    GatewayImplementation.ISTIO: EdgeAuth.gateway_policy(
-        "AuthorizationPolicy", "station-sso", policy_applied_first=True
-    ),
-    GatewayImplementation.TRAEFIK: EdgeAuth.traefik_middleware("station-forward-auth"),
-}
+# way each implementation attaches it (GATEWAY_SSO, tests/support/edge.py).
+SSO = GATEWAY_SSO
 EG_SSO = SSO[EG]
 
 
@@ -119,30 +114,21 @@ def admitted(objects: list[Manifest]) -> list[tuple[str, list[int]]]:
 
 def fails(
     chart: Chart,
+    refused: str,
     *fragments: str,
     station: StationDeployment | None = None,
     **kwargs: Any,
 ) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        route(chart, station, **kwargs)
-    return _check(info.value, "StationGatewayRoute 'test/route': ", fragments)
+    """The route is refused: ``refused`` is ``field=value`` as the message starts, and every
+    fragment is in the message (problem or fix)."""
+    build = lambda: route(chart, station, **kwargs)  # noqa: E731
+    return refused_as(build, "StationGatewayRoute 'test/route'", refused, fragments)
 
 
-def gateway_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        gateway(chart, **kwargs)
-    return _check(info.value, "StationGateway 'test/gateway': ", fragments)
-
-
-def _check(
-    error: StationConfigError, prefix: str, fragments: tuple[str, ...]
-) -> StationConfigError:
-    message = str(error)
-    assert message.startswith(prefix), message
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return error
+def gateway_fails(chart: Chart, refused: str, *fragments: str, **kwargs: Any) -> StationConfigError:
+    """The Gateway is refused (as :func:`fails`)."""
+    build = lambda: gateway(chart, **kwargs)  # noqa: E731
+    return refused_as(build, "StationGateway 'test/gateway'", refused, fragments)
 
 
 OPEN = {"request": "0s", "backendRequest": "0s"}
@@ -172,12 +158,6 @@ def test_existing_gateway_gets_the_ingress_routes_with_streams_kept_open(chart: 
     assert r.url() == f"https://{HOST}/mcp"
     assert r.url(StationPort.API) == f"https://{HOST}/"
     assert [o["kind"] for o in objects].count("Gateway") == 0
-
-
-def test_without_api_the_agent_server_gets_the_whole_host(chart: Chart) -> None:
-    route(chart, secured(chart, enable_api=False))
-    obj = valid(synth(chart), "HTTPRoute", "station")
-    assert rules(obj) == [("PathPrefix", "/", "station", 8587, OPEN)]
 
 
 def test_gateway_ref_defaults_to_the_station_namespace_and_takes_a_port(chart: Chart) -> None:
@@ -458,98 +438,6 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
 
 
 # ---------------------------------------------------------------- guards
-def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "routes='/'",
-        "HTTPRoute 'station' (https://station.example.com/) exposes 8585 `/api/v1/*`",
-        "local mode is on",
-        "Station v0.25.0: 'in local mode /api/v1 serves everyone as user 1 (admin)",
-        "(docs/station-facts.md)",
-        "edge_auth=",
-        "allow_unauthenticated_exposure=True",
-        station=StationDeployment(chart, "station"),
-        edge_auth=None,
-    )
-    assert error.field == "routes"
-    # Station cannot authenticate its API for everyone it serves (its CloudShip OAuth
-    # callers are admins): the fix names edge auth, never a Station-side fix of None.
-    assert "None" not in str(error).split("Fix: ", 1)[1], str(error)
-
-
-def test_fails_on_routing_the_api_with_cloudship_oauth_alone(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "routes='/'",
-        "HTTPRoute 'station' (https://station.example.com/) exposes 8585 `/api/v1/*`",
-        "with only CloudShip OAuth in front",
-        "any active CloudShip account's token passes, as an admin",
-        "StationGatewayRoute(edge_auth=",
-        "kubectl port-forward",
-        edge_auth=None,
-    )
-    assert error.field == "routes"
-    # Accepting any CloudShip account (as secured() does) is never enough for the API.
-    assert "accept_any_cloudship_account" not in str(error)
-
-
-def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
-    chart: Chart, new_chart: Any
-) -> None:
-    agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
-    own_only = CloudShipOAuth(client_id="station-test")
-    fails(
-        chart,
-        "routes[0].path='/mcp'",
-        "exposes 8587 `/mcp`",
-        "not only your organisation's",
-        "accept_any_cloudship_account=True",
-        station=secured(chart, cloudship_oauth=own_only),
-        routes=agent,
-        edge_auth=None,
-    )
-    accepted = new_chart()
-    route(accepted, secured(accepted), routes=agent, edge_auth=None)
-    behind_the_edge = new_chart()
-    route(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
-    for app in (accepted, behind_the_edge):
-        obj = valid(synth(app), "HTTPRoute", "station")
-        assert rules(obj) == [("PathPrefix", "/mcp", "station", 8587, OPEN)]
-
-
-def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/mcp'",
-        "8586 management MCP",
-        "no authentication",
-        "allow_unauthenticated_exposure=True",
-        routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],
-    )
-
-
-def test_fails_on_the_management_mcp_behind_the_network_policy(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes=<StationPort.MCP",
-        "would time out",
-        "network_policy=None",
-        routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],
-        allow_unauthenticated_exposure=True,
-    )
-
-
-def test_fails_on_a_port_the_station_does_not_serve(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].port=<StationPort.API",
-        "does not serve it",
-        "enable the API",
-        station=secured(chart, enable_api=False),
-        routes=[IngressRoute(StationPort.API, "/")],
-    )
-
-
 @pytest.mark.parametrize("path", ["/api", "/runsx"])
 def test_fails_on_agent_paths_station_does_not_serve(chart: Chart, path: str) -> None:
     fails(
@@ -579,20 +467,6 @@ def test_fails_on_paths_that_are_not_literal(chart: Chart) -> None:
     )
 
 
-def test_fails_on_the_same_path_twice(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].path='/mcp'",
-        "already routed",
-        "host='manage.station.example.com'",
-        routes=[
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-            IngressRoute(StationPort.MCP, "/mcp"),
-        ],
-        allow_unauthenticated_exposure=True,
-    )
-
-
 @pytest.mark.parametrize(
     ("host", "fragment"),
     [
@@ -606,8 +480,12 @@ def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
 
 
 def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(StationConfigError, match="station='str'.*StationDeployment"):
-        StationGatewayRoute(chart, "route", station="station", gateway=SHARED, host=HOST)  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationGatewayRoute(chart, "route", station="station", gateway=SHARED, host=HOST),  # type: ignore[arg-type]
+        field="station",
+        value="str",
+        fix="StationDeployment",
+    )
     fails(
         new_chart(), "gateway='str'", "StationGateway or a GatewayRef", "GatewayRef(", gateway="gw"
     )
@@ -712,24 +590,19 @@ def test_an_existing_namespace_is_not_second_guessed(chart: Chart) -> None:
 def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
     station = secured(chart)
     route(chart, station)
-    with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(
+    assert_refused(
+        lambda: StationGatewayRoute(
             chart,
             "again",
             station=station,
             gateway=SHARED,
             host="other.example.com",
             edge_auth=EG_SSO,
-        )
-    assert "HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'" in str(
-        info.value
+        ),
+        field="name",
+        value="station",
+        problem="HTTPRoute 'station' in namespace 'station' is already rendered by 'test/route'",
     )
-
-
-def test_url_of_an_unrouted_endpoint_is_an_error(chart: Chart) -> None:
-    r = route(chart, routes=[IngressRoute(StationPort.API, "/")])
-    with pytest.raises(StationConfigError, match="which=<StationPort.AGENT_MCP"):
-        r.url()
 
 
 def test_gateway_fails_without_namespace_or_station(chart: Chart) -> None:
@@ -751,9 +624,9 @@ def test_gateway_fails_on_other_without_class(chart: Chart) -> None:
     [
         ({"gateway_class_name": ""}, "gateway_class_name=''"),
         ({"implementation": "eg"}, "implementation='eg'"),
-        ({"hostname": "10.0.0.1"}, "Gateway hosts must be DNS names"),
-        ({"tls": "station-tls"}, "must be an IngressTls or None"),
-        ({"tls": IngressTls()}, "names neither a cert-manager issuer"),
+        ({"hostname": "10.0.0.1"}, "hostname='10.0.0.1': is an IP address; Gateway hosts"),
+        ({"tls": "station-tls"}, "tls='station-tls': must be an IngressTls or None"),
+        ({"tls": IngressTls()}, "tls=IngressTls(issuer=None"),
         ({"port": 70000}, "port=70000"),
         ({"route_namespace_labels": {"a": 1}}, "route_namespace_labels['a']=1"),
         ({"station": "station"}, "station='str'"),
@@ -781,12 +654,16 @@ def test_gateway_fails_on_two_gateways_sharing_a_name_or_a_cert_manager_secret(
     chart: Chart,
 ) -> None:
     gateway(chart, namespace="gateway")
-    with pytest.raises(StationConfigError, match="Gateway 'station' in namespace 'gateway'"):
-        StationGateway(
+    assert_refused(
+        lambda: StationGateway(
             chart, "again", implementation=EG, namespace="gateway", hostname=HOST, tls=CERT
-        )
-    with pytest.raises(StationConfigError, match="Secret 'station-tls' in namespace 'gateway'"):
-        StationGateway(
+        ),
+        field="name",
+        value="station",
+        problem="Gateway 'station' in namespace 'gateway'",
+    )
+    assert_refused(
+        lambda: StationGateway(
             chart,
             "third",
             implementation=EG,
@@ -794,7 +671,11 @@ def test_gateway_fails_on_two_gateways_sharing_a_name_or_a_cert_manager_secret(
             name="third",
             hostname=HOST,
             tls=IngressTls.cert_manager("le", secret_name="station-tls"),
-        )
+        ),
+        field="tls.secret_name",
+        value="station-tls",
+        problem="Secret 'station-tls' in namespace 'gateway'",
+    )
 
 
 # ---------------------------------------------------------------- CRD schema catches mistakes
@@ -864,6 +745,29 @@ def test_http_is_redirected_to_https_when_asked(chart: Chart) -> None:
     assert app_route["spec"]["parentRefs"][0]["sectionName"] == "https"
 
 
+def test_the_gateway_and_the_main_route_are_the_primary_children(chart: Chart) -> None:
+    """As in cdk8s-plus: ``ApiObject.of(construct)`` is the object, for patches."""
+    station = secured(chart)
+    gw = gateway(chart, station=station, hostname="*.example.com")
+    routes = route(
+        chart,
+        station,
+        gateway=gw,
+        routes=[
+            IngressRoute(StationPort.API, "/"),
+            IngressRoute(StationPort.AGENT_MCP, "/", host="mcp.example.com"),
+        ],
+    )
+    assert gw.node.default_child is gw.gateway
+    assert routes.node.default_child is routes.http_routes[0]
+    ApiObject.of(gw).add_json_patch(JsonPatch.add("/metadata/annotations", {"team": "a"}))
+    ApiObject.of(routes).add_json_patch(JsonPatch.add("/metadata/annotations", {"team": "b"}))
+    objects = synth(chart)
+    assert find(objects, "Gateway", "station")["metadata"]["annotations"]["team"] == "a"
+    assert find(objects, "HTTPRoute", "station")["metadata"]["annotations"]["team"] == "b"
+    assert "annotations" not in find(objects, "HTTPRoute", "station-mcp")["metadata"]
+
+
 def test_the_redirect_keeps_a_non_default_https_port(chart: Chart) -> None:
     gateway(chart, namespace="gateway", redirect_http=True, port=8443)
     redirect = valid(synth(chart), "HTTPRoute", "station-http-redirect")
@@ -879,17 +783,14 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
         tls=None,
         redirect_http=True,
     )
-    with pytest.raises(StationConfigError, match="port=80: is taken by the HTTP listener"):
-        StationGateway(
-            new_chart(),
-            "gateway",
-            implementation=EG,
-            namespace="gateway",
-            hostname=HOST,
-            tls=CERT,
-            port=80,
-            redirect_http=True,
-        )
+    gateway_fails(
+        new_chart(),
+        "port=80",
+        "is taken by the HTTP listener",
+        namespace="gateway",
+        port=80,
+        redirect_http=True,
+    )
 
 
 # ---------------------------------------------------------------- across constructs and apps
@@ -901,14 +802,13 @@ def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart)
     StationGatewayRoute(
         chart, "route-a", station=first, gateway=SHARED, host=HOST, edge_auth=EG_SSO
     )
-    with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(
+    assert_refused(
+        lambda: StationGatewayRoute(
             chart, "route-b", station=second, gateway=SHARED, host=HOST, edge_auth=EG_SSO
-        )
-    _check(
-        info.value,
-        "StationGatewayRoute 'test/route-b': host=",
-        ("is already routed by 'test/route-a'", "Fix: give each Station its own host"),
+        ),
+        field="host",
+        problem="is already routed by 'test/route-a'",
+        fix="give each Station its own host",
     )
     # Another host on the same Gateway is fine.
     StationGatewayRoute(
@@ -924,9 +824,11 @@ def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart)
 
 def test_a_route_to_a_station_of_another_app_is_refused(chart: Chart, new_chart: Any) -> None:
     other = secured(new_chart())
-    with pytest.raises(StationConfigError) as info:
-        StationGatewayRoute(chart, "route", station=other, gateway=SHARED, host=HOST)
-    _check(info.value, "StationGatewayRoute 'test/route': station=", ("belongs to another App",))
+    assert_refused(
+        lambda: StationGatewayRoute(chart, "route", station=other, gateway=SHARED, host=HOST),
+        field="station",
+        problem="belongs to another App",
+    )
 
 
 def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
@@ -942,11 +844,12 @@ def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
 
 def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -> None:
     station = secured(chart)
-    with pytest.raises(StationConfigError) as info:
-        gateway(chart, station=station, tls=IngressTls.existing_secret("station-secrets"))
-    message = str(info.value)
-    assert "tls.secret_name='station-secrets'" in message or "station-secrets" in message
-    assert "Fix: " in message
+    assert_refused(
+        lambda: gateway(chart, station=station, tls=IngressTls.existing_secret("station-secrets")),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="the Secret holding Station's API keys",
+    )
 
 
 def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) -> None:
@@ -960,3 +863,53 @@ def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) 
             gateway=SHARED,
             host=HOST,
         )
+
+
+def test_the_gateway_and_its_routes_render_without_cdk8s() -> None:
+    """The Gateway, its redirect route and an HTTPRoute are plain data (no cdk8s, no jsii)."""
+    result = render_without_cdk8s(
+        """
+from station_constructs._render import gateway as r
+listener = r.GatewayListener("https", 443, "*.example.com", "station-tls", {"tenant": "yes"})
+gw = r.gateway(name="shared", namespace="gateway", labels={}, annotations={},
+               class_name="eg", listener=listener, redirect_http=True)
+redirect = r.redirect_route(name="shared-http-redirect", namespace="gateway", labels={},
+                            gateway_name="shared", hostname="*.example.com", https_port=8443)
+route = r.http_route(
+    name="station", namespace="agents", labels={}, host="a.example.com",
+    parent=r.ParentRef("shared", "gateway", section_name="https"), service_name="station",
+    rules=[r.RouteRule("Exact", "/mcp", 8587)], stream_timeout="0s",
+    filters=[r.middleware_filter("sso")],
+)
+result = [gw["spec"]["listeners"], redirect["spec"]["rules"], route["spec"]["rules"]]
+"""
+    )
+    listeners, redirect, rules = result
+    assert [(x["name"], x["port"], x["protocol"]) for x in listeners] == [
+        ("https", 443, "HTTPS"),
+        ("http", 80, "HTTP"),
+    ]
+    assert listeners[0]["allowedRoutes"]["namespaces"] == {
+        "from": "Selector",
+        "selector": {"matchLabels": {"tenant": "yes"}},
+    }
+    assert listeners[1]["allowedRoutes"]["namespaces"] == {"from": "Same"}
+    assert redirect[0]["filters"][0]["requestRedirect"] == {
+        "port": 8443,
+        "scheme": "https",
+        "statusCode": 301,
+    }
+    assert rules == [
+        {
+            "backendRefs": [{"group": "", "kind": "Service", "name": "station", "port": 8587}],
+            "filters": [
+                {
+                    "extensionRef": {"group": "traefik.io", "kind": "Middleware", "name": "sso"},
+                    "type": "ExtensionRef",
+                }
+            ],
+            "matches": [{"path": {"type": "Exact", "value": "/mcp"}}],
+            "timeouts": {"backendRequest": "0s", "request": "0s"},
+        }
+    ]
+    assert list(rules[0]) == sorted(rules[0]), "keys in the order cdk8s writes them"

@@ -9,7 +9,7 @@ from typing import Any
 
 import cdk8s
 import pytest
-from cdk8s import Chart
+from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
     CloudShipOAuth,
@@ -28,6 +28,8 @@ from station_constructs import (
     TlsIssuerKind,
 )
 from tests.conftest import Manifest, find, synth
+from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
+from tests.support.refusals import assert_refused, refused_as
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -37,15 +39,10 @@ TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
 OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
-# The API's CloudShip OAuth callers are admins: routes to it need edge authentication.
-NGINX_SSO = EdgeAuth.nginx_auth_url(
-    "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
-)
-TRAEFIK_SSO = EdgeAuth.traefik_middleware("station-forward-auth")
+# The API's CloudShip OAuth callers are admins: routes to it need edge authentication
+# (NGINX_SSO, TRAEFIK_SSO: tests/support/edge.py).
 EDGE_ANNOTATIONS = {
-    IngressController.NGINX: {
-        f"{NGINX}auth-url": "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
-    },
+    IngressController.NGINX: {f"{NGINX}auth-url": OAUTH2_PROXY},
     IngressController.TRAEFIK: {
         f"{TRAEFIK}router.middlewares": "station-station-forward-auth@kubernetescrd"
     },
@@ -64,9 +61,7 @@ def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:
     if controller is None:
         k3s = station.profile is ClusterProfile.K3S
         controller = IngressController.TRAEFIK if k3s else IngressController.NGINX
-    if controller is IngressController.NGINX:
-        return NGINX_SSO
-    return TRAEFIK_SSO if controller is IngressController.TRAEFIK else None
+    return INGRESS_SSO.get(controller)  # type: ignore[call-overload,no-any-return]
 
 
 def ingress(
@@ -99,15 +94,21 @@ def backends(obj: Manifest) -> list[tuple[str, str, str, str, int]]:
     ]
 
 
-def fails(chart: Chart, *fragments: str, station: StationDeployment | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-    with pytest.raises(StationConfigError) as info:
-        ingress(chart, station, **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationIngress 'test/ingress': "), message
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
+def fails(
+    chart: Chart,
+    refused: str,
+    *fragments: str,
+    station: StationDeployment | None = None,
+    **kwargs: Any,
+) -> StationConfigError:
+    """The Ingress is refused: ``refused`` is ``field=value`` as the message starts, and
+    every fragment is in the message (problem or fix)."""
+    return refused_as(
+        lambda: ingress(chart, station, **kwargs),
+        "StationIngress 'test/ingress'",
+        refused,
+        fragments,
+    )
 
 
 # ---------------------------------------------------------------------- behaviour
@@ -152,11 +153,6 @@ def test_stream_timeout_and_body_size_are_configurable(chart: Chart) -> None:
     assert annotations[f"{NGINX}proxy-send-timeout"] == "1800"
     assert annotations[f"{NGINX}proxy-body-size"] == "0"
     assert ing.stream_timeout_seconds == 1800
-
-
-def test_without_api_the_agent_server_gets_the_whole_host(chart: Chart) -> None:
-    ingress(chart, secured(chart, enable_api=False))
-    assert backends(rendered(chart)) == [(HOST, "/", "Prefix", "station", 8587)]
 
 
 def test_agent_mcp_on_its_own_host_shares_the_certificate(chart: Chart) -> None:
@@ -344,6 +340,14 @@ def test_renaming_the_construct_id_changes_nothing(new_chart) -> None:  # type: 
     assert outputs[0] == outputs[1]
 
 
+def test_the_ingress_is_the_primary_child_resource(chart: Chart) -> None:
+    """As in cdk8s-plus: ``ApiObject.of(construct)`` is the object, for patches."""
+    ing = ingress(chart)
+    assert ing.node.default_child is ing.ingress
+    ApiObject.of(ing).add_json_patch(JsonPatch.add("/metadata/annotations/team", "platform"))
+    assert rendered(chart)["metadata"]["annotations"]["team"] == "platform"
+
+
 def test_wildcard_host(chart: Chart) -> None:
     ingress(chart, host="*.example.com")
     assert rendered(chart)["spec"]["rules"][0]["host"] == "*.example.com"
@@ -373,12 +377,6 @@ def test_management_mcp_on_its_own_host_when_explicitly_accepted(chart: Chart) -
         allow_unauthenticated_exposure=True,
     )
     assert ("manage.example.com", "/mcp", "Prefix", "station", 8586) in backends(rendered(chart))
-
-
-def test_url_of_an_unrouted_endpoint_is_an_error(chart: Chart) -> None:
-    ing = ingress(chart, routes=[IngressRoute(StationPort.API, "/")])
-    with pytest.raises(StationConfigError, match="which=<StationPort.AGENT_MCP"):
-        ing.url()
 
 
 # ---------------------------------------------------------------------- NetworkPolicy
@@ -585,101 +583,6 @@ def test_fails_on_the_same_path_twice(chart: Chart) -> None:
     )
 
 
-def test_fails_on_management_mcp_sharing_the_agent_mcp_path(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].path='/mcp'",
-        "StationPort.AGENT_MCP",
-        "its own host",
-        "host='manage.station.example.com'",
-        routes=[
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-            IngressRoute(StationPort.MCP, "/mcp"),
-        ],
-        allow_unauthenticated_exposure=True,
-    )
-
-
-def test_fails_on_exposing_a_local_mode_station(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "routes='/'",
-        "8585 `/api/v1/*`",
-        "local mode is on",
-        "Station v0.25.0: 'in local mode /api/v1 serves everyone as user 1 (admin)",
-        "(docs/station-facts.md)",
-        "edge_auth=",
-        "allow_unauthenticated_exposure=True",
-        station=StationDeployment(chart, "station"),
-        edge_auth=None,
-    )
-    assert error.field == "routes"
-    # Station cannot authenticate its API for everyone it serves (its CloudShip OAuth
-    # callers are admins): the fix names edge auth, never a Station-side fix of None.
-    assert "None" not in str(error).split("Fix: ", 1)[1], str(error)
-
-
-def test_fails_on_routing_the_api_with_cloudship_oauth_alone(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "routes='/'",
-        "exposes 8585 `/api/v1/*`",
-        "with only CloudShip OAuth in front",
-        "any active CloudShip account's token passes, as an admin",
-        "edge_auth=",
-        "kubectl port-forward",
-        edge_auth=None,
-    )
-    assert error.field == "routes"
-    # Accepting any CloudShip account (as secured() does) is never enough for the API.
-    assert "accept_any_cloudship_account" not in str(error)
-
-
-def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
-    chart: Chart, new_chart: Any
-) -> None:
-    agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
-    own_only = CloudShipOAuth(client_id="station-test")
-    fails(
-        chart,
-        "routes[0].path='/mcp'",
-        "exposes 8587 `/mcp`",
-        "not only your organisation's",
-        "accept_any_cloudship_account=True",
-        station=secured(chart, cloudship_oauth=own_only),
-        routes=agent,
-        edge_auth=None,
-    )
-    accepted = new_chart()
-    ingress(accepted, secured(accepted), routes=agent, edge_auth=None)
-    assert backends(rendered(accepted)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
-    behind_the_edge = new_chart()
-    ingress(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
-    assert backends(rendered(behind_the_edge)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
-
-
-def test_fails_on_routing_the_management_mcp(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/mcp'",
-        "8586 management MCP",
-        "no authentication",
-        "allow_unauthenticated_exposure=True",
-        routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],
-    )
-
-
-def test_fails_on_routing_a_port_the_station_does_not_serve(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].port=<StationPort.API",
-        "does not serve it",
-        "enable the API",
-        station=secured(chart, enable_api=False),
-        routes=[IngressRoute(StationPort.API, "/")],
-    )
-
-
 @pytest.mark.parametrize("routes", [[], IngressRoute(StationPort.API, "/")])
 def test_fails_on_empty_or_single_routes(chart: Chart, routes: Any) -> None:
     fails(chart, "routes=", "non-empty list of IngressRoute", routes=routes)
@@ -758,7 +661,7 @@ def test_fails_on_nginx_settings_for_traefik(chart: Chart, new_chart) -> None:  
     ("kwargs", "fragment"),
     [
         ({"stream_timeout": "forever"}, "stream_timeout='forever'"),
-        ({"stream_timeout": "500ms"}, "at least 1s"),
+        ({"stream_timeout": "500ms"}, "stream_timeout='500ms': must be at least 1s"),
         ({"max_request_body": "16MB"}, "max_request_body='16MB'"),
     ],
 )
@@ -783,33 +686,33 @@ def test_fails_on_invalid_annotation_key(chart: Chart) -> None:
 
 
 def test_fails_on_non_station(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="station='str'.*StationDeployment"):
-        StationIngress(chart, "ingress", station="station", host=HOST, tls=CERT)  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationIngress(chart, "ingress", station="station", host=HOST, tls=CERT),  # type: ignore[arg-type]
+        field="station",
+        value="str",
+        fix="StationDeployment",
+    )
 
 
 def test_fails_on_two_ingresses_with_one_name(chart: Chart) -> None:
     station = secured(chart)
     StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
-    with pytest.raises(StationConfigError) as info:
-        StationIngress(
-            chart,
-            "ingress",
-            station=station,
-            host="b.example.com",
-            tls=None,
-            edge_auth=NGINX_SSO,
-        )
-    message = str(info.value)
-    assert "name='station'" in message
-    assert "already rendered by 'test/first'" in message
-    assert "its own name=" in message
+    assert_refused(
+        lambda: StationIngress(
+            chart, "ingress", station=station, host="b.example.com", tls=None, edge_auth=NGINX_SSO
+        ),
+        field="name",
+        value="station",
+        problem="already rendered by 'test/first'",
+        fix="its own name=",
+    )
 
 
 def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> None:
     station = secured(chart)
     StationIngress(chart, "first", station=station, host=HOST, tls=CERT, edge_auth=NGINX_SSO)
-    with pytest.raises(StationConfigError) as info:
-        StationIngress(
+    assert_refused(
+        lambda: StationIngress(
             chart,
             "ingress",
             station=station,
@@ -817,9 +720,11 @@ def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> N
             host="b.example.com",
             tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-tls"),
             edge_auth=NGINX_SSO,
-        )
-    assert "tls.secret_name='station-tls'" in str(info.value)
-    assert "its own tls secret_name" in str(info.value)
+        ),
+        field="tls.secret_name",
+        value="station-tls",
+        fix="its own tls secret_name",
+    )
 
 
 def test_fails_on_unknown_controller_namespace(chart: Chart) -> None:
@@ -834,17 +739,6 @@ def test_fails_on_unknown_controller_namespace(chart: Chart) -> None:
 
 def test_fails_on_invalid_controller_namespace(chart: Chart) -> None:
     fails(chart, "controller_namespace='Ingress NGINX'", controller_namespace="Ingress NGINX")
-
-
-def test_fails_on_management_mcp_behind_the_network_policy(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes=<StationPort.MCP",
-        "would time out",
-        "network_policy=None",
-        routes=[IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")],
-        allow_unauthenticated_exposure=True,
-    )
 
 
 def test_fails_on_invalid_profile(chart: Chart) -> None:

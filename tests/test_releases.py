@@ -21,12 +21,12 @@ from station_constructs import (
     DEFAULT_IMAGE,
     AIProvider,
     CloudShipOAuth,
-    EdgeAuth,
     EgressRules,
     ExternalAccess,
     IngressRoute,
     IngressTls,
     NetworkPolicyOptions,
+    NginxAuthUrl,
     PathType,
     StationConfigError,
     StationDeployment,
@@ -305,7 +305,7 @@ def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:
         station=s,
         host="s.example.com",
         tls=TLS,
-        edge_auth=EdgeAuth.nginx_auth_url(AUTH_URL),
+        edge_auth=NginxAuthUrl(AUTH_URL),
         routes=[IngressRoute(path="/", port=StationPort.API)],
     )
 

@@ -57,8 +57,6 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
 #: Type-only cycles of modules being reworked in issue 24 by their owners (the gateway's
 #: emitter takes the constructs; Litestream's objects take the backup): to be emptied.
 KNOWN_TYPE_ONLY_CYCLES = [
-    ["station_constructs._emit.gateway", "station_constructs._gateway"],
-    ["station_constructs._emit.gateway", "station_constructs._gateway_route"],
     ["station_constructs._litestream_objects", "station_constructs.litestream"],
 ]
 

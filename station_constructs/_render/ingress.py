@@ -1,12 +1,15 @@
 """A StationIngress's Ingress (``networking.k8s.io/v1``) as data.
 
-Pure functions of already validated settings (``station_constructs.ingress`` validates).
+Pure functions of already validated settings (``station_constructs.ingress`` validates);
+the spec's keys in sorted order, as cdk8s writes the props of an object it is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .pod import sorted_keys
 
 __all__ = ["IngressPath", "ingress"]
 
@@ -48,12 +51,14 @@ def ingress(  # noqa: PLR0913 - one value per field of the object
             "labels": dict(labels),
             "annotations": dict(annotations) or None,
         },
-        "spec": {
-            "ingressClassName": class_name,
-            "tls": tls,
-            "rules": [
-                {"host": host, "http": {"paths": host_paths}}
-                for host, host_paths in by_host.items()
-            ],
-        },
+        "spec": sorted_keys(
+            {
+                "ingressClassName": class_name,
+                "tls": tls,
+                "rules": [
+                    {"host": host, "http": {"paths": host_paths}}
+                    for host, host_paths in by_host.items()
+                ],
+            }
+        ),
     }

@@ -12,10 +12,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .._edge_auth import EdgeAuth
 from .._errors import _Guard
 from .._validate import annotations_map, dns_label, dns_subdomain, duration_seconds, qualified_name
 from ..access import Access, Exposure
-from ..auth import EdgeAuth, EdgeAuthKind
 from .labels import refuse_secret_values
 from .station import ClusterProfile
 
@@ -111,21 +111,22 @@ def edge_annotations(
         raise guard.fail(
             "edge_auth",
             type(edge).__name__,
-            "must be an EdgeAuth or None",
-            "pass e.g. edge_auth=EdgeAuth.nginx_auth_url('http://oauth2-proxy.oauth2-proxy"
+            "must be an EdgeAuth provider or None",
+            "pass e.g. edge_auth=NginxAuthUrl('http://oauth2-proxy.oauth2-proxy"
             ".svc.cluster.local/oauth2/auth')",
         )
-    annotations = edge.annotations(guard, "edge_auth", namespace)
-    if controller.name != edge.controller_name:
+    annotations = edge.ingress_annotations(guard, "edge_auth", namespace)
+    owner = edge.ingress_controller
+    if controller.name != owner:
         raise guard.fail(
             "edge_auth",
-            edge.kind,
-            f"is an {edge.controller_name.lower()} setting, but the Ingress is written for "
+            edge,
+            f"is an {str(owner).lower()} setting, but the Ingress is written for "
             f"{controller.name.lower()}, which would ignore its annotations and leave "
             "every route unauthenticated",
-            "use EdgeAuth.traefik_middleware(...) with Traefik, EdgeAuth.nginx_auth_url or "
-            "nginx_basic_auth with ingress-nginx; for another controller pass its "
-            "annotations= and allow_unauthenticated_exposure=True",
+            "use TraefikMiddleware(...) with Traefik, NginxAuthUrl(...) or NginxBasicAuth(...) "
+            "with ingress-nginx; for another controller pass its annotations= and "
+            "allow_unauthenticated_exposure=True",
         )
     return annotations
 
@@ -155,12 +156,12 @@ def refuse_two_credentials(
     guard: _Guard, edge: EdgeAuth | None, title: str, access: Access, exposure: Exposure
 ) -> None:
     """Basic auth at nginx and a Station token cannot share one Authorization header."""
-    if edge is None or edge.kind is not EdgeAuthKind.NGINX_BASIC:
+    if edge is None or not edge.reads_authorization:
         return
     if access.reads_bearer:
         raise guard.fail(
             "edge_auth",
-            edge.kind,
+            edge,
             f"basic auth at the edge and Station's own check of {title} (routed by "
             f"{exposure.via}) both need the Authorization header; nginx passes the "
             "'Basic' credentials on and Station answers 401 to every request",

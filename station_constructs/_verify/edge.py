@@ -133,6 +133,5 @@ def _nginx(
             secret,
             "is the Station's key Secret: nginx would read its API keys as an htpasswd file "
             "(and a leaked htpasswd hash leaks the keys' Secret)",
-            "create an htpasswd Secret of its own, e.g. EdgeAuth.nginx_basic_auth('station-"
-            "basic-auth')",
+            "create an htpasswd Secret of its own, e.g. NginxBasicAuth('station-basic-auth')",
         )

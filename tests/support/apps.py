@@ -12,7 +12,7 @@ from station_constructs import (
     CloudShipOAuth,
     ClusterProfile,
     ConfigDirBackup,
-    EdgeAuth,
+    EnvoySecurityPolicy,
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
@@ -23,6 +23,8 @@ from station_constructs import (
     LitestreamMetrics,
     LitestreamServiceMonitor,
     NetworkPolicyOptions,
+    NginxAuthUrl,
+    NginxBasicAuth,
     PodExtras,
     PodPlacement,
     PodServiceAccount,
@@ -40,6 +42,7 @@ from station_constructs import (
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
+    TraefikMiddleware,
     WorkloadIdentity,
 )
 
@@ -93,7 +96,7 @@ def ingress_production_app(chart: Chart) -> StationIngress:
         station=station,
         host="station.example.com",
         tls=IngressTls.cert_manager("letsencrypt-prod"),
-        edge_auth=EdgeAuth.nginx_basic_auth("station-basic-auth"),
+        edge_auth=NginxBasicAuth("station-basic-auth"),
         annotations={"nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24"},
     )
 
@@ -112,7 +115,7 @@ def k3s_app(chart: Chart) -> StationIngress:
         station=station,
         host="station.home.example.com",
         tls=IngressTls.existing_secret("station-home-tls"),
-        edge_auth=EdgeAuth.traefik_middleware("station-forward-auth"),
+        edge_auth=TraefikMiddleware("station-forward-auth"),
     )
 
 
@@ -197,7 +200,7 @@ def full_production_app(
         host=f"station{suffix}.example.com",
         tls=IngressTls.cert_manager("letsencrypt-prod"),
         routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp")],
-        edge_auth=EdgeAuth.nginx_auth_url(
+        edge_auth=NginxAuthUrl(
             "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth",
             signin_url="https://$host/oauth2/start?rd=$escaped_request_uri",
             response_headers=["X-Auth-Request-Email"],
@@ -360,7 +363,7 @@ def gateway_tenants_app(chart: Chart, count: int) -> StationGateway:
             station=station,
             gateway=gateway,
             host=f"{tenant}.stations.example.com",
-            edge_auth=EdgeAuth.gateway_policy("SecurityPolicy", "sso", policy_applied_first=True),
+            edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
         )
     return gateway
 
@@ -383,7 +386,5 @@ def gateway_app(chart: Chart) -> StationGatewayRoute:
         station=station,
         gateway=gateway,
         host="station.example.com",
-        edge_auth=EdgeAuth.gateway_policy(
-            "SecurityPolicy", "station-sso", policy_applied_first=True
-        ),
+        edge_auth=EnvoySecurityPolicy("station-sso", policy_applied_first=True),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -36,4 +36,21 @@ def assert_refused(
     assert problem in error.problem, f"{problem!r} not in the problem: {error.problem!r}"
     assert error.fix.strip(), f"the error has no fix: {error}"
     assert fix in error.fix, f"{fix!r} not in the fix: {error.fix!r}"
+    return error
+
+
+def refused_as(
+    build: Callable[[], object], where: str, refused: str, fragments: Sequence[str] = ()
+) -> StationConfigError:
+    """:func:`assert_refused` for a construct's tests that read best as its message.
+
+    ``where`` is the construct (``StationIngress 'test/ingress'``), ``refused`` the start of
+    the message after it, ``field=value`` (the field is what is asserted as ``field``), and
+    every fragment must be in the message (the problem or the fix).
+    """
+    error = assert_refused(build, field=refused.split("=", 1)[0])
+    message = str(error)
+    assert message.startswith(f"{where}: {refused}"), message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
     return error
