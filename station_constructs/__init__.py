@@ -23,6 +23,7 @@ from .ingress import (
 from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, SidecarMode
 from .monitoring import LitestreamServiceMonitor
 from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
+from .options import ApiListener, CloudShip, ConfigDirectory, ExternalService, StationAuth
 from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .restore_drill import RestoreDrill
 from .secrets import (
@@ -66,10 +67,13 @@ __all__ = [
     "RCLONE_VERSION",
     "AIProvider",
     "AccessMode",
+    "ApiListener",
+    "CloudShip",
     "CloudShipOAuth",
     "BackupAlerts",
     "ClusterProfile",
     "ConfigDirBackup",
+    "ConfigDirectory",
     "ConfigPersistence",
     "ConfigPolicy",
     "EdgeAuth",
@@ -78,6 +82,7 @@ __all__ = [
     "ExistingSecret",
     "ExternalAccess",
     "ExternalSecretSource",
+    "ExternalService",
     "GatewayImplementation",
     "GatewayRef",
     "ImagePullPolicy",
@@ -102,6 +107,7 @@ __all__ = [
     "SecretStoreKind",
     "SidecarMode",
     "StationAccessWarning",
+    "StationAuth",
     "StationConfigError",
     "StationDeployment",
     "StationGateway",

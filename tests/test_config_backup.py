@@ -10,7 +10,7 @@ from cdk8s import Chart
 from station_constructs import (
     RCLONE_IMAGE,
     ConfigDirBackup,
-    ConfigPersistence,
+    ConfigDirectory,
     LitestreamBackup,
     SidecarMode,
     StationConfigError,
@@ -107,7 +107,7 @@ def test_bad_input_is_refused_with_the_field_and_a_fix(
 
 def test_refuses_a_station_whose_config_is_in_the_image(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
-        make(chart, station={"config_persistence": ConfigPersistence.IMAGE})
+        make(chart, station={"config_directory": ConfigDirectory.from_image()})
     assert "keeps the config directory in the image" in str(error.value)
     assert "ConfigPersistence.VOLUME" in str(error.value)
 

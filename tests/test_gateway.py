@@ -13,7 +13,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     ClusterProfile,
     EdgeAuth,
     GatewayImplementation,
@@ -29,6 +29,7 @@ from station_constructs import (
     TlsIssuerKind,
 )
 from tests.conftest import Manifest, find, synth
+from tests.support.builders import ANY_ACCOUNT, OAUTH
 from tests.support.crd_schema import validate_custom_object
 
 HOST = "station.example.com"
@@ -36,7 +37,6 @@ CERT = IngressTls.cert_manager("letsencrypt-prod")
 EG = GatewayImplementation.ENVOY_GATEWAY
 SHARED = GatewayRef("shared", namespace="gateway", section_name="https", implementation=EG)
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication, the
 # way each implementation attaches it (none is known for Cilium and OTHER).
 SSO = {
@@ -54,8 +54,8 @@ EG_SSO = SSO[EG]
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
     (GIVEN). Its API's OAuth callers are admins, so :func:`route` adds edge auth."""
-    kwargs.setdefault("cloudship_oauth", OAUTH)
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    kwargs.setdefault("auth", ANY_ACCOUNT)
+    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(gateway: object) -> EdgeAuth | None:
@@ -175,7 +175,7 @@ def test_existing_gateway_gets_the_ingress_routes_with_streams_kept_open(chart: 
 
 
 def test_without_api_the_agent_server_gets_the_whole_host(chart: Chart) -> None:
-    route(chart, secured(chart, enable_api=False))
+    route(chart, secured(chart, api=ApiListener.off()))
     obj = valid(synth(chart), "HTTPRoute", "station")
     assert rules(obj) == [("PathPrefix", "/", "station", 8587, OPEN)]
 
@@ -184,7 +184,7 @@ def test_gateway_ref_defaults_to_the_station_namespace_and_takes_a_port(chart: C
     route(
         chart,
         # No edge auth is known for Cilium: the agent MCP alone, which Station authenticates.
-        secured(chart, enable_api=False),
+        secured(chart, api=ApiListener.off()),
         gateway=GatewayRef("gw", port=8443, implementation=GatewayImplementation.CILIUM),
         admit_data_plane=False,
     )
@@ -268,7 +268,7 @@ def test_an_explicit_stream_timeout_is_rendered_for_any_implementation(
 ) -> None:
     route(
         chart,
-        secured(chart, network_policy=None, enable_api=False),
+        secured(chart, network_policy=None, api=ApiListener.off()),
         gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK),
         stream_timeout=given,
     )
@@ -401,9 +401,7 @@ def test_existing_secret_namespaced_issuer_and_another_port(chart: Chart) -> Non
     two_route = StationGatewayRoute(
         chart,
         "two-route",
-        station=StationDeployment(
-            chart, "s2", name="s2", namespace="gateway", local_mode=False, cloudship_oauth=OAUTH
-        ),
+        station=StationDeployment(chart, "s2", name="s2", namespace="gateway", auth=ANY_ACCOUNT),
         gateway=gateway_two,
         host="two.example.com",
         edge_auth=SSO[GatewayImplementation.ISTIO],
@@ -444,9 +442,7 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
     outputs = []
     for suffix in ("", "-renamed"):
         chart = new_chart()
-        station = StationDeployment(
-            chart, f"station{suffix}", local_mode=False, cloudship_oauth=OAUTH
-        )
+        station = StationDeployment(chart, f"station{suffix}", auth=ANY_ACCOUNT)
         gw = StationGateway(
             chart, f"gw{suffix}", station=station, implementation=EG, hostname=HOST, tls=CERT
         )
@@ -497,21 +493,21 @@ def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgeme
     chart: Chart, new_chart: Any
 ) -> None:
     agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
-    own_only = CloudShipOAuth(client_id="station-test")
+    own_only = OAUTH
     fails(
         chart,
         "routes[0].path='/mcp'",
         "exposes 8587 `/mcp`",
         "not only your organisation's",
         "accept_any_cloudship_account=True",
-        station=secured(chart, cloudship_oauth=own_only),
+        station=secured(chart, auth=own_only),
         routes=agent,
         edge_auth=None,
     )
     accepted = new_chart()
     route(accepted, secured(accepted), routes=agent, edge_auth=None)
     behind_the_edge = new_chart()
-    route(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
+    route(behind_the_edge, secured(behind_the_edge, auth=own_only), routes=agent)
     for app in (accepted, behind_the_edge):
         obj = valid(synth(app), "HTTPRoute", "station")
         assert rules(obj) == [("PathPrefix", "/mcp", "station", 8587, OPEN)]
@@ -545,7 +541,7 @@ def test_fails_on_a_port_the_station_does_not_serve(chart: Chart) -> None:
         "routes[0].port=<StationPort.API",
         "does not serve it",
         "enable the API",
-        station=secured(chart, enable_api=False),
+        station=secured(chart, api=ApiListener.off()),
         routes=[IngressRoute(StationPort.API, "/")],
     )
 
@@ -634,7 +630,7 @@ def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
         "reserved 'ingress' identity",
         "CiliumNetworkPolicy",
         "admit_data_plane=False",
-        station=secured(chart, enable_api=False),  # no edge auth is known for Cilium
+        station=secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
         gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
     )
 
@@ -895,9 +891,7 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
 # ---------------------------------------------------------------- across constructs and apps
 def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart) -> None:
     first = secured(chart, name="a", namespace="team-a")
-    second = StationDeployment(
-        chart, "b", name="b", namespace="team-b", local_mode=False, cloudship_oauth=OAUTH
-    )
+    second = StationDeployment(chart, "b", name="b", namespace="team-b", auth=ANY_ACCOUNT)
     StationGatewayRoute(
         chart, "route-a", station=first, gateway=SHARED, host=HOST, edge_auth=EG_SSO
     )

@@ -12,10 +12,10 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     ClusterProfile,
     EdgeAuth,
-    ExternalAccess,
+    ExternalService,
     IngressController,
     IngressRoute,
     IngressTls,
@@ -28,6 +28,8 @@ from station_constructs import (
     TlsIssuerKind,
 )
 from tests.conftest import Manifest, find, synth
+from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.refusals import assert_refused
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -36,7 +38,6 @@ TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication.
 NGINX_SSO = EdgeAuth.nginx_auth_url(
     "http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth"
@@ -55,8 +56,8 @@ EDGE_ANNOTATIONS = {
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
     (GIVEN). Its API's OAuth callers are admins, so :func:`ingress` adds edge auth."""
-    kwargs.setdefault("cloudship_oauth", OAUTH)
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    kwargs.setdefault("auth", ANY_ACCOUNT)
+    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:
@@ -155,7 +156,7 @@ def test_stream_timeout_and_body_size_are_configurable(chart: Chart) -> None:
 
 
 def test_without_api_the_agent_server_gets_the_whole_host(chart: Chart) -> None:
-    ingress(chart, secured(chart, enable_api=False))
+    ingress(chart, secured(chart, api=ApiListener.off()))
     assert backends(rendered(chart)) == [(HOST, "/", "Prefix", "station", 8587)]
 
 
@@ -262,7 +263,7 @@ def test_custom_class_for_nginx_and_other_controllers(chart: Chart, new_chart) -
     ingress(
         other,
         # No edge auth is known for OTHER: the agent MCP alone, which Station authenticates.
-        secured(other, enable_api=False),
+        secured(other, api=ApiListener.off()),
         controller=IngressController.OTHER,
         ingress_class_name="haproxy",
         controller_namespace="haproxy-controller",
@@ -403,7 +404,7 @@ def test_network_policy_admits_ingress_nginx_on_the_routed_ports(chart: Chart) -
 
 
 def test_network_policy_admits_k3s_traefik_from_kube_system(chart: Chart) -> None:
-    station = secured(chart, profile=ClusterProfile.K3S, enable_api=False)
+    station = secured(chart, profile=ClusterProfile.K3S, api=ApiListener.off())
     ingress(chart, station, tls=None)
     assert policy_peers(chart) == [("kube-system", [8587])]
 
@@ -414,7 +415,7 @@ def test_network_policy_admits_a_named_controller_namespace(chart: Chart) -> Non
 
 
 def test_without_network_policy_nothing_is_admitted(chart: Chart) -> None:
-    ing = ingress(chart, secured(chart, network_policy=None, enable_api=False))
+    ing = ingress(chart, secured(chart, network_policy=None, api=ApiListener.off()))
     assert ing.controller_namespace is None
     assert not [o for o in synth(chart) if o["kind"] == "NetworkPolicy"]
 
@@ -461,9 +462,9 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
     secured(
         chart,
         profile=ClusterProfile.K3S,
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: 30587},
+        external_service=ExternalService.node_port(
+            ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30587}
+        ),
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "NodePort"
@@ -472,8 +473,7 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
     secured(
         lb,
         profile=ClusterProfile.K3S,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     assert find(synth(lb), "Service", "station-external")["spec"]["type"] == "LoadBalancer"
 
@@ -481,11 +481,10 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
 def test_external_service_annotations(chart: Chart) -> None:
     secured(
         chart,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
-        external_service_annotations={
-            "service.beta.kubernetes.io/aws-load-balancer-internal": "true"
-        },
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.AGENT_MCP],
+            annotations={"service.beta.kubernetes.io/aws-load-balancer-internal": "true"},
+        ),
     )
     objects = synth(chart)
     assert find(objects, "Service", "station-external")["metadata"]["annotations"] == {
@@ -639,14 +638,14 @@ def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgeme
     chart: Chart, new_chart: Any
 ) -> None:
     agent = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
-    own_only = CloudShipOAuth(client_id="station-test")
+    own_only = OAUTH
     fails(
         chart,
         "routes[0].path='/mcp'",
         "exposes 8587 `/mcp`",
         "not only your organisation's",
         "accept_any_cloudship_account=True",
-        station=secured(chart, cloudship_oauth=own_only),
+        station=secured(chart, auth=own_only),
         routes=agent,
         edge_auth=None,
     )
@@ -654,7 +653,7 @@ def test_routing_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgeme
     ingress(accepted, secured(accepted), routes=agent, edge_auth=None)
     assert backends(rendered(accepted)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
     behind_the_edge = new_chart()
-    ingress(behind_the_edge, secured(behind_the_edge, cloudship_oauth=own_only), routes=agent)
+    ingress(behind_the_edge, secured(behind_the_edge, auth=own_only), routes=agent)
     assert backends(rendered(behind_the_edge)) == [(HOST, "/mcp", "Prefix", "station", 8587)]
 
 
@@ -675,7 +674,7 @@ def test_fails_on_routing_a_port_the_station_does_not_serve(chart: Chart) -> Non
         "routes[0].port=<StationPort.API",
         "does not serve it",
         "enable the API",
-        station=secured(chart, enable_api=False),
+        station=secured(chart, api=ApiListener.off()),
         routes=[IngressRoute(StationPort.API, "/")],
     )
 
@@ -852,27 +851,22 @@ def test_fails_on_invalid_profile(chart: Chart) -> None:
         StationDeployment(chart, "station", profile="k3s")  # type: ignore[arg-type]
 
 
-def test_fails_on_external_service_annotations_without_external_access(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as info:
-        secured(chart, external_service_annotations={"a.example.com/b": "c"})
-    assert "external_service_annotations=" in str(info.value)
-    assert "external_access=ExternalAccess.LOAD_BALANCER" in str(info.value)
-
-
-def test_fails_on_invalid_external_service_annotations(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    lb = {
-        "external_access": ExternalAccess.LOAD_BALANCER,
-        "external_ports": [StationPort.AGENT_MCP],
-    }
-    with pytest.raises(StationConfigError, match="external_service_annotations='-bad'"):
-        secured(chart, external_service_annotations={"-bad": "x"}, **lb)
-    with pytest.raises(StationConfigError, match=r"external_service_annotations\['a/b'\]=1"):
-        secured(new_chart(), external_service_annotations={"a/b": 1}, **lb)
+def test_fails_on_invalid_external_service_annotations() -> None:
+    assert_refused(
+        lambda: ExternalService.load_balancer(annotations={"-bad": "x"}),
+        field="annotations",
+        value="-bad",
+    )
+    assert_refused(
+        lambda: ExternalService.node_port(annotations={"a/b": 1}),  # type: ignore[dict-item]
+        field="annotations['a/b']",
+        value=1,
+    )
 
 
 def test_fails_on_an_empty_ingress_class_name() -> None:
     chart = Chart(cdk8s.Testing.app(), "t")
-    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
+    station = StationDeployment(chart, "station", auth=ANY_ACCOUNT)
     with pytest.raises(StationConfigError, match="ingress_class_name=''"):
         StationIngress(
             chart,
