@@ -136,7 +136,7 @@ def test_station_input_has_exactly_the_keyword_arguments_of_station_deployment()
 
     parameters = inspect.signature(StationDeployment.__init__).parameters.values()
     keywords = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    unions = [name for name in FLAT_FIELDS if name]
+    unions = list(FLAT_FIELDS)
     assert set(unions) <= set(keywords)
     flat = [f for fields in FLAT_FIELDS.values() for f in fields]
     expected = {k for k in keywords if k not in unions} | set(flat)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import _Guard
 from ..options import ApiListener, CloudShip, ConfigDirectory, ExternalService, StationAuth
-from .station import ExternalAccess, UpdateStrategy
+from .station import ExternalAccess
 
 if TYPE_CHECKING:
     from .._seed import ConfigPolicy
@@ -51,8 +51,6 @@ FLAT_FIELDS: dict[str, tuple[str, ...]] = {
         "load_balancer_source_ranges",
         "external_service_annotations",
     ),
-    # Not arguments any more (refused as former keywords): one replica, Recreate.
-    "": ("replicas", "strategy"),
 }
 
 
@@ -68,8 +66,6 @@ class StationInput:
     station_release: str | None
     image_pull_policy: ImagePullPolicy
     image_pull_secrets: Sequence[str]
-    replicas: int
-    strategy: UpdateStrategy
     storage: StationStorage | None
     provider: AIProvider
     extra_providers: Sequence[AIProvider]
@@ -126,8 +122,6 @@ class StationInput:
             **_cloudship(guard, arguments["cloudship"]),
             **_config_directory(guard, arguments["config_directory"]),
             **_external_service(guard, arguments["external_service"]),
-            "replicas": 1,
-            "strategy": UpdateStrategy.RECREATE,
         }
         return cls(
             **{f.name: flat[f.name] if f.name in flat else arguments[f.name] for f in fields(cls)}
