@@ -6,7 +6,6 @@ Settings step (see ``docs/architecture.md``); plain Python, no cdk8s. The later 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +23,6 @@ from .._validate import (
     station_environment,
 )
 from .station import StationStorage
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -119,6 +116,7 @@ def _collections(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
+    # bundle_id comes from CloudShip.bundle/connected, which checked it (a UUID).
     model, bundle_id = raw["model"], raw["bundle_id"]
     serve_environment, ai_base_url = raw["serve_environment"], raw["ai_base_url"]
     otlp_endpoint = raw["otlp_endpoint"]
@@ -126,19 +124,6 @@ def _texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
         model = free_text(
             guard, "model", model, fix="pass a model name such as 'gpt-4o', or leave it out"
         )
-    if bundle_id is not None:
-        bundle_id = free_text(
-            guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id, or leave it out"
-        )
-        if not _UUID.fullmatch(bundle_id):
-            # Station refuses any other bundle id at start, and the start fails with it.
-            raise guard.fail(
-                "bundle_id",
-                bundle_id,
-                "is not a UUID; Station refuses the bundle and stops at start",
-                "pass the bundle's UUID from CloudShip, e.g. "
-                "'6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
-            )
     if serve_environment is not None:
         serve_environment = station_environment(guard, "serve_environment", serve_environment)
     if ai_base_url is not None:

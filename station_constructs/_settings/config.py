@@ -95,10 +95,10 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
                     "pass a value or leave it out",
                 )
             settings[key] = value
-    _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry, cloudship=cloudship)
+    _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry)
     if cloudship:
         settings["STN_CLOUDSHIP_ENABLED"] = "true"
-    settings.update(station_auth(guard, cloudship_oauth, webhook_api_key, ports.local_mode))
+    settings.update(station_auth(guard, cloudship_oauth))
     _add_env(guard, settings, env)
     return ConfigSettings(dict(sorted(settings.items())))
 
@@ -130,15 +130,13 @@ def _telemetry(
     settings: dict[str, str],
     otlp_endpoint: str | None,
     cloudship_telemetry: bool,
-    *,
-    cloudship: bool,
 ) -> None:
     """Telemetry off unless ``otlp_endpoint`` or ``cloudship_telemetry`` asks for it.
 
     Station's default exports to localhost:4318, or with CloudShip on to CloudShip
     [internal/config/config.go, ApplyTelemetryDefaults].
     """
-    if cloudship_telemetry and (otlp_endpoint is not None or not cloudship):
+    if cloudship_telemetry and otlp_endpoint is not None:
         raise guard.fail(
             "cloudship_telemetry",
             True,
@@ -189,47 +187,13 @@ def _add_env(guard: _Guard, settings: dict[str, str], env: Mapping[str, Any] | N
         settings[key] = value
 
 
-def station_auth(
-    guard: _Guard, oauth: CloudShipOAuth | None, webhook_key: bool, local_mode: bool
-) -> dict[str, str]:
-    """ConfigMap entries for Station's own authentication; refuses ineffective settings."""
-    if oauth is None:
-        settings: dict[str, str] = {}
-    elif not isinstance(oauth, CloudShipOAuth):
-        raise guard.fail(
-            "cloudship_oauth",
-            type(oauth).__name__,
-            "must be CloudShipOAuth(...) or None",
-            "pass cloudship_oauth=CloudShipOAuth(client_id='...')",
-        )
-    else:
-        settings = oauth.settings(guard, "cloudship_oauth")
-    # Station (v0.23.0, v0.25.0) consults neither in local mode: the API middleware is not installed
-    # [internal/api/v1/base.go RegisterRoutes], the agent MCP's OAuth wrapper needs
-    # !localMode [internal/mcp_agents/server.go Start], and authenticateWebhookRequest
-    # returns the local admin before it looks at the key.
-    given_settings = (("cloudship_oauth", oauth is not None), ("webhook_api_key", webhook_key))
-    for field, given in given_settings:
-        if given and local_mode:
-            raise guard.fail(
-                field,
-                oauth if field == "cloudship_oauth" else webhook_key,
-                "has no effect in local mode: Station authenticates nothing while "
-                "STATION_LOCAL_MODE=true",
-                "pass local_mode=False as well, or drop it",
-            )
-    if oauth is not None and webhook_key:
-        raise guard.fail(
-            "webhook_api_key",
-            True,
-            "with cloudship_oauth, Station checks a webhook request twice against the same "
-            "'Authorization: Bearer' header (a CloudShip token first, then equality with "
-            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected (see "
-            "docs/reaching-station.md#who-can-call-what)",
-            "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
-            "or drop cloudship_oauth",
-        )
-    return settings
+def station_auth(guard: _Guard, oauth: CloudShipOAuth | None) -> dict[str, str]:
+    """ConfigMap entries for Station's own authentication by CloudShip OAuth, if chosen.
+
+    ``StationAuth``'s factories take one of local mode, CloudShip OAuth (local mode off) and
+    a webhook key (local mode off), so nothing here can be ineffective or conflicting.
+    """
+    return {} if oauth is None else oauth.settings(guard, "cloudship_oauth")
 
 
 def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:
