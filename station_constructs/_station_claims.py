@@ -95,7 +95,7 @@ class StationClaims:
                 guard,
                 topic="node-port",
                 key=number,
-                field=f"node_ports[{which}]",
+                field=f"external_service.node_ports[{which}]",
                 value=number,
                 problem="node ports are cluster-wide, and this one is already taken by the "
                 "external Service of '{previous}'; the API server would refuse the second",

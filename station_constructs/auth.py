@@ -259,7 +259,7 @@ def _require_policy_applied_first(guard: _Guard, field: str, edge: EdgeAuth, kin
             f"EdgeAuth.gateway_policy({kind!r}, {edge.policy_name!r}, "
             "policy_applied_first=True); or use a filter that fails closed "
             "(EdgeAuth.traefik_middleware on Traefik), or route only the agent MCP and let "
-            "Station authenticate it (cloudship_oauth)",
+            "Station authenticate it (auth=StationAuth.cloudship_oauth(...))",
         )
 
 
@@ -312,7 +312,7 @@ def gateway_edge_auth(
                 "Traefik: an ExtensionRef to a Middleware)",
                 "authenticate in front of the Gateway and pass allow_unauthenticated_exposure="
                 "True, or route only the agent MCP and let Station authenticate it "
-                "(cloudship_oauth)",
+                "(auth=StationAuth.cloudship_oauth(...))",
             )
         raise guard.fail(
             f"{field}.policy_kind",

@@ -231,7 +231,7 @@ def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
     fails(
         chart,
         "env['STN_CLOUDSHIP_OAUTH_ENABLED']",
-        "cloudship_oauth=CloudShipOAuth",
+        "auth=StationAuth.cloudship_oauth",
         env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"},
     )
 
@@ -268,20 +268,20 @@ def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
 ) -> None:
     error = fails(
         chart,
-        "external_ports=<StationPort.AGENT_MCP",
+        "external_service.ports=<StationPort.AGENT_MCP",
         f"the {kind} Service 'station-external'",
         "8587 `/mcp`",
         "the MCP tool handlers never look at the caller (local mode is off)",
         "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
         "(docs/station-facts.md)",
         "(1) authenticate at the edge",
-        "(2) make Station authenticate it: pass cloudship_oauth=",
+        "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
         "allow_unauthenticated_exposure=True",
         auth=StationAuth.webhook_key(),
         api=ApiListener.off(),
         external_service=service(ports=[StationPort.AGENT_MCP]),
     )
-    assert error.field == "external_ports"
+    assert error.field == "external_service.ports"
 
 
 def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
@@ -299,7 +299,7 @@ def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
     with pytest.warns(StationAccessWarning):
         fails(
             chart,
-            "external_ports=<StationPort.API",
+            "external_service.ports=<StationPort.API",
             "rejects every request to it",
             "no code path creates one",
             "kubectl port-forward",
@@ -318,7 +318,7 @@ def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
         auth=OAUTH,
         external_service=ExternalService.load_balancer(),
     )
-    assert error.field == "external_access"
+    assert error.field == "external_service"
 
 
 def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: Chart) -> None:
@@ -607,7 +607,7 @@ def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> No
     fails(
         chart,
         "secret_variables='STN_WEBHOOK_API_KEY'",
-        "pass webhook_api_key=True",
+        "pass auth=StationAuth.webhook_key()",
         secret_variables=["STN_WEBHOOK_API_KEY"],
     )
 

@@ -250,7 +250,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "managed env",
         lambda c: station(c, env={"STN_DEV_MODE": "false"}),
         "env['STN_DEV_MODE']",
-        "enable_api",
+        "api=ApiListener",
     ),
     (
         "bundle not a UUID",
@@ -281,7 +281,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     (
         "LB in local mode",
         lambda c: station(c, external_service=ExternalService.load_balancer()),
-        "external_access=",
+        "external_service=",
         "StationIngress(edge_auth=",
     ),
     (
@@ -289,7 +289,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         lambda c: authed(
             c, external_service=ExternalService.load_balancer(ports=[StationPort.MCP])
         ),
-        "external_ports=",
+        "external_service.ports=",
         "allow_unauthenticated_exposure",
     ),
     ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "edge_auth="),
@@ -321,7 +321,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
             c, st=authed(c, api=ApiListener.off()), routes=[IngressRoute(StationPort.API, "/")]
         ),
         "routes",
-        "enable_api",
+        "api=ApiListener",
     ),
     (
         "other controller without class",

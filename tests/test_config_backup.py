@@ -109,7 +109,7 @@ def test_refuses_a_station_whose_config_is_in_the_image(chart: Chart) -> None:
     with pytest.raises(StationConfigError) as error:
         make(chart, station={"config_directory": ConfigDirectory.from_image()})
     assert "keeps the config directory in the image" in str(error.value)
-    assert "ConfigPersistence.VOLUME" in str(error.value)
+    assert "ConfigDirectory.on_volume()" in str(error.value)
 
 
 def test_refuses_something_else_than_a_litestream_backup(chart: Chart) -> None:

@@ -673,7 +673,7 @@ def test_fails_on_routing_a_port_the_station_does_not_serve(chart: Chart) -> Non
         chart,
         "routes[0].port=<StationPort.API",
         "does not serve it",
-        "enable the API",
+        "serve the API",
         station=secured(chart, api=ApiListener.off()),
         routes=[IngressRoute(StationPort.API, "/")],
     )

@@ -292,7 +292,7 @@ def test_fails_on_external_management_mcp_with_a_policy(chart: Chart) -> None:
             external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
             allow_unauthenticated_exposure=True,
         ),
-        "external_ports=<StationPort.MCP: 'mcp'>",
+        "external_service.ports=<StationPort.MCP: 'mcp'>",
         "never admits the management MCP",
         "pass network_policy=None",
     )

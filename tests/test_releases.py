@@ -255,7 +255,7 @@ def test_anthropic_on_an_unknown_release_needs_it_stated(
 def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
     refused(
         chart,
-        "external_ports=",
+        "external_service.ports=",
         "any active CloudShip account",
         "arbitrary commands",
         "edge_auth",
@@ -397,8 +397,8 @@ def test_cloudship_telemetry_excludes_an_otlp_endpoint(
 ) -> None:
     refused(
         chart,
-        "cloudship_telemetry=True",
-        "no otlp_endpoint",
+        "cloudship.telemetry=True",
+        "not with otlp_endpoint",
         cloudship=CloudShip.connected(telemetry=True),
         otlp_endpoint="http://otel.observability:4318",
     )
@@ -430,7 +430,7 @@ def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
 def test_oauth_introspection_is_checked_against_restricted_egress(chart: Chart) -> None:
     refused(
         chart,
-        "cloudship_oauth.introspect_url=",
+        "auth.introspect_url=",
         "app.cloudshipai.com",
         auth=OAUTH,
         network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),

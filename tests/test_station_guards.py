@@ -275,7 +275,7 @@ def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
 def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
     fails(
         chart,
-        "external_access=",
+        "external_service=",
         "local mode",
         "allow_unauthenticated_exposure=True",
         external_service=ExternalService.load_balancer(),
@@ -285,7 +285,7 @@ def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
 def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
     fails(
         chart,
-        "external_ports=",
+        "external_service.ports=",
         "no authentication",
         auth=OAUTH,
         external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
@@ -351,16 +351,16 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
 @pytest.mark.parametrize(
     ("env", "fix"),
     [
-        ({"STATION_API_PORT": "9999"}, "api_port="),
+        ({"STATION_API_PORT": "9999"}, "api=ApiListener.on(port="),
         ({"STN_MCP_PORT": "9999"}, "mcp_port="),
         ({"HOME": "/tmp"}, "$HOME is /home/station"),
-        ({"XDG_CONFIG_HOME": "/tmp"}, "config_persistence="),
+        ({"XDG_CONFIG_HOME": "/tmp"}, "config_directory="),
         ({"STATION_DATABASE_URL": "/tmp/x.db"}, "stay on the volume"),
         # Station's viper reads STATION_<KEY> before the bound names; config.Load lets
         # STATION_DATABASE and STN_TELEMETRY_ENDPOINT override the rest.
         ({"STATION_DATABASE": "/tmp/x.db"}, "stay on the volume"),
-        ({"STATION_DEV_MODE": "false"}, "enable_api="),
-        ({"STN_LOCAL_MODE": "false"}, "local_mode="),
+        ({"STATION_DEV_MODE": "false"}, "api=ApiListener"),
+        ({"STN_LOCAL_MODE": "false"}, "auth=StationAuth"),
         ({"STATION_AI_PROVIDER": "gemini"}, "provider=AIProvider.X"),
         ({"STATION_AI_MODEL": "x"}, "model="),
         ({"STATION_AI_BASE_URL": "http://x"}, "ai_base_url="),
@@ -368,8 +368,8 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
         ({"STATION_TELEMETRY_ENABLED": "true"}, "otlp_endpoint="),
         ({"STN_TELEMETRY_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
         ({"STN_OTEL_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
-        ({"STATION_CONFIG_DIR": "/tmp"}, "config_persistence="),
-        ({"STATION_BUNDLE_ID": "b"}, "bundle_id="),
+        ({"STATION_CONFIG_DIR": "/tmp"}, "config_directory="),
+        ({"STATION_BUNDLE_ID": "b"}, "CloudShip.bundle("),
     ],
 )
 def test_fails_on_env_overriding_prefixed_or_path_variables(

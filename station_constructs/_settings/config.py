@@ -114,12 +114,13 @@ def warn_if_api_unusable(
     if not auth.local_mode and not auth.cloudship_oauth:
         if ports.api_enabled:
             warnings.warn(
-                f"{guard.where}: local_mode=False without cloudship_oauth: Station "
-                "rejects every API and web UI request (port "
-                f"{ports.ports[StationPort.API]}), because nothing can create a user API "
-                "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
-                "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
-                "the cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
+                f"{guard.where}: local mode off without CloudShip OAuth "
+                "(auth=StationAuth.webhook_key()): Station rejects every API and web UI "
+                f"request (port {ports.ports[StationPort.API]}), because nothing can create a "
+                "user API key; the agent MCP keeps working. Fix: api=ApiListener.off() if you "
+                "need only the MCP, auth=StationAuth.cloudship_oauth(...), or "
+                "auth=StationAuth.local() (inside the cluster or behind edge_auth= on "
+                "StationIngress or StationGatewayRoute)",
                 StationAccessWarning,
                 stacklevel=stacklevel,
             )
@@ -138,11 +139,11 @@ def _telemetry(
     """
     if cloudship_telemetry and otlp_endpoint is not None:
         raise guard.fail(
-            "cloudship_telemetry",
+            "cloudship.telemetry",
             True,
-            "sends traces to CloudShip, which needs cloudship=True and no otlp_endpoint "
-            "(Station exports to one endpoint)",
-            "pass cloudship=True and drop otlp_endpoint, or drop cloudship_telemetry",
+            "sends traces to CloudShip, and Station exports to one endpoint: not with "
+            "otlp_endpoint",
+            "drop otlp_endpoint, or pass CloudShip.connected() without telemetry=True",
         )
     enabled = _bool(otlp_endpoint is not None or cloudship_telemetry)
     # Both spellings config.Load reads, so an image's own ENV cannot win.

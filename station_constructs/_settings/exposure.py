@@ -53,7 +53,7 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
             via=f"the {external_access.value} Service '{name}-external' "
             f"(port {ports.ports[p]}, StationPort.{p.name})",
             port=p.value,
-            field="external_ports" if external_ports is not None else "external_access",
+            field="external_service.ports" if external_ports is not None else "external_service",
             value=p if external_ports is not None else external_access,
             restricted=narrow(source_ranges),
         )
@@ -102,10 +102,10 @@ def _chosen_ports(
     for p in chosen_ports:
         if p not in ports.served_ports:
             raise guard.fail(
-                "external_ports",
+                "external_service.ports",
                 p,
-                "is not served: the API listens only with enable_api=True (STN_DEV_MODE)",
-                "enable the API or drop StationPort.API",
+                "is not served: the API listens only with api=ApiListener.on() (STN_DEV_MODE)",
+                "serve the API (api=ApiListener.on()) or drop StationPort.API from ports",
             )
     return tuple(chosen_ports)
 
@@ -119,8 +119,8 @@ def _check_node_ports(
     for node_port_of, number in (node_ports or {}).items():
         if node_port_of not in chosen:
             raise guard.fail(
-                f"node_ports[{node_port_of}]",
+                f"external_service.node_ports[{node_port_of}]",
                 number,
-                "names a port that is not exposed",
-                "add it to external_ports or drop it",
+                "names a port that is not exposed (the API is not served)",
+                "add it to ports= with the API served, or drop it",
             )
