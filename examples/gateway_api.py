@@ -41,12 +41,13 @@ from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
     EnvoySecurityPolicy,
     GatewayImplementation,
     IngressTls,
     IstioAuthorizationPolicy,
     ResourceProfile,
+    StationAuth,
     StationDeployment,
     StationGateway,
     StationGatewayRoute,
@@ -74,11 +75,12 @@ station = StationDeployment(
     # authenticate itself: a route to a path it serves to anyone is refused. CloudShip OAuth
     # lets any CloudShip account's token in (accepted here explicitly) and makes its callers
     # admins on the API, so without edge authentication the API is not served at all.
-    local_mode=edge_auth is not None,
-    enable_api=edge_auth is not None,
-    cloudship_oauth=None
+    auth=StationAuth.local()
     if edge_auth
-    else CloudShipOAuth(client_id="station-example", accept_any_cloudship_account=True),
+    else StationAuth.cloudship_oauth(
+        client_id="station-example", accept_any_cloudship_account=True
+    ),
+    api=ApiListener.on() if edge_auth else ApiListener.off(),
     provider=AIProvider.ANTHROPIC,
     resources=ResourceProfile.PRODUCTION,
     storage=StationStorage(size="20Gi"),

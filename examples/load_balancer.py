@@ -3,17 +3,17 @@
     python examples/load_balancer.py          # writes build/examples/load-balancer/
     cdk8s synth --app "python examples/load_balancer.py"
 
-A Service exposes whole ports and cannot authenticate, so Station must: with local mode off
-and CloudShip OAuth, every request to 8587 but ``/health`` needs a bearer token that
-CloudShip reports active (MCP clients discover where to get one from the 401's
-``WWW-Authenticate`` header). Any active CloudShip account's token passes, not only your
-organisation's, so the Service is open to one network (``load_balancer_source_ranges``);
-without that the exposure is refused unless ``CloudShipOAuth(accept_any_cloudship_account=
-True)`` accepts it. Renders ``station-external`` (type LoadBalancer) with 8587 only. The API
+A Service exposes whole ports and cannot authenticate, so Station must: with CloudShip
+OAuth (``StationAuth.cloudship_oauth``), every request to 8587 but ``/health`` needs a
+bearer token that CloudShip reports active (MCP clients discover where to get one from the
+401's ``WWW-Authenticate`` header). Any active CloudShip account's token passes, not only
+your organisation's, so the Service is open to one network (``source_ranges``); without
+that the exposure is refused unless ``accept_any_cloudship_account=True`` accepts it.
+Renders ``station-external`` (type LoadBalancer) with 8587 only. The API
 (8585) is never exposed with OAuth alone (its OAuth callers are admins): the web UI, which
 calls ``http://localhost:8585`` itself, is reached with ``kubectl port-forward``, and the
 unauthenticated management MCP (8586) stays inside the cluster. The Service speaks plain
-HTTP: terminate TLS at the load balancer (``external_service_annotations``) before sending
+HTTP: terminate TLS at the load balancer (the Service's ``annotations``) before sending
 tokens across networks you do not trust.
 On k3s the same Service is served by ServiceLB on every node's address.
 """
@@ -26,8 +26,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from cdk8s import App, Chart  # noqa: E402
 
 from station_constructs import (  # noqa: E402
-    CloudShipOAuth,
-    ExternalAccess,
+    ExternalService,
+    StationAuth,
     StationDeployment,
     StationPort,
 )
@@ -38,12 +38,12 @@ chart = Chart(app, "station")
 station = StationDeployment(
     chart,
     "station",
-    local_mode=False,
     # The OAuth client registered at CloudShip (not a secret: public client).
-    cloudship_oauth=CloudShipOAuth(client_id="station-example"),
-    external_access=ExternalAccess.LOAD_BALANCER,
-    external_ports=[StationPort.AGENT_MCP],
-    load_balancer_source_ranges=["203.0.113.0/24"],  # your office / VPN range
+    auth=StationAuth.cloudship_oauth(client_id="station-example"),
+    external_service=ExternalService.load_balancer(
+        ports=[StationPort.AGENT_MCP],
+        source_ranges=["203.0.113.0/24"],  # your office / VPN range
+    ),
 )
 app.synth()
 

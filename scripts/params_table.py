@@ -77,6 +77,8 @@ def show_default(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return f"`{type(value).__name__}.{value.name}`"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if not type(value).__dataclass_params__.repr:  # type: ignore[attr-defined]
+            return f"`{value!r}`"  # a union value: its repr is the factory call
         return f"`{type(value).__name__}()`"
     if isinstance(value, tuple) and not value:
         return "`()`"

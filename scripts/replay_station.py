@@ -157,19 +157,21 @@ class Rendered:
 
 
 def station_kwargs(release: str, mode: Mode, introspect_url: str) -> dict[str, Any]:
-    """The StationDeployment arguments of ``mode`` (the image's tag names the release)."""
-    from station_constructs import CloudShipOAuth, StationDeployment
+    """The StationDeployment arguments of ``mode`` (the image's tag names the release).
 
-    kwargs: dict[str, Any] = {
-        "image": f"ghcr.io/cloudshipai/station:{release}",
-        "local_mode": mode.local_mode,
-    }
+    Local mode off with neither OAuth nor a webhook key cannot be written with ``auth=``: it
+    is rendered in local mode, and :func:`render` turns local mode off in the ConfigMap.
+    """
+    from station_constructs import StationAuth, StationDeployment
+
+    auth = StationAuth.local()
     if mode.oauth:
-        kwargs["cloudship_oauth"] = CloudShipOAuth(
+        auth = StationAuth.cloudship_oauth(
             client_id="station-replay", introspect_url=introspect_url
         )
-    if mode.webhook_key:
-        kwargs["webhook_api_key"] = True
+    elif mode.webhook_key:
+        auth = StationAuth.webhook_key()
+    kwargs: dict[str, Any] = {"image": f"ghcr.io/cloudshipai/station:{release}", "auth": auth}
     if "station_release" in inspect.signature(StationDeployment.__init__).parameters:
         kwargs["station_release"] = release
     return kwargs
@@ -210,26 +212,23 @@ def pod_of(objects: Sequence[Mapping[str, Any]], notes: list[str]) -> Rendered:
 
 
 def render(release: str, mode: Mode, introspect_url: str) -> Rendered:
-    """Render ``mode``; a mode the library refuses is rendered without the refused part.
+    """Render ``mode``; a mode the library cannot write is rendered without that part.
 
-    The refused combination (OAuth + webhook key) is then run as the OAuth rendering plus
-    ``STN_WEBHOOK_API_KEY`` in the environment, marked ``forced``, to show what Station does.
+    OAuth + webhook key (``auth=`` takes one) is run as the OAuth rendering plus
+    ``STN_WEBHOOK_API_KEY`` in the environment, marked ``forced``; local mode off with
+    neither as the local-mode rendering with ``STATION_LOCAL_MODE=false``: to show what
+    Station does.
     """
-    from station_constructs import StationConfigError
-
-    kwargs = station_kwargs(release, mode, introspect_url)
-    try:
-        objects, notes = synthesize(kwargs)
-        return pod_of(objects, notes)
-    except StationConfigError as error:
-        if not (mode.oauth and mode.webhook_key):
-            raise
-        refusal = str(error)
-    kwargs.pop("webhook_api_key")
-    objects, notes = synthesize(kwargs)
+    objects, notes = synthesize(station_kwargs(release, mode, introspect_url))
     rendered = pod_of(objects, notes)
-    rendered.refusal = refusal
-    rendered.forced_secrets = ("STN_WEBHOOK_API_KEY",)
+    if mode.oauth and mode.webhook_key:
+        rendered.refusal = "auth= takes CloudShip OAuth or a webhook key, not both"
+        rendered.forced_secrets = ("STN_WEBHOOK_API_KEY",)
+    elif not mode.local_mode and not mode.oauth and not mode.webhook_key:
+        rendered.refusal = "auth= does not offer local mode off alone"
+        for data in rendered.configmaps.values():
+            if "STATION_LOCAL_MODE" in data:
+                data["STATION_LOCAL_MODE"] = "false"
     return rendered
 
 

@@ -32,6 +32,7 @@ from .ingress import (
 from .litestream import LITESTREAM_IMAGE, LITESTREAM_VERSION, LitestreamBackup, SidecarMode
 from .monitoring import LitestreamServiceMonitor
 from .network import EgressRules, NetworkPolicyOptions, StationNetworkPolicy
+from .options import ApiListener, CloudShip, ConfigDirectory, ExternalService, StationAuth
 from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .restore_drill import RestoreDrill
 from .secrets import (
@@ -75,10 +76,13 @@ __all__ = [
     "RCLONE_VERSION",
     "AIProvider",
     "AccessMode",
+    "ApiListener",
+    "CloudShip",
     "CloudShipOAuth",
     "BackupAlerts",
     "ClusterProfile",
     "ConfigDirBackup",
+    "ConfigDirectory",
     "ConfigPersistence",
     "ConfigPolicy",
     "EdgeAuth",
@@ -87,6 +91,7 @@ __all__ = [
     "ExistingSecret",
     "ExternalAccess",
     "ExternalSecretSource",
+    "ExternalService",
     "GatewayImplementation",
     "GatewayRef",
     "ImagePullPolicy",
@@ -117,6 +122,7 @@ __all__ = [
     "SecretStoreKind",
     "SidecarMode",
     "StationAccessWarning",
+    "StationAuth",
     "StationConfigError",
     "StationDeployment",
     "StationGateway",

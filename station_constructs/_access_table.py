@@ -205,7 +205,7 @@ def _never(_: AuthSettings) -> Verdict:
 
 def _cloudship(s: AuthSettings) -> Verdict:
     if not s.cloudship:
-        return Verdict(Access.OFF, "nobody: not connected (cloudship=False)")
+        return Verdict(Access.OFF, "nobody: not connected (no CloudShip.connected())")
     return Verdict(
         Access.AUTHENTICATED,
         "CloudShip, for whoever controls the CloudShip account of STN_CLOUDSHIP_KEY: lists "
@@ -230,8 +230,8 @@ def _agent_mcp_row(release: ReleaseFacts) -> Endpoint:
         + ("; every 8587 path no other handler matches is the agent MCP" if catch_all else ""),
         source=release.source("routing") + "; " + release.source("oauth-wrapper"),
         decide=_agent_mcp,
-        station_fix="pass cloudship_oauth=CloudShipOAuth(client_id=..., "
-        "accept_any_cloudship_account=True) with local_mode=False",
+        station_fix="pass auth=StationAuth.cloudship_oauth(client_id=..., "
+        "accept_any_cloudship_account=True)",
         catch_all=catch_all,
     )
 
@@ -252,8 +252,7 @@ def _webhook_row(release: ReleaseFacts) -> Endpoint:
         ),
         source=release.source("webhooks"),
         decide=_webhooks(release),
-        station_fix="pass webhook_api_key=True with local_mode=False (STN_WEBHOOK_API_KEY "
-        "from the Secret)",
+        station_fix="pass auth=StationAuth.webhook_key() (STN_WEBHOOK_API_KEY from the Secret)",
     )
 
 
@@ -339,7 +338,7 @@ def endpoints_of(release: ReleaseFacts) -> tuple[Endpoint, ...]:
             port=CLOUDSHIP,
             paths=("/",),
             title="CloudShip remote control (outbound from the pod)",
-            rule="with cloudship=True Station dials CloudShip and takes commands from it",
+            rule="with CloudShip.connected() Station dials CloudShip and takes commands from it",
             source="cmd/main/server.go (remote control service)",
             decide=_cloudship,
         ),

@@ -42,9 +42,9 @@ def require_config_on_volume(guard: _Guard, station: StationDeployment, backup: 
         raise guard.fail(
             "backup",
             construct_path(backup),
-            f"its Station keeps the config directory in the image "
-            f"(config_persistence={station.config_persistence}), not on the volume: "
+            "its Station keeps the config directory in the image "
+            "(config_directory=ConfigDirectory.from_image()), not on the volume: "
             "there is nothing to back up, and a restore would be hidden by the image",
-            "use config_persistence=ConfigPersistence.VOLUME (the default), or drop "
+            "use config_directory=ConfigDirectory.on_volume() (the default), or drop "
             "ConfigDirBackup",
         )

@@ -65,13 +65,18 @@ class CloudShipOAuth:
     accept_any_cloudship_account: bool = False
 
     def settings(self, guard: _Guard, field: str) -> dict[str, str]:
-        """The ConfigMap entries for these settings; raises on bad input."""
+        """The ConfigMap entries for these settings; raises on bad input.
+
+        ``field`` prefixes the names in messages (``cloudship_oauth.client_id``); empty for
+        the bare names (``client_id``), as ``StationAuth.cloudship_oauth`` reports them.
+        """
         if not isinstance(self, CloudShipOAuth):  # pragma: no cover - called on instances
             raise guard.fail(field, self, "must be CloudShipOAuth(...)", "pass CloudShipOAuth")
-        boolean(guard, f"{field}.accept_any_cloudship_account", self.accept_any_cloudship_account)
+        field = f"{field}." if field else ""
+        boolean(guard, f"{field}accept_any_cloudship_account", self.accept_any_cloudship_account)
         client_id = free_text(
             guard,
-            f"{field}.client_id",
+            f"{field}client_id",
             self.client_id,
             fix="pass the client id registered at CloudShip, e.g. 'station-prod'",
         )
@@ -88,16 +93,16 @@ class CloudShipOAuth:
         for variable, (name, value) in urls.items():
             if value is not None:
                 example = "https://app.cloudshipai.com/oauth/introspect/"
-                settings[variable] = http_url(guard, f"{field}.{name}", value, example=example)
+                settings[variable] = http_url(guard, f"{field}{name}", value, example=example)
         if self.scopes is not None:
-            scopes = sequence(guard, f"{field}.scopes", self.scopes, example="['read', 'stations']")
+            scopes = sequence(guard, f"{field}scopes", self.scopes, example="['read', 'stations']")
             words = [
-                free_text(guard, f"{field}.scopes[]", s, fix="pass single words, e.g. 'read'")
+                free_text(guard, f"{field}scopes[]", s, fix="pass single words, e.g. 'read'")
                 for s in scopes
             ]
             if not words or any(" " in w for w in words):
                 raise guard.fail(
-                    f"{field}.scopes",
+                    f"{field}scopes",
                     list(scopes),
                     "must list at least one scope, each a single word",
                     "pass e.g. scopes=['read', 'stations'], or leave it out",

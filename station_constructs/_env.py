@@ -62,6 +62,14 @@ class EnvSetting:
     """Names of ``reads`` Station (or the OS) also reads without a prefix."""
     check: Check | None = None
     """For an optional text argument: checks it and returns the value rendered."""
+    source: str = ""
+    """The ``StationInput`` field a text setting is read from, when it is not ``argument``
+    itself (a value inside a union, e.g. ``bundle_id`` of ``cloudship=CloudShip...``)."""
+
+    @property
+    def key(self) -> str:
+        """The name the checked text is kept under: ``source``, else ``argument``."""
+        return self.source or self.argument
 
     @property
     def refused(self) -> tuple[str, ...]:
@@ -96,7 +104,7 @@ def _ai_base_url(guard: _Guard, field: str, value: Any) -> str:
 
 _DATA = "leave it out: the database must stay on the volume at /data/station.db"
 _CLOUDSHIP_HOSTS = "leave it out: the library checks egress to CloudShip's own hosts"
-_OAUTH = "pass cloudship_oauth=CloudShipOAuth(...) instead of env"
+_OAUTH = "pass auth=StationAuth.cloudship_oauth(...) instead of env"
 
 #: Every managed setting. The optional text arguments are checked in this order.
 SETTINGS: tuple[EnvSetting, ...] = (
@@ -109,12 +117,13 @@ SETTINGS: tuple[EnvSetting, ...] = (
         check=_model,
     ),
     EnvSetting(
-        "bundle_id",
+        "cloudship",
         ("BUNDLE_ID",),
-        "pass bundle_id= instead of env",
+        "pass cloudship=CloudShip.bundle(...) instead of env",
         "A CloudShip bundle (a UUID) installed at start; needs `STN_CLOUDSHIP_KEY`.",
         renders=("STN_BUNDLE_ID",),
         check=_bundle_id,
+        source="bundle_id",
     ),
     EnvSetting(
         "serve_environment",
@@ -150,23 +159,23 @@ SETTINGS: tuple[EnvSetting, ...] = (
         bare=("DATABASE_URL",),
     ),
     EnvSetting(
-        "local_mode",
+        "auth",
         ("LOCAL_MODE",),
-        "pass local_mode=True/False instead of env",
+        "pass auth=StationAuth.local() or another StationAuth instead of env",
         "Authentication off (`true`) or on.",
         renders=("STATION_LOCAL_MODE",),
     ),
     EnvSetting(
-        "enable_api",
+        "api",
         ("DEV_MODE",),
-        "pass enable_api=True/False instead of env",
+        "pass api=ApiListener.on() / ApiListener.off() instead of env",
         "Whether the HTTP API and web UI are served.",
         renders=("STN_DEV_MODE", "STATION_DEV_MODE"),
     ),
     EnvSetting(
-        "api_port",
+        "api",
         ("API_PORT",),
-        "pass api_port= instead of env",
+        "pass api=ApiListener.on(port=...) instead of env",
         "The HTTP API and web UI port.",
         renders=("API_PORT", "STATION_API_PORT"),
         bare=("API_PORT",),
@@ -190,19 +199,19 @@ SETTINGS: tuple[EnvSetting, ...] = (
         "otlp_endpoint",
         ("TELEMETRY_ENABLED",),
         "pass otlp_endpoint= (it turns telemetry on) instead of env",
-        "Telemetry (and usage analytics) on only with `otlp_endpoint` or `cloudship_telemetry`.",
+        "Telemetry (and usage analytics) on only with `otlp_endpoint` or CloudShip telemetry.",
         renders=("STN_TELEMETRY_ENABLED", "STATION_TELEMETRY_ENABLED"),
     ),
     EnvSetting(
-        "cloudship_telemetry",
+        "cloudship",
         ("TELEMETRY_PROVIDER",),
-        "pass otlp_endpoint= or cloudship_telemetry=True instead of env",
-        "Where traces go: chosen by `otlp_endpoint` or `cloudship_telemetry`.",
+        "pass otlp_endpoint= or CloudShip.connected(telemetry=True) instead",
+        "Where traces go: `otlp_endpoint` or `CloudShip.connected(telemetry=True)`.",
     ),
     EnvSetting(
         "cloudship",
         ("CLOUDSHIP_ENABLED",),
-        "pass cloudship=True instead of env",
+        "pass cloudship=CloudShip.connected() instead of env",
         "The CloudShip integration (its key `STN_CLOUDSHIP_KEY` comes from the Secret).",
         renders=("STN_CLOUDSHIP_ENABLED",),
     ),
@@ -228,7 +237,7 @@ SETTINGS: tuple[EnvSetting, ...] = (
     ),
     # Station's own authentication (station_constructs.access reads these back).
     EnvSetting(
-        "cloudship_oauth",
+        "auth",
         tuple(
             f"CLOUDSHIP_OAUTH_{name}"
             for name in (
@@ -242,13 +251,13 @@ SETTINGS: tuple[EnvSetting, ...] = (
             )
         ),
         _OAUTH,
-        "CloudShip OAuth on the agent MCP and the API: `CloudShipOAuth(...)` renders "
+        "CloudShip OAuth on the agent MCP and the API: `StationAuth.cloudship_oauth(...)` renders "
         "`STN_CLOUDSHIP_OAUTH_*`.",
     ),
     EnvSetting(
-        "webhook_api_key",
+        "auth",
         ("WEBHOOK_API_KEY",),
-        "pass webhook_api_key=True (with local_mode=False) instead",
+        "pass auth=StationAuth.webhook_key() instead",
         "The webhook paths' key: `STN_WEBHOOK_API_KEY`, read from the Secret.",
     ),
     EnvSetting(
@@ -259,9 +268,9 @@ SETTINGS: tuple[EnvSetting, ...] = (
         bare=("HOME",),
     ),
     EnvSetting(
-        "config_persistence",
+        "config_directory",
         ("XDG_CONFIG_HOME", "CONFIG_DIR"),
-        "choose where the config directory lives with config_persistence=",
+        "choose where the config directory lives with config_directory=",
         "Where the config directory lives.",
         bare=("XDG_CONFIG_HOME",),
     ),
@@ -294,15 +303,13 @@ def rendered(argument: str, variable: str, value: str) -> dict[str, str]:
 
 def text_arguments(given: object) -> dict[str, Any]:
     """The optional text arguments (:data:`TEXT_SETTINGS`) as read from ``given``."""
-    return {s.argument: getattr(given, s.argument) for s in TEXT_SETTINGS}
+    return {s.key: getattr(given, s.key) for s in TEXT_SETTINGS}
 
 
 def check_texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, str | None]:
     """Each optional text argument in ``raw`` checked (``None`` where it is not given)."""
     checked: dict[str, str | None] = {}
     for s in TEXT_SETTINGS:
-        value = raw[s.argument]
-        checked[s.argument] = (
-            None if value is None or s.check is None else s.check(guard, s.argument, value)
-        )
+        value = raw[s.key]
+        checked[s.key] = None if value is None or s.check is None else s.check(guard, s.key, value)
     return checked

@@ -225,8 +225,8 @@ def resolve_routes(
                 f"{field}.port",
                 route.port,
                 f"the Station does not serve it: port {station.ports[route.port]} (the API "
-                "and web UI) listens only with enable_api=True (STN_DEV_MODE)",
-                "enable the API on the StationDeployment or drop the route",
+                "and web UI) listens only with api=ApiListener.on() (STN_DEV_MODE)",
+                "serve the API on the StationDeployment (api=ApiListener.on()) or drop the route",
             )
         path = _path(guard, f"{field}.path", route, kind=kind, path_check=path_check)
         host = (

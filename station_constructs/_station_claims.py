@@ -84,7 +84,7 @@ def claim_objects(  # noqa: PLR0913 - the names claimed, each needed
             guard,
             topic="node-port",
             key=number,
-            field=f"node_ports[{which}]",
+            field=f"external_service.node_ports[{which}]",
             value=number,
             problem="node ports are cluster-wide, and this one is already taken by the "
             "external Service of '{previous}'; the API server would refuse the second",

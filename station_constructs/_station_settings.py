@@ -188,8 +188,6 @@ def _identity(
     """The single writer, the argument types and the names."""
     writer = resolve_single_writer(
         guard,
-        replicas=given.replicas,
-        strategy=given.strategy,
         storage=given.storage,
         profile=given.profile,
     )
@@ -197,7 +195,6 @@ def _identity(
     args = resolve_arguments(
         guard,
         storage,
-        given.external_access,
         create_namespace=given.create_namespace,
         allow_unpinned_image=given.allow_unpinned_image,
         local_mode=given.local_mode,

@@ -228,7 +228,7 @@ def _any_account_refusal(
         "StationGatewayRoute(edge_auth=...)"
     )
     if verdict.admin:
-        service = exposure.field in ("external_access", "external_ports")
+        service = exposure.field.startswith("external_service")
         return lambda g: g.fail(
             exposure.field,
             exposure.shown,
@@ -236,9 +236,7 @@ def _any_account_refusal(
             "token passes, as an admin who can add MCP servers that run arbitrary commands "
             "in the pod",
             f"{edge}, or reach it with kubectl port-forward"
-            + (
-                " (external_ports=[StationPort.AGENT_MCP] exposes the MCP alone)" if service else ""
-            ),
+            + (" (ports=[StationPort.AGENT_MCP] exposes the MCP alone)" if service else ""),
         )
     if settings.accept_any_account or exposure.restricted:
         return None
@@ -247,8 +245,8 @@ def _any_account_refusal(
         exposure.shown,
         f"{where} with only CloudShip OAuth in front: any active CloudShip account's token "
         "passes, not only your organisation's",
-        f"{edge}; or limit the sources (load_balancer_source_ranges); or accept it with "
-        "CloudShipOAuth(..., accept_any_cloudship_account=True)",
+        f"{edge}; or limit the sources (ExternalService.load_balancer(source_ranges=...)); "
+        "or accept it with StationAuth.cloudship_oauth(..., accept_any_cloudship_account=True)",
     )
 
 
@@ -317,9 +315,9 @@ ENDPOINTS_RELEASE = DEFAULT_RELEASE.tag
 README_COLUMNS: tuple[tuple[str, AuthSettings], ...] = (
     ("local mode on", AuthSettings(local_mode=True)),
     ("local mode off, nothing else", AuthSettings(local_mode=False)),
-    ("off + `webhook_api_key`", AuthSettings(local_mode=False, webhook_key=True)),
-    ("off + `cloudship_oauth`", AuthSettings(local_mode=False, cloudship_oauth=True)),
-    ("any mode + `cloudship`", AuthSettings(local_mode=False, cloudship=True)),
+    ("`StationAuth.webhook_key()`", AuthSettings(local_mode=False, webhook_key=True)),
+    ("`StationAuth.cloudship_oauth(...)`", AuthSettings(local_mode=False, cloudship_oauth=True)),
+    ("any `auth` + `CloudShip.connected()`", AuthSettings(local_mode=False, cloudship=True)),
 )
 
 
@@ -336,7 +334,7 @@ def markdown_table(
             verdict = endpoint.decide(settings)
             cells.append(_md(f"**{verdict.access.value}**: {verdict.who}"))
         if endpoint.port == CLOUDSHIP:
-            exposable = "not a port: an outbound connection (cloudship=True)"
+            exposable = "not a port: an outbound connection (CloudShip.connected())"
         elif endpoint.never_expose:
             exposable = "never (refused; not admitted from other namespaces)"
         elif endpoint.harmless:

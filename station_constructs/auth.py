@@ -4,7 +4,7 @@ Two ways to make an exposed Station safe (``docs/station-facts.md``, "Who can ca
 
 * **Station authenticates** (local mode off): :class:`CloudShipOAuth` makes the agent MCP
   (8587) and the API (8585) accept CloudShip OAuth bearer tokens, and
-  ``StationDeployment(webhook_api_key=True)`` makes the webhook paths require
+  ``StationDeployment(auth=StationAuth.webhook_key())`` makes the webhook paths require
   ``STN_WEBHOOK_API_KEY`` (a value from the Secret, like the provider keys).
 * **The edge authenticates**: an :class:`EdgeAuth` provider puts an authentication layer in
   front of a :class:`~station_constructs.StationIngress` or

@@ -259,9 +259,9 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             )
         if station.external_ports:
             self._add(
-                "external_ports",
+                "external_service.ports",
                 [{"ipBlock": {"cidr": cidr}} for cidr in _EVERYWHERE],
-                self._ports("external_ports", station.external_ports, outside=True),
+                self._ports("external_service.ports", station.external_ports, outside=True),
             )
 
     def _initial_egress(self, egress: EgressRules) -> None:

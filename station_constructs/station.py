@@ -8,12 +8,14 @@ setting below; see ``docs/station-facts.md`` in the project's sources.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 from ._app_registry import IdChecked, check_scope
 from ._composing import StationReferences
 from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
 from ._read_only import Published, Referenced, Rendered
+from ._renamed import refuse_former
 from ._render.pod import StationPod
 from ._seed import ConfigPolicy
 from ._settings.input import StationInput
@@ -33,13 +35,14 @@ from ._settings.station import (
     UpdateStrategy,
 )
 from ._station_api import attach_to, security_context
+from ._station_former import STATION_FORMER
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
 from ._validate import ImageReference, one_of
 from ._verify.app import note_station
 from .access import AuthSettings, Exposure
-from .auth import CloudShipOAuth
 from .network import NetworkPolicyOptions, StationNetworkPolicy
+from .options import ApiListener, CloudShip, ConfigDirectory, ExternalService, StationAuth
 from .placement import PodExtras, PodPlacement, PodServiceAccount
 from .releases import StationRelease
 from .secrets import SecretSource
@@ -69,7 +72,10 @@ class StationDeployment(IdChecked, Construct):
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
     manifests' object names (``station``, ``station-config``, ``station-secrets``,
     ``station-data``) with their defects corrected. Bad input raises
-    :class:`~station_constructs.StationConfigError` here, at construct time.
+    :class:`~station_constructs.StationConfigError` here, at construct time. There is
+    always exactly one replica, replaced with ``Recreate`` (SQLite has one writer): these are
+    not arguments. The 0.1 keyword arguments are refused with their new spelling
+    ("Migrating from 0.1" in ``docs/upgrades.md``).
 
     Args:
         scope: The chart (or any construct) to add the objects to.
@@ -95,8 +101,6 @@ class StationDeployment(IdChecked, Construct):
             providers every release starts).
         image_pull_policy: Default ``IF_NOT_PRESENT`` (cdk8s-plus would render ``Always``).
         image_pull_secrets: Names of Secrets for a private registry. Default none.
-        replicas: Must be 1 (SQLite has one writer). Present only so 2 gets an explanation.
-        strategy: Must be ``UpdateStrategy.RECREATE``.
         storage: The data volume. Default ``StationStorage()`` (10Gi, RWO, ``station-data``).
             ``None`` is refused.
         provider: The AI provider Station uses (``STN_AI_PROVIDER``). Default OpenAI.
@@ -107,36 +111,20 @@ class StationDeployment(IdChecked, Construct):
             ``ExistingSecret("<name>-secrets")``; see ``station_constructs.secrets``.
         secret_variables: Further variables read from the Secret (e.g. ``GITHUB_TOKEN`` for
             an MCP server). Each is required.
-        local_mode: ``STATION_LOCAL_MODE``: authentication off. Default ``True`` (as the
-            hand-written manifests). Safe inside the cluster (the NetworkPolicy keeps other
-            namespaces out) and behind authentication at the edge
-            (``StationIngress(edge_auth=...)``). Turning it off does **not** by itself
-            authenticate the agent MCP (8587 ``/mcp`` and the webhook paths stay open): see
-            ``cloudship_oauth``, ``webhook_api_key``, "Who can call what" in
-            ``docs/reaching-station.md``. Off without ``cloudship_oauth``, with the API on, is
-            a :class:`~station_constructs.StationAccessWarning`: Station then rejects
-            every API and web UI request, since nothing can create a user API key. A warning,
-            not an error, because in-cluster that is harmless and the agent MCP still works;
-            exposing the rejecting API outside the cluster is refused.
-        cloudship_oauth: :class:`~station_constructs.CloudShipOAuth`: Station checks
-            ``Authorization: Bearer`` tokens at CloudShip (``STN_CLOUDSHIP_OAUTH_*``) on the
-            agent MCP (every path but ``/health``) and the API. Any active CloudShip
-            account's token passes, and on the API its caller is an admin: exposing the API
-            with OAuth alone is refused (authenticate at the edge), exposing the agent MCP
-            needs ``CloudShipOAuth(accept_any_cloudship_account=True)``, edge auth or
-            ``load_balancer_source_ranges``. Needs ``local_mode=False`` (Station ignores it
-            in local mode). Default none.
-        webhook_api_key: Read ``STN_WEBHOOK_API_KEY`` from the Secret (like the provider
-            keys): the webhook paths (``/execute``, ``/runs/``, ``/workflow-runs``,
-            ``/workflow-approvals/``) then require ``Bearer <that key>``. An empty value
-            counts as unset in Station (the webhooks would be open as admin), so the
-            ``station`` container refuses to start with an empty key. Needs
-            ``local_mode=False`` (ignored in local mode) and cannot be combined with
-            ``cloudship_oauth`` (both checks read the same header, so every webhook request
-            would be rejected; OAuth alone already protects them). Default ``False``.
-        enable_api: ``STN_DEV_MODE``: serve the HTTP API and web UI on ``api_port``.
-            Default ``True``.
-        api_port: ``API_PORT``, the HTTP API/UI port. Default 8585.
+        auth: Who Station itself authenticates (:class:`~station_constructs.StationAuth`).
+            Default ``StationAuth.local()`` (``STATION_LOCAL_MODE=true``, as the hand-written
+            manifests): safe inside the cluster (the NetworkPolicy keeps other namespaces
+            out) and behind authentication at the edge (``StationIngress(edge_auth=...)``).
+            ``StationAuth.cloudship_oauth(...)``: CloudShip tokens on the agent MCP and the
+            API (any CloudShip account's, its API callers admins: exposing the API with it
+            alone is refused). ``StationAuth.webhook_key()``: the webhook paths need
+            ``STN_WEBHOOK_API_KEY`` from the Secret; the agent MCP stays open and the API
+            rejects every request (a :class:`~station_constructs.StationAccessWarning`
+            while it is served: nothing can create a user API key). See "Who can call
+            what" in ``docs/reaching-station.md``.
+        api: The HTTP API and web UI (:class:`~station_constructs.ApiListener`,
+            ``STN_DEV_MODE``, ``API_PORT``). Default ``ApiListener.on()`` (port 8585);
+            ``ApiListener.off()`` serves only the MCP ports.
         mcp_port: ``MCP_PORT``, the management MCP port. Default 8586; the agent MCP
             listens on ``mcp_port + 1`` (8587).
         serve_environment: ``STATION_SERVE_ENVIRONMENT``. Default: Station's ``default``.
@@ -148,21 +136,16 @@ class StationDeployment(IdChecked, Construct):
             path, e.g. ``http://otel-collector.observability:4318``. Station has no separate
             switch: the same setting turns on its usage analytics, sent to PostHog
             (``https://us.i.posthog.com``), which restricted egress must then admit.
-        cloudship: Enable the CloudShip integration (``STN_CLOUDSHIP_ENABLED``); its key
-            ``STN_CLOUDSHIP_KEY`` is then required in the Secret. This opens CloudShip's
-            remote-control channel: whoever controls the CloudShip account lists and runs
-            agents and updates prompts, over the pod's outbound connection (a row of "Who
-            can call what"). Its hosts (``lighthouse.cloudshipai.com:443``,
-            ``api.cloudshipai.com:443``) are checked against ``network_policy.egress``.
-            Default ``False``.
-        cloudship_telemetry: Send traces to CloudShip's telemetry endpoint (needs
-            ``cloudship``; like ``otlp_endpoint`` it also turns on PostHog usage analytics).
-            Default ``False``: telemetry is rendered off
-            (``STN_TELEMETRY_ENABLED=false``) unless this or ``otlp_endpoint`` asks for it;
-            Station would otherwise export to ``http://localhost:4318`` or, with CloudShip
-            on, to CloudShip.
-        bundle_id: ``STN_BUNDLE_ID``, a bundle (a UUID) downloaded from CloudShip and
-            installed at start; needs ``STN_CLOUDSHIP_KEY`` in the Secret, not ``cloudship``.
+        cloudship: The CloudShip integration (:class:`~station_constructs.CloudShip`);
+            its key ``STN_CLOUDSHIP_KEY`` is then required in the Secret.
+            ``CloudShip.connected(telemetry=..., bundle_id=...)`` opens CloudShip's
+            remote-control channel (``STN_CLOUDSHIP_ENABLED``): whoever controls the
+            CloudShip account lists and runs agents and updates prompts, over the pod's
+            outbound connection; its hosts are checked against ``network_policy.egress``.
+            ``CloudShip.bundle(bundle_id)`` installs a bundle at start with the key alone.
+            Default ``None``. Telemetry is rendered off (``STN_TELEMETRY_ENABLED=false``)
+            unless ``telemetry=True`` or ``otlp_endpoint`` asks for it; Station would
+            otherwise export to ``http://localhost:4318`` or, with CloudShip on, to CloudShip.
         env: Further non-secret variables for the ConfigMap. Names that look secret
             (``*KEY*``, ``*TOKEN*``, the words ``PAT``, ``WEBHOOK``, ``DSN``...) and values
             shaped like credentials (``user:password@`` URLs, ``sk-``, ``ghp_``, ``AKIA``...,
@@ -178,27 +161,23 @@ class StationDeployment(IdChecked, Construct):
             Station's writable paths (``$HOME``, ``/tmp``, ``/workspace``) are emptyDir
             volumes; ``$HOME`` is seeded from the image so environments baked in with
             ``stn build env`` stay visible.
-        config_persistence: Where ``~/.config/station`` lives: ``VOLUME`` (default) keeps
-            it on the data volume, seeded from the image at every start; ``IMAGE`` takes it
-            from the image alone. See :class:`ConfigPersistence`.
-        config_policy: With ``VOLUME``, who wins between the image's and the volume's
-            config files: ``ConfigPolicy.IMAGE_WINS`` (default; the image's files overwrite
-            the volume's, files it dropped are removed) or ``VOLUME_WINS`` (only files new
-            to the image are added). Files created at runtime are kept either way.
+        config_directory: Where ``~/.config/station`` lives
+            (:class:`~station_constructs.ConfigDirectory`). Default
+            ``ConfigDirectory.on_volume()``: on the data volume, seeded from the image at
+            every start (``policy=ConfigPolicy.IMAGE_WINS``: the image's files overwrite the
+            volume's; ``VOLUME_WINS``: only files new to the image are added).
+            ``ConfigDirectory.from_image()``: from the image alone.
         persist_tool_caches: Keep the npx/uvx caches (``~/.npm``, ``~/.cache``) on the
             data volume (``tool-caches/``) so stdio MCP servers are not downloaded again
             at every start. Default ``False``; the caches then use the volume's space.
         scratch_size_limit: Size limit of each of those emptyDir volumes. Default ``2Gi``.
         termination_grace_period: Default ``30s`` (Station needs ~8 s to stop).
-        external_access: ``ExternalAccess.LOAD_BALANCER`` or ``NODE_PORT`` renders the
-            ``<name>-external`` Service. Default ``NONE``.
-        external_ports: Ports the external Service exposes. Default: the API (if enabled)
-            and the agent MCP. The management MCP needs ``allow_unauthenticated_exposure``.
-        node_ports: Fixed node ports (30000-32767) per exposed port, for ``NODE_PORT``.
-        load_balancer_source_ranges: CIDRs allowed through a LoadBalancer. Default: all.
-        external_service_annotations: Annotations for the external Service, e.g. a cloud
-            load balancer's ``service.beta.kubernetes.io/aws-load-balancer-scheme:
-            internal``. Default none; needs ``external_access``.
+        external_service: The ``<name>-external`` Service
+            (:class:`~station_constructs.ExternalService`):
+            ``ExternalService.load_balancer(ports=..., source_ranges=..., annotations=...)``
+            or ``ExternalService.node_port(ports=..., node_ports=..., annotations=...)``.
+            Default ``None`` (none). Its ports default to the API (if served) and the agent
+            MCP; the management MCP needs ``allow_unauthenticated_exposure``.
         profile: :class:`ClusterProfile` defaults for the target cluster. Default
             ``GENERIC``; ``K3S`` uses the ``local-path`` StorageClass unless
             ``storage.storage_class`` is set, and makes StationIngress default to Traefik.
@@ -247,8 +226,6 @@ class StationDeployment(IdChecked, Construct):
         station_release: str | None = None,
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
         image_pull_secrets: Sequence[str] = (),
-        replicas: int = 1,
-        strategy: UpdateStrategy = UpdateStrategy.RECREATE,
         storage: StationStorage | None = StationStorage(),  # noqa: B008 - frozen dataclass
         provider: AIProvider = AIProvider.OPENAI,
         extra_providers: Sequence[AIProvider] = (),
@@ -256,31 +233,21 @@ class StationDeployment(IdChecked, Construct):
         ai_base_url: str | None = None,
         secret: SecretSource | None = None,
         secret_variables: Sequence[str] = (),
-        local_mode: bool = True,
-        cloudship_oauth: CloudShipOAuth | None = None,
-        webhook_api_key: bool = False,
-        enable_api: bool = True,
-        api_port: int = 8585,
+        auth: StationAuth = StationAuth.local(),  # noqa: B008 - frozen value
+        api: ApiListener = ApiListener.on(),  # noqa: B008 - frozen value
         mcp_port: int = 8586,
         serve_environment: str | None = None,
         otlp_endpoint: str | None = None,
-        cloudship: bool = False,
-        cloudship_telemetry: bool = False,
-        bundle_id: str | None = None,
+        cloudship: CloudShip | None = None,
         env: Mapping[str, str] | None = None,
         resources: ResourceProfile | Resources = ResourceProfile.STANDARD,
         startup_timeout: str | int = "5m",
         read_only_root_filesystem: bool = True,
-        config_persistence: ConfigPersistence = ConfigPersistence.VOLUME,
-        config_policy: ConfigPolicy = ConfigPolicy.IMAGE_WINS,
+        config_directory: ConfigDirectory = ConfigDirectory.on_volume(),  # noqa: B008
         persist_tool_caches: bool = False,
         scratch_size_limit: str = "2Gi",
         termination_grace_period: str | int = "30s",
-        external_access: ExternalAccess = ExternalAccess.NONE,
-        external_ports: Sequence[StationPort] | None = None,
-        node_ports: Mapping[StationPort, int] | None = None,
-        load_balancer_source_ranges: Sequence[str] = (),
-        external_service_annotations: Mapping[str, str] | None = None,
+        external_service: ExternalService | None = None,
         allow_unauthenticated_exposure: bool = False,
         network_policy: NetworkPolicyOptions | None = NetworkPolicyOptions(),  # noqa: B008
         profile: ClusterProfile = ClusterProfile.GENERIC,
@@ -290,11 +257,13 @@ class StationDeployment(IdChecked, Construct):
         service_account: PodServiceAccount | None = None,
         pod_extras: PodExtras | None = None,
         data_chart: Chart | None = None,
+        **former: object,
     ) -> None:
         check_scope(scope, id, "StationDeployment", self)
         super().__init__(scope, id)
         self._guard = guard = guard_for("StationDeployment", self)
-        given = StationInput.of(locals())  # every keyword argument, as given
+        refuse_former(guard, former, STATION_FORMER, _ACCEPTED)
+        given = StationInput.of(guard, locals())  # every keyword argument, the unions flat
         # Settings resolved into one frozen value (the first bad argument raises), rendered.
         self._settings = settings = resolve_station(self, guard, given)
         self._objects = render_station(
@@ -389,3 +358,11 @@ class StationDeployment(IdChecked, Construct):
         attach_to(self._guard, self.extensions, kind, extension)
 
     container_security_context = staticmethod(security_context)
+
+
+#: The keyword arguments StationDeployment takes (offered when a name is misspelt).
+_ACCEPTED = tuple(
+    p.name
+    for p in inspect.signature(StationDeployment.__init__).parameters.values()
+    if p.kind is inspect.Parameter.KEYWORD_ONLY
+)

@@ -17,10 +17,11 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
+    ApiListener,
     CloudShipOAuth,
     EnvoySecurityPolicy,
-    ExternalAccess,
     ExternalSecretSource,
+    ExternalService,
     IngressController,
     IngressRoute,
     IngressTls,
@@ -30,6 +31,7 @@ from station_constructs import (
     NginxBasicAuth,
     RemoteRef,
     StationAccessWarning,
+    StationAuth,
     StationConfigError,
     StationDeployment,
     StationIngress,
@@ -48,9 +50,10 @@ from station_constructs.access import (
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import find, synth
+from tests.support.builders import OAUTH
 from tests.support.kube_validate import validate_manifest
+from tests.support.refusals import assert_refused
 
-OAUTH = CloudShipOAuth(client_id="station-test")
 OPEN, AUTH, NOBODY = Access.OPEN, Access.AUTHENTICATED, Access.REJECTS_ALL
 ANY, OFF_ = Access.ANY_CLOUDSHIP_ACCOUNT, Access.OFF
 LOCAL = AuthSettings(local_mode=True)
@@ -138,8 +141,7 @@ def test_cloudship_oauth_renders_stations_variables(chart: Chart) -> None:
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(
+        auth=StationAuth.cloudship_oauth(
             client_id="station-prod",
             introspect_url="https://auth.example.com/introspect/",
             scopes=["read", "stations"],
@@ -156,7 +158,7 @@ def test_cloudship_oauth_renders_stations_variables(chart: Chart) -> None:
 
 def test_webhook_key_comes_from_the_secret_only(chart: Chart) -> None:
     station = StationDeployment(
-        chart, "station", local_mode=False, webhook_api_key=True, enable_api=False
+        chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
     objects = synth(chart)
     assert "STN_WEBHOOK_API_KEY" not in find(objects, "ConfigMap", "station-config")["data"]
@@ -177,8 +179,7 @@ def test_webhook_key_missing_from_the_secret_source_is_refused(chart: Chart) -> 
         StationDeployment(
             chart,
             "station",
-            local_mode=False,
-            webhook_api_key=True,
+            auth=StationAuth.webhook_key(),
             secret=ExternalSecretSource(
                 "vault",
                 remote_refs={
@@ -201,58 +202,49 @@ def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("arguments", "field", "value"),
     [
-        ({"cloudship_oauth": OAUTH}, "cloudship_oauth"),
-        ({"webhook_api_key": True}, "webhook_api_key"),
-    ],
-)
-def test_fails_on_station_auth_in_local_mode(chart: Chart, kwargs: Any, field: str) -> None:
-    error = fails(chart, f"{field}=", "no effect in local mode", "local_mode=False", **kwargs)
-    assert error.field == field
-
-
-def test_fails_on_oauth_and_webhook_key_together(chart: Chart) -> None:
-    fails(
-        chart,
-        "webhook_api_key=True",
-        "same 'Authorization: Bearer' header",
-        "drop webhook_api_key",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        webhook_api_key=True,
-    )
-
-
-@pytest.mark.parametrize(
-    ("oauth", "fragment"),
-    [
-        (CloudShipOAuth(client_id=""), "cloudship_oauth.client_id=''"),
+        ({"client_id": ""}, "client_id", ""),
+        ({"client_id": "x", "introspect_url": "ftp://a"}, "introspect_url", "ftp://a"),
+        ({"client_id": "x", "scopes": ["read stations"]}, "scopes", ["read stations"]),
+        ({"client_id": "x", "scopes": "read"}, "scopes", "read"),
         (
-            CloudShipOAuth(client_id="x", introspect_url="ftp://a"),
-            "cloudship_oauth.introspect_url=",
+            {"client_id": "x", "accept_any_cloudship_account": "yes"},
+            "accept_any_cloudship_account",
+            "yes",
         ),
-        (CloudShipOAuth(client_id="x", scopes=["read stations"]), "cloudship_oauth.scopes="),
-        (CloudShipOAuth(client_id="x", scopes="read"), "cloudship_oauth.scopes='read'"),
     ],
 )
-def test_fails_on_bad_oauth_settings(chart: Chart, oauth: CloudShipOAuth, fragment: str) -> None:
-    fails(chart, fragment, local_mode=False, cloudship_oauth=oauth)
+def test_fails_on_bad_oauth_settings(arguments: dict[str, Any], field: str, value: Any) -> None:
+    error = assert_refused(
+        lambda: StationAuth.cloudship_oauth(**arguments), field=field, value=value
+    )
+    assert error.where == "StationAuth.cloudship_oauth"
+
+
+def test_fails_on_auth_that_is_not_a_station_auth(chart: Chart) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auth=CloudShipOAuth(client_id="x")),  # type: ignore[arg-type]
+        field="auth",
+        value="CloudShipOAuth",
+        fix="StationAuth.cloudship_oauth(client_id=...)",
+    )
 
 
 def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
     fails(
         chart,
         "env['STN_CLOUDSHIP_OAUTH_ENABLED']",
-        "cloudship_oauth=CloudShipOAuth",
-        local_mode=False,
+        "auth=StationAuth.cloudship_oauth",
         env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"},
     )
 
 
-def test_local_mode_off_without_oauth_warns_that_the_api_rejects_everyone(chart: Chart) -> None:
+def test_a_webhook_key_with_the_api_served_warns_that_the_api_rejects_everyone(
+    chart: Chart,
+) -> None:
     with pytest.warns(StationAccessWarning, match="rejects every API and web UI request") as rec:
-        StationDeployment(chart, "station", local_mode=False)
+        StationDeployment(chart, "station", auth=StationAuth.webhook_key())
     assert rec[0].filename == __file__  # points at the caller, not into jsii
 
 
@@ -260,8 +252,8 @@ def test_local_mode_off_without_oauth_warns_that_the_api_rejects_everyone(chart:
     "kwargs",
     [
         {},
-        {"local_mode": False, "enable_api": False},
-        {"local_mode": False, "cloudship_oauth": OAUTH},
+        {"auth": StationAuth.webhook_key(), "api": ApiListener.off()},
+        {"auth": OAUTH},
     ],
 )
 def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any) -> None:
@@ -271,27 +263,29 @@ def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any)
 
 
 # ---------------------------------------------------------------------- external Service
-@pytest.mark.parametrize("access", [ExternalAccess.LOAD_BALANCER, ExternalAccess.NODE_PORT])
+@pytest.mark.parametrize(
+    ("service", "kind"),
+    [(ExternalService.load_balancer, "LoadBalancer"), (ExternalService.node_port, "NodePort")],
+)
 def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
-    chart: Chart, access: ExternalAccess
+    chart: Chart, service: Any, kind: str
 ) -> None:
     error = fails(
         chart,
-        "external_ports=<StationPort.AGENT_MCP",
-        f"the {access.value} Service 'station-external'",
+        "external_service.ports=<StationPort.AGENT_MCP",
+        f"the {kind} Service 'station-external'",
         "8587 `/mcp`",
         "the MCP tool handlers never look at the caller (local mode is off)",
         "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
         "(docs/station-facts.md)",
         "(1) authenticate at the edge",
-        "(2) make Station authenticate it: pass cloudship_oauth=",
+        "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
         "allow_unauthenticated_exposure=True",
-        local_mode=False,
-        enable_api=False,
-        external_access=access,
-        external_ports=[StationPort.AGENT_MCP],
+        auth=StationAuth.webhook_key(),
+        api=ApiListener.off(),
+        external_service=service(ports=[StationPort.AGENT_MCP]),
     )
-    assert error.field == "external_ports"
+    assert error.field == "external_service.ports"
 
 
 def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
@@ -299,10 +293,9 @@ def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: C
     fails(
         chart,
         "8587 `/mcp`",
-        local_mode=False,
-        webhook_api_key=True,
-        enable_api=False,
-        external_access=ExternalAccess.LOAD_BALANCER,
+        auth=StationAuth.webhook_key(),
+        api=ApiListener.off(),
+        external_service=ExternalService.load_balancer(),
     )
 
 
@@ -310,13 +303,12 @@ def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
     with pytest.warns(StationAccessWarning):
         fails(
             chart,
-            "external_ports=<StationPort.API",
+            "external_service.ports=<StationPort.API",
             "rejects every request to it",
             "no code path creates one",
             "kubectl port-forward",
-            local_mode=False,
-            external_access=ExternalAccess.LOAD_BALANCER,
-            external_ports=[StationPort.API],
+            auth=StationAuth.webhook_key(),
+            external_service=ExternalService.load_balancer(ports=[StationPort.API]),
             allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
         )
 
@@ -327,21 +319,20 @@ def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
         "the LoadBalancer Service 'station-external' (port 8585",
         "any active CloudShip account's token passes, as an admin",
         "StationIngress(edge_auth=...)",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        external_access=ExternalAccess.LOAD_BALANCER,
+        auth=OAUTH,
+        external_service=ExternalService.load_balancer(),
     )
-    assert error.field == "external_access"
+    assert error.field == "external_service"
 
 
 def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: Chart) -> None:
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        auth=StationAuth.cloudship_oauth(
+            client_id="station-test", accept_any_cloudship_account=True
+        ),
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     assert [e.port for e in station.exposures] == ["dynamic-mcp"]
     text = next_steps(station)
@@ -470,7 +461,7 @@ def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
 ) -> None:
     # local mode off, no OAuth: the API rejects everyone; routing it is refused first.
     with pytest.warns(StationAccessWarning):
-        station = StationDeployment(chart, "station", local_mode=False)
+        station = StationDeployment(chart, "station", auth=StationAuth.webhook_key())
     ingress_fails(
         chart,
         station,
@@ -481,7 +472,9 @@ def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
 
 
 def test_fails_on_routing_the_agent_host_of_a_webhook_open_station(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", local_mode=False, enable_api=False)
+    station = StationDeployment(
+        chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
+    )
     ingress_fails(
         chart,
         station,
@@ -495,8 +488,9 @@ def test_edge_auth_is_not_needed_where_station_authenticates(chart: Chart) -> No
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
+        auth=StationAuth.cloudship_oauth(
+            client_id="station-test", accept_any_cloudship_account=True
+        ),
         network_policy=NetworkPolicyOptions(),
     )
     ing = ingress(chart, station, routes=[IngressRoute(StationPort.AGENT_MCP, "/", host="m.io")])
@@ -506,7 +500,7 @@ def test_edge_auth_is_not_needed_where_station_authenticates(chart: Chart) -> No
 
 def test_webhook_key_lets_only_the_webhook_paths_out(chart: Chart) -> None:
     station = StationDeployment(
-        chart, "station", local_mode=False, webhook_api_key=True, enable_api=False
+        chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
     ing = ingress(
         chart,
@@ -544,7 +538,7 @@ def test_next_steps_says_every_pod_gets_in_without_a_network_policy(chart: Chart
 
 
 def test_fails_on_basic_auth_in_front_of_a_path_station_authenticates(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
+    station = StationDeployment(chart, "station", auth=OAUTH)
     ingress_fails(
         chart,
         station,
@@ -586,20 +580,13 @@ def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> No
     fails(
         chart,
         "secret_variables='STN_WEBHOOK_API_KEY'",
-        "pass webhook_api_key=True",
-        local_mode=False,
+        "pass auth=StationAuth.webhook_key()",
         secret_variables=["STN_WEBHOOK_API_KEY"],
     )
 
 
 def test_fails_on_oauth_settings_of_the_wrong_type(chart: Chart) -> None:
-    fails(
-        chart,
-        "cloudship_oauth='dict'",
-        "must be CloudShipOAuth(...) or None",
-        local_mode=False,
-        cloudship_oauth={"client_id": "x"},
-    )
+    fails(chart, "auth='dict'", "must be StationAuth.local()", auth={"client_id": "x"})
 
 
 def test_access_tables_script_describes_every_example() -> None:
@@ -696,7 +683,9 @@ def test_traefik_gateway_route_references_the_middleware_on_every_rule(chart: Ch
 def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
     from station_constructs import GatewayImplementation
 
-    station = StationDeployment(chart, "station", local_mode=False, enable_api=False)
+    station = StationDeployment(
+        chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
+    )
     with pytest.raises(StationConfigError) as info:
         gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY)
     message = str(info.value)
@@ -777,9 +766,7 @@ def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
 
 def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Chart) -> None:
     """Any CloudShip account is an admin on the API: pods must not go around the edge."""
-    station = StationDeployment(
-        chart, "station", local_mode=False, cloudship_oauth=OAUTH, network_policy=None
-    )
+    station = StationDeployment(chart, "station", auth=OAUTH, network_policy=None)
     ingress_fails(
         chart,
         station,

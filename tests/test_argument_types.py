@@ -17,11 +17,13 @@ from cdk8s import Chart
 
 from station_constructs import (
     AIProvider,
-    CloudShipOAuth,
+    CloudShip,
+    ConfigPersistence,
     EgressRules,
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
+    ExternalService,
     IngressRoute,
     IngressTls,
     LitestreamBackup,
@@ -31,6 +33,7 @@ from station_constructs import (
     NginxAuthUrl,
     Resources,
     S3Replica,
+    StationAuth,
     StationConfigError,
     StationDeployment,
     StationIngress,
@@ -39,9 +42,10 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from tests.conftest import find, synth
+from tests.support.builders import ANY_ACCOUNT
+from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # Routes to the API (whose CloudShip OAuth callers are admins) need edge authentication.
 EDGE = NginxAuthUrl("http://oauth2-proxy.oauth2-proxy.svc.cluster.local/oauth2/auth")
 
@@ -49,10 +53,8 @@ Build = Callable[[Chart], Any]
 # A LoadBalancer that is accepted as it is: the agent MCP only (the API is never exposed
 # with CloudShip OAuth alone), so each case fails on its own field.
 LB = {
-    "external_access": ExternalAccess.LOAD_BALANCER,
-    "external_ports": [StationPort.AGENT_MCP],
-    "local_mode": False,
-    "cloudship_oauth": OAUTH,
+    "auth": ANY_ACCOUNT,
+    "external_service": ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
 }
 
 
@@ -61,7 +63,7 @@ def station(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH, **kwargs)
+    return StationDeployment(chart, "station", auth=ANY_ACCOUNT, **kwargs)
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
@@ -115,11 +117,27 @@ def security_context(chart: Chart) -> None:
 # (case id, build, fragment that names the field and the value)
 CASES: list[tuple[str, Build, str]] = [
     # --- 1. booleans: only True/False (None only where the signature allows it) ----------
-    ("local_mode 'false'", lambda c: station(c, local_mode="false"), "local_mode='false'"),
-    ("local_mode 0", lambda c: station(c, local_mode=0), "local_mode=0"),
-    ("local_mode None", lambda c: station(c, local_mode=None), "local_mode=None"),
-    ("enable_api 'false'", lambda c: station(c, enable_api="false"), "enable_api='false'"),
+    ("auth 'local'", lambda c: station(c, auth="local"), "auth='local'"),
+    ("auth None", lambda c: station(c, auth=None), "auth=None"),
+    (
+        "accept_any_cloudship_account 'false'",
+        lambda c: StationAuth.cloudship_oauth("x", accept_any_cloudship_account="false"),  # type: ignore[arg-type]
+        "accept_any_cloudship_account='false'",
+    ),
+    ("api False", lambda c: station(c, api=False), "api=False"),
     ("cloudship 'yes'", lambda c: station(c, cloudship="yes"), "cloudship='yes'"),
+    ("cloudship True (0.1)", lambda c: station(c, cloudship=True), "cloudship=True"),
+    ("telemetry 0", lambda c: CloudShip.connected(telemetry=0), "telemetry=0"),  # type: ignore[arg-type]
+    (
+        "config_directory enum",
+        lambda c: station(c, config_directory=ConfigPersistence.IMAGE),
+        "config_directory='ConfigPersistence'",
+    ),
+    (
+        "external_service enum",
+        lambda c: station(c, external_service=ExternalAccess.NODE_PORT),
+        "external_service='ExternalAccess'",
+    ),
     (
         "read_only_root_filesystem 'false'",
         lambda c: station(c, read_only_root_filesystem="false"),
@@ -138,7 +156,7 @@ CASES: list[tuple[str, Build, str]] = [
     (
         "station allow_unauthenticated_exposure 'no'",
         lambda c: station(
-            c, external_access=ExternalAccess.LOAD_BALANCER, allow_unauthenticated_exposure="no"
+            c, external_service=ExternalService.load_balancer(), allow_unauthenticated_exposure="no"
         ),
         "allow_unauthenticated_exposure='no'",
     ),
@@ -248,45 +266,29 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     # --- 3. lists: never a string split into characters, never None ---------------------
     (
-        "load_balancer_source_ranges string",
-        lambda c: station(c, load_balancer_source_ranges="10.0.0.0/8", **LB),
-        "load_balancer_source_ranges='10.0.0.0/8'",
+        "source_ranges string",
+        lambda c: ExternalService.load_balancer(source_ranges="10.0.0.0/8"),
+        "source_ranges='10.0.0.0/8'",
     ),
     (
-        "load_balancer_source_ranges None",
-        lambda c: station(c, load_balancer_source_ranges=None, **LB),
-        "load_balancer_source_ranges=None",
+        "source_ranges None",
+        lambda c: ExternalService.load_balancer(source_ranges=None),  # type: ignore[arg-type]
+        "source_ranges=None",
     ),
     (
-        "load_balancer_source_ranges host bits",
-        lambda c: station(c, load_balancer_source_ranges=["10.0.0.1/8"], **LB),
-        "load_balancer_source_ranges[]='10.0.0.1/8'",
+        "source_ranges host bits",
+        lambda c: ExternalService.load_balancer(source_ranges=["10.0.0.1/8"]),
+        "source_ranges[]='10.0.0.1/8'",
     ),
     (
-        "load_balancer_source_ranges no prefix",
-        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0"], **LB),
-        "load_balancer_source_ranges[]='10.0.0.0'",
+        "source_ranges no prefix",
+        lambda c: ExternalService.load_balancer(source_ranges=["10.0.0.0"]),
+        "source_ranges[]='10.0.0.0'",
     ),
     (
-        "load_balancer_source_ranges netmask",
-        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0/255.0.0.0"], **LB),
-        "load_balancer_source_ranges[]='10.0.0.0/255.0.0.0'",
-    ),
-    (
-        "load_balancer_source_ranges on NodePort",
-        lambda c: station(
-            c,
-            external_access=ExternalAccess.NODE_PORT,
-            local_mode=False,
-            cloudship_oauth=OAUTH,
-            load_balancer_source_ranges=["10.0.0.0/8"],
-        ),
-        "load_balancer_source_ranges=['10.0.0.0/8']",
-    ),
-    (
-        "load_balancer_source_ranges without external access",
-        lambda c: station(c, load_balancer_source_ranges=["10.0.0.0/8"]),
-        "load_balancer_source_ranges=['10.0.0.0/8']",
+        "source_ranges netmask",
+        lambda c: ExternalService.load_balancer(source_ranges=["10.0.0.0/255.0.0.0"]),
+        "source_ranges[]='10.0.0.0/255.0.0.0'",
     ),
     (
         "image_pull_secrets string",
@@ -316,9 +318,9 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     ("extra_providers None", lambda c: station(c, extra_providers=None), "extra_providers=None"),
     (
-        "external_ports one port",
-        lambda c: station(c, **{**LB, "external_ports": StationPort.AGENT_MCP}),
-        "external_ports=<StationPort.AGENT_MCP",
+        "ports one port",
+        lambda c: ExternalService.load_balancer(ports=StationPort.AGENT_MCP),  # type: ignore[arg-type]
+        "ports=<StationPort.AGENT_MCP",
     ),
     (
         "metrics_namespaces None",
@@ -368,10 +370,8 @@ CASES: list[tuple[str, Build, str]] = [
         "node_ports list",
         lambda c: station(
             c,
-            external_access=ExternalAccess.NODE_PORT,
-            local_mode=False,
-            cloudship_oauth=OAUTH,
-            node_ports=[(StationPort.AGENT_MCP, 30087)],
+            auth=ANY_ACCOUNT,
+            external_service=ExternalService.node_port(node_ports=[(StationPort.AGENT_MCP, 30087)]),  # type: ignore[arg-type]
         ),
         "node_ports=[(",
     ),
@@ -426,9 +426,9 @@ CASES: list[tuple[str, Build, str]] = [
         "annotations=",
     ),
     (
-        "external_service_annotations bad key",
-        lambda c: station(c, external_service_annotations={"bad key": "x"}, **LB),
-        "external_service_annotations='bad key'",
+        "external service annotations bad key",
+        lambda c: ExternalService.node_port(annotations={"bad key": "x"}),
+        "annotations='bad key'",
     ),
     (
         "ingress annotations int value",
@@ -465,7 +465,7 @@ CASES: list[tuple[str, Build, str]] = [
     ("model int", lambda c: station(c, model=4), "model=4"),
     (
         "bundle_id newline",
-        lambda c: station(c, cloudship=True, bundle_id="b-1\nX=1"),
+        lambda c: station(c, cloudship=CloudShip.connected(bundle_id="b-1\nX=1")),
         "bundle_id='b-1\\nX=1'",
     ),
     (
@@ -551,7 +551,7 @@ def test_wrong_argument_type_is_refused(case: str, build: Build, field: str) -> 
     [
         (lambda c: station(c, image_pull_secrets="regcred"), "['regcred']"),
         (lambda c: station(c, extra_providers="gemini"), "[AIProvider.GEMINI]"),
-        (lambda c: station(c, local_mode="false"), "would count as True"),
+        (lambda c: CloudShip.connected(telemetry="false"), "would count as True"),  # type: ignore[arg-type]
         (lambda c: station(c, env=[("A", "b")]), "pass a dict"),
         (lambda c: backup(c, image="myreg.io/ls:1.0"), "digest"),
     ],
@@ -563,19 +563,25 @@ def test_the_fix_shows_the_right_shape(build: Build, fix: str) -> None:
     assert fix in str(info.value)
 
 
-def test_falsy_strings_never_turn_local_mode_on(chart: Chart) -> None:
+def test_falsy_strings_never_turn_a_flag_on() -> None:
     for value in ("false", "False", "no", "0", ""):
-        with pytest.raises(StationConfigError, match="local_mode="):
-            StationDeployment(Chart(cdk8s.Testing.app(), "t"), "station", local_mode=value)  # type: ignore[arg-type]
+        assert_refused(lambda: CloudShip.connected(telemetry=value), field="telemetry")  # type: ignore[arg-type]  # noqa: B023
+        assert_refused(
+            lambda: StationAuth.cloudship_oauth("x", accept_any_cloudship_account=value),  # type: ignore[arg-type]  # noqa: B023
+            field="accept_any_cloudship_account",
+        )
 
 
 def test_valid_values_of_every_shape_are_still_accepted(chart: Chart) -> None:
     s = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        enable_api=True,
+        auth=ANY_ACCOUNT,
+        external_service=ExternalService.load_balancer(
+            ports=(StationPort.AGENT_MCP,),
+            source_ranges=["203.0.113.0/24", "2001:db8::/32"],
+            annotations={"service.beta.kubernetes.io/x": "multi\nline ok"},
+        ),
         create_namespace=False,
         image_pull_secrets=("regcred",),
         extra_providers=[AIProvider.GEMINI],
@@ -584,10 +590,6 @@ def test_valid_values_of_every_shape_are_still_accepted(chart: Chart) -> None:
         ai_base_url="http://[fd00::1]:8080/v1",
         otlp_endpoint="http://10.0.0.5:4318",
         serve_environment="prod_eu-1",
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=(StationPort.AGENT_MCP,),
-        load_balancer_source_ranges=["203.0.113.0/24", "2001:db8::/32"],
-        external_service_annotations={"service.beta.kubernetes.io/x": "multi\nline ok"},
         labels={"team": "ai", "example.com/cost-center": "", "tier": "A" * 63},
         annotations={"example.com/owner": "team ai"},
         env={"LOG_LEVEL": "debug"},

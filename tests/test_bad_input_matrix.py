@@ -17,10 +17,12 @@ from cdk8s import Chart
 from station_constructs import (
     AccessMode,
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
+    CloudShip,
     ExistingSecret,
     ExternalAccess,
     ExternalSecretSource,
+    ExternalService,
     IngressController,
     IngressRoute,
     IngressTls,
@@ -39,10 +41,10 @@ from station_constructs import (
     StationVolumeSnapshot,
     UpdateStrategy,
 )
+from tests.support.builders import ANY_ACCOUNT
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the
 # API never is with CloudShip OAuth alone: its OAuth callers are admins).
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Build = Callable[[Chart], Any]
 
@@ -52,7 +54,7 @@ def station(chart: Chart, **kwargs: Any) -> StationDeployment:
 
 
 def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH, **kwargs)
+    return StationDeployment(chart, "station", auth=ANY_ACCOUNT, **kwargs)
 
 
 def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
@@ -86,9 +88,9 @@ def two_backups(chart: Chart) -> None:
 # (case id, build, fragment naming the field, fragment of the fix)
 MATRIX: list[tuple[str, Build, str, str]] = [
     # --- replicas, strategy, storage -------------------------------------------------------
-    ("replicas 2", lambda c: station(c, replicas=2), "replicas=2", "replicas=1"),
-    ("replicas 0", lambda c: station(c, replicas=0), "replicas=0", "replicas=1"),
-    ("replicas True", lambda c: station(c, replicas=True), "replicas=True", "replicas=1"),
+    ("replicas 2", lambda c: station(c, replicas=2), "replicas=2", "drop replicas="),
+    ("replicas 0", lambda c: station(c, replicas=0), "replicas=0", "drop replicas="),
+    ("replicas True", lambda c: station(c, replicas=True), "replicas=True", "drop replicas="),
     (
         "rolling update",
         lambda c: station(c, strategy=UpdateStrategy.ROLLING_UPDATE),
@@ -155,17 +157,32 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "name=",
     ),
     # --- ports -----------------------------------------------------------------------------
-    ("api port 0", lambda c: station(c, api_port=0), "api_port=0", "8585"),
-    ("api port str", lambda c: station(c, api_port="8585"), "api_port='8585'", "8585"),
-    ("port collision", lambda c: station(c, api_port=8586), "api_port=8586", "distinct"),
-    ("NATS port", lambda c: station(c, api_port=4222), "api_port=4222", "another port"),
+    ("api port 0", lambda c: ApiListener.on(port=0), "port=0", "8585"),
+    (
+        "api port str",
+        lambda c: ApiListener.on(port="8585"),  # type: ignore[arg-type]
+        "port='8585'",
+        "8585",
+    ),
+    (
+        "port collision",
+        lambda c: station(c, api=ApiListener.on(port=8586)),
+        "api_port=8586",
+        "distinct",
+    ),
+    (
+        "NATS port",
+        lambda c: station(c, api=ApiListener.on(port=4222)),
+        "api_port=4222",
+        "another port",
+    ),
     (
         "node port range",
         lambda c: authed(
             c,
-            external_access=ExternalAccess.NODE_PORT,
-            external_ports=[StationPort.AGENT_MCP],
-            node_ports={StationPort.AGENT_MCP: 8080},
+            external_service=ExternalService.node_port(
+                ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 8080}
+            ),
         ),
         "node_ports[StationPort.AGENT_MCP]=8080",
         "30000-32767",
@@ -243,11 +260,11 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "managed env",
         lambda c: station(c, env={"STN_DEV_MODE": "false"}),
         "env['STN_DEV_MODE']",
-        "enable_api",
+        "api=ApiListener",
     ),
     (
         "bundle not a UUID",
-        lambda c: station(c, bundle_id="b"),
+        lambda c: station(c, cloudship=CloudShip.bundle("b")),
         "bundle_id='b'",
         "UUID",
     ),
@@ -273,16 +290,16 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     # --- exposure in local mode ------------------------------------------------------------
     (
         "LB in local mode",
-        lambda c: station(c, external_access=ExternalAccess.LOAD_BALANCER),
-        "external_access=",
+        lambda c: station(c, external_service=ExternalService.load_balancer()),
+        "external_service=",
         "StationIngress(edge_auth=",
     ),
     (
         "expose management MCP",
         lambda c: authed(
-            c, external_access=ExternalAccess.LOAD_BALANCER, external_ports=[StationPort.MCP]
+            c, external_service=ExternalService.load_balancer(ports=[StationPort.MCP])
         ),
-        "external_ports=",
+        "external_service.ports=",
         "allow_unauthenticated_exposure",
     ),
     ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "edge_auth="),
@@ -311,10 +328,10 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     (
         "route to disabled API",
         lambda c: ingress(
-            c, st=authed(c, enable_api=False), routes=[IngressRoute(StationPort.API, "/")]
+            c, st=authed(c, api=ApiListener.off()), routes=[IngressRoute(StationPort.API, "/")]
         ),
         "routes",
-        "enable_api",
+        "api=ApiListener",
     ),
     (
         "other controller without class",
@@ -423,15 +440,15 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     ),
     # --- argument types: real bools, lists, mappings, whole-value patterns, labels --------
     (
-        "local_mode as string",
-        lambda c: station(c, local_mode="false"),
-        "local_mode='false'",
-        "local_mode=False",
+        "auth as string",
+        lambda c: station(c, auth="local"),
+        "auth='local'",
+        "auth=StationAuth.local()",
     ),
     (
         "exposure flag as string",
         lambda c: station(
-            c, external_access=ExternalAccess.LOAD_BALANCER, allow_unauthenticated_exposure="no"
+            c, external_service=ExternalService.load_balancer(), allow_unauthenticated_exposure="no"
         ),
         "allow_unauthenticated_exposure='no'",
         "allow_unauthenticated_exposure=True",
@@ -463,7 +480,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "example.com/owner",
     ),
     ("label value int", lambda c: station(c, labels={"team": 5}), "labels['team']=5", "'5'"),
-    ("replicas float", lambda c: station(c, replicas=1.0), "replicas=1.0", "replicas=1"),
+    ("replicas float", lambda c: station(c, replicas=1.0), "replicas=1.0", "drop replicas="),
     (
         "ai base url ftp",
         lambda c: station(c, ai_base_url="ftp://x"),
@@ -477,15 +494,10 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "digest",
     ),
     (
-        "source ranges on NodePort",
-        lambda c: authed(
-            c,
-            external_access=ExternalAccess.NODE_PORT,
-            external_ports=[StationPort.AGENT_MCP],
-            load_balancer_source_ranges=["10.0.0.0/8"],
-        ),
-        "load_balancer_source_ranges",
-        "LOAD_BALANCER",
+        "the 0.1 spelling of a NodePort Service",
+        lambda c: station(c, external_access=ExternalAccess.NODE_PORT),
+        "external_access=<ExternalAccess.NODE_PORT",
+        "ExternalService.node_port(",
     ),
 ]
 

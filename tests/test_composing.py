@@ -105,7 +105,7 @@ def test_a_network_policy_built_on_station_pods_selects_the_station_pod(
 
 
 def test_an_ingress_written_with_cdk8s_plus_routes_to_the_station_service(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", enable_api=True)
+    station = StationDeployment(chart, "station")
     kplus.Ingress(
         chart,
         "ingress",
@@ -290,7 +290,7 @@ def test_the_readme_composing_app_wires_a_client_to_the_station(tmp_path: Any) -
 
 
 def test_network_policy_patches_and_later_rules_apply_in_the_order_made(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", enable_api=True)
+    station = StationDeployment(chart, "station")
     policy = station.network_policy
     assert policy is not None
     ApiObject.of(policy.api_object).add_json_patch(

@@ -10,7 +10,7 @@ from cdk8s import Chart
 from station_constructs import (
     RCLONE_IMAGE,
     ConfigDirBackup,
-    ConfigPersistence,
+    ConfigDirectory,
     LitestreamBackup,
     S3Replica,
     SidecarMode,
@@ -108,11 +108,11 @@ def test_bad_input_is_refused_with_the_field_and_a_fix(
 
 def test_refuses_a_station_whose_config_is_in_the_image(chart: Chart) -> None:
     assert_refused(
-        lambda: make(chart, station={"config_persistence": ConfigPersistence.IMAGE}),
+        lambda: make(chart, station={"config_directory": ConfigDirectory.from_image()}),
         field="backup",
         value="test/backup",
         problem="keeps the config directory in the image",
-        fix="ConfigPersistence.VOLUME",
+        fix="ConfigDirectory.on_volume()",
     )
 
 

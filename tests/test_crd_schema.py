@@ -15,9 +15,9 @@ from cdk8s import Chart
 
 from station_constructs import (
     AIProvider,
-    CloudShipOAuth,
-    ExternalAccess,
+    ApiListener,
     ExternalSecretSource,
+    ExternalService,
     GatewayImplementation,
     GatewayRef,
     IngressRoute,
@@ -40,12 +40,12 @@ from station_constructs import (
     StationVolumeSnapshot,
     TraefikMiddleware,
 )
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.crd_schema import is_custom_kind, validate_custom_object
 from tests.test_examples import doc_apps, run_app, schema_errors
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the
 # API never is with CloudShip OAuth alone: its OAuth callers are admins).
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Manifest = dict[str, Any]
 
@@ -59,8 +59,7 @@ def external_secret_app(chart: Chart) -> None:
     StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
+        auth=ANY_ACCOUNT,
         provider=AIProvider.ANTHROPIC,
         extra_providers=[AIProvider.OPENAI],
         secret=ExternalSecretSource(
@@ -94,11 +93,9 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
+        auth=ANY_ACCOUNT,
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
         storage=StationStorage(storage_class="gp3"),
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
         network_policy=NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"]),
     )
     LitestreamBackup(
@@ -128,7 +125,7 @@ def snapshot_and_monitor_app(chart: Chart) -> None:
 
 
 def gateway_app(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
+    station = StationDeployment(chart, "station", auth=ANY_ACCOUNT)
     gateway = StationGateway(
         chart,
         "gateway",
@@ -152,7 +149,9 @@ def gateway_app(chart: Chart) -> None:
         # The API's CloudShip OAuth callers are admins: authenticated at the edge.
         edge_auth=IstioAuthorizationPolicy("station-sso", policy_applied_first=True),
     )
-    other = StationDeployment(chart, "other", name="other", namespace="other", enable_api=False)
+    other = StationDeployment(
+        chart, "other", name="other", namespace="other", api=ApiListener.off()
+    )
     StationGatewayRoute(
         chart,
         "other-route",

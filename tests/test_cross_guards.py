@@ -18,11 +18,11 @@ from cdk8s import App, Chart
 
 from station_constructs import (
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
     EgressRules,
     ExistingSecret,
-    ExternalAccess,
     ExternalSecretSource,
+    ExternalService,
     IngressController,
     IngressRoute,
     IngressTls,
@@ -43,10 +43,10 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 from tests.support.backups import litestream
+from tests.support.builders import ANY_ACCOUNT
 
 Build = Callable[[App], Any]
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 
 def charts(app: App) -> tuple[Chart, Chart]:
@@ -69,9 +69,9 @@ def authed(scope: Chart, id: str, namespace: str, **kwargs: Any) -> StationDeplo
     """A Station that authenticates every exposable path itself: CloudShip OAuth (any
     account accepted) and no API (its CloudShip OAuth callers are admins, so it is never
     exposed with OAuth alone); an Ingress's default routes then send ``/`` to the agent MCP."""
-    kwargs.setdefault("cloudship_oauth", OAUTH)
-    kwargs.setdefault("enable_api", False)
-    return StationDeployment(scope, id, name=id, namespace=namespace, local_mode=False, **kwargs)
+    kwargs.setdefault("auth", ANY_ACCOUNT)
+    kwargs.setdefault("api", ApiListener.off())
+    return StationDeployment(scope, id, name=id, namespace=namespace, **kwargs)
 
 
 def sealed(seed: int = 1) -> str:
@@ -237,8 +237,7 @@ SHARING: list[Case] = [
             st(
                 charts(app)[0],
                 name="a",
-                local_mode=False,
-                enable_api=False,
+                api=ApiListener.off(),
                 secret=ExistingSecret("web-tls"),
             ),
             ingress(
@@ -255,7 +254,7 @@ SHARING: list[Case] = [
     (
         "an existing TLS Secret that is another Station's keys",
         lambda app: (
-            st(charts(app)[0], name="a", local_mode=False, enable_api=False),
+            st(charts(app)[0], name="a", api=ApiListener.off()),
             ingress(
                 chart_of(app, "two"),
                 "ingress",
@@ -331,11 +330,10 @@ SHARING.append(
                 c,
                 name=n,
                 namespace=n,
-                local_mode=False,
-                cloudship_oauth=OAUTH,
-                external_access=ExternalAccess.NODE_PORT,
-                external_ports=[StationPort.AGENT_MCP],
-                node_ports={StationPort.AGENT_MCP: 30087},
+                auth=ANY_ACCOUNT,
+                external_service=ExternalService.node_port(
+                    ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30087}
+                ),
             )
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],

@@ -14,17 +14,19 @@ from cdk8s import Chart
 
 from station_constructs import (
     AIProvider,
-    CloudShipOAuth,
+    CloudShip,
     StationConfigError,
     StationDeployment,
 )
 from station_constructs._env import TEXT_SETTINGS
 from tests.support.apps import full_production_app, production_app
+from tests.support.builders import OAUTH
 from tests.support.refusals import assert_refused
 
+BUNDLE_ID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+#: The text settings that are keyword arguments of their own (the bundle is CloudShip's).
 _EVERY_TEXT: dict[str, Any] = {
     "model": "gpt-4o",
-    "bundle_id": "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
     "serve_environment": "prod-eu",
     "ai_base_url": "https://llm.internal/v1",
     "otlp_endpoint": "http://otel-collector.observability:4318",
@@ -36,9 +38,8 @@ def _every_text(chart: Chart) -> StationDeployment:
         chart,
         "station",
         provider=AIProvider.OPENAI,
-        cloudship=True,
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(client_id="station-example"),
+        cloudship=CloudShip.connected(bundle_id=BUNDLE_ID),
+        auth=OAUTH,
         **_EVERY_TEXT,
     )
 
@@ -88,10 +89,10 @@ def test_every_text_setting_lands_in_the_configmap_under_its_variables(chart: Ch
     settings = _every_text(chart).settings
     for setting in TEXT_SETTINGS:
         for variable in setting.renders:
-            assert settings[variable] == _EVERY_TEXT[setting.argument]
+            assert settings[variable] == {**_EVERY_TEXT, "bundle_id": BUNDLE_ID}[setting.key]
 
 
-@pytest.mark.parametrize("argument", [s.argument for s in TEXT_SETTINGS])
+@pytest.mark.parametrize("argument", [s.argument for s in TEXT_SETTINGS if not s.source])
 @pytest.mark.parametrize("value", ["", "two\nlines"], ids=["empty", "newline"])
 def test_a_bad_text_setting_is_refused_naming_its_argument(
     chart: Chart, argument: str, value: str

@@ -23,7 +23,6 @@ from cdk8s_plus_27 import k8s
 
 from station_constructs import (
     BackupAlerts,
-    CloudShipOAuth,
     ConfigDirBackup,
     GatewayImplementation,
     GatewayRef,
@@ -39,6 +38,7 @@ from station_constructs import (
     RestoreDrill,
     S3Credentials,
     S3Replica,
+    StationAuth,
     StationConfigError,
     StationDeployment,
     StationGateway,
@@ -55,9 +55,9 @@ from station_constructs._verify.pod import check_pod
 from station_constructs._verify.routing import hosts_intersect, paths_intersect
 from station_constructs._verify.schema import versions
 from tests.support.backups import aws, litestream, minio
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.paths import REPO
 
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # Routes to the agent MCP only: what CloudShip OAuth authenticates (the API's exposure rules
 # are the who-can-call-what table's business, not these tests').
 MCP_ONLY = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
@@ -72,7 +72,7 @@ Build = Callable[[Chart, bool], object]
 
 
 def authed(chart: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, id, local_mode=False, cloudship_oauth=OAUTH, **kwargs)
+    return StationDeployment(chart, id, auth=ANY_ACCOUNT, **kwargs)
 
 
 def extras(**kwargs: Any) -> PodExtras:
@@ -338,9 +338,7 @@ def pod_label_key(chart: Chart, fixed: bool) -> object:
 
 def oauth_client_id_key(chart: Chart, fixed: bool) -> object:
     client = "station-prod" if fixed else FAKE_AWS
-    return StationDeployment(
-        chart, "station", local_mode=False, cloudship_oauth=CloudShipOAuth(client_id=client)
-    )
+    return StationDeployment(chart, "station", auth=StationAuth.cloudship_oauth(client_id=client))
 
 
 def service_account_annotation_key(chart: Chart, fixed: bool) -> object:

@@ -13,7 +13,7 @@ import pytest
 from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     ClusterProfile,
     EdgeAuth,
     GatewayImplementation,
@@ -29,6 +29,7 @@ from station_constructs import (
     TlsIssuerKind,
 )
 from tests.conftest import Manifest, find, synth
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.crd_schema import validate_custom_object
 from tests.support.edge import GATEWAY_SSO
 from tests.support.refusals import assert_refused, refused_as
@@ -39,7 +40,6 @@ CERT = IngressTls.cert_manager("letsencrypt-prod")
 EG = GatewayImplementation.ENVOY_GATEWAY
 SHARED = GatewayRef("shared", namespace="gateway", section_name="https", implementation=EG)
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication, the
 # way each implementation attaches it (GATEWAY_SSO, tests/support/edge.py).
 SSO = GATEWAY_SSO
@@ -49,8 +49,8 @@ EG_SSO = SSO[EG]
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
     (GIVEN). Its API's OAuth callers are admins, so :func:`route` adds edge auth."""
-    kwargs.setdefault("cloudship_oauth", OAUTH)
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    kwargs.setdefault("auth", ANY_ACCOUNT)
+    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(gateway: object) -> EdgeAuth | None:
@@ -164,7 +164,7 @@ def test_gateway_ref_defaults_to_the_station_namespace_and_takes_a_port(chart: C
     route(
         chart,
         # No edge auth is known for Cilium: the agent MCP alone, which Station authenticates.
-        secured(chart, enable_api=False),
+        secured(chart, api=ApiListener.off()),
         gateway=GatewayRef("gw", port=8443, implementation=GatewayImplementation.CILIUM),
         admit_data_plane=False,
     )
@@ -248,7 +248,7 @@ def test_an_explicit_stream_timeout_is_rendered_for_any_implementation(
 ) -> None:
     route(
         chart,
-        secured(chart, network_policy=None, enable_api=False),
+        secured(chart, network_policy=None, api=ApiListener.off()),
         gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK),
         stream_timeout=given,
     )
@@ -381,9 +381,7 @@ def test_existing_secret_namespaced_issuer_and_another_port(chart: Chart) -> Non
     two_route = StationGatewayRoute(
         chart,
         "two-route",
-        station=StationDeployment(
-            chart, "s2", name="s2", namespace="gateway", local_mode=False, cloudship_oauth=OAUTH
-        ),
+        station=StationDeployment(chart, "s2", name="s2", namespace="gateway", auth=ANY_ACCOUNT),
         gateway=gateway_two,
         host="two.example.com",
         edge_auth=SSO[GatewayImplementation.ISTIO],
@@ -424,9 +422,7 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
     outputs = []
     for suffix in ("", "-renamed"):
         chart = new_chart()
-        station = StationDeployment(
-            chart, f"station{suffix}", local_mode=False, cloudship_oauth=OAUTH
-        )
+        station = StationDeployment(chart, f"station{suffix}", auth=ANY_ACCOUNT)
         gw = StationGateway(
             chart, f"gw{suffix}", station=station, implementation=EG, hostname=HOST, tls=CERT
         )
@@ -512,7 +508,7 @@ def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
         "reserved 'ingress' identity",
         "CiliumNetworkPolicy",
         "admit_data_plane=False",
-        station=secured(chart, enable_api=False),  # no edge auth is known for Cilium
+        station=secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
         gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
     )
 
@@ -796,9 +792,7 @@ def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new
 # ---------------------------------------------------------------- across constructs and apps
 def test_two_stations_cannot_take_one_host_and_path_on_one_gateway(chart: Chart) -> None:
     first = secured(chart, name="a", namespace="team-a")
-    second = StationDeployment(
-        chart, "b", name="b", namespace="team-b", local_mode=False, cloudship_oauth=OAUTH
-    )
+    second = StationDeployment(chart, "b", name="b", namespace="team-b", auth=ANY_ACCOUNT)
     StationGatewayRoute(
         chart, "route-a", station=first, gateway=SHARED, host=HOST, edge_auth=EG_SSO
     )

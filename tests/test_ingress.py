@@ -12,10 +12,10 @@ import pytest
 from cdk8s import ApiObject, Chart, JsonPatch
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     ClusterProfile,
     EdgeAuth,
-    ExternalAccess,
+    ExternalService,
     IngressController,
     IngressRoute,
     IngressTls,
@@ -28,6 +28,7 @@ from station_constructs import (
     TlsIssuerKind,
 )
 from tests.conftest import Manifest, find, synth
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
 from tests.support.refusals import assert_refused, refused_as
 
@@ -38,7 +39,6 @@ TRAEFIK = "traefik.ingress.kubernetes.io/"
 
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be routed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 # The API's CloudShip OAuth callers are admins: routes to it need edge authentication
 # (NGINX_SSO, TRAEFIK_SSO: tests/support/edge.py).
 EDGE_ANNOTATIONS = {
@@ -52,8 +52,8 @@ EDGE_ANNOTATIONS = {
 def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
     """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
     (GIVEN). Its API's OAuth callers are admins, so :func:`ingress` adds edge auth."""
-    kwargs.setdefault("cloudship_oauth", OAUTH)
-    return StationDeployment(chart, "station", local_mode=False, **kwargs)
+    kwargs.setdefault("auth", ANY_ACCOUNT)
+    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:
@@ -258,7 +258,7 @@ def test_custom_class_for_nginx_and_other_controllers(chart: Chart, new_chart) -
     ingress(
         other,
         # No edge auth is known for OTHER: the agent MCP alone, which Station authenticates.
-        secured(other, enable_api=False),
+        secured(other, api=ApiListener.off()),
         controller=IngressController.OTHER,
         ingress_class_name="haproxy",
         controller_namespace="haproxy-controller",
@@ -401,7 +401,7 @@ def test_network_policy_admits_ingress_nginx_on_the_routed_ports(chart: Chart) -
 
 
 def test_network_policy_admits_k3s_traefik_from_kube_system(chart: Chart) -> None:
-    station = secured(chart, profile=ClusterProfile.K3S, enable_api=False)
+    station = secured(chart, profile=ClusterProfile.K3S, api=ApiListener.off())
     ingress(chart, station, tls=None)
     assert policy_peers(chart) == [("kube-system", [8587])]
 
@@ -412,7 +412,7 @@ def test_network_policy_admits_a_named_controller_namespace(chart: Chart) -> Non
 
 
 def test_without_network_policy_nothing_is_admitted(chart: Chart) -> None:
-    ing = ingress(chart, secured(chart, network_policy=None, enable_api=False))
+    ing = ingress(chart, secured(chart, network_policy=None, api=ApiListener.off()))
     assert ing.controller_namespace is None
     assert not [o for o in synth(chart) if o["kind"] == "NetworkPolicy"]
 
@@ -459,9 +459,9 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
     secured(
         chart,
         profile=ClusterProfile.K3S,
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: 30587},
+        external_service=ExternalService.node_port(
+            ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30587}
+        ),
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "NodePort"
@@ -470,8 +470,7 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
     secured(
         lb,
         profile=ClusterProfile.K3S,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     assert find(synth(lb), "Service", "station-external")["spec"]["type"] == "LoadBalancer"
 
@@ -479,11 +478,10 @@ def test_k3s_node_port_and_service_lb(chart: Chart, new_chart) -> None:  # type:
 def test_external_service_annotations(chart: Chart) -> None:
     secured(
         chart,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
-        external_service_annotations={
-            "service.beta.kubernetes.io/aws-load-balancer-internal": "true"
-        },
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.AGENT_MCP],
+            annotations={"service.beta.kubernetes.io/aws-load-balancer-internal": "true"},
+        ),
     )
     objects = synth(chart)
     assert find(objects, "Service", "station-external")["metadata"]["annotations"] == {
@@ -746,27 +744,22 @@ def test_fails_on_invalid_profile(chart: Chart) -> None:
         StationDeployment(chart, "station", profile="k3s")  # type: ignore[arg-type]
 
 
-def test_fails_on_external_service_annotations_without_external_access(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as info:
-        secured(chart, external_service_annotations={"a.example.com/b": "c"})
-    assert "external_service_annotations=" in str(info.value)
-    assert "external_access=ExternalAccess.LOAD_BALANCER" in str(info.value)
-
-
-def test_fails_on_invalid_external_service_annotations(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    lb = {
-        "external_access": ExternalAccess.LOAD_BALANCER,
-        "external_ports": [StationPort.AGENT_MCP],
-    }
-    with pytest.raises(StationConfigError, match="external_service_annotations='-bad'"):
-        secured(chart, external_service_annotations={"-bad": "x"}, **lb)
-    with pytest.raises(StationConfigError, match=r"external_service_annotations\['a/b'\]=1"):
-        secured(new_chart(), external_service_annotations={"a/b": 1}, **lb)
+def test_fails_on_invalid_external_service_annotations() -> None:
+    assert_refused(
+        lambda: ExternalService.load_balancer(annotations={"-bad": "x"}),
+        field="annotations",
+        value="-bad",
+    )
+    assert_refused(
+        lambda: ExternalService.node_port(annotations={"a/b": 1}),  # type: ignore[dict-item]
+        field="annotations['a/b']",
+        value=1,
+    )
 
 
 def test_fails_on_an_empty_ingress_class_name() -> None:
     chart = Chart(cdk8s.Testing.app(), "t")
-    station = StationDeployment(chart, "station", local_mode=False, cloudship_oauth=OAUTH)
+    station = StationDeployment(chart, "station", auth=ANY_ACCOUNT)
     with pytest.raises(StationConfigError, match="ingress_class_name=''"):
         StationIngress(
             chart,

@@ -14,8 +14,9 @@ from cdk8s import Chart
 
 from station_constructs import (
     LITESTREAM_IMAGE,
+    ApiListener,
     ConfigDirBackup,
-    ConfigPersistence,
+    ConfigDirectory,
     ExistingSecret,
     ExternalSecretSource,
     LitestreamBackup,
@@ -170,7 +171,8 @@ def test_containers_are_restricted_and_sized(chart: Chart) -> None:
 
 def test_indexes_follow_the_init_containers_present(chart: Chart) -> None:
     backup(
-        chart, {"read_only_root_filesystem": False, "config_persistence": ConfigPersistence.IMAGE}
+        chart,
+        {"read_only_root_filesystem": False, "config_directory": ConfigDirectory.from_image()},
     )
     spec = pod_spec(synth(chart))
     # seed-home only checks the restored database's schema here (nothing to seed).
@@ -835,7 +837,7 @@ def test_the_backup_page_shows_the_rendered_config_and_replica_url(chart: Chart)
     assert backup_.secret_setup_command() in section
 
 
-@pytest.mark.parametrize("ports", [{"api_port": 9090}, {"mcp_port": 9089}])
+@pytest.mark.parametrize("ports", [{"api": ApiListener.on(port=9090)}, {"mcp_port": 9089}])
 def test_fails_when_a_station_port_takes_the_metrics_port(
     chart: Chart, ports: dict[str, int]
 ) -> None:
@@ -850,7 +852,7 @@ def test_fails_when_a_station_port_takes_the_metrics_port(
 
 
 def test_station_port_9090_is_fine_without_litestream_metrics(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", api_port=9090)
+    station = StationDeployment(chart, "station", api=ApiListener.on(port=9090))
     backup = LitestreamBackup(
         chart,
         "backup",

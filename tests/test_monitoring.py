@@ -10,8 +10,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    CloudShipOAuth,
-    ExternalAccess,
+    ExternalService,
     LitestreamBackup,
     LitestreamMetrics,
     LitestreamServiceMonitor,
@@ -22,10 +21,10 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 from tests.support.backups import litestream
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 
 def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
@@ -51,10 +50,8 @@ def monitor_fails(chart: Chart, field: str, *fragments: str, **kwargs: Any) -> S
 def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
     station = with_litestream(
         chart,
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        auth=ANY_ACCOUNT,
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     monitor = LitestreamServiceMonitor(
         chart, "monitor", station=station, labels={"release": "kube-prometheus-stack"}

@@ -10,21 +10,20 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     EgressRules,
-    ExternalAccess,
+    ExternalService,
     NetworkPolicyOptions,
     StationConfigError,
     StationDeployment,
     StationPort,
 )
 from tests.conftest import find, synth
+from tests.support.builders import ANY_ACCOUNT, OAUTH
 from tests.support.kube_validate import validate_manifest
 
-OAUTH = CloudShipOAuth(client_id="station-test")
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed to the
 # whole Internet (the API never is with CloudShip OAuth alone: its OAuth callers are admins).
-ANY_ACCOUNT = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Rule = dict[str, Any]
 SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
@@ -88,14 +87,14 @@ def test_policy_selects_exactly_the_station_pod(chart: Chart) -> None:
 
 
 def test_disabled_api_is_not_admitted(chart: Chart) -> None:
-    station(chart, enable_api=False)
+    station(chart, api=ApiListener.off())
     assert policy(chart)["spec"]["ingress"] == [
         {"from": SAME_NAMESPACE, "ports": ports(8586, 8587)}
     ]
 
 
 def test_custom_ports_follow_the_station(chart: Chart) -> None:
-    station(chart, api_port=9000, mcp_port=9100)
+    station(chart, api=ApiListener.on(port=9000), mcp_port=9100)
     assert policy(chart)["spec"]["ingress"][0]["ports"] == ports(9000, 9100, 9101)
 
 
@@ -136,21 +135,21 @@ def test_no_same_namespace_clients_leaves_a_deny_all_policy(chart: Chart) -> Non
     assert spec["policyTypes"] == ["Ingress"]
 
 
-@pytest.mark.parametrize("access", [ExternalAccess.LOAD_BALANCER, ExternalAccess.NODE_PORT])
-def test_external_service_ports_stay_reachable(chart: Chart, access: ExternalAccess) -> None:
+@pytest.mark.parametrize("lb", [True, False], ids=["LoadBalancer", "NodePort"])
+def test_external_service_ports_stay_reachable(chart: Chart, lb: bool) -> None:
     # The external Service's default ports without the API (never exposed with CloudShip
     # OAuth alone): the agent MCP, open to one network (LoadBalancer) or accepted for any
     # CloudShip account (NodePort, which has no source ranges).
-    lb = access is ExternalAccess.LOAD_BALANCER
     station(
         chart,
-        local_mode=False,
-        enable_api=False,
-        cloudship_oauth=OAUTH if lb else ANY_ACCOUNT,
-        external_access=access,
-        load_balancer_source_ranges=["203.0.113.0/24"] if lb else (),
+        auth=OAUTH if lb else ANY_ACCOUNT,
+        api=ApiListener.off(),
+        external_service=ExternalService.load_balancer(source_ranges=["203.0.113.0/24"])
+        if lb
+        else ExternalService.node_port(),
     )
-    assert find(synth(chart), "Service", "station-external")["spec"]["type"] == access.value
+    service_type = find(synth(chart), "Service", "station-external")["spec"]["type"]
+    assert service_type == ("LoadBalancer" if lb else "NodePort")
     assert policy(chart)["spec"]["ingress"][1] == {"from": EVERYWHERE, "ports": ports(8587)}
 
 
@@ -159,8 +158,7 @@ def test_api_exposed_through_the_escape_hatch_stays_reachable(chart: Chart) -> N
     # firewall as the authentication): every port of the external Service is admitted.
     station(
         chart,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        load_balancer_source_ranges=["10.8.0.0/16"],
+        external_service=ExternalService.load_balancer(source_ranges=["10.8.0.0/16"]),
         allow_unauthenticated_exposure=True,
     )
     assert policy(chart)["spec"]["ingress"][1] == {"from": EVERYWHERE, "ports": ports(8585, 8587)}
@@ -169,10 +167,8 @@ def test_api_exposed_through_the_escape_hatch_stays_reachable(chart: Chart) -> N
 def test_external_agent_mcp_only(chart: Chart) -> None:
     station(
         chart,
-        local_mode=False,
-        cloudship_oauth=ANY_ACCOUNT,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        auth=ANY_ACCOUNT,
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     assert policy(chart)["spec"]["ingress"][1]["ports"] == ports(8587)
 
@@ -248,12 +244,10 @@ def test_custom_policy_name(chart: Chart) -> None:
 
 CONFIGS: list[dict[str, Any]] = [
     {},
-    {"enable_api": False},
+    {"api": ApiListener.off()},
     {
-        "local_mode": False,
-        "cloudship_oauth": ANY_ACCOUNT,
-        "external_access": ExternalAccess.LOAD_BALANCER,
-        "external_ports": [StationPort.AGENT_MCP],
+        "auth": ANY_ACCOUNT,
+        "external_service": ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     },
     {"network_policy": NetworkPolicyOptions(ingress_namespaces=["ingress-nginx"])},
     {"network_policy": NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"]))},
@@ -295,11 +289,10 @@ def test_fails_on_external_management_mcp_with_a_policy(chart: Chart) -> None:
     fails(
         lambda: station(
             chart,
-            external_access=ExternalAccess.LOAD_BALANCER,
-            external_ports=[StationPort.MCP],
+            external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
             allow_unauthenticated_exposure=True,
         ),
-        "external_ports=<StationPort.MCP: 'mcp'>",
+        "external_service.ports=<StationPort.MCP: 'mcp'>",
         "never admits the management MCP",
         "pass network_policy=None",
     )
@@ -308,8 +301,7 @@ def test_fails_on_external_management_mcp_with_a_policy(chart: Chart) -> None:
 def test_external_management_mcp_is_possible_without_a_policy(chart: Chart) -> None:
     station(
         chart,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.MCP],
+        external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
         allow_unauthenticated_exposure=True,
         network_policy=None,
     )
@@ -396,7 +388,7 @@ def test_fails_on_options_of_the_wrong_type(chart: Chart) -> None:
 def test_fails_on_a_disabled_api_port(chart: Chart) -> None:
     options = NetworkPolicyOptions(same_namespace_ports=[StationPort.API])
     fails(
-        lambda: station(chart, enable_api=False, network_policy=options),
+        lambda: station(chart, api=ApiListener.off(), network_policy=options),
         "network_policy.same_namespace_ports=<StationPort.API: 'api'>",
         "is not served",
     )

@@ -20,14 +20,16 @@ from cdk8s import Chart
 from station_constructs import (
     DEFAULT_IMAGE,
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
+    CloudShip,
     EgressRules,
-    ExternalAccess,
+    ExternalService,
     IngressRoute,
     IngressTls,
     NetworkPolicyOptions,
     NginxAuthUrl,
     PathType,
+    StationAuth,
     StationConfigError,
     StationDeployment,
     StationIngress,
@@ -38,12 +40,13 @@ from station_constructs.access import Access, AuthSettings
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import container, find, synth
+from tests.support.builders import OAUTH
+from tests.support.refusals import assert_refused
 
 V23 = "ghcr.io/cloudshipai/station:v0.23.0"
 V25 = "ghcr.io/cloudshipai/station:v0.25.0"
 DIGEST = "ghcr.io/cloudshipai/station@sha256:" + "ab" * 32
 BUILT = "registry.example.com/station-prod:2026-12-01"  # stn build env image
-OAUTH = CloudShipOAuth(client_id="station-test")
 AUTH_URL = "https://oauth2-proxy.example.com/oauth2/auth"
 AGENT = "dynamic-mcp"
 TLS = IngressTls.cert_manager("letsencrypt-prod")
@@ -199,7 +202,7 @@ def test_cloudship_remote_control_is_a_row() -> None:
 
 # --------------------------------------------------------------- guards per release
 def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
-    s = station(chart, image=V23, local_mode=False, webhook_api_key=True, enable_api=False)
+    s = station(chart, image=V23, auth=StationAuth.webhook_key(), api=ApiListener.off())
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP)
     with pytest.raises(StationConfigError) as caught:
         StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
@@ -208,7 +211,7 @@ def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
 
 
 def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:
-    s = station(chart, image=V25, local_mode=False, webhook_api_key=True, enable_api=False)
+    s = station(chart, image=V25, auth=StationAuth.webhook_key(), api=ApiListener.off())
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP, path_type=PathType.EXACT)
     ingress = StationIngress(
         chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route]
@@ -217,7 +220,7 @@ def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:
 
 
 def test_an_exact_execute_route_on_v0_23_0_is_accepted(chart: Chart) -> None:
-    s = station(chart, image=V23, local_mode=False, webhook_api_key=True, enable_api=False)
+    s = station(chart, image=V23, auth=StationAuth.webhook_key(), api=ApiListener.off())
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP, path_type=PathType.EXACT)
     StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
 
@@ -252,15 +255,14 @@ def test_anthropic_on_an_unknown_release_needs_it_stated(
 def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
     refused(
         chart,
-        "external_ports=",
+        "external_service.ports=",
         "any active CloudShip account",
         "arbitrary commands",
         "edge_auth",
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(client_id="c", accept_any_cloudship_account=True),
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.API],
-        load_balancer_source_ranges=["203.0.113.0/24"],
+        auth=StationAuth.cloudship_oauth(client_id="c", accept_any_cloudship_account=True),
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.API], source_ranges=["203.0.113.0/24"]
+        ),
     )
 
 
@@ -269,10 +271,8 @@ def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart:
         chart,
         "not only your organisation's",
         "accept_any_cloudship_account=True",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
+        auth=OAUTH,
+        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
     )
     assert "allow_unauthenticated_exposure" not in text
 
@@ -280,8 +280,8 @@ def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart:
 @pytest.mark.parametrize(
     "accepted",
     [
-        {"cloudship_oauth": CloudShipOAuth(client_id="c", accept_any_cloudship_account=True)},
-        {"cloudship_oauth": OAUTH, "load_balancer_source_ranges": ["203.0.113.0/24"]},
+        {"auth": StationAuth.cloudship_oauth("c", accept_any_cloudship_account=True), "ranges": []},
+        {"auth": OAUTH, "ranges": ["203.0.113.0/24"]},
     ],
 )
 def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
@@ -289,16 +289,16 @@ def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
 ) -> None:
     s = station(
         chart,
-        local_mode=False,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
-        **accepted,
+        auth=accepted["auth"],
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.AGENT_MCP], source_ranges=accepted["ranges"]
+        ),
     )
     assert s.external_ports == (StationPort.AGENT_MCP,)
 
 
 def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:
-    s = station(chart, local_mode=False, cloudship_oauth=OAUTH)
+    s = station(chart, auth=OAUTH)
     StationIngress(
         chart,
         "ingress",
@@ -328,7 +328,7 @@ def _fake_stn(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize("shell", ["dash", "busybox"])
 def test_an_empty_webhook_key_stops_the_container(chart: Chart, tmp_path: Path, shell: str) -> None:
     path = shutil.which(shell) or str(Path(".tools/busybox-static/bin/busybox").resolve())
-    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    station(chart, auth=StationAuth.webhook_key(), api=ApiListener.off())
     command = container(synth(chart))["command"]
     assert command[:2] == ["sh", "-c"]
     argv = [path, "sh", "-c", command[2]] if shell == "busybox" else [path, "-c", command[2]]
@@ -361,7 +361,7 @@ def _run_secret_command(chart: Chart, env: dict[str, str], tmp_path: Path) -> An
 
 
 def test_the_printed_secret_command_refuses_an_unset_key(chart: Chart, tmp_path: Path) -> None:
-    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    station(chart, auth=StationAuth.webhook_key(), api=ApiListener.off())
     result = _run_secret_command(chart, {}, tmp_path)
     assert result.returncode != 0
     assert "OPENAI_API_KEY: set OPENAI_API_KEY in your shell first" in result.stderr
@@ -369,7 +369,7 @@ def test_the_printed_secret_command_refuses_an_unset_key(chart: Chart, tmp_path:
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 def test_the_printed_secret_command_generates_the_webhook_key(chart: Chart, tmp_path: Path) -> None:
-    station(chart, local_mode=False, webhook_api_key=True, enable_api=False)
+    station(chart, auth=StationAuth.webhook_key(), api=ApiListener.off())
     result = _run_secret_command(chart, {"OPENAI_API_KEY": "sk-test"}, tmp_path)
     assert result.returncode == 0, result.stderr
     stored = [a for a in result.stdout.splitlines() if a.startswith("--from-literal=STN_WEB")]
@@ -392,9 +392,17 @@ def test_an_otlp_endpoint_turns_it_on(chart: Chart) -> None:
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
 
 
-def test_cloudship_telemetry_needs_cloudship(chart: Chart, new_chart: Callable[..., Chart]) -> None:
-    refused(chart, "cloudship_telemetry=True", "cloudship=True", cloudship_telemetry=True)
-    s = station(new_chart(), cloudship=True, cloudship_telemetry=True)
+def test_cloudship_telemetry_excludes_an_otlp_endpoint(
+    chart: Chart, new_chart: Callable[..., Chart]
+) -> None:
+    refused(
+        chart,
+        "cloudship.telemetry=True",
+        "not with otlp_endpoint",
+        cloudship=CloudShip.connected(telemetry=True),
+        otlp_endpoint="http://otel.observability:4318",
+    )
+    s = station(new_chart(), cloudship=CloudShip.connected(telemetry=True))
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
     assert "STN_TELEMETRY_ENDPOINT" not in s.settings
 
@@ -404,7 +412,7 @@ def test_cloudship_hosts_are_checked_against_restricted_egress(chart: Chart) -> 
         chart,
         "cloudship=",
         "lighthouse.cloudshipai.com",
-        cloudship=True,
+        cloudship=CloudShip.connected(),
         network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
     )
     assert "cidrs" in text
@@ -414,7 +422,7 @@ def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
     refused(
         chart,
         "port 443",
-        cloudship=True,
+        cloudship=CloudShip.connected(),
         network_policy=NetworkPolicyOptions(egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])),
     )
 
@@ -422,16 +430,15 @@ def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
 def test_oauth_introspection_is_checked_against_restricted_egress(chart: Chart) -> None:
     refused(
         chart,
-        "cloudship_oauth.introspect_url=",
+        "auth.introspect_url=",
         "app.cloudshipai.com",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
+        auth=OAUTH,
         network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
     )
 
 
 def test_remote_control_is_in_the_who_can_call_what(chart: Chart) -> None:
-    station(chart, cloudship=True)
+    station(chart, cloudship=CloudShip.connected())
     assert "CloudShip remote control (outbound from the pod): authenticated" in next_steps(chart)
 
 
@@ -442,14 +449,14 @@ def test_no_remote_control_row_without_cloudship(chart: Chart) -> None:
 
 def test_a_bundle_needs_only_the_cloudship_key(chart: Chart) -> None:
     bundle = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
-    s = station(chart, bundle_id=bundle)
+    s = station(chart, cloudship=CloudShip.bundle(bundle))
     assert "STN_CLOUDSHIP_KEY" in s.secret_variables
     assert "STN_CLOUDSHIP_ENABLED" not in s.settings
     assert s.settings["STN_BUNDLE_ID"] == bundle
 
 
-def test_a_bundle_id_must_be_a_uuid(chart: Chart) -> None:
-    refused(chart, "bundle_id='b1'", "not a UUID", bundle_id="b1")
+def test_a_bundle_id_must_be_a_uuid() -> None:
+    assert_refused(lambda: CloudShip.bundle("b1"), field="bundle_id", problem="not a UUID")
 
 
 def test_next_steps_names_an_unknown_release(chart: Chart) -> None:
@@ -473,11 +480,10 @@ def test_source_ranges_that_admit_the_internet_do_not_count(
     refused(
         chart,
         "accept_any_cloudship_account=True",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
-        load_balancer_source_ranges=ranges,
+        auth=OAUTH,
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.AGENT_MCP], source_ranges=ranges
+        ),
     )
 
 
@@ -486,7 +492,13 @@ def test_source_ranges_that_admit_the_internet_do_not_count(
     ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
 )
 def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
-    refused(chart, f"env[{variable!r}]", "is managed", cloudship=True, env={variable: "x"})
+    refused(
+        chart,
+        f"env[{variable!r}]",
+        "is managed",
+        cloudship=CloudShip.connected(),
+        env={variable: "x"},
+    )
 
 
 def test_telemetry_on_also_reaches_posthog(chart: Chart) -> None:

@@ -17,7 +17,7 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    CloudShipOAuth,
+    ApiListener,
     EdgeAuth,
     GatewayImplementation,
     IngressRoute,
@@ -27,6 +27,7 @@ from station_constructs import (
 )
 from tests import test_gateway, test_ingress
 from tests.conftest import synth
+from tests.support.builders import OAUTH
 from tests.support.edge import GATEWAY_SSO, NGINX_SSO, TRAEFIK_SSO
 from tests.support.refusals import assert_refused
 
@@ -73,7 +74,7 @@ def route(request: pytest.FixtureRequest) -> Route:
 
 # ---------------------------------------------------------------- routing
 def test_without_the_api_the_agent_server_gets_the_whole_host(chart: Chart, route: Route) -> None:
-    route.build(chart, route.secured(chart, enable_api=False))
+    route.build(chart, route.secured(chart, api=ApiListener.off()))
     assert route.paths(chart) == [("/", 8587)]
 
 
@@ -84,13 +85,13 @@ def test_the_url_of_an_unrouted_endpoint_is_an_error(chart: Chart, route: Route)
 
 
 def test_a_port_the_station_does_not_serve_is_refused(chart: Chart, route: Route) -> None:
-    station = route.secured(chart, enable_api=False)
+    station = route.secured(chart, api=ApiListener.off())
     assert_refused(
         lambda: route.build(chart, station, routes=[IngressRoute(StationPort.API, "/")]),
         field="routes[0].port",
         value=StationPort.API,
         problem="does not serve it",
-        fix="enable the API",
+        fix="serve the API",
     )
 
 
@@ -134,8 +135,8 @@ def test_the_api_with_cloudship_oauth_alone_is_refused(chart: Chart, route: Rout
 def test_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
     chart: Chart, new_chart: Callable[[], Chart], route: Route
 ) -> None:
-    own_only = CloudShipOAuth(client_id="station-test")
-    station = route.secured(chart, cloudship_oauth=own_only)
+    own_only = OAUTH
+    station = route.secured(chart, auth=own_only)
     assert_refused(
         lambda: route.build(chart, station, routes=AGENT, edge_auth=None),
         field="routes[0].path",
@@ -146,9 +147,7 @@ def test_the_agent_mcp_with_cloudship_oauth_alone_needs_an_acknowledgement(
     accepted = new_chart()  # any CloudShip account accepted, as secured() does
     route.build(accepted, route.secured(accepted), routes=AGENT, edge_auth=None)
     behind_the_edge = new_chart()
-    route.build(
-        behind_the_edge, route.secured(behind_the_edge, cloudship_oauth=own_only), routes=AGENT
-    )
+    route.build(behind_the_edge, route.secured(behind_the_edge, auth=own_only), routes=AGENT)
     for app in (accepted, behind_the_edge):
         assert route.paths(app) == [("/mcp", 8587)]
 

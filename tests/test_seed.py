@@ -20,9 +20,8 @@ import pytest
 from cdk8s import Chart
 
 from station_constructs import (
-    ConfigPersistence,
+    ConfigDirectory,
     ConfigPolicy,
-    StationConfigError,
     StationDeployment,
 )
 from station_constructs.guide import next_steps
@@ -217,7 +216,12 @@ def test_image_wins_propagates_the_image_completely_and_keeps_runtime_files(
 def test_volume_wins_keeps_every_runtime_change_and_adds_only_new_image_files(
     shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(shell, tmp_path, chart, config_policy=ConfigPolicy.VOLUME_WINS)
+    p = pod(
+        shell,
+        tmp_path,
+        chart,
+        config_directory=ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS),
+    )
     assert p.env["SEED_POLICY"] == "volume-wins"
     p.image(V1)
     p.run()  # a fresh volume gets every image file
@@ -308,7 +312,7 @@ def test_a_fresh_volume_gets_a_minimal_config_yaml_not_the_images(
 def test_an_existing_config_yaml_is_never_touched(
     shell: Shell, tmp_path: Path, chart: Chart, policy: ConfigPolicy
 ) -> None:
-    p = pod(shell, tmp_path, chart, config_policy=policy)
+    p = pod(shell, tmp_path, chart, config_directory=ConfigDirectory.on_volume(policy=policy))
     p.config.mkdir()
     (p.config / "config.yaml").write_text("admin_username: me\n")
     p.image(V1)
@@ -363,7 +367,7 @@ def test_no_secret_source_reaches_the_seed_container_or_the_seeded_files(
 def test_image_persistence_seeds_config_yaml_into_the_empty_dir_home(
     shell: Shell, tmp_path: Path, chart: Chart
 ) -> None:
-    p = pod(shell, tmp_path, chart, config_persistence=ConfigPersistence.IMAGE)
+    p = pod(shell, tmp_path, chart, config_directory=ConfigDirectory.from_image())
     assert "SEED_POLICY" not in p.env
     p.run()  # the stock image: an empty config directory
     config = p.empty_dir / ".config" / "station" / "config.yaml"
@@ -376,18 +380,6 @@ def test_image_persistence_seeds_config_yaml_into_the_empty_dir_home(
     p.run()
     assert config.read_text() == "admin_username: image\n"
     assert (p.empty_dir / ".config" / "station" / DEFAULT / "a.prompt").read_text() == "a"
-
-
-def test_volume_wins_needs_the_config_dir_on_the_volume(chart: Chart) -> None:
-    with pytest.raises(StationConfigError) as error:
-        StationDeployment(
-            chart,
-            "station",
-            config_persistence=ConfigPersistence.IMAGE,
-            config_policy=ConfigPolicy.VOLUME_WINS,
-        )
-    assert "config_policy=<ConfigPolicy.VOLUME_WINS" in str(error.value)
-    assert "Fix: pass config_persistence=ConfigPersistence.VOLUME" in str(error.value)
 
 
 # ---- serve_environment -----------------------------------------------------------------
@@ -463,11 +455,11 @@ def test_tool_caches_are_off_by_default(chart: Chart) -> None:
     "kwargs",
     [
         {
-            "config_policy": ConfigPolicy.VOLUME_WINS,
+            "config_directory": ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS),
             "persist_tool_caches": True,
             "serve_environment": "prod",
         },
-        {"config_persistence": ConfigPersistence.IMAGE, "persist_tool_caches": True},
+        {"config_directory": ConfigDirectory.from_image(), "persist_tool_caches": True},
         {"read_only_root_filesystem": False, "persist_tool_caches": True},
     ],
 )

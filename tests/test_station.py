@@ -9,21 +9,23 @@ from station_constructs import (
     DEFAULT_IMAGE,
     AccessMode,
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
+    CloudShip,
+    ConfigDirectory,
     ConfigPersistence,
     ExistingSecret,
-    ExternalAccess,
+    ExternalService,
     ImagePullPolicy,
     ResourceProfile,
     Resources,
+    StationAuth,
     StationDeployment,
     StationPort,
     StationStorage,
 )
 from station_constructs._seed import SEED_SCRIPT
 from tests.conftest import container, find, pod_spec, synth
-
-OAUTH = CloudShipOAuth(client_id="station-test")
+from tests.support.builders import OAUTH
 
 
 def env_names(c: dict) -> list[str]:  # type: ignore[type-arg]
@@ -60,11 +62,11 @@ def test_effective_names_and_ports_are_readable_back(chart: Chart) -> None:
 def test_settings_win_over_station_prefixed_names_and_stn_build_env_images(chart: Chart) -> None:
     """viper reads STATION_<KEY> first; `stn build env` images set STATION_API_PORT and
     STATION_MCP_PORT: the construct sets those spellings too, so custom ports apply."""
-    StationDeployment(chart, "station", api_port=9585, mcp_port=9586, enable_api=False)
+    StationDeployment(chart, "station", api=ApiListener.on(port=9585), mcp_port=9586)
     data = find(synth(chart), "ConfigMap", "station-config")["data"]
     assert (data["API_PORT"], data["STATION_API_PORT"]) == ("9585", "9585")
     assert (data["MCP_PORT"], data["STATION_MCP_PORT"]) == ("9586", "9586")
-    assert (data["STN_DEV_MODE"], data["STATION_DEV_MODE"]) == ("false", "false")
+    assert (data["STN_DEV_MODE"], data["STATION_DEV_MODE"]) == ("true", "true")
     assert data["STATION_DATABASE"] == "/data/station.db"
 
 
@@ -142,7 +144,7 @@ def test_read_only_root_gets_writable_home_tmp_and_workspace_seeded_from_image(
 
 
 def test_config_dir_from_the_image_only(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", config_persistence=ConfigPersistence.IMAGE)
+    station = StationDeployment(chart, "station", config_directory=ConfigDirectory.from_image())
     objects = synth(chart)
     assert [m["mountPath"] for m in container(objects)["volumeMounts"]] == [
         "/data",
@@ -173,7 +175,7 @@ def test_writable_root_with_image_config_only_checks_the_schema(chart: Chart) ->
         chart,
         "station",
         read_only_root_filesystem=False,
-        config_persistence=ConfigPersistence.IMAGE,
+        config_directory=ConfigDirectory.from_image(),
     )
     objects = synth(chart)
     assert [m["mountPath"] for m in container(objects)["volumeMounts"]] == ["/data"]
@@ -192,7 +194,7 @@ def test_an_image_of_unknown_schema_has_no_init_container(chart: Chart) -> None:
         "station",
         image="registry.example.com/station-env:1.0.0",
         read_only_root_filesystem=False,
-        config_persistence=ConfigPersistence.IMAGE,
+        config_directory=ConfigDirectory.from_image(),
     )
     assert "initContainers" not in pod_spec(synth(chart))
 
@@ -205,7 +207,7 @@ def test_a_stated_release_gives_a_built_image_its_schema_limit(chart: Chart) -> 
         image="registry.example.com/station-env:1.0.0",
         station_release="v0.23.0",
         read_only_root_filesystem=False,
-        config_persistence=ConfigPersistence.IMAGE,
+        config_directory=ConfigDirectory.from_image(),
     )
     (seed,) = pod_spec(synth(chart))["initContainers"]
     assert {e["name"]: e["value"] for e in seed["env"]}["SEED_SCHEMA_VERSION"] == "47"
@@ -273,7 +275,7 @@ def test_probes_use_agent_mcp_health_with_generous_startup(chart: Chart) -> None
 
 
 def test_api_can_be_switched_off(chart: Chart) -> None:
-    station = StationDeployment(chart, "station", enable_api=False)
+    station = StationDeployment(chart, "station", api=ApiListener.off())
     objects = synth(chart)
     assert find(objects, "ConfigMap", "station-config")["data"]["STN_DEV_MODE"] == "false"
     assert [p["name"] for p in container(objects)["ports"]] == ["mcp", "dynamic-mcp"]
@@ -282,7 +284,7 @@ def test_api_can_be_switched_off(chart: Chart) -> None:
 
 
 def test_custom_ports_reach_config_container_and_service(chart: Chart) -> None:
-    StationDeployment(chart, "station", api_port=9585, mcp_port=9586)
+    StationDeployment(chart, "station", api=ApiListener.on(port=9585), mcp_port=9586)
     objects = synth(chart)
     data = find(objects, "ConfigMap", "station-config")["data"]
     assert (data["API_PORT"], data["MCP_PORT"]) == ("9585", "9586")
@@ -366,8 +368,7 @@ def test_telemetry_cloudship_and_extra_env(chart: Chart) -> None:
         chart,
         "station",
         otlp_endpoint="http://otel.observability:4318",
-        cloudship=True,
-        bundle_id="6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+        cloudship=CloudShip.connected(bundle_id="6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"),
         serve_environment="prod",
         env={"LOG_LEVEL": "debug"},
     )
@@ -521,11 +522,9 @@ def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> 
     station = StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        enable_api=False,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        load_balancer_source_ranges=["203.0.113.0/24"],
+        auth=OAUTH,
+        api=ApiListener.off(),
+        external_service=ExternalService.load_balancer(source_ranges=["203.0.113.0/24"]),
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "LoadBalancer"
@@ -539,11 +538,12 @@ def test_node_port_with_fixed_ports(chart: Chart) -> None:
     StationDeployment(
         chart,
         "station",
-        local_mode=False,
-        cloudship_oauth=CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True),
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: 30587},
+        auth=StationAuth.cloudship_oauth(
+            client_id="station-test", accept_any_cloudship_account=True
+        ),
+        external_service=ExternalService.node_port(
+            ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30587}
+        ),
     )
     svc = find(synth(chart), "Service", "station-external")
     assert svc["spec"]["type"] == "NodePort"
@@ -562,14 +562,14 @@ def test_local_mode_exposure_when_explicitly_accepted(chart: Chart) -> None:
     StationDeployment(
         chart,
         "station",
-        external_access=ExternalAccess.NODE_PORT,
+        external_service=ExternalService.node_port(),
         allow_unauthenticated_exposure=True,
     )
     assert find(synth(chart), "Service", "station-external")["spec"]["type"] == "NodePort"
 
 
 def test_local_mode_off_sets_authentication_on(chart: Chart) -> None:
-    StationDeployment(chart, "s", local_mode=False, cloudship_oauth=OAUTH)
+    StationDeployment(chart, "s", auth=OAUTH)
     assert (
         find(synth(chart), "ConfigMap", "station-config")["data"]["STATION_LOCAL_MODE"] == "false"
     )

@@ -10,19 +10,21 @@ from cdk8s import Chart
 from station_constructs import (
     AccessMode,
     AIProvider,
-    CloudShipOAuth,
+    ApiListener,
+    CloudShip,
     ExistingSecret,
-    ExternalAccess,
+    ExternalService,
     Resources,
+    StationAuth,
     StationConfigError,
     StationDeployment,
     StationPort,
     StationStorage,
     UpdateStrategy,
 )
-
-OAUTH = CloudShipOAuth(client_id="station-test")
-ANY_ACCOUNT = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
+from station_constructs._station_former import STATION_FORMER
+from tests.support.builders import OAUTH
+from tests.support.refusals import assert_refused
 
 
 def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
@@ -43,26 +45,49 @@ def test_error_is_a_value_error_with_parts(chart: Chart) -> None:
     assert "LitestreamBackup" in error.fix
 
 
-def test_fails_on_more_than_one_replica(chart: Chart) -> None:
-    fails(chart, "replicas=2", "SQLite", "keep replicas=1", replicas=2)
-
-
-def test_fails_on_zero_replicas(chart: Chart) -> None:
-    fails(chart, "replicas=0", replicas=0)
-
-
-def test_fails_on_rolling_update(chart: Chart) -> None:
-    fails(
-        chart,
-        "strategy=",
-        "rolling update",
-        "UpdateStrategy.RECREATE",
-        strategy=UpdateStrategy.ROLLING_UPDATE,
+@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+def test_every_former_keyword_is_refused_with_its_new_spelling(chart: Chart, name: str) -> None:
+    value = object()
+    assert_refused(
+        lambda: StationDeployment(chart, "station", **{name: value}),  # type: ignore[arg-type]
+        field=name,
+        value=value,
+        fix=STATION_FORMER[name].now,
     )
 
 
-def test_fails_on_rolling_update_as_string(chart: Chart) -> None:
-    fails(chart, "strategy='RollingUpdate'", strategy="RollingUpdate")
+@pytest.mark.parametrize("replicas", [1, 2, 0, True, 1.0])
+def test_replicas_are_refused_with_the_single_writer_and_what_to_do(
+    chart: Chart, replicas: object
+) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", replicas=replicas),
+        field="replicas",
+        value=replicas,
+        problem="SQLite has one writer, so a second replica cannot mount it, or would corrupt it",
+        fix="drop replicas=; for availability add LitestreamBackup",
+    )
+
+
+@pytest.mark.parametrize("strategy", [UpdateStrategy.ROLLING_UPDATE, UpdateStrategy.RECREATE])
+def test_a_strategy_is_refused_with_the_single_writer_and_what_to_do(
+    chart: Chart, strategy: UpdateStrategy
+) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", strategy=strategy),
+        field="strategy",
+        problem="a rolling update starts the new pod before the old one stops",
+        fix="drop strategy=",
+    )
+
+
+def test_a_misspelt_keyword_is_refused_with_the_closest_names(chart: Chart) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auht=StationAuth.local()),
+        field="auht",
+        problem="is not an argument",
+        fix="did you mean auth",
+    )
 
 
 def test_fails_without_persistent_volume(chart: Chart) -> None:
@@ -126,16 +151,20 @@ def test_fails_on_invalid_sizes(chart: Chart, kwargs: dict[str, Any], fragment: 
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"api_port": 0}, "api_port=0"),
-        ({"api_port": 70000}, "api_port=70000"),
         ({"mcp_port": "8586"}, "mcp_port='8586'"),
-        ({"api_port": 8587}, "collides with the MCP ports"),
+        ({"api": ApiListener.on(port=8587)}, "collides with the MCP ports"),
         ({"mcp_port": 4221}, "NATS"),
         ({"mcp_port": 65535}, "mcp_port + 1"),
     ],
 )
 def test_fails_on_invalid_ports(chart: Chart, kwargs: dict[str, Any], fragment: str) -> None:
     fails(chart, fragment, **kwargs)
+
+
+@pytest.mark.parametrize("port", [0, 70000, "8585", True])
+def test_fails_on_an_invalid_api_port(port: Any) -> None:
+    error = assert_refused(lambda: ApiListener.on(port=port), field="port", value=port)
+    assert error.where == "ApiListener.on"
 
 
 @pytest.mark.parametrize(
@@ -205,8 +234,16 @@ def test_fails_on_invalid_env_name(chart: Chart) -> None:
     fails(chart, "env='1BAD'", env={"1BAD": "x"})
 
 
-def test_fails_on_a_bundle_id_that_is_not_a_uuid(chart: Chart) -> None:
-    fails(chart, "bundle_id='b1'", "not a UUID", bundle_id="b1")
+@pytest.mark.parametrize(
+    ("build", "where"),
+    [
+        (lambda: CloudShip.bundle("b1"), "CloudShip.bundle"),
+        (lambda: CloudShip.connected(bundle_id="b1"), "CloudShip.connected"),
+    ],
+)
+def test_fails_on_a_bundle_id_that_is_not_a_uuid(build: Any, where: str) -> None:
+    error = assert_refused(build, field="bundle_id", value="b1", problem="is not a UUID")
+    assert error.where == where
 
 
 def test_fails_on_empty_model(chart: Chart) -> None:
@@ -238,22 +275,20 @@ def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
 def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
     fails(
         chart,
-        "external_access=",
+        "external_service=",
         "local mode",
         "allow_unauthenticated_exposure=True",
-        external_access=ExternalAccess.LOAD_BALANCER,
+        external_service=ExternalService.load_balancer(),
     )
 
 
 def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
     fails(
         chart,
-        "external_ports=",
+        "external_service.ports=",
         "no authentication",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.MCP],
+        auth=OAUTH,
+        external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
     )
 
 
@@ -261,42 +296,43 @@ def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
     fails(
         chart,
         "is not served",
-        local_mode=False,
-        cloudship_oauth=OAUTH,
-        enable_api=False,
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.API],
+        auth=OAUTH,
+        api=ApiListener.off(),
+        external_service=ExternalService.node_port(ports=[StationPort.API]),
     )
 
 
-@pytest.mark.parametrize("number", [80, 32768, 29999])
-def test_fails_on_node_port_out_of_range(chart: Chart, number: int) -> None:
-    fails(
-        chart,
-        f"node_ports[StationPort.AGENT_MCP]={number}",
-        "30000-32767",
-        local_mode=False,
-        cloudship_oauth=ANY_ACCOUNT,
-        external_access=ExternalAccess.NODE_PORT,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: number},
+@pytest.mark.parametrize("number", [80, 32768, 29999, True, "30001"])
+def test_fails_on_node_port_out_of_range(number: object) -> None:
+    assert_refused(
+        lambda: ExternalService.node_port(
+            ports=[StationPort.AGENT_MCP],
+            node_ports={StationPort.AGENT_MCP: number},  # type: ignore[dict-item]
+        ),
+        field="node_ports[StationPort.AGENT_MCP]",
+        value=number,
+        problem="30000-32767",
     )
 
 
-def test_fails_on_node_ports_for_load_balancer(chart: Chart) -> None:
-    fails(
-        chart,
-        "only to NodePort",
-        local_mode=False,
-        cloudship_oauth=ANY_ACCOUNT,
-        external_access=ExternalAccess.LOAD_BALANCER,
-        external_ports=[StationPort.AGENT_MCP],
-        node_ports={StationPort.AGENT_MCP: 30001},
+def test_fails_on_a_node_port_for_a_port_not_exposed() -> None:
+    assert_refused(
+        lambda: ExternalService.node_port(
+            ports=[StationPort.AGENT_MCP], node_ports={StationPort.API: 30001}
+        ),
+        field="node_ports[StationPort.API]",
+        fix="add it to ports",
     )
 
 
-def test_fails_on_external_ports_without_external_access(chart: Chart) -> None:
-    fails(chart, "external_ports=", "has no effect", external_ports=[StationPort.AGENT_MCP])
+def test_fails_on_a_node_port_used_twice() -> None:
+    assert_refused(
+        lambda: ExternalService.node_port(
+            node_ports={StationPort.API: 30001, StationPort.AGENT_MCP: 30001}
+        ),
+        field="node_ports",
+        problem="twice",
+    )
 
 
 def test_fails_on_reserved_label(chart: Chart) -> None:
@@ -316,16 +352,16 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
 @pytest.mark.parametrize(
     ("env", "fix"),
     [
-        ({"STATION_API_PORT": "9999"}, "api_port="),
+        ({"STATION_API_PORT": "9999"}, "api=ApiListener.on(port="),
         ({"STN_MCP_PORT": "9999"}, "mcp_port="),
         ({"HOME": "/tmp"}, "$HOME is /home/station"),
-        ({"XDG_CONFIG_HOME": "/tmp"}, "config_persistence="),
+        ({"XDG_CONFIG_HOME": "/tmp"}, "config_directory="),
         ({"STATION_DATABASE_URL": "/tmp/x.db"}, "stay on the volume"),
         # Station's viper reads STATION_<KEY> before the bound names; config.Load lets
         # STATION_DATABASE and STN_TELEMETRY_ENDPOINT override the rest.
         ({"STATION_DATABASE": "/tmp/x.db"}, "stay on the volume"),
-        ({"STATION_DEV_MODE": "false"}, "enable_api="),
-        ({"STN_LOCAL_MODE": "false"}, "local_mode="),
+        ({"STATION_DEV_MODE": "false"}, "api=ApiListener"),
+        ({"STN_LOCAL_MODE": "false"}, "auth=StationAuth"),
         ({"STATION_AI_PROVIDER": "gemini"}, "provider=AIProvider.X"),
         ({"STATION_AI_MODEL": "x"}, "model="),
         ({"STATION_AI_BASE_URL": "http://x"}, "ai_base_url="),
@@ -333,8 +369,8 @@ def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None
         ({"STATION_TELEMETRY_ENABLED": "true"}, "otlp_endpoint="),
         ({"STN_TELEMETRY_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
         ({"STN_OTEL_ENDPOINT": "http://x:4318"}, "otlp_endpoint="),
-        ({"STATION_CONFIG_DIR": "/tmp"}, "config_persistence="),
-        ({"STATION_BUNDLE_ID": "b"}, "bundle_id="),
+        ({"STATION_CONFIG_DIR": "/tmp"}, "config_directory="),
+        ({"STATION_BUNDLE_ID": "b"}, "CloudShip.bundle("),
     ],
 )
 def test_fails_on_env_overriding_prefixed_or_path_variables(

@@ -145,16 +145,21 @@ def test_no_function_is_over_80_lines() -> None:
 
 def test_station_input_has_exactly_the_keyword_arguments_of_station_deployment() -> None:
     """``StationDeployment.__init__`` hands ``locals()`` to ``StationInput.of``: one field
-    per keyword argument, no more, no fewer (a missing field would drop an argument)."""
+    per keyword argument, no more, no fewer (a missing field would drop an argument), except
+    that each union argument is replaced by the flat fields ``FLAT_FIELDS`` names for it."""
     import dataclasses
     import inspect
 
     from station_constructs import StationDeployment
-    from station_constructs._settings.input import StationInput
+    from station_constructs._settings.input import FLAT_FIELDS, StationInput
 
     parameters = inspect.signature(StationDeployment.__init__).parameters.values()
     keywords = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    assert [f.name for f in dataclasses.fields(StationInput)] == keywords
+    unions = list(FLAT_FIELDS)
+    assert set(unions) <= set(keywords)
+    flat = [f for fields in FLAT_FIELDS.values() for f in fields]
+    expected = {k for k in keywords if k not in unions} | set(flat)
+    assert sorted(f.name for f in dataclasses.fields(StationInput)) == sorted(expected)
 
 
 def test_a_former_keyword_is_refused_with_its_new_spelling() -> None:

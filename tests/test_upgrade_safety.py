@@ -17,13 +17,17 @@ import pytest
 import yaml
 from cdk8s import Chart
 
-from station_constructs import CloudShipOAuth, ExternalAccess, StationDeployment, StationPort
+from station_constructs import (
+    ExternalService,
+    StationDeployment,
+    StationPort,
+)
 from tests.support import apps
+from tests.support.builders import ANY_ACCOUNT
 from tests.support.flatten import flatten
 from tests.support.paths import REFERENCE_DIR, require_glob
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
-OAUTH = CloudShipOAuth(client_id="station-test", accept_any_cloudship_account=True)
 
 Manifest = dict[str, Any]
 
@@ -149,10 +153,8 @@ def test_takeover_of_a_hand_written_install_keeps_immutable_fields() -> None:
                 lambda c: StationDeployment(
                     c,
                     "station",
-                    local_mode=False,
-                    cloudship_oauth=OAUTH,
-                    external_access=ExternalAccess.LOAD_BALANCER,
-                    external_ports=[StationPort.AGENT_MCP],
+                    auth=ANY_ACCOUNT,
+                    external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
                 )
             )
         )

@@ -15,12 +15,11 @@ from .._errors import _Guard
 from .._validate import (
     annotations_map,
     boolean,
-    cidr,
     labels_map,
     mapping,
     sequence,
 )
-from .station import ExternalAccess, StationStorage
+from .station import StationStorage
 
 
 @dataclass(frozen=True)
@@ -78,34 +77,42 @@ class Arguments:
 def resolve_arguments(  # noqa: PLR0913 - one keyword per StationDeployment argument
     guard: _Guard,
     storage: StationStorage,
-    external_access: ExternalAccess,
     **raw: Any,
 ) -> Arguments:
-    """Check the types of the arguments in ``raw`` (named as StationDeployment's)."""
+    """Check the types of the arguments in ``raw`` (named as StationDeployment's).
+
+    The fields that come from union values (``FLAT_FIELDS`` of ``input.py``) were checked
+    by their factories and are taken as they are.
+    """
     flags: dict[str, Any] = {
         field: boolean(guard, field, raw[field])
         for field in (
             "create_namespace",
             "allow_unpinned_image",
-            "local_mode",
-            "webhook_api_key",
-            "enable_api",
-            "cloudship",
-            "cloudship_telemetry",
             "read_only_root_filesystem",
             "allow_unauthenticated_exposure",
         )
     }
+    flags.update({field: raw[field] for field in _FROM_UNIONS})
     boolean(guard, "storage.create", storage.create)
     boolean(guard, "storage.protect_from_prune", storage.protect_from_prune)
-    collections = _collections(guard, external_access, raw)
+    collections = _collections(guard, raw)
     return Arguments(**flags, **collections, **_texts(guard, raw))
 
 
-def _collections(
-    guard: _Guard, external_access: ExternalAccess, raw: Mapping[str, Any]
-) -> dict[str, Any]:
-    external_ports = raw["external_ports"]
+#: Arguments fields built by the factories of ``station_constructs.options``, checked there.
+_FROM_UNIONS = (
+    "local_mode",
+    "webhook_api_key",
+    "enable_api",
+    "cloudship",
+    "cloudship_telemetry",
+    "external_ports",
+    "load_balancer_source_ranges",
+)
+
+
+def _collections(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {
         "image_pull_secrets": sequence(
             guard, "image_pull_secrets", raw["image_pull_secrets"], example="['regcred']"
@@ -117,46 +124,13 @@ def _collections(
             guard, "secret_variables", raw["secret_variables"], example="['GITHUB_TOKEN']"
         ),
     }
-    if external_ports is not None:
-        external_ports = sequence(
-            guard, "external_ports", external_ports, example="[StationPort.AGENT_MCP]"
-        )
-    found["external_ports"] = external_ports
     found["env"] = mapping(
         guard, "env", raw["env"], example="{'LOG_LEVEL': 'debug'}", allow_none=True
     )
-    found["node_ports"] = mapping(
-        guard,
-        "node_ports",
-        raw["node_ports"],
-        example="{StationPort.AGENT_MCP: 30087}",
-        allow_none=True,
-    )
-    found["external_service_annotations"] = annotations_map(
-        guard, "external_service_annotations", raw["external_service_annotations"]
-    )
+    found["node_ports"] = dict(raw["node_ports"] or {})
+    found["external_service_annotations"] = dict(raw["external_service_annotations"] or {})
     found["labels"] = labels_map(guard, "labels", raw["labels"])
     found["annotations"] = annotations_map(guard, "annotations", raw["annotations"])
-    ranges = [
-        cidr(guard, "load_balancer_source_ranges[]", r)
-        for r in sequence(
-            guard,
-            "load_balancer_source_ranges",
-            raw["load_balancer_source_ranges"],
-            example="['203.0.113.0/24']",
-        )
-    ]
-    if ranges and external_access is not ExternalAccess.LOAD_BALANCER:
-        raise guard.fail(
-            "load_balancer_source_ranges",
-            ranges,
-            "apply only to a LoadBalancer Service (external_access=ExternalAccess."
-            "LOAD_BALANCER); anywhere else they would be silently ignored and every "
-            "source admitted",
-            "pass external_access=ExternalAccess.LOAD_BALANCER, or drop "
-            "load_balancer_source_ranges and filter clients with a firewall",
-        )
-    found["load_balancer_source_ranges"] = ranges
     return found
 
 

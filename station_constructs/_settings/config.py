@@ -55,29 +55,29 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
     # directly (config.Load's defaults) [internal/config/config.go]. STATION_DATABASE
     # overrides every database setting in config.Load. Container env beats image ENV.
     settings: dict[str, str] = {
-        **rendered("api_port", "API_PORT", str(api_port)),
+        **rendered("api", "API_PORT", str(api_port)),
         **rendered("", "DATABASE_URL", DATABASE_PATH),
         **rendered("mcp_port", "MCP_PORT", str(mcp_port)),
-        **rendered("local_mode", "STATION_LOCAL_MODE", _bool(ports.local_mode)),
+        **rendered("auth", "STATION_LOCAL_MODE", _bool(ports.local_mode)),
         **rendered("provider", "STN_AI_PROVIDER", provider.value),
-        **rendered("enable_api", "STN_DEV_MODE", _bool(ports.api_enabled)),
+        **rendered("api", "STN_DEV_MODE", _bool(ports.api_enabled)),
     }
     for setting in TEXT_SETTINGS:
-        value = texts[setting.argument]
+        value = texts[setting.key]
         if value is not None:
             if not isinstance(value, str) or not value.strip():
                 raise guard.fail(
-                    setting.argument,
+                    setting.key,
                     value,
                     "must be a non-empty string",
                     "pass a value or leave it out",
                 )
             settings.update(dict.fromkeys(setting.renders, value))
     otlp_endpoint = texts["otlp_endpoint"]
-    _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry, cloudship=cloudship)
+    _telemetry(guard, settings, otlp_endpoint, cloudship_telemetry)
     if cloudship:
         settings.update(rendered("cloudship", "STN_CLOUDSHIP_ENABLED", "true"))
-    settings.update(station_auth(guard, cloudship_oauth, webhook_api_key, ports.local_mode))
+    settings.update(station_auth(guard, cloudship_oauth))
     _add_env(guard, settings, env)
     return ConfigSettings(dict(sorted(settings.items())))
 
@@ -93,12 +93,13 @@ def warn_if_api_unusable(
     if not auth.local_mode and not auth.cloudship_oauth:
         if ports.api_enabled:
             warnings.warn(
-                f"{guard.where}: local_mode=False without cloudship_oauth: Station "
-                "rejects every API and web UI request (port "
-                f"{ports.ports[StationPort.API]}), because nothing can create a user API "
-                "key; the agent MCP keeps working. Fix: enable_api=False if you need only "
-                "the MCP, cloudship_oauth=CloudShipOAuth(...), or local_mode=True (inside "
-                "the cluster or behind edge_auth= on StationIngress or StationGatewayRoute)",
+                f"{guard.where}: local mode off without CloudShip OAuth "
+                "(auth=StationAuth.webhook_key()): Station rejects every API and web UI "
+                f"request (port {ports.ports[StationPort.API]}), because nothing can create a "
+                "user API key; the agent MCP keeps working. Fix: api=ApiListener.off() if you "
+                "need only the MCP, auth=StationAuth.cloudship_oauth(...), or "
+                "auth=StationAuth.local() (inside the cluster or behind edge_auth= on "
+                "StationIngress or StationGatewayRoute)",
                 StationAccessWarning,
                 stacklevel=stacklevel,
             )
@@ -109,34 +110,35 @@ def _telemetry(
     settings: dict[str, str],
     otlp_endpoint: str | None,
     cloudship_telemetry: bool,
-    *,
-    cloudship: bool,
 ) -> None:
     """Telemetry off unless ``otlp_endpoint`` or ``cloudship_telemetry`` asks for it.
 
     Station's default exports to localhost:4318, or with CloudShip on to CloudShip
     [internal/config/config.go, ApplyTelemetryDefaults].
     """
-    if cloudship_telemetry and (otlp_endpoint is not None or not cloudship):
+    if cloudship_telemetry and otlp_endpoint is not None:
         raise guard.fail(
-            "cloudship_telemetry",
+            "cloudship.telemetry",
             True,
-            "sends traces to CloudShip, which needs cloudship=True and no otlp_endpoint "
-            "(Station exports to one endpoint)",
-            "pass cloudship=True and drop otlp_endpoint, or drop cloudship_telemetry",
+            "sends traces to CloudShip, and Station exports to one endpoint: not with "
+            "otlp_endpoint",
+            "drop otlp_endpoint, or pass CloudShip.connected() without telemetry=True",
         )
     enabled = _bool(otlp_endpoint is not None or cloudship_telemetry)
     # Both spellings config.Load reads, so an image's own ENV cannot win.
-    settings.update(rendered("otlp_endpoint", "STN_TELEMETRY_ENABLED", enabled))
-    # STN_TELEMETRY_ENDPOINT (rendered with OTEL_EXPORTER_OTLP_ENDPOINT, see _env.py) is
-    # applied after OTEL_EXPORTER_OTLP_ENDPOINT [internal/config/config.go Load].
-    if otlp_endpoint is not None and not otlp_endpoint.startswith(("http://", "https://")):
-        raise guard.fail(
-            "otlp_endpoint",
-            otlp_endpoint,
-            "must be an http(s) URL of an OTLP/HTTP collector",
-            "pass e.g. 'http://otel-collector.observability:4318'",
-        )
+    settings["STN_TELEMETRY_ENABLED"] = enabled
+    settings["STATION_TELEMETRY_ENABLED"] = enabled
+    if otlp_endpoint is not None:
+        if not otlp_endpoint.startswith(("http://", "https://")):
+            raise guard.fail(
+                "otlp_endpoint",
+                otlp_endpoint,
+                "must be an http(s) URL of an OTLP/HTTP collector",
+                "pass e.g. 'http://otel-collector.observability:4318'",
+            )
+        # STN_TELEMETRY_ENDPOINT is applied after OTEL_EXPORTER_OTLP_ENDPOINT
+        # [internal/config/config.go Load].
+        settings["STN_TELEMETRY_ENDPOINT"] = otlp_endpoint
 
 
 def _add_env(guard: _Guard, settings: dict[str, str], env: Mapping[str, Any] | None) -> None:
@@ -165,47 +167,13 @@ def _add_env(guard: _Guard, settings: dict[str, str], env: Mapping[str, Any] | N
         settings[key] = value
 
 
-def station_auth(
-    guard: _Guard, oauth: CloudShipOAuth | None, webhook_key: bool, local_mode: bool
-) -> dict[str, str]:
-    """ConfigMap entries for Station's own authentication; refuses ineffective settings."""
-    if oauth is None:
-        settings: dict[str, str] = {}
-    elif not isinstance(oauth, CloudShipOAuth):
-        raise guard.fail(
-            "cloudship_oauth",
-            type(oauth).__name__,
-            "must be CloudShipOAuth(...) or None",
-            "pass cloudship_oauth=CloudShipOAuth(client_id='...')",
-        )
-    else:
-        settings = oauth.settings(guard, "cloudship_oauth")
-    # Station (v0.23.0, v0.25.0) consults neither in local mode: the API middleware is not installed
-    # [internal/api/v1/base.go RegisterRoutes], the agent MCP's OAuth wrapper needs
-    # !localMode [internal/mcp_agents/server.go Start], and authenticateWebhookRequest
-    # returns the local admin before it looks at the key.
-    given_settings = (("cloudship_oauth", oauth is not None), ("webhook_api_key", webhook_key))
-    for field, given in given_settings:
-        if given and local_mode:
-            raise guard.fail(
-                field,
-                oauth if field == "cloudship_oauth" else webhook_key,
-                "has no effect in local mode: Station authenticates nothing while "
-                "STATION_LOCAL_MODE=true",
-                "pass local_mode=False as well, or drop it",
-            )
-    if oauth is not None and webhook_key:
-        raise guard.fail(
-            "webhook_api_key",
-            True,
-            "with cloudship_oauth, Station checks a webhook request twice against the same "
-            "'Authorization: Bearer' header (a CloudShip token first, then equality with "
-            "STN_WEBHOOK_API_KEY), so every webhook request would be rejected (see "
-            "docs/reaching-station.md#who-can-call-what)",
-            "drop webhook_api_key (CloudShip OAuth tokens then protect the webhook paths), "
-            "or drop cloudship_oauth",
-        )
-    return settings
+def station_auth(guard: _Guard, oauth: CloudShipOAuth | None) -> dict[str, str]:
+    """ConfigMap entries for Station's own authentication by CloudShip OAuth, if chosen.
+
+    ``StationAuth``'s factories take one of local mode, CloudShip OAuth (local mode off) and
+    a webhook key (local mode off), so nothing here can be ineffective or conflicting.
+    """
+    return {} if oauth is None else oauth.settings(guard, "cloudship_oauth")
 
 
 def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .._errors import _Guard
-from .._validate import one_of
 from ..access import AuthSettings, Exposure, check_exposure
 from .ports import PortSettings
 from .station import ExternalAccess, StationPort
@@ -40,9 +39,12 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
     external_service_annotations: Mapping[str, str] | None,
     source_ranges: Sequence[str] = (),
 ) -> ExposureSettings:
-    """Refuse exposing an unserved or unauthenticated port, and settings with no effect."""
-    one_of(guard, "external_access", external_access, ExternalAccess)
-    chosen = _chosen_ports(guard, ports, external_access, external_ports, node_ports)
+    """Refuse exposing an unserved or unauthenticated port, or a node port for neither.
+
+    ``ExternalService``'s factories checked the ports, node ports, ranges and annotations
+    and allow only the settings of their kind of Service.
+    """
+    chosen = _chosen_ports(guard, ports, external_access, external_ports)
     # A Service exposes whole ports, and has no authentication of its own: each port
     # must be safe by Station's own rules (access.py).
     exposures: list[Exposure] = []
@@ -51,22 +53,14 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
             via=f"the {external_access.value} Service '{name}-external' "
             f"(port {ports.ports[p]}, StationPort.{p.name})",
             port=p.value,
-            field="external_ports" if external_ports is not None else "external_access",
+            field="external_service.ports" if external_ports is not None else "external_service",
             value=p if external_ports is not None else external_access,
             restricted=narrow(source_ranges),
         )
         check_exposure(guard, auth, exposure, allow=allow_unauthenticated_exposure)
         exposures.append(exposure)
-    _check_node_ports(guard, external_access, chosen, node_ports)
+    _check_node_ports(guard, chosen, node_ports)
     external_annotations = dict(external_service_annotations or {})
-    if external_annotations and external_access is ExternalAccess.NONE:
-        raise guard.fail(
-            "external_service_annotations",
-            external_annotations,
-            "has no effect without external_access",
-            "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
-            "external_service_annotations",
-        )
     return ExposureSettings(
         external_access,
         chosen,
@@ -100,78 +94,33 @@ def _chosen_ports(
     ports: PortSettings,
     access: ExternalAccess,
     chosen_ports: Sequence[StationPort] | None,
-    node_ports: Mapping[StationPort, int] | None,
 ) -> tuple[StationPort, ...]:
     if access is ExternalAccess.NONE:
-        if chosen_ports:
-            raise guard.fail(
-                "external_ports",
-                list(chosen_ports),
-                "has no effect without external_access",
-                "pass external_access=ExternalAccess.LOAD_BALANCER or NODE_PORT, or drop "
-                "external_ports",
-            )
-        if node_ports:
-            raise guard.fail(
-                "node_ports",
-                dict(node_ports),
-                "has no effect without external_access=ExternalAccess.NODE_PORT",
-                "drop node_ports",
-            )
         return ()
     if chosen_ports is None:
-        chosen = tuple(
-            p for p in (StationPort.API, StationPort.AGENT_MCP) if p in ports.served_ports
-        )
-    else:
-        chosen = tuple(one_of(guard, "external_ports[]", p, StationPort) for p in chosen_ports)  # type: ignore[misc]
-        if not chosen or len(set(chosen)) != len(chosen):
-            raise guard.fail(
-                "external_ports",
-                list(chosen_ports),
-                "must list at least one port, each once",
-                "pass e.g. [StationPort.AGENT_MCP]",
-            )
-    for p in chosen:
+        return tuple(p for p in (StationPort.API, StationPort.AGENT_MCP) if p in ports.served_ports)
+    for p in chosen_ports:
         if p not in ports.served_ports:
             raise guard.fail(
-                "external_ports",
+                "external_service.ports",
                 p,
-                "is not served: the API listens only with enable_api=True (STN_DEV_MODE)",
-                "enable the API or drop StationPort.API",
+                "is not served: the API listens only with api=ApiListener.on() (STN_DEV_MODE)",
+                "serve the API (api=ApiListener.on()) or drop StationPort.API from ports",
             )
-    return chosen
+    return tuple(chosen_ports)
 
 
 def _check_node_ports(
     guard: _Guard,
-    access: ExternalAccess,
     chosen: tuple[StationPort, ...],
     node_ports: Mapping[StationPort, int] | None,
 ) -> None:
+    """A node port for a port the default ports leave out (the API when it is off)."""
     for node_port_of, number in (node_ports or {}).items():
-        if access is not ExternalAccess.NODE_PORT:
-            raise guard.fail(
-                "node_ports",
-                dict(node_ports or {}),
-                "applies only to NodePort Services",
-                "pass external_access=ExternalAccess.NODE_PORT or drop node_ports",
-            )
         if node_port_of not in chosen:
             raise guard.fail(
-                f"node_ports[{node_port_of}]",
+                f"external_service.node_ports[{node_port_of}]",
                 number,
-                "names a port that is not exposed",
-                "add it to external_ports or drop it",
+                "names a port that is not exposed (the API is not served)",
+                "add it to ports= with the API served, or drop it",
             )
-        if isinstance(number, bool) or not isinstance(number, int) or not 30000 <= number <= 32767:
-            raise guard.fail(
-                f"node_ports[{node_port_of}]",
-                number,
-                "must be in the default NodePort range 30000-32767",
-                "pick a free port in 30000-32767, or leave it out to let Kubernetes choose",
-            )
-    if len(set((node_ports or {}).values())) != len(node_ports or {}):
-        raise guard.fail(
-            "node_ports", dict(node_ports or {}), "uses a node port twice", "use distinct ports"
-        )

@@ -45,7 +45,7 @@ def host_name(guard: _Guard, field: str, value: object, *, kind: str = "Ingress"
             value,
             f"is an IP address; {kind} hosts must be DNS names",
             "point a DNS name at the controller's address, or use StationDeployment's "
-            "external_access for access by IP",
+            "external_service= for access by IP",
         )
     if len(name) > 253 or not _HOST.fullmatch(name) or any(len(p) > 63 for p in name.split(".")):
         raise guard.fail(

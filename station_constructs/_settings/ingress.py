@@ -166,7 +166,7 @@ def refuse_two_credentials(
             f"{exposure.via}) both need the Authorization header; nginx passes the "
             "'Basic' credentials on and Station answers 401 to every request",
             "protect the route one way: drop edge_auth (Station authenticates it), or "
-            "drop cloudship_oauth/webhook_api_key and let the edge authenticate",
+            "keep auth=StationAuth.local() (the default) and let the edge authenticate",
         )
 
 

@@ -2,8 +2,11 @@
 
 ``StationDeployment.__init__`` collects its keyword arguments here once and hands them to
 the settings steps (``_station_settings.py``); each argument is documented on
-:class:`~station_constructs.StationDeployment`. Nothing is checked yet: a value may be of
-any type until its resolver has checked it.
+:class:`~station_constructs.StationDeployment`. The union values (``auth=``,
+``external_service=``, ``config_directory=``, ``cloudship=``, ``api=``, built by the
+factories of ``station_constructs.options``, which checked their own arguments) are turned
+here, and only here, into the flat fields the resolvers read (:data:`FLAT_FIELDS`). Nothing
+else is checked yet: a value may be of any type until its resolver has checked it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
+
+from .._errors import _Guard
+from ..options import ApiListener, CloudShip, ConfigDirectory, ExternalService, StationAuth
+from .station import ExternalAccess
 
 if TYPE_CHECKING:
     from .._seed import ConfigPolicy
@@ -22,16 +29,29 @@ if TYPE_CHECKING:
         AIProvider,
         ClusterProfile,
         ConfigPersistence,
-        ExternalAccess,
         ImagePullPolicy,
         ResourceProfile,
         Resources,
         StationPort,
         StationStorage,
-        UpdateStrategy,
     )
 
-__all__ = ["StationInput"]
+__all__ = ["FLAT_FIELDS", "StationInput"]
+
+#: Each union argument of ``StationDeployment`` and the flat fields it becomes.
+FLAT_FIELDS: dict[str, tuple[str, ...]] = {
+    "auth": ("local_mode", "cloudship_oauth", "webhook_api_key"),
+    "api": ("enable_api", "api_port"),
+    "cloudship": ("cloudship", "cloudship_telemetry", "bundle_id"),
+    "config_directory": ("config_persistence", "config_policy"),
+    "external_service": (
+        "external_access",
+        "external_ports",
+        "node_ports",
+        "load_balancer_source_ranges",
+        "external_service_annotations",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +66,6 @@ class StationInput:
     station_release: str | None
     image_pull_policy: ImagePullPolicy
     image_pull_secrets: Sequence[str]
-    replicas: int
-    strategy: UpdateStrategy
     storage: StationStorage | None
     provider: AIProvider
     extra_providers: Sequence[AIProvider]
@@ -91,10 +109,80 @@ class StationInput:
     data_chart: object
 
     @classmethod
-    def of(cls, arguments: Mapping[str, Any]) -> StationInput:
-        """The fields taken from ``arguments`` (``locals()`` of ``__init__``), by name.
+    def of(cls, guard: _Guard, arguments: Mapping[str, Any]) -> StationInput:
+        """The fields taken from ``arguments`` (``locals()`` of ``__init__``).
 
-        ``tests/test_structure.py`` checks that the fields are exactly the keyword
-        arguments of ``StationDeployment``.
+        By name, except the union values, which become the flat fields of
+        :data:`FLAT_FIELDS`. ``tests/test_structure.py`` checks that the fields are exactly
+        the keyword arguments of ``StationDeployment`` with the unions replaced so.
         """
-        return cls(**{field.name: arguments[field.name] for field in fields(cls)})
+        flat = {
+            **_auth(guard, arguments["auth"]),
+            **_api(guard, arguments["api"]),
+            **_cloudship(guard, arguments["cloudship"]),
+            **_config_directory(guard, arguments["config_directory"]),
+            **_external_service(guard, arguments["external_service"]),
+        }
+        return cls(
+            **{f.name: flat[f.name] if f.name in flat else arguments[f.name] for f in fields(cls)}
+        )
+
+
+def _refuse(guard: _Guard, field: str, value: object, choices: str) -> Exception:
+    shown = value if isinstance(value, bool | int | str) or value is None else type(value).__name__
+    return guard.fail(field, shown, f"must be {choices}", f"pass {field}={choices}")
+
+
+def _auth(guard: _Guard, auth: object) -> dict[str, Any]:
+    if not isinstance(auth, StationAuth):
+        choices = (
+            "StationAuth.local() or StationAuth.cloudship_oauth(client_id=...) or "
+            "StationAuth.webhook_key()"
+        )
+        raise _refuse(guard, "auth", auth, choices)
+    return {
+        "local_mode": auth.local_mode,
+        "cloudship_oauth": auth.oauth,
+        "webhook_api_key": auth.webhook_api_key,
+    }
+
+
+def _api(guard: _Guard, api: object) -> dict[str, Any]:
+    if not isinstance(api, ApiListener):
+        raise _refuse(guard, "api", api, "ApiListener.on(port=8585) or ApiListener.off()")
+    return {"enable_api": api.enabled, "api_port": api.port}
+
+
+def _cloudship(guard: _Guard, cloudship: object) -> dict[str, Any]:
+    if cloudship is None:
+        return {"cloudship": False, "cloudship_telemetry": False, "bundle_id": None}
+    if not isinstance(cloudship, CloudShip):
+        choices = "CloudShip.connected() or CloudShip.bundle(bundle_id) or None"
+        raise _refuse(guard, "cloudship", cloudship, choices)
+    return {
+        "cloudship": cloudship.remote_control,
+        "cloudship_telemetry": cloudship.telemetry,
+        "bundle_id": cloudship.bundle_id,
+    }
+
+
+def _config_directory(guard: _Guard, directory: object) -> dict[str, Any]:
+    if not isinstance(directory, ConfigDirectory):
+        choices = "ConfigDirectory.on_volume() or ConfigDirectory.from_image()"
+        raise _refuse(guard, "config_directory", directory, choices)
+    return {"config_persistence": directory.persistence, "config_policy": directory.policy}
+
+
+def _external_service(guard: _Guard, service: object) -> dict[str, Any]:
+    if service is None:
+        service = ExternalService(ExternalAccess.NONE)
+    elif not isinstance(service, ExternalService):
+        choices = "ExternalService.load_balancer(...) or ExternalService.node_port(...) or None"
+        raise _refuse(guard, "external_service", service, choices)
+    return {
+        "external_access": service.access,
+        "external_ports": None if service.ports is None else list(service.ports),
+        "node_ports": service.node_ports,
+        "load_balancer_source_ranges": list(service.source_ranges),
+        "external_service_annotations": service.annotations,
+    }

@@ -214,8 +214,8 @@ def resolve_metrics(
             "LitestreamMetrics.served()",
             f"Litestream's metrics listen on {METRICS_PORT}, which the Station already uses "
             f"for {taken[port]} (one pod, one port namespace: both cannot bind it)",
-            "move the Station's port (api_port=, or mcp_port= whose agent MCP is "
-            f"mcp_port + 1) off {METRICS_PORT}, or pass metrics=LitestreamMetrics.off()",
+            "move the Station's port (api=ApiListener.on(port=...), or mcp_port= whose agent "
+            f"MCP is mcp_port + 1) off {METRICS_PORT}, or pass metrics=LitestreamMetrics.off()",
         )
     return MetricsSettings(port, prometheus_annotations, namespaces)
 

@@ -110,12 +110,12 @@ def refuse_exposed_mcp(guard: _Guard, external_ports: Collection[StationPort]) -
     exposed_mcp = StationPort.MCP in external_ports
     if exposed_mcp:
         raise guard.fail(
-            "external_ports",
+            "external_service.ports",
             StationPort.MCP,
             "the NetworkPolicy never admits the management MCP (no authentication) from "
             "outside the namespace, so the external Service's port for it would time out",
-            "drop StationPort.MCP from external_ports, or pass network_policy=None and "
-            "protect 8586 yourself",
+            "drop StationPort.MCP from the external Service's ports, or pass "
+            "network_policy=None and protect 8586 yourself",
         )
 
 
@@ -197,7 +197,7 @@ def policy_ports(  # noqa: PLR0913 - the port, where it comes from, and the Stat
                 raise guard.fail(
                     field,
                     item,
-                    "is not served: the API listens only with enable_api=True",
+                    "is not served: the API listens only with api=ApiListener.on()",
                     "enable the API or drop StationPort.API",
                 )
             number = port_of(item)
@@ -298,19 +298,19 @@ def configured_destinations(settings: Mapping[str, str]) -> list[tuple[str, str]
         found.append(
             (
                 _POSTHOG,
-                "otlp_endpoint" if "STN_TELEMETRY_ENDPOINT" in settings else "cloudship_telemetry",
+                "otlp_endpoint" if "STN_TELEMETRY_ENDPOINT" in settings else "cloudship.telemetry",
             )
         )
     if settings.get("STN_CLOUDSHIP_ENABLED") == "true":
         found += [(_CLOUDSHIP_LIGHTHOUSE, "cloudship"), (_CLOUDSHIP_API, "cloudship")]
         to_cloudship = "STN_TELEMETRY_ENDPOINT" not in settings
         if settings.get("STN_TELEMETRY_ENABLED") == "true" and to_cloudship:
-            found.append((_CLOUDSHIP_TELEMETRY, "cloudship_telemetry"))
+            found.append((_CLOUDSHIP_TELEMETRY, "cloudship.telemetry"))
     if "STN_BUNDLE_ID" in settings:
-        found.append((_CLOUDSHIP_API, "bundle_id"))
+        found.append((_CLOUDSHIP_API, "cloudship.bundle_id"))
     if settings.get("STN_CLOUDSHIP_OAUTH_ENABLED") == "true":
         url = settings.get("STN_CLOUDSHIP_OAUTH_INTROSPECT_URL", _CLOUDSHIP_INTROSPECT)
-        found.append((url, "cloudship_oauth.introspect_url"))
+        found.append((url, "auth.introspect_url"))
     return found
 
 

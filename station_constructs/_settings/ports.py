@@ -41,7 +41,7 @@ def resolve_ports(
             "api_port",
             api_port,
             f"collides with the MCP ports ({mcp_port}, and {agent_port} for the agent MCP)",
-            "choose distinct ports, e.g. api_port=8585, mcp_port=8586",
+            "choose distinct ports, e.g. api=ApiListener.on(port=8585), mcp_port=8586",
         )
     for field_name, number in (("api_port", api_port), ("mcp_port", mcp_port)):
         if _NATS_PORT in (number, number + (1 if field_name == "mcp_port" else 0)):

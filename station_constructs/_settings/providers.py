@@ -59,7 +59,7 @@ def resolve_providers(  # noqa: PLR0913 - keyword-only, one per StationDeploymen
     for field, chosen in (("provider", [provider]), ("extra_providers", providers[1:])):
         _refuse_unstarted(guard, release, field, chosen)
     variables = ["STATION_ENCRYPTION_KEY", *[p.key_variable for p in providers]]
-    # The bundle is downloaded with the CloudShip key alone; cloudship=True is not needed.
+    # The bundle is downloaded with the CloudShip key alone (CloudShip.bundle).
     if cloudship or bundle_id is not None:
         variables.append("STN_CLOUDSHIP_KEY")
     if webhook_api_key:
@@ -71,7 +71,7 @@ def resolve_providers(  # noqa: PLR0913 - keyword-only, one per StationDeploymen
                 "secret_variables",
                 extra_var,
                 "is already set by the construct",
-                "pass webhook_api_key=True (with local_mode=False) instead"
+                "pass auth=StationAuth.webhook_key() instead"
                 if extra_var == "STN_WEBHOOK_API_KEY"
                 else "remove it from secret_variables",
             )

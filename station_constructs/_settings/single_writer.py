@@ -1,4 +1,4 @@
-"""The guards that explain Station's single-writer design: one replica, Recreate, one volume.
+"""The guards that explain Station's single-writer design: one persistent ReadWriteOnce volume.
 
 Settings step (see ``docs/architecture.md``); plain Python, no cdk8s.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from .._errors import _Guard
 from .._validate import one_of
 from .retained import retained_class
-from .station import AccessMode, ClusterProfile, StationStorage, UpdateStrategy
+from .station import AccessMode, ClusterProfile, StationStorage
 
 
 @dataclass(frozen=True)
@@ -24,37 +24,14 @@ class SingleWriter:
 def resolve_single_writer(
     guard: _Guard,
     *,
-    replicas: object,
-    strategy: object,
     storage: object,
     profile: ClusterProfile,
 ) -> SingleWriter:
-    """Refuse a second replica, a rolling update, no volume or a ReadWriteMany one."""
-    if not isinstance(replicas, int):
-        raise guard.fail(
-            "replicas",
-            replicas,
-            f"must be the integer 1, not a {type(replicas).__name__}",
-            "pass replicas=1 (an int), or leave it out",
-        )
-    if isinstance(replicas, bool) or replicas != 1:
-        raise guard.fail(
-            "replicas",
-            replicas,
-            "Station keeps all state in one SQLite file on a ReadWriteOnce volume; a second "
-            "replica cannot mount it, or would corrupt it",
-            "keep replicas=1; for availability add LitestreamBackup (continuous backup "
-            "and automatic restore) so a lost node costs a restart, not data",
-        )
-    if strategy is not UpdateStrategy.RECREATE:
-        raise guard.fail(
-            "strategy",
-            strategy,
-            "a rolling update starts the new pod before the old one stops; it cannot "
-            "attach the ReadWriteOnce volume (the rollout hangs) or would open the "
-            "database twice",
-            "use strategy=UpdateStrategy.RECREATE (the default)",
-        )
+    """Refuse no volume or a ReadWriteMany one.
+
+    One replica and ``Recreate`` are not arguments: ``replicas=`` and ``strategy=`` are
+    refused as former keywords (``_station_former.py``), with the same explanation.
+    """
     if storage is None or not isinstance(storage, StationStorage):
         raise guard.fail(
             "storage",

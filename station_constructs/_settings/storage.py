@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .._errors import _Guard
 from .._seed import ConfigPolicy
-from .._validate import BinaryQuantity, binary_quantity, boolean, dns_subdomain, one_of
+from .._validate import BinaryQuantity, binary_quantity, boolean, dns_subdomain
 from .resources import whole_mebibytes
 from .station import ConfigPersistence, StationStorage
 
@@ -35,7 +35,10 @@ def resolve_storage(
     config_policy: ConfigPolicy,
     persist_tool_caches: bool,
 ) -> StorageSettings:
-    """Refuse tiny or fractional sizes, restores no claim can take, a policy with no effect."""
+    """Refuse tiny or fractional sizes and restores no claim can take.
+
+    The config directory's place and policy were checked by ``ConfigDirectory``'s factories.
+    """
     size = binary_quantity(guard, "storage.size", storage.size, minimum_mib=64)
     scratch = binary_quantity(guard, "scratch_size_limit", scratch_size_limit, minimum_mib=16)
     whole_mebibytes(guard, "scratch_size_limit", scratch)
@@ -45,19 +48,6 @@ def resolve_storage(
         dns_subdomain(guard, "storage.volume_name", storage.volume_name)
     if storage.restore_from_snapshot is not None:
         _check_restore(guard, storage)
-    one_of(guard, "config_persistence", config_persistence, ConfigPersistence)
-    one_of(guard, "config_policy", config_policy, ConfigPolicy)
-    if (
-        config_persistence is ConfigPersistence.IMAGE
-        and config_policy is not ConfigPolicy.IMAGE_WINS
-    ):
-        raise guard.fail(
-            "config_policy",
-            config_policy,
-            "applies only to a config directory on the volume; with "
-            "config_persistence=ConfigPersistence.IMAGE there is nothing the volume could win",
-            "pass config_persistence=ConfigPersistence.VOLUME, or leave config_policy out",
-        )
     caches = boolean(guard, "persist_tool_caches", persist_tool_caches)
     return StorageSettings(storage, size, scratch, config_persistence, config_policy, caches)
 

@@ -1,7 +1,7 @@
 """Station's ports published by objects the library's exposure guards never saw.
 
 Plain Python over Kubernetes JSON. ``StationIngress``, ``StationGatewayRoute`` and
-``StationDeployment(external_access=...)`` check each exposure against who can call what when
+``StationDeployment(external_service=...)`` check each exposure against who can call what when
 they are created. An Ingress or HTTPRoute of the user's own that routes to a Station's
 Service, a Service of type LoadBalancer or NodePort selecting a Station's pod, or the
 Station's Service patched into one, publishes Station around those checks: each route or

@@ -1,0 +1,62 @@
+"""StationDeployment's former keyword arguments (0.1) and what to write now.
+
+Read by ``StationDeployment.__init__`` through ``_renamed.refuse_former``; the same rows are
+in the migration tables of ``CHANGELOG.md`` and ``docs/upgrades.md``.
+"""
+
+from __future__ import annotations
+
+from ._renamed import Former
+
+__all__ = ["STATION_FORMER"]
+
+_SERVICE = "external_service=ExternalService.load_balancer(...) or ExternalService.node_port(...)"
+
+#: Each former keyword argument of StationDeployment, and its new spelling.
+STATION_FORMER: dict[str, Former] = {
+    "local_mode": Former(
+        now="auth=StationAuth.local() (True, the default), or for False "
+        "auth=StationAuth.cloudship_oauth(...) or auth=StationAuth.webhook_key() (local mode "
+        "off with neither authenticated nothing and made the API reject every request)"
+    ),
+    "cloudship_oauth": Former(
+        now="auth=StationAuth.cloudship_oauth(client_id=..., ...) with CloudShipOAuth's "
+        "arguments (it implies local_mode=False)"
+    ),
+    "webhook_api_key": Former(now="auth=StationAuth.webhook_key() (it implies local_mode=False)"),
+    "enable_api": Former(now="api=ApiListener.on() (True, the default) or api=ApiListener.off()"),
+    "api_port": Former(now="api=ApiListener.on(port=...)"),
+    "cloudship_telemetry": Former(now="cloudship=CloudShip.connected(telemetry=True)"),
+    "bundle_id": Former(
+        now="cloudship=CloudShip.bundle('<uuid>') (the key alone), or with the former "
+        "cloudship=True: cloudship=CloudShip.connected(bundle_id='<uuid>')"
+    ),
+    "config_persistence": Former(
+        now="config_directory=ConfigDirectory.on_volume() (VOLUME, the default) or "
+        "config_directory=ConfigDirectory.from_image() (IMAGE)"
+    ),
+    "config_policy": Former(
+        now="config_directory=ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS)"
+    ),
+    "external_access": Former(now=f"{_SERVICE} (NONE: leave it out)"),
+    "external_ports": Former(now=f"{_SERVICE} with ports=[...]"),
+    "node_ports": Former(now="external_service=ExternalService.node_port(node_ports={...})"),
+    "load_balancer_source_ranges": Former(
+        now="external_service=ExternalService.load_balancer(source_ranges=[...])"
+    ),
+    "external_service_annotations": Former(now=f"{_SERVICE} with annotations={{...}}"),
+    "replicas": Former(
+        problem="is not an argument any more: Station keeps all state in one SQLite file on a "
+        "ReadWriteOnce volume, and SQLite has one writer, so a second replica cannot mount "
+        "it, or would corrupt it; StationDeployment always runs exactly one",
+        now="nothing: drop replicas=; for availability add LitestreamBackup (continuous "
+        "backup and automatic restore) so a lost node costs a restart, not data",
+    ),
+    "strategy": Former(
+        problem="is not an argument any more: a rolling update starts the new pod before "
+        "the old one stops, and it cannot attach the ReadWriteOnce volume (the rollout "
+        "hangs) or would open the SQLite database twice (SQLite has one writer); "
+        "StationDeployment always replaces the pod with Recreate",
+        now="nothing: drop strategy= (Recreate stops the old pod first)",
+    ),
+}

@@ -1,0 +1,160 @@
+"""The union values of station_constructs.options: what each factory builds and refuses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk8s import Chart
+
+from station_constructs import (
+    ApiListener,
+    CloudShip,
+    ConfigDirectory,
+    ConfigPolicy,
+    ExternalService,
+    StationAuth,
+    StationDeployment,
+    StationPort,
+)
+from station_constructs._settings.station import ConfigPersistence, ExternalAccess
+from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.refusals import assert_refused
+
+UUID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
+
+
+@pytest.mark.parametrize(
+    ("value", "spelled"),
+    [
+        (StationAuth.local(), "StationAuth.local()"),
+        (StationAuth.webhook_key(), "StationAuth.webhook_key()"),
+        (OAUTH, "StationAuth.cloudship_oauth(client_id='station-test', ...)"),
+        (ApiListener.on(), "ApiListener.on()"),
+        (ApiListener.on(port=9000), "ApiListener.on(port=9000)"),
+        (ApiListener.off(), "ApiListener.off()"),
+        (ConfigDirectory.on_volume(), "ConfigDirectory.on_volume()"),
+        (
+            ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS),
+            "ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS)",
+        ),
+        (ConfigDirectory.from_image(), "ConfigDirectory.from_image()"),
+        (CloudShip.connected(), "CloudShip.connected()"),
+        (CloudShip.bundle(UUID), f"CloudShip.bundle({UUID!r})"),
+        (
+            ExternalService.node_port(node_ports={StationPort.AGENT_MCP: 30087}),
+            "ExternalService.node_port(node_ports={<StationPort.AGENT_MCP: 'dynamic-mcp'>: 30087})",
+        ),
+    ],
+)
+def test_a_value_is_shown_as_the_factory_call_that_builds_it(value: object, spelled: str) -> None:
+    # The parameter tables (scripts/params_table.py) show the defaults this way.
+    assert repr(value) == spelled
+
+
+@pytest.mark.parametrize(
+    ("auth", "local_mode", "oauth", "key"),
+    [
+        (StationAuth.local(), "true", False, False),
+        (OAUTH, "false", True, False),
+        (StationAuth.webhook_key(), "false", False, True),
+    ],
+)
+def test_each_auth_is_one_setting_of_station(
+    chart: Chart, auth: StationAuth, local_mode: str, oauth: bool, key: bool
+) -> None:
+    station = StationDeployment(chart, "station", auth=auth, api=ApiListener.off())
+    assert station.settings["STATION_LOCAL_MODE"] == local_mode
+    assert ("STN_CLOUDSHIP_OAUTH_CLIENT_ID" in station.settings) is oauth
+    assert ("STN_WEBHOOK_API_KEY" in station.secret_variables) is key
+
+
+def test_a_bundle_needs_the_key_but_not_the_remote_control_channel(chart: Chart) -> None:
+    station = StationDeployment(chart, "station", cloudship=CloudShip.bundle(UUID))
+    assert station.settings["STN_BUNDLE_ID"] == UUID
+    assert "STN_CLOUDSHIP_ENABLED" not in station.settings
+    assert "STN_CLOUDSHIP_KEY" in station.secret_variables
+
+
+def test_connected_opens_the_channel_and_may_install_a_bundle(chart: Chart) -> None:
+    cloudship = CloudShip.connected(telemetry=True, bundle_id=UUID)
+    station = StationDeployment(chart, "station", cloudship=cloudship)
+    assert station.settings["STN_CLOUDSHIP_ENABLED"] == "true"
+    assert station.settings["STN_TELEMETRY_ENABLED"] == "true"
+    assert station.settings["STN_BUNDLE_ID"] == UUID
+
+
+def test_the_config_directory_and_the_api_reach_the_station(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        config_directory=ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS),
+        api=ApiListener.on(port=9000),
+    )
+    assert station.config_persistence is ConfigPersistence.VOLUME
+    assert station.config_policy is ConfigPolicy.VOLUME_WINS
+    assert (station.api_enabled, station.settings["API_PORT"]) == (True, "9000")
+
+
+def test_an_external_service_reaches_the_station(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        auth=OAUTH,
+        external_service=ExternalService.load_balancer(
+            ports=[StationPort.AGENT_MCP], source_ranges=["203.0.113.0/24"]
+        ),
+    )
+    assert station.external_access is ExternalAccess.LOAD_BALANCER
+    assert station.external_ports == (StationPort.AGENT_MCP,)
+
+
+@pytest.mark.parametrize(
+    ("build", "where", "field"),
+    [
+        (lambda: ExternalService.load_balancer(ports=[]), "ExternalService.load_balancer", "ports"),
+        (
+            lambda: ExternalService.node_port(ports=[StationPort.API, StationPort.API]),
+            "ExternalService.node_port",
+            "ports",
+        ),
+        (
+            lambda: ExternalService.load_balancer(ports=["api"]),  # type: ignore[list-item]
+            "ExternalService.load_balancer",
+            "ports[]",
+        ),
+        (lambda: ConfigDirectory.on_volume(policy="volume"), "ConfigDirectory.on_volume", "policy"),  # type: ignore[arg-type]
+        (lambda: CloudShip.bundle(None), "CloudShip.bundle", "bundle_id"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_factory_refuses_its_own_bad_arguments(build: Any, where: str, field: str) -> None:
+    assert assert_refused(build, field=field).where == where
+
+
+def test_the_api_off_cannot_be_exposed(chart: Chart) -> None:
+    # A real conflict between two union values: kept.
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            api=ApiListener.off(),
+            external_service=ExternalService.load_balancer(ports=[StationPort.API]),
+        ),
+        field="external_service.ports",
+        value=StationPort.API,
+        fix="api=ApiListener.on()",
+    )
+
+
+def test_a_node_port_for_the_api_that_is_off_is_refused(chart: Chart) -> None:
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=ANY_ACCOUNT,
+            api=ApiListener.off(),
+            external_service=ExternalService.node_port(node_ports={StationPort.API: 30085}),
+        ),
+        field="external_service.node_ports[StationPort.API]",
+        problem="not exposed",
+    )
