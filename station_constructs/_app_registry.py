@@ -26,6 +26,7 @@ from ._k8s import (
     app_value,
     construct_path,
     remember_app,
+    remember_chart,
 )
 
 __all__ = [
@@ -212,8 +213,9 @@ class IdChecked:
                 f"'{construct_path(scope)}' already has a construct with this id",
                 f"give each construct in one scope its own id, e.g. '{id}-2'",
             ) from None
-        # A child is in its scope's App: known without asking (see app_key).
+        # A child is in its scope's App and Chart: known without asking (see app_key).
         remember_app(cast("Construct", self), scope)
+        remember_chart(cast("Construct", self), scope)
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

@@ -229,6 +229,29 @@ def remember_app(child: Construct, scope: Construct) -> None:
     _remember(child, app_state(scope))
 
 
+# Construct -> its Chart, when known from its scope at creation (asking is a round trip).
+# The Chart is held weakly too: a strong value could keep its key alive through the App.
+_CHARTS: weakref.WeakKeyDictionary[Construct, weakref.ref[Chart]] = weakref.WeakKeyDictionary()
+
+
+def remember_chart(child: Construct, scope: Construct) -> None:
+    """Record ``child``'s Chart when its ``scope`` is a Chart made in Python or a known child."""
+    chart = scope if isinstance(scope, Chart) else _known_chart(scope)
+    if chart is not None:
+        _CHARTS[child] = weakref.ref(chart)
+
+
+def _known_chart(scope: Construct) -> Chart | None:
+    ref = _CHARTS.get(scope)
+    return None if ref is None else ref()
+
+
+def chart_of(scope: Construct) -> Chart:
+    """``Chart.of(scope)``, without a round trip for a construct whose Chart is recorded."""
+    known = _known_chart(scope)
+    return known if known is not None else Chart.of(scope)
+
+
 class ObjectClaims(dict[tuple[str, str | None, str], "str | LazyPath"]):
     """Per App: ``(kind, namespace, name)`` -> the owner of the rendered object."""
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from ._emit.deferred import DeferredObject
 from ._errors import _Guard
-from ._k8s import Chart, Construct, construct_path, kplus
+from ._k8s import Construct, chart_of, construct_path, kplus
 from ._settings.station import STATION_UID, AIProvider, StationPort
 from ._validate import boolean
 
@@ -66,7 +66,7 @@ def order_before(station: Construct, deployment: DeferredObject) -> Callable[[ob
     """
 
     def before(owner: object) -> None:
-        if Chart.of(owner) is Chart.of(station):  # type: ignore[arg-type]
+        if chart_of(owner) is chart_of(station):  # type: ignore[arg-type]
             deployment.node.add_dependency(owner)
 
     return before

@@ -88,3 +88,21 @@ def test_the_default_station_costs_few_round_trips() -> None:
         app.synth()
     total = sum(counts.values())
     assert total <= DEFAULT_APP, f"{total} round trips (budget {DEFAULT_APP}): {counts}"
+
+
+def test_a_constructs_chart_is_known_without_asking_and_right_when_nested() -> None:
+    from constructs import Construct
+
+    from station_constructs._k8s import chart_of
+
+    app = cdk8s.App(outdir=tempfile.mkdtemp())
+    chart = cdk8s.Chart(app, "one")
+    group = Construct(chart, "group")  # a scope of the user's: its Chart is asked for
+    from station_constructs import StationDeployment
+
+    direct = StationDeployment(chart, "direct")
+    nested = StationDeployment(group, "nested", name="nested", namespace="nested")
+    with counted() as counts:
+        assert chart_of(direct) is chart
+    assert sum(counts.values()) == 0
+    assert chart_of(nested) is chart

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, remember_app
+from .._k8s import (
+    ApiObject,
+    ApiObjectMetadata,
+    Construct,
+    JsonPatch,
+    remember_app,
+    remember_chart,
+)
 from .resolve import resolve
 
 __all__ = ["emit_object", "object_metadata"]
@@ -45,6 +52,7 @@ def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiOb
         metadata=object_metadata(manifest["metadata"]),
     )
     remember_app(obj, scope)
+    remember_chart(obj, scope)
     body = [k for k in manifest if k not in ("apiVersion", "kind", "metadata")]
     if body:
         # cdk8s resolves an object's props, never its patches: the App's resolvers run here.
