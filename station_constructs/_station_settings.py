@@ -267,7 +267,6 @@ def _endpoints(
         cloudship=args.cloudship,
         cloudship_telemetry=args.cloudship_telemetry,
         cloudship_oauth=given.cloudship_oauth,
-        webhook_api_key=args.webhook_api_key,
         env=args.env,
     )
     auth = settings_of(

@@ -167,13 +167,13 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     (
         "port collision",
         lambda c: station(c, api=ApiListener.on(port=8586)),
-        "api_port=8586",
+        "api.port=8586",
         "distinct",
     ),
     (
         "NATS port",
         lambda c: station(c, api=ApiListener.on(port=4222)),
-        "api_port=4222",
+        "api.port=4222",
         "another port",
     ),
     (

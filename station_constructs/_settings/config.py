@@ -40,7 +40,6 @@ def resolve_config(  # noqa: PLR0913 - keyword-only, one per StationDeployment a
     cloudship: bool,
     cloudship_telemetry: bool,
     cloudship_oauth: CloudShipOAuth | None,
-    webhook_api_key: bool,
     env: Mapping[str, Any] | None,
 ) -> ConfigSettings:
     """Station's settings for these arguments, then the user's ``env``, checked.

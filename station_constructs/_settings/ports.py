@@ -26,7 +26,7 @@ def resolve_ports(
     guard: _Guard, *, api_port: int, mcp_port: int, enable_api: bool, local_mode: bool
 ) -> PortSettings:
     """Refuse colliding ports, the embedded NATS port and an agent MCP past 65535."""
-    api_port = port(guard, "api_port", api_port)
+    api_port = port(guard, "api.port", api_port)
     mcp_port = port(guard, "mcp_port", mcp_port)
     if mcp_port == 65535:
         raise guard.fail(
@@ -38,12 +38,12 @@ def resolve_ports(
     agent_port = mcp_port + 1
     if api_port in (mcp_port, agent_port):
         raise guard.fail(
-            "api_port",
+            "api.port",
             api_port,
             f"collides with the MCP ports ({mcp_port}, and {agent_port} for the agent MCP)",
             "choose distinct ports, e.g. api=ApiListener.on(port=8585), mcp_port=8586",
         )
-    for field_name, number in (("api_port", api_port), ("mcp_port", mcp_port)):
+    for field_name, number in (("api.port", api_port), ("mcp_port", mcp_port)):
         if _NATS_PORT in (number, number + (1 if field_name == "mcp_port" else 0)):
             raise guard.fail(
                 field_name,
