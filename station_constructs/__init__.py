@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .gateway import StationGateway as StationGateway
     from .gateway import StationGatewayRoute as StationGatewayRoute
     from .guide import next_steps as next_steps
+    from .guide import who_can_call_what as who_can_call_what
     from .iam import backup_s3_policy as backup_s3_policy
     from .iam import backup_trust_policy as backup_trust_policy
     from .ingress import IngressController as IngressController

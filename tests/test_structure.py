@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
+import inspect
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -270,3 +274,78 @@ def test_public_modules_and_star_imports_load_on_use() -> None:
     for missing in ("NoSuchName", "nosuchmodule", "_private"):
         with pytest.raises(AttributeError, match=missing):
             getattr(station_constructs, missing)
+
+
+# ------------------------------------------------------------------ every public name documented
+def _api_surface() -> Any:
+    spec = importlib.util.spec_from_file_location("api_surface", REPO / "scripts/api_surface.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+surface = _api_surface()
+
+
+def public_names() -> dict[str, object]:
+    """Each public name as the index lists it -> its value: the package's names as they are
+    (``StationDeployment``), a public module's other names with the module (``access.Exposure``)."""
+    import station_constructs
+
+    found: dict[str, object] = {
+        n: getattr(station_constructs, n) for n in station_constructs.__all__
+    }
+    for dotted in surface.public_modules()[1:]:
+        module = importlib.import_module(dotted)
+        for name in surface.exports(module):
+            value = getattr(module, name)
+            if found.get(name) is not value:
+                found[f"{dotted.rpartition('.')[2]}.{name}"] = value
+    return found
+
+
+def listed_names() -> list[str]:
+    """The names in the first column of docs/architecture.md's "Public names" tables."""
+    text = (REPO / "docs" / "architecture.md").read_text()
+    section = text[text.index("\n## Public names\n") : text.index("\n## Layout\n")]
+    listed = []
+    for cell in re.findall(r"^\| (`.+?`) \|", section, re.MULTILINE):
+        listed += [name.strip("`") for name in cell.split(", ")]
+    return listed
+
+
+def test_every_public_name_is_listed_in_the_architecture_page_once() -> None:
+    listed = listed_names()
+    assert sorted(set(public_names()) - set(listed)) == [], "add a row to the Public names"
+    assert sorted(set(listed) - set(public_names())) == [], "not public: remove its row"
+    assert len(listed) == len(set(listed))
+
+
+def test_every_public_name_and_its_public_members_are_documented() -> None:
+    constants = surface.constant_docs()
+    undocumented = []
+    for name, value in public_names().items():
+        short = name.rpartition(".")[2]
+        if not surface.documentation(value, short, constants):
+            undocumented.append(name)
+        if inspect.isclass(value) and value.__module__.startswith("station_constructs"):
+            for attribute, member in vars(value).items():
+                if attribute.startswith("_") or not (
+                    inspect.isfunction(member) or isinstance(member, (property, classmethod))
+                ):
+                    continue
+                if not (inspect.getdoc(member) or "").strip():
+                    undocumented.append(f"{name}.{attribute}")
+    assert undocumented == []
+
+
+def test_the_documentation_check_sees_a_constant_without_its_comment(tmp_path: Path) -> None:
+    (tmp_path / "station_constructs").mkdir()
+    (tmp_path / "station_constructs" / "m.py").write_text(
+        '#: Documented.\nDOCUMENTED = 1\nBARE = 2\nSTRING = 3\n"""Documented after."""\n'
+    )
+    constants = surface.constant_docs(tmp_path)
+    assert surface.documentation(1, "DOCUMENTED", constants) == "Documented."
+    assert surface.documentation(2, "BARE", constants) == ""
+    assert surface.documentation(3, "STRING", constants) == "Documented after."
