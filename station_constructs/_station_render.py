@@ -57,7 +57,7 @@ from ._settings.station import (
 )
 from ._station_settings import Resolution
 from ._validate import BinaryQuantity, ImageReference
-from .network import StationNetworkPolicy
+from .network import _BY_THE_STATION, StationNetworkPolicy
 from .placement import apply_pod
 from .secrets import SecretSource
 
@@ -369,6 +369,7 @@ class StationRendering:
                 "network-policy",
                 station=cast("StationDeployment", self),
                 options=given.network_policy,
+                _made_by=_BY_THE_STATION,
             )
         )
         """The pod's NetworkPolicy (``None`` when opted out); attached constructs extend it

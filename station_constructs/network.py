@@ -65,6 +65,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
+#: What StationDeployment passes as ``_made_by``: nothing else makes a StationNetworkPolicy.
+_BY_THE_STATION = object()
 _EVERYWHERE = ("0.0.0.0/0", "::/0")
 _SHOW_URL = object()
 # With one of these in the Station's env, outside hosts are reached through the proxy.
@@ -74,17 +76,12 @@ _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
 
-    Rendered by :class:`~station_constructs.StationDeployment` (``station.network_policy``)
-    from its ``network_policy`` options; constructs added later extend it with the
-    ``allow_from_*`` methods, which validate at once and land in the output whenever they
-    are called before synthesis.
-
-    Args:
-        scope: The StationDeployment (the policy is part of it).
-        id: Construct id.
-        station: The Station whose pod the policy selects.
-        options: What to admit.
-
+    Made by :class:`~station_constructs.StationDeployment` from its ``network_policy``
+    options, one per Station (``station.network_policy``); constructs added later extend it
+    with the ``allow_*`` methods, which validate at once and land in the output whenever they
+    are called before synthesis. It is the policy the Station's exposure checks and
+    ``next_steps`` read, so only the Station makes one: a second policy built beside it would
+    admit traffic none of them sees, and is refused.
     """
 
     def __init__(
@@ -94,7 +91,19 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         *,
         station: StationDeployment,
         options: NetworkPolicyOptions,
+        _made_by: object = None,
     ) -> None:
+        if _made_by is not _BY_THE_STATION:
+            raise guard_for("StationNetworkPolicy", scope).fail(
+                "StationNetworkPolicy",
+                id,
+                "is made by the StationDeployment, one per Station: a second NetworkPolicy "
+                "built beside it would admit traffic that the Station's exposure checks and "
+                "next_steps never see",
+                "pass StationDeployment(network_policy=NetworkPolicyOptions(...)), and add "
+                "rules to station.network_policy with allow_from_namespaces, "
+                "allow_from_same_namespace, allow_from_cidrs or allow_egress_to",
+            )
         super().__init__(scope, id)
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
