@@ -3,6 +3,7 @@
     python scripts/api_surface.py                  # this checkout
     python scripts/api_surface.py --repo ../old    # another checkout (e.g. a worktree of main)
     python scripts/api_surface.py --timing         # also import time and a default app's synth
+    python scripts/api_surface.py --timing --before ../old   # both checkouts, taking turns
     python scripts/api_surface.py --json           # the same numbers as JSON
 
 Measured (issue 24's "before/after" numbers):
@@ -315,56 +316,71 @@ def _environment(repo: Path) -> dict[str, str]:
     return env
 
 
-def import_time(repo: Path, runs: int, statement: str) -> dict[str, float | int]:
-    """``python -X importtime -c STATEMENT``, medians over ``runs``.
+def _imports_once(repo: Path, statement: str) -> dict[str, int]:
+    """One ``python -X importtime -c STATEMENT``.
 
-    The package's cumulative import time (cdk8s and jsii included when it imports them), its
-    own modules' time, and how many of its modules and of its CRD binding modules load.
+    The package's cumulative import time in µs (cdk8s and jsii included when it imports
+    them), its own modules' time, and how many of its modules and CRD binding modules loaded.
     """
     command = [sys.executable, "-X", "importtime", "-c", statement]
-    env = _environment(repo)
-    subprocess.run(command, capture_output=True, check=True, cwd=repo, env=env)  # caches
-    totals: list[int] = []
-    owns: list[int] = []
-    modules = bindings = 0
-    for _ in range(runs):
-        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
-        rows = [
-            line.removeprefix("import time:").split("|")
-            for line in done.stderr.splitlines()
-            if line.startswith("import time:") and "self [us]" not in line
-        ]
-        ours = [row for row in rows if row[2].strip().startswith(PACKAGE)]
-        modules = len([row for row in ours if not row[2].strip().startswith(BINDINGS)])
-        bindings = len(ours) - modules
-        owns.append(sum(int(row[0]) for row in ours))
-        # Imported at the top (not by another module): the package, and what it loads later.
-        totals.append(sum(int(row[1]) for row in ours if not row[2].startswith("   ")))
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=True, cwd=repo, env=_environment(repo)
+    )
+    rows = [
+        line.removeprefix("import time:").split("|")
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "self [us]" not in line
+    ]
+    ours = [row for row in rows if row[2].strip().startswith(PACKAGE)]
+    modules = len([row for row in ours if not row[2].strip().startswith(BINDINGS)])
     return {
-        "cumulative_ms": statistics.median(totals) / 1000,
-        "own_ms": statistics.median(owns) / 1000,
+        # Imported at the top (not by another module): the package, and what it loads later.
+        "cumulative_us": sum(int(row[1]) for row in ours if not row[2].startswith("   ")),
+        "own_us": sum(int(row[0]) for row in ours),
         "modules_loaded": modules,
-        "binding_modules_loaded": bindings,
-        "all_modules": len(module_files(repo)),
+        "binding_modules_loaded": len(ours) - modules,
     }
 
 
-def default_app(repo: Path, runs: int) -> dict[str, float | int]:
-    """Median wall time of the default app (build, synth, ``next_steps``) in fresh processes.
-
-    With how many of the package's modules and CRD binding modules it loaded.
-    """
+def _app_once(repo: Path) -> dict[str, float]:
+    """One run of the default app in a fresh process: wall seconds, modules loaded."""
     command = [sys.executable, "-c", DEFAULT_APP.format(repo=str(repo))]
-    env = _environment(repo)
-    subprocess.run(command, capture_output=True, check=True, cwd=repo, env=env)  # caches
-    walls = []
-    loaded: dict[str, int] = {}
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=True, cwd=repo, env=_environment(repo)
+    )
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def _median(samples: list[dict[str, Any]]) -> dict[str, float]:
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
+def timings(repos: list[Path], runs: int) -> list[dict[str, Any]]:
+    """Import and default-app timings of each checkout, medians of ``runs``.
+
+    The checkouts take turns in every round, so a machine busy for a while slows them alike.
+    Each program runs once unmeasured first (bytecode caches, as after an install).
+    """
+    steps: dict[str, Any] = {
+        "import": lambda repo: _imports_once(repo, f"import {PACKAGE}"),
+        "default_app_imports": lambda repo: _imports_once(repo, DEFAULT_IMPORTS),
+        "default_app": _app_once,
+    }
+    samples: list[dict[str, list[dict[str, Any]]]] = [{k: [] for k in steps} for _ in repos]
+    for repo in repos:
+        for step in steps.values():
+            step(repo)
     for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
-        walls.append(time.perf_counter() - start)
-        loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"seconds": statistics.median(walls), **loaded}
+        for index, repo in enumerate(repos):
+            for key, step in steps.items():
+                samples[index][key].append(step(repo))
+    return [
+        {key: _median(taken) for key, taken in per_repo.items()}
+        | {"all_modules": len(module_files(repo))}
+        for repo, per_repo in zip(repos, samples, strict=True)
+    ]
 
 
 # -------------------------------------------------------------------------------- report
@@ -420,15 +436,16 @@ def report(numbers: dict[str, Any]) -> str:
         ):
             measured = timing[key]
             out.append(
-                f"{what}: {measured['cumulative_ms']:.1f} ms (the package's own modules "
-                f"{measured['own_ms']:.1f} ms), {measured['modules_loaded']} of "
-                f"{measured['all_modules']} modules, "
-                f"{measured['binding_modules_loaded']} CRD binding modules"
+                f"{what}: {measured['cumulative_us'] / 1000:.1f} ms (the package's own modules "
+                f"{measured['own_us'] / 1000:.1f} ms), {measured['modules_loaded']:.0f} of "
+                f"{timing['all_modules']} modules, "
+                f"{measured['binding_modules_loaded']:.0f} CRD binding modules"
             )
         app = timing["default_app"]
         out.append(
             f"default app (build, synth, next_steps): {app['seconds']:.3f} s, "
-            f"{app['modules_loaded']} modules, {app['binding_modules_loaded']} CRD binding modules"
+            f"{app['modules_loaded']:.0f} modules, "
+            f"{app['binding_modules_loaded']:.0f} CRD binding modules"
         )
     out.append("")
     for name, kinds in station["private_typed_attributes"].items():
@@ -441,25 +458,48 @@ def report(numbers: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    """Measure a checkout and print the numbers."""
+    """Measure a checkout (and, with ``--before``, another one) and print the numbers."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, default=REPO, help="checkout to measure")
+    parser.add_argument(
+        "--before", type=Path, help="another checkout, measured too (timings taking turns)"
+    )
     parser.add_argument("--timing", action="store_true", help="also import and synth time")
     parser.add_argument("--runs", type=int, default=7, help="runs per timing (medians)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     repo = args.repo.resolve()
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    sys.path.insert(0, str(repo))
-    numbers = measure(repo)
+    checkouts = [repo] if args.before is None else [args.before.resolve(), repo]
+    results = []
+    for checkout in checkouts:
+        # One package per process: each checkout's surface is measured in its own.
+        done = subprocess.run(
+            [sys.executable, __file__, "--repo", str(checkout), "--json", "--surface-only"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=_environment(checkout),
+        )
+        results.append(json.loads(done.stdout))
     if args.timing:
-        numbers["timing"] = {
-            "import": import_time(repo, args.runs, f"import {PACKAGE}"),
-            "default_app_imports": import_time(repo, args.runs, DEFAULT_IMPORTS),
-            "default_app": default_app(repo, args.runs),
-        }
-    print(json.dumps(numbers, indent=2) if args.json else report(numbers))
+        for numbers, timing in zip(results, timings(checkouts, args.runs), strict=True):
+            numbers["timing"] = timing
+    if args.json:
+        print(json.dumps(results if args.before else results[0], indent=2))
+        return
+    for checkout, numbers in zip(checkouts, results, strict=True):
+        print(f"== {checkout}\n{report(numbers)}")
+
+
+def surface_only(repo: Path) -> None:
+    """Print the surface of ``repo`` as JSON, from this process (``--surface-only``)."""
+    sys.path.insert(0, str(repo))
+    print(json.dumps(measure(repo)))
 
 
 if __name__ == "__main__":
-    main()
+    if "--surface-only" in sys.argv:
+        surface_only(Path(sys.argv[sys.argv.index("--repo") + 1]).resolve())
+    else:
+        main()
