@@ -44,8 +44,11 @@ def _counted(self, *args, **kwargs):
 _jsii_process._NodeProcess.send = _counted
 import cdk8s
 app = cdk8s.App(outdir=tempfile.mkdtemp())
+AFTER_SYNTH = []
 {build}
 app.synth()
+for step in AFTER_SYNTH:
+    step()
 
 def hwm_kib(pid):
     for line in open(f"/proc/{{pid}}/status"):
@@ -68,9 +71,11 @@ chart = cdk8s.Chart(app, "floor")
 kplus.Deployment(chart, "d", containers=[kplus.ContainerProps(image="nginx:1.27")])
 """
 
+# As main.py: the default Station and, after synthesis, its next steps (AFTER_SYNTH).
 DEFAULT = """
-from station_constructs import StationDeployment
+from station_constructs import StationDeployment, next_steps
 StationDeployment(cdk8s.Chart(app, "station"), "station")
+AFTER_SYNTH.append(lambda: next_steps(app))
 """
 
 PRODUCTION = """
