@@ -88,10 +88,11 @@ def _public_names() -> dict[str, str]:
     """Public name -> the module it is imported from, read from the ``TYPE_CHECKING`` block."""
     with open(__file__, encoding="utf-8") as source:
         text = source.read()
-    block = text.split("\nif TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
     found = {}
-    for line in block.splitlines():
-        if line.lstrip().startswith("#"):
+    for line in text.split("\nif TYPE_CHECKING:\n", 1)[1].splitlines():
+        if not line.startswith(" ") and line.strip():
+            break  # the end of the block
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         matched = _LINE.fullmatch(line)
         if matched is None:
