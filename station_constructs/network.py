@@ -31,7 +31,6 @@ from __future__ import annotations
 import ipaddress
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from ._emit.deferred import emit_deferred
 from ._errors import _Guard
@@ -47,6 +46,7 @@ from ._render.network import Rule
 from ._settings.network import (
     EgressRules,
     NetworkPolicyOptions,
+    PolicyStation,
     check_options,
     check_outside_host,
     cidr_list,
@@ -59,9 +59,6 @@ from ._settings.network import (
 )
 from ._settings.station import StationPort
 from ._validate import dns_subdomain, http_url, labels_map, sequence
-
-if TYPE_CHECKING:
-    from .station import StationDeployment
 
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
@@ -89,7 +86,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         scope: Construct,
         id: str,
         *,
-        station: StationDeployment,
+        station: PolicyStation,
         options: NetworkPolicyOptions,
         _made_by: object = None,
     ) -> None:
@@ -108,8 +105,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
-        self.station: StationDeployment = station
-        """The Station whose pod the policy selects."""
+        self._station = station
         check_options(guard, options)
         self.namespace: str = station.namespace
         """Namespace of the policy (the Station's)."""
@@ -231,7 +227,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _initial_rules(self, options: NetworkPolicyOptions) -> None:
         """What the options admit: the same namespace, ingress namespaces, external ports."""
         guard = self._guard
-        station = self.station
+        station = self._station
         same_ports = (
             station.served_ports
             if options.same_namespace_ports is None
@@ -278,7 +274,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
 
     def _initial_egress(self, egress: EgressRules) -> None:
         """Restricted egress, and what the Station itself is configured to call."""
-        station = self.station
+        station = self._station
         self._egress = self._egress_rules(egress)
         # What the Station itself is configured to call must stay reachable.
         proxied = any(k.upper() in _PROXY_VARIABLES for k in station.settings)
@@ -365,7 +361,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _ports(
         self, field: str, ports: Sequence[StationPort | int], *, outside: bool
     ) -> list[Rule]:
-        station = self.station
+        station = self._station
         numbers = policy_ports(
             self._guard,
             field,
@@ -392,7 +388,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
 
     def _egress_rules(self, egress: EgressRules) -> list[Rule]:
         cidrs, namespaces, ports, allow_dns = egress_settings(
-            self._guard, egress, self.station.provider.value
+            self._guard, egress, self._station.provider.value
         )
         self._egress_cidrs, self._egress_ports = cidrs, ports
         return render.egress_rules(cidrs, namespaces, ports, allow_dns=allow_dns)

@@ -9,15 +9,17 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .._errors import _Guard
 from .._validate import boolean, dns_label, port, sequence
 from ..access import never_exposed
-from .station import StationPort
+from .station import AIProvider, StationPort
 
 __all__ = [
     "EgressRules",
     "NetworkPolicyOptions",
+    "PolicyStation",
     "check_options",
     "check_outside_host",
     "configured_destinations",
@@ -31,6 +33,25 @@ __all__ = [
 ]
 
 _NATS_PORT = 4222
+
+
+class PolicyStation(Protocol):
+    """What a Station's NetworkPolicy reads of its Station (a StationDeployment has it all)."""
+
+    _guard: _Guard
+    name: str
+    namespace: str
+    served_ports: tuple[StationPort, ...]
+    external_ports: tuple[StationPort, ...]
+    selector_labels: dict[str, str]
+    settings: dict[str, str]
+    provider: AIProvider
+
+    def port(self, which: StationPort) -> int:
+        """The port number of ``which``."""
+
+    def labels(self, component: str) -> dict[str, str]:
+        """Metadata labels for an object of the Station playing ``component``."""
 
 
 @dataclass(frozen=True)
