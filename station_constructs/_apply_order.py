@@ -16,6 +16,8 @@ name only the files it needs, first to last:
 from __future__ import annotations
 
 import os
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from ._k8s import Chart, cdk8s
@@ -116,44 +118,60 @@ def _file(chart: Chart, outdir: str) -> str:
 
 def _outside_the_manifests(station: StationDeployment, charts: list[Chart]) -> list[str]:
     """Edge policies the Station's routes rely on, and the operators its files need."""
-    from ._gateway_route import StationGatewayRoute
-
     found: list[str] = []
     kinds: set[str] = set()
     for chart in charts:
         for construct in chart.node.find_all():
             kinds.add(_custom_kind(construct))
-            if isinstance(construct, StationGatewayRoute) and construct.station is station:
-                auth = construct.edge_auth
-                first = None if auth is None else auth.apply_first(station.namespace)
-                if first is not None:
-                    found.append(first)
+            found += _edge_policy(construct, station)
     for kind, operator in _OPERATORS:
         if kind in kinds:
             found.append(f"# {kind} needs {operator} installed (its CRDs) before any apply")
     return found
 
 
-def _custom_kind(construct: object) -> str:
-    from ._imports.com import bitnami
-    from ._imports.com.coreos import monitoring
-    from ._imports.io import external_secrets
-    from ._imports.io.k8s.networking import gateway
-    from ._imports.io.k8s.storage import snapshot
+def _loaded(module: str) -> ModuleType | None:
+    """The package's ``module`` if something imported it, else ``None``.
 
-    for cls, kind in (
-        (external_secrets.ExternalSecret, "ExternalSecret"),
-        (bitnami.SealedSecret, "SealedSecret"),
-        (monitoring.ServiceMonitor, "ServiceMonitor"),
-        (monitoring.PrometheusRule, "PrometheusRule"),
-        (gateway.Gateway, "Gateway"),
-        (gateway.HttpRoute, "HTTPRoute"),
-        (snapshot.VolumeSnapshot, "VolumeSnapshot"),
-    ):
-        if isinstance(construct, cls):
+    No object of a class the module defines exists before it is imported, so the checks here
+    never import it: a default app loads no CRD binding and no Gateway API module.
+    """
+    return sys.modules.get(f"{__package__}.{module}")
+
+
+def _edge_policy(construct: object, station: StationDeployment) -> list[str]:
+    """The edge policy ``construct``, a route of ``station``, relies on (none for others)."""
+    if _loaded("_gateway_route") is None:
+        return []
+    from ._gateway_route import StationGatewayRoute
+
+    if isinstance(construct, StationGatewayRoute) and construct.station is station:
+        auth = construct.edge_auth
+        first = None if auth is None else auth.apply_first(station.namespace)
+        if first is not None:
+            return [first]
+    return []
+
+
+def _custom_kind(construct: object) -> str:
+    """The kind of a typed custom object (``''`` for anything else)."""
+    for module, name, kind in _CUSTOM_KINDS:
+        binding = _loaded(module)
+        if binding is not None and isinstance(construct, getattr(binding, name)):
             return kind
     return ""
 
+
+#: The typed custom objects the library creates: (binding module, class, kind).
+_CUSTOM_KINDS = (
+    ("_imports.io.external_secrets", "ExternalSecret", "ExternalSecret"),
+    ("_imports.com.bitnami", "SealedSecret", "SealedSecret"),
+    ("_imports.com.coreos.monitoring", "ServiceMonitor", "ServiceMonitor"),
+    ("_imports.com.coreos.monitoring", "PrometheusRule", "PrometheusRule"),
+    ("_imports.io.k8s.networking.gateway", "Gateway", "Gateway"),
+    ("_imports.io.k8s.networking.gateway", "HttpRoute", "HTTPRoute"),
+    ("_imports.io.k8s.storage.snapshot", "VolumeSnapshot", "VolumeSnapshot"),
+)
 
 _OPERATORS = (
     ("ExternalSecret", "the External Secrets Operator (and the SecretStore it names)"),

@@ -55,7 +55,7 @@ from ._settings.station import (
 )
 from ._station_api import StationView, order_before
 from ._station_settings import StationSettings
-from .network import NetworkPolicyOptions, StationNetworkPolicy
+from .network import _BY_THE_STATION, NetworkPolicyOptions, StationNetworkPolicy
 from .placement import apply_pod
 
 __all__ = ["StationObjects", "render_station", "station_labels"]
@@ -158,7 +158,13 @@ def render_station(  # noqa: PLR0913 - the Station, as a construct and as what i
         extensions={},
         network_policy=None
         if network_policy is None
-        else StationNetworkPolicy(station, "network-policy", station=view, options=network_policy),
+        else StationNetworkPolicy(
+            station,
+            "network-policy",
+            station=view,
+            options=network_policy,
+            _made_by=_BY_THE_STATION,
+        ),
     )
 
 

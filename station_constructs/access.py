@@ -11,6 +11,9 @@ quoting the rule and the source it comes from at that release's tag
 * the NetworkPolicy's never-admitted ports (:func:`never_exposed`);
 * the "who can call what" lines of ``guide.next_steps`` (:func:`describe`);
 * the table in ``docs/reaching-station.md`` (:func:`markdown_table`, params_table.py).
+
+Public (``__all__``): the value types a user meets, as ``station.auth_settings``,
+``station.exposures`` and a release's table (``station_constructs.releases``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from ._access_match import ENDPOINTS, covered, never_exposed, settings_of, table, verdicts
+from ._access_match import ENDPOINTS as ENDPOINTS  # kept importable from here, not public
+from ._access_match import covered as covered
+from ._access_match import never_exposed as never_exposed
+from ._access_match import settings_of as settings_of
+from ._access_match import table
+from ._access_match import verdicts as verdicts
 from ._access_table import AGENT_MCP as AGENT_MCP  # port keys, as before the split
 from ._access_table import API as API
 from ._access_table import CLOUDSHIP as CLOUDSHIP
@@ -28,25 +36,9 @@ from ._access_table import NATS, Access, AuthSettings, Endpoint, Verdict
 from ._errors import StationConfigError, _Guard
 from ._releases import DEFAULT_RELEASE
 
-__all__ = [
-    "ENDPOINTS",
-    "Access",
-    "AuthSettings",
-    "Endpoint",
-    "Exposable",
-    "Exposure",
-    "Verdict",
-    "check_exposure",
-    "covered",
-    "describe",
-    "expose",
-    "markdown_reach",
-    "markdown_table",
-    "never_exposed",
-    "reach",
-    "settings_of",
-    "verdicts",
-]
+# The types a user meets (``station.auth_settings``, ``station.exposures``, a release's table);
+# the functions below are the library's own, called by the constructs that expose Station.
+__all__ = ["Access", "AuthSettings", "Endpoint", "Exposure", "Verdict"]
 
 
 @dataclass(frozen=True)

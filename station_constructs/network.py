@@ -62,6 +62,8 @@ from ._validate import dns_subdomain, http_url, labels_map, sequence
 
 __all__ = ["EgressRules", "NetworkPolicyOptions", "StationNetworkPolicy"]
 
+#: What StationDeployment passes as ``_made_by``: nothing else makes a StationNetworkPolicy.
+_BY_THE_STATION = object()
 _EVERYWHERE = ("0.0.0.0/0", "::/0")
 _SHOW_URL = object()
 # With one of these in the Station's env, outside hosts are reached through the proxy.
@@ -71,17 +73,12 @@ _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
 
-    Rendered by :class:`~station_constructs.StationDeployment` (``station.network_policy``)
-    from its ``network_policy`` options; constructs added later extend it with the
-    ``allow_from_*`` methods, which validate at once and land in the output whenever they
-    are called before synthesis.
-
-    Args:
-        scope: The StationDeployment (the policy is part of it).
-        id: Construct id.
-        station: The Station whose pod the policy selects.
-        options: What to admit.
-
+    Made by :class:`~station_constructs.StationDeployment` from its ``network_policy``
+    options, one per Station (``station.network_policy``); constructs added later extend it
+    with the ``allow_*`` methods, which validate at once and land in the output whenever they
+    are called before synthesis. It is the policy the Station's exposure checks and
+    ``next_steps`` read, so only the Station makes one: a second policy built beside it would
+    admit traffic none of them sees, and is refused.
     """
 
     def __init__(
@@ -91,13 +88,24 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         *,
         station: StationView,
         options: NetworkPolicyOptions,
+        _made_by: object = None,
     ) -> None:
+        if _made_by is not _BY_THE_STATION:
+            raise guard_for("StationNetworkPolicy", scope).fail(
+                "StationNetworkPolicy",
+                id,
+                "is made by the StationDeployment, one per Station: a second NetworkPolicy "
+                "built beside it would admit traffic that the Station's exposure checks and "
+                "next_steps never see",
+                "pass StationDeployment(network_policy=NetworkPolicyOptions(...)), and add "
+                "rules to station.network_policy with allow_from_namespaces, "
+                "allow_from_same_namespace, allow_from_cidrs or allow_egress_to",
+            )
         super().__init__(scope, id)
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
-        self.station: StationView = station
-        """The Station whose pod the policy selects."""
+        self._station = station
         check_options(guard, options)
         self.namespace: str = station.namespace
         """Namespace of the policy (the Station's)."""
@@ -219,7 +227,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _initial_rules(self, options: NetworkPolicyOptions) -> None:
         """What the options admit: the same namespace, ingress namespaces, external ports."""
         guard = self._guard
-        station = self.station
+        station = self._station
         same_ports = (
             station.served_ports
             if options.same_namespace_ports is None
@@ -266,7 +274,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
 
     def _initial_egress(self, egress: EgressRules) -> None:
         """Restricted egress, and what the Station itself is configured to call."""
-        station = self.station
+        station = self._station
         self._egress = self._egress_rules(egress)
         # What the Station itself is configured to call must stay reachable.
         proxied = any(k.upper() in _PROXY_VARIABLES for k in station.settings)
@@ -353,7 +361,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
     def _ports(
         self, field: str, ports: Sequence[StationPort | int], *, outside: bool
     ) -> list[Rule]:
-        station = self.station
+        station = self._station
         numbers = policy_ports(
             self._guard,
             field,
@@ -380,7 +388,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
 
     def _egress_rules(self, egress: EgressRules) -> list[Rule]:
         cidrs, namespaces, ports, allow_dns = egress_settings(
-            self._guard, egress, self.station.provider.value
+            self._guard, egress, self._station.provider.value
         )
         self._egress_cidrs, self._egress_ports = cidrs, ports
         return render.egress_rules(cidrs, namespaces, ports, allow_dns=allow_dns)

@@ -18,12 +18,8 @@ from ._errors import _Guard
 from ._releases import CONSERVATIVE, DEFAULT_RELEASE, KNOWN, ReleaseFacts, version_of
 from ._validate_images import ImageReference
 
-__all__ = [
-    "OFFICIAL_REPOSITORY",
-    "RELEASES",
-    "StationRelease",
-    "release_for_image",
-]
+# release_for_image takes the library's own guard and image reference: the Station calls it.
+__all__ = ["RELEASES", "StationRelease"]
 
 #: Where the release images are published; only its tags name a release.
 OFFICIAL_REPOSITORY = "ghcr.io/cloudshipai/station"
@@ -33,32 +29,31 @@ OFFICIAL_REPOSITORY = "ghcr.io/cloudshipai/station"
 class StationRelease:
     """One Station release as the guards see it: its facts and its who-can-call-what table.
 
-    Args:
-        facts: What the release does at runtime, read at its tag (``_releases``).
-
+    Read from :data:`RELEASES` (or ``station.release``); the library makes one per release
+    from what it read at the release's tag.
     """
 
-    facts: ReleaseFacts
+    _facts: ReleaseFacts
 
     @property
     def tag(self) -> str:
         """The release tag, e.g. ``v0.25.0`` (``unknown`` for the conservative model)."""
-        return self.facts.tag
+        return self._facts.tag
 
     @property
     def commit(self) -> str:
         """The commit the tag points at (``''`` for the conservative model)."""
-        return self.facts.commit
+        return self._facts.commit
 
     @property
     def known(self) -> bool:
         """Whether the release was read at its tag."""
-        return self.facts.known
+        return self._facts.known
 
     @property
     def providers(self) -> tuple[str, ...]:
         """The ``STN_AI_PROVIDER`` values ``stn serve`` of this release starts with."""
-        return self.facts.providers
+        return self._facts.providers
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:

@@ -16,11 +16,13 @@ from station_constructs import (
     NetworkPolicyOptions,
     StationConfigError,
     StationDeployment,
+    StationNetworkPolicy,
     StationPort,
 )
 from tests.conftest import find, synth
 from tests.support.builders import ANY_ACCOUNT, OAUTH
 from tests.support.kube_validate import validate_manifest
+from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed to the
 # whole Internet (the API never is with CloudShip OAuth alone: its OAuth callers are admins).
@@ -434,6 +436,26 @@ def test_fails_when_two_policies_share_a_name(chart: Chart) -> None:
     assert "network_policy.name='a'" in message
     assert "already rendered by 'test/a'" in message
     assert "NetworkPolicyOptions(name=...)" in message
+
+
+def test_only_the_station_makes_its_policy(chart: Chart) -> None:
+    """A StationNetworkPolicy built beside the Station's would admit traffic its checks and
+    next_steps never see: refused before anything joins the app."""
+    s = station(chart)
+    error = assert_refused(
+        lambda: StationNetworkPolicy(
+            chart, "mine", station=s, options=NetworkPolicyOptions(name="mine")
+        ),
+        field="StationNetworkPolicy",
+        value="mine",
+        problem="made by the StationDeployment",
+        fix="station.network_policy with allow_from_namespaces",
+    )
+    assert error.where == "StationNetworkPolicy 'test'"
+    assert chart.node.try_find_child("mine") is None
+    assert [p["metadata"]["name"] for p in synth(chart) if p["kind"] == "NetworkPolicy"] == [
+        "station"
+    ]
 
 
 @pytest.mark.parametrize("version", ["1.27", "1.37"])
