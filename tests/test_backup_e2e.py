@@ -29,6 +29,7 @@ from station_constructs import (
     ConfigDirBackup,
     ExistingSecret,
     LitestreamBackup,
+    LitestreamMetrics,
     LitestreamServiceMonitor,
     RestoreDrill,
     S3Credentials,
@@ -299,19 +300,21 @@ def test_a_directory_with_only_seed_homes_files_is_restored_over(
 
 
 @pytest.mark.parametrize(
-    "options",
-    [{}, {"sidecar_mode": SidecarMode.CLASSIC}, {"metrics": False}],
+    ("mode", "options"),
+    [
+        ("native", {}),
+        ("classic", {"sidecar_mode": SidecarMode.CLASSIC}),
+        ("no-metrics", {"metrics": LitestreamMetrics.off()}),
+    ],
     ids=["native", "classic", "no-metrics"],
 )
 def test_config_backup_never_syncs_a_strange_directory_over_a_backup(
-    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod], options: dict[str, Any]
+    s3_server: SeaweedS3, make_pod: Callable[..., LocalPod], mode: str, options: dict[str, Any]
 ) -> None:
     # In every mode (the database's guard holds nothing back in classic mode or without
     # metrics): a config directory not restored from the backup, not synced to it before,
     # and different from it is refused.
-    namespace = "e2e-config-guard-" + "-".join(f"{k}-{v}" for k, v in options.items()).lower()
-    namespace = namespace.replace("_", "-").replace(".", "-")[:60].rstrip("-")
-    objects, _, config = synth(s3_server, namespace, **options)
+    objects, _, config = synth(s3_server, f"e2e-config-guard-{mode}", **options)
     back_up_a_config_directory(s3_server, objects, make_pod, "pod-a")
     keys = s3_server.list_keys(E2E_BUCKET, f"{config.path}/")
     assert len(keys) == len(CONFIG_FILES) + 1
