@@ -175,8 +175,14 @@ def _config_directory(guard: _Guard, directory: object) -> dict[str, Any]:
 
 def _external_service(guard: _Guard, service: object) -> dict[str, Any]:
     if service is None:
-        service = ExternalService(ExternalAccess.NONE)
-    elif not isinstance(service, ExternalService):
+        return {
+            "external_access": ExternalAccess.NONE,
+            "external_ports": None,
+            "node_ports": None,
+            "load_balancer_source_ranges": [],
+            "external_service_annotations": None,
+        }
+    if not isinstance(service, ExternalService):
         choices = "ExternalService.load_balancer(...) or ExternalService.node_port(...) or None"
         raise _refuse(guard, "external_service", service, choices)
     return {
