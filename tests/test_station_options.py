@@ -158,3 +158,24 @@ def test_a_node_port_for_the_api_that_is_off_is_refused(chart: Chart) -> None:
         field="external_service.node_ports[StationPort.API]",
         problem="not exposed",
     )
+
+
+def test_a_secret_in_the_external_services_annotations_is_named_by_its_new_spelling(
+    chart: Chart,
+) -> None:
+    token = "ghp_" + "a" * 36
+    error = assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=ANY_ACCOUNT,
+            external_service=ExternalService.load_balancer(
+                ports=[StationPort.AGENT_MCP], annotations={"owner": token}
+            ),
+        ),
+        field="external_service.annotations['owner']",
+        value="<redacted>",
+        problem="annotations are readable",
+        fix="remove the secret from external_service.annotations",
+    )
+    assert token not in str(error)
