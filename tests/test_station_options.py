@@ -179,3 +179,20 @@ def test_a_secret_in_the_external_services_annotations_is_named_by_its_new_spell
         fix="remove the secret from external_service.annotations",
     )
     assert token not in str(error)
+
+
+def test_a_refused_default_port_names_the_external_service_as_written(chart: Chart) -> None:
+    error = assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=OAUTH,
+            external_service=ExternalService.load_balancer(
+                source_ranges=["0.0.0.0/0"], annotations={"owner": "team-ai"}
+            ),
+        ),
+        field="external_service",
+        value="ExternalService.load_balancer(source_ranges=['0.0.0.0/0'], annotations={...})",
+    )
+    assert "external_service=ExternalService.load_balancer(source_ranges=" in str(error)
+    assert "team-ai" not in str(error)
