@@ -110,7 +110,7 @@ def _telemetry(
     otlp_endpoint: str | None,
     cloudship_telemetry: bool,
 ) -> None:
-    """Telemetry off unless ``otlp_endpoint`` or ``cloudship_telemetry`` asks for it.
+    """Telemetry off unless ``otlp_endpoint`` or ``CloudShip.connected(telemetry=True)`` asks.
 
     Station's default exports to localhost:4318, or with CloudShip on to CloudShip
     [internal/config/config.go, ApplyTelemetryDefaults].
