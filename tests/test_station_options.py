@@ -196,3 +196,14 @@ def test_a_refused_default_port_names_the_external_service_as_written(chart: Cha
     )
     assert "external_service=ExternalService.load_balancer(source_ranges=" in str(error)
     assert "team-ai" not in str(error)
+
+
+@pytest.mark.parametrize("former", [True, False])
+def test_cloudship_as_01s_bool_is_refused_with_the_migration(chart: Chart, former: bool) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", cloudship=former),  # type: ignore[arg-type]
+        field="cloudship",
+        value=former,
+        problem="since station-constructs 0.2.0, not a bool",
+        fix="cloudship=CloudShip.connected() (was True",
+    )

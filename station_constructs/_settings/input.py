@@ -156,6 +156,15 @@ def _api(guard: _Guard, api: object) -> dict[str, Any]:
 def _cloudship(guard: _Guard, cloudship: object) -> dict[str, Any]:
     if cloudship is None:
         return {"cloudship": False, "cloudship_telemetry": False, "bundle_id": None}
+    if isinstance(cloudship, bool):  # 0.1's spelling
+        raise guard.fail(
+            "cloudship",
+            cloudship,
+            "is a CloudShip value since station-constructs 0.2.0, not a bool",
+            "pass cloudship=CloudShip.connected() (was True; telemetry= and bundle_id= are "
+            "its arguments now) or leave it out (was False; a bundle alone: "
+            "CloudShip.bundle('<uuid>')); see 'Migrating from 0.1' in docs/upgrades.md",
+        )
     if not isinstance(cloudship, CloudShip):
         choices = "CloudShip.connected() or CloudShip.bundle(bundle_id) or None"
         raise _refuse(guard, "cloudship", cloudship, choices)
