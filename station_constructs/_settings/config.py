@@ -172,7 +172,7 @@ def station_auth(guard: _Guard, oauth: CloudShipOAuth | None) -> dict[str, str]:
     ``StationAuth``'s factories take one of local mode, CloudShip OAuth (local mode off) and
     a webhook key (local mode off), so nothing here can be ineffective or conflicting.
     """
-    return {} if oauth is None else oauth.settings(guard, "cloudship_oauth")
+    return {} if oauth is None else oauth.settings(guard, "auth")
 
 
 def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:
