@@ -18,7 +18,9 @@ from station_constructs import (
     StationPort,
 )
 from station_constructs._settings.station import ConfigPersistence, ExternalAccess
+from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
 
 UUID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
@@ -207,3 +209,12 @@ def test_cloudship_as_01s_bool_is_refused_with_the_migration(chart: Chart, forme
         problem="since station-constructs 0.2.0, not a bool",
         fix="cloudship=CloudShip.connected() (was True",
     )
+
+
+@pytest.mark.parametrize("page", ["CHANGELOG.md", "docs/upgrades.md"])
+@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+def test_each_former_argument_is_in_the_migration_tables(page: str, name: str) -> None:
+    # Refused with its new spelling (test_station_guards.py); the tables must show it too.
+    text = (REPO / page).read_text()
+    section = text.split("#### StationDeployment\n", 1)[1].split("####", 1)[0]
+    assert f"`{name}=" in section or f" {name}=" in section, f"{name}= not in {page}"
