@@ -3,10 +3,12 @@
 ``StationDeployment.__init__`` collects its keyword arguments here once and hands them to
 the settings steps (``_station_settings.py``); each argument is documented on
 :class:`~station_constructs.StationDeployment`. The union values (``auth=``,
-``external_service=``, ``config_directory=``, ``cloudship=``, ``api=``, built by the
-factories of ``station_constructs.options``, which checked their own arguments) are turned
-here, and only here, into the flat fields the resolvers read (:data:`FLAT_FIELDS`). Nothing
-else is checked yet: a value may be of any type until its resolver has checked it.
+``external_service=``, ``config_directory=``, ``cloudship=``, ``api=``, built only by the
+factories of ``station_constructs.options``, which checked their own arguments, so each is
+one of its choices) are turned here, and only here, into the flat fields the resolvers read
+(:data:`FLAT_FIELDS`); the resolvers check only what the union values cannot know (the
+conflicts with other arguments). Nothing else is checked yet: a value may be of any type
+until its resolver has checked it.
 """
 
 from __future__ import annotations
