@@ -67,7 +67,7 @@ class CloudShipOAuth:
     def settings(self, guard: _Guard, field: str) -> dict[str, str]:
         """The ConfigMap entries for these settings; raises on bad input.
 
-        ``field`` prefixes the names in messages (``cloudship_oauth.client_id``); empty for
+        ``field`` prefixes the names in messages (``auth.client_id``); empty for
         the bare names (``client_id``), as ``StationAuth.cloudship_oauth`` reports them.
         """
         if not isinstance(self, CloudShipOAuth):  # pragma: no cover - called on instances

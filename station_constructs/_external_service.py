@@ -6,9 +6,10 @@ Public import path: ``station_constructs.options`` (or ``station_constructs``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 from ._errors import _Guard
+from ._factory_only import BY_FACTORY, refuse_direct
 from ._settings.station import ExternalAccess, StationPort
 from ._validate import annotations_map, mapping, one_of, sequence
 from ._validate_text import cidr
@@ -39,6 +40,17 @@ class ExternalService:
     node_ports: Mapping[StationPort, int] | None = None
     source_ranges: tuple[str, ...] = ()
     annotations: Mapping[str, str] | None = None
+
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "ExternalService.load_balancer(ports=..., source_ranges=..., annotations=...) or "
+            "ExternalService.node_port(ports=..., node_ports=..., annotations=...)",
+        )
 
     def __repr__(self) -> str:
         """The factory call that builds this value."""
@@ -80,6 +92,7 @@ class ExternalService:
             ports=_ports(guard, ports),
             source_ranges=ranges,
             annotations=_annotations(guard, annotations),
+            _factory=BY_FACTORY,
         )
 
     @staticmethod
@@ -107,6 +120,7 @@ class ExternalService:
             ports=chosen,
             node_ports=fixed,
             annotations=_annotations(guard, annotations),
+            _factory=BY_FACTORY,
         )
 
 

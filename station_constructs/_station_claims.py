@@ -60,7 +60,7 @@ def claim_objects(  # noqa: PLR0913 - the names claimed, each needed
 ) -> str | None:
     """One owner per object, app-wide: claim every object's name, the volume, node ports.
 
-    Returns the external Service's name, if ``external_access`` renders one.
+    Returns the external Service's name, if ``external_service`` renders one.
     """
     planned: list[tuple[str, str | None, str]] = [
         ("Deployment", names.namespace, names.name),

@@ -52,7 +52,6 @@ _NAME_EXAMPLES = {
     "image_pull_secrets[]": "regcred",
     "config_map_name": "station-litestream",
     "controller_namespace": "ingress-nginx",
-    "metrics_namespaces[]": "monitoring",
     "prometheus_namespaces[]": "monitoring",
     "store": "aws-secrets-manager",
     "namespaces[]": "monitoring",

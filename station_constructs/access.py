@@ -51,7 +51,8 @@ class Exposure:
         path: The routed path (``/`` for a whole port, e.g. on a LoadBalancer).
         exact: The route matches only ``path`` itself.
         edge_auth: What authenticates in front of Station, or ``None``.
-        field: The argument that made the exposure (named in refusals).
+        field: The argument that made the exposure (named in refusals). Default:
+            ``external_service.ports``.
         value: The value named in refusals. Default: ``path``.
         restricted: Only some source networks reach it (a LoadBalancer's
             ``loadBalancerSourceRanges`` narrower than the whole Internet).
@@ -63,7 +64,7 @@ class Exposure:
     path: str = "/"
     exact: bool = False
     edge_auth: str | None = None
-    field: str = "external_ports"
+    field: str = "external_service.ports"
     value: object = None
     restricted: bool = False
 

@@ -1,7 +1,8 @@
 """The values a backup is configured with: where it lives, its credentials, its metrics.
 
-Frozen values built by their factories (as cdk8s-plus builds its options), each checking its
-own arguments, so a combination that cannot work cannot be written:
+Frozen values built by their factories only (as cdk8s-plus builds its options), each checking
+its own arguments, so a combination that cannot work cannot be written (a direct call of the
+class, or ``dataclasses.replace`` on a value, is refused with an error naming the factories):
 
 * :class:`S3Replica`: the bucket, key prefix, endpoint, region and addressing style, for AWS
   S3 (:meth:`S3Replica.aws`) or an S3-compatible store (:meth:`S3Replica.compatible`).
@@ -16,9 +17,10 @@ own arguments, so a combination that cannot work cannot be written:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 from ._errors import _Guard
+from ._factory_only import BY_FACTORY, refuse_direct
 from ._settings.s3 import check_replica_fields
 from ._validate import boolean, dns_label, dns_subdomain, sequence
 from .secrets import ExistingSecret, SecretSource
@@ -46,6 +48,16 @@ class S3Replica:
     endpoint: str | None
     region: str | None
     force_path_style: bool
+
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "S3Replica.aws(bucket, ...) or S3Replica.compatible(endpoint, bucket, ...)",
+        )
 
     @staticmethod
     def aws(
@@ -77,7 +89,8 @@ class S3Replica:
                 endpoint=None,
                 region=region,
                 force_path_style=boolean(guard, "force_path_style", force_path_style),
-            )
+            ),
+            _factory=BY_FACTORY,
         )
 
     @staticmethod
@@ -111,7 +124,8 @@ class S3Replica:
                 endpoint=endpoint,
                 region="us-east-1" if region is None else region,
                 force_path_style=boolean(guard, "force_path_style", force_path_style),
-            )
+            ),
+            _factory=BY_FACTORY,
         )
 
 
@@ -134,6 +148,16 @@ class S3Credentials:
     identity: WorkloadIdentity | None
     service_account_name: str | None
 
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "S3Credentials.from_secret(source) or S3Credentials.workload_identity(identity)",
+        )
+
     @staticmethod
     def from_secret(source: SecretSource | None = None) -> S3Credentials:
         """Static keys ``AWS_ACCESS_KEY_ID`` and ``AWS_SECRET_ACCESS_KEY`` from a Secret.
@@ -154,7 +178,9 @@ class S3Credentials:
                 "pass ExistingSecret('station-litestream') or an ExternalSecretSource/"
                 "SealedSecretSource providing AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
             )
-        return S3Credentials(ExistingSecret() if source is None else source, None, None)
+        return S3Credentials(
+            ExistingSecret() if source is None else source, None, None, _factory=BY_FACTORY
+        )
 
     @staticmethod
     def workload_identity(
@@ -189,7 +215,7 @@ class S3Credentials:
             if service_account_name is None
             else dns_subdomain(guard, "service_account_name", service_account_name)
         )
-        return S3Credentials(None, identity, name)
+        return S3Credentials(None, identity, name, _factory=BY_FACTORY)
 
 
 @dataclass(frozen=True)
@@ -206,6 +232,17 @@ class LitestreamMetrics:
     enabled: bool
     prometheus_annotations: bool
     namespaces: tuple[str, ...]
+
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "LitestreamMetrics.served(prometheus_annotations=..., namespaces=...) or "
+            "LitestreamMetrics.off()",
+        )
 
     @staticmethod
     def served(
@@ -231,9 +268,9 @@ class LitestreamMetrics:
             dns_label(guard, "namespaces[]", n)
             for n in sequence(guard, "namespaces", namespaces, example="['monitoring']")
         )
-        return LitestreamMetrics(True, annotate, checked)
+        return LitestreamMetrics(True, annotate, checked, _factory=BY_FACTORY)
 
     @staticmethod
     def off() -> LitestreamMetrics:
         """No metrics listener (no port 9090, no scraping, no alerts)."""
-        return LitestreamMetrics(False, False, ())
+        return LitestreamMetrics(False, False, (), _factory=BY_FACTORY)

@@ -36,6 +36,7 @@ import dataclasses
 from ._app_registry import check_same_app, check_scope
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
+from ._factory_only import BY_FACTORY
 from ._k8s import Construct, construct_path, guard_for
 from ._read_only import ReadOnlyAttributes
 from ._render.backup_pod import BackupContainers, add_config_backup, data_mount
@@ -157,7 +158,9 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         """Whether ``config-restore`` fails when no backup exists."""
         self.image: str = settings.image
         """The rclone image."""
-        self.replica: S3Replica = dataclasses.replace(self.backup.replica, path=self.path)
+        self.replica: S3Replica = dataclasses.replace(
+            self.backup.replica, path=self.path, _factory=BY_FACTORY
+        )
         """Where the copy lives: the LitestreamBackup's store and bucket, at ``path``."""
         self.remote: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}"
         """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""

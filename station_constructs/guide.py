@@ -200,7 +200,7 @@ def _ui_lines(station: StationDeployment) -> list[str]:
 
 
 def _backup_steps(station: StationDeployment) -> list[str]:
-    """LitestreamBackup's credentials Secret, or its role's policies (with ``identity=``)."""
+    """LitestreamBackup's credentials Secret, or its role's policies (workload identity)."""
     steps: list[str] = []
     backup = station.extensions.get("litestream")
     backup_cmd = getattr(backup, "secret_setup_command", lambda: None)()

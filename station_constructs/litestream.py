@@ -46,6 +46,7 @@ from ._backup_guards import check_snapshot_rollback
 from ._backup_station import backed_up_station
 from ._backup_values import FORMER_ARGUMENTS, check_values
 from ._errors import _Guard
+from ._factory_only import BY_FACTORY
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
@@ -243,7 +244,12 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         self._settings = settings
         target, timing = settings.target, settings.timing
         self.replica: S3Replica = S3Replica(
-            target.bucket, target.path, target.endpoint, target.region, target.force_path_style
+            target.bucket,
+            target.path,
+            target.endpoint,
+            target.region,
+            target.force_path_style,
+            _factory=BY_FACTORY,
         )
         """Where the backup lives, its path and region as rendered."""
         self.bucket: str = target.bucket
@@ -353,6 +359,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             self.metrics_port is not None,
             self._settings.metrics.prometheus_annotations,
             self._settings.metrics.namespaces,
+            _factory=BY_FACTORY,
         )
         """Litestream's metrics, and the namespaces admitted to them by the NetworkPolicy."""
 

@@ -9,7 +9,7 @@ all of them. The policy this module renders admits, on the Station pod:
   default all of API 8585, management MCP 8586 and agent MCP 8587);
 * pods of the ingress controllers' namespaces (``ingress_namespaces``), on the API and the
   agent MCP only;
-* when ``external_access`` renders a LoadBalancer/NodePort Service, any source on exactly
+* when ``external_service`` renders a LoadBalancer/NodePort Service, any source on exactly
   the ports that Service exposes: after kube-proxy's SNAT the pod may see a node address
   rather than the client, so an ``ipBlock`` of the client ranges would silently drop
   traffic; the LoadBalancer's ``loadBalancerSourceRanges`` is where clients are filtered;

@@ -4,8 +4,10 @@ Each class is a union (as in cdk8s-plus): you pick one of its factories, and eac
 takes only the arguments that mean something for that choice, so an illegal combination
 (source ranges on a NodePort Service, an API port with the API off, a config policy with
 nothing on the volume...) cannot be written. Each factory checks its own arguments and
-raises :class:`~station_constructs.StationConfigError` naming the factory and the argument;
-building the classes directly is not part of the API.
+raises :class:`~station_constructs.StationConfigError` naming the factory and the argument.
+The factories are the only way to build a value: a direct call of the class (or
+``dataclasses.replace`` on a value) is refused with an error naming the factories, so every
+value the library reads is one of the choices below.
 
     StationDeployment(
         chart,
@@ -22,11 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 from ._cloudship_oauth import CloudShipOAuth
 from ._errors import _Guard
 from ._external_service import ExternalService
+from ._factory_only import BY_FACTORY, refuse_direct
 from ._seed import ConfigPolicy
 from ._settings.station import ConfigPersistence
 from ._validate import boolean, one_of
@@ -57,6 +60,17 @@ class StationAuth:
     oauth: CloudShipOAuth | None = None
     webhook_api_key: bool = False
 
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "StationAuth.local(), StationAuth.cloudship_oauth(client_id=...) or "
+            "StationAuth.webhook_key()",
+        )
+
     def __repr__(self) -> str:
         """The factory call that builds this value."""
         if self.oauth is not None:
@@ -72,7 +86,7 @@ class StationAuth:
         (``StationIngress(edge_auth=...)``); exposing it outside the cluster with nothing in
         front is refused.
         """
-        return StationAuth(local_mode=True)
+        return StationAuth(local_mode=True, _factory=BY_FACTORY)
 
     @staticmethod
     def cloudship_oauth(  # noqa: PLR0913 - one keyword per STN_CLOUDSHIP_OAUTH_* setting
@@ -119,7 +133,7 @@ class StationAuth:
             accept_any_cloudship_account=accept_any_cloudship_account,
         )
         oauth.settings(_Guard("StationAuth.cloudship_oauth"), "")
-        return StationAuth(local_mode=False, oauth=oauth)
+        return StationAuth(local_mode=False, oauth=oauth, _factory=BY_FACTORY)
 
     @staticmethod
     def webhook_key() -> StationAuth:
@@ -131,7 +145,7 @@ class StationAuth:
         rejects every request (nothing can create a user API key): pass
         ``api=ApiListener.off()`` unless you reach it some other way.
         """
-        return StationAuth(local_mode=False, webhook_api_key=True)
+        return StationAuth(local_mode=False, webhook_api_key=True, _factory=BY_FACTORY)
 
 
 @dataclass(frozen=True, repr=False)
@@ -151,6 +165,14 @@ class ConfigDirectory:
 
     persistence: ConfigPersistence
     policy: ConfigPolicy = ConfigPolicy.IMAGE_WINS
+
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self, _factory, "ConfigDirectory.on_volume(policy=...) or ConfigDirectory.from_image()"
+        )
 
     def __repr__(self) -> str:
         """The factory call that builds this value."""
@@ -176,7 +198,7 @@ class ConfigDirectory:
 
         """
         one_of(_Guard("ConfigDirectory.on_volume"), "policy", policy, ConfigPolicy)
-        return ConfigDirectory(ConfigPersistence.VOLUME, policy)
+        return ConfigDirectory(ConfigPersistence.VOLUME, policy, _factory=BY_FACTORY)
 
     @staticmethod
     def from_image() -> ConfigDirectory:
@@ -186,7 +208,7 @@ class ConfigDirectory:
         prunes the MCP configs created at runtime). Only for images that carry their whole
         configuration (``stn build env``).
         """
-        return ConfigDirectory(ConfigPersistence.IMAGE)
+        return ConfigDirectory(ConfigPersistence.IMAGE, _factory=BY_FACTORY)
 
 
 @dataclass(frozen=True, repr=False)
@@ -206,6 +228,16 @@ class CloudShip:
     remote_control: bool
     telemetry: bool = False
     bundle_id: str | None = None
+
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(
+            self,
+            _factory,
+            "CloudShip.connected(telemetry=..., bundle_id=...) or CloudShip.bundle(bundle_id)",
+        )
 
     def __repr__(self) -> str:
         """The factory call that builds this value."""
@@ -238,6 +270,7 @@ class CloudShip:
             True,
             telemetry=boolean(guard, "telemetry", telemetry),
             bundle_id=None if bundle_id is None else _bundle_id(guard, bundle_id),
+            _factory=BY_FACTORY,
         )
 
     @staticmethod
@@ -251,7 +284,8 @@ class CloudShip:
             bundle_id: The bundle's UUID from CloudShip.
 
         """
-        return CloudShip(False, bundle_id=_bundle_id(_Guard("CloudShip.bundle"), bundle_id))
+        checked = _bundle_id(_Guard("CloudShip.bundle"), bundle_id)
+        return CloudShip(False, bundle_id=checked, _factory=BY_FACTORY)
 
 
 def _bundle_id(guard: _Guard, bundle_id: object) -> str:
@@ -282,6 +316,12 @@ class ApiListener:
     enabled: bool
     port: int = 8585
 
+    _factory: InitVar[object] = None
+
+    def __post_init__(self, _factory: object) -> None:
+        """Refuse a direct call: build it with a factory."""
+        refuse_direct(self, _factory, "ApiListener.on(port=...) or ApiListener.off()")
+
     def __repr__(self) -> str:
         """The factory call that builds this value."""
         if not self.enabled:
@@ -296,9 +336,9 @@ class ApiListener:
             port: The API/UI port. Default 8585.
 
         """
-        return ApiListener(True, _port(_Guard("ApiListener.on"), "port", port))
+        return ApiListener(True, _port(_Guard("ApiListener.on"), "port", port), _factory=BY_FACTORY)
 
     @staticmethod
     def off() -> ApiListener:
         """Do not serve the API and web UI (``STN_DEV_MODE=false``): only the MCP ports."""
-        return ApiListener(False)
+        return ApiListener(False, _factory=BY_FACTORY)

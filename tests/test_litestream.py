@@ -906,15 +906,6 @@ def test_the_config_map_is_the_primary_child(chart: Chart) -> None:
     assert primary is b.config_map
 
 
-def test_a_replica_built_without_its_factory_is_checked_too(chart: Chart) -> None:
-    error = assert_refused(
-        lambda: backup(chart, replica=S3Replica("Station_Backups", None, None, None, False)),
-        field="bucket",
-        value="Station_Backups",
-    )
-    assert error.where == "LitestreamBackup 'test/backup'"
-
-
 def test_a_replica_inside_another_stations_config_copy_is_refused(chart: Chart) -> None:
     a = StationDeployment(chart, "a", name="a", namespace="a")
     backup_a = litestream(chart, a, "a-backup", path="prod/a.db")

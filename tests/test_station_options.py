@@ -18,7 +18,9 @@ from station_constructs import (
     StationPort,
 )
 from station_constructs._settings.station import ConfigPersistence, ExternalAccess
+from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
 
 UUID = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
@@ -158,3 +160,61 @@ def test_a_node_port_for_the_api_that_is_off_is_refused(chart: Chart) -> None:
         field="external_service.node_ports[StationPort.API]",
         problem="not exposed",
     )
+
+
+def test_a_secret_in_the_external_services_annotations_is_named_by_its_new_spelling(
+    chart: Chart,
+) -> None:
+    token = "ghp_" + "a" * 36
+    error = assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=ANY_ACCOUNT,
+            external_service=ExternalService.load_balancer(
+                ports=[StationPort.AGENT_MCP], annotations={"owner": token}
+            ),
+        ),
+        field="external_service.annotations['owner']",
+        value="<redacted>",
+        problem="annotations are readable",
+        fix="remove the secret from external_service.annotations",
+    )
+    assert token not in str(error)
+
+
+def test_a_refused_default_port_names_the_external_service_as_written(chart: Chart) -> None:
+    error = assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=OAUTH,
+            external_service=ExternalService.load_balancer(
+                source_ranges=["0.0.0.0/0"], annotations={"owner": "team-ai"}
+            ),
+        ),
+        field="external_service",
+        value="ExternalService.load_balancer(source_ranges=['0.0.0.0/0'], annotations={...})",
+    )
+    assert "external_service=ExternalService.load_balancer(source_ranges=" in str(error)
+    assert "team-ai" not in str(error)
+
+
+@pytest.mark.parametrize("former", [True, False])
+def test_cloudship_as_01s_bool_is_refused_with_the_migration(chart: Chart, former: bool) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", cloudship=former),  # type: ignore[arg-type]
+        field="cloudship",
+        value=former,
+        problem="since station-constructs 0.2.0, not a bool",
+        fix="cloudship=CloudShip.connected() (was True",
+    )
+
+
+@pytest.mark.parametrize("page", ["CHANGELOG.md", "docs/upgrades.md"])
+@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+def test_each_former_argument_is_in_the_migration_tables(page: str, name: str) -> None:
+    # Refused with its new spelling (test_station_guards.py); the tables must show it too.
+    text = (REPO / page).read_text()
+    section = text.split("#### StationDeployment\n", 1)[1].split("####", 1)[0]
+    assert f"`{name}=" in section or f" {name}=" in section, f"{name}= not in {page}"

@@ -110,7 +110,7 @@ def _telemetry(
     otlp_endpoint: str | None,
     cloudship_telemetry: bool,
 ) -> None:
-    """Telemetry off unless ``otlp_endpoint`` or ``cloudship_telemetry`` asks for it.
+    """Telemetry off unless ``otlp_endpoint`` or ``CloudShip.connected(telemetry=True)`` asks.
 
     Station's default exports to localhost:4318, or with CloudShip on to CloudShip
     [internal/config/config.go, ApplyTelemetryDefaults].
@@ -172,7 +172,7 @@ def station_auth(guard: _Guard, oauth: CloudShipOAuth | None) -> dict[str, str]:
     ``StationAuth``'s factories take one of local mode, CloudShip OAuth (local mode off) and
     a webhook key (local mode off), so nothing here can be ineffective or conflicting.
     """
-    return {} if oauth is None else oauth.settings(guard, "cloudship_oauth")
+    return {} if oauth is None else oauth.settings(guard, "auth")
 
 
 def _refuse_secret_value(guard: _Guard, field: str, key: str, value: str) -> None:

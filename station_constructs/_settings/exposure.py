@@ -54,7 +54,11 @@ def resolve_exposure(  # noqa: PLR0913 - keyword-only, one per StationDeployment
             f"(port {ports.ports[p]}, StationPort.{p.name})",
             port=p.value,
             field="external_service.ports" if external_ports is not None else "external_service",
-            value=p if external_ports is not None else external_access,
+            value=p
+            if external_ports is not None
+            else _service_call(
+                external_access, node_ports, source_ranges, external_service_annotations
+            ),
             restricted=narrow(source_ranges),
         )
         check_exposure(guard, auth, exposure, allow=allow_unauthenticated_exposure)
@@ -87,6 +91,36 @@ def narrow(source_ranges: Sequence[str]) -> bool:
     v4 = sum(n.num_addresses for n in networks if n.version == 4)
     v6 = sum(n.num_addresses for n in networks if n.version == 6)
     return v4 <= _NARROW_IPV4 and v6 <= _NARROW_IPV6
+
+
+class _Spelled(str):
+    """A value a message shows as written (its repr is itself): a factory call."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _service_call(
+    access: ExternalAccess,
+    node_ports: Mapping[StationPort, int] | None,
+    source_ranges: Sequence[str],
+    annotations: Mapping[str, str] | None,
+) -> _Spelled:
+    """The ``ExternalService`` factory call with the default ports (annotation values hidden).
+
+    As ``ExternalService``'s repr, except that an annotation's value is not copied into a
+    message (the labels step refuses secret-shaped ones later).
+    """
+    factory = "load_balancer" if access is ExternalAccess.LOAD_BALANCER else "node_port"
+    given = {
+        "node_ports": repr(dict(node_ports)) if node_ports else None,
+        "source_ranges": repr(list(source_ranges)) if source_ranges else None,
+        "annotations": "{...}" if annotations else None,
+    }
+    shown = ", ".join(f"{k}={v}" for k, v in given.items() if v is not None)
+    return _Spelled(f"ExternalService.{factory}({shown})")
 
 
 def _chosen_ports(

@@ -3,10 +3,12 @@
 ``StationDeployment.__init__`` collects its keyword arguments here once and hands them to
 the settings steps (``_station_settings.py``); each argument is documented on
 :class:`~station_constructs.StationDeployment`. The union values (``auth=``,
-``external_service=``, ``config_directory=``, ``cloudship=``, ``api=``, built by the
-factories of ``station_constructs.options``, which checked their own arguments) are turned
-here, and only here, into the flat fields the resolvers read (:data:`FLAT_FIELDS`). Nothing
-else is checked yet: a value may be of any type until its resolver has checked it.
+``external_service=``, ``config_directory=``, ``cloudship=``, ``api=``, built only by the
+factories of ``station_constructs.options``, which checked their own arguments, so each is
+one of its choices) are turned here, and only here, into the flat fields the resolvers read
+(:data:`FLAT_FIELDS`); the resolvers check only what the union values cannot know (the
+conflicts with other arguments). Nothing else is checked yet: a value may be of any type
+until its resolver has checked it.
 """
 
 from __future__ import annotations
@@ -156,6 +158,15 @@ def _api(guard: _Guard, api: object) -> dict[str, Any]:
 def _cloudship(guard: _Guard, cloudship: object) -> dict[str, Any]:
     if cloudship is None:
         return {"cloudship": False, "cloudship_telemetry": False, "bundle_id": None}
+    if isinstance(cloudship, bool):  # 0.1's spelling
+        raise guard.fail(
+            "cloudship",
+            cloudship,
+            "is a CloudShip value since station-constructs 0.2.0, not a bool",
+            "pass cloudship=CloudShip.connected() (was True; telemetry= and bundle_id= are "
+            "its arguments now) or leave it out (was False; a bundle alone: "
+            "CloudShip.bundle('<uuid>')); see 'Migrating from 0.1' in docs/upgrades.md",
+        )
     if not isinstance(cloudship, CloudShip):
         choices = "CloudShip.connected() or CloudShip.bundle(bundle_id) or None"
         raise _refuse(guard, "cloudship", cloudship, choices)
@@ -175,8 +186,14 @@ def _config_directory(guard: _Guard, directory: object) -> dict[str, Any]:
 
 def _external_service(guard: _Guard, service: object) -> dict[str, Any]:
     if service is None:
-        service = ExternalService(ExternalAccess.NONE)
-    elif not isinstance(service, ExternalService):
+        return {
+            "external_access": ExternalAccess.NONE,
+            "external_ports": None,
+            "node_ports": None,
+            "load_balancer_source_ranges": [],
+            "external_service_annotations": None,
+        }
+    if not isinstance(service, ExternalService):
         choices = "ExternalService.load_balancer(...) or ExternalService.node_port(...) or None"
         raise _refuse(guard, "external_service", service, choices)
     return {

@@ -44,7 +44,7 @@ def resolve_labels(
             )
     _check_pod_annotations(guard, annotations or {}, restricted=restricted)
     refuse_secret_values(guard, "labels", extra_labels)
-    refuse_secret_values(guard, "external_service_annotations", external_annotations)
+    refuse_secret_values(guard, "external_service.annotations", external_annotations)
     for key in annotations or {}:
         if key.startswith("station-constructs/"):
             raise guard.fail(
@@ -97,7 +97,7 @@ def refuse_secret_values(guard: _Guard, field: str, values: Mapping[str, str]) -
             raise guard.fail(
                 f"{field}[{key!r}]",
                 "<redacted>",
-                f"looks like {kind}; {field.replace('_', ' ')} are readable by anyone who can "
+                f"looks like {kind}; {field.rsplit('.', 1)[-1]} are readable by anyone who can "
                 "read the object, and land in Git",
                 f"remove the secret from {field} and keep it in a Secret",
             )

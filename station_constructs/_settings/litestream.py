@@ -43,7 +43,7 @@ from .._validate import (
     one_of,
 )
 from .resources import resolve_container_resources
-from .s3 import S3Target, resolve_target
+from .s3 import ReplicaFields, S3Target, resolve_target
 from .station import ImagePullPolicy, Resources, StationPort, _ResolvedResources
 
 __all__ = [
@@ -312,7 +312,7 @@ def resolve_litestream(
     has_network_policy: bool,
     station_ports: Mapping[StationPort, int],
     station_stop_seconds: int,
-    replica: object,
+    replica: ReplicaFields,
     metrics: MetricsSettings,
     sync_interval: object,
     snapshot_interval: object,

@@ -12,10 +12,12 @@ import ipaddress
 import re
 import urllib.parse
 from dataclasses import dataclass
+from typing import Protocol
 
 from .._errors import _Guard
 
 __all__ = [
+    "ReplicaFields",
     "S3Target",
     "aws_endpoint",
     "check_identity_target",
@@ -80,24 +82,32 @@ def check_replica_fields(
     return checked_bucket, checked_path, checked_endpoint, checked_region, force_path_style
 
 
-def resolve_target(guard: _Guard, replica: object, *, default_path: str) -> S3Target:
-    """The place of a replica: an ``S3Replica``'s fields, checked again, its path defaulted.
+class ReplicaFields(Protocol):
+    """What :func:`resolve_target` reads of an ``S3Replica`` (which imports this module)."""
 
-    The factories have checked them; a value built directly (not the API) is checked here.
+    @property
+    def bucket(self) -> str: ...
+    @property
+    def path(self) -> str | None: ...
+    @property
+    def endpoint(self) -> str | None: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def force_path_style(self) -> bool: ...
+
+
+def resolve_target(guard: _Guard, replica: ReplicaFields, *, default_path: str) -> S3Target:
+    """The place of a replica: an ``S3Replica``'s fields, its path defaulted.
+
+    Its factories checked the fields (they are the only way to build one).
     """
-    bucket, path, endpoint, region, path_style = check_replica_fields(
-        guard,
-        **{
-            name: getattr(replica, name)
-            for name in ("bucket", "path", "endpoint", "region", "force_path_style")
-        },
-    )
     return S3Target(
-        bucket=bucket,
-        path=_key_prefix(guard, default_path) if path is None else path,
-        endpoint=endpoint,
-        region=region,
-        force_path_style=path_style,
+        bucket=replica.bucket,
+        path=_key_prefix(guard, default_path) if replica.path is None else replica.path,
+        endpoint=replica.endpoint,
+        region=replica.region,
+        force_path_style=replica.force_path_style,
     )
 
 

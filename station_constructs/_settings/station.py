@@ -126,10 +126,11 @@ class ConfigPersistence(enum.Enum):
     VOLUME = "volume"
     """On the data volume (``/data/config``, mounted at ``~/.config/station``): what is
     created at runtime (UI, API, ``stn`` commands) survives restarts and rescheduling. At
-    every start ``seed-home`` brings the image's config files onto it as ``config_policy``
-    says (:class:`ConfigPolicy`; default: the image's files win and files it dropped are
-    removed), and writes a minimal ``config.yaml`` if there is none. Covered by
-    VolumeSnapshots; Litestream replicates only the database. The default."""
+    every start ``seed-home`` brings the image's config files onto it as the policy says
+    (``ConfigDirectory.on_volume(policy=...)``, :class:`ConfigPolicy`; default: the image's
+    files win and files it dropped are removed), and writes a minimal ``config.yaml`` if
+    there is none. Covered by VolumeSnapshots; Litestream replicates only the database. The
+    default."""
     IMAGE = "image"
     """From the image at every start, as with the hand-written manifests: runtime changes to
     the directory are lost on restart (and the start-up sync then prunes the MCP configs
