@@ -76,7 +76,6 @@ from ._settings.station import ImagePullPolicy, Resources
 from ._validate import boolean, dns_subdomain
 from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .station import StationDeployment
-from .workload_identity import WorkloadIdentity
 
 __all__ = ["LITESTREAM_IMAGE", "LITESTREAM_VERSION", "LitestreamBackup", "SidecarMode"]
 
@@ -245,17 +244,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         self.replica: S3Replica = S3Replica(
             target.bucket, target.path, target.endpoint, target.region, target.force_path_style
         )
-        """Where the backup lives, its path and region as rendered."""
-        self.bucket: str = target.bucket
-        """The S3 bucket."""
-        self.path: str = target.path
-        """The key prefix of the replica inside the bucket."""
-        self.endpoint: str | None = target.endpoint
-        """The S3-compatible endpoint, or ``None`` for AWS S3."""
-        self.region: str | None = target.region
-        """The region rendered (``None``: Litestream asks AWS for the bucket's region)."""
-        self.force_path_style: bool = target.force_path_style
-        """Whether the bucket is addressed path-style (``endpoint/bucket``)."""
+        """Where the backup lives, as rendered: its bucket, its path (the default filled in),
+        endpoint (``None``: AWS S3), region (``None``: Litestream asks AWS) and addressing."""
         self.sync_interval: str = timing.sync_interval
         """The sync interval as rendered (Go duration)."""
         self.snapshot_interval: str = timing.snapshot_interval
@@ -288,9 +278,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         guard = self._guard
         self._keys = keys
         self.credentials: S3Credentials = credentials
-        """Where the S3 credentials come from."""
-        self.identity: WorkloadIdentity | None = keys.identity
-        """The workload identity, or ``None`` for static keys."""
+        """Where the S3 credentials come from (``credentials.identity``: the workload identity,
+        ``None`` with static keys)."""
         self.service_account_name: str | None = keys.service_account_name
         """The pod's ServiceAccount with a workload identity: the Station's own when it has
         one (``StationDeployment(service_account=...)``), else one rendered here (``None``
@@ -331,14 +320,14 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def _render(self, guard: _Guard) -> None:
         """Claim the names, render the objects, change the Station (in the output's order)."""
         claim_names(self, guard)
-        if self.identity is None:
+        if self.credentials.identity is None:
             render_secret(self, guard, self._keys, self.station)
         else:
             self.service_account: k8s.KubeServiceAccount | None = render_identity(
                 self,
                 guard,
                 self.station,
-                self.identity,
+                self.credentials.identity,
                 name=self.service_account_name or f"{self.station.name}-backup",
                 namespace=self.namespace,
             )
@@ -371,11 +360,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         For every container that talks to the bucket (``scope`` owns the Secret reference).
         With a workload identity, the identity's variables instead.
         """
-        return credential_env(scope, self._keys, self.region)
+        return credential_env(scope, self._keys, self.replica.region)
 
     def credential_env_list(self) -> list[dict[str, Any]]:
         """:meth:`credential_env` as plain pod-spec ``env`` entries (for raw objects)."""
-        return credential_env_list(self._keys, self.region)
+        return credential_env_list(self._keys, self.replica.region)
 
     def pod_credential_env(self) -> list[dict[str, Any]]:
         """The credentials as the backup containers of the Station pod read them.
@@ -383,7 +372,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         Each key of the credentials Secret is required (``optional: false``); with a
         workload identity, the identity's variables.
         """
-        return pod_credential_env(self._keys, self.region)
+        return pod_credential_env(self._keys, self.replica.region)
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.

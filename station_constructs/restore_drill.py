@@ -154,7 +154,8 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
             else ["sh", "-c", drill_config_script(remote=config_backup.remote)]
         )
         """Command of the ``drill-config`` container (``None`` without a config backup)."""
-        self.high_water_mark: str = f"{REMOTE_NAME}:{backup.bucket}/{backup.path}.drill-hwm"
+        replica = backup.replica
+        self.high_water_mark: str = f"{REMOTE_NAME}:{replica.bucket}/{replica.path}.drill-hwm"
         """The rclone path of the high-water mark the drills keep beside the replica."""
         self.max_row_loss_percent: int = positive_int(
             guard, "max_row_loss_percent", max_row_loss, minimum=0
@@ -179,7 +180,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
     def _render(self, size_mebibytes: int, deadline: int) -> ApiObject:
         backup = self.backup
         station = backup.station
-        identity = backup.identity
+        identity = backup.credentials.identity
         config_backup = self.config_backup
         init_containers, main = render.drill_containers(
             database_image=backup.image,

@@ -133,7 +133,10 @@ def test_the_replica_is_named_on_the_pod(chart: Chart) -> None:
     annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
         "annotations"
     ]
-    assert annotations["station-constructs/litestream-replica"] == f"s3://{b.bucket}/{b.path}"
+    assert (
+        annotations["station-constructs/litestream-replica"]
+        == f"s3://{b.replica.bucket}/{b.replica.path}"
+    )
 
 
 def test_containers_use_the_pinned_image_and_the_mounted_config(chart: Chart) -> None:
@@ -332,7 +335,7 @@ def test_config_changes_roll_the_pod(new_chart: Any) -> None:
 
 def test_default_path_is_per_station(chart: Chart) -> None:
     _, b = backup(chart, {"name": "agents", "namespace": "team-a"})
-    assert b.path == "team-a/agents/station.db"
+    assert b.replica.path == "team-a/agents/station.db"
     assert b.config_map_name == "agents-litestream"
     assert b.secret_name == "agents-litestream"
 
@@ -549,7 +552,7 @@ def test_endpoint_forms_that_work(chart: Chart) -> None:
             station=st,
             replica=S3Replica.compatible(endpoint, "b-bucket"),
         )
-        assert b.endpoint == endpoint.rstrip("/")
+        assert b.replica.endpoint == endpoint.rstrip("/")
 
 
 @pytest.mark.parametrize(
