@@ -185,7 +185,7 @@ def _key_notes(station: StationDeployment, printed_command: bool) -> list[str]:
 
 def _ui_lines(station: StationDeployment) -> list[str]:
     """How to reach the web UI, and the browser risk while the port-forward runs."""
-    if not station.api_enabled:
+    if not station.api.enabled:
         return []
     api = station.port(StationPort.API)
     return [

@@ -35,10 +35,11 @@ from ._settings.station import (
     UpdateStrategy,
 )
 from ._station_api import attach_to, security_context
+from ._station_choices import StationChoices
 from ._station_former import STATION_FORMER
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
-from ._validate import ImageReference, one_of
+from ._validate import one_of
 from ._verify.app import note_station
 from .access import AuthSettings, Exposure
 from .network import NetworkPolicyOptions, StationNetworkPolicy
@@ -266,6 +267,10 @@ class StationDeployment(IdChecked, Construct):
         given = StationInput.of(guard, locals())  # every keyword argument, the unions flat
         # Settings resolved into one frozen value (the first bad argument raises), rendered.
         self._settings = settings = resolve_station(self, guard, given)
+        exposed = settings.external_ports
+        self._choices = StationChoices.of(
+            auth, api, cloudship, config_directory, external_service, exposed
+        )
         self._objects = render_station(
             self,
             self,
@@ -288,12 +293,9 @@ class StationDeployment(IdChecked, Construct):
     external_service_name = Published[str | None]("Name of the external Service, if any.")
     secret_source = Published[SecretSource]("Where the Secret comes from.")
     secret_name = Published[str]("Name of the Secret the pod reads its keys from.")
-    image_ref = Published[ImageReference]("The parsed Station image reference.")
     image = Published[str]("The Station image.")
     release = Published[StationRelease]("The Station release whose rules the guards apply.")
     ports = Published[dict[StationPort, int]]("Port number of each endpoint (API included).")
-    api_enabled = Published[bool]("Whether the HTTP API/UI is served (``STN_DEV_MODE``).")
-    local_mode = Published[bool]("Whether authentication is off (``STATION_LOCAL_MODE``).")
     served_ports = Published[tuple[StationPort, ...]]("The ports Station listens on.")
     provider = Published[AIProvider]("The provider in ``STN_AI_PROVIDER``.")
     providers = Published[tuple[AIProvider, ...]]("Every provider whose key is wired.")
@@ -303,15 +305,24 @@ class StationDeployment(IdChecked, Construct):
     resources = Published[Resources]("The effective resources.")
     startup_timeout_seconds = Published[int]("Seconds the startup probe allows.")
     storage = Published[StationStorage]("The data volume settings.")
-    config_persistence = Published[ConfigPersistence]("Where ``~/.config/station`` lives.")
-    config_policy = Published[ConfigPolicy]("Whose config files win: image's or volume's.")
     persist_tool_caches = Published[bool]("Whether npx/uvx caches live on the data volume.")
     serve_environment = Published[str | None]("The environment served (``None``: default).")
     exposures = Published[list[Exposure]]("Every place outside the cluster reaching Station.")
-    external_access = Published[ExternalAccess]("How Station is reachable without an Ingress.")
-    external_ports = Published[tuple[StationPort, ...]]("Ports on the external Service.")
     allow_unauthenticated_exposure = Published[bool]("Unauthenticated exposure accepted.")
     selector_labels = Published[dict[str, str]]("The immutable pod selector (``app: <name>``).")
+    # The union arguments as given (_station_choices.py), read-only.
+    auth = Published[StationAuth]("Who Station authenticates (``auth=``).", source="_choices")
+    api = Published[ApiListener](
+        "The API listener: ``api.enabled``, ``api.port``.", source="_choices"
+    )
+    cloudship = Published[CloudShip | None]("The CloudShip integration, if any.", source="_choices")
+    config_directory = Published[ConfigDirectory](
+        "Where ``~/.config/station`` lives, and whose files win.", source="_choices"
+    )
+    external_service_options = Published[ExternalService | None](
+        "The external Service's value, its ``ports`` resolved (``None``: no such Service).",
+        source="_choices",
+    )
     # Objects (_station_render.py), read-only.
     namespace_object = Rendered[ApiObject | None]("The Namespace, if rendered.")
     config_map = Rendered[k8s.KubeConfigMap]("The ConfigMap of non-secret settings.")
