@@ -20,8 +20,8 @@ from station_constructs import (
     StationDeployment,
     StationPort,
     StationStorage,
-    UpdateStrategy,
 )
+from station_constructs._settings.station import UpdateStrategy
 from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import OAUTH
 from tests.support.refusals import assert_refused
