@@ -24,6 +24,7 @@ from station_constructs import (
 from station_constructs._settings.station import UpdateStrategy
 from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import OAUTH
+from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
 
 
@@ -54,6 +55,14 @@ def test_every_former_keyword_is_refused_with_its_new_spelling(chart: Chart, nam
         value=value,
         fix=STATION_FORMER[name].now,
     )
+
+
+@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+def test_every_former_keyword_is_in_the_migration_tables(name: str) -> None:
+    for page in ("CHANGELOG.md", "docs/upgrades.md"):
+        text = (REPO / page).read_text()
+        section = text.split("#### StationDeployment", 1)[1].split("####", 1)[0]
+        assert f"`{name}=" in section or f" {name}=" in section, page
 
 
 @pytest.mark.parametrize("replicas", [1, 2, 0, True, 1.0])
