@@ -1,4 +1,4 @@
-"""StationDeployment's former keyword arguments (0.1) and what to write now.
+"""StationDeployment's former keyword arguments, former names of its module: what to write now.
 
 Read by ``StationDeployment.__init__`` through ``_renamed.refuse_former``; the same rows are
 in the migration tables of ``CHANGELOG.md`` and ``docs/upgrades.md``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._renamed import Former
 
-__all__ = ["STATION_FORMER"]
+__all__ = ["STATION_FORMER", "STATION_FORMER_NAMES"]
 
 _SERVICE = "external_service=ExternalService.load_balancer(...) or ExternalService.node_port(...)"
 
@@ -58,5 +58,24 @@ STATION_FORMER: dict[str, Former] = {
         "hangs) or would open the SQLite database twice (SQLite has one writer); "
         "StationDeployment always replaces the pod with Recreate",
         now="nothing: drop strategy= (Recreate stops the old pod first)",
+    ),
+}
+
+#: 0.1 names ``station_constructs.station`` no longer exports, refused with what to write now.
+STATION_FORMER_NAMES: dict[str, Former] = {
+    "ExternalAccess": Former(
+        now="external_service=ExternalService.load_balancer(...) or "
+        "ExternalService.node_port(...) (NONE: leave external_service out); the Station "
+        "reports it as station.external_service_options"
+    ),
+    "ConfigPersistence": Former(
+        now="config_directory=ConfigDirectory.on_volume() (VOLUME) or "
+        "ConfigDirectory.from_image() (IMAGE); the Station reports it as "
+        "station.config_directory"
+    ),
+    "UpdateStrategy": Former(
+        problem="was removed in station-constructs 0.2.0: StationDeployment always replaces "
+        "its pod with Recreate (SQLite has one writer) and strategy= is not an argument",
+        now="nothing: drop strategy= and the import",
     ),
 }

@@ -15,7 +15,7 @@ from ._app_registry import IdChecked, check_scope
 from ._composing import StationReferences
 from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
 from ._read_only import Published, Referenced, Rendered
-from ._renamed import Former, former_name, refuse_former
+from ._renamed import former_name, refuse_former
 from ._render.pod import StationPod
 from ._seed import ConfigPolicy
 from ._settings.input import StationInput
@@ -33,7 +33,7 @@ from ._settings.station import (
 )
 from ._station_api import attach_to, security_context
 from ._station_choices import StationChoices
-from ._station_former import STATION_FORMER
+from ._station_former import STATION_FORMER, STATION_FORMER_NAMES
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
 from ._validate import one_of
@@ -60,29 +60,10 @@ __all__ = [
     "DEFAULT_IMAGE",
 ]
 
-#: 0.1 names this module no longer exports, refused with what to write now (one release).
-_FORMER_NAMES = {
-    "ExternalAccess": Former(
-        now="external_service=ExternalService.load_balancer(...) or "
-        "ExternalService.node_port(...) (NONE: leave external_service out); the Station "
-        "reports it as station.external_service_options"
-    ),
-    "ConfigPersistence": Former(
-        now="config_directory=ConfigDirectory.on_volume() (VOLUME) or "
-        "ConfigDirectory.from_image() (IMAGE); the Station reports it as "
-        "station.config_directory"
-    ),
-    "UpdateStrategy": Former(
-        problem="was removed in station-constructs 0.2.0: StationDeployment always replaces "
-        "its pod with Recreate (SQLite has one writer) and strategy= is not an argument",
-        now="nothing: drop strategy= and the import",
-    ),
-}
-
 
 def __getattr__(name: str) -> object:
-    """Refuse a 0.1 name of this module (:data:`_FORMER_NAMES`) with its new spelling."""
-    raise former_name(__name__, name, _FORMER_NAMES)
+    """Refuse a 0.1 name of this module (``STATION_FORMER_NAMES``) with its new spelling."""
+    raise former_name(__name__, name, STATION_FORMER_NAMES)
 
 
 class StationDeployment(IdChecked, Construct):
