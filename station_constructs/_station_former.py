@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._renamed import Former
 
-__all__ = ["STATION_FORMER", "STATION_FORMER_NAMES"]
+__all__ = ["STATION_FORMER", "STATION_FORMER_ATTRIBUTES", "STATION_FORMER_NAMES"]
 
 _SERVICE = "external_service=ExternalService.load_balancer(...) or ExternalService.node_port(...)"
 
@@ -77,5 +77,24 @@ STATION_FORMER_NAMES: dict[str, Former] = {
         problem="was removed in station-constructs 0.2.0: StationDeployment always replaces "
         "its pod with Recreate (SQLite has one writer) and strategy= is not an argument",
         now="nothing: drop strategy= and the import",
+    ),
+}
+
+#: StationDeployment's attributes of 0.1 that 0.2 no longer has, and what to read now.
+STATION_FORMER_ATTRIBUTES: dict[str, Former] = {
+    "local_mode": Former(now="station.auth.local_mode"),
+    "api_enabled": Former(now="station.api.enabled"),
+    "config_persistence": Former(
+        now="station.config_directory (== ConfigDirectory.from_image() for IMAGE)"
+    ),
+    "config_policy": Former(now="station.config_directory.policy"),
+    "external_access": Former(
+        now="station.external_service_options (None: no external Service), or the "
+        "rendered Service's station.external_service.type"
+    ),
+    "external_ports": Former(now="station.external_service_options.ports"),
+    "image_ref": Former(
+        problem="was removed in station-constructs 0.2.0 (a parse of the image reference)",
+        now="station.image (the reference) and station.release (the release it runs)",
     ),
 }

@@ -29,7 +29,7 @@ The behaviour of the pinned Litestream version this design relies on is listed i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._app_registry import check_same_app, check_scope
 from ._backup_credentials import (
@@ -44,12 +44,12 @@ from ._backup_credentials import (
 )
 from ._backup_guards import check_snapshot_rollback
 from ._backup_station import backed_up_station
-from ._backup_values import FORMER_ARGUMENTS, check_values
+from ._backup_values import FORMER_ARGUMENTS, FORMER_ATTRIBUTES, check_values
 from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
-from ._renamed import refuse_former
+from ._renamed import former_attribute, refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
 from ._settings.litestream import CONFIG_DIR as CONFIG_DIR
@@ -344,6 +344,18 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             self._settings.metrics.namespaces,
         )
         """Litestream's metrics, and the namespaces admitted to them by the NetworkPolicy."""
+
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown attributes
+
+        def __getattr__(self, name: str) -> object:
+            """Refuse a 0.1 attribute (``_backup_values.FORMER_ATTRIBUTES``): what to read now."""
+            raise former_attribute(self, name, FORMER_ATTRIBUTES)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            """Refuse setting a 0.1 attribute (it would change nothing); else as for the others."""
+            if name in FORMER_ATTRIBUTES:
+                raise former_attribute(self, name, FORMER_ATTRIBUTES)
+            super().__setattr__(name, value)
 
     @property
     def replica_url(self) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ._app_registry import IdChecked, check_scope
 from ._composing import StationReferences
 from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
 from ._read_only import Published, Referenced, Rendered
-from ._renamed import former_name, refuse_former
+from ._renamed import former_attribute, former_name, refuse_former
 from ._render.pod import StationPod
 from ._seed import ConfigPolicy
 from ._settings.input import StationInput
@@ -33,7 +34,7 @@ from ._settings.station import (
 )
 from ._station_api import attach_to, security_context
 from ._station_choices import StationChoices
-from ._station_former import STATION_FORMER, STATION_FORMER_NAMES
+from ._station_former import STATION_FORMER, STATION_FORMER_ATTRIBUTES, STATION_FORMER_NAMES
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
 from ._validate import one_of
@@ -368,6 +369,18 @@ class StationDeployment(IdChecked, Construct):
         attach_to(self._guard, self.extensions, kind, extension)
 
     container_security_context = staticmethod(security_context)
+
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown attributes
+
+        def __getattr__(self, name: str) -> object:
+            """Refuse a 0.1 attribute (``STATION_FORMER_ATTRIBUTES``) with what to read now."""
+            raise former_attribute(self, name, STATION_FORMER_ATTRIBUTES)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            """Refuse setting a 0.1 attribute (it would change nothing); set anything else."""
+            if name in STATION_FORMER_ATTRIBUTES:
+                raise former_attribute(self, name, STATION_FORMER_ATTRIBUTES)
+            super().__setattr__(name, value)
 
 
 #: The keyword arguments StationDeployment takes (offered when a name is misspelt).

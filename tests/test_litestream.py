@@ -681,6 +681,28 @@ def test_former_arguments_are_refused_with_their_new_spelling(
         assert f"{name}=" in section, page
 
 
+@pytest.mark.parametrize(
+    ("name", "now"),
+    [
+        ("bucket", "backup.replica.bucket"),
+        ("path", "backup.replica.path"),
+        ("endpoint", "backup.replica.endpoint"),
+        ("region", "backup.replica.region"),
+        ("force_path_style", "backup.replica.force_path_style"),
+        ("identity", "backup.credentials.identity"),
+    ],
+)
+def test_a_former_attribute_is_refused_with_what_to_read_now(
+    chart: Chart, name: str, now: str
+) -> None:
+    backup = LitestreamBackup(
+        chart, "backup", station=StationDeployment(chart, "station"), replica=minio()
+    )
+    assert_refused(lambda: getattr(backup, name), field=name, fix=f"read {now}")
+    assert_refused(lambda: setattr(backup, name, 1), field=name, fix=f"read {now}")
+    assert not hasattr(backup, "no_such_attribute")  # anything else: AttributeError
+
+
 def test_an_unknown_argument_is_refused_with_the_closest_names(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     assert_refused(
