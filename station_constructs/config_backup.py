@@ -2,8 +2,8 @@
 
 Litestream replicates only ``/data/station.db``. Station's config directory (environments,
 MCP server configs, variables, agent prompt files; on the volume at ``/data/config`` with
-``ConfigPersistence.VOLUME``) is the other half of its state: Station's start-up sync
-deletes every file-based MCP config, its servers and tools, and the agents' tool
+``ConfigDirectory.on_volume()``, the default) is the other half of its state: Station's
+start-up sync deletes every file-based MCP config, its servers and tools, and the agents' tool
 assignments whose files are gone (``docs/station-facts.md``, "The config directory,
 config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Station pod of a
 :class:`~station_constructs.LitestreamBackup`:
