@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +265,7 @@ def test_a_former_public_name_is_refused_from_the_package_and_its_module(
     assert name not in package.__all__
     assert name not in owner.__all__
     for where in (package, owner):
-        error = assert_refused(lambda where=where: getattr(where, name), field=name, fix=now)
+        error = assert_refused(partial(getattr, where, name), field=name, fix=now)
         assert "Migrating from 0.1" in error.fix
 
 
