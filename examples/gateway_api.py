@@ -111,7 +111,7 @@ print(
     f"4. Point DNS for {gateway.hostname} at the Gateway's address\n"
     f"   (kubectl -n {gateway.namespace} get gateway {gateway.name}), then wait for the\n"
     f"   certificate: kubectl -n {gateway.namespace} get certificate {gateway.tls_secret_name}\n"
-    + (f"   API: {route.url(StationPort.API)}   " if station.api_enabled else "   ")
+    + (f"   API: {route.url(StationPort.API)}   " if station.api.enabled else "   ")
     + f"MCP clients: {route.url()}\n"
     "   Web UI: the port-forward above (Station's UI calls http://localhost:8585 itself)",
     file=sys.stderr,

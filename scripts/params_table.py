@@ -8,7 +8,8 @@ who-can-call-what table from ``station_constructs.access.ENDPOINTS``.
     python scripts/params_table.py --check  # exit 1 if a generated section is out of date
 
 Every public class of ``station_constructs`` whose docstring has an ``Args:`` section gets
-a table: parameter, default (from the signature), description (from the docstring). A
+a table: parameter, default (from the signature), description (from the docstring); so does
+every public static factory (``StationAuth.cloudship_oauth``) whose docstring has one. A
 keyword argument without a docstring entry is an error, so the docs cannot fall behind.
 """
 
@@ -99,10 +100,36 @@ def documented_classes() -> list[type]:
     return found
 
 
+def documented_factories() -> list[tuple[str, Any]]:
+    """``(Class.factory, function)`` of each public class's static factory with ``Args:``.
+
+    The union values (``StationAuth.cloudship_oauth``, ``S3Replica.aws``...) take their
+    arguments in factories, not in a constructor.
+    """
+    found = []
+    for name in station_constructs.__all__:
+        obj = getattr(station_constructs, name)
+        if not inspect.isclass(obj) or issubclass(obj, enum.Enum):
+            continue
+        for attribute, member in vars(obj).items():
+            if (
+                isinstance(member, staticmethod)
+                and not attribute.startswith("_")
+                and "Args:" in (member.__func__.__doc__ or "")
+            ):
+                found.append((f"{obj.__name__}.{attribute}", member.__func__))
+    return found
+
+
 def table(cls: type) -> str:
     """One markdown table for ``cls``; raises if a keyword argument is undocumented."""
-    entries = parse_args(cls.__doc__ or "")
-    signature = inspect.signature(cls.__init__)  # type: ignore[misc]
+    return _table(cls.__name__, cls.__doc__ or "", cls.__init__)  # type: ignore[misc]
+
+
+def _table(title: str, doc: str, function: Any) -> str:
+    """A markdown table for ``function`` under ``title``; raises if a parameter is undocumented."""
+    entries = parse_args(doc)
+    signature = inspect.signature(function)
     rows = ["| Parameter | Default | Description |", "|---|---|---|"]
     missing = []
     for param in signature.parameters.values():
@@ -115,13 +142,15 @@ def table(cls: type) -> str:
         cell = text.replace("|", "\\|")
         rows.append(f"| `{param.name}` | {show_default(param.default)} | {cell} |")
     if missing:
-        raise SystemExit(f"{cls.__name__}: undocumented parameters {missing}")
-    return f"### {cls.__name__}\n\n" + "\n".join(rows) + "\n"
+        raise SystemExit(f"{title}: undocumented parameters {missing}")
+    return f"### {title}\n\n" + "\n".join(rows) + "\n"
 
 
 def render() -> str:
-    """The whole generated section."""
-    return START + "\n\n" + "\n".join(table(c) for c in documented_classes()) + "\n" + END
+    """The whole generated section: the classes, then the union values' factories."""
+    tables = [table(c) for c in documented_classes()]
+    tables += [_table(title, f.__doc__ or "", f) for title, f in documented_factories()]
+    return START + "\n\n" + "\n".join(tables) + "\n" + END
 
 
 def replace_section(text: str, start: str, end: str, body: str) -> str | None:

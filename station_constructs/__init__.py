@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from ._verify.app import verify_app as verify_app
     from ._version import __version__ as __version__
     from .alerts import BackupAlerts as BackupAlerts
-    from .auth import CloudShipOAuth as CloudShipOAuth
     from .auth import EdgeAuth as EdgeAuth
     from .auth import EnvoySecurityPolicy as EnvoySecurityPolicy
     from .auth import IstioAuthorizationPolicy as IstioAuthorizationPolicy
@@ -83,9 +82,7 @@ if TYPE_CHECKING:
     from .station import AccessMode as AccessMode
     from .station import AIProvider as AIProvider
     from .station import ClusterProfile as ClusterProfile
-    from .station import ConfigPersistence as ConfigPersistence
     from .station import ConfigPolicy as ConfigPolicy
-    from .station import ExternalAccess as ExternalAccess
     from .station import ImagePullPolicy as ImagePullPolicy
     from .station import ResourceProfile as ResourceProfile
     from .station import Resources as Resources
@@ -93,7 +90,6 @@ if TYPE_CHECKING:
     from .station import StationDeployment as StationDeployment
     from .station import StationPort as StationPort
     from .station import StationStorage as StationStorage
-    from .station import UpdateStrategy as UpdateStrategy
     from .workload_identity import WorkloadIdentity as WorkloadIdentity
 
 
@@ -118,8 +114,15 @@ def _public_names() -> dict[str, str]:
 _LINE = _re.compile(r"    from (\.[\w.]*) import (\w+) as \2")
 _PUBLIC = _public_names()
 __all__ = sorted(_PUBLIC)
-#: 0.1 names whose module refuses them with what to write now (not in ``__all__``).
-_FORMER = {"EdgeAuthKind": ".auth"}
+#: Former names (0.1's, or earlier 0.2 development builds') whose module refuses them with
+#: what to write now, for one release (not in ``__all__``).
+_FORMER = {
+    "CloudShipOAuth": ".auth",
+    "ConfigPersistence": ".station",
+    "EdgeAuthKind": ".auth",
+    "ExternalAccess": ".station",
+    "UpdateStrategy": ".station",
+}
 
 
 if not TYPE_CHECKING:

@@ -65,7 +65,7 @@ class AuthSettings:
         release: The Station release whose rules apply (a tag of ``_releases.KNOWN``, or
             ``unknown`` for the conservative model).
         accept_any_account: The user accepted that any CloudShip account's token passes
-            (``CloudShipOAuth(accept_any_cloudship_account=True)``).
+            (``StationAuth.cloudship_oauth(..., accept_any_cloudship_account=True)``).
 
     """
 

@@ -48,7 +48,7 @@ def _sibling(candidate: str, taken: str) -> str:
 
 
 def _store(backup: Any) -> str:
-    return str(backup.endpoint or "aws-s3").lower()
+    return str(backup.replica.endpoint or "aws-s3").lower()
 
 
 def _others(scope: Construct, store: str, bucket: str) -> list[tuple[str, str, Any]]:
@@ -70,24 +70,25 @@ def reserve_replica(backup: Any, guard: _Guard) -> None:
         "is unique per Station), e.g. S3Replica.aws(..., "
         f"path='{station.namespace}/{station.name}/station.db')"
     )
+    replica = backup.replica
     reserve(
         backup,
         guard,
         topic=REPLICA_TOPIC,
-        key=(_store(backup), backup.bucket, backup.path),
+        key=(_store(backup), replica.bucket, replica.path),
         field="replica.path",
-        value=backup.path,
-        problem=f"s3://{backup.bucket}/{backup.path} is already the replica of '{{previous}}'; "
+        value=replica.path,
+        problem=f"s3://{replica.bucket}/{replica.path} is already the replica of '{{previous}}'; "
         "two databases replicating to one path overwrite each other's backup, and a "
         "restore brings back the wrong Station",
         fix=fix,
     )
-    for topic, prefix, holder in _others(backup, _store(backup), backup.bucket):
-        if topic == CONFIG_TOPIC and overlaps(backup.path, prefix):
+    for topic, prefix, holder in _others(backup, _store(backup), backup.replica.bucket):
+        if topic == CONFIG_TOPIC and overlaps(backup.replica.path, prefix):
             raise guard.fail(
                 "replica.path",
-                backup.path,
-                f"overlaps s3://{backup.bucket}/{prefix}, the config directory copy of "
+                backup.replica.path,
+                f"overlaps s3://{backup.replica.bucket}/{prefix}, the config directory copy of "
                 f"'{holder}': its rclone sync deletes every key under that prefix that is "
                 "not in its directory, this replica's files included",
                 fix,
@@ -106,22 +107,22 @@ def reserve_config_prefix(
     Default ``<dirname of the replica>/config`` (unchanged: existing copies stay where they
     are). Refused when it overlaps the replica, another config copy or another replica.
     """
-    parent = posixpath.dirname(backup.path)
-    default = f"{parent}/config" if parent else f"{backup.path}-config"
+    parent = posixpath.dirname(backup.replica.path)
+    default = f"{parent}/config" if parent else f"{backup.replica.path}-config"
     prefix = validate(guard, default if path is None else path)
-    if overlaps(prefix, backup.path):
+    if overlaps(prefix, backup.replica.path):
         raise guard.fail(
             "path",
             prefix,
-            f"overlaps the database replica's path {backup.path!r} (one is inside the "
+            f"overlaps the database replica's path {backup.replica.path!r} (one is inside the "
             "other): Litestream owns every key under the replica, and rclone sync deletes "
             "every key under the config copy that is not in /data/config, the replica's "
             "files included",
             "pass a sibling that neither contains nor is inside the replica, e.g. "
-            f"path={_sibling(default, backup.path)!r}",
+            f"path={_sibling(default, backup.replica.path)!r}",
         )
     store = _store(backup)
-    for topic, other, holder in _others(scope, store, backup.bucket):
+    for topic, other, holder in _others(scope, store, backup.replica.bucket):
         if _same_holder(holder, scope) or _same_holder(holder, backup):
             continue
         if overlaps(prefix, other):
@@ -129,18 +130,18 @@ def reserve_config_prefix(
             raise guard.fail(
                 "path",
                 prefix,
-                f"overlaps s3://{backup.bucket}/{other}, the {what} of '{holder}' (one "
+                f"overlaps s3://{backup.replica.bucket}/{other}, the {what} of '{holder}' (one "
                 "is inside the other, or they are equal, e.g. two databases in one folder "
                 "both get the default '<dirname>/config'): rclone sync makes the prefix a "
                 "mirror of this Station's directory and deletes the other's files",
                 "give this Station's config directory a prefix of its own, e.g. "
-                f"path={_sibling(backup.path + '-config', other)!r}",
+                f"path={_sibling(backup.replica.path + '-config', other)!r}",
             )
     reserve(
         scope,
         guard,
         topic=CONFIG_TOPIC,
-        key=(store, backup.bucket, prefix),
+        key=(store, backup.replica.bucket, prefix),
         field="path",
         value=prefix,
         problem="is already taken by '{previous}'",

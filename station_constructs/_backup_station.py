@@ -38,7 +38,7 @@ def backed_up_station(guard: _Guard, station: object) -> StationDeployment:
 
 def require_config_on_volume(guard: _Guard, station: StationDeployment, backup: Construct) -> None:
     """Refuse a Station that keeps its config directory in the image (nothing to back up)."""
-    if station.config_persistence is not ConfigPersistence.VOLUME:
+    if station.config_directory.persistence is not ConfigPersistence.VOLUME:
         raise guard.fail(
             "backup",
             construct_path(backup),

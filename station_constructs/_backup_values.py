@@ -13,7 +13,7 @@ from ._renamed import Former
 from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .secrets import SecretSource
 
-__all__ = ["FORMER_ARGUMENTS", "check_values"]
+__all__ = ["FORMER_ARGUMENTS", "FORMER_ATTRIBUTES", "check_values"]
 
 _AWS = "replica=S3Replica.aws(bucket, path=..., region=...)"
 _COMPATIBLE = "replica=S3Replica.compatible(endpoint, bucket, path=..., region=...)"
@@ -35,6 +35,16 @@ FORMER_ARGUMENTS = {
         "metrics=LitestreamMetrics.served(prometheus_annotations=True)"
     ),
     "metrics_namespaces": Former("metrics=LitestreamMetrics.served(namespaces=[...])"),
+}
+
+#: LitestreamBackup's attributes of 0.1 (``identity``: of 0.2 development builds) that 0.2
+#: no longer has, and what to read now.
+FORMER_ATTRIBUTES = {
+    **{
+        name: Former(f"backup.replica.{name}")
+        for name in ("bucket", "path", "endpoint", "region", "force_path_style")
+    },
+    "identity": Former("backup.credentials.identity"),
 }
 
 

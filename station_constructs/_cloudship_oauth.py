@@ -1,6 +1,6 @@
 """Station's own authentication by CloudShip OAuth (:class:`CloudShipOAuth`).
 
-Public import path: ``station_constructs.auth`` (or ``station_constructs``).
+Not public: built by ``StationAuth.cloudship_oauth(...)``, read as ``station.auth.oauth``.
 """
 
 from __future__ import annotations

@@ -27,8 +27,10 @@ class ExternalService:
     with a factory.
 
     Attributes:
-        access: ``ExternalAccess.LOAD_BALANCER`` or ``ExternalAccess.NODE_PORT``.
-        ports: The exposed ports; ``None``: the API (if served) and the agent MCP.
+        access: A LoadBalancer or a NodePort (a private enum: the Service's type is
+            ``station.external_service.type``).
+        ports: The exposed ports; ``None``: the API (if served) and the agent MCP (as
+            ``station.external_service_options`` reports it: resolved).
         node_ports: Fixed node ports per exposed port (NodePort only).
         source_ranges: CIDRs a LoadBalancer admits (LoadBalancer only).
         annotations: Annotations of the Service.

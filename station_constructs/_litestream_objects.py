@@ -48,13 +48,14 @@ def claim_names(backup: LitestreamBackup, guard: _Guard) -> None:
     )
     if station.network_policy is not None:
         # A restricted egress must still reach the store (no-op while egress is open).
+        replica, identity = backup.replica, backup.credentials.identity
         station.network_policy._allow_egress_to(
-            backup.endpoint or _AWS_S3, guard, "replica.endpoint", shown=backup.endpoint
+            replica.endpoint or _AWS_S3, guard, "replica.endpoint", shown=replica.endpoint
         )
-        if backup.identity is not None:
+        if identity is not None:
             # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
             station.network_policy._allow_egress_to(
-                backup.identity.exchange_url(backup.region), guard, "credentials"
+                identity.exchange_url(replica.region), guard, "credentials"
             )
 
 
@@ -74,6 +75,7 @@ def emit_config_map(backup: LitestreamBackup) -> k8s.KubeConfigMap:
 
 def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
     """Add the containers, annotations, grace period and metrics port to the Station."""
+    identity = backup.credentials.identity
     station = backup.station
     image = settings.image
     containers = BackupContainers(
@@ -86,7 +88,7 @@ def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
         mounts=litestream_mounts(),
         restore_command=backup.restore_command,
         sidecar_command=backup.replicate_command,
-        identity_mount=None if backup.identity is None else backup.identity.volume_mount(),
+        identity_mount=None if identity is None else identity.volume_mount(),
         native=backup.sidecar_mode is SidecarMode.NATIVE,
     )
     add_litestream(
@@ -105,7 +107,7 @@ def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
     litestream_pod_annotations(
         station.pod,
         config_hash=backup.config_hash,
-        replica=f"s3://{backup.bucket}/{backup.path}",
+        replica=f"s3://{backup.replica.bucket}/{backup.replica.path}",
         scrape_port=metrics.port if metrics.prometheus_annotations else None,
     )
     if metrics.port is not None:

@@ -50,3 +50,29 @@ def refuse_former(
         close = difflib.get_close_matches(name, list(accepted), n=3)
         hint = f"did you mean {', '.join(close)}?" if close else "remove it"
         raise guard.fail(name, value, "is not an argument of this construct", hint)
+
+
+def former_name(module: str, name: str, former: Mapping[str, Former]) -> Exception:
+    """The error for ``name`` asked of ``module``: refused with its new spelling, or unknown.
+
+    A public module's ``__getattr__`` raises it, so a name the module no longer exports
+    (``from station_constructs import ExternalAccess``) says what to write now for one
+    release; any other missing name is the usual ``AttributeError``.
+    """
+    known = former.get(name)
+    if known is None:
+        return AttributeError(f"module {module!r} has no attribute {name!r}")
+    return _Guard(module).fail(name, name, known.problem, f"write {known.now} ({_MIGRATION})")
+
+
+def former_attribute(owner: object, name: str, former: Mapping[str, Former]) -> Exception:
+    """The error for reading ``owner``'s missing attribute ``name``: its new spelling, or unknown.
+
+    A construct's ``__getattr__`` (called only for attributes it does not have) raises it, so
+    code reading a 0.1 attribute (``station.api_enabled``) learns what to read now.
+    """
+    cls = type(owner).__name__
+    known = former.get(name)
+    if known is None:
+        return AttributeError(f"{cls!r} object has no attribute {name!r}")
+    return _Guard(cls).fail(name, name, known.problem, f"read {known.now} ({_MIGRATION})")

@@ -173,7 +173,7 @@ class IngressRoute:
 
 def default_routes(station: StationDeployment) -> list[IngressRoute]:
     """``/`` to the API/UI and ``/mcp`` to the agent MCP; ``/`` to the agent MCP without API."""
-    if station.api_enabled:
+    if station.api.enabled:
         return [IngressRoute(StationPort.API, "/"), IngressRoute(StationPort.AGENT_MCP, "/mcp")]
     return [IngressRoute(StationPort.AGENT_MCP, "/")]
 

@@ -9,13 +9,16 @@ reads of it, so that its module need not import the Station's (no import cycle).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ._emit.deferred import DeferredObject
 from ._errors import _Guard
 from ._k8s import Construct, chart_of, construct_path, kplus
 from ._settings.station import STATION_UID, AIProvider, StationPort
 from ._validate import boolean
+
+if TYPE_CHECKING:
+    from ._external_service import ExternalService
 
 __all__ = ["StationView", "attach_to", "order_before", "security_context"]
 
@@ -44,8 +47,8 @@ class StationView(Protocol):
         """The ports Station listens on."""
 
     @property
-    def external_ports(self) -> tuple[StationPort, ...]:
-        """Ports on the external Service."""
+    def external_service_options(self) -> ExternalService | None:
+        """The external Service's value, its ports resolved."""
 
     @property
     def selector_labels(self) -> dict[str, str]:

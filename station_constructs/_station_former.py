@@ -1,4 +1,4 @@
-"""StationDeployment's former keyword arguments (0.1) and what to write now.
+"""StationDeployment's former keyword arguments, former names of its module: what to write now.
 
 Read by ``StationDeployment.__init__`` through ``_renamed.refuse_former``; the same rows are
 in the migration tables of ``CHANGELOG.md`` and ``docs/upgrades.md``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._renamed import Former
 
-__all__ = ["STATION_FORMER"]
+__all__ = ["STATION_FORMER", "STATION_FORMER_ATTRIBUTES", "STATION_FORMER_NAMES"]
 
 _SERVICE = "external_service=ExternalService.load_balancer(...) or ExternalService.node_port(...)"
 
@@ -58,5 +58,43 @@ STATION_FORMER: dict[str, Former] = {
         "hangs) or would open the SQLite database twice (SQLite has one writer); "
         "StationDeployment always replaces the pod with Recreate",
         now="nothing: drop strategy= (Recreate stops the old pod first)",
+    ),
+}
+
+#: 0.1 names ``station_constructs.station`` no longer exports, refused with what to write now.
+STATION_FORMER_NAMES: dict[str, Former] = {
+    "ExternalAccess": Former(
+        now="external_service=ExternalService.load_balancer(...) or "
+        "ExternalService.node_port(...) (NONE: leave external_service out); the Station "
+        "reports it as station.external_service_options"
+    ),
+    "ConfigPersistence": Former(
+        now="config_directory=ConfigDirectory.on_volume() (VOLUME) or "
+        "ConfigDirectory.from_image() (IMAGE); the Station reports it as "
+        "station.config_directory"
+    ),
+    "UpdateStrategy": Former(
+        problem="was removed in station-constructs 0.2.0: StationDeployment always replaces "
+        "its pod with Recreate (SQLite has one writer) and strategy= is not an argument",
+        now="nothing: drop strategy= and the import",
+    ),
+}
+
+#: StationDeployment's attributes of 0.1 that 0.2 no longer has, and what to read now.
+STATION_FORMER_ATTRIBUTES: dict[str, Former] = {
+    "local_mode": Former(now="station.auth.local_mode"),
+    "api_enabled": Former(now="station.api.enabled"),
+    "config_persistence": Former(
+        now="station.config_directory (== ConfigDirectory.from_image() for IMAGE)"
+    ),
+    "config_policy": Former(now="station.config_directory.policy"),
+    "external_access": Former(
+        now="station.external_service_options (None: no external Service), or the "
+        "rendered Service's station.external_service.type"
+    ),
+    "external_ports": Former(now="station.external_service_options.ports"),
+    "image_ref": Former(
+        problem="was removed in station-constructs 0.2.0 (a parse of the image reference)",
+        now="station.image (the reference) and station.release (the release it runs)",
     ),
 }

@@ -55,7 +55,10 @@ class StationSettings:
     """Everything resolved from a StationDeployment's arguments (documented on the Station).
 
     The fields up to ``selector_labels`` are the Station's public attributes of the same
-    names; the rest is what only the rendering needs.
+    names, except the flat facts only the library reads (``image_ref``, ``api_enabled``,
+    ``local_mode``, ``config_persistence``, ``config_policy``, ``external_access``,
+    ``external_ports``: the Station publishes the union values instead, ``station.auth``,
+    ``station.api``...); the rest is what only the rendering needs.
     """
 
     profile: ClusterProfile

@@ -2,7 +2,8 @@
 
 Two ways to make an exposed Station safe (``docs/station-facts.md``, "Who can call what"):
 
-* **Station authenticates** (local mode off): :class:`CloudShipOAuth` makes the agent MCP
+* **Station authenticates** (local mode off):
+  ``StationDeployment(auth=StationAuth.cloudship_oauth(...))`` makes the agent MCP
   (8587) and the API (8585) accept CloudShip OAuth bearer tokens, and
   ``StationDeployment(auth=StationAuth.webhook_key())`` makes the webhook paths require
   ``STN_WEBHOOK_API_KEY`` (a value from the Secret, like the provider keys).
@@ -22,13 +23,11 @@ htpasswd file and the middleware are objects you create.
 from __future__ import annotations
 
 from ._cloudship_oauth import CLOUDSHIP_INTROSPECT_URL as CLOUDSHIP_INTROSPECT_URL
-from ._cloudship_oauth import CloudShipOAuth
 from ._edge_auth import EdgeAuth, NginxAuthUrl, NginxBasicAuth, TraefikMiddleware
 from ._edge_policies import EnvoySecurityPolicy, IstioAuthorizationPolicy
-from ._errors import _Guard
+from ._renamed import Former, former_name
 
 __all__ = [
-    "CloudShipOAuth",
     "EdgeAuth",
     "EnvoySecurityPolicy",
     "IstioAuthorizationPolicy",
@@ -38,15 +37,20 @@ __all__ = [
 ]
 
 
+#: Former names of this module, refused with what to write now (one release).
+_FORMER_NAMES = {
+    "EdgeAuthKind": Former(
+        problem="was replaced in station-constructs 0.2.0: each kind is a class of its own",
+        now="NginxAuthUrl(...), NginxBasicAuth(...), TraefikMiddleware(...), "
+        "EnvoySecurityPolicy(...) or IstioAuthorizationPolicy(...)",
+    ),
+    "CloudShipOAuth": Former(
+        now="auth=StationAuth.cloudship_oauth(client_id=..., ...) (the same arguments; "
+        "the Station reports them as station.auth.oauth)"
+    ),
+}
+
+
 def __getattr__(name: str) -> object:
-    """Refuse the 0.1 ``EdgeAuthKind`` with the classes that replace it."""
-    if name == "EdgeAuthKind":
-        raise _Guard("station_constructs.auth").fail(
-            "EdgeAuthKind",
-            name,
-            "was replaced in station-constructs 0.2.0: each kind is a class of its own",
-            "write NginxAuthUrl(...), NginxBasicAuth(...), TraefikMiddleware(...), "
-            "EnvoySecurityPolicy(...) or IstioAuthorizationPolicy(...) (see 'Migrating from "
-            "0.1' in CHANGELOG.md and docs/upgrades.md)",
-        )
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """Refuse the 0.1 ``EdgeAuthKind`` and the former ``CloudShipOAuth`` with what replaces them."""
+    raise former_name(__name__, name, _FORMER_NAMES)

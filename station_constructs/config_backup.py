@@ -2,8 +2,8 @@
 
 Litestream replicates only ``/data/station.db``. Station's config directory (environments,
 MCP server configs, variables, agent prompt files; on the volume at ``/data/config`` with
-``ConfigPersistence.VOLUME``) is the other half of its state: Station's start-up sync
-deletes every file-based MCP config, its servers and tools, and the agents' tool
+``ConfigDirectory.on_volume()``, the default) is the other half of its state: Station's
+start-up sync deletes every file-based MCP config, its servers and tools, and the agents' tool
 assignments whose files are gone (``docs/station-facts.md``, "The config directory,
 config.yaml and the start-up sync"). :class:`ConfigDirBackup` adds to the Station pod of a
 :class:`~station_constructs.LitestreamBackup`:
@@ -67,7 +67,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         backup: The Station's :class:`~station_constructs.LitestreamBackup`: its replica's
             store and bucket (``backup.replica``), its credentials and sidecar mode are used.
         path: Key prefix of the directory's copy in the bucket. Default: next to the
-            database's replica, ``<dirname of backup.path>/config`` (e.g.
+            database's replica, ``<dirname of backup.replica.path>/config`` (e.g.
             ``<namespace>/<name>/config``). Must neither contain nor be inside the
             replica's path, nor overlap another Station's config copy or replica in the same
             bucket (two databases in one folder, e.g. ``prod/a.db`` and ``prod/b.db``, both
@@ -162,13 +162,13 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             self.backup.replica, path=self.path, _factory=BY_FACTORY
         )
         """Where the copy lives: the LitestreamBackup's store and bucket, at ``path``."""
-        self.remote: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}"
+        self.remote: str = f"{REMOTE_NAME}:{self.backup.replica.bucket}/{self.path}"
         """The rclone remote path of the copy (``backup:<bucket>/<path>``)."""
-        self.url: str = f"s3://{self.backup.bucket}/{self.path}"
+        self.url: str = f"s3://{self.backup.replica.bucket}/{self.path}"
         """The copy as an S3 URL."""
         self.remote_id: str = config_remote_id(self.backup, self.url)
         """The copy as the marker on the volume names it (URL, and endpoint if any)."""
-        self.history: str = f"{REMOTE_NAME}:{self.backup.bucket}/{self.path}-history"
+        self.history: str = f"{REMOTE_NAME}:{self.backup.replica.bucket}/{self.path}-history"
         """Where each sync keeps the files it overwrote or deleted, under ``<UTC time>/``."""
         restore, backup = config_commands(
             settings, remote=self.remote, remote_id=self.remote_id, history=self.history
@@ -189,6 +189,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
     def _render(self, pull_policy: ImagePullPolicy, *, digest_pinned: bool) -> None:
         """Add ``config-restore`` and ``config-backup`` to the Station's pod (as data)."""
         backup = self.backup
+        identity = backup.credentials.identity
         containers = BackupContainers(
             restore_name="config-restore",
             sidecar_name="config-backup",
@@ -201,7 +202,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             mounts=[data_mount()],
             restore_command=self.restore_command,
             sidecar_command=self.backup_command,
-            identity_mount=None if backup.identity is None else backup.identity.volume_mount(),
+            identity_mount=None if identity is None else identity.volume_mount(),
             native=backup.sidecar_mode is SidecarMode.NATIVE,
         )
         add_config_backup(self.station.pod, containers, digest_pinned=digest_pinned)

@@ -185,7 +185,7 @@ def _key_notes(station: StationDeployment, printed_command: bool) -> list[str]:
 
 def _ui_lines(station: StationDeployment) -> list[str]:
     """How to reach the web UI, and the browser risk while the port-forward runs."""
-    if not station.api_enabled:
+    if not station.api.enabled:
         return []
     api = station.port(StationPort.API)
     return [
@@ -210,7 +210,8 @@ def _backup_steps(station: StationDeployment) -> list[str]:
             "   LitestreamBackup's S3 credentials (the restore init container waits for them):",
             *("   " + line for line in backup_cmd.splitlines()),
         ]
-    if getattr(backup, "identity", None) is not None:
+    credentials = getattr(backup, "credentials", None)
+    if getattr(credentials, "identity", None) is not None:
         steps += [
             "",
             "   LitestreamBackup's role must exist before the pod starts: its policies are",

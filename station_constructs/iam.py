@@ -33,12 +33,14 @@ def backup_s3_policy(backup: LitestreamBackup) -> dict[str, Any]:
     The config directory's prefixes are included when a ``ConfigDirBackup`` is attached to
     the Station: create it before calling this.
     """
-    prefixes = [backup.path]
+    replica = backup.replica
+    path = str(replica.path)  # the construct's replica has its path filled in
+    prefixes = [path]
     config = backup.station.extensions.get("config-backup")
     config_path = getattr(config, "path", None)
     if isinstance(config_path, str):
         prefixes += [config_path, f"{config_path}-history"]
-    return s3_policy(backup.bucket, prefixes, keys=[f"{backup.path}.drill-hwm"])
+    return s3_policy(replica.bucket, prefixes, keys=[f"{path}.drill-hwm"])
 
 
 def backup_trust_policy(
@@ -52,7 +54,7 @@ def backup_trust_policy(
     Raises :class:`StationConfigError` for a backup without a workload identity (static keys need
     no role) or an IRSA call without a well-formed ARN.
     """
-    identity = backup.identity
+    identity = backup.credentials.identity
     if identity is None:
         raise StationConfigError(
             "credentials",

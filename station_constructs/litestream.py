@@ -29,7 +29,7 @@ The behaviour of the pinned Litestream version this design relies on is listed i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._app_registry import check_same_app, check_scope
 from ._backup_credentials import (
@@ -44,40 +44,30 @@ from ._backup_credentials import (
 )
 from ._backup_guards import check_snapshot_rollback
 from ._backup_station import backed_up_station
-from ._backup_values import FORMER_ARGUMENTS, check_values
+from ._backup_values import FORMER_ARGUMENTS, FORMER_ATTRIBUTES, check_values
 from ._errors import _Guard
 from ._factory_only import BY_FACTORY
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
 from ._read_only import ReadOnlyAttributes
-from ._renamed import refuse_former
+from ._renamed import former_attribute, refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
-from ._settings.litestream import CONFIG_DIR as CONFIG_DIR
-from ._settings.litestream import CONFIG_PATH as CONFIG_PATH
-from ._settings.litestream import CONFIG_VOLUME as CONFIG_VOLUME
-from ._settings.litestream import CREDENTIAL_VARIABLES as CREDENTIAL_VARIABLES
 from ._settings.litestream import (
     DEFAULT_RESOURCES,
     LITESTREAM_IMAGE,
     LITESTREAM_VERSION,
+    METRICS_PORT,
     LitestreamSettings,
     MetricsSettings,
     SidecarMode,
     resolve_litestream,
 )
-from ._settings.litestream import GRACE_MARGIN_SECONDS as GRACE_MARGIN_SECONDS
-from ._settings.litestream import METRICS_PATH as METRICS_PATH
-from ._settings.litestream import METRICS_PORT as METRICS_PORT
-from ._settings.litestream import METRICS_PORT_NAME as METRICS_PORT_NAME
-from ._settings.litestream import REPLICA_ANNOTATION as REPLICA_ANNOTATION
-from ._settings.s3 import _key_prefix as _key_prefix
 from ._settings.s3 import check_identity_target
 from ._settings.station import ImagePullPolicy, Resources
 from ._validate import boolean, dns_subdomain
 from .backup_options import LitestreamMetrics, S3Credentials, S3Replica
 from .station import StationDeployment
-from .workload_identity import WorkloadIdentity
 
 __all__ = ["LITESTREAM_IMAGE", "LITESTREAM_VERSION", "LitestreamBackup", "SidecarMode"]
 
@@ -251,17 +241,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             target.force_path_style,
             _factory=BY_FACTORY,
         )
-        """Where the backup lives, its path and region as rendered."""
-        self.bucket: str = target.bucket
-        """The S3 bucket."""
-        self.path: str = target.path
-        """The key prefix of the replica inside the bucket."""
-        self.endpoint: str | None = target.endpoint
-        """The S3-compatible endpoint, or ``None`` for AWS S3."""
-        self.region: str | None = target.region
-        """The region rendered (``None``: Litestream asks AWS for the bucket's region)."""
-        self.force_path_style: bool = target.force_path_style
-        """Whether the bucket is addressed path-style (``endpoint/bucket``)."""
+        """Where the backup lives, as rendered: its bucket, its path (the default filled in),
+        endpoint (``None``: AWS S3), region (``None``: Litestream asks AWS) and addressing."""
         self.sync_interval: str = timing.sync_interval
         """The sync interval as rendered (Go duration)."""
         self.snapshot_interval: str = timing.snapshot_interval
@@ -294,9 +275,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         guard = self._guard
         self._keys = keys
         self.credentials: S3Credentials = credentials
-        """Where the S3 credentials come from."""
-        self.identity: WorkloadIdentity | None = keys.identity
-        """The workload identity, or ``None`` for static keys."""
+        """Where the S3 credentials come from (``credentials.identity``: the workload identity,
+        ``None`` with static keys)."""
         self.service_account_name: str | None = keys.service_account_name
         """The pod's ServiceAccount with a workload identity: the Station's own when it has
         one (``StationDeployment(service_account=...)``), else one rendered here (``None``
@@ -337,14 +317,14 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
     def _render(self, guard: _Guard) -> None:
         """Claim the names, render the objects, change the Station (in the output's order)."""
         claim_names(self, guard)
-        if self.identity is None:
+        if self.credentials.identity is None:
             render_secret(self, guard, self._keys, self.station)
         else:
             self.service_account: k8s.KubeServiceAccount | None = render_identity(
                 self,
                 guard,
                 self.station,
-                self.identity,
+                self.credentials.identity,
                 name=self.service_account_name or f"{self.station.name}-backup",
                 namespace=self.namespace,
             )
@@ -363,6 +343,18 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         )
         """Litestream's metrics, and the namespaces admitted to them by the NetworkPolicy."""
 
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown attributes
+
+        def __getattr__(self, name: str) -> object:
+            """Refuse a 0.1 attribute (``_backup_values.FORMER_ATTRIBUTES``): what to read now."""
+            raise former_attribute(self, name, FORMER_ATTRIBUTES)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            """Refuse setting a 0.1 attribute (it would change nothing); else as for the others."""
+            if name in FORMER_ATTRIBUTES:
+                raise former_attribute(self, name, FORMER_ATTRIBUTES)
+            super().__setattr__(name, value)
+
     @property
     def replica_url(self) -> str:
         """The replica as a Litestream URL, for ``litestream restore -o FILE URL`` by hand.
@@ -378,11 +370,11 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         For every container that talks to the bucket (``scope`` owns the Secret reference).
         With a workload identity, the identity's variables instead.
         """
-        return credential_env(scope, self._keys, self.region)
+        return credential_env(scope, self._keys, self.replica.region)
 
     def credential_env_list(self) -> list[dict[str, Any]]:
         """:meth:`credential_env` as plain pod-spec ``env`` entries (for raw objects)."""
-        return credential_env_list(self._keys, self.region)
+        return credential_env_list(self._keys, self.replica.region)
 
     def pod_credential_env(self) -> list[dict[str, Any]]:
         """The credentials as the backup containers of the Station pod read them.
@@ -390,7 +382,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         Each key of the credentials Secret is required (``optional: false``); with a
         workload identity, the identity's variables.
         """
-        return pod_credential_env(self._keys, self.region)
+        return pod_credential_env(self._keys, self.replica.region)
 
     def secret_setup_command(self) -> str | None:
         """The ``kubectl create secret`` command for the credentials, or ``None``.

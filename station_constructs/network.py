@@ -123,7 +123,11 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             owner=scope,
             fix="give each Station its own name=, or pass NetworkPolicyOptions(name=...)",
         )
-        refuse_exposed_mcp(guard, station.external_ports)
+        exposed = station.external_service_options
+        self._exposed: tuple[StationPort, ...] = (
+            () if exposed is None or exposed.ports is None else exposed.ports
+        )
+        refuse_exposed_mcp(guard, self._exposed)
 
         self._ingress: list[Rule] = []
         self._egress: list[Rule] | None = None
@@ -265,11 +269,11 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
                 [render.namespace_peer(ns) for ns in namespaces],
                 self._ports("network_policy.ingress_ports", ingress_ports, outside=True),
             )
-        if station.external_ports:
+        if self._exposed:
             self._add(
                 "external_service.ports",
                 [{"ipBlock": {"cidr": cidr}} for cidr in _EVERYWHERE],
-                self._ports("external_service.ports", station.external_ports, outside=True),
+                self._ports("external_service.ports", self._exposed, outside=True),
             )
 
     def _initial_egress(self, egress: EgressRules) -> None:

@@ -155,10 +155,11 @@ class ConfigDirectory:
     ``StationDeployment(config_directory=...)``; default :meth:`on_volume`. Station keeps
     environments, MCP server configs, variables and agent prompt files there, and its
     start-up sync treats the directory as the source of truth, so it is state, like the
-    database (see :class:`~station_constructs.ConfigPersistence`). Build it with a factory.
+    database. Build it with a factory; a Station reports it as ``station.config_directory``.
 
     Attributes:
-        persistence: ``ConfigPersistence.VOLUME`` or ``ConfigPersistence.IMAGE``.
+        persistence: On the data volume or in the image (a private enum: compare the value
+            with ``ConfigDirectory.from_image()`` instead).
         policy: Who wins between the image's and the volume's files (on the volume).
 
     """

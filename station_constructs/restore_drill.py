@@ -36,10 +36,11 @@ from ._render.drill_record import drill_record_script
 from ._settings.config_backup import RCLONE_IMAGE, REMOTE_NAME
 from ._settings.drill import check_job_name_length, cron_schedule
 from ._settings.drill import count_table as checked_table
+from ._settings.litestream import CONFIG_DIR, CONFIG_PATH
 from ._settings.station import DATABASE_PATH
 from ._validate import dns_label, duration_seconds, positive_int
 from .config_backup import ConfigDirBackup
-from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
+from .litestream import LitestreamBackup
 
 __all__ = ["RestoreDrill"]
 
@@ -154,7 +155,8 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
             else ["sh", "-c", drill_config_script(remote=config_backup.remote)]
         )
         """Command of the ``drill-config`` container (``None`` without a config backup)."""
-        self.high_water_mark: str = f"{REMOTE_NAME}:{backup.bucket}/{backup.path}.drill-hwm"
+        replica = backup.replica
+        self.high_water_mark: str = f"{REMOTE_NAME}:{replica.bucket}/{replica.path}.drill-hwm"
         """The rclone path of the high-water mark the drills keep beside the replica."""
         self.max_row_loss_percent: int = positive_int(
             guard, "max_row_loss_percent", max_row_loss, minimum=0
@@ -179,7 +181,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
     def _render(self, size_mebibytes: int, deadline: int) -> ApiObject:
         backup = self.backup
         station = backup.station
-        identity = backup.identity
+        identity = backup.credentials.identity
         config_backup = self.config_backup
         init_containers, main = render.drill_containers(
             database_image=backup.image,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ._app_registry import IdChecked, check_scope
 from ._composing import StationReferences
 from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
 from ._read_only import Published, Referenced, Rendered
-from ._renamed import refuse_former
+from ._renamed import former_attribute, former_name, refuse_former
 from ._render.pod import StationPod
 from ._seed import ConfigPolicy
 from ._settings.input import StationInput
@@ -24,21 +25,19 @@ from ._settings.station import (
     AccessMode,
     AIProvider,
     ClusterProfile,
-    ConfigPersistence,
-    ExternalAccess,
     ImagePullPolicy,
     ResourceProfile,
     Resources,
     RetainedStorageClass,
     StationPort,
     StationStorage,
-    UpdateStrategy,
 )
 from ._station_api import attach_to, security_context
-from ._station_former import STATION_FORMER
+from ._station_choices import StationChoices
+from ._station_former import STATION_FORMER, STATION_FORMER_ATTRIBUTES, STATION_FORMER_NAMES
 from ._station_render import render_station, station_labels
 from ._station_settings import resolve_station
-from ._validate import ImageReference, one_of
+from ._validate import one_of
 from ._verify.app import note_station
 from .access import AuthSettings, Exposure
 from .network import NetworkPolicyOptions, StationNetworkPolicy
@@ -51,9 +50,7 @@ __all__ = [
     "AIProvider",
     "AccessMode",
     "ClusterProfile",
-    "ConfigPersistence",
     "ConfigPolicy",
-    "ExternalAccess",
     "ImagePullPolicy",
     "ResourceProfile",
     "Resources",
@@ -61,9 +58,13 @@ __all__ = [
     "StationDeployment",
     "StationPort",
     "StationStorage",
-    "UpdateStrategy",
     "DEFAULT_IMAGE",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Refuse a 0.1 name of this module (``STATION_FORMER_NAMES``) with its new spelling."""
+    raise former_name(__name__, name, STATION_FORMER_NAMES)
 
 
 class StationDeployment(IdChecked, Construct):
@@ -266,6 +267,10 @@ class StationDeployment(IdChecked, Construct):
         given = StationInput.of(guard, locals())  # every keyword argument, the unions flat
         # Settings resolved into one frozen value (the first bad argument raises), rendered.
         self._settings = settings = resolve_station(self, guard, given)
+        exposed = settings.external_ports
+        self._choices = StationChoices.of(
+            auth, api, cloudship, config_directory, external_service, exposed
+        )
         self._objects = render_station(
             self,
             self,
@@ -288,12 +293,9 @@ class StationDeployment(IdChecked, Construct):
     external_service_name = Published[str | None]("Name of the external Service, if any.")
     secret_source = Published[SecretSource]("Where the Secret comes from.")
     secret_name = Published[str]("Name of the Secret the pod reads its keys from.")
-    image_ref = Published[ImageReference]("The parsed Station image reference.")
     image = Published[str]("The Station image.")
     release = Published[StationRelease]("The Station release whose rules the guards apply.")
     ports = Published[dict[StationPort, int]]("Port number of each endpoint (API included).")
-    api_enabled = Published[bool]("Whether the HTTP API/UI is served (``STN_DEV_MODE``).")
-    local_mode = Published[bool]("Whether authentication is off (``STATION_LOCAL_MODE``).")
     served_ports = Published[tuple[StationPort, ...]]("The ports Station listens on.")
     provider = Published[AIProvider]("The provider in ``STN_AI_PROVIDER``.")
     providers = Published[tuple[AIProvider, ...]]("Every provider whose key is wired.")
@@ -303,15 +305,24 @@ class StationDeployment(IdChecked, Construct):
     resources = Published[Resources]("The effective resources.")
     startup_timeout_seconds = Published[int]("Seconds the startup probe allows.")
     storage = Published[StationStorage]("The data volume settings.")
-    config_persistence = Published[ConfigPersistence]("Where ``~/.config/station`` lives.")
-    config_policy = Published[ConfigPolicy]("Whose config files win: image's or volume's.")
     persist_tool_caches = Published[bool]("Whether npx/uvx caches live on the data volume.")
     serve_environment = Published[str | None]("The environment served (``None``: default).")
     exposures = Published[list[Exposure]]("Every place outside the cluster reaching Station.")
-    external_access = Published[ExternalAccess]("How Station is reachable without an Ingress.")
-    external_ports = Published[tuple[StationPort, ...]]("Ports on the external Service.")
     allow_unauthenticated_exposure = Published[bool]("Unauthenticated exposure accepted.")
     selector_labels = Published[dict[str, str]]("The immutable pod selector (``app: <name>``).")
+    # The union arguments as given (_station_choices.py), read-only.
+    auth = Published[StationAuth]("Who Station authenticates (``auth=``).", source="_choices")
+    api = Published[ApiListener](
+        "The API listener: ``api.enabled``, ``api.port``.", source="_choices"
+    )
+    cloudship = Published[CloudShip | None]("The CloudShip integration, if any.", source="_choices")
+    config_directory = Published[ConfigDirectory](
+        "Where ``~/.config/station`` lives, and whose files win.", source="_choices"
+    )
+    external_service_options = Published[ExternalService | None](
+        "The external Service's value, its ``ports`` resolved (``None``: no such Service).",
+        source="_choices",
+    )
     # Objects (_station_render.py), read-only.
     namespace_object = Rendered[ApiObject | None]("The Namespace, if rendered.")
     config_map = Rendered[k8s.KubeConfigMap]("The ConfigMap of non-secret settings.")
@@ -358,6 +369,18 @@ class StationDeployment(IdChecked, Construct):
         attach_to(self._guard, self.extensions, kind, extension)
 
     container_security_context = staticmethod(security_context)
+
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown attributes
+
+        def __getattr__(self, name: str) -> object:
+            """Refuse a 0.1 attribute (``STATION_FORMER_ATTRIBUTES``) with what to read now."""
+            raise former_attribute(self, name, STATION_FORMER_ATTRIBUTES)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            """Refuse setting a 0.1 attribute (it would change nothing); set anything else."""
+            if name in STATION_FORMER_ATTRIBUTES:
+                raise former_attribute(self, name, STATION_FORMER_ATTRIBUTES)
+            super().__setattr__(name, value)
 
 
 #: The keyword arguments StationDeployment takes (offered when a name is misspelt).

@@ -18,7 +18,6 @@ from cdk8s import Chart
 
 from station_constructs import (
     ApiListener,
-    CloudShipOAuth,
     EnvoySecurityPolicy,
     ExternalSecretSource,
     ExternalService,
@@ -38,6 +37,7 @@ from station_constructs import (
     StationPort,
     TraefikMiddleware,
 )
+from station_constructs._cloudship_oauth import CloudShipOAuth
 from station_constructs.access import (
     ENDPOINTS,
     Access,

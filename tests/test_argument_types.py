@@ -18,10 +18,8 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShip,
-    ConfigPersistence,
     EgressRules,
     ExistingSecret,
-    ExternalAccess,
     ExternalSecretSource,
     ExternalService,
     IngressRoute,
@@ -41,6 +39,7 @@ from station_constructs import (
     StationStorage,
     StationVolumeSnapshot,
 )
+from station_constructs._settings.station import ConfigPersistence, ExternalAccess
 from tests.conftest import find, synth
 from tests.support.builders import ANY_ACCOUNT
 from tests.support.refusals import assert_refused

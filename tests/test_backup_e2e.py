@@ -493,7 +493,7 @@ def test_the_guard_keeps_the_backup(
     objects, backup, _ = synth(s3_server, "e2e-guard")
     secrets = secrets_for(s3_server)
     seed_backup(make_pod(objects, "old", secrets), rows=300)
-    keys = set(s3_server.list_keys(E2E_BUCKET, f"{backup.path}/"))
+    keys = set(s3_server.list_keys(E2E_BUCKET, f"{backup.replica.path}/"))
     pod = make_pod(objects, "new", secrets)
     new_empty_database(pod.volume("data") / "station.db")
     config = pod.volume("litestream-config") / "litestream.yml"
@@ -511,7 +511,7 @@ def test_the_guard_keeps_the_backup(
     # AND after the (shortened) level-0 retention the old backup still restores in full
     time.sleep(10)
     assert restored_rows(pod, backup) == 300
-    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup.path}/")) == keys
+    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup.replica.path}/")) == keys
     report(
         f"with the guard: refused in {refused_after:.2f}s (exit 1); 10 s later all 300 rows "
         "still restore and the bucket is unchanged"
@@ -527,10 +527,10 @@ def test_the_guard_refuses_a_volume_that_replicated_to_another_replica(
     objects_a, backup_a, _ = synth(s3_server, "e2e-moved-a")
     objects_b, backup_b, _ = synth(s3_server, "e2e-moved-b")
     seed_backup(make_pod(objects_b, "other", secrets), rows=30)
-    keys_b = set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/"))
+    keys_b = set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.replica.path}/"))
     seed_backup(make_pod(objects_a, "volume", secrets), rows=30)
     marker = make_pod(objects_a, "volume", secrets).volume("data") / ".station-db-restored"
-    identity_a = f"{backup_a.bucket}/{backup_a.path}"
+    identity_a = f"{backup_a.replica.bucket}/{backup_a.replica.path}"
     assert marker.read_text().splitlines()[0] == f"replica={identity_a}"
     moved = make_pod(objects_b, "volume", secrets)  # the same volume, B's configuration
     assert (moved.volume("data") / ".station.db-litestream").is_dir()
@@ -538,8 +538,9 @@ def test_the_guard_refuses_a_volume_that_replicated_to_another_replica(
     assert sidecar.wait(timeout=60) == 1
     log = sidecar.log_text()
     assert "ERROR refusing to replicate" in log
-    assert f"belongs to the replica {identity_a}, not to {backup_b.bucket}/{backup_b.path}" in log
-    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.path}/")) == keys_b
+    replica_b = backup_b.replica
+    assert f"belongs to the replica {identity_a}, not to {replica_b.bucket}/{replica_b.path}" in log
+    assert set(s3_server.list_keys(E2E_BUCKET, f"{backup_b.replica.path}/")) == keys_b
 
 
 def test_an_empty_database_file_does_not_block_the_restore(
@@ -787,7 +788,7 @@ def test_irsa_credentials_reach_litestream_and_rclone(
         sts.shutdown()
         sts.server_close()
     keys = s3_server.list_keys(E2E_BUCKET, "e2e-irsa/")
-    assert any(k.startswith(f"{backup.path}/") for k in keys)
+    assert any(k.startswith(f"{backup.replica.path}/") for k in keys)
     assert any(k.startswith(f"{config.path}/") for k in keys)
     requests = sts.requests  # type: ignore[attr-defined]
     assert requests, "no AssumeRoleWithWebIdentity request"

@@ -20,7 +20,6 @@ from station_constructs import (
     ApiListener,
     CloudShip,
     ExistingSecret,
-    ExternalAccess,
     ExternalSecretSource,
     ExternalService,
     IngressController,
@@ -39,8 +38,8 @@ from station_constructs import (
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
-    UpdateStrategy,
 )
+from station_constructs._settings.station import ExternalAccess, UpdateStrategy
 from tests.support.builders import ANY_ACCOUNT
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the

@@ -787,7 +787,7 @@ LIFECYCLES: list[Case] = [
         "create the StationDeployment with the arguments",
     ),
     (
-        "Litestream bucket reassigned after construction",
+        "Litestream replica reassigned after construction",
         lambda app: setattr(
             LitestreamBackup(
                 charts(app)[0],
@@ -795,12 +795,12 @@ LIFECYCLES: list[Case] = [
                 station=st(chart_of(app, "one")),
                 replica=S3Replica.aws("backups"),
             ),
-            "bucket",
-            "other",
+            "replica",
+            S3Replica.aws("other"),
         ),
         "LitestreamBackup 'one/backup'",
-        ["bucket='other'", "read-only"],
-        "the arguments that give the bucket",
+        ["replica=", "read-only"],
+        "LitestreamBackup(scope, id, ..., replica=...)",
     ),
     (
         "Ingress host reassigned after construction",

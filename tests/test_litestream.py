@@ -133,7 +133,10 @@ def test_the_replica_is_named_on_the_pod(chart: Chart) -> None:
     annotations = find(synth(chart), "Deployment", "station")["spec"]["template"]["metadata"][
         "annotations"
     ]
-    assert annotations["station-constructs/litestream-replica"] == f"s3://{b.bucket}/{b.path}"
+    assert (
+        annotations["station-constructs/litestream-replica"]
+        == f"s3://{b.replica.bucket}/{b.replica.path}"
+    )
 
 
 def test_containers_use_the_pinned_image_and_the_mounted_config(chart: Chart) -> None:
@@ -332,7 +335,7 @@ def test_config_changes_roll_the_pod(new_chart: Any) -> None:
 
 def test_default_path_is_per_station(chart: Chart) -> None:
     _, b = backup(chart, {"name": "agents", "namespace": "team-a"})
-    assert b.path == "team-a/agents/station.db"
+    assert b.replica.path == "team-a/agents/station.db"
     assert b.config_map_name == "agents-litestream"
     assert b.secret_name == "agents-litestream"
 
@@ -549,7 +552,7 @@ def test_endpoint_forms_that_work(chart: Chart) -> None:
             station=st,
             replica=S3Replica.compatible(endpoint, "b-bucket"),
         )
-        assert b.endpoint == endpoint.rstrip("/")
+        assert b.replica.endpoint == endpoint.rstrip("/")
 
 
 @pytest.mark.parametrize(
@@ -676,6 +679,28 @@ def test_former_arguments_are_refused_with_their_new_spelling(
         text = (REPO / page).read_text()
         section = text.split("#### LitestreamBackup, ConfigDirBackup", 1)[1].split("####", 1)[0]
         assert f"{name}=" in section, page
+
+
+@pytest.mark.parametrize(
+    ("name", "now"),
+    [
+        ("bucket", "backup.replica.bucket"),
+        ("path", "backup.replica.path"),
+        ("endpoint", "backup.replica.endpoint"),
+        ("region", "backup.replica.region"),
+        ("force_path_style", "backup.replica.force_path_style"),
+        ("identity", "backup.credentials.identity"),
+    ],
+)
+def test_a_former_attribute_is_refused_with_what_to_read_now(
+    chart: Chart, name: str, now: str
+) -> None:
+    backup = LitestreamBackup(
+        chart, "backup", station=StationDeployment(chart, "station"), replica=minio()
+    )
+    assert_refused(lambda: getattr(backup, name), field=name, fix=f"read {now}")
+    assert_refused(lambda: setattr(backup, name, 1), field=name, fix=f"read {now}")
+    assert not hasattr(backup, "no_such_attribute")  # anything else: AttributeError
 
 
 def test_an_unknown_argument_is_refused_with_the_closest_names(chart: Chart) -> None:

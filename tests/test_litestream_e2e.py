@@ -154,7 +154,7 @@ def contents(path: Path) -> tuple[int, str, str]:
 
 
 def ltx_keys(server: SeaweedS3, backup: LitestreamBackup) -> set[str]:
-    return set(server.list_keys(BUCKET, f"{backup.path}/"))
+    return set(server.list_keys(BUCKET, f"{backup.replica.path}/"))
 
 
 def write_rows(con: sqlite3.Connection, transactions: int, rows_each: int) -> int:

@@ -294,7 +294,7 @@ def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
             ports=[StationPort.AGENT_MCP], source_ranges=accepted["ranges"]
         ),
     )
-    assert s.external_ports == (StationPort.AGENT_MCP,)
+    assert s.external_service_options.ports == (StationPort.AGENT_MCP,)  # type: ignore[union-attr]
 
 
 def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:

@@ -12,7 +12,6 @@ from station_constructs import (
     ApiListener,
     CloudShip,
     ConfigDirectory,
-    ConfigPersistence,
     ExistingSecret,
     ExternalService,
     ImagePullPolicy,
@@ -156,7 +155,7 @@ def test_config_dir_from_the_image_only(chart: Chart) -> None:
     env = {e["name"]: e["value"] for e in seed["env"]}
     assert "SEED_POLICY" not in env
     assert env["SEED_CONFIG_TO"] == "/seed/home/.config/station"  # config.yaml only
-    assert station.config_persistence is ConfigPersistence.IMAGE
+    assert station.config_directory == ConfigDirectory.from_image()
 
 
 def test_writable_root_keeps_the_config_dir_on_the_volume(chart: Chart) -> None:

@@ -20,10 +20,11 @@ from station_constructs import (
     StationDeployment,
     StationPort,
     StationStorage,
-    UpdateStrategy,
 )
+from station_constructs._settings.station import UpdateStrategy
 from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import OAUTH
+from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
 
 
@@ -54,6 +55,35 @@ def test_every_former_keyword_is_refused_with_its_new_spelling(chart: Chart, nam
         value=value,
         fix=STATION_FORMER[name].now,
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "now"),
+    [
+        ("local_mode", "station.auth.local_mode"),
+        ("api_enabled", "station.api.enabled"),
+        ("config_persistence", "station.config_directory"),
+        ("config_policy", "station.config_directory.policy"),
+        ("external_access", "station.external_service_options"),
+        ("external_ports", "station.external_service_options.ports"),
+        ("image_ref", "station.image"),
+    ],
+)
+def test_a_former_attribute_is_refused_with_what_to_read_now(
+    chart: Chart, name: str, now: str
+) -> None:
+    station = StationDeployment(chart, "station")
+    assert_refused(lambda: getattr(station, name), field=name, fix=f"read {now}")
+    assert_refused(lambda: setattr(station, name, 1), field=name, fix=f"read {now}")
+    assert not hasattr(station, "no_such_attribute")  # anything else: AttributeError
+
+
+@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+def test_every_former_keyword_is_in_the_migration_tables(name: str) -> None:
+    for page in ("CHANGELOG.md", "docs/upgrades.md"):
+        text = (REPO / page).read_text()
+        section = text.split("#### StationDeployment", 1)[1].split("####", 1)[0]
+        assert f"`{name}=" in section or f" {name}=" in section, page
 
 
 @pytest.mark.parametrize("replicas", [1, 2, 0, True, 1.0])

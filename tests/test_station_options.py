@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cdk8s_plus_27 as kplus
 import pytest
 from cdk8s import Chart
 
@@ -17,7 +18,6 @@ from station_constructs import (
     StationDeployment,
     StationPort,
 )
-from station_constructs._settings.station import ConfigPersistence, ExternalAccess
 from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import ANY_ACCOUNT, OAUTH
 from tests.support.paths import REPO
@@ -93,9 +93,8 @@ def test_the_config_directory_and_the_api_reach_the_station(chart: Chart) -> Non
         config_directory=ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS),
         api=ApiListener.on(port=9000),
     )
-    assert station.config_persistence is ConfigPersistence.VOLUME
-    assert station.config_policy is ConfigPolicy.VOLUME_WINS
-    assert (station.api_enabled, station.settings["API_PORT"]) == (True, "9000")
+    assert station.config_directory == ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS)
+    assert (station.api.enabled, station.settings["API_PORT"]) == (True, "9000")
 
 
 def test_an_external_service_reaches_the_station(chart: Chart) -> None:
@@ -107,8 +106,10 @@ def test_an_external_service_reaches_the_station(chart: Chart) -> None:
             ports=[StationPort.AGENT_MCP], source_ranges=["203.0.113.0/24"]
         ),
     )
-    assert station.external_access is ExternalAccess.LOAD_BALANCER
-    assert station.external_ports == (StationPort.AGENT_MCP,)
+    assert station.external_service_options == ExternalService.load_balancer(
+        ports=[StationPort.AGENT_MCP], source_ranges=["203.0.113.0/24"]
+    )
+    assert station.external_service.type is kplus.ServiceType.LOAD_BALANCER  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +240,33 @@ NOT_IN_A_DEFAULT_APP = (
     "station_constructs.monitoring",
     "station_constructs.snapshot",
 )
+
+
+FORMER_NAMES = [
+    ("ExternalAccess", "station", "external_service=ExternalService.load_balancer(...)"),
+    ("ConfigPersistence", "station", "config_directory=ConfigDirectory.on_volume()"),
+    ("UpdateStrategy", "station", "drop strategy="),
+    ("CloudShipOAuth", "auth", "auth=StationAuth.cloudship_oauth(client_id=..., ...)"),
+    ("EdgeAuthKind", "auth", "NginxAuthUrl(...)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "now"), FORMER_NAMES, ids=[n for n, _, _ in FORMER_NAMES]
+)
+def test_a_former_public_name_is_refused_from_the_package_and_its_module(
+    name: str, module: str, now: str
+) -> None:
+    """Out of ``__all__``; asking the package or the module for it gives the new spelling."""
+    from tests.support.refusals import assert_refused
+
+    package = importlib.import_module("station_constructs")
+    owner = importlib.import_module(f"station_constructs.{module}")
+    assert name not in package.__all__
+    assert name not in owner.__all__
+    for where in (package, owner):
+        error = assert_refused(partial(getattr, where, name), field=name, fix=now)
+        assert "Migrating from 0.1" in error.fix
 
 
 def test_importing_the_package_loads_none_of_its_modules() -> None:

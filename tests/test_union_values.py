@@ -19,10 +19,8 @@ from station_constructs import (
     ApiListener,
     CloudShip,
     ConfigDirectory,
-    ConfigPersistence,
     ConfigPolicy,
     ExistingSecret,
-    ExternalAccess,
     ExternalService,
     LitestreamMetrics,
     S3Credentials,
@@ -31,6 +29,7 @@ from station_constructs import (
     StationPort,
     WorkloadIdentity,
 )
+from station_constructs._settings.station import ConfigPersistence, ExternalAccess
 from tests.support.refusals import assert_refused
 
 IRSA = WorkloadIdentity.aws_irsa("arn:aws:iam::123456789012:role/station-backup")

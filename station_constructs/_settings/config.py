@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._cloudship_oauth import CloudShipOAuth
 from .._env import MANAGED_VARIABLES, TEXT_SETTINGS, managed_fix, rendered
 from .._errors import StationAccessWarning, _Guard
 from .._secret_material import secret_name_word, secret_value_kind
 from .._validate import env_name
 from ..access import AuthSettings
-from ..auth import CloudShipOAuth
 from .ports import PortSettings
 from .station import DATABASE_PATH, AIProvider, StationPort
 

@@ -22,8 +22,8 @@ from ..options import ApiListener, CloudShip, ConfigDirectory, ExternalService, 
 from .station import ExternalAccess
 
 if TYPE_CHECKING:
+    from .._cloudship_oauth import CloudShipOAuth
     from .._seed import ConfigPolicy
-    from ..auth import CloudShipOAuth
     from ..network import NetworkPolicyOptions
     from ..placement import PodExtras, PodPlacement, PodServiceAccount
     from ..secrets import SecretSource

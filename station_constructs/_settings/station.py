@@ -108,8 +108,8 @@ class ClusterProfile(enum.Enum):
     K3S = "k3s"
     """k3s: the data volume uses the ``local-path`` StorageClass and a
     :class:`~station_constructs.StationIngress` defaults to the bundled Traefik.
-    ``ExternalAccess.LOAD_BALANCER`` is served by k3s's ServiceLB (klipper-lb), which
-    listens on the chosen ports on every node; ``NODE_PORT`` works as anywhere. local-path
+    ``ExternalService.load_balancer()`` is served by k3s's ServiceLB (klipper-lb), which
+    listens on the chosen ports on every node; ``node_port()`` works as anywhere. local-path
     volumes live on one node's disk and are deleted with their claim (``reclaimPolicy:
     Delete``): see docs/k3s.md for keeping the data."""
 
