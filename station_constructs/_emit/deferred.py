@@ -39,6 +39,7 @@ from .resolve import resolve
 __all__ = [
     "DeferredApiObject",
     "DeferredObject",
+    "RenderedOnce",
     "emit_deferred",
     "emit_deployment",
 ]
@@ -48,13 +49,21 @@ Finish = Callable[[dict[str, Any]], None]
 _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
 
-class _RenderedOnce:
-    """Hands what the final verification read to cdk8s's write in the same synthesis."""
+class RenderedOnce:
+    """Hands what the final verification read to cdk8s's write in the same synthesis.
 
-    _kept: tuple[int, int, Any] | None = None
+    Held by each deferred object (not a base class): :meth:`get` renders, or returns what
+    was rendered for the verification when nothing changed since (``state``).
+    """
 
-    def _once(self, state: int, render: Callable[[], Any]) -> Any:
-        key = app_state(self)  # type: ignore[arg-type]
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: tuple[int, int, Any] | None = None
+
+    def get(self, owner: ApiObject, state: int, render: Callable[[], Any]) -> Any:
+        """``render()``, or what was kept for ``owner`` at ``state`` in this synthesis."""
+        key = app_state(owner)
         generation = synthesis.keep(key)
         if generation is not None:
             data = render()
@@ -66,7 +75,7 @@ class _RenderedOnce:
         return render()
 
 
-class DeferredObject(_RenderedOnce, ApiObject):
+class DeferredObject(ApiObject):
     """An ``ApiObject`` rendered by ``render(metadata)`` at every synthesis."""
 
     def __init__(
@@ -80,6 +89,7 @@ class DeferredObject(_RenderedOnce, ApiObject):
         render: Render,
         finish: Finish | None = None,
     ) -> None:
+        self._rendered = RenderedOnce()
         super().__init__(scope, id, api_version=api_version, kind=kind, metadata=metadata)
         remember_app(self, scope)
         self._render = render
@@ -96,7 +106,7 @@ class DeferredObject(_RenderedOnce, ApiObject):
         ``finish`` is for what must see every container, those the patches add included
         (EKS's skip list of the backup role's credentials).
         """
-        return self._once(len(self._patches), self._to_json)
+        return self._rendered.get(self, len(self._patches), self._to_json)
 
     def _to_json(self) -> Any:
         # The ApiObject's own JSON: apiVersion, kind and the metadata as cdk8s completes it.
@@ -111,12 +121,13 @@ class DeferredObject(_RenderedOnce, ApiObject):
         return data
 
 
-class DeferredApiObject(_RenderedOnce, ApiObject):
+class DeferredApiObject(ApiObject):
     """A plain ``ApiObject`` whose body and additions are applied at synthesis."""
 
     def __init__(self, scope: Construct, id: str, manifest: Mapping[str, Any]) -> None:
         # (path, value) for an addition, or the user's JSON patches, in the order made.
         self._ops: list[tuple[str, Any] | list[JsonPatch]] = []
+        self._rendered = RenderedOnce()
         super().__init__(
             scope,
             id,
@@ -142,7 +153,7 @@ class DeferredApiObject(_RenderedOnce, ApiObject):
 
     def to_json(self) -> Any:
         """The object with its additions and patches applied, in order."""
-        return self._once(len(self._ops), self._to_json)
+        return self._rendered.get(self, len(self._ops), self._to_json)
 
     def _to_json(self) -> Any:
         data = super().to_json()
