@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._app_registry import check_same_app, check_scope, check_secret_unread, use_secret_as
+from ._app_registry import (
+    check_same_app,
+    check_scope,
+    check_secret_unread,
+    init_construct,
+    use_secret_as,
+)
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, claim_object, guard_for
@@ -79,7 +85,7 @@ class StationGateway(ReadOnlyAttributes, Construct):
         redirect_http: bool = False,
     ) -> None:
         check_scope(scope, id, "StationGateway", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationGateway", self)
         if station is not None and not isinstance(station, StationDeployment):
             raise guard.fail(

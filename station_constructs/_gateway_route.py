@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._app_registry import check_scope, reserve
+from ._app_registry import check_scope, init_construct, reserve
 from ._attach import require_station
 from ._edge_auth import EdgeAuth
 from ._emit.objects import emit_object
@@ -109,7 +109,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationGatewayRoute", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationGatewayRoute", self)
         self._guard = guard
         require_station(self, guard, station, "to route to")

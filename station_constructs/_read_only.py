@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 from typing import Any, Generic, Never, TypeVar, cast, overload
 
-from ._app_registry import IdChecked
 from ._errors import StationConfigError
 
 __all__ = ["Published", "ReadOnlyAttributes", "Referenced", "Rendered", "read_only_error"]
@@ -20,11 +19,15 @@ __all__ = ["Published", "ReadOnlyAttributes", "Referenced", "Rendered", "read_on
 T = TypeVar("T")
 
 
-class ReadOnlyAttributes(IdChecked):
-    """Mixin: after :meth:`_lock_attributes`, reassigning a public attribute raises.
+class ReadOnlyAttributes:
+    """One concern: after :meth:`_lock_attributes`, reassigning a public attribute raises.
 
-    Through :class:`~station_constructs._app_registry.IdChecked`, a taken construct id
-    raises the library's error too.
+    Listed before ``Construct`` among the bases of the library's constructs that keep their
+    results as instance attributes (``class LitestreamBackup(ReadOnlyAttributes,
+    Construct)``), for its ``__setattr__``; it has no state of its own but the set of
+    locked names and no ``__init__`` (a construct's creation is
+    :func:`~station_constructs._app_registry.init_construct`). ``StationDeployment`` needs
+    none: its attributes are :class:`Published` descriptors.
     """
 
     def _lock_attributes(self) -> None:

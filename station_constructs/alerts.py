@@ -34,7 +34,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.prometheus_rule import emit_prometheus_rule
 from ._errors import _Guard
@@ -89,7 +89,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "BackupAlerts", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("BackupAlerts", self)
         require_station(self, guard, station, "whose backups to watch")
         litestream: Any = station.extensions.get("litestream")

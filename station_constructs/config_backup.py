@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
 from ._k8s import Construct, construct_path, guard_for
@@ -102,7 +102,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
     ) -> None:
         check_scope(scope, id, "ConfigDirBackup", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("ConfigDirBackup", self)
         if not isinstance(backup, LitestreamBackup):
             raise guard.fail(

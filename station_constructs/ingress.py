@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
+from ._app_registry import check_scope, check_secret_unread, init_construct, reserve, use_secret_as
 from ._attach import require_station
 from ._edge_auth import EdgeAuth
 from ._emit.objects import emit_object
@@ -176,7 +176,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationIngress", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationIngress", self)
         self._guard = guard
         require_station(self, guard, station, "to route to")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._backup_credentials import (
     BackupCredentials,
     credential_env,
@@ -181,7 +181,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         **former: object,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("LitestreamBackup", self)
         refuse_former(guard, former, FORMER_ARGUMENTS, _ACCEPTED)
         self._guard = guard

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.service_monitor import emit_service_monitor
 from ._errors import _Guard
@@ -79,7 +79,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "LitestreamServiceMonitor", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("LitestreamServiceMonitor", self)
         require_station(self, guard, station, "whose Litestream to scrape")
         litestream, metrics_port = _litestream(guard, station)

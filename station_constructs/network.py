@@ -32,6 +32,7 @@ import ipaddress
 import urllib.parse
 from collections.abc import Mapping, Sequence
 
+from ._app_registry import init_construct
 from ._emit.deferred import emit_deferred
 from ._errors import _Guard
 from ._k8s import (
@@ -101,7 +102,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
                 "rules to station.network_policy with allow_from_namespaces, "
                 "allow_from_same_namespace, allow_from_cidrs or allow_egress_to",
             )
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False

@@ -18,7 +18,7 @@ pod never touches the Station's volume: it reads only the bucket.
 
 from __future__ import annotations
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import (
@@ -89,7 +89,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "RestoreDrill", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("RestoreDrill", self)
         _check_backups(guard, backup, config_backup)
         station = backup.station

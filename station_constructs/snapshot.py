@@ -29,7 +29,7 @@ Deployment scaled to zero).
 
 from __future__ import annotations
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.volume_snapshot import emit_volume_snapshot
 from ._errors import _Guard
@@ -75,7 +75,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
         protect_from_prune: bool = True,
     ) -> None:
         check_scope(scope, id, "StationVolumeSnapshot", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationVolumeSnapshot", self)
         require_station(self, guard, station, "whose volume to snapshot")
         self.station: StationDeployment = station
