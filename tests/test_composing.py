@@ -7,6 +7,7 @@ labels, dependencies between objects, app-level validation.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cdk8s
@@ -17,6 +18,7 @@ from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import Construct, IValidation
 
 from station_constructs import (
+    PodServiceAccount,
     S3Replica,
     StationConfigError,
     StationDeployment,
@@ -24,7 +26,11 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from station_constructs._verify.app import verify_app
+from station_constructs.pod import StationPod
 from tests.conftest import Manifest, synth
+from tests.support.refusals import assert_refused
+
+DOCS = Path(__file__).parent.parent / "docs"
 
 
 def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
@@ -170,6 +176,7 @@ class ProxySidecar(Construct):
             }
         )
         pod.add_annotation("example.com/proxy", "on")
+        pod.add_deployment_annotation("example.com/proxy-owner", "platform")
         pod.ensure_termination_grace_period(45, reason="the proxy drains its connections")
 
 
@@ -182,7 +189,42 @@ def test_a_users_construct_adds_a_sidecar_through_the_pod_api(chart: Chart) -> N
     assert (proxy["name"], proxy["restartPolicy"]) == ("proxy", "Always")
     assert spec["volumes"][-1] == {"name": "proxy-config", "configMap": {"name": "proxy"}}
     assert deployment["spec"]["template"]["metadata"]["annotations"]["example.com/proxy"] == "on"
+    assert deployment["metadata"]["annotations"]["example.com/proxy-owner"] == "platform"
+    assert (
+        "example.com/proxy-owner" not in deployment["spec"]["template"]["metadata"]["annotations"]
+    )
     assert spec["terminationGracePeriodSeconds"] == station.termination_grace_period_seconds == 45
+
+
+def test_the_pod_changes_only_through_its_methods(chart: Chart) -> None:
+    """No public field to edit: what the library and users add goes through the methods."""
+    pod = StationDeployment(chart, "station").pod
+    assert [name for name in vars(pod) if not name.startswith("_")] == []
+    documented = (DOCS / "composing.md").read_text()
+    public = [n for n in dir(StationPod) if not n.startswith("_")]
+    assert public and [n for n in public if f"`{n}" not in documented] == []
+
+
+def test_a_users_construct_runs_the_pod_as_its_service_account(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    station.pod.use_service_account("reporter")
+    station.pod.use_service_account("reporter")  # the same name again: nothing changes
+    assert pod_spec(one(synth(chart), "Deployment", "station"))["serviceAccountName"] == "reporter"
+    assert_refused(
+        lambda: station.pod.use_service_account("other"),
+        field="service_account_name",
+        value="other",
+        problem="a pod has one ServiceAccount",
+        fix="'reporter'",
+    )
+
+
+def test_the_stations_own_service_account_is_kept(chart: Chart) -> None:
+    station = StationDeployment(
+        chart, "station", service_account=PodServiceAccount.existing("platform")
+    )
+    station.pod.use_service_account("reporter")
+    assert pod_spec(one(synth(chart), "Deployment", "station"))["serviceAccountName"] == "platform"
 
 
 def test_the_pod_checks_apply_to_what_a_users_construct_adds(tmp_path: Any) -> None:

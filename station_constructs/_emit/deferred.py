@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_state, remember_app
+from .._render import pod as station_pod
 from .._render.pod import PodAssembly
 from . import synthesis
 from .objects import object_metadata
@@ -198,12 +199,13 @@ def emit_deferred(scope: Construct, id: str, manifest: Mapping[str, Any]) -> Def
 
 def emit_deployment(scope: Construct, id: str, pod: PodAssembly) -> DeferredObject:
     """The Station's Deployment, rendered from ``pod`` at every synthesis."""
+    name, namespace, labels = station_pod.metadata_of(pod)
     return DeferredObject(
         scope,
         id,
         api_version="apps/v1",
         kind="Deployment",
-        metadata=ApiObjectMetadata(name=pod.name, namespace=pod.namespace, labels=pod.labels),
-        render=pod.render,
-        finish=pod.finish,
+        metadata=ApiObjectMetadata(name=name, namespace=namespace, labels=labels),
+        render=lambda metadata: station_pod.render(pod, metadata),
+        finish=lambda data: station_pod.finish(pod, data),
     )
