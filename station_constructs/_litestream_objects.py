@@ -48,13 +48,18 @@ def claim_names(backup: LitestreamBackup, guard: _Guard) -> None:
     )
     if station.network_policy is not None:
         # A restricted egress must still reach the store (no-op while egress is open).
-        station.network_policy._allow_egress_to(
-            backup.endpoint or _AWS_S3, guard, "replica.endpoint", shown=backup.endpoint
+        station.network_policy.allow_egress_to(
+            backup.endpoint or _AWS_S3,
+            requested_by=backup,
+            argument="replica.endpoint",
+            argument_value=backup.endpoint,
         )
         if backup.identity is not None:
             # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
-            station.network_policy._allow_egress_to(
-                backup.identity.exchange_url(backup.region), guard, "credentials"
+            station.network_policy.allow_egress_to(
+                backup.identity.exchange_url(backup.region),
+                requested_by=backup,
+                argument="credentials",
             )
 
 

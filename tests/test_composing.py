@@ -18,6 +18,8 @@ from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import Construct, IValidation
 
 from station_constructs import (
+    EgressRules,
+    NetworkPolicyOptions,
     PodServiceAccount,
     S3Replica,
     StationConfigError,
@@ -31,6 +33,7 @@ from tests.conftest import Manifest, synth
 from tests.support.refusals import assert_refused
 
 DOCS = Path(__file__).parent.parent / "docs"
+NAMESPACE = "kubernetes.io/metadata.name"
 
 
 def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
@@ -217,6 +220,32 @@ def test_a_users_construct_runs_the_pod_as_its_service_account(chart: Chart) -> 
         problem="a pod has one ServiceAccount",
         fix="'reporter'",
     )
+
+
+class Reporter(Construct):
+    """A user's construct that sends reports to ``endpoint`` from the Station's pod."""
+
+    def __init__(self, scope: Construct, id: str, *, station: Any, endpoint: str) -> None:
+        super().__init__(scope, id)
+        station.network_policy.allow_egress_to(endpoint, requested_by=self, argument="endpoint")
+
+
+def test_an_egress_refusal_names_the_users_construct_and_argument(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    )
+    Reporter(chart, "in-cluster", station=station, endpoint="http://collector.metrics:9000")
+    rules = one(synth(chart), "NetworkPolicy", "station")["spec"]["egress"]
+    assert {"to": [{"namespaceSelector": {"matchLabels": {NAMESPACE: "metrics"}}}]} in rules
+    error = assert_refused(
+        lambda: Reporter(chart, "reporter", station=station, endpoint="https://r.example.com"),
+        field="endpoint",
+        value="https://r.example.com",
+        problem="outside the cluster",
+    )
+    assert error.where == "Reporter 'test/reporter'"
 
 
 def test_the_stations_own_service_account_is_kept(chart: Chart) -> None:
