@@ -35,10 +35,6 @@ class ReadOnlyAttributes:
         locked = frozenset(k for k in vars(self) if not k.startswith("_"))
         object.__setattr__(self, "_locked_attributes", locked)
 
-    def _set_internal(self, name: str, value: Any) -> None:
-        """Update a read-only attribute from inside the construct (e.g. a raised grace period)."""
-        object.__setattr__(self, name, value)
-
     def __setattr__(self, name: str, value: Any) -> None:
         """Refuse reassigning a locked public attribute; set anything else."""
         if name in vars(self).get("_locked_attributes", ()):

@@ -136,10 +136,6 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
             backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
             reason=lambda: f"ConfigDirBackup '{construct_path(self)}' final sync",
         )
-        # LitestreamBackup reports the pod's effective grace period: keep it true.
-        backup._set_internal(
-            "termination_grace_period_seconds", station.termination_grace_period_seconds
-        )
         self._lock_attributes()
         station.pod.add_annotation("station-constructs/config-backup", self.url)
 

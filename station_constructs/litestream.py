@@ -48,7 +48,7 @@ from ._backup_values import FORMER_ARGUMENTS, check_values
 from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import change_pod, claim_names, emit_config_map
-from ._read_only import ReadOnlyAttributes
+from ._read_only import Published, ReadOnlyAttributes
 from ._renamed import refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
@@ -155,6 +155,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
             empty new volume is restored from the backup). Default ``False``.
 
     """
+
+    termination_grace_period_seconds = Published[int]("The pod's grace period.", source="station")
 
     def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
         self,
@@ -347,8 +349,6 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         """The ConfigMap with ``litestream.yml``."""
         self.station.pod.apply_before(self)
         change_pod(self, self._settings)
-        self.termination_grace_period_seconds: int = self.station.termination_grace_period_seconds
-        """The pod's effective terminationGracePeriodSeconds."""
         self.metrics: LitestreamMetrics = LitestreamMetrics(
             self.metrics_port is not None,
             self._settings.metrics.prometheus_annotations,
