@@ -47,7 +47,7 @@ from ._backup_station import backed_up_station
 from ._backup_values import FORMER_ARGUMENTS, check_values
 from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
-from ._litestream_objects import change_pod, claim_names, emit_config_map
+from ._litestream_objects import LitestreamParts, change_pod, claim_names, emit_config_map
 from ._read_only import Published, ReadOnlyAttributes
 from ._renamed import refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
@@ -332,7 +332,15 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
 
     def _render(self, guard: _Guard) -> None:
         """Claim the names, render the objects, change the Station (in the output's order)."""
-        claim_names(self, guard)
+        parts = LitestreamParts(
+            self.station,
+            self._settings,
+            self._keys,
+            self.config_map_name,
+            self.litestream_yml,
+            (self.replicate_command, self.restore_command),
+        )
+        claim_names(self, guard, parts)
         if self.identity is None:
             render_secret(self, guard, self._keys, self.station)
         else:
@@ -345,10 +353,9 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 namespace=self.namespace,
             )
             """The ServiceAccount rendered for a workload identity (``None``: the Station's)."""
-        self.config_map: k8s.KubeConfigMap = emit_config_map(self)
+        self.config_map: k8s.KubeConfigMap = emit_config_map(self, parts)
         """The ConfigMap with ``litestream.yml``."""
-        self.station.pod.apply_before(self)
-        change_pod(self, self._settings)
+        change_pod(self, parts)
         self.metrics: LitestreamMetrics = LitestreamMetrics(
             self.metrics_port is not None,
             self._settings.metrics.prometheus_annotations,
