@@ -17,6 +17,7 @@ import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import Construct, IValidation
 
+import station_constructs
 from station_constructs import (
     EgressRules,
     NetworkPolicyOptions,
@@ -30,6 +31,7 @@ from station_constructs import (
 from station_constructs._verify.app import verify_app
 from station_constructs.pod import StationPod
 from tests.conftest import Manifest, synth
+from tests.support.apps import full_production_app, gateway_app
 from tests.support.refusals import assert_refused
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -153,6 +155,55 @@ def test_api_object_of_a_station_or_a_snapshot_is_its_primary_object(chart: Char
     assert snapshot.node.default_child is snapshot.volume_snapshot
     ApiObject.of(station).add_json_patch(JsonPatch.add("/spec/minReadySeconds", 5))
     assert one(synth(chart), "Deployment", "station")["spec"]["minReadySeconds"] == 5
+
+
+# The kind of each library construct's primary object (``ApiObject.of``); None: it has none.
+PRIMARY_KINDS = {
+    "StationDeployment": "Deployment",
+    "StationNetworkPolicy": "NetworkPolicy",
+    "LitestreamBackup": "ConfigMap",
+    "ConfigDirBackup": None,
+    "RestoreDrill": "CronJob",
+    "BackupAlerts": "PrometheusRule",
+    "LitestreamServiceMonitor": "ServiceMonitor",
+    "StationIngress": "Ingress",
+    "StationGateway": "Gateway",
+    "StationGatewayRoute": "HTTPRoute",
+    "StationVolumeSnapshot": "VolumeSnapshot",
+}
+
+
+def test_api_object_of_every_library_construct_is_its_primary_object() -> None:
+    """Every construct the package exports, built in one app: ``ApiObject.of`` finds its
+    child ``Resource``; ConfigDirBackup renders no object of its own (it changes the Station's
+    pod), which docs/architecture.md says where it documents the primary child."""
+    production, gateway = cdk8s.Testing.app(), cdk8s.Testing.app()
+    full_production_app(Chart(production, "production"))
+    gateway_app(Chart(gateway, "gateway"))
+    exported = {
+        name
+        for name in station_constructs.__all__
+        if isinstance(getattr(station_constructs, name), type)
+        and issubclass(getattr(station_constructs, name), Construct)
+    }
+    assert exported == set(PRIMARY_KINDS)
+    seen = {}
+    for construct in [*production.node.find_all(), *gateway.node.find_all()]:
+        name = type(construct).__name__
+        if name not in PRIMARY_KINDS or construct.node.scope is None:
+            continue
+        seen[name] = construct
+        kind = PRIMARY_KINDS[name]
+        if kind is None:
+            assert construct.node.try_find_child("Resource") is None
+            with pytest.raises(RuntimeError):
+                ApiObject.of(construct)
+        else:
+            assert ApiObject.of(construct).kind == kind, name
+            assert construct.node.default_child is construct.node.find_child("Resource")
+    assert set(seen) == set(PRIMARY_KINDS)
+    escape_hatches = (DOCS / "architecture.md").read_text().split("## Escape hatches")[1]
+    assert "`ConfigDirBackup` renders no object of its own" in escape_hatches
 
 
 class ProxySidecar(Construct):
