@@ -206,6 +206,7 @@ def render_secret(
     owner: Construct, guard: _Guard, keys: BackupCredentials, station: StationDeployment
 ) -> None:
     """The credentials' Secret in the Station's namespace, if their source renders one."""
+    # SecretSource._render: the package-internal protocol of the secret sources (see there).
     keys.credentials._render(
         owner,
         guard=guard,
