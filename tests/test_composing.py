@@ -31,7 +31,7 @@ from station_constructs import (
 from station_constructs._verify.app import verify_app
 from station_constructs.pod import StationPod
 from tests.conftest import Manifest, synth
-from tests.support.apps import full_production_app, gateway_app
+from tests.support.apps import full_production_app, gateway_app, litestream_app
 from tests.support.refusals import assert_refused
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -324,6 +324,20 @@ def test_the_grace_period_keeps_the_longest_asked_for(chart: Chart) -> None:
     assert station.termination_grace_period_seconds == 60
     with pytest.raises(StationConfigError, match="seconds"):
         station.pod.ensure_termination_grace_period(0, reason="not a duration")
+
+
+def test_an_attached_construct_reports_the_grace_period_the_pod_has(chart: Chart) -> None:
+    backup = litestream_app(chart)
+    backup.station.pod.ensure_termination_grace_period(300, reason="a slow sidecar")
+    assert backup.termination_grace_period_seconds == 300
+    assert (
+        pod_spec(one(synth(chart), "Deployment", "station"))["terminationGracePeriodSeconds"] == 300
+    )
+    assert_refused(
+        lambda: setattr(backup, "termination_grace_period_seconds", 5),
+        field="termination_grace_period_seconds",
+        problem="read-only",
+    )
 
 
 def test_chart_labels_reach_every_station_object() -> None:
