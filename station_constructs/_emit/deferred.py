@@ -32,7 +32,7 @@ from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_state, remember_app
 from .._render import pod as station_pod
-from .._render.pod import PodAssembly
+from .._render.pod import StationPod
 from . import synthesis
 from .objects import object_metadata
 from .resolve import resolve
@@ -197,7 +197,7 @@ def emit_deferred(scope: Construct, id: str, manifest: Mapping[str, Any]) -> Def
     return DeferredApiObject(scope, id, manifest)
 
 
-def emit_deployment(scope: Construct, id: str, pod: PodAssembly) -> DeferredObject:
+def emit_deployment(scope: Construct, id: str, pod: StationPod) -> DeferredObject:
     """The Station's Deployment, rendered from ``pod`` at every synthesis."""
     name, namespace, labels = station_pod.metadata_of(pod)
     return DeferredObject(

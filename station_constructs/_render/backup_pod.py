@@ -19,7 +19,7 @@ from .._settings.litestream import (
     REPLICA_ANNOTATION,
 )
 from . import containers as c
-from .pod import Json, PodAssembly, define_volume
+from .pod import Json, StationPod, define_volume
 from .station_pod import DATA_VOLUME
 
 __all__ = [
@@ -84,7 +84,7 @@ class BackupContainers:
         return found
 
 
-def add_backup_containers(pod: PodAssembly, backup: BackupContainers) -> None:
+def add_backup_containers(pod: StationPod, backup: BackupContainers) -> None:
     """Add ``backup``'s restore (ordered first) and its sidecar to ``pod``."""
     restore = backup.container(backup.restore_name, backup.restore_command)
     pod.add_init_container(restore, first=True)
@@ -116,7 +116,7 @@ def data_mount() -> Json:
 
 
 def add_litestream(
-    pod: PodAssembly,
+    pod: StationPod,
     backup: BackupContainers,
     *,
     config_map_name: str,
@@ -191,7 +191,7 @@ def litestream_mounts() -> list[Json]:
 
 
 def litestream_pod_annotations(
-    pod: PodAssembly,
+    pod: StationPod,
     *,
     config_hash: str,
     replica: str,
@@ -206,7 +206,7 @@ def litestream_pod_annotations(
         pod.add_annotation("prometheus.io/path", METRICS_PATH)
 
 
-def add_config_backup(pod: PodAssembly, backup: BackupContainers, *, digest_pinned: bool) -> None:
+def add_config_backup(pod: StationPod, backup: BackupContainers, *, digest_pinned: bool) -> None:
     """Add ``config-restore`` and ``config-backup``, and their checkov suppressions."""
     if not backup.native:
         pod.add_deployment_annotation(

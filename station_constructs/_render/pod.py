@@ -1,6 +1,6 @@
 """The Station's Deployment as data, assembled by the Station and the constructs it carries.
 
-``StationDeployment`` creates one :class:`PodAssembly` with its own containers; attached
+``StationDeployment`` creates one :class:`StationPod` with its own containers; attached
 constructs (``LitestreamBackup``, ``ConfigDirBackup``) add theirs to it while they are
 constructed, and ``PodOptions``' additions (placement, extra volumes and containers) are
 applied as steps. :func:`render` renders the Deployment from it, once per synthesis
@@ -22,7 +22,6 @@ from .._errors import _Guard
 from .._validate import dns_subdomain, positive_int
 
 __all__ = [
-    "PodAssembly",
     "StationPod",
     "Step",
     "add_step",
@@ -342,7 +341,3 @@ def manifest(pod: StationPod, metadata: Json) -> Json:
     data = render(pod, metadata)
     finish(pod, data)
     return data
-
-
-#: The name the renderers use for :class:`StationPod`.
-PodAssembly = StationPod

@@ -1,6 +1,6 @@
 """The Station's own part of its pod: the ``station`` container, ``seed-home``, the volumes.
 
-Settings in (resolved by ``station_constructs._settings``), a :class:`~.pod.PodAssembly` out,
+Settings in (resolved by ``station_constructs._settings``), a :class:`~.pod.StationPod` out,
 to which attached constructs then add their containers. What Station needs at runtime (the
 UID, the writable paths, the health endpoint) is cited in ``docs/station-facts.md``.
 """
@@ -23,7 +23,7 @@ from .._settings.station import (
     _ResolvedResources,
 )
 from . import containers as c
-from .pod import Json, PodAssembly, define_volume
+from .pod import Json, StationPod, define_volume
 
 __all__ = [
     "CONFIG_HASH_ANNOTATION",
@@ -242,9 +242,9 @@ def _seed_container(s: StationPodSettings, environment: Mapping[str, str]) -> Js
     )
 
 
-def station_pod(s: StationPodSettings) -> PodAssembly:
+def station_pod(s: StationPodSettings) -> StationPod:
     """The Station's pod: its container, ``seed-home`` when needed, and their volumes."""
-    pod = PodAssembly(
+    pod = StationPod(
         name=s.name,
         namespace=s.namespace,
         labels=s.labels,
