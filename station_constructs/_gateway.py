@@ -20,7 +20,7 @@ from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._labels import object_labels
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import gateway as render
 from ._routing import IngressTls, host_name
 from ._settings.gateway import GatewayImplementation, GatewayRef
@@ -33,7 +33,7 @@ from .station import StationDeployment
 __all__ = ["StationGateway"]
 
 
-class StationGateway(ReadOnlyAttributes, Construct):
+class StationGateway(ReadOnlyConstruct):
     """A Gateway for clusters where Station owns its own (or a shared one, for tenants).
 
     One ``gateway.networking.k8s.io/v1`` Gateway with one listener: HTTPS on 443 with TLS

@@ -15,7 +15,7 @@ from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._gateway import StationGateway
 from ._k8s import ApiObject, Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import gateway as render
 from ._routing import (
     IngressRoute,
@@ -44,7 +44,7 @@ from .station import StationDeployment, StationPort
 __all__ = ["StationGatewayRoute"]
 
 
-class StationGatewayRoute(ReadOnlyAttributes, Construct):
+class StationGatewayRoute(ReadOnlyConstruct):
     """HTTPRoutes that publish a :class:`~station_constructs.StationDeployment` through a Gateway.
 
     The routing rules and guards are :class:`~station_constructs.StationIngress`'s (same

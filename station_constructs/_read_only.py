@@ -13,19 +13,19 @@ import inspect
 from typing import Any, Generic, Never, TypeVar, cast, overload
 
 from ._errors import StationConfigError
+from ._k8s import Construct
 
-__all__ = ["Published", "ReadOnlyAttributes", "Referenced", "Rendered", "read_only_error"]
+__all__ = ["Published", "ReadOnlyConstruct", "Referenced", "Rendered", "read_only_error"]
 
 T = TypeVar("T")
 
 
-class ReadOnlyAttributes:
-    """One concern: after :meth:`_lock_attributes`, reassigning a public attribute raises.
+class ReadOnlyConstruct(Construct):
+    """A ``Construct`` whose public attributes become read-only at :meth:`_lock_attributes`.
 
-    Listed before ``Construct`` among the bases of the library's constructs that keep their
-    results as instance attributes (``class LitestreamBackup(ReadOnlyAttributes,
-    Construct)``), for its ``__setattr__``; it has no state of its own but the set of
-    locked names and no ``__init__`` (a construct's creation is
+    The base of the library's constructs that keep their results as instance attributes
+    (``class LitestreamBackup(ReadOnlyConstruct)``); one concern, its ``__setattr__``. No
+    ``__init__`` of its own (a construct's creation is
     :func:`~station_constructs._app_registry.init_construct`). ``StationDeployment`` needs
     none: its attributes are :class:`Published` descriptors.
     """

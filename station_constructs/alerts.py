@@ -39,7 +39,7 @@ from ._attach import require_station
 from ._emit.prometheus_rule import emit_prometheus_rule
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import alerts as render
 from ._settings.monitoring import extra_labels
 from ._validate import dns_subdomain, duration_seconds, go_duration, positive_int
@@ -58,7 +58,7 @@ LITESTREAM_METRICS = (
 )
 
 
-class BackupAlerts(ReadOnlyAttributes, Construct):
+class BackupAlerts(ReadOnlyConstruct):
     """Prometheus alerts for a Station's backups (database, config directory, restore drill).
 
     Args:

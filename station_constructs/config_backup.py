@@ -37,7 +37,7 @@ from ._app_registry import check_same_app, check_scope, init_construct
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
 from ._k8s import Construct, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render.backup_pod import BackupContainers, add_config_backup, data_mount
 from ._render.config_backup import config_commands, rclone_environment
 from ._render.containers import env_values, resources
@@ -59,7 +59,7 @@ from .station import StationDeployment
 __all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]
 
 
-class ConfigDirBackup(ReadOnlyAttributes, Construct):
+class ConfigDirBackup(ReadOnlyConstruct):
     """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
 
     Args:

@@ -36,7 +36,7 @@ from ._edge_auth import EdgeAuth
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import ingress as render
 from ._routing import (
     IngressRoute,
@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 
-class StationIngress(ReadOnlyAttributes, Construct):
+class StationIngress(ReadOnlyConstruct):
     """An Ingress with TLS in front of a :class:`~station_constructs.StationDeployment`.
 
     Every argument is keyword-only. Bad input raises

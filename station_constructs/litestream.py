@@ -48,7 +48,7 @@ from ._backup_values import FORMER_ARGUMENTS, check_values
 from ._errors import _Guard
 from ._k8s import Construct, guard_for, k8s, kplus
 from ._litestream_objects import LitestreamParts, change_pod, claim_names, emit_config_map
-from ._read_only import Published, ReadOnlyAttributes
+from ._read_only import Published, ReadOnlyConstruct
 from ._renamed import refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
@@ -89,7 +89,7 @@ _ACCEPTED = (
 ).split()
 
 
-class LitestreamBackup(ReadOnlyAttributes, Construct):
+class LitestreamBackup(ReadOnlyConstruct):
     """Continuous backup of a Station's database to S3 (or an S3-compatible store), and restore.
 
     Attached to a :class:`~station_constructs.StationDeployment`: adds the restore init

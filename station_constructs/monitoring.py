@@ -23,7 +23,7 @@ from ._attach import require_station
 from ._emit.service_monitor import emit_service_monitor
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._settings.monitoring import extra_labels, scrape_timing
 from ._settings.monitoring import prometheus_namespaces as checked_namespaces
 from ._validate import (
@@ -39,7 +39,7 @@ LITESTREAM_METRICS_PORT = 9090
 METRICS_PORT_NAME = "metrics"
 
 
-class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
+class LitestreamServiceMonitor(ReadOnlyConstruct):
     """A ``monitoring.coreos.com/v1`` ServiceMonitor scraping a Station's Litestream sidecar.
 
     Selects the Station's ClusterIP Service (``app`` and ``app.kubernetes.io/component:

@@ -39,7 +39,7 @@ from ._k8s import (
     claim_object,
     guard_for,
 )
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import network as render
 from ._render.network import Rule
 from ._settings.network import (
@@ -69,7 +69,7 @@ _SHOW_URL = object()
 _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 
 
-class StationNetworkPolicy(ReadOnlyAttributes, Construct):
+class StationNetworkPolicy(ReadOnlyConstruct):
     """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
 
     Made by :class:`~station_constructs.StationDeployment` from its ``network_policy``

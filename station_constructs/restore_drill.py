@@ -27,7 +27,7 @@ from ._k8s import (
     claim_object,
     guard_for,
 )
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import drill as render
 from ._render.config_backup import rclone_environment
 from ._render.drill import DRILL_DIR as DRILL_DIR
@@ -44,7 +44,7 @@ from .litestream import CONFIG_DIR, CONFIG_PATH, LitestreamBackup
 __all__ = ["RestoreDrill"]
 
 
-class RestoreDrill(ReadOnlyAttributes, Construct):
+class RestoreDrill(ReadOnlyConstruct):
     """An opt-in CronJob restoring the latest backup into an emptyDir and checking it.
 
     Args:

@@ -34,7 +34,7 @@ from ._attach import require_station
 from ._emit.volume_snapshot import emit_volume_snapshot
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
 
@@ -46,7 +46,7 @@ __all__ = ["StationVolumeSnapshot"]
 LOCAL_PATH = "local-path"
 
 
-class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
+class StationVolumeSnapshot(ReadOnlyConstruct):
     """A ``snapshot.storage.k8s.io/v1`` VolumeSnapshot of a Station's data volume.
 
     Args:
