@@ -14,7 +14,7 @@ Apps never interfere and nothing outlives the App.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any, cast
+from typing import Any
 
 from ._errors import _Guard
 from ._k8s import (
@@ -34,6 +34,7 @@ __all__ = [
     "check_scope",
     "check_same_app",
     "check_secret_unread",
+    "init_construct",
     "note_secret_reader",
     "reservations",
     "reserve",
@@ -186,36 +187,36 @@ def check_scope(scope: object, id: object, what: str, child: Construct | None = 
             f"create a chart and pass it: chart = Chart(app, 'station'); {what}(chart, "
             f"{id!r}, ...)",
         )
-    # A taken id is refused by Construct.__init__ (see IdChecked), which saves asking first.
+    # A taken id is refused by Construct.__init__ (see init_construct), which saves asking first.
     if child is not None:
         remember_app(child, scope)
 
 
-class IdChecked:
-    """Mixin for the library's constructs: a taken construct id raises StationConfigError.
+def init_construct(construct: Construct, scope: Construct, id: str) -> None:
+    """``Construct.__init__(construct, scope, id)``; a taken id raises StationConfigError.
 
-    cdk8s refuses a second child with the same id in ``Construct.__init__`` with a jsii
-    ``RuntimeError``; this turns it into the library's message (the construct's path, the id,
-    the fix) without asking cdk8s about the id beforehand, which would cost a round trip.
-    It also records the construct's App, known from its scope.
+    Each of the library's constructs calls this in place of ``super().__init__(scope, id)``
+    (after :func:`check_scope`). cdk8s refuses a second child with the same id in
+    ``Construct.__init__`` with a jsii ``RuntimeError``; this turns it into the library's
+    message (the construct's path, the id, the fix) without asking cdk8s about the id
+    beforehand, which would cost a round trip. It also records the construct's App and
+    Chart, known from its scope.
     """
-
-    def __init__(self, scope: Construct, id: str) -> None:
-        try:
-            super().__init__(scope, id)  # type: ignore[call-arg]
-        except RuntimeError as error:
-            if "There is already a Construct with name" not in str(error):
-                raise
-            what = type(self).__name__
-            raise _Guard(lambda: f"{what} '{_child_path(scope, id)}'").fail(
-                "id",
-                id,
-                f"'{construct_path(scope)}' already has a construct with this id",
-                f"give each construct in one scope its own id, e.g. '{id}-2'",
-            ) from None
-        # A child is in its scope's App and Chart: known without asking (see app_key).
-        remember_app(cast("Construct", self), scope)
-        remember_chart(cast("Construct", self), scope)
+    try:
+        Construct.__init__(construct, scope, id)
+    except RuntimeError as error:
+        if "There is already a Construct with name" not in str(error):
+            raise
+        what = type(construct).__name__
+        raise _Guard(lambda: f"{what} '{_child_path(scope, id)}'").fail(
+            "id",
+            id,
+            f"'{construct_path(scope)}' already has a construct with this id",
+            f"give each construct in one scope its own id, e.g. '{id}-2'",
+        ) from None
+    # A child is in its scope's App and Chart: known without asking (see app_key).
+    remember_app(construct, scope)
+    remember_chart(construct, scope)
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

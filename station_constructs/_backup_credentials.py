@@ -15,6 +15,7 @@ from ._backup_guards import skip_containers_hook
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, env_value, k8s, kplus
 from ._render.containers import env_from_secret, env_values
+from ._render.pod import add_step
 from ._render.storage import BEFORE_WORKLOADS
 from ._settings.litestream import CREDENTIAL_VARIABLES
 from ._validate import dns_subdomain
@@ -205,6 +206,7 @@ def render_secret(
     owner: Construct, guard: _Guard, keys: BackupCredentials, station: StationDeployment
 ) -> None:
     """The credentials' Secret in the Station's namespace, if their source renders one."""
+    # SecretSource._render: the package-internal protocol of the secret sources (see there).
     keys.credentials._render(
         owner,
         guard=guard,
@@ -232,8 +234,8 @@ def render_identity(
     the pod).
     """
     pod = station.pod
-    pod.extra_volumes.append(identity.volume())
-    pod.add_step(skip_containers_hook, last=True)
+    pod.add_volume(identity.volume())
+    add_step(pod, skip_containers_hook, last=True)
     if getattr(station, "service_account_name", None) is not None:
         return None
     claim_object(
@@ -257,5 +259,5 @@ def render_identity(
         # The token is projected into the backup containers only.
         automount_service_account_token=False,
     )
-    pod.spec_fields["serviceAccountName"] = name
+    pod.use_service_account(name)
     return account

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._app_registry import check_same_app, check_scope, check_secret_unread, use_secret_as
+from ._app_registry import (
+    check_same_app,
+    check_scope,
+    check_secret_unread,
+    init_construct,
+    use_secret_as,
+)
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, claim_object, guard_for
 from ._labels import object_labels
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import gateway as render
 from ._routing import IngressTls, host_name
 from ._settings.gateway import GatewayImplementation, GatewayRef
@@ -27,7 +33,7 @@ from .station import StationDeployment
 __all__ = ["StationGateway"]
 
 
-class StationGateway(ReadOnlyAttributes, Construct):
+class StationGateway(ReadOnlyConstruct):
     """A Gateway for clusters where Station owns its own (or a shared one, for tenants).
 
     One ``gateway.networking.k8s.io/v1`` Gateway with one listener: HTTPS on 443 with TLS
@@ -79,7 +85,7 @@ class StationGateway(ReadOnlyAttributes, Construct):
         redirect_http: bool = False,
     ) -> None:
         check_scope(scope, id, "StationGateway", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationGateway", self)
         if station is not None and not isinstance(station, StationDeployment):
             raise guard.fail(

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._app_registry import check_scope, reserve
+from ._app_registry import check_scope, init_construct, reserve
 from ._attach import require_station
 from ._edge_auth import EdgeAuth
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._gateway import StationGateway
 from ._k8s import ApiObject, Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import gateway as render
 from ._routing import (
     IngressRoute,
@@ -44,7 +44,7 @@ from .station import StationDeployment, StationPort
 __all__ = ["StationGatewayRoute"]
 
 
-class StationGatewayRoute(ReadOnlyAttributes, Construct):
+class StationGatewayRoute(ReadOnlyConstruct):
     """HTTPRoutes that publish a :class:`~station_constructs.StationDeployment` through a Gateway.
 
     The routing rules and guards are :class:`~station_constructs.StationIngress`'s (same
@@ -109,7 +109,7 @@ class StationGatewayRoute(ReadOnlyAttributes, Construct):
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationGatewayRoute", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationGatewayRoute", self)
         self._guard = guard
         require_station(self, guard, station, "to route to")

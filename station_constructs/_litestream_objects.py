@@ -8,94 +8,122 @@ metrics port on the Station's Service and NetworkPolicy.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from ._backup_credentials import BackupCredentials, pod_credential_env
 from ._backup_guards import reserve_replica
 from ._errors import _Guard
-from ._k8s import claim_object, construct_path, k8s, kplus
+from ._k8s import Construct, claim_object, construct_path, k8s, kplus
 from ._render.backup_pod import (
     BackupContainers,
     add_litestream,
     litestream_mounts,
     litestream_pod_annotations,
 )
+from ._render.litestream_config import config_hash
 from ._render.station_pod import container_resources
 from ._settings.litestream import METRICS_PORT_NAME, LitestreamSettings, SidecarMode
 from ._settings.station import ImagePullPolicy
+from .station import StationDeployment
 
-if TYPE_CHECKING:
-    from .litestream import LitestreamBackup
-
-__all__ = ["change_pod", "claim_names", "emit_config_map"]
+__all__ = ["LitestreamParts", "change_pod", "claim_names", "emit_config_map"]
 
 #: Where Litestream reaches AWS S3 when no endpoint is given (for the egress check).
 _AWS_S3 = "https://s3.amazonaws.com"
 
 
-def claim_names(backup: LitestreamBackup, guard: _Guard) -> None:
+@dataclass(frozen=True)
+class LitestreamParts:
+    """What a LitestreamBackup's objects and pod changes are made from (its checked values)."""
+
+    station: StationDeployment
+    """The Station whose database is replicated."""
+    settings: LitestreamSettings
+    """The checked settings: the replica, the timing, metrics, the image."""
+    keys: BackupCredentials
+    """Where the S3 credentials come from."""
+    config_map_name: str
+    """Name of the ConfigMap holding ``litestream.yml``."""
+    litestream_yml: str
+    """The ``litestream.yml`` text."""
+    commands: tuple[Sequence[str], Sequence[str]]
+    """The commands of ``litestream`` (replicate) and ``litestream-restore``."""
+
+
+def claim_names(backup: Construct, guard: _Guard, parts: LitestreamParts) -> None:
     """Attach ``backup`` to its Station, reserve its replica and ConfigMap, open egress."""
-    station = backup.station
+    station = parts.station
     station.attach("litestream", backup)
     reserve_replica(backup, guard)
     claim_object(
         backup,
         guard,
         kind="ConfigMap",
-        namespace=backup.namespace,
-        name=backup.config_map_name,
+        namespace=station.namespace,
+        name=parts.config_map_name,
         field="config_map_name",
         fix="pass another config_map_name",
     )
     if station.network_policy is not None:
+        target, identity = parts.settings.target, parts.keys.identity
         # A restricted egress must still reach the store (no-op while egress is open).
-        replica, identity = backup.replica, backup.credentials.identity
-        station.network_policy._allow_egress_to(
-            replica.endpoint or _AWS_S3, guard, "replica.endpoint", shown=replica.endpoint
+        station.network_policy.allow_egress_to(
+            target.endpoint or _AWS_S3,
+            requested_by=backup,
+            argument="replica.endpoint",
+            argument_value=target.endpoint,
         )
         if identity is not None:
             # Where the token is exchanged: STS (IRSA) or the node's Pod Identity agent.
-            station.network_policy._allow_egress_to(
-                identity.exchange_url(replica.region), guard, "credentials"
+            station.network_policy.allow_egress_to(
+                identity.exchange_url(target.region),
+                requested_by=backup,
+                argument="credentials",
             )
 
 
-def emit_config_map(backup: LitestreamBackup) -> k8s.KubeConfigMap:
+def emit_config_map(backup: Construct, parts: LitestreamParts) -> k8s.KubeConfigMap:
     """The ConfigMap with ``litestream.yml``: the primary child (``ApiObject.of(backup)``)."""
     return k8s.KubeConfigMap(
         backup,
         "Resource",
         metadata=k8s.ObjectMeta(
-            name=backup.config_map_name,
-            namespace=backup.namespace,
-            labels=backup.station.labels("litestream"),
+            name=parts.config_map_name,
+            namespace=parts.station.namespace,
+            labels=parts.station.labels("litestream"),
         ),
-        data={"litestream.yml": backup.litestream_yml},
+        data={"litestream.yml": parts.litestream_yml},
     )
 
 
-def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
-    """Add the containers, annotations, grace period and metrics port to the Station."""
-    identity = backup.credentials.identity
-    station = backup.station
-    image = settings.image
+def change_pod(backup: Construct, parts: LitestreamParts) -> None:
+    """Add the containers, annotations, grace period and metrics port to the Station.
+
+    ``backup``'s objects are ordered before the Deployment first.
+    """
+    station, settings, identity = parts.station, parts.settings, parts.keys.identity
+    station.pod.apply_before(backup)
+    replicate, restore = parts.commands
+    image, target, metrics = settings.image, settings.target, settings.metrics
     containers = BackupContainers(
         restore_name="litestream-restore",
         sidecar_name="litestream",
-        image=backup.image,
+        image=image.image,
         pull_policy=image.pull_policy.value,
-        env=backup.pod_credential_env(),
+        env=pod_credential_env(parts.keys, target.region),
         resources=container_resources(image.resolved),
         mounts=litestream_mounts(),
-        restore_command=backup.restore_command,
-        sidecar_command=backup.replicate_command,
+        restore_command=restore,
+        sidecar_command=replicate,
         identity_mount=None if identity is None else identity.volume_mount(),
-        native=backup.sidecar_mode is SidecarMode.NATIVE,
+        native=settings.timing.sidecar_mode is SidecarMode.NATIVE,
     )
     add_litestream(
         station.pod,
         containers,
-        config_map_name=backup.config_map_name,
-        metrics_port=backup.metrics_port,
+        config_map_name=parts.config_map_name,
+        metrics_port=metrics.port,
         digest_pinned=image.reference.digest is not None,
         pull_always=image.pull_policy is ImagePullPolicy.ALWAYS,
     )
@@ -103,11 +131,10 @@ def change_pod(backup: LitestreamBackup, settings: LitestreamSettings) -> None:
         settings.timing.grace_period_seconds,
         reason=lambda: f"LitestreamBackup '{construct_path(backup)}' final sync",
     )
-    metrics = settings.metrics
     litestream_pod_annotations(
         station.pod,
-        config_hash=backup.config_hash,
-        replica=f"s3://{backup.replica.bucket}/{backup.replica.path}",
+        config_hash=config_hash(parts.litestream_yml),
+        replica=f"s3://{target.bucket}/{target.path}",
         scrape_port=metrics.port if metrics.prometheus_annotations else None,
     )
     if metrics.port is not None:

@@ -12,29 +12,28 @@ from __future__ import annotations
 import inspect
 from typing import Any, Generic, Never, TypeVar, cast, overload
 
-from ._app_registry import IdChecked
 from ._errors import StationConfigError
+from ._k8s import Construct
 
-__all__ = ["Published", "ReadOnlyAttributes", "Referenced", "Rendered", "read_only_error"]
+__all__ = ["Published", "ReadOnlyConstruct", "Referenced", "Rendered", "read_only_error"]
 
 T = TypeVar("T")
 
 
-class ReadOnlyAttributes(IdChecked):
-    """Mixin: after :meth:`_lock_attributes`, reassigning a public attribute raises.
+class ReadOnlyConstruct(Construct):
+    """A ``Construct`` whose public attributes become read-only at :meth:`_lock_attributes`.
 
-    Through :class:`~station_constructs._app_registry.IdChecked`, a taken construct id
-    raises the library's error too.
+    The base of the library's constructs that keep their results as instance attributes
+    (``class LitestreamBackup(ReadOnlyConstruct)``); one concern, its ``__setattr__``. No
+    ``__init__`` of its own (a construct's creation is
+    :func:`~station_constructs._app_registry.init_construct`). ``StationDeployment`` needs
+    none: its attributes are :class:`Published` descriptors.
     """
 
     def _lock_attributes(self) -> None:
         """Make every public attribute set so far read-only."""
         locked = frozenset(k for k in vars(self) if not k.startswith("_"))
         object.__setattr__(self, "_locked_attributes", locked)
-
-    def _set_internal(self, name: str, value: Any) -> None:
-        """Update a read-only attribute from inside the construct (e.g. a raised grace period)."""
-        object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Refuse reassigning a locked public attribute; set anything else."""

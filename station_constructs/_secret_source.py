@@ -25,6 +25,9 @@ __all__ = ["ExistingSecret", "SecretSource"]
 class SecretSource(ABC):
     """Base of every secret source. Subclasses decide whether anything is rendered.
 
+    Subclassed inside the library only (:class:`ExistingSecret`, ``ExternalSecretSource``,
+    ``SealedSecretSource``): what a source renders goes through package-internal methods.
+
     Each environment variable the pod needs (``OPENAI_API_KEY``...) is read from a key of the
     Secret; by default the key has the variable's name, and ``key_names`` renames it.
     """
@@ -48,6 +51,12 @@ class SecretSource(ABC):
         """The variables this source is known to provide, or ``None`` if it cannot know."""
         return None
 
+    # _check_shape and _render are a protocol between the sources and the constructs that use
+    # them (the Station, the backups), kept package-internal on purpose: both take the
+    # library's private _Guard (errors naming the user's construct and argument), and _render
+    # takes part in the App-wide claims (_first_render, claim_object). Publishing them would
+    # make those internals the API of every user subclass; the three sources cover where a
+    # Secret comes from, so SecretSource is subclassed inside the package only.
     def _check_shape(self, guard: _Guard, field: str) -> None:
         """Refuse a wrongly typed argument before anyone asks what the source provides."""
         return None

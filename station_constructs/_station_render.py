@@ -30,7 +30,7 @@ from ._k8s import (
 from ._labels import object_labels
 from ._render import services as render_services
 from ._render import storage as render
-from ._render.pod import PodAssembly, connect
+from ._render.pod import StationPod, connect
 from ._render.station_pod import (
     SEED_MOUNT,
     StationPodSettings,
@@ -71,7 +71,7 @@ class StationObjects:
     config_map: k8s.KubeConfigMap
     storage_class: ApiObject | None
     pvc: k8s.KubePersistentVolumeClaim | None
-    pod: PodAssembly
+    pod: StationPod
     deployment: DeferredObject
     service_account: k8s.KubeServiceAccount | None
     service_account_name: str | None

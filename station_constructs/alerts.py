@@ -34,12 +34,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.prometheus_rule import emit_prometheus_rule
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import alerts as render
 from ._settings.monitoring import extra_labels
 from ._validate import dns_subdomain, duration_seconds, go_duration, positive_int
@@ -58,7 +58,7 @@ LITESTREAM_METRICS = (
 )
 
 
-class BackupAlerts(ReadOnlyAttributes, Construct):
+class BackupAlerts(ReadOnlyConstruct):
     """Prometheus alerts for a Station's backups (database, config directory, restore drill).
 
     Args:
@@ -89,7 +89,7 @@ class BackupAlerts(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "BackupAlerts", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("BackupAlerts", self)
         require_station(self, guard, station, "whose backups to watch")
         litestream: Any = station.extensions.get("litestream")

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._backup_guards import config_remote_id, reserve_config_prefix
 from ._backup_station import require_config_on_volume
 from ._factory_only import BY_FACTORY
 from ._k8s import Construct, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render.backup_pod import BackupContainers, add_config_backup, data_mount
 from ._render.config_backup import config_commands, rclone_environment
 from ._render.containers import env_values, resources
@@ -60,7 +60,7 @@ from .station import StationDeployment
 __all__ = ["RCLONE_IMAGE", "RCLONE_VERSION", "ConfigDirBackup"]
 
 
-class ConfigDirBackup(ReadOnlyAttributes, Construct):
+class ConfigDirBackup(ReadOnlyConstruct):
     """Backup of a Station's config directory to the bucket of its LitestreamBackup, and restore.
 
     Args:
@@ -103,7 +103,7 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         image_pull_policy: ImagePullPolicy = ImagePullPolicy.IF_NOT_PRESENT,
     ) -> None:
         check_scope(scope, id, "ConfigDirBackup", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("ConfigDirBackup", self)
         if not isinstance(backup, LitestreamBackup):
             raise guard.fail(
@@ -136,10 +136,6 @@ class ConfigDirBackup(ReadOnlyAttributes, Construct):
         station.ensure_termination_grace_period(
             backup.required_grace_period_seconds + FINAL_SYNC_SECONDS,
             reason=lambda: f"ConfigDirBackup '{construct_path(self)}' final sync",
-        )
-        # LitestreamBackup reports the pod's effective grace period: keep it true.
-        backup._set_internal(
-            "termination_grace_period_seconds", station.termination_grace_period_seconds
         )
         self._lock_attributes()
         station.pod.add_annotation("station-constructs/config-backup", self.url)

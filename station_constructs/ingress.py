@@ -30,13 +30,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._app_registry import check_scope, check_secret_unread, reserve, use_secret_as
+from ._app_registry import check_scope, check_secret_unread, init_construct, reserve, use_secret_as
 from ._attach import require_station
 from ._edge_auth import EdgeAuth
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import ApiObject, Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import ingress as render
 from ._routing import (
     IngressRoute,
@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 
-class StationIngress(ReadOnlyAttributes, Construct):
+class StationIngress(ReadOnlyConstruct):
     """An Ingress with TLS in front of a :class:`~station_constructs.StationDeployment`.
 
     Every argument is keyword-only. Bad input raises
@@ -176,7 +176,7 @@ class StationIngress(ReadOnlyAttributes, Construct):
         allow_unauthenticated_exposure: bool | None = None,
     ) -> None:
         check_scope(scope, id, "StationIngress", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationIngress", self)
         self._guard = guard
         require_station(self, guard, station, "to route to")

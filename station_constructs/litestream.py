@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._backup_credentials import (
     BackupCredentials,
     credential_env,
@@ -48,8 +48,8 @@ from ._backup_values import FORMER_ARGUMENTS, FORMER_ATTRIBUTES, check_values
 from ._errors import _Guard
 from ._factory_only import BY_FACTORY
 from ._k8s import Construct, guard_for, k8s, kplus
-from ._litestream_objects import change_pod, claim_names, emit_config_map
-from ._read_only import ReadOnlyAttributes
+from ._litestream_objects import LitestreamParts, change_pod, claim_names, emit_config_map
+from ._read_only import Published, ReadOnlyConstruct
 from ._renamed import former_attribute, refuse_former
 from ._render.backup_pod import STATION_STOP_SECONDS
 from ._render.litestream_config import config_hash, litestream_commands, litestream_yml, replica_url
@@ -80,7 +80,7 @@ _ACCEPTED = (
 ).split()
 
 
-class LitestreamBackup(ReadOnlyAttributes, Construct):
+class LitestreamBackup(ReadOnlyConstruct):
     """Continuous backup of a Station's database to S3 (or an S3-compatible store), and restore.
 
     Attached to a :class:`~station_constructs.StationDeployment`: adds the restore init
@@ -147,6 +147,8 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
 
     """
 
+    termination_grace_period_seconds = Published[int]("The pod's grace period.", source="station")
+
     def __init__(  # noqa: PLR0913 - keyword-only configuration, each documented above
         self,
         scope: Construct,
@@ -172,7 +174,7 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
         **former: object,
     ) -> None:
         check_scope(scope, id, "LitestreamBackup", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("LitestreamBackup", self)
         refuse_former(guard, former, FORMER_ARGUMENTS, _ACCEPTED)
         self._guard = guard
@@ -316,7 +318,15 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
 
     def _render(self, guard: _Guard) -> None:
         """Claim the names, render the objects, change the Station (in the output's order)."""
-        claim_names(self, guard)
+        parts = LitestreamParts(
+            self.station,
+            self._settings,
+            self._keys,
+            self.config_map_name,
+            self.litestream_yml,
+            (self.replicate_command, self.restore_command),
+        )
+        claim_names(self, guard, parts)
         if self.credentials.identity is None:
             render_secret(self, guard, self._keys, self.station)
         else:
@@ -329,12 +339,9 @@ class LitestreamBackup(ReadOnlyAttributes, Construct):
                 namespace=self.namespace,
             )
             """The ServiceAccount rendered for a workload identity (``None``: the Station's)."""
-        self.config_map: k8s.KubeConfigMap = emit_config_map(self)
+        self.config_map: k8s.KubeConfigMap = emit_config_map(self, parts)
         """The ConfigMap with ``litestream.yml``."""
-        self.station.pod.apply_before(self)
-        change_pod(self, self._settings)
-        self.termination_grace_period_seconds: int = self.station.termination_grace_period_seconds
-        """The pod's effective terminationGracePeriodSeconds."""
+        change_pod(self, parts)
         self.metrics: LitestreamMetrics = LitestreamMetrics(
             self.metrics_port is not None,
             self._settings.metrics.prometheus_annotations,

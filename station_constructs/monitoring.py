@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.service_monitor import emit_service_monitor
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, construct_path, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._settings.monitoring import extra_labels, scrape_timing
 from ._settings.monitoring import prometheus_namespaces as checked_namespaces
 from ._validate import (
@@ -39,7 +39,7 @@ LITESTREAM_METRICS_PORT = 9090
 METRICS_PORT_NAME = "metrics"
 
 
-class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
+class LitestreamServiceMonitor(ReadOnlyConstruct):
     """A ``monitoring.coreos.com/v1`` ServiceMonitor scraping a Station's Litestream sidecar.
 
     Selects the Station's ClusterIP Service (``app`` and ``app.kubernetes.io/component:
@@ -79,7 +79,7 @@ class LitestreamServiceMonitor(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "LitestreamServiceMonitor", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("LitestreamServiceMonitor", self)
         require_station(self, guard, station, "whose Litestream to scrape")
         litestream, metrics_port = _litestream(guard, station)

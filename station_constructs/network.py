@@ -28,19 +28,13 @@ default; flannel alone does not).
 
 from __future__ import annotations
 
-import ipaddress
-import urllib.parse
 from collections.abc import Mapping, Sequence
 
+from ._app_registry import init_construct
 from ._emit.deferred import emit_deferred
 from ._errors import _Guard
-from ._k8s import (
-    ApiObject,
-    Construct,
-    claim_object,
-    guard_for,
-)
-from ._read_only import ReadOnlyAttributes
+from ._k8s import ApiObject, Construct, claim_object, guard_for
+from ._read_only import ReadOnlyConstruct
 from ._render import network as render
 from ._render.network import Rule
 from ._settings.network import (
@@ -70,7 +64,7 @@ _SHOW_URL = object()
 _PROXY_VARIABLES = frozenset({"HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"})
 
 
-class StationNetworkPolicy(ReadOnlyAttributes, Construct):
+class StationNetworkPolicy(ReadOnlyConstruct):
     """The ``networking.k8s.io/v1`` NetworkPolicy selecting one Station's pod.
 
     Made by :class:`~station_constructs.StationDeployment` from its ``network_policy``
@@ -101,7 +95,7 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
                 "rules to station.network_policy with allow_from_namespaces, "
                 "allow_from_same_namespace, allow_from_cidrs or allow_egress_to",
             )
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationDeployment", scope)
         self._guard = guard
         self._rendered = False
@@ -213,7 +207,14 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
             self._ports("network_policy.ports", ports, outside=True),
         )
 
-    def allow_egress_to(self, url: str) -> None:
+    def allow_egress_to(
+        self,
+        url: str,
+        *,
+        requested_by: Construct | None = None,
+        argument: str = "url",
+        argument_value: object = _SHOW_URL,
+    ) -> None:
         """Admit connections to the host of ``url`` when egress is restricted (else nothing).
 
         An IP address is admitted on the URL's port; an in-cluster Service name
@@ -223,9 +224,17 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         when the egress rules list no network at all, or restrict ports without the URL's.
         LitestreamBackup calls this with its S3 endpoint; the Station with ``ai_base_url``
         and ``otlp_endpoint``.
+
+        A refusal names the construct ``requested_by`` (default: the Station), its
+        ``argument`` and the value it was given (``argument_value``, default: ``url``); a
+        construct of yours passes e.g. ``requested_by=self, argument="endpoint"``.
+        LitestreamBackup passes ``argument="replica.endpoint"`` and its endpoint (``None``
+        for AWS S3, reached at ``https://s3.amazonaws.com``).
         """
-        url = http_url(self._guard, "url", url, example="http://minio.minio.svc:9000")
-        self._allow_egress_to(url, self._guard, "url")
+        by = requested_by
+        guard = self._guard if by is None else guard_for(type(by).__name__, by)
+        url = http_url(guard, argument, url, example="http://minio.minio.svc:9000")
+        self._allow_egress_to(url, guard, argument, shown=argument_value)
 
     # ------------------------------------------------------------------ internals
     def _initial_rules(self, options: NetworkPolicyOptions) -> None:
@@ -297,22 +306,11 @@ class StationNetworkPolicy(ReadOnlyAttributes, Construct):
         """:meth:`allow_egress_to`; errors name ``field`` (showing ``shown`` if given)."""
         if self._egress is None:
             return
-        parts = urllib.parse.urlsplit(url)
-        host = (parts.hostname or "").rstrip(".")
-        number = parts.port or (443 if parts.scheme == "https" else 80)
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            address = None
-        if address is not None:
-            prefix = 32 if address.version == 4 else 128
-            block = {"ipBlock": {"cidr": f"{address}/{prefix}"}}
-            self._add_egress({"ports": [{"port": number, "protocol": "TCP"}], "to": [block]})
-            return
-        labels = host.split(".")
-        if len(labels) <= 2 or labels[2] == "svc":
-            namespace = labels[1] if len(labels) > 1 else self.namespace
-            self._add_egress({"to": [render.namespace_peer(namespace)]})
+        host, number, rule = render.egress_destination(url, self.namespace)
+        if rule is not None:
+            self._add_egress(rule)
+            if "ipBlock" in rule["to"][0]:
+                return  # an address needs no DNS
         elif not proxied:
             check_outside_host(
                 guard,

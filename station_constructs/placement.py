@@ -29,7 +29,7 @@ from typing import Any
 
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, k8s
-from ._render.pod import PodAssembly
+from ._render.pod import StationPod, add_step
 from ._render.pod_options import pod_options_step
 from ._settings.k8s_json import k8s_json
 from ._settings.pod_containers import RESERVED_CONTAINERS as RESERVED_CONTAINERS
@@ -218,7 +218,7 @@ def resolve_pod(
 def apply_pod(
     scope: Construct,
     guard: _Guard,
-    pod_assembly: PodAssembly,
+    pod_assembly: StationPod,
     resolved: ResolvedPod,
     *,
     namespace: str,
@@ -252,7 +252,7 @@ def apply_pod(
             # The token is mounted by the pod setting only, when asked for.
             automount_service_account_token=False,
         )
-    pod_assembly.add_step(pod_options_step(resolved))
+    add_step(pod_assembly, pod_options_step(resolved))
     return rendered
 
 

@@ -18,7 +18,7 @@ pod never touches the Station's volume: it reads only the bucket.
 
 from __future__ import annotations
 
-from ._app_registry import check_same_app, check_scope
+from ._app_registry import check_same_app, check_scope, init_construct
 from ._emit.objects import emit_object
 from ._errors import _Guard
 from ._k8s import (
@@ -27,7 +27,7 @@ from ._k8s import (
     claim_object,
     guard_for,
 )
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._render import drill as render
 from ._render.config_backup import rclone_environment
 from ._render.drill import DRILL_DIR as DRILL_DIR
@@ -45,7 +45,7 @@ from .litestream import LitestreamBackup
 __all__ = ["RestoreDrill"]
 
 
-class RestoreDrill(ReadOnlyAttributes, Construct):
+class RestoreDrill(ReadOnlyConstruct):
     """An opt-in CronJob restoring the latest backup into an emptyDir and checking it.
 
     Args:
@@ -90,7 +90,7 @@ class RestoreDrill(ReadOnlyAttributes, Construct):
         name: str | None = None,
     ) -> None:
         check_scope(scope, id, "RestoreDrill", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("RestoreDrill", self)
         _check_backups(guard, backup, config_backup)
         station = backup.station

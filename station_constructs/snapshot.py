@@ -29,12 +29,12 @@ Deployment scaled to zero).
 
 from __future__ import annotations
 
-from ._app_registry import check_scope
+from ._app_registry import check_scope, init_construct
 from ._attach import require_station
 from ._emit.volume_snapshot import emit_volume_snapshot
 from ._errors import _Guard
 from ._k8s import Construct, claim_object, guard_for
-from ._read_only import ReadOnlyAttributes
+from ._read_only import ReadOnlyConstruct
 from ._validate import boolean, dns_subdomain
 from .station import StationDeployment
 
@@ -46,7 +46,7 @@ __all__ = ["StationVolumeSnapshot"]
 LOCAL_PATH = "local-path"
 
 
-class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
+class StationVolumeSnapshot(ReadOnlyConstruct):
     """A ``snapshot.storage.k8s.io/v1`` VolumeSnapshot of a Station's data volume.
 
     Args:
@@ -75,7 +75,7 @@ class StationVolumeSnapshot(ReadOnlyAttributes, Construct):
         protect_from_prune: bool = True,
     ) -> None:
         check_scope(scope, id, "StationVolumeSnapshot", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         guard = guard_for("StationVolumeSnapshot", self)
         require_station(self, guard, station, "whose volume to snapshot")
         self.station: StationDeployment = station

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from ._app_registry import IdChecked, check_scope
+from ._app_registry import check_scope, init_construct
 from ._composing import StationReferences
 from ._k8s import ApiObject, Chart, Construct, guard_for, k8s, kplus
 from ._read_only import Published, Referenced, Rendered
@@ -67,7 +67,7 @@ def __getattr__(name: str) -> object:
     raise former_name(__name__, name, STATION_FORMER_NAMES)
 
 
-class StationDeployment(IdChecked, Construct):
+class StationDeployment(Construct):
     """Station on Kubernetes: Namespace, ConfigMap, Secret wiring, PVC, Deployment, Services.
 
     Every argument is keyword-only and optional; the defaults reproduce the hand-written
@@ -261,7 +261,7 @@ class StationDeployment(IdChecked, Construct):
         **former: object,
     ) -> None:
         check_scope(scope, id, "StationDeployment", self)
-        super().__init__(scope, id)
+        init_construct(self, scope, id)
         self._guard = guard = guard_for("StationDeployment", self)
         refuse_former(guard, former, STATION_FORMER, _ACCEPTED)
         given = StationInput.of(guard, locals())  # every keyword argument, the unions flat

@@ -7,6 +7,7 @@ labels, dependencies between objects, app-level validation.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cdk8s
@@ -16,7 +17,11 @@ import pytest
 from cdk8s import ApiObject, ApiObjectMetadata, App, Chart, JsonPatch
 from constructs import Construct, IValidation
 
+import station_constructs
 from station_constructs import (
+    EgressRules,
+    NetworkPolicyOptions,
+    PodServiceAccount,
     S3Replica,
     StationConfigError,
     StationDeployment,
@@ -24,7 +29,13 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from station_constructs._verify.app import verify_app
+from station_constructs.pod import StationPod
 from tests.conftest import Manifest, synth
+from tests.support.apps import full_production_app, gateway_app, litestream_app
+from tests.support.refusals import assert_refused
+
+DOCS = Path(__file__).parent.parent / "docs"
+NAMESPACE = "kubernetes.io/metadata.name"
 
 
 def one(objects: list[Manifest], kind: str, name: str) -> Manifest:
@@ -146,6 +157,55 @@ def test_api_object_of_a_station_or_a_snapshot_is_its_primary_object(chart: Char
     assert one(synth(chart), "Deployment", "station")["spec"]["minReadySeconds"] == 5
 
 
+# The kind of each library construct's primary object (``ApiObject.of``); None: it has none.
+PRIMARY_KINDS = {
+    "StationDeployment": "Deployment",
+    "StationNetworkPolicy": "NetworkPolicy",
+    "LitestreamBackup": "ConfigMap",
+    "ConfigDirBackup": None,
+    "RestoreDrill": "CronJob",
+    "BackupAlerts": "PrometheusRule",
+    "LitestreamServiceMonitor": "ServiceMonitor",
+    "StationIngress": "Ingress",
+    "StationGateway": "Gateway",
+    "StationGatewayRoute": "HTTPRoute",
+    "StationVolumeSnapshot": "VolumeSnapshot",
+}
+
+
+def test_api_object_of_every_library_construct_is_its_primary_object() -> None:
+    """Every construct the package exports, built in one app: ``ApiObject.of`` finds its
+    child ``Resource``; ConfigDirBackup renders no object of its own (it changes the Station's
+    pod), which docs/architecture.md says where it documents the primary child."""
+    production, gateway = cdk8s.Testing.app(), cdk8s.Testing.app()
+    full_production_app(Chart(production, "production"))
+    gateway_app(Chart(gateway, "gateway"))
+    exported = {
+        name
+        for name in station_constructs.__all__
+        if isinstance(getattr(station_constructs, name), type)
+        and issubclass(getattr(station_constructs, name), Construct)
+    }
+    assert exported == set(PRIMARY_KINDS)
+    seen = {}
+    for construct in [*production.node.find_all(), *gateway.node.find_all()]:
+        name = type(construct).__name__
+        if name not in PRIMARY_KINDS or construct.node.scope is None:
+            continue
+        seen[name] = construct
+        kind = PRIMARY_KINDS[name]
+        if kind is None:
+            assert construct.node.try_find_child("Resource") is None
+            with pytest.raises(RuntimeError):
+                ApiObject.of(construct)
+        else:
+            assert ApiObject.of(construct).kind == kind, name
+            assert construct.node.default_child is construct.node.find_child("Resource")
+    assert set(seen) == set(PRIMARY_KINDS)
+    escape_hatches = (DOCS / "architecture.md").read_text().split("## Escape hatches")[1]
+    assert "`ConfigDirBackup` renders no object of its own" in escape_hatches
+
+
 class ProxySidecar(Construct):
     """A user's own construct adding a sidecar to a Station's pod through ``station.pod``."""
 
@@ -170,6 +230,7 @@ class ProxySidecar(Construct):
             }
         )
         pod.add_annotation("example.com/proxy", "on")
+        pod.add_deployment_annotation("example.com/proxy-owner", "platform")
         pod.ensure_termination_grace_period(45, reason="the proxy drains its connections")
 
 
@@ -182,7 +243,68 @@ def test_a_users_construct_adds_a_sidecar_through_the_pod_api(chart: Chart) -> N
     assert (proxy["name"], proxy["restartPolicy"]) == ("proxy", "Always")
     assert spec["volumes"][-1] == {"name": "proxy-config", "configMap": {"name": "proxy"}}
     assert deployment["spec"]["template"]["metadata"]["annotations"]["example.com/proxy"] == "on"
+    assert deployment["metadata"]["annotations"]["example.com/proxy-owner"] == "platform"
+    assert (
+        "example.com/proxy-owner" not in deployment["spec"]["template"]["metadata"]["annotations"]
+    )
     assert spec["terminationGracePeriodSeconds"] == station.termination_grace_period_seconds == 45
+
+
+def test_the_pod_changes_only_through_its_methods(chart: Chart) -> None:
+    """No public field to edit: what the library and users add goes through the methods."""
+    pod = StationDeployment(chart, "station").pod
+    assert [name for name in vars(pod) if not name.startswith("_")] == []
+    documented = (DOCS / "composing.md").read_text()
+    public = [n for n in dir(StationPod) if not n.startswith("_")]
+    assert public and [n for n in public if f"`{n}" not in documented] == []
+
+
+def test_a_users_construct_runs_the_pod_as_its_service_account(chart: Chart) -> None:
+    station = StationDeployment(chart, "station")
+    station.pod.use_service_account("reporter")
+    station.pod.use_service_account("reporter")  # the same name again: nothing changes
+    assert pod_spec(one(synth(chart), "Deployment", "station"))["serviceAccountName"] == "reporter"
+    assert_refused(
+        lambda: station.pod.use_service_account("other"),
+        field="service_account_name",
+        value="other",
+        problem="a pod has one ServiceAccount",
+        fix="'reporter'",
+    )
+
+
+class Reporter(Construct):
+    """A user's construct that sends reports to ``endpoint`` from the Station's pod."""
+
+    def __init__(self, scope: Construct, id: str, *, station: Any, endpoint: str) -> None:
+        super().__init__(scope, id)
+        station.network_policy.allow_egress_to(endpoint, requested_by=self, argument="endpoint")
+
+
+def test_an_egress_refusal_names_the_users_construct_and_argument(chart: Chart) -> None:
+    station = StationDeployment(
+        chart,
+        "station",
+        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    )
+    Reporter(chart, "in-cluster", station=station, endpoint="http://collector.metrics:9000")
+    rules = one(synth(chart), "NetworkPolicy", "station")["spec"]["egress"]
+    assert {"to": [{"namespaceSelector": {"matchLabels": {NAMESPACE: "metrics"}}}]} in rules
+    error = assert_refused(
+        lambda: Reporter(chart, "reporter", station=station, endpoint="https://r.example.com"),
+        field="endpoint",
+        value="https://r.example.com",
+        problem="outside the cluster",
+    )
+    assert error.where == "Reporter 'test/reporter'"
+
+
+def test_the_stations_own_service_account_is_kept(chart: Chart) -> None:
+    station = StationDeployment(
+        chart, "station", service_account=PodServiceAccount.existing("platform")
+    )
+    station.pod.use_service_account("reporter")
+    assert pod_spec(one(synth(chart), "Deployment", "station"))["serviceAccountName"] == "platform"
 
 
 def test_the_pod_checks_apply_to_what_a_users_construct_adds(tmp_path: Any) -> None:
@@ -202,6 +324,20 @@ def test_the_grace_period_keeps_the_longest_asked_for(chart: Chart) -> None:
     assert station.termination_grace_period_seconds == 60
     with pytest.raises(StationConfigError, match="seconds"):
         station.pod.ensure_termination_grace_period(0, reason="not a duration")
+
+
+def test_an_attached_construct_reports_the_grace_period_the_pod_has(chart: Chart) -> None:
+    backup = litestream_app(chart)
+    backup.station.pod.ensure_termination_grace_period(300, reason="a slow sidecar")
+    assert backup.termination_grace_period_seconds == 300
+    assert (
+        pod_spec(one(synth(chart), "Deployment", "station"))["terminationGracePeriodSeconds"] == 300
+    )
+    assert_refused(
+        lambda: setattr(backup, "termination_grace_period_seconds", 5),
+        field="termination_grace_period_seconds",
+        problem="read-only",
+    )
 
 
 def test_chart_labels_reach_every_station_object() -> None:

@@ -246,6 +246,7 @@ result = [str(p) for p in ports.served_ports]
 POD = """
 from station_constructs._render import containers as c
 from station_constructs._render.backup_pod import BackupContainers, add_backup_containers
+from station_constructs._render.pod import add_step, define_volume, manifest
 from station_constructs._render.station_pod import StationPodSettings, station_pod
 settings = StationPodSettings(
     name="station", namespace="agents", labels={"app": "station"}, selector={"app": "station"},
@@ -260,7 +261,7 @@ settings = StationPodSettings(
     claim_name="station-data", seed_script="true", seed_environment={"SEED_HOME_TO": "/seed/home"},
 )
 pod = station_pod(settings)
-pod.define_volume(c.config_map_volume("litestream-config", "station-litestream"))
+define_volume(pod, c.config_map_volume("litestream-config", "station-litestream"))
 add_backup_containers(pod, BackupContainers(
     restore_name="litestream-restore", sidecar_name="litestream", image="litestream:0.5.17",
     pull_policy="IfNotPresent", env=[], resources=c.resources(cpu_request_m=50, cpu_limit_m=500,
@@ -268,13 +269,13 @@ add_backup_containers(pod, BackupContainers(
     mounts=[c.mount("/data", "data"), c.mount("/etc/litestream", "litestream-config")],
     restore_command=["restore"], sidecar_command=["replicate"], identity_mount=None, native=True,
 ))
-pod.raise_grace_period(60)
-pod.raise_grace_period(45)
+pod.ensure_termination_grace_period(60, reason="a")
+pod.ensure_termination_grace_period(45, reason="b")
 def step(data):
     data["spec"]["template"]["spec"]["containers"][0]["env"].append({"name": "X", "value": "1"})
-pod.add_step(step)
-first = pod.manifest({"labels": {"team": "a"}})
-second = pod.manifest({"labels": {"team": "a"}})
+add_step(pod, step)
+first = manifest(pod, {"labels": {"team": "a"}})
+second = manifest(pod, {"labels": {"team": "a"}})
 result = {"first": first, "same": first == second}
 """
 

@@ -71,13 +71,6 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     return {m for m in found if m in known and m != name}
 
 
-#: Type-only cycles of modules being reworked in issue 24 by their owners (the gateway's
-#: emitter takes the constructs; Litestream's objects take the backup): to be emptied.
-KNOWN_TYPE_ONLY_CYCLES = [
-    ["station_constructs._litestream_objects", "station_constructs.litestream"],
-]
-
-
 def cycles_in(graph: dict[str, set[str]]) -> list[list[str]]:
     """The cycles a depth-first walk of ``graph`` finds (each from its first module)."""
     cycles: list[list[str]] = []
@@ -108,8 +101,6 @@ def test_no_import_cycles() -> None:
     # A package's __init__ re-exporting its modules is not a cycle with them.
     for name in graph:
         graph[name] = {m for m in graph[name] if not name.startswith(f"{m}.")}
-    for first, then in KNOWN_TYPE_ONLY_CYCLES:
-        graph[first].discard(then)
     assert cycles_in(graph) == []
 
 
@@ -129,13 +120,6 @@ def test_the_cycle_check_sees_a_type_only_cycle(tmp_path: Path) -> None:
     )
     known = {"pkg.a", "pkg.b"}
     assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
-
-
-def test_each_known_type_only_cycle_still_exists() -> None:
-    """When an owner removes one, its entry goes too (the list only shrinks)."""
-    table = modules()
-    for first, then in KNOWN_TYPE_ONLY_CYCLES:
-        assert then in imports_of(first, table[first], set(table)), (first, then)
 
 
 def test_no_module_is_over_400_lines() -> None:

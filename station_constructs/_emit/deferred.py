@@ -31,7 +31,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._k8s import ApiObject, ApiObjectMetadata, Construct, JsonPatch, app_state, remember_app
-from .._render.pod import PodAssembly
+from .._render import pod as station_pod
+from .._render.pod import StationPod
 from . import synthesis
 from .objects import object_metadata
 from .resolve import resolve
@@ -39,6 +40,7 @@ from .resolve import resolve
 __all__ = [
     "DeferredApiObject",
     "DeferredObject",
+    "RenderedOnce",
     "emit_deferred",
     "emit_deployment",
 ]
@@ -48,13 +50,21 @@ Finish = Callable[[dict[str, Any]], None]
 _FIRST_KEYS = ("apiVersion", "kind", "metadata")
 
 
-class _RenderedOnce:
-    """Hands what the final verification read to cdk8s's write in the same synthesis."""
+class RenderedOnce:
+    """Hands what the final verification read to cdk8s's write in the same synthesis.
 
-    _kept: tuple[int, int, Any] | None = None
+    Held by each deferred object (not a base class): :meth:`get` renders, or returns what
+    was rendered for the verification when nothing changed since (``state``).
+    """
 
-    def _once(self, state: int, render: Callable[[], Any]) -> Any:
-        key = app_state(self)  # type: ignore[arg-type]
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: tuple[int, int, Any] | None = None
+
+    def get(self, owner: ApiObject, state: int, render: Callable[[], Any]) -> Any:
+        """``render()``, or what was kept for ``owner`` at ``state`` in this synthesis."""
+        key = app_state(owner)
         generation = synthesis.keep(key)
         if generation is not None:
             data = render()
@@ -66,7 +76,7 @@ class _RenderedOnce:
         return render()
 
 
-class DeferredObject(_RenderedOnce, ApiObject):
+class DeferredObject(ApiObject):
     """An ``ApiObject`` rendered by ``render(metadata)`` at every synthesis."""
 
     def __init__(
@@ -80,6 +90,7 @@ class DeferredObject(_RenderedOnce, ApiObject):
         render: Render,
         finish: Finish | None = None,
     ) -> None:
+        self._rendered = RenderedOnce()
         super().__init__(scope, id, api_version=api_version, kind=kind, metadata=metadata)
         remember_app(self, scope)
         self._render = render
@@ -96,7 +107,7 @@ class DeferredObject(_RenderedOnce, ApiObject):
         ``finish`` is for what must see every container, those the patches add included
         (EKS's skip list of the backup role's credentials).
         """
-        return self._once(len(self._patches), self._to_json)
+        return self._rendered.get(self, len(self._patches), self._to_json)
 
     def _to_json(self) -> Any:
         # The ApiObject's own JSON: apiVersion, kind and the metadata as cdk8s completes it.
@@ -111,12 +122,13 @@ class DeferredObject(_RenderedOnce, ApiObject):
         return data
 
 
-class DeferredApiObject(_RenderedOnce, ApiObject):
+class DeferredApiObject(ApiObject):
     """A plain ``ApiObject`` whose body and additions are applied at synthesis."""
 
     def __init__(self, scope: Construct, id: str, manifest: Mapping[str, Any]) -> None:
         # (path, value) for an addition, or the user's JSON patches, in the order made.
         self._ops: list[tuple[str, Any] | list[JsonPatch]] = []
+        self._rendered = RenderedOnce()
         super().__init__(
             scope,
             id,
@@ -142,7 +154,7 @@ class DeferredApiObject(_RenderedOnce, ApiObject):
 
     def to_json(self) -> Any:
         """The object with its additions and patches applied, in order."""
-        return self._once(len(self._ops), self._to_json)
+        return self._rendered.get(self, len(self._ops), self._to_json)
 
     def _to_json(self) -> Any:
         data = super().to_json()
@@ -185,14 +197,15 @@ def emit_deferred(scope: Construct, id: str, manifest: Mapping[str, Any]) -> Def
     return DeferredApiObject(scope, id, manifest)
 
 
-def emit_deployment(scope: Construct, id: str, pod: PodAssembly) -> DeferredObject:
+def emit_deployment(scope: Construct, id: str, pod: StationPod) -> DeferredObject:
     """The Station's Deployment, rendered from ``pod`` at every synthesis."""
+    name, namespace, labels = station_pod.metadata_of(pod)
     return DeferredObject(
         scope,
         id,
         api_version="apps/v1",
         kind="Deployment",
-        metadata=ApiObjectMetadata(name=pod.name, namespace=pod.namespace, labels=pod.labels),
-        render=pod.render,
-        finish=pod.finish,
+        metadata=ApiObjectMetadata(name=name, namespace=namespace, labels=labels),
+        render=lambda metadata: station_pod.render(pod, metadata),
+        finish=lambda data: station_pod.finish(pod, data),
     )

@@ -19,7 +19,7 @@ from .._settings.litestream import (
     REPLICA_ANNOTATION,
 )
 from . import containers as c
-from .pod import Json, PodAssembly
+from .pod import Json, StationPod, define_volume
 from .station_pod import DATA_VOLUME
 
 __all__ = [
@@ -84,7 +84,7 @@ class BackupContainers:
         return found
 
 
-def add_backup_containers(pod: PodAssembly, backup: BackupContainers) -> None:
+def add_backup_containers(pod: StationPod, backup: BackupContainers) -> None:
     """Add ``backup``'s restore (ordered first) and its sidecar to ``pod``."""
     restore = backup.container(backup.restore_name, backup.restore_command)
     pod.add_init_container(restore, first=True)
@@ -107,7 +107,7 @@ def add_backup_containers(pod: PodAssembly, backup: BackupContainers) -> None:
         # Both containers get SIGTERM at once: let Station stop writing first.
         lifecycle=c.exec_pre_stop(["sleep", str(STATION_STOP_SECONDS)]),
     )
-    pod.add_container(sidecar)
+    pod.add_sidecar(sidecar, native=False)
 
 
 def data_mount() -> Json:
@@ -116,7 +116,7 @@ def data_mount() -> Json:
 
 
 def add_litestream(
-    pod: PodAssembly,
+    pod: StationPod,
     backup: BackupContainers,
     *,
     config_map_name: str,
@@ -129,7 +129,7 @@ def add_litestream(
     Also the ConfigMap's volume, the metrics port and probes, and the checkov suppressions
     that describe the Litestream containers.
     """
-    pod.define_volume(c.config_map_volume(CONFIG_VOLUME, config_map_name))
+    define_volume(pod, c.config_map_volume(CONFIG_VOLUME, config_map_name))
     metrics = metrics_port
     # A hung Litestream is restarted; an unreachable S3 does not fail /metrics.
     liveness = (
@@ -156,28 +156,32 @@ def add_litestream(
     if not containers.native:
         # The sidecar serves no client traffic: a readiness probe would only take
         # Station out of its Service whenever backups are unhealthy.
-        pod.annotations["checkov.io/skip-litestream-readiness"] = (
+        pod.add_deployment_annotation(
+            "checkov.io/skip-litestream-readiness",
             "CKV_K8S_9=the Litestream sidecar serves no traffic; a readiness probe would "
-            "take Station out of its Service whenever backups are unhealthy"
+            "take Station out of its Service whenever backups are unhealthy",
         )
         if metrics is None:
-            pod.annotations["checkov.io/skip-litestream-liveness"] = (
+            pod.add_deployment_annotation(
+                "checkov.io/skip-litestream-liveness",
                 "CKV_K8S_8=Litestream without metrics has no endpoint to probe; the "
-                "container restarts when the process exits"
+                "container restarts when the process exits",
             )
     add_backup_containers(pod, containers)
     if not digest_pinned:
         # The Station's own suppressions describe the Station image; these two describe
         # Litestream's, so a digest-pinned Station does not hide a tag-pinned sidecar.
-        pod.annotations["checkov.io/skip-litestream-digest"] = (
+        pod.add_deployment_annotation(
+            "checkov.io/skip-litestream-digest",
             "CKV_K8S_43=the Litestream image is pinned to an exact release tag (checked "
             "at construct time, tags can still be re-pushed); pass image with an @sha256 "
-            "digest to pin it immutably"
+            "digest to pin it immutably",
         )
         if not pull_always:
-            pod.annotations["checkov.io/skip-litestream-pull"] = (
+            pod.add_deployment_annotation(
+                "checkov.io/skip-litestream-pull",
                 "CKV_K8S_15=IfNotPresent with an exact release tag runs that release; pass "
-                "an @sha256 digest to make the pull policy irrelevant"
+                "an @sha256 digest to make the pull policy irrelevant",
             )
 
 
@@ -187,33 +191,34 @@ def litestream_mounts() -> list[Json]:
 
 
 def litestream_pod_annotations(
-    pod: PodAssembly,
+    pod: StationPod,
     *,
     config_hash: str,
     replica: str,
     scrape_port: int | None,
 ) -> None:
     """Annotate the pod with the config hash, the replica, and (``scrape_port``) Prometheus."""
-    annotations = pod.pod_annotations
-    annotations["station-constructs/litestream-config-hash"] = config_hash
-    annotations[REPLICA_ANNOTATION] = replica
+    pod.add_annotation("station-constructs/litestream-config-hash", config_hash)
+    pod.add_annotation(REPLICA_ANNOTATION, replica)
     if scrape_port is not None:
-        annotations["prometheus.io/scrape"] = "true"
-        annotations["prometheus.io/port"] = str(scrape_port)
-        annotations["prometheus.io/path"] = METRICS_PATH
+        pod.add_annotation("prometheus.io/scrape", "true")
+        pod.add_annotation("prometheus.io/port", str(scrape_port))
+        pod.add_annotation("prometheus.io/path", METRICS_PATH)
 
 
-def add_config_backup(pod: PodAssembly, backup: BackupContainers, *, digest_pinned: bool) -> None:
+def add_config_backup(pod: StationPod, backup: BackupContainers, *, digest_pinned: bool) -> None:
     """Add ``config-restore`` and ``config-backup``, and their checkov suppressions."""
     if not backup.native:
-        pod.annotations["checkov.io/skip-config-backup-probes"] = (
+        pod.add_deployment_annotation(
+            "checkov.io/skip-config-backup-probes",
             "CKV_K8S_8,CKV_K8S_9=the config-backup sidecar serves nothing; it exits and "
-            "restarts after repeated sync failures"
+            "restarts after repeated sync failures",
         )
     # Order: the database, then the config directory, then seed-home and Station.
     add_backup_containers(pod, backup)
     if not digest_pinned:
-        pod.annotations["checkov.io/skip-config-backup-digest"] = (
+        pod.add_deployment_annotation(
+            "checkov.io/skip-config-backup-digest",
             "CKV_K8S_43=the rclone image is pinned to an exact release tag; pass image "
-            "with an @sha256 digest to pin it immutably"
+            "with an @sha256 digest to pin it immutably",
         )

@@ -6,6 +6,8 @@ decides what to admit; ``station_constructs._emit`` hands the result to cdk8s).
 
 from __future__ import annotations
 
+import ipaddress
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +15,7 @@ __all__ = [
     "DNS_PORT",
     "Rule",
     "dns_ports",
+    "egress_destination",
     "egress_rules",
     "ingress_rule",
     "namespace_peer",
@@ -25,6 +28,31 @@ Rule = dict[str, Any]
 
 NAMESPACE_LABEL = "kubernetes.io/metadata.name"
 DNS_PORT = 53
+
+
+def egress_destination(url: str, own_namespace: str) -> tuple[str, int, Rule | None]:
+    """The host and port of ``url``, and the egress rule that admits them.
+
+    An IP address: itself on the port; an in-cluster Service name (``svc``, ``svc.ns``,
+    ``svc.ns.svc...``): its namespace (``own_namespace`` for a bare name), on every port;
+    any other host name: ``None`` (a NetworkPolicy cannot name it).
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    number = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        prefix = 32 if address.version == 4 else 128
+        block = {"ipBlock": {"cidr": f"{address}/{prefix}"}}
+        return host, number, {"ports": [{"port": number, "protocol": "TCP"}], "to": [block]}
+    labels = host.split(".")
+    if len(labels) <= 2 or labels[2] == "svc":
+        namespace = labels[1] if len(labels) > 1 else own_namespace
+        return host, number, {"to": [namespace_peer(namespace)]}
+    return host, number, None
 
 
 def namespace_peer(namespace: str, pod_labels: Mapping[str, str] | None = None) -> Rule:

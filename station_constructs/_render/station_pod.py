@@ -1,6 +1,6 @@
 """The Station's own part of its pod: the ``station`` container, ``seed-home``, the volumes.
 
-Settings in (resolved by ``station_constructs._settings``), a :class:`~.pod.PodAssembly` out,
+Settings in (resolved by ``station_constructs._settings``), a :class:`~.pod.StationPod` out,
 to which attached constructs then add their containers. What Station needs at runtime (the
 UID, the writable paths, the health endpoint) is cited in ``docs/station-facts.md``.
 """
@@ -23,7 +23,7 @@ from .._settings.station import (
     _ResolvedResources,
 )
 from . import containers as c
-from .pod import Json, PodAssembly
+from .pod import Json, StationPod, define_volume
 
 __all__ = [
     "CONFIG_HASH_ANNOTATION",
@@ -242,25 +242,23 @@ def _seed_container(s: StationPodSettings, environment: Mapping[str, str]) -> Js
     )
 
 
-def station_pod(s: StationPodSettings) -> PodAssembly:
+def station_pod(s: StationPodSettings) -> StationPod:
     """The Station's pod: its container, ``seed-home`` when needed, and their volumes."""
-    pod = PodAssembly(
+    pod = StationPod(
         name=s.name,
         namespace=s.namespace,
-        labels=dict(s.labels),
-        selector=dict(s.selector),
-        pod_labels=dict(s.labels),
+        labels=s.labels,
+        selector=s.selector,
         pod_annotations={**s.pod_annotations, CONFIG_HASH_ANNOTATION: config_hash(s.settings)},
         pod_security=pod_security(),
         grace_period_seconds=s.grace_period_seconds,
-        annotations=dict(s.scanner_annotations),
+        annotations=s.scanner_annotations,
+        station_container=_station_container(s),
+        image_pull_secrets=s.pull_secrets,
     )
-    pod.define_volume(c.claim_volume(DATA_VOLUME, s.claim_name))
+    define_volume(pod, c.claim_volume(DATA_VOLUME, s.claim_name))
     for name, _ in _scratch_dirs():
-        pod.define_volume(c.empty_dir_volume(name, s.scratch_mebibytes))
-    if s.pull_secrets:
-        pod.spec_fields["imagePullSecrets"] = [{"name": n} for n in s.pull_secrets]
-    pod.add_container(_station_container(s))
+        define_volume(pod, c.empty_dir_volume(name, s.scratch_mebibytes))
     if s.seed_environment is not None:
         pod.add_init_container(_seed_container(s, s.seed_environment))
     return pod
