@@ -85,6 +85,9 @@ FACTS: dict[str, dict[AuthSettings, Access]] = {
     "cloudship": {LOCAL: OFF_, OFF: OFF_, OAUTH_ON: OFF_},
 }
 
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+
 
 def _cases() -> list[tuple[str, AuthSettings, Access]]:
     return [(key, s, a) for key, row in FACTS.items() for s, a in row.items()]
@@ -232,11 +235,12 @@ def test_fails_on_auth_that_is_not_a_station_auth(chart: Chart) -> None:
 
 
 def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
-    fails(
-        chart,
-        "env['STN_CLOUDSHIP_OAUTH_ENABLED']",
-        "auth=StationAuth.cloudship_oauth",
-        env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"},
+    assert_refused(
+        lambda: StationDeployment(chart, "station", env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"}),
+        field="env['STN_CLOUDSHIP_OAUTH_ENABLED']",
+        value="true",
+        fix="auth=StationAuth.cloudship_oauth",
+        where=STATION,
     )
 
 
@@ -290,12 +294,17 @@ def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
 
 def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
     # The key protects the webhook paths, but /mcp on the same port stays open.
-    fails(
-        chart,
-        "8587 `/mcp`",
-        auth=StationAuth.webhook_key(),
-        api=ApiListener.off(),
-        external_service=ExternalService.load_balancer(),
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=StationAuth.webhook_key(),
+            api=ApiListener.off(),
+            external_service=ExternalService.load_balancer(),
+        ),
+        field="external_service",
+        problem="8587 `/mcp`",
+        where=STATION,
     )
 
 
@@ -314,13 +323,17 @@ def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
 
 
 def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "the LoadBalancer Service 'station-external' (port 8585",
-        "any active CloudShip account's token passes, as an admin",
-        "StationIngress(edge_auth=...)",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(),
+    error = assert_refused(
+        lambda: StationDeployment(
+            chart, "station", auth=OAUTH, external_service=ExternalService.load_balancer()
+        ),
+        field="external_service",
+        problem=[
+            "the LoadBalancer Service 'station-external' (port 8585",
+            "any active CloudShip account's token passes, as an admin",
+        ],
+        fix="StationIngress(edge_auth=...)",
+        where=STATION,
     )
     assert error.field == "external_service"
 
@@ -445,14 +458,17 @@ def test_fails_on_bad_edge_auth(chart: Chart, kwargs: Any, fragments: list[str])
 
 
 def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
-    ingress_fails(
-        chart,
-        StationDeployment(chart, "station", network_policy=None),
-        "edge_auth=",
-        "renders no NetworkPolicy",
-        "around the edge",
-        "keep StationDeployment's network_policy",
-        edge_auth=NginxBasicAuth("users"),
+    assert_refused(
+        lambda: ingress(
+            chart,
+            StationDeployment(chart, "station", network_policy=None),
+            edge_auth=NginxBasicAuth("users"),
+        ),
+        field="edge_auth",
+        value="ingress-nginx basic auth (htpasswd Secret station/users)",
+        problem=["renders no NetworkPolicy", "around the edge"],
+        fix="keep StationDeployment's network_policy",
+        where="StationIngress 'test/ingress'",
     )
 
 
@@ -462,12 +478,12 @@ def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
     # local mode off, no OAuth: the API rejects everyone; routing it is refused first.
     with pytest.warns(StationAccessWarning):
         station = StationDeployment(chart, "station", auth=StationAuth.webhook_key())
-    ingress_fails(
-        chart,
-        station,
-        "routes[0].path='/'",
-        "rejects every request",
-        routes=[IngressRoute(StationPort.API, "/")],
+    assert_refused(
+        lambda: ingress(chart, station, routes=[IngressRoute(StationPort.API, "/")]),
+        field="routes[0].path",
+        value="/",
+        problem="rejects every request",
+        where="StationIngress 'test/ingress'",
     )
 
 
@@ -475,12 +491,12 @@ def test_fails_on_routing_the_agent_host_of_a_webhook_open_station(chart: Chart)
     station = StationDeployment(
         chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
-    ingress_fails(
-        chart,
-        station,
-        "routes='/'",
-        "8587 `/mcp`",
-        "(local mode is off)",
+    assert_refused(
+        lambda: ingress(chart, station),
+        field="routes",
+        value="/",
+        problem=["8587 `/mcp`", "(local mode is off)"],
+        where="StationIngress 'test/ingress'",
     )
 
 
@@ -511,14 +527,18 @@ def test_webhook_key_lets_only_the_webhook_paths_out(chart: Chart) -> None:
         ],
     )
     assert [e.path for e in ing.exposures] == ["/execute", "/runs"]
-    ingress_fails(
-        chart,
-        station,
-        "routes[0].path='/mcp'",
-        "8587 `/mcp`",
-        name="mcp",
-        construct_id="mcp",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            station,
+            name="mcp",
+            construct_id="mcp",
+            routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
+        ),
+        field="routes[0].path",
+        value="/mcp",
+        problem="8587 `/mcp`",
+        where="StationIngress 'test/mcp'",
     )
 
 
@@ -577,16 +597,23 @@ def test_a_gateway_route_can_use_the_same_entry_point(chart: Chart) -> None:
 
 
 def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret_variables='STN_WEBHOOK_API_KEY'",
-        "pass auth=StationAuth.webhook_key()",
-        secret_variables=["STN_WEBHOOK_API_KEY"],
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret_variables=["STN_WEBHOOK_API_KEY"]),
+        field="secret_variables",
+        value="STN_WEBHOOK_API_KEY",
+        fix="pass auth=StationAuth.webhook_key()",
+        where=STATION,
     )
 
 
 def test_fails_on_oauth_settings_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "auth='dict'", "must be StationAuth.local()", auth={"client_id": "x"})
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auth={"client_id": "x"}),
+        field="auth",
+        value="dict",
+        problem="must be StationAuth.local()",
+        where=STATION,
+    )
 
 
 def test_access_tables_script_describes_every_example() -> None:
@@ -767,12 +794,14 @@ def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
 def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Chart) -> None:
     """Any CloudShip account is an admin on the API: pods must not go around the edge."""
     station = StationDeployment(chart, "station", auth=OAUTH, network_policy=None)
-    ingress_fails(
-        chart,
-        station,
-        "edge_auth=",
-        "or to any CloudShip account, as an admin",
-        "renders no NetworkPolicy",
-        edge_auth=NginxAuthUrl(OAUTH_SKIP),
-        routes=[IngressRoute(StationPort.API, "/")],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            station,
+            edge_auth=NginxAuthUrl(OAUTH_SKIP),
+            routes=[IngressRoute(StationPort.API, "/")],
+        ),
+        field="edge_auth",
+        problem=["or to any CloudShip account, as an admin", "renders no NetworkPolicy"],
+        where="StationIngress 'test/ingress'",
     )

@@ -31,6 +31,9 @@ Rule = dict[str, Any]
 SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
 EVERYWHERE = [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}]
 
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+
 
 def ports(*numbers: int) -> list[Rule]:
     return [{"port": n, "protocol": "TCP"} for n in numbers]
@@ -380,10 +383,12 @@ def test_fails_on_bad_options(
 
 
 def test_fails_on_options_of_the_wrong_type(chart: Chart) -> None:
-    fails(
+    assert_refused(
         lambda: station(chart, network_policy=True),
-        "network_policy='bool'",
-        "NetworkPolicyOptions(...) or None",
+        field="network_policy",
+        value="bool",
+        problem="NetworkPolicyOptions(...) or None",
+        where=STATION,
     )
 
 

@@ -23,9 +23,13 @@ from station_constructs import (
 from tests.conftest import find, pod_spec, synth
 from tests.support.backups import litestream
 from tests.support.kube_validate import validate_manifest
+from tests.support.refusals import assert_refused
 from tests.test_pod_security import violations
 
 IMAGE = "ghcr.io/example/tool:1.0"
+
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 def station(chart: Chart, **kwargs: Any) -> StationDeployment:
@@ -217,11 +221,15 @@ def test_fails_on_mounts_over_the_stations_paths(chart: Chart, path: str, fragme
 
 
 def test_fails_on_mounting_the_data_volume_into_station_again(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.volume_mounts[0].name='data'",
-        "not one of pod_extras.volumes",
-        volume_mounts=[k8s.VolumeMount(name="data", mount_path="/srv")],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/srv")]),
+        ),
+        field="pod_extras.volume_mounts[0].name",
+        value="data",
+        problem="not one of pod_extras.volumes",
+        where=STATION,
     )
 
 
@@ -237,41 +245,58 @@ def test_fails_on_a_volume_named_like_ours(chart: Chart, name: str) -> None:
 
 
 def test_fails_on_the_data_claim_under_another_name(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.volumes[0].persistent_volume_claim.claim_name='station-data'",
-        "single-writer",
-        volumes=[
-            k8s.Volume(
-                name="copy",
-                persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(
-                    claim_name="station-data"
-                ),
-            )
-        ],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                volumes=[
+                    k8s.Volume(
+                        name="copy",
+                        persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(
+                            claim_name="station-data"
+                        ),
+                    )
+                ]
+            ),
+        ),
+        field="pod_extras.volumes[0].persistent_volume_claim.claim_name",
+        value="station-data",
+        problem="single-writer",
+        where=STATION,
     )
 
 
 def test_fails_on_a_sidecar_writing_the_data_volume(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.sidecars[0].volume_mounts[0]='data'",
-        "only writer",
-        "read_only=True",
-        sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data")])],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data")])]
+            ),
+        ),
+        field="pod_extras.sidecars[0].volume_mounts[0]",
+        value="data",
+        problem="only writer",
+        fix="read_only=True",
+        where=STATION,
     )
 
 
 def test_fails_on_a_container_named_like_ours_or_twice(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    extras_fail(
-        chart, "pod_extras.sidecars[0].name='litestream'", sidecars=[sidecar(name="litestream")]
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(sidecars=[sidecar(name="litestream")])),
+        field="pod_extras.sidecars[0].name",
+        value="litestream",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.sidecars[0].name='tool'",
-        "already a container",
-        init_containers=[sidecar()],
-        sidecars=[sidecar()],
+    assert_refused(
+        lambda: station(
+            new_chart(), pod_extras=PodExtras(init_containers=[sidecar()], sidecars=[sidecar()])
+        ),
+        field="pod_extras.sidecars[0].name",
+        value="tool",
+        problem="already a container",
+        where=STATION,
     )
 
 
@@ -287,11 +312,19 @@ def test_fails_on_a_mount_of_a_scratch_volume_the_pod_does_not_have(chart: Chart
 
 
 def test_fails_on_a_mount_of_an_unknown_volume(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.init_containers[0].volume_mounts[0].name='cache'",
-        "not a volume of the Station pod",
-        init_containers=[sidecar(volume_mounts=[k8s.VolumeMount(name="cache", mount_path="/c")])],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                init_containers=[
+                    sidecar(volume_mounts=[k8s.VolumeMount(name="cache", mount_path="/c")])
+                ]
+            ),
+        ),
+        field="pod_extras.init_containers[0].volume_mounts[0].name",
+        value="cache",
+        problem="not a volume of the Station pod",
+        where=STATION,
     )
 
 
@@ -333,29 +366,52 @@ def test_fails_on_containers_the_restricted_profile_refuses(
 
 
 def test_fails_on_host_paths_and_host_ports(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    extras_fail(
-        chart,
-        "pod_extras.volumes[0]='hostPath'",
-        "a hostPath exposes the node's filesystem",
-        volumes=[k8s.Volume(name="host", host_path=k8s.HostPathVolumeSource(path="/var"))],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                volumes=[k8s.Volume(name="host", host_path=k8s.HostPathVolumeSource(path="/var"))]
+            ),
+        ),
+        field="pod_extras.volumes[0]",
+        value="hostPath",
+        problem="a hostPath exposes the node's filesystem",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.volumes[0]='nfs'",
-        "volume type",
-        volumes=[k8s.Volume(name="n", nfs=k8s.NfsVolumeSource(server="nfs", path="/"))],
+    assert_refused(
+        lambda: station(
+            new_chart(),
+            pod_extras=PodExtras(
+                volumes=[k8s.Volume(name="n", nfs=k8s.NfsVolumeSource(server="nfs", path="/"))]
+            ),
+        ),
+        field="pod_extras.volumes[0]",
+        value="nfs",
+        problem="volume type",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.init_containers[0].ports[0].host_port=80",
-        "binds a port on the node",
-        init_containers=[sidecar(ports=[k8s.ContainerPort(container_port=80, host_port=80)])],
+    assert_refused(
+        lambda: station(
+            new_chart(),
+            pod_extras=PodExtras(
+                init_containers=[
+                    sidecar(ports=[k8s.ContainerPort(container_port=80, host_port=80)])
+                ]
+            ),
+        ),
+        field="pod_extras.init_containers[0].ports[0].host_port",
+        value=80,
+        problem="binds a port on the node",
+        where=STATION,
     )
 
 
 def test_fails_on_unpinned_extra_images(chart: Chart) -> None:
-    extras_fail(
-        chart, "pod_extras.sidecars[0].image='busybox'", sidecars=[sidecar(image="busybox")]
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(sidecars=[sidecar(image="busybox")])),
+        field="pod_extras.sidecars[0].image",
+        value="busybox",
+        where=STATION,
     )
 
 
@@ -395,7 +451,13 @@ def test_fails_on_invalid_placement(chart: Chart, placement: PodPlacement, fragm
 
 
 def test_fails_on_placement_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "placement='dict'", "PodPlacement(", placement={"node_selector": {}})
+    assert_refused(
+        lambda: station(chart, placement={"node_selector": {}}),
+        field="placement",
+        value="dict",
+        problem="PodPlacement(",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -460,4 +522,10 @@ def test_fails_on_invalid_extras(chart: Chart, extras: PodExtras, fragment: str)
 
 
 def test_fails_on_extras_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "pod_extras='list'", "PodExtras(", pod_extras=[])
+    assert_refused(
+        lambda: station(chart, pod_extras=[]),
+        field="pod_extras",
+        value="list",
+        problem="PodExtras(",
+        where=STATION,
+    )

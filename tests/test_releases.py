@@ -51,6 +51,9 @@ AUTH_URL = "https://oauth2-proxy.example.com/oauth2/auth"
 AGENT = "dynamic-mcp"
 TLS = IngressTls.cert_manager("letsencrypt-prod")
 
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+
 
 def station(chart: Chart, **kwargs: Any) -> StationDeployment:
     return StationDeployment(chart, "station", **kwargs)
@@ -95,7 +98,13 @@ def test_the_image_selects_the_release(
 
 
 def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart) -> None:
-    refused(chart, "station_release='v0.25.0'", "contradicts", image=V23, station_release="v0.25.0")
+    assert_refused(
+        lambda: station(chart, image=V23, station_release="v0.25.0"),
+        field="station_release",
+        value="v0.25.0",
+        problem="contradicts",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,7 +122,13 @@ def test_an_unread_official_tag_cannot_borrow_a_newer_release(chart: Chart, imag
 
 
 def test_an_unknown_stated_release_is_refused(chart: Chart) -> None:
-    refused(chart, "station_release='v0.24.0'", "v0.23.0, v0.25.0", station_release="v0.24.0")
+    assert_refused(
+        lambda: station(chart, station_release="v0.24.0"),
+        field="station_release",
+        value="v0.24.0",
+        problem="v0.23.0, v0.25.0",
+        where=STATION,
+    )
 
 
 # --------------------------------------------------------------- the tables
@@ -226,53 +241,69 @@ def test_an_exact_execute_route_on_v0_23_0_is_accepted(chart: Chart) -> None:
 
 
 def test_anthropic_is_refused_on_v0_23_0_with_the_fix(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "provider=",
-        "Station v0.23.0",
-        "stn serve exits",
-        image=V23,
-        provider=AIProvider.ANTHROPIC,
+    text = str(
+        assert_refused(
+            lambda: station(chart, image=V23, provider=AIProvider.ANTHROPIC),
+            field="provider",
+            problem=["Station v0.23.0", "stn serve exits"],
+            where=STATION,
+        )
     )
     assert "station:v0.25.0" in text
 
 
 def test_anthropic_as_an_extra_provider_is_refused_on_v0_23_0(chart: Chart) -> None:
-    refused(
-        chart, "extra_providers=", "never read", image=V23, extra_providers=[AIProvider.ANTHROPIC]
+    assert_refused(
+        lambda: station(chart, image=V23, extra_providers=[AIProvider.ANTHROPIC]),
+        field="extra_providers",
+        problem="never read",
+        where=STATION,
     )
 
 
 def test_anthropic_on_an_unknown_release_needs_it_stated(
     chart: Chart, new_chart: Callable[..., Chart]
 ) -> None:
-    refused(chart, "station_release=", image=BUILT, provider=AIProvider.ANTHROPIC)
+    assert_refused(
+        lambda: station(chart, image=BUILT, provider=AIProvider.ANTHROPIC),
+        field="provider",
+        fix="station_release=",
+        where=STATION,
+    )
     s = station(new_chart(), image=BUILT, station_release="v0.25.0", provider=AIProvider.ANTHROPIC)
     assert s.settings["STN_AI_PROVIDER"] == "anthropic"
 
 
 # --------------------------------------------------------------- CloudShip OAuth exposure
 def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
-    refused(
-        chart,
-        "external_service.ports=",
-        "any active CloudShip account",
-        "arbitrary commands",
-        "edge_auth",
-        auth=StationAuth.cloudship_oauth(client_id="c", accept_any_cloudship_account=True),
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.API], source_ranges=["203.0.113.0/24"]
+    assert_refused(
+        lambda: station(
+            chart,
+            auth=StationAuth.cloudship_oauth(client_id="c", accept_any_cloudship_account=True),
+            external_service=ExternalService.load_balancer(
+                ports=[StationPort.API], source_ranges=["203.0.113.0/24"]
+            ),
         ),
+        field="external_service.ports",
+        problem=["any active CloudShip account", "arbitrary commands"],
+        fix="edge_auth",
+        where=STATION,
     )
 
 
 def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "not only your organisation's",
-        "accept_any_cloudship_account=True",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
+    text = str(
+        assert_refused(
+            lambda: station(
+                chart,
+                auth=OAUTH,
+                external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
+            ),
+            field="external_service.ports",
+            problem="not only your organisation's",
+            fix="accept_any_cloudship_account=True",
+            where=STATION,
+        )
     )
     assert "allow_unauthenticated_exposure" not in text
 
@@ -395,12 +426,16 @@ def test_an_otlp_endpoint_turns_it_on(chart: Chart) -> None:
 def test_cloudship_telemetry_excludes_an_otlp_endpoint(
     chart: Chart, new_chart: Callable[..., Chart]
 ) -> None:
-    refused(
-        chart,
-        "cloudship.telemetry=True",
-        "not with otlp_endpoint",
-        cloudship=CloudShip.connected(telemetry=True),
-        otlp_endpoint="http://otel.observability:4318",
+    assert_refused(
+        lambda: station(
+            chart,
+            cloudship=CloudShip.connected(telemetry=True),
+            otlp_endpoint="http://otel.observability:4318",
+        ),
+        field="cloudship.telemetry",
+        value=True,
+        problem="not with otlp_endpoint",
+        where=STATION,
     )
     s = station(new_chart(), cloudship=CloudShip.connected(telemetry=True))
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
@@ -408,32 +443,49 @@ def test_cloudship_telemetry_excludes_an_otlp_endpoint(
 
 
 def test_cloudship_hosts_are_checked_against_restricted_egress(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "cloudship=",
-        "lighthouse.cloudshipai.com",
-        cloudship=CloudShip.connected(),
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    text = str(
+        assert_refused(
+            lambda: station(
+                chart,
+                cloudship=CloudShip.connected(),
+                network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+            ),
+            field="cloudship",
+            value="https://lighthouse.cloudshipai.com:443",
+            problem="lighthouse.cloudshipai.com",
+            where=STATION,
+        )
     )
     assert "cidrs" in text
 
 
 def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
-    refused(
-        chart,
-        "port 443",
-        cloudship=CloudShip.connected(),
-        network_policy=NetworkPolicyOptions(egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])),
+    assert_refused(
+        lambda: station(
+            chart,
+            cloudship=CloudShip.connected(),
+            network_policy=NetworkPolicyOptions(
+                egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])
+            ),
+        ),
+        field="cloudship",
+        value="https://lighthouse.cloudshipai.com:443",
+        problem="port 443",
+        where=STATION,
     )
 
 
 def test_oauth_introspection_is_checked_against_restricted_egress(chart: Chart) -> None:
-    refused(
-        chart,
-        "auth.introspect_url=",
-        "app.cloudshipai.com",
-        auth=OAUTH,
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    assert_refused(
+        lambda: station(
+            chart,
+            auth=OAUTH,
+            network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+        ),
+        field="auth.introspect_url",
+        value="https://app.cloudshipai.com/oauth/introspect/",
+        problem="app.cloudshipai.com",
+        where=STATION,
     )
 
 
@@ -477,13 +529,17 @@ def test_next_steps_warn_about_the_browser_while_a_port_forward_runs(chart: Char
 def test_source_ranges_that_admit_the_internet_do_not_count(
     chart: Chart, ranges: list[str]
 ) -> None:
-    refused(
-        chart,
-        "accept_any_cloudship_account=True",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.AGENT_MCP], source_ranges=ranges
+    assert_refused(
+        lambda: station(
+            chart,
+            auth=OAUTH,
+            external_service=ExternalService.load_balancer(
+                ports=[StationPort.AGENT_MCP], source_ranges=ranges
+            ),
         ),
+        field="external_service.ports",
+        fix="accept_any_cloudship_account=True",
+        where=STATION,
     )
 
 
@@ -503,11 +559,16 @@ def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, vari
 
 def test_telemetry_on_also_reaches_posthog(chart: Chart) -> None:
     """Station's usage analytics follow STN_TELEMETRY_ENABLED (internal/telemetry/posthog.go)."""
-    refused(
-        chart,
-        "us.i.posthog.com",
-        otlp_endpoint="http://otel.observability:4318",
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["observability"])),
+    assert_refused(
+        lambda: station(
+            chart,
+            otlp_endpoint="http://otel.observability:4318",
+            network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["observability"])),
+        ),
+        field="otlp_endpoint",
+        value="https://us.i.posthog.com",
+        problem="us.i.posthog.com",
+        where=STATION,
     )
 
 

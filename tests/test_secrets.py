@@ -29,6 +29,10 @@ from station_constructs import (
 from station_constructs._errors import _Guard
 from station_constructs.guide import next_steps
 from tests.conftest import container, find, synth
+from tests.support.refusals import assert_refused
+
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 def sealed(seed: int = 1, rsa_bytes: int = 512, body: int = 60) -> str:
@@ -150,13 +154,12 @@ def test_operator_sources_print_no_kubectl_create_secret(chart: Chart) -> None:
 
 
 def test_provided_variables_drive_the_missing_key_guard(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret=",
-        "does not provide ANTHROPIC_API_KEY",
-        "CreateContainerConfigError",
-        provider=AIProvider.ANTHROPIC,
-        secret=eso(),
+    assert_refused(
+        lambda: StationDeployment(chart, "station", provider=AIProvider.ANTHROPIC, secret=eso()),
+        field="secret",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem=["does not provide ANTHROPIC_API_KEY", "CreateContainerConfigError"],
+        where=STATION,
     )
 
 
@@ -226,11 +229,14 @@ def test_fails_on_empty_or_misnamed_remote_refs(
 
 
 def test_station_reports_an_empty_source_as_missing_keys(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret=[]",
-        "does not provide STATION_ENCRYPTION_KEY, OPENAI_API_KEY",
-        secret=ExternalSecretSource("vault", remote_refs={}),
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", secret=ExternalSecretSource("vault", remote_refs={})
+        ),
+        field="secret",
+        value=[],
+        problem="does not provide STATION_ENCRYPTION_KEY, OPENAI_API_KEY",
+        where=STATION,
     )
 
 
@@ -311,14 +317,16 @@ def test_fails_on_unsealed_values_without_echoing_them(chart: Chart, value: str)
     source = sealed_source(
         encrypted_data={"STATION_ENCRYPTION_KEY": sealed(1), "OPENAI_API_KEY": value}
     )
-    error = fails(
-        chart,
-        "secret.encrypted_data['OPENAI_API_KEY']='<redacted>'",
-        "not a sealed-secrets ciphertext",
-        "committed to Git",
-        'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}" | kubeseal --raw '
-        "--namespace station --name station-secrets",
-        secret=source,
+    error = assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret.encrypted_data['OPENAI_API_KEY']",
+        value="<redacted>",
+        problem=["not a sealed-secrets ciphertext", "committed to Git"],
+        fix=(
+            'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}"'
+            " | kubeseal --raw --namespace station --name station-secrets"
+        ),
+        where=STATION,
     )
     assert error.value == "<redacted>"
     if value:
@@ -331,7 +339,13 @@ def test_unsealed_value_hint_names_the_scope(chart: Chart) -> None:
         encrypted_data={"STATION_ENCRYPTION_KEY": "x", "OPENAI_API_KEY": sealed(2)},
         scope=SealingScope.NAMESPACE_WIDE,
     )
-    fails(chart, "--scope namespace-wide", secret=source)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret.encrypted_data['STATION_ENCRYPTION_KEY']",
+        value="<redacted>",
+        fix="--scope namespace-wide",
+        where=STATION,
+    )
 
 
 def test_kubeseal_command_is_copy_pasteable() -> None:
@@ -385,7 +399,13 @@ def test_fails_on_empty_or_misnamed_sealed_data(
 
 def test_sealed_source_missing_provider_key_is_refused(chart: Chart) -> None:
     source = SealedSecretSource({"STATION_ENCRYPTION_KEY": sealed()})
-    fails(chart, "does not provide OPENAI_API_KEY", secret=source)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret",
+        value=["STATION_ENCRYPTION_KEY"],
+        problem="does not provide OPENAI_API_KEY",
+        where=STATION,
+    )
 
 
 # ------------------------------------------------------------------ sharing one Secret

@@ -15,13 +15,23 @@ from station_constructs import (
     StationVolumeSnapshot,
 )
 from tests.conftest import find, synth
+from tests.support.refusals import assert_refused
+
+
+def snapshot(chart: Chart, **kwargs: Any) -> StationVolumeSnapshot:
+    """A snapshot of ``station`` (a new Station when not given) through ``csi-snapclass``."""
+    station = kwargs.pop("station", None) or StationDeployment(chart, "station")
+    kwargs.setdefault("snapshot_class", "csi-snapclass")
+    return StationVolumeSnapshot(chart, "snapshot", station=station, **kwargs)
+
+
+#: Where a refusal of :func:`snapshot` comes from.
+SNAPSHOT = "StationVolumeSnapshot 'test/snapshot'"
 
 
 def snapshot_fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    station = kwargs.pop("station", None) or StationDeployment(chart, "station")
-    kwargs.setdefault("snapshot_class", "csi-snapclass")
     with pytest.raises(StationConfigError) as info:
-        StationVolumeSnapshot(chart, "snapshot", station=station, **kwargs)
+        snapshot(chart, **kwargs)
     message = str(info.value)
     assert message.startswith("StationVolumeSnapshot 'test/snapshot': "), message
     assert "Fix: " in message
@@ -143,13 +153,13 @@ def test_fails_on_bad_arguments(chart: Chart, kwargs: dict[str, Any], fragments:
 def test_fails_on_a_reused_snapshot_name(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     StationVolumeSnapshot(chart, "first", station=station, snapshot_class="c")
-    snapshot_fails(
-        chart,
-        "name='station-data-snapshot'",
-        "already rendered by 'test/first'",
-        "a snapshot is taken once",
-        "'station-data-2026-01-15'",
-        station=station,
+    assert_refused(
+        lambda: snapshot(chart, station=station),
+        field="name",
+        value="station-data-snapshot",
+        problem=["already rendered by 'test/first'", "a snapshot is taken once"],
+        fix="'station-data-2026-01-15'",
+        where=SNAPSHOT,
     )
 
 
@@ -181,4 +191,10 @@ def test_fails_on_impossible_restores(
 
 def test_fails_on_the_k3s_profiles_default_storage(chart: Chart) -> None:
     station = StationDeployment(chart, "station", profile=ClusterProfile.K3S)
-    snapshot_fails(chart, "'local-path'", "LitestreamBackup", station=station)
+    assert_refused(
+        lambda: snapshot(chart, station=station),
+        field="station.storage.storage_class",
+        value="local-path",
+        fix="LitestreamBackup",
+        where=SNAPSHOT,
+    )

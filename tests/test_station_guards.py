@@ -26,6 +26,9 @@ from station_constructs._station_former import STATION_FORMER
 from tests.support.builders import OAUTH
 from tests.support.refusals import assert_refused
 
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+
 
 def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
     with pytest.raises(StationConfigError) as info:
@@ -39,7 +42,12 @@ def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
 
 
 def test_error_is_a_value_error_with_parts(chart: Chart) -> None:
-    error = fails(chart, replicas=2)
+    error = assert_refused(
+        lambda: StationDeployment(chart, "station", replicas=2),
+        field="replicas",
+        value=2,
+        where=STATION,
+    )
     assert isinstance(error, ValueError)
     assert (error.field, error.value) == ("replicas", 2)
     assert "LitestreamBackup" in error.fix
@@ -91,20 +99,35 @@ def test_a_misspelt_keyword_is_refused_with_the_closest_names(chart: Chart) -> N
 
 
 def test_fails_without_persistent_volume(chart: Chart) -> None:
-    fails(chart, "storage=None", "persistent volume", "StationStorage(", storage=None)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", storage=None),
+        field="storage",
+        value=None,
+        problem="persistent volume",
+        fix="StationStorage(",
+        where=STATION,
+    )
 
 
 def test_fails_on_ephemeral_volume(chart: Chart) -> None:
-    fails(chart, "storage='str'", "emptyDir", storage="emptyDir")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", storage="emptyDir"),
+        field="storage",
+        value="str",
+        problem="emptyDir",
+        where=STATION,
+    )
 
 
 def test_fails_on_read_write_many(chart: Chart) -> None:
-    fails(
-        chart,
-        "storage.access_mode=",
-        "network filesystems",
-        "READ_WRITE_ONCE",
-        storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY),
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", storage=StationStorage(access_mode=AccessMode.READ_WRITE_MANY)
+        ),
+        field="storage.access_mode",
+        problem="network filesystems",
+        fix="READ_WRITE_ONCE",
+        where=STATION,
     )
 
 
@@ -189,11 +212,24 @@ def test_fails_on_unpinned_image(chart: Chart, image: str) -> None:
 
 
 def test_fails_on_unknown_provider(chart: Chart) -> None:
-    fails(chart, "provider='mistral'", "AIProvider.OPENAI", provider="mistral")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", provider="mistral"),
+        field="provider",
+        value="mistral",
+        problem="AIProvider.OPENAI",
+        where=STATION,
+    )
 
 
 def test_fails_on_duplicate_provider(chart: Chart) -> None:
-    fails(chart, "lists a provider twice", extra_providers=[AIProvider.GEMINI, AIProvider.GEMINI])
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", extra_providers=[AIProvider.GEMINI, AIProvider.GEMINI]
+        ),
+        field="extra_providers",
+        problem="lists a provider twice",
+        where=STATION,
+    )
 
 
 def test_fails_when_secret_source_lacks_a_selected_providers_key(chart: Chart) -> None:
@@ -201,37 +237,55 @@ def test_fails_when_secret_source_lacks_a_selected_providers_key(chart: Chart) -
         def provided_variables(self) -> frozenset[str]:
             return frozenset({"STATION_ENCRYPTION_KEY", "OPENAI_API_KEY"})
 
-    fails(
-        chart,
-        "does not provide ANTHROPIC_API_KEY",
-        "CreateContainerConfigError",
-        secret=KnownKeys(),
-        provider=AIProvider.ANTHROPIC,
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", secret=KnownKeys(), provider=AIProvider.ANTHROPIC
+        ),
+        field="secret",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem=["does not provide ANTHROPIC_API_KEY", "CreateContainerConfigError"],
+        where=STATION,
     )
 
 
 def test_fails_on_secret_passed_as_string(chart: Chart) -> None:
-    fails(chart, "secret='str'", "never passed as strings", secret="sk-live-123")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret="sk-live-123"),
+        field="secret",
+        value="str",
+        problem="never passed as strings",
+        where=STATION,
+    )
 
 
 def test_fails_on_secret_looking_plain_env(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "env['GITHUB_TOKEN']",
-        "secret_variables=['GITHUB_TOKEN']",
-        env={"GITHUB_TOKEN": "ghp_abc"},
+    error = assert_refused(
+        lambda: StationDeployment(chart, "station", env={"GITHUB_TOKEN": "ghp_abc"}),
+        field="env['GITHUB_TOKEN']",
+        value="<redacted>",
+        fix="secret_variables=['GITHUB_TOKEN']",
+        where=STATION,
     )
     assert "ghp_abc" not in str(error)
 
 
 def test_fails_on_env_overriding_managed_variable(chart: Chart) -> None:
-    fails(
-        chart, "env['DATABASE_URL']", "managed by the construct", env={"DATABASE_URL": "/tmp/x.db"}
+    assert_refused(
+        lambda: StationDeployment(chart, "station", env={"DATABASE_URL": "/tmp/x.db"}),
+        field="env['DATABASE_URL']",
+        value="/tmp/x.db",
+        problem="managed by the construct",
+        where=STATION,
     )
 
 
 def test_fails_on_invalid_env_name(chart: Chart) -> None:
-    fails(chart, "env='1BAD'", env={"1BAD": "x"})
+    assert_refused(
+        lambda: StationDeployment(chart, "station", env={"1BAD": "x"}),
+        field="env",
+        value="1BAD",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -247,11 +301,21 @@ def test_fails_on_a_bundle_id_that_is_not_a_uuid(build: Any, where: str) -> None
 
 
 def test_fails_on_empty_model(chart: Chart) -> None:
-    fails(chart, "model=''", model="")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", model=""),
+        field="model",
+        value="",
+        where=STATION,
+    )
 
 
 def test_fails_on_non_http_otlp_endpoint(chart: Chart) -> None:
-    fails(chart, "otlp_endpoint='collector:4318'", otlp_endpoint="collector:4318")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", otlp_endpoint="collector:4318"),
+        field="otlp_endpoint",
+        value="collector:4318",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -273,32 +337,43 @@ def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
 
 
 def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
-    fails(
-        chart,
-        "external_service=",
-        "local mode",
-        "allow_unauthenticated_exposure=True",
-        external_service=ExternalService.load_balancer(),
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", external_service=ExternalService.load_balancer()
+        ),
+        field="external_service",
+        problem="local mode",
+        fix="allow_unauthenticated_exposure=True",
+        where=STATION,
     )
 
 
 def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
-    fails(
-        chart,
-        "external_service.ports=",
-        "no authentication",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=OAUTH,
+            external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
+        ),
+        field="external_service.ports",
+        problem="no authentication",
+        where=STATION,
     )
 
 
 def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
-    fails(
-        chart,
-        "is not served",
-        auth=OAUTH,
-        api=ApiListener.off(),
-        external_service=ExternalService.node_port(ports=[StationPort.API]),
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=OAUTH,
+            api=ApiListener.off(),
+            external_service=ExternalService.node_port(ports=[StationPort.API]),
+        ),
+        field="external_service.ports",
+        problem="is not served",
+        where=STATION,
     )
 
 
@@ -336,17 +411,36 @@ def test_fails_on_a_node_port_used_twice() -> None:
 
 
 def test_fails_on_reserved_label(chart: Chart) -> None:
-    fails(chart, "labels['app']", labels={"app": "x"})
+    assert_refused(
+        lambda: StationDeployment(chart, "station", labels={"app": "x"}),
+        field="labels['app']",
+        value="x",
+        where=STATION,
+    )
 
 
 def test_fails_on_two_stations_rendering_the_same_objects(chart: Chart) -> None:
     StationDeployment(chart, "first")
-    fails(chart, "already rendered by 'test/first'", "own name=")
+    assert_refused(
+        lambda: StationDeployment(chart, "station"),
+        field="name",
+        value="station",
+        problem="already rendered by 'test/first'",
+        fix="own name=",
+        where=STATION,
+    )
 
 
 def test_fails_on_two_stations_creating_the_same_namespace(chart: Chart) -> None:
     StationDeployment(chart, "first")
-    fails(chart, "Namespace 'station'", "create_namespace=False", name="second")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", name="second"),
+        field="name",
+        value="station",
+        problem="Namespace 'station'",
+        fix="create_namespace=False",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -386,7 +480,13 @@ def test_fails_on_more_secret_looking_env_names(chart: Chart, name: str) -> None
 
 
 def test_fails_on_grace_period_shorter_than_station_needs(chart: Chart) -> None:
-    fails(chart, "termination_grace_period='5s'", "at least 10s", termination_grace_period="5s")
+    assert_refused(
+        lambda: StationDeployment(chart, "station", termination_grace_period="5s"),
+        field="termination_grace_period",
+        value="5s",
+        problem="at least 10s",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -411,11 +511,14 @@ def test_fails_on_labels_the_construct_relies_on(chart: Chart, key: str) -> None
 
 
 def test_fails_on_annotation_overriding_the_config_hash(chart: Chart) -> None:
-    fails(
-        chart,
-        "annotations['station-constructs/config-hash']",
-        "another annotation key",
-        annotations={"station-constructs/config-hash": "pinned"},
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", annotations={"station-constructs/config-hash": "pinned"}
+        ),
+        field="annotations['station-constructs/config-hash']",
+        value="pinned",
+        fix="another annotation key",
+        where=STATION,
     )
 
 
