@@ -87,6 +87,8 @@ FACTS: dict[str, dict[AuthSettings, Access]] = {
 
 #: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
 STATION = "StationDeployment 'test/station'"
+#: Where a refusal of :func:`ingress` comes from.
+INGRESS = "StationIngress 'test/ingress'"
 
 
 def _cases() -> list[tuple[str, AuthSettings, Access]]:
@@ -193,17 +195,6 @@ def test_webhook_key_missing_from_the_secret_source_is_refused(chart: Chart) -> 
         )
 
 
-def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(chart, "station", **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
-
-
 @pytest.mark.parametrize(
     ("arguments", "field", "value"),
     [
@@ -274,22 +265,30 @@ def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any)
 def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
     chart: Chart, service: Any, kind: str
 ) -> None:
-    error = fails(
-        chart,
-        "external_service.ports=<StationPort.AGENT_MCP",
-        f"the {kind} Service 'station-external'",
-        "8587 `/mcp`",
-        "the MCP tool handlers never look at the caller (local mode is off)",
-        "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
-        "(docs/station-facts.md)",
-        "(1) authenticate at the edge",
-        "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
-        "allow_unauthenticated_exposure=True",
-        auth=StationAuth.webhook_key(),
-        api=ApiListener.off(),
-        external_service=service(ports=[StationPort.AGENT_MCP]),
+    assert_refused(
+        lambda: StationDeployment(
+            chart,
+            "station",
+            auth=StationAuth.webhook_key(),
+            api=ApiListener.off(),
+            external_service=service(ports=[StationPort.AGENT_MCP]),
+        ),
+        field="external_service.ports",
+        value=StationPort.AGENT_MCP,
+        problem=[
+            f"the {kind} Service 'station-external'",
+            "8587 `/mcp`",
+            "the MCP tool handlers never look at the caller (local mode is off)",
+            "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
+            "(docs/station-facts.md)",
+        ],
+        fix=[
+            "(1) authenticate at the edge",
+            "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
+            "allow_unauthenticated_exposure=True",
+        ],
+        where=STATION,
     )
-    assert error.field == "external_service.ports"
 
 
 def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
@@ -310,15 +309,19 @@ def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: C
 
 def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
     with pytest.warns(StationAccessWarning):
-        fails(
-            chart,
-            "external_service.ports=<StationPort.API",
-            "rejects every request to it",
-            "no code path creates one",
-            "kubectl port-forward",
-            auth=StationAuth.webhook_key(),
-            external_service=ExternalService.load_balancer(ports=[StationPort.API]),
-            allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
+        assert_refused(
+            lambda: StationDeployment(
+                chart,
+                "station",
+                auth=StationAuth.webhook_key(),
+                external_service=ExternalService.load_balancer(ports=[StationPort.API]),
+                allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
+            ),
+            field="external_service.ports",
+            value=StationPort.API,
+            problem=["rejects every request to it", "no code path creates one"],
+            fix="kubectl port-forward",
+            where=STATION,
         )
 
 
@@ -359,16 +362,6 @@ def ingress(chart: Chart, station: StationDeployment, **kwargs: Any) -> StationI
     kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
     construct_id = kwargs.pop("construct_id", "ingress")
     return StationIngress(chart, construct_id, station=station, **kwargs)
-
-
-def ingress_fails(chart: Chart, station: StationDeployment, *fragments: str, **kw: Any) -> None:
-    with pytest.raises(StationConfigError) as info:
-        ingress(chart, station, **kw)
-    message = str(info.value)
-    assert message.startswith(f"StationIngress 'test/{kw.get('construct_id', 'ingress')}': ")
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
 
 
 def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> None:
@@ -440,21 +433,33 @@ def test_traefik_forward_auth_middleware(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem"),
     [
         (
             {"edge_auth": TraefikMiddleware("sso")},
-            ["edge_auth=TraefikMiddleware(name='sso'", "written for nginx"],
+            "edge_auth",
+            TraefikMiddleware("sso"),
+            "written for nginx",
         ),
-        ({"edge_auth": "oauth2-proxy"}, ["edge_auth='str'", "must be an EdgeAuth"]),
+        ({"edge_auth": "oauth2-proxy"}, "edge_auth", "str", "must be an EdgeAuth"),
         (
             {"annotations": {"nginx.ingress.kubernetes.io/auth-url": OAUTH_SKIP}},
+            "routes",
+            "/",
             ["8585 `/api/v1/*`", "local mode is on"],
         ),
     ],
 )
-def test_fails_on_bad_edge_auth(chart: Chart, kwargs: Any, fragments: list[str]) -> None:
-    ingress_fails(chart, StationDeployment(chart, "station"), *fragments, **kwargs)
+def test_fails_on_bad_edge_auth(
+    chart: Chart, kwargs: Any, field: str, value: object, problem: list[str]
+) -> None:
+    assert_refused(
+        lambda: ingress(chart, StationDeployment(chart, "station"), **kwargs),
+        field=field,
+        value=value,
+        problem=problem,
+        where=INGRESS,
+    )
 
 
 def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
@@ -468,7 +473,7 @@ def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
         value="ingress-nginx basic auth (htpasswd Secret station/users)",
         problem=["renders no NetworkPolicy", "around the edge"],
         fix="keep StationDeployment's network_policy",
-        where="StationIngress 'test/ingress'",
+        where=INGRESS,
     )
 
 
@@ -483,7 +488,7 @@ def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
         field="routes[0].path",
         value="/",
         problem="rejects every request",
-        where="StationIngress 'test/ingress'",
+        where=INGRESS,
     )
 
 
@@ -496,7 +501,7 @@ def test_fails_on_routing_the_agent_host_of_a_webhook_open_station(chart: Chart)
         field="routes",
         value="/",
         problem=["8587 `/mcp`", "(local mode is off)"],
-        where="StationIngress 'test/ingress'",
+        where=INGRESS,
     )
 
 
@@ -559,13 +564,13 @@ def test_next_steps_says_every_pod_gets_in_without_a_network_policy(chart: Chart
 
 def test_fails_on_basic_auth_in_front_of_a_path_station_authenticates(chart: Chart) -> None:
     station = StationDeployment(chart, "station", auth=OAUTH)
-    ingress_fails(
-        chart,
-        station,
-        "edge_auth=NginxBasicAuth(secret_name='users'",
-        "both need the Authorization header",
-        "protect the route one way",
-        edge_auth=NginxBasicAuth("users"),
+    assert_refused(
+        lambda: ingress(chart, station, edge_auth=NginxBasicAuth("users")),
+        field="edge_auth",
+        value=NginxBasicAuth("users"),
+        problem="both need the Authorization header",
+        fix="protect the route one way",
+        where=INGRESS,
     )
 
 
@@ -608,7 +613,7 @@ def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> No
 
 def test_fails_on_oauth_settings_of_the_wrong_type(chart: Chart) -> None:
     assert_refused(
-        lambda: StationDeployment(chart, "station", auth={"client_id": "x"}),
+        lambda: StationDeployment(chart, "station", auth={"client_id": "x"}),  # type: ignore[arg-type]
         field="auth",
         value="dict",
         problem="must be StationAuth.local()",
@@ -782,12 +787,13 @@ def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
 
 
 def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
-    ingress_fails(
-        chart,
-        StationDeployment(chart, "station"),
-        "edge_auth=EnvoySecurityPolicy(",
-        "an Ingress controller would not apply it",
-        edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
+    policy = EnvoySecurityPolicy("sso", policy_applied_first=True)
+    assert_refused(
+        lambda: ingress(chart, StationDeployment(chart, "station"), edge_auth=policy),
+        field="edge_auth",
+        value=policy,
+        problem="an Ingress controller would not apply it",
+        where=INGRESS,
     )
 
 
@@ -803,5 +809,5 @@ def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Char
         ),
         field="edge_auth",
         problem=["or to any CloudShip account, as an admin", "renders no NetworkPolicy"],
-        where="StationIngress 'test/ingress'",
+        where=INGRESS,
     )

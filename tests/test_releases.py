@@ -59,15 +59,6 @@ def station(chart: Chart, **kwargs: Any) -> StationDeployment:
     return StationDeployment(chart, "station", **kwargs)
 
 
-def refused(chart: Chart, *fragments: str, **kwargs: Any) -> str:
-    with pytest.raises(StationConfigError) as caught:
-        station(chart, **kwargs)
-    text = str(caught.value)
-    for fragment in fragments:
-        assert fragment in text, text
-    return text
-
-
 # --------------------------------------------------------------- which release
 def test_the_default_image_is_the_newest_release_read() -> None:
     assert DEFAULT_IMAGE == V25
@@ -112,12 +103,12 @@ def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart
 )
 def test_an_unread_official_tag_cannot_borrow_a_newer_release(chart: Chart, image: str) -> None:
     """v0.23.1 stated as v0.25.0 would let anthropic and v0.25.0's routing rules through."""
-    refused(
-        chart,
-        "station_release='v0.25.0'",
-        "its own minor series",
-        image=image,
-        station_release="v0.25.0",
+    assert_refused(
+        lambda: station(chart, image=image, station_release="v0.25.0"),
+        field="station_release",
+        value="v0.25.0",
+        problem="its own minor series",
+        where=STATION,
     )
 
 
@@ -548,12 +539,12 @@ def test_source_ranges_that_admit_the_internet_do_not_count(
     ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
 )
 def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
-    refused(
-        chart,
-        f"env[{variable!r}]",
-        "is managed",
-        cloudship=CloudShip.connected(),
-        env={variable: "x"},
+    assert_refused(
+        lambda: station(chart, cloudship=CloudShip.connected(), env={variable: "x"}),
+        field=f"env[{variable!r}]",
+        value="x",
+        problem="is managed",
+        where=STATION,
     )
 
 

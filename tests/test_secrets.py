@@ -57,20 +57,9 @@ def secret_refs(objects: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
             e["valueFrom"]["secretKeyRef"]["name"],
             e["valueFrom"]["secretKeyRef"]["key"],
         )
-        for e in container(objects).get("env", [])
+        for e in container(objects).get("env", "")
         if "secretKeyRef" in e.get("valueFrom", {})
     }
-
-
-def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(chart, "station", **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
 
 
 # ------------------------------------------------------------------ ExternalSecret
@@ -164,44 +153,97 @@ def test_provided_variables_drive_the_missing_key_guard(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem", "fix"),
     [
-        ({"store": "AWS Store"}, ["secret.store='AWS Store'", "RFC 1123"]),
-        ({"refresh_interval": "0s"}, ["secret.refresh_interval='0s'", "at least 1s"]),
-        ({"refresh_interval": "1 hour"}, ["secret.refresh_interval='1 hour'", "'10s'"]),
-        ({"store_kind": "ClusterSecretStore"}, ["secret.store_kind=", "SecretStoreKind."]),
-        ({"name": "Station_Secrets"}, ["secret.name='Station_Secrets'"]),
-        ({"key_names": {"GEMINI_API_KEY": "g"}}, ["secret.key_names='GEMINI_API_KEY'", "drop it"]),
+        ({"store": "AWS Store"}, "secret.store", "AWS Store", "RFC 1123", ""),
+        ({"refresh_interval": "0s"}, "secret.refresh_interval", "0s", "at least 1s", ""),
+        ({"refresh_interval": "1 hour"}, "secret.refresh_interval", "1 hour", "'10s'", ""),
+        (
+            {"store_kind": "ClusterSecretStore"},
+            "secret.store_kind",
+            "ClusterSecretStore",
+            "SecretStoreKind.",
+            "",
+        ),
+        ({"name": "Station_Secrets"}, "secret.name", "Station_Secrets", "", ""),
+        (
+            {"key_names": {"GEMINI_API_KEY": "g"}},
+            "secret.key_names",
+            "GEMINI_API_KEY",
+            "",
+            "drop it",
+        ),
         (
             {"key_names": {"OPENAI_API_KEY": "STATION_ENCRYPTION_KEY"}},
-            ["same key 'STATION_ENCRYPTION_KEY'", "own key"],
+            "secret.key_names",
+            {"OPENAI_API_KEY": "STATION_ENCRYPTION_KEY"},
+            "same key 'STATION_ENCRYPTION_KEY'",
+            "own key",
         ),
     ],
 )
 def test_fails_on_bad_external_secret_settings(
-    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+    chart: Chart,
+    kwargs: dict[str, Any],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(chart, *fragments, secret=eso(**kwargs))
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=eso(**kwargs)),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 ENC: dict[str, RemoteRef | str] = {"STATION_ENCRYPTION_KEY": "enc"}
 
 
 @pytest.mark.parametrize(
-    ("refs", "fragments"),
+    ("refs", "field", "value", "problem", "fix"),
     [
-        ({"OPENAI_API_KEY": ""}, ["remote_refs['OPENAI_API_KEY'].key=''", "non-empty"]),
-        ({"OPENAI_API_KEY": RemoteRef(" k")}, ["remote_refs['OPENAI_API_KEY'].key=' k'"]),
+        ({"OPENAI_API_KEY": ""}, "secret.remote_refs['OPENAI_API_KEY'].key", "", "non-empty", ""),
+        (
+            {"OPENAI_API_KEY": RemoteRef(" k")},
+            "secret.remote_refs['OPENAI_API_KEY'].key",
+            " k",
+            "",
+            "",
+        ),
         (
             {"OPENAI_API_KEY": RemoteRef("k", property="")},
-            ["remote_refs['OPENAI_API_KEY'].property=''"],
+            "secret.remote_refs['OPENAI_API_KEY'].property",
+            "",
+            "",
+            "",
         ),
-        ({"OPENAI_API_KEY": RemoteRef("k", version="")}, [".version=''", "AWSCURRENT"]),
-        ({"OPENAI_API_KEY": 42}, ["remote_refs['OPENAI_API_KEY']='int'", "RemoteRef("]),
+        (
+            {"OPENAI_API_KEY": RemoteRef("k", version="")},
+            "secret.remote_refs['OPENAI_API_KEY'].version",
+            "",
+            "",
+            "AWSCURRENT",
+        ),
+        ({"OPENAI_API_KEY": 42}, "secret.remote_refs['OPENAI_API_KEY']", "int", "", "RemoteRef("),
     ],
 )
-def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str]) -> None:
-    fails(chart, *fragments, secret=ExternalSecretSource("vault", remote_refs={**ENC, **refs}))
+def test_fails_on_bad_remote_refs(
+    chart: Chart, refs: Any, field: str, value: Any, problem: str | list[str], fix: str | list[str]
+) -> None:
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", secret=ExternalSecretSource("vault", remote_refs={**ENC, **refs})
+        ),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -223,7 +265,7 @@ def test_fails_on_empty_or_misnamed_remote_refs(
 ) -> None:
     # StationDeployment reports these as missing keys first; any user of the source gets:
     with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, [])
+        render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, "")  # type: ignore[arg-type]
     for fragment in [*fragments, "Fix: "]:
         assert fragment in str(info.value)
 
@@ -368,16 +410,34 @@ def test_kubeseal_command_stops_on_an_unset_variable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem", "fix"),
     [
-        ({"scope": "strict"}, ["secret.scope='strict'", "SealingScope."]),
-        ({"key_names": {"OPENAI_API_KEY": "a b"}}, ["secret.key_names['OPENAI_API_KEY']='a b'"]),
+        ({"scope": "strict"}, "secret.scope", "strict", "SealingScope.", ""),
+        (
+            {"key_names": {"OPENAI_API_KEY": "a b"}},
+            "secret.key_names['OPENAI_API_KEY']",
+            "a b",
+            "",
+            "",
+        ),
     ],
 )
 def test_fails_on_bad_sealed_secret_settings(
-    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+    chart: Chart,
+    kwargs: dict[str, Any],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(chart, *fragments, secret=sealed_source(**kwargs))
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=sealed_source(**kwargs)),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -392,7 +452,7 @@ def test_fails_on_empty_or_misnamed_sealed_data(
     chart: Chart, data: dict[str, str], fragments: list[str]
 ) -> None:
     with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(SealedSecretSource(data), chart, [])
+        render_for_sidecar(SealedSecretSource(data), chart, "")  # type: ignore[arg-type]
     for fragment in [*fragments, "Fix: "]:
         assert fragment in str(info.value)
 
@@ -463,7 +523,7 @@ def test_station_and_litestream_share_one_external_secret(chart: Chart) -> None:
     refs_used = {
         e["valueFrom"]["secretKeyRef"]["name"]
         for c in init
-        for e in c.get("env", [])
+        for e in c.get("env", "")
         if "secretKeyRef" in e.get("valueFrom", {})
     }
     assert refs_used == {"station-secrets"}

@@ -10,6 +10,8 @@ import pytest
 from station_constructs import StationConfigError
 
 _UNSET: Any = object()
+#: For a table of refusals: this row's reported value is not checked (an object with no literal).
+UNCHECKED: Any = _UNSET
 
 
 def assert_refused(
