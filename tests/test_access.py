@@ -32,7 +32,6 @@ from station_constructs import (
     RemoteRef,
     StationAccessWarning,
     StationAuth,
-    StationConfigError,
     StationDeployment,
     StationIngress,
     StationPort,
@@ -89,6 +88,8 @@ FACTS: dict[str, dict[AuthSettings, Access]] = {
 STATION = "StationDeployment 'test/station'"
 #: Where a refusal of :func:`ingress` comes from.
 INGRESS = "StationIngress 'test/ingress'"
+#: Where a refusal of :func:`gw_route` comes from.
+ROUTE = "StationGatewayRoute 'test/route'"
 
 
 def _cases() -> list[tuple[str, AuthSettings, Access]]:
@@ -180,19 +181,20 @@ def test_webhook_key_comes_from_the_secret_only(chart: Chart) -> None:
 
 
 def test_webhook_key_missing_from_the_secret_source_is_refused(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="does not provide STN_WEBHOOK_API_KEY"):
-        StationDeployment(
-            chart,
-            "station",
-            auth=StationAuth.webhook_key(),
-            secret=ExternalSecretSource(
-                "vault",
-                remote_refs={
-                    "STATION_ENCRYPTION_KEY": RemoteRef("station", property="encryption_key"),
-                    "OPENAI_API_KEY": RemoteRef("station", property="openai"),
-                },
-            ),
-        )
+    source = ExternalSecretSource(
+        "vault",
+        remote_refs={
+            "STATION_ENCRYPTION_KEY": RemoteRef("station", property="encryption_key"),
+            "OPENAI_API_KEY": RemoteRef("station", property="openai"),
+        },
+    )
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auth=StationAuth.webhook_key(), secret=source),
+        field="secret",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide STN_WEBHOOK_API_KEY",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -592,13 +594,17 @@ def test_a_gateway_route_can_use_the_same_entry_point(chart: Chart) -> None:
     assert [e.key for e in endpoints] == ["agent-mcp"]
     assert station.exposures == [route]
     assert "behind Envoy Gateway SecurityPolicy 'sso' (extAuth)" in next_steps(station)
-    with pytest.raises(StationConfigError, match=r"^HTTPRoute 'station': rules\[0\]='/mcp'"):
-        expose(
+    assert_refused(
+        lambda: expose(
             guard,
             station,
             [Exposure(via="HTTPRoute", port="dynamic-mcp", path="/mcp", field="rules[0]")],
             allow=False,
-        )
+        ),
+        field="rules[0]",
+        value="/mcp",
+        where="HTTPRoute 'station'",
+    )
 
 
 def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> None:
@@ -718,72 +724,99 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
     station = StationDeployment(
         chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
-    with pytest.raises(StationConfigError) as info:
-        gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY)
-    message = str(info.value)
-    assert message.startswith("StationGatewayRoute 'test/route': routes='/': HTTPRoute 'station'")
-    for fragment in ("8587 `/mcp`", "(local mode is off)", "(1) authenticate at the edge"):
-        assert fragment in message
+    error = assert_refused(
+        lambda: gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY),
+        field="routes",
+        value="/",
+        problem=["8587 `/mcp`", "(local mode is off)"],
+        fix="(1) authenticate at the edge",
+        where=ROUTE,
+    )
+    assert error.problem.startswith("HTTPRoute 'station'"), error.problem
 
 
 @pytest.mark.parametrize(
-    ("impl", "edge", "fragments"),
+    ("impl", "edge", "field", "value", "problem", "fix"),
     [
         (
             "ENVOY_GATEWAY",
             IstioAuthorizationPolicy("sso", policy_applied_first=True),
-            ["edge_auth=IstioAuthorizationPolicy(", "with a SecurityPolicy"],
+            "edge_auth",
+            IstioAuthorizationPolicy(name="sso", policy_applied_first=True),
+            "with a SecurityPolicy",
+            "",
         ),
         (
             "ISTIO",
             EnvoySecurityPolicy("sso", policy_applied_first=True),
-            ["edge_auth=EnvoySecurityPolicy(", "with a AuthorizationPolicy"],
+            "edge_auth",
+            EnvoySecurityPolicy(name="sso", policy_applied_first=True),
+            "with a AuthorizationPolicy",
+            "",
         ),
         (
             "CILIUM",
             EnvoySecurityPolicy("sso", policy_applied_first=True),
-            ["edge_auth='SecurityPolicy/sso'", "knows no way cilium attaches"],
+            "edge_auth",
+            "SecurityPolicy/sso",
+            "knows no way cilium attaches",
+            "",
         ),
         (
             "ENVOY_GATEWAY",
             NginxBasicAuth("users"),
-            ["edge_auth=NginxBasicAuth(", "not something a envoy_gateway"],
+            "edge_auth",
+            NginxBasicAuth(secret_name="users", realm="Station"),
+            "not something a envoy_gateway",
+            "",
         ),
         (
             "TRAEFIK",
             TraefikMiddleware("sso", namespace="auth"),
-            ["edge_auth.namespace='auth'", "route's own namespace"],
+            "edge_auth.namespace",
+            "auth",
+            "route's own namespace",
+            "",
         ),
-        ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EnvoySecurityPolicy("]),
-        # With an implementation the library does not know, no policy kind is accepted.
+        ("ENVOY_GATEWAY", "sso", "edge_auth", "sso", "", "EnvoySecurityPolicy("),
         (
             "OTHER",
             EnvoySecurityPolicy("x", policy_applied_first=True),
-            ["edge_auth='SecurityPolicy/x'", "knows no way other attaches"],
+            "edge_auth",
+            "SecurityPolicy/x",
+            "knows no way other attaches",
+            "",
         ),
     ],
 )
 def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
-    chart: Chart, impl: str, edge: Any, fragments: list[str]
+    chart: Chart,
+    impl: str,
+    edge: Any,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
     from station_constructs import GatewayImplementation
 
     kwargs: dict[str, Any] = {"admit_data_plane": False} if impl == "CILIUM" else {}
     if impl == "OTHER":
         kwargs["data_plane_namespace"] = "gw"
-    with pytest.raises(StationConfigError) as info:
-        gw_route(
+    assert_refused(
+        lambda: gw_route(
             chart,
             StationDeployment(chart, "station"),
             GatewayImplementation[impl],
             edge_auth=edge,
             **({"data_plane_namespace": None} | kwargs),
-        )
-    message = str(info.value)
-    assert message.startswith("StationGatewayRoute 'test/route': "), message
-    assert "Fix: " in message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
+        ),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=ROUTE,
+    )
 
 
 def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:

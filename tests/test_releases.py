@@ -30,7 +30,6 @@ from station_constructs import (
     NginxAuthUrl,
     PathType,
     StationAuth,
-    StationConfigError,
     StationDeployment,
     StationIngress,
     StationPort,
@@ -210,10 +209,15 @@ def test_cloudship_remote_control_is_a_row() -> None:
 def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
     s = station(chart, image=V23, auth=StationAuth.webhook_key(), api=ApiListener.off())
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP)
-    with pytest.raises(StationConfigError) as caught:
-        StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
-    assert "8587 `/mcp` and every path no other row names" in str(caught.value)
-    assert "Station v0.23.0" in str(caught.value)
+    assert_refused(
+        lambda: StationIngress(
+            chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route]
+        ),
+        field="routes[0].path",
+        value="/execute",
+        problem=["8587 `/mcp` and every path no other row names", "Station v0.23.0"],
+        where="StationIngress 'test/ingress'",
+    )
 
 
 def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:

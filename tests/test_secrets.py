@@ -22,7 +22,6 @@ from station_constructs import (
     SealedSecretSource,
     SealingScope,
     SecretStoreKind,
-    StationConfigError,
     StationDeployment,
     kubeseal_command,
 )
@@ -33,6 +32,8 @@ from tests.support.refusals import assert_refused
 
 #: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
 STATION = "StationDeployment 'test/station'"
+#: Where a refusal of :func:`render_for_sidecar` comes from.
+SIDECAR = "Sidecar 'test/sidecar'"
 
 
 def sealed(seed: int = 1, rsa_bytes: int = 512, body: int = 60) -> str:
@@ -57,7 +58,7 @@ def secret_refs(objects: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
             e["valueFrom"]["secretKeyRef"]["name"],
             e["valueFrom"]["secretKeyRef"]["key"],
         )
-        for e in container(objects).get("env", "")
+        for e in container(objects).get("env", [])
         if "secretKeyRef" in e.get("valueFrom", {})
     }
 
@@ -247,27 +248,31 @@ def test_fails_on_bad_remote_refs(
 
 
 @pytest.mark.parametrize(
-    ("refs", "fragments"),
+    ("refs", "field", "value", "problem", "fix"),
     [
-        ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
-        ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
+        ({}, "credentials.remote_refs", {}, "at least one environment variable", ""),
+        ({"aws key": "x"}, "credentials.remote_refs", "aws key", "environment variable name", ""),
         (
             ["AWS_ACCESS_KEY_ID"],
-            [
-                "credentials.remote_refs=['AWS_ACCESS_KEY_ID']",
-                "must be a mapping (dict), not a list",
-            ],
+            "credentials.remote_refs",
+            ["AWS_ACCESS_KEY_ID"],
+            "must be a mapping (dict), not a list",
+            "",
         ),
     ],
 )
 def test_fails_on_empty_or_misnamed_remote_refs(
-    chart: Chart, refs: Any, fragments: list[str]
+    chart: Chart, refs: Any, field: str, value: Any, problem: str | list[str], fix: str | list[str]
 ) -> None:
     # StationDeployment reports these as missing keys first; any user of the source gets:
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, "")  # type: ignore[arg-type]
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, []),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=SIDECAR,
+    )
 
 
 def test_station_reports_an_empty_source_as_missing_keys(chart: Chart) -> None:
@@ -441,20 +446,29 @@ def test_fails_on_bad_sealed_secret_settings(
 
 
 @pytest.mark.parametrize(
-    ("data", "fragments"),
+    ("data", "field", "value", "problem", "fix"),
     [
-        ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
-        ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
-        ([sealed()], ["credentials.encrypted_data='list'", "must be a mapping (dict)"]),
+        ({}, "credentials.encrypted_data", "<empty>", "", "kubeseal --raw"),
+        ({"bad name": sealed()}, "credentials.encrypted_data", "bad name", "", ""),
+        ([sealed()], "credentials.encrypted_data", "list", "must be a mapping (dict)", ""),
     ],
 )
 def test_fails_on_empty_or_misnamed_sealed_data(
-    chart: Chart, data: dict[str, str], fragments: list[str]
+    chart: Chart,
+    data: dict[str, str],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(SealedSecretSource(data), chart, "")  # type: ignore[arg-type]
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(SealedSecretSource(data), chart, []),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=SIDECAR,
+    )
 
 
 def test_sealed_source_missing_provider_key_is_refused(chart: Chart) -> None:
@@ -523,7 +537,7 @@ def test_station_and_litestream_share_one_external_secret(chart: Chart) -> None:
     refs_used = {
         e["valueFrom"]["secretKeyRef"]["name"]
         for c in init
-        for e in c.get("env", "")
+        for e in c.get("env", [])
         if "secretKeyRef" in e.get("valueFrom", {})
     }
     assert refs_used == {"station-secrets"}
@@ -549,26 +563,31 @@ def test_litestream_credentials_from_their_own_sealed_secret(chart: Chart) -> No
 
 def test_litestream_is_refused_a_source_without_its_keys(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "litestream",
             station=station,
             replica=S3Replica.aws("b-1"),
             credentials=S3Credentials.from_secret(eso()),
-        )
-    message = str(info.value)
-    assert message.startswith("LitestreamBackup 'test/litestream': credentials=")
-    assert "does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY" in message
+        ),
+        field="credentials",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
+        where="LitestreamBackup 'test/litestream'",
+    )
 
 
 def test_a_shared_source_must_provide_every_users_variables(chart: Chart) -> None:
     source = eso()
     station = StationDeployment(chart, "station", secret=source)
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID"])
-    assert "credentials=" in str(info.value)
-    assert "does not provide AWS_ACCESS_KEY_ID" in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID"]),
+        field="credentials",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide AWS_ACCESS_KEY_ID",
+        where=SIDECAR,
+    )
 
 
 def test_same_instance_into_another_name_renders_a_second_object(chart: Chart) -> None:
@@ -582,12 +601,14 @@ def test_same_instance_into_another_name_renders_a_second_object(chart: Chart) -
 @pytest.mark.parametrize("second", [eso, sealed_source])
 def test_fails_when_two_sources_produce_one_secret(chart: Chart, second: Any) -> None:
     station = StationDeployment(chart, "station", secret=eso())
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(second(), station, ["OPENAI_API_KEY"])
-    message = str(info.value)
-    assert "credentials.name='station-secrets'" in message
-    assert "already produced or claimed by 'test/station'" in message
-    assert "Fix: give this secret source its own name=" in message
+    assert_refused(
+        lambda: render_for_sidecar(second(), station, ["OPENAI_API_KEY"]),
+        field="credentials.name",
+        value="station-secrets",
+        problem="already produced or claimed by 'test/station'",
+        fix="give this secret source its own name=",
+        where=SIDECAR,
+    )
 
 
 def test_the_same_source_instance_works_in_separate_apps() -> None:
@@ -608,8 +629,13 @@ def test_existing_secret_renders_nothing_and_claims_no_object(chart: Chart) -> N
 
 def test_an_operator_may_not_produce_a_secret_an_existing_secret_reads(chart: Chart) -> None:
     station = StationDeployment(chart, "station", secret=ExistingSecret())
-    with pytest.raises(StationConfigError, match="already read by 'test/station'"):
-        render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
+    assert_refused(
+        lambda: render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets"),
+        field="credentials.name",
+        value="station-secrets",
+        problem="already read by 'test/station'",
+        where=SIDECAR,
+    )
 
 
 def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) -> None:
@@ -622,8 +648,12 @@ def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) ->
 
 
 def test_kubeseal_command_refuses_a_scope_string() -> None:
-    with pytest.raises(StationConfigError, match="scope='strict'"):
-        kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict")  # type: ignore[arg-type]
+    assert_refused(
+        lambda: kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict"),  # type: ignore[arg-type]
+        field="scope",
+        value="strict",
+        where="kubeseal_command",
+    )
 
 
 # ------------------------------------------------------------------ GitOps annotations

@@ -9,7 +9,6 @@ from cdk8s import Chart
 
 from station_constructs import (
     ClusterProfile,
-    StationConfigError,
     StationDeployment,
     StationStorage,
     StationVolumeSnapshot,
@@ -27,6 +26,8 @@ def snapshot(chart: Chart, **kwargs: Any) -> StationVolumeSnapshot:
 
 #: Where a refusal of :func:`snapshot` comes from.
 SNAPSHOT = "StationVolumeSnapshot 'test/snapshot'"
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 def test_snapshot_of_the_station_volume(chart: Chart) -> None:
@@ -168,29 +169,47 @@ def test_fails_on_a_reused_snapshot_name(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("storage", "fragments"),
+    ("storage", "field", "value", "problem", "fix"),
     [
         (
             StationStorage(create=False, restore_from_snapshot="snap"),
-            ["storage.restore_from_snapshot='snap'", "StationStorage(create=True, claim_name="],
+            "storage.restore_from_snapshot",
+            "snap",
+            "",
+            "StationStorage(create=True, claim_name=",
         ),
         (
             StationStorage(storage_class="local-path-retain", restore_from_snapshot="snap"),
-            ["local-path provisioner", "LitestreamBackup"],
+            "storage.restore_from_snapshot",
+            "snap",
+            "local-path provisioner",
+            "LitestreamBackup",
         ),
         (
             StationStorage(restore_from_snapshot="Snap 1"),
-            ["storage.restore_from_snapshot='Snap 1'", "RFC 1123"],
+            "storage.restore_from_snapshot",
+            "Snap 1",
+            "RFC 1123",
+            "",
         ),
     ],
 )
 def test_fails_on_impossible_restores(
-    chart: Chart, storage: StationStorage, fragments: list[str]
+    chart: Chart,
+    storage: StationStorage,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(chart, "station", storage=storage)
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in str(info.value)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", storage=storage),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_on_the_k3s_profiles_default_storage(chart: Chart) -> None:
