@@ -831,9 +831,17 @@ def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
     attached = StationGatewayRoute(
         chart, "route", station=station, gateway=own, host=HOST, edge_auth=EG_SSO
     )
-    for construct, attribute in ((own, "hostname"), (attached, "host")):
-        with pytest.raises(StationConfigError, match="is read-only after construction"):
-            setattr(construct, attribute, "other.example.com")
+    for construct, attribute, where in (
+        (own, "hostname", "StationGateway 'test/gateway'"),
+        (attached, "host", "StationGatewayRoute 'test/route'"),
+    ):
+        assert_refused(
+            lambda: setattr(construct, attribute, "other.example.com"),  # noqa: B023
+            field=attribute,
+            value="other.example.com",
+            problem="is read-only after construction",
+            where=where,
+        )
 
 
 def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -> None:
@@ -847,16 +855,29 @@ def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -
 
 
 def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="must be a non-empty string"):
-        StationGateway(chart, "", implementation=EG, hostname=HOST, tls=CERT, namespace="g")
-    with pytest.raises(StationConfigError, match="must be a construct"):
-        StationGatewayRoute(
+    assert_refused(
+        lambda: StationGateway(
+            chart, "", implementation=EG, hostname=HOST, tls=CERT, namespace="g"
+        ),
+        field="id",
+        value="",
+        problem="must be a non-empty string",
+        where="StationGateway in 'test'",
+    )
+    station = secured(chart)
+    assert_refused(
+        lambda: StationGatewayRoute(
             "chart",  # type: ignore[arg-type]
             "r",
-            station=secured(chart),
+            station=station,
             gateway=SHARED,
             host=HOST,
-        )
+        ),
+        field="scope",
+        value="str",
+        problem="must be a construct",
+        where="StationGatewayRoute 'r'",
+    )
 
 
 def test_the_gateway_and_its_routes_render_without_cdk8s() -> None:

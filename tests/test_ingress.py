@@ -740,8 +740,13 @@ def test_fails_on_invalid_controller_namespace(chart: Chart) -> None:
 
 
 def test_fails_on_invalid_profile(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="profile='k3s'.*ClusterProfile.K3S"):
-        StationDeployment(chart, "station", profile="k3s")  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationDeployment(chart, "station", profile="k3s"),  # type: ignore[arg-type]
+        field="profile",
+        value="k3s",
+        problem="ClusterProfile.K3S",
+        where="StationDeployment 'test/station'",
+    )
 
 
 def test_fails_on_invalid_external_service_annotations() -> None:
@@ -760,8 +765,8 @@ def test_fails_on_invalid_external_service_annotations() -> None:
 def test_fails_on_an_empty_ingress_class_name() -> None:
     chart = Chart(cdk8s.Testing.app(), "t")
     station = StationDeployment(chart, "station", auth=ANY_ACCOUNT)
-    with pytest.raises(StationConfigError, match="ingress_class_name=''"):
-        StationIngress(
+    assert_refused(
+        lambda: StationIngress(
             chart,
             "ingress",
             station=station,
@@ -769,4 +774,8 @@ def test_fails_on_an_empty_ingress_class_name() -> None:
             tls=IngressTls.cert_manager("le"),
             ingress_class_name="",
             controller_namespace="ingress-nginx",
-        )
+        ),
+        field="ingress_class_name",
+        value="",
+        where="StationIngress 't/ingress'",
+    )

@@ -21,7 +21,6 @@ from station_constructs import (
     EdgeAuth,
     GatewayImplementation,
     IngressRoute,
-    StationConfigError,
     StationDeployment,
     StationPort,
 )
@@ -199,10 +198,18 @@ def test_refusals_are_station_config_errors_naming_the_construct(
     chart: Chart, route: Route
 ) -> None:
     station = route.secured(chart)
-    with pytest.raises(StationConfigError) as caught:
-        route.build(chart, station, routes=MANAGEMENT)
-    construct = "StationIngress" if route.kind == "Ingress" else "StationGatewayRoute"
-    assert caught.value.where.startswith(f"{construct} 'test/")
+    construct = (
+        "StationIngress 'test/ingress'"
+        if route.kind == "Ingress"
+        else "StationGatewayRoute 'test/route'"
+    )
+    assert_refused(
+        lambda: route.build(chart, station, routes=MANAGEMENT),
+        field="routes[0].path",
+        value="/mcp",
+        problem=f"{route.kind} 'station' (https://manage.example.com/mcp) exposes 8586",
+        where=construct,
+    )
 
 
 # ---------------------------------------------------------------- edge authentication
