@@ -44,6 +44,7 @@ from station_constructs import (
 from tests.conftest import find, synth
 from tests.support.backups import litestream
 from tests.support.builders import ANY_ACCOUNT
+from tests.support.refusals import assert_refused
 
 Build = Callable[[App], Any]
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
@@ -1277,7 +1278,18 @@ def test_allow_egress_to_is_public_and_checked() -> None:
         "ports": [{"port": 8080, "protocol": "TCP"}],
         "to": [{"ipBlock": {"cidr": "10.1.2.3/32"}}],
     } in rules
-    with pytest.raises(StationConfigError, match="url='https://api.example.com/': api.example"):
-        station.network_policy.allow_egress_to("https://api.example.com/")
-    with pytest.raises(StationConfigError, match="url='minio:9000': must be an http"):
-        station.network_policy.allow_egress_to("minio:9000")
+    policy = station.network_policy
+    assert_refused(
+        lambda: policy.allow_egress_to("https://api.example.com/"),
+        field="url",
+        value="https://api.example.com/",
+        problem="api.example.com is outside the cluster",
+        where="StationDeployment 'one/station'",
+    )
+    assert_refused(
+        lambda: policy.allow_egress_to("minio:9000"),
+        field="url",
+        value="minio:9000",
+        problem="must be an http",
+        where="StationDeployment 'one/station'",
+    )

@@ -15,7 +15,6 @@ from cdk8s import Chart
 from station_constructs import (
     AIProvider,
     CloudShip,
-    StationConfigError,
     StationDeployment,
 )
 from station_constructs._env import TEXT_SETTINGS
@@ -60,11 +59,13 @@ def test_no_variable_the_station_renders_can_be_overridden_through_env(
     rendered = build(new_chart()).settings
     assert rendered
     for name, value in rendered.items():
-        with pytest.raises(StationConfigError) as caught:
-            build_with_env(build, new_chart(), {name: value})
-        assert caught.value.field == f"env[{name!r}]"
-        assert "is managed by the construct" in caught.value.problem
-        assert not caught.value.fix.startswith("use the dedicated argument"), (
+        error = assert_refused(
+            lambda: build_with_env(build, new_chart(), {name: value}),  # noqa: B023
+            field=f"env[{name!r}]",
+            value=value,
+            problem="is managed by the construct",
+        )
+        assert not error.fix.startswith("use the dedicated argument"), (
             f"{name} is rendered but not declared in station_constructs/_env.py"
         )
 

@@ -57,6 +57,7 @@ from station_constructs._verify.schema import versions
 from tests.support.backups import aws, litestream, minio
 from tests.support.builders import ANY_ACCOUNT
 from tests.support.paths import REPO
+from tests.support.refusals import assert_refused
 
 # Routes to the agent MCP only: what CloudShip OAuth authenticates (the API's exposure rules
 # are the who-can-call-what table's business, not these tests').
@@ -840,10 +841,12 @@ def test_values_are_checked_by_meaning_and_the_fix_works(
 
 
 def test_an_unknown_workload_identity_is_a_station_config_error() -> None:
-    with pytest.raises(StationConfigError, match="kind='gke'"):
-        WorkloadIdentity("gke")
-    with pytest.raises(StationConfigError, match="role_arn=None"):
-        WorkloadIdentity("irsa")
+    assert_refused(
+        lambda: WorkloadIdentity("gke"), field="kind", value="gke", where="WorkloadIdentity"
+    )
+    assert_refused(
+        lambda: WorkloadIdentity("irsa"), field="role_arn", value=None, where="WorkloadIdentity"
+    )
     assert WorkloadIdentity.eks_pod_identity().volume_name == "eks-pod-identity-token"
 
 
@@ -867,10 +870,14 @@ def test_a_config_copys_bad_path_gets_its_own_example() -> None:
         station=StationDeployment(chart, "station"),
         replica=S3Replica.aws("station-backups"),
     )
-    with pytest.raises(StationConfigError) as error:
-        ConfigDirBackup(chart, "config", backup=backup, path="../config")
-    assert "station/prod/config" in error.value.fix
-    assert "station.db" not in error.value.fix
+    error = assert_refused(
+        lambda: ConfigDirBackup(chart, "config", backup=backup, path="../config"),
+        field="path",
+        value="../config",
+        fix="station/prod/config",
+        where="ConfigDirBackup 'one/config'",
+    )
+    assert "station.db" not in error.fix
     ConfigDirBackup(chart, "config-2", backup=backup, path="station/prod/config")
 
 
