@@ -24,7 +24,6 @@ from station_constructs import (
     ExternalService,
     IngressController,
     IngressRoute,
-    IngressTls,
     IstioAuthorizationPolicy,
     NetworkPolicyOptions,
     NginxAuthUrl,
@@ -33,7 +32,6 @@ from station_constructs import (
     StationAccessWarning,
     StationAuth,
     StationDeployment,
-    StationIngress,
     StationPort,
     TraefikMiddleware,
 )
@@ -49,7 +47,7 @@ from station_constructs.access import (
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import find, synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, ingress
 from tests.support.kube_validate import validate_manifest
 from tests.support.refusals import assert_refused
 
@@ -359,13 +357,6 @@ def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: 
 
 
 # ---------------------------------------------------------------------- edge auth
-def ingress(chart: Chart, station: StationDeployment, **kwargs: Any) -> StationIngress:
-    kwargs.setdefault("host", "station.example.com")
-    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
-    construct_id = kwargs.pop("construct_id", "ingress")
-    return StationIngress(chart, construct_id, station=station, **kwargs)
-
-
 def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     ing = ingress(
@@ -539,7 +530,7 @@ def test_webhook_key_lets_only_the_webhook_paths_out(chart: Chart) -> None:
             chart,
             station,
             name="mcp",
-            construct_id="mcp",
+            id="mcp",
             routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
         ),
         field="routes[0].path",

@@ -25,7 +25,6 @@ from station_constructs import (
     ExternalSecretSource,
     ExternalService,
     IngressRoute,
-    IngressTls,
     LitestreamBackup,
     LitestreamMetrics,
     LitestreamServiceMonitor,
@@ -36,13 +35,12 @@ from station_constructs import (
     StationAuth,
     StationConfigError,
     StationDeployment,
-    StationIngress,
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
 )
 from tests.conftest import find, synth
-from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import ANY_ACCOUNT, backup, nginx_ingress, station
 from tests.support.refusals import assert_refused
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed.
@@ -56,27 +54,6 @@ LB = {
     "auth": ANY_ACCOUNT,
     "external_service": ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
 }
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
-
-
-def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", auth=ANY_ACCOUNT, **kwargs)
-
-
-def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
-    kwargs.setdefault("replica", S3Replica.aws("station-backups"))
-    return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
-
-
-def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) -> StationIngress:
-    kwargs.setdefault("host", "station.example.com")
-    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
-    kwargs.setdefault("controller_namespace", "ingress-nginx")
-    kwargs.setdefault("edge_auth", EDGE)
-    return StationIngress(chart, "ingress", station=st or authed(chart), **kwargs)
 
 
 def monitor(chart: Chart, **kwargs: Any) -> LitestreamServiceMonitor:
@@ -172,7 +149,7 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     (
         "ingress allow_unauthenticated_exposure 'no'",
-        lambda c: ingress(c, station(c), allow_unauthenticated_exposure="no"),
+        lambda c: nginx_ingress(c, station(c), edge_auth=EDGE, allow_unauthenticated_exposure="no"),
         "allow_unauthenticated_exposure='no'",
     ),
     (
@@ -240,17 +217,19 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     (
         "ingress host newline",
-        lambda c: ingress(c, host="a.example.com\n"),
+        lambda c: nginx_ingress(c, edge_auth=EDGE, host="a.example.com\n"),
         "host='a.example.com\\n'",
     ),
     (
         "ingress path newline",
-        lambda c: ingress(c, routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp\n")]),
+        lambda c: nginx_ingress(
+            c, edge_auth=EDGE, routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp\n")]
+        ),
         "routes[0].path='/mcp\\n'",
     ),
     (
         "ingress body size newline",
-        lambda c: ingress(c, max_request_body="16m\n"),
+        lambda c: nginx_ingress(c, edge_auth=EDGE, max_request_body="16m\n"),
         "max_request_body='16m\\n'",
     ),
     (
@@ -355,7 +334,7 @@ CASES: list[tuple[str, Build, str]] = [
     ("egress ports int", lambda c: egress(c, ports=443), "network_policy.egress.ports=443"),
     (
         "ingress routes string",
-        lambda c: ingress(c, routes="/mcp"),
+        lambda c: nginx_ingress(c, edge_auth=EDGE, routes="/mcp"),
         "routes='/mcp'",
     ),
     (
@@ -432,7 +411,7 @@ CASES: list[tuple[str, Build, str]] = [
     ),
     (
         "ingress annotations int value",
-        lambda c: ingress(c, annotations={"example.com/x": 1}),
+        lambda c: nginx_ingress(c, edge_auth=EDGE, annotations={"example.com/x": 1}),
         "annotations['example.com/x']=1",
     ),
     (
@@ -622,4 +601,6 @@ def test_litestream_0_5_tags_and_digests_are_accepted(chart: Chart, image: str) 
 
 def test_ingress_allow_none_falls_back_to_the_station(chart: Chart) -> None:
     s = station(chart, allow_unauthenticated_exposure=True)
-    assert ingress(chart, s, allow_unauthenticated_exposure=None).allow_unauthenticated_exposure
+    assert nginx_ingress(
+        chart, s, edge_auth=EDGE, allow_unauthenticated_exposure=None
+    ).allow_unauthenticated_exposure

@@ -35,38 +35,17 @@ from station_constructs import (
     SealedSecretSource,
     StationConfigError,
     StationDeployment,
-    StationIngress,
     StationPort,
     StationStorage,
     StationVolumeSnapshot,
     UpdateStrategy,
 )
-from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed, backup, nginx_ingress, station
 
 # Any CloudShip account's token passes the agent MCP: accepted, so it may be exposed (the
 # API never is with CloudShip OAuth alone: its OAuth callers are admins).
 
 Build = Callable[[Chart], Any]
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
-
-
-def authed(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", auth=ANY_ACCOUNT, **kwargs)
-
-
-def backup(chart: Chart, **kwargs: Any) -> LitestreamBackup:
-    kwargs.setdefault("replica", S3Replica.aws("station-backups"))
-    return LitestreamBackup(chart, "backup", station=station(chart), **kwargs)
-
-
-def ingress(chart: Chart, st: StationDeployment | None = None, **kwargs: Any) -> StationIngress:
-    kwargs.setdefault("host", "station.example.com")
-    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
-    kwargs.setdefault("controller_namespace", "ingress-nginx")
-    return StationIngress(chart, "ingress", station=st or authed(chart), **kwargs)
 
 
 def two_backups(chart: Chart) -> None:
@@ -302,32 +281,42 @@ MATRIX: list[tuple[str, Build, str, str]] = [
         "external_service.ports=",
         "allow_unauthenticated_exposure",
     ),
-    ("ingress in local mode", lambda c: ingress(c, st=station(c)), "local", "edge_auth="),
+    ("ingress in local mode", lambda c: nginx_ingress(c, station(c)), "local", "edge_auth="),
     # --- ingress hosts, paths, TLS ---------------------------------------------------------
     (
         "host with scheme",
-        lambda c: ingress(c, host="https://station.example.com"),
+        lambda c: nginx_ingress(c, host="https://station.example.com"),
         "host=",
         "station.example.com",
     ),
-    ("host uppercase", lambda c: ingress(c, host="Station.Example.com"), "host=", "lower"),
-    ("bad wildcard", lambda c: ingress(c, host="station.*.example.com"), "host=", "*.example.com"),
+    ("host uppercase", lambda c: nginx_ingress(c, host="Station.Example.com"), "host=", "lower"),
+    (
+        "bad wildcard",
+        lambda c: nginx_ingress(c, host="station.*.example.com"),
+        "host=",
+        "*.example.com",
+    ),
     (
         "path without slash",
-        lambda c: ingress(c, routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")]),
+        lambda c: nginx_ingress(c, routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")]),
         "path",
         "/",
     ),
-    ("TLS without issuer or secret", lambda c: ingress(c, tls=IngressTls()), "tls", "cert_manager"),
+    (
+        "TLS without issuer or secret",
+        lambda c: nginx_ingress(c, tls=IngressTls()),
+        "tls",
+        "cert_manager",
+    ),
     (
         "route to management MCP",
-        lambda c: ingress(c, routes=[IngressRoute(StationPort.MCP, "/")]),
+        lambda c: nginx_ingress(c, routes=[IngressRoute(StationPort.MCP, "/")]),
         "routes",
         "allow_unauthenticated_exposure",
     ),
     (
         "route to disabled API",
-        lambda c: ingress(
+        lambda c: nginx_ingress(
             c, st=authed(c, api=ApiListener.off()), routes=[IngressRoute(StationPort.API, "/")]
         ),
         "routes",
@@ -335,7 +324,7 @@ MATRIX: list[tuple[str, Build, str, str]] = [
     ),
     (
         "other controller without class",
-        lambda c: ingress(c, controller=IngressController.OTHER),
+        lambda c: nginx_ingress(c, controller=IngressController.OTHER),
         "ingress_class_name",
         "ingress_class_name=",
     ),

@@ -43,7 +43,8 @@ from station_constructs import (
 )
 from tests.conftest import find, synth
 from tests.support.backups import litestream
-from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import ANY_ACCOUNT, ingress
+from tests.support.builders import station as st
 from tests.support.refusals import assert_refused
 
 Build = Callable[[App], Any]
@@ -60,10 +61,6 @@ def chart_of(app: App, name: str) -> Chart:
     found = app.node.find_child(name)
     assert isinstance(found, Chart)
     return found
-
-
-def st(scope: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
-    return StationDeployment(scope, id, **kwargs)
 
 
 def authed(scope: Chart, id: str, namespace: str, **kwargs: Any) -> StationDeployment:
@@ -90,12 +87,6 @@ def sealed_source(scope: SealingScope = SealingScope.STRICT) -> SealedSecretSour
 def eso(name: str | None = None, **refs: str) -> ExternalSecretSource:
     remote = {"STATION_ENCRYPTION_KEY": "enc", "OPENAI_API_KEY": "openai", **refs}
     return ExternalSecretSource("vault", remote_refs=remote, name=name)
-
-
-def ingress(scope: Chart, id: str, station: StationDeployment, **kwargs: Any) -> StationIngress:
-    kwargs.setdefault("host", "station.example.com")
-    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
-    return StationIngress(scope, id, station=station, **kwargs)
 
 
 def egress(**kwargs: Any) -> NetworkPolicyOptions:
@@ -179,7 +170,7 @@ SHARING: list[Case] = [
     (
         "ingress host and path shared",
         lambda app: [
-            ingress(c, "ingress", authed(c, n, n))
+            ingress(c, authed(c, n, n), id="ingress")
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],
         "StationIngress 'two/ingress'",
@@ -243,8 +234,8 @@ SHARING: list[Case] = [
             ),
             ingress(
                 chart_of(app, "two"),
-                "ingress",
                 authed(chart_of(app, "two"), "b", "station", create_namespace=False),
+                id="ingress",
                 tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="web-tls"),
             ),
         ),
@@ -258,8 +249,8 @@ SHARING: list[Case] = [
             st(charts(app)[0], name="a", api=ApiListener.off()),
             ingress(
                 chart_of(app, "two"),
-                "ingress",
                 authed(chart_of(app, "two"), "b", "station", create_namespace=False),
+                id="ingress",
                 tls=IngressTls.existing_secret("a-secrets"),
             ),
         ),
@@ -272,8 +263,8 @@ SHARING: list[Case] = [
         lambda app: (
             ingress(
                 charts(app)[0],
-                "ingress",
                 authed(chart_of(app, "one"), "a", "station"),
+                id="ingress",
                 tls=IngressTls.existing_secret("wildcard-tls"),
             ),
             LitestreamBackup(
@@ -444,8 +435,8 @@ SECRET_MATERIAL: list[Case] = [
         "ingress annotation with a password URL",
         lambda app: ingress(
             charts(app)[0],
-            "ingress",
             authed(chart_of(app, "one"), "a", "a"),
+            id="ingress",
             annotations={"example.com/upstream": "https://u:p4ss@auth.example.com/"},
         ),
         "StationIngress 'one/ingress'",
@@ -461,8 +452,8 @@ CONTRADICTIONS: list[Case] = [
             f"ingress annotation {key}",
             lambda app, key=key, value=value: ingress(
                 charts(app)[0],
-                "ingress",
                 authed(chart_of(app, "one"), "a", "a"),
+                id="ingress",
                 annotations={key: value},
             ),
             "StationIngress 'one/ingress'",
@@ -511,8 +502,8 @@ CONTRADICTIONS: list[Case] = [
             f"{controller.name} controller with {cls} class",
             lambda app, controller=controller, cls=cls: ingress(
                 charts(app)[0],
-                "i",
                 authed(chart_of(app, "one"), "a", "a"),
+                id="i",
                 controller=controller,
                 ingress_class_name=cls,
                 controller_namespace="ingress",
@@ -806,7 +797,7 @@ LIFECYCLES: list[Case] = [
     (
         "Ingress host reassigned after construction",
         lambda app: setattr(
-            ingress(charts(app)[0], "ingress", authed(chart_of(app, "one"), "a", "a")),
+            ingress(charts(app)[0], authed(chart_of(app, "one"), "a", "a"), id="ingress"),
             "host",
             "other.example.com",
         ),
@@ -821,8 +812,8 @@ MESSAGES: list[Case] = [
         "issuer name gets an issuer example",
         lambda app: ingress(
             charts(app)[0],
-            "i",
             authed(chart_of(app, "one"), "a", "a"),
+            id="i",
             tls=IngressTls.cert_manager("Lets Encrypt"),
         ),
         "StationIngress 'one/i'",
@@ -832,7 +823,7 @@ MESSAGES: list[Case] = [
     (
         "ingress class gets a class example",
         lambda app: ingress(
-            charts(app)[0], "i", authed(chart_of(app, "one"), "a", "a"), ingress_class_name="N X"
+            charts(app)[0], authed(chart_of(app, "one"), "a", "a"), id="i", ingress_class_name="N X"
         ),
         "StationIngress 'one/i'",
         ["ingress_class_name='N X'"],
@@ -910,8 +901,8 @@ MESSAGES: list[Case] = [
         "managed body size names max_request_body",
         lambda app: ingress(
             charts(app)[0],
-            "i",
             authed(chart_of(app, "one"), "a", "a"),
+            id="i",
             annotations={f"{_NGINX}proxy-body-size": "1g"},
         ),
         "StationIngress 'one/i'",
@@ -1036,14 +1027,14 @@ ACCEPTED: list[tuple[str, Build]] = [
     (
         "same host, different paths",
         lambda app: [
-            ingress(c, "i", authed(c, n, n), routes=[IngressRoute(StationPort.AGENT_MCP, p)])
+            ingress(c, authed(c, n, n), id="i", routes=[IngressRoute(StationPort.AGENT_MCP, p)])
             for c, n, p in zip(charts(app), ("a", "b"), ("/mcp", "/execute"), strict=True)
         ],
     ),
     (
         "same host and path on two ingress classes",
         lambda app: [
-            ingress(c, "i", authed(c, n, n), ingress_class_name=n)
+            ingress(c, authed(c, n, n), id="i", ingress_class_name=n)
             for c, n in zip(charts(app), ("a", "b"), strict=True)
         ],
     ),
@@ -1067,8 +1058,8 @@ ACCEPTED: list[tuple[str, Build]] = [
         lambda app: [
             ingress(
                 c,
-                "i",
                 authed(c, n, "web", create_namespace=n == "a"),
+                id="i",
                 host=f"{n}.example.com",
                 tls=IngressTls.existing_secret("wildcard-tls"),
             )
@@ -1116,8 +1107,8 @@ ACCEPTED: list[tuple[str, Build]] = [
         "backend-protocol HTTP, other nginx annotations",
         lambda app: ingress(
             charts(app)[0],
-            "i",
             authed(chart_of(app, "one"), "a", "a"),
+            id="i",
             annotations={
                 f"{_NGINX}backend-protocol": "HTTP",
                 f"{_NGINX}whitelist-source-range": "10.0.0.0/8",
@@ -1167,8 +1158,8 @@ ACCEPTED: list[tuple[str, Build]] = [
         "nginx controller on a class of its own",
         lambda app: ingress(
             charts(app)[0],
-            "i",
             authed(chart_of(app, "one"), "a", "a"),
+            id="i",
             ingress_class_name="nginx-internal",
         ),
     ),

@@ -55,7 +55,7 @@ from station_constructs._verify.pod import check_pod
 from station_constructs._verify.routing import hosts_intersect, paths_intersect
 from station_constructs._verify.schema import versions
 from tests.support.backups import aws, litestream, minio
-from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed
 from tests.support.paths import REPO
 from tests.support.refusals import assert_refused
 
@@ -70,10 +70,6 @@ FAKE_GITHUB = "ghp_" + "a1B2c3D4e5" * 4
 FAKE_AWS = "AKIA" + "ABCDEFGHIJKLMNOP"
 
 Build = Callable[[Chart, bool], object]
-
-
-def authed(chart: Chart, id: str = "station", **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, id, auth=ANY_ACCOUNT, **kwargs)
 
 
 def extras(**kwargs: Any) -> PodExtras:

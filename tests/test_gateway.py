@@ -30,6 +30,7 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed as secured
 from tests.support.crd_schema import validate_custom_object
 from tests.support.edge import GATEWAY_SSO
 from tests.support.refusals import assert_refused, refused_as
@@ -44,13 +45,6 @@ SHARED = GatewayRef("shared", namespace="gateway", section_name="https", impleme
 # way each implementation attaches it (GATEWAY_SSO, tests/support/edge.py).
 SSO = GATEWAY_SSO
 EG_SSO = SSO[EG]
-
-
-def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
-    (GIVEN). Its API's OAuth callers are admins, so :func:`route` adds edge auth."""
-    kwargs.setdefault("auth", ANY_ACCOUNT)
-    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(gateway: object) -> EdgeAuth | None:

@@ -29,6 +29,7 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed as secured
 from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
 from tests.support.refusals import assert_refused, refused_as
 
@@ -47,13 +48,6 @@ EDGE_ANNOTATIONS = {
         f"{TRAEFIK}router.middlewares": "station-station-forward-auth@kubernetescrd"
     },
 }
-
-
-def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
-    (GIVEN). Its API's OAuth callers are admins, so :func:`ingress` adds edge auth."""
-    kwargs.setdefault("auth", ANY_ACCOUNT)
-    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:

@@ -19,7 +19,7 @@ from station_constructs import (
     StationPort,
 )
 from tests.conftest import find, synth
-from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.builders import ANY_ACCOUNT, OAUTH, station
 from tests.support.kube_validate import validate_manifest
 from tests.support.refusals import assert_refused
 
@@ -44,10 +44,6 @@ def from_namespace(name: str) -> Rule:
 
 def policy(chart: Chart, name: str = "station") -> Rule:
     return find(synth(chart), "NetworkPolicy", name)
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
 
 
 # ------------------------------------------------------------------ behaviour

@@ -21,6 +21,7 @@ from station_constructs import (
 )
 from tests.conftest import find, pod_spec, synth
 from tests.support.backups import litestream
+from tests.support.builders import station
 from tests.support.kube_validate import validate_manifest
 from tests.support.refusals import assert_refused
 from tests.test_pod_security import violations
@@ -29,10 +30,6 @@ IMAGE = "ghcr.io/example/tool:1.0"
 
 #: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
 STATION = "StationDeployment 'test/station'"
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
 
 
 def sidecar(**kwargs: Any) -> k8s.Container:

@@ -30,7 +30,6 @@ from station_constructs import (
     NginxAuthUrl,
     PathType,
     StationAuth,
-    StationDeployment,
     StationIngress,
     StationPort,
     StationStorage,
@@ -39,7 +38,7 @@ from station_constructs.access import Access, AuthSettings
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import container, find, synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, station
 from tests.support.refusals import assert_refused
 
 V23 = "ghcr.io/cloudshipai/station:v0.23.0"
@@ -52,10 +51,6 @@ TLS = IngressTls.cert_manager("letsencrypt-prod")
 
 #: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
 STATION = "StationDeployment 'test/station'"
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
 
 
 # --------------------------------------------------------------- which release

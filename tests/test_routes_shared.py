@@ -1,9 +1,9 @@
 """What StationIngress and StationGatewayRoute share: the routing rules and the exposure guards.
 
 Both routes follow one set of rules (``station_constructs._routing`` and ``access``); each
-spec here runs against both, built by each route's own builders (``tests/test_ingress.py``
-``ingress``/``secured``, ``tests/test_gateway.py`` ``route``/``secured``: single sign-on at the
-edge where the controller or implementation has one, a Station with CloudShip OAuth).
+spec here runs against both, built by each route's own builder (``tests/test_ingress.py``
+``ingress``, ``tests/test_gateway.py`` ``route``: single sign-on at the edge where the
+controller or implementation has one) for a Station with CloudShip OAuth (``builders.authed``).
 What only one of them does stays in its own file.
 """
 
@@ -26,7 +26,7 @@ from station_constructs import (
 )
 from tests import test_gateway, test_ingress
 from tests.conftest import synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, authed
 from tests.support.edge import GATEWAY_SSO, NGINX_SSO, TRAEFIK_SSO
 from tests.support.refusals import assert_refused
 
@@ -58,8 +58,8 @@ class Route:
 
 
 ROUTES = [
-    Route("Ingress", test_ingress.ingress, test_ingress.secured),
-    Route("HTTPRoute", test_gateway.route, test_gateway.secured),
+    Route("Ingress", test_ingress.ingress, authed),
+    Route("HTTPRoute", test_gateway.route, authed),
 ]
 MANAGEMENT = [IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")]
 AGENT = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
