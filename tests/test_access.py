@@ -21,7 +21,6 @@ from station_constructs import (
     CloudShipOAuth,
     EnvoySecurityPolicy,
     ExternalSecretSource,
-    ExternalService,
     IngressController,
     IngressRoute,
     IstioAuthorizationPolicy,
@@ -225,16 +224,6 @@ def test_fails_on_auth_that_is_not_a_station_auth(chart: Chart) -> None:
     )
 
 
-def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
-    assert_refused(
-        lambda: StationDeployment(chart, "station", env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"}),
-        field="env['STN_CLOUDSHIP_OAUTH_ENABLED']",
-        value="true",
-        fix="auth=StationAuth.cloudship_oauth",
-        where=STATION,
-    )
-
-
 def test_a_webhook_key_with_the_api_served_warns_that_the_api_rejects_everyone(
     chart: Chart,
 ) -> None:
@@ -255,105 +244,6 @@ def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any)
     with warnings.catch_warnings():
         warnings.simplefilter("error", StationAccessWarning)
         StationDeployment(chart, "station", **kwargs)
-
-
-# ---------------------------------------------------------------------- external Service
-@pytest.mark.parametrize(
-    ("service", "kind"),
-    [(ExternalService.load_balancer, "LoadBalancer"), (ExternalService.node_port, "NodePort")],
-)
-def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
-    chart: Chart, service: Any, kind: str
-) -> None:
-    assert_refused(
-        lambda: StationDeployment(
-            chart,
-            "station",
-            auth=StationAuth.webhook_key(),
-            api=ApiListener.off(),
-            external_service=service(ports=[StationPort.AGENT_MCP]),
-        ),
-        field="external_service.ports",
-        value=StationPort.AGENT_MCP,
-        problem=[
-            f"the {kind} Service 'station-external'",
-            "8587 `/mcp`",
-            "the MCP tool handlers never look at the caller (local mode is off)",
-            "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
-            "(docs/station-facts.md)",
-        ],
-        fix=[
-            "(1) authenticate at the edge",
-            "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
-            "allow_unauthenticated_exposure=True",
-        ],
-        where=STATION,
-    )
-
-
-def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
-    # The key protects the webhook paths, but /mcp on the same port stays open.
-    assert_refused(
-        lambda: StationDeployment(
-            chart,
-            "station",
-            auth=StationAuth.webhook_key(),
-            api=ApiListener.off(),
-            external_service=ExternalService.load_balancer(),
-        ),
-        field="external_service",
-        problem="8587 `/mcp`",
-        where=STATION,
-    )
-
-
-def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
-    with pytest.warns(StationAccessWarning):
-        assert_refused(
-            lambda: StationDeployment(
-                chart,
-                "station",
-                auth=StationAuth.webhook_key(),
-                external_service=ExternalService.load_balancer(ports=[StationPort.API]),
-                allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
-            ),
-            field="external_service.ports",
-            value=StationPort.API,
-            problem=["rejects every request to it", "no code path creates one"],
-            fix="kubectl port-forward",
-            where=STATION,
-        )
-
-
-def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
-    error = assert_refused(
-        lambda: StationDeployment(
-            chart, "station", auth=OAUTH, external_service=ExternalService.load_balancer()
-        ),
-        field="external_service",
-        problem=[
-            "the LoadBalancer Service 'station-external' (port 8585",
-            "any active CloudShip account's token passes, as an admin",
-        ],
-        fix="StationIngress(edge_auth=...)",
-        where=STATION,
-    )
-    assert error.field == "external_service"
-
-
-def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: Chart) -> None:
-    station = StationDeployment(
-        chart,
-        "station",
-        auth=StationAuth.cloudship_oauth(
-            client_id="station-test", accept_any_cloudship_account=True
-        ),
-        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
-    )
-    assert [e.port for e in station.exposures] == ["dynamic-mcp"]
-    text = next_steps(station)
-    assert "8587 `/mcp`: any CloudShip account, Bearer <any active CloudShip OAuth token>" in text
-    assert "the LoadBalancer Service 'station-external' (port 8587" in text
 
 
 # ---------------------------------------------------------------------- edge auth

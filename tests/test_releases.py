@@ -265,59 +265,6 @@ def test_anthropic_on_an_unknown_release_needs_it_stated(
 
 
 # --------------------------------------------------------------- CloudShip OAuth exposure
-def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
-    assert_refused(
-        lambda: station(
-            chart,
-            auth=StationAuth.cloudship_oauth(client_id="c", accept_any_cloudship_account=True),
-            external_service=ExternalService.load_balancer(
-                ports=[StationPort.API], source_ranges=["203.0.113.0/24"]
-            ),
-        ),
-        field="external_service.ports",
-        problem=["any active CloudShip account", "arbitrary commands"],
-        fix="edge_auth",
-        where=STATION,
-    )
-
-
-def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart: Chart) -> None:
-    text = str(
-        assert_refused(
-            lambda: station(
-                chart,
-                auth=OAUTH,
-                external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
-            ),
-            field="external_service.ports",
-            problem="not only your organisation's",
-            fix="accept_any_cloudship_account=True",
-            where=STATION,
-        )
-    )
-    assert "allow_unauthenticated_exposure" not in text
-
-
-@pytest.mark.parametrize(
-    "accepted",
-    [
-        {"auth": StationAuth.cloudship_oauth("c", accept_any_cloudship_account=True), "ranges": []},
-        {"auth": OAUTH, "ranges": ["203.0.113.0/24"]},
-    ],
-)
-def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
-    chart: Chart, accepted: dict[str, Any]
-) -> None:
-    s = station(
-        chart,
-        auth=accepted["auth"],
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.AGENT_MCP], source_ranges=accepted["ranges"]
-        ),
-    )
-    assert s.external_ports == (StationPort.AGENT_MCP,)
-
-
 def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:
     s = station(chart, auth=OAUTH)
     StationIngress(
@@ -529,20 +476,6 @@ def test_source_ranges_that_admit_the_internet_do_not_count(
         ),
         field="external_service.ports",
         fix="accept_any_cloudship_account=True",
-        where=STATION,
-    )
-
-
-@pytest.mark.parametrize(
-    "variable",
-    ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
-)
-def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
-    assert_refused(
-        lambda: station(chart, cloudship=CloudShip.connected(), env={variable: "x"}),
-        field=f"env[{variable!r}]",
-        value="x",
-        problem="is managed",
         where=STATION,
     )
 

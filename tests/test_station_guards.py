@@ -13,16 +13,13 @@ from station_constructs import (
     ApiListener,
     CloudShip,
     ExistingSecret,
-    ExternalService,
     Resources,
     StationAuth,
     StationDeployment,
-    StationPort,
     StationStorage,
     UpdateStrategy,
 )
 from station_constructs._station_former import STATION_FORMER
-from tests.support.builders import OAUTH
 from tests.support.refusals import assert_refused
 
 #: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
@@ -416,80 +413,6 @@ def test_fails_on_invalid_startup_timeout(chart: Chart, value: str) -> None:
     )
 
 
-def test_fails_on_external_exposure_in_local_mode(chart: Chart) -> None:
-    assert_refused(
-        lambda: StationDeployment(
-            chart, "station", external_service=ExternalService.load_balancer()
-        ),
-        field="external_service",
-        problem="local mode",
-        fix="allow_unauthenticated_exposure=True",
-        where=STATION,
-    )
-
-
-def test_fails_on_exposing_management_mcp(chart: Chart) -> None:
-    assert_refused(
-        lambda: StationDeployment(
-            chart,
-            "station",
-            auth=OAUTH,
-            external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
-        ),
-        field="external_service.ports",
-        problem="no authentication",
-        where=STATION,
-    )
-
-
-def test_fails_on_exposing_disabled_api(chart: Chart) -> None:
-    assert_refused(
-        lambda: StationDeployment(
-            chart,
-            "station",
-            auth=OAUTH,
-            api=ApiListener.off(),
-            external_service=ExternalService.node_port(ports=[StationPort.API]),
-        ),
-        field="external_service.ports",
-        problem="is not served",
-        where=STATION,
-    )
-
-
-@pytest.mark.parametrize("number", [80, 32768, 29999, True, "30001"])
-def test_fails_on_node_port_out_of_range(number: object) -> None:
-    assert_refused(
-        lambda: ExternalService.node_port(
-            ports=[StationPort.AGENT_MCP],
-            node_ports={StationPort.AGENT_MCP: number},  # type: ignore[dict-item]
-        ),
-        field="node_ports[StationPort.AGENT_MCP]",
-        value=number,
-        problem="30000-32767",
-    )
-
-
-def test_fails_on_a_node_port_for_a_port_not_exposed() -> None:
-    assert_refused(
-        lambda: ExternalService.node_port(
-            ports=[StationPort.AGENT_MCP], node_ports={StationPort.API: 30001}
-        ),
-        field="node_ports[StationPort.API]",
-        fix="add it to ports",
-    )
-
-
-def test_fails_on_a_node_port_used_twice() -> None:
-    assert_refused(
-        lambda: ExternalService.node_port(
-            node_ports={StationPort.API: 30001, StationPort.AGENT_MCP: 30001}
-        ),
-        field="node_ports",
-        problem="twice",
-    )
-
-
 def test_fails_on_reserved_label(chart: Chart) -> None:
     assert_refused(
         lambda: StationDeployment(chart, "station", labels={"app": "x"}),
@@ -557,6 +480,32 @@ def test_fails_on_env_overriding_prefixed_or_path_variables(
         value=value,
         problem="is managed by the construct",
         fix=fix,
+        where=STATION,
+    )
+
+
+def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
+    assert_refused(
+        lambda: StationDeployment(chart, "station", env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"}),
+        field="env['STN_CLOUDSHIP_OAUTH_ENABLED']",
+        value="true",
+        fix="auth=StationAuth.cloudship_oauth",
+        where=STATION,
+    )
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
+)
+def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", cloudship=CloudShip.connected(), env={variable: "x"}
+        ),
+        field=f"env[{variable!r}]",
+        value="x",
+        problem="is managed",
         where=STATION,
     )
 
