@@ -507,11 +507,6 @@ CASES: list[tuple[str, Build, str]] = [
 ]
 
 
-def test_cases_are_distinct() -> None:
-    ids = [case[0] for case in CASES]
-    assert len(ids) == len(set(ids))
-
-
 @pytest.mark.parametrize(("case", "build", "field"), CASES, ids=[c[0] for c in CASES])
 def test_wrong_argument_type_is_refused(case: str, build: Build, field: str) -> None:
     chart = Chart(cdk8s.Testing.app(), "test")

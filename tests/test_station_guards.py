@@ -38,14 +38,39 @@ def test_error_is_a_value_error_with_parts(chart: Chart) -> None:
     assert "LitestreamBackup" in error.fix
 
 
-@pytest.mark.parametrize("name", sorted(STATION_FORMER))
+#: Each keyword StationDeployment took in 0.1 and the new spelling its refusal must name.
+NEW_SPELLING = {
+    "local_mode": "auth=StationAuth.local() (True, the default)",
+    "cloudship_oauth": "auth=StationAuth.cloudship_oauth(client_id=..., ...)",
+    "webhook_api_key": "auth=StationAuth.webhook_key()",
+    "enable_api": "api=ApiListener.on() (True, the default) or api=ApiListener.off()",
+    "api_port": "api=ApiListener.on(port=...)",
+    "cloudship_telemetry": "cloudship=CloudShip.connected(telemetry=True)",
+    "bundle_id": "cloudship=CloudShip.bundle('<uuid>')",
+    "config_persistence": "config_directory=ConfigDirectory.on_volume() (VOLUME, the default)",
+    "config_policy": "config_directory=ConfigDirectory.on_volume(policy=ConfigPolicy.VOLUME_WINS)",
+    "external_access": "external_service=ExternalService.load_balancer(...) or ExternalService",
+    "external_ports": "ExternalService.node_port(...) with ports=[...]",
+    "node_ports": "external_service=ExternalService.node_port(node_ports={...})",
+    "load_balancer_source_ranges": "ExternalService.load_balancer(source_ranges=[...])",
+    "external_service_annotations": "ExternalService.node_port(...) with annotations={...}",
+    "replicas": "drop replicas=; for availability add LitestreamBackup",
+    "strategy": "drop strategy= (Recreate stops the old pod first)",
+}
+
+
+def test_every_former_keyword_has_its_new_spelling_stated_here() -> None:
+    assert sorted(STATION_FORMER) == sorted(NEW_SPELLING)
+
+
+@pytest.mark.parametrize("name", sorted(NEW_SPELLING))
 def test_every_former_keyword_is_refused_with_its_new_spelling(chart: Chart, name: str) -> None:
     value = object()
     assert_refused(
         lambda: StationDeployment(chart, "station", **{name: value}),  # type: ignore[arg-type]
         field=name,
         value=value,
-        fix=STATION_FORMER[name].now,
+        fix=NEW_SPELLING[name],
     )
 
 
