@@ -660,6 +660,7 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
             "",
         ),
         ("ENVOY_GATEWAY", "sso", "edge_auth", "sso", "", "EnvoySecurityPolicy("),
+        # With an implementation the library does not know, no policy kind is accepted.
         (
             "OTHER",
             EnvoySecurityPolicy("x", policy_applied_first=True),
