@@ -106,6 +106,12 @@ def admitted(objects: list[Manifest]) -> list[tuple[str, list[int]]]:
     ]
 
 
+#: Where a refusal of :func:`route` comes from.
+ROUTE = "StationGatewayRoute 'test/route'"
+#: Where a refusal of :func:`gateway` comes from.
+GATEWAY = "StationGateway 'test/gateway'"
+
+
 def fails(
     chart: Chart,
     refused: str,
@@ -449,11 +455,12 @@ def test_fails_on_dot_segments(chart: Chart, path: str) -> None:
 
 
 def test_fails_on_paths_that_are_not_literal(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/mcp//x'",
-        "may contain only",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp//x")],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp//x")]),
+        field="routes[0].path",
+        value="/mcp//x",
+        problem="may contain only",
+        where=ROUTE,
     )
 
 
@@ -476,8 +483,13 @@ def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None: 
         value="str",
         fix="StationDeployment",
     )
-    fails(
-        new_chart(), "gateway='str'", "StationGateway or a GatewayRef", "GatewayRef(", gateway="gw"
+    assert_refused(
+        lambda: route(new_chart(), gateway="gw"),
+        field="gateway",
+        value="str",
+        problem="StationGateway or a GatewayRef",
+        fix="GatewayRef(",
+        where=ROUTE,
     )
 
 
@@ -496,37 +508,53 @@ def test_fails_on_invalid_gateway_refs(chart: Chart, ref: GatewayRef, fragment: 
 
 
 def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
-    fails(
-        chart,
-        "admit_data_plane=True",
-        "reserved 'ingress' identity",
-        "CiliumNetworkPolicy",
-        "admit_data_plane=False",
-        station=secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
-        gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
+    assert_refused(
+        lambda: route(
+            chart,
+            secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
+            gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
+        ),
+        field="admit_data_plane",
+        value=True,
+        problem="reserved 'ingress' identity",
+        fix=["CiliumNetworkPolicy", "admit_data_plane=False"],
+        where=ROUTE,
     )
 
 
 def test_fails_on_an_unknown_data_plane_namespace(chart: Chart) -> None:
-    fails(
-        chart,
-        "data_plane_namespace=None",
-        "admits only named namespaces",
-        "data_plane_namespace='traefik'",
-        gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK),
+    assert_refused(
+        lambda: route(
+            chart, gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK)
+        ),
+        field="data_plane_namespace",
+        value=None,
+        problem="admits only named namespaces",
+        fix="data_plane_namespace='traefik'",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_data_plane_namespace_that_is_not_admitted(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart,
-        "data_plane_namespace='x'",
-        "no effect with admit_data_plane=False",
-        data_plane_namespace="x",
-        admit_data_plane=False,
+    assert_refused(
+        lambda: route(chart, data_plane_namespace="x", admit_data_plane=False),
+        field="data_plane_namespace",
+        value="x",
+        problem="no effect with admit_data_plane=False",
+        where=ROUTE,
     )
-    fails(new_chart(), "data_plane_namespace='Bad'", data_plane_namespace="Bad")
-    fails(new_chart(), "admit_data_plane='yes'", admit_data_plane="yes")
+    assert_refused(
+        lambda: route(new_chart(), data_plane_namespace="Bad"),
+        field="data_plane_namespace",
+        value="Bad",
+        where=ROUTE,
+    )
+    assert_refused(
+        lambda: route(new_chart(), admit_data_plane="yes"),
+        field="admit_data_plane",
+        value="yes",
+        where=ROUTE,
+    )
 
 
 @pytest.mark.parametrize(
@@ -545,30 +573,37 @@ def test_fails_on_bad_stream_timeouts(chart: Chart, value: Any, fragment: str) -
 def test_fails_on_a_host_the_gateway_listener_does_not_serve(chart: Chart) -> None:
     station = secured(chart)
     gw = gateway(chart, station=station, hostname="*.stations.example.com")
-    fails(
-        chart,
-        "host='station.other.com'",
-        "does not match the Gateway's listener host name '*.stations.example.com'",
-        station=station,
-        gateway=gw,
-        host="station.other.com",
+    assert_refused(
+        lambda: route(chart, station, gateway=gw, host="station.other.com"),
+        field="host",
+        value="station.other.com",
+        problem="does not match the Gateway's listener host name '*.stations.example.com'",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_gateway_that_admits_only_its_own_namespace(chart: Chart) -> None:
     gw = gateway(chart, namespace="gateway", name="shared")
-    fails(
-        chart,
-        "gateway='gateway/shared'",
-        "only from its own namespace, not from 'station'",
-        "route_namespace_labels=",
-        gateway=gw,
+    assert_refused(
+        lambda: route(chart, gateway=gw),
+        field="gateway",
+        value="gateway/shared",
+        problem="only from its own namespace, not from 'station'",
+        fix="route_namespace_labels=",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_station_namespace_without_the_gateways_labels(chart: Chart) -> None:
     gw = gateway(chart, namespace="gateway", name="shared", route_namespace_labels={"gw": "shared"})
-    fails(chart, "gateway='gateway/shared'", "lacks {'gw': 'shared'}", "labels=", gateway=gw)
+    assert_refused(
+        lambda: route(chart, gateway=gw),
+        field="gateway",
+        value="gateway/shared",
+        problem="lacks {'gw': 'shared'}",
+        fix="labels=",
+        where=ROUTE,
+    )
 
 
 def test_an_existing_namespace_is_not_second_guessed(chart: Chart) -> None:
@@ -596,16 +631,23 @@ def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
 
 
 def test_gateway_fails_without_namespace_or_station(chart: Chart) -> None:
-    gateway_fails(chart, "namespace=None", "belongs to no Station", "namespace='gateway'")
+    assert_refused(
+        lambda: gateway(chart),
+        field="namespace",
+        value=None,
+        problem="belongs to no Station",
+        fix="namespace='gateway'",
+        where=GATEWAY,
+    )
 
 
 def test_gateway_fails_on_other_without_class(chart: Chart) -> None:
-    gateway_fails(
-        chart,
-        "gateway_class_name=None",
-        "GatewayImplementation.OTHER",
-        namespace="gateway",
-        implementation=GatewayImplementation.OTHER,
+    assert_refused(
+        lambda: gateway(chart, namespace="gateway", implementation=GatewayImplementation.OTHER),
+        field="gateway_class_name",
+        value=None,
+        problem="GatewayImplementation.OTHER",
+        where=GATEWAY,
     )
 
 
@@ -631,12 +673,16 @@ def test_gateway_fails_on_bad_arguments(
 
 def test_gateway_fails_on_the_stations_key_secret(chart: Chart) -> None:
     station = secured(chart)
-    gateway_fails(
-        chart,
-        "tls.secret_name='station-secrets'",
-        "Station's API keys",
-        station=station,
-        tls=IngressTls.cert_manager("le", secret_name="station-secrets"),
+    assert_refused(
+        lambda: gateway(
+            chart,
+            station=station,
+            tls=IngressTls.cert_manager("le", secret_name="station-secrets"),
+        ),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="Station's API keys",
+        where=GATEWAY,
     )
 
 
@@ -765,21 +811,19 @@ def test_the_redirect_keeps_a_non_default_https_port(chart: Chart) -> None:
 
 
 def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    gateway_fails(
-        chart,
-        "redirect_http=True",
-        "no TLS listener",
-        namespace="gateway",
-        tls=None,
-        redirect_http=True,
+    assert_refused(
+        lambda: gateway(chart, namespace="gateway", tls=None, redirect_http=True),
+        field="redirect_http",
+        value=True,
+        problem="no TLS listener",
+        where=GATEWAY,
     )
-    gateway_fails(
-        new_chart(),
-        "port=80",
-        "is taken by the HTTP listener",
-        namespace="gateway",
-        port=80,
-        redirect_http=True,
+    assert_refused(
+        lambda: gateway(new_chart(), namespace="gateway", port=80, redirect_http=True),
+        field="port",
+        value=80,
+        problem="is taken by the HTTP listener",
+        where=GATEWAY,
     )
 
 

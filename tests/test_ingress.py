@@ -88,6 +88,10 @@ def backends(obj: Manifest) -> list[tuple[str, str, str, str, int]]:
     ]
 
 
+#: Where a refusal of :func:`ingress` comes from.
+INGRESS = "StationIngress 'test/ingress'"
+
+
 def fails(
     chart: Chart,
     refused: str,
@@ -508,24 +512,29 @@ def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
 
 
 def test_fails_on_invalid_route_host(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].host='MCP.example.com'",
-        "lower case",
-        routes=[
-            IngressRoute(StationPort.API, "/"),
-            IngressRoute(StationPort.AGENT_MCP, "/", host="MCP.example.com"),
-        ],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            routes=[
+                IngressRoute(StationPort.API, "/"),
+                IngressRoute(StationPort.AGENT_MCP, "/", host="MCP.example.com"),
+            ],
+        ),
+        field="routes[1].host",
+        value="MCP.example.com",
+        problem="lower case",
+        where=INGRESS,
     )
 
 
 def test_fails_on_path_not_starting_with_slash(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='mcp'",
-        "must start with '/'",
-        "e.g. '/mcp'",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")]),
+        field="routes[0].path",
+        value="mcp",
+        problem="must start with '/'",
+        fix="e.g. '/mcp'",
+        where=INGRESS,
     )
 
 
@@ -541,12 +550,15 @@ def test_fails_on_paths_with_special_characters(chart: Chart, path: str) -> None
 
 
 def test_fails_on_paths_ingress_nginx_rejects(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/openapi.yaml'",
-        "strict-validate-path-type",
-        "route a parent path",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/openapi.yaml", PathType.EXACT)],
+    assert_refused(
+        lambda: ingress(
+            chart, routes=[IngressRoute(StationPort.AGENT_MCP, "/openapi.yaml", PathType.EXACT)]
+        ),
+        field="routes[0].path",
+        value="/openapi.yaml",
+        problem="strict-validate-path-type",
+        fix="route a parent path",
+        where=INGRESS,
     )
 
 
@@ -563,15 +575,19 @@ def test_fails_on_mcp_paths_station_does_not_serve(chart: Chart, path: str) -> N
 
 
 def test_fails_on_the_same_path_twice(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].path='/mcp'",
-        "already routed on station.example.com",
-        "route each path once",
-        routes=[
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-        ],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            routes=[
+                IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+                IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+            ],
+        ),
+        field="routes[1].path",
+        value="/mcp",
+        problem="already routed on station.example.com",
+        fix="route each path once",
+        where=INGRESS,
     )
 
 
@@ -581,71 +597,107 @@ def test_fails_on_empty_or_single_routes(chart: Chart, routes: Any) -> None:
 
 
 def test_fails_on_a_route_that_is_not_an_ingress_route(chart: Chart) -> None:
-    fails(chart, "routes[0]='/mcp'", "must be an IngressRoute", routes=["/mcp"])
+    assert_refused(
+        lambda: ingress(chart, routes=["/mcp"]),
+        field="routes[0]",
+        value="/mcp",
+        problem="must be an IngressRoute",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_tls_with_neither_issuer_nor_secret(chart: Chart) -> None:
-    fails(
-        chart,
-        "tls=IngressTls(",
-        "neither a cert-manager issuer nor an existing TLS Secret",
-        "IngressTls.cert_manager('letsencrypt-prod')",
-        "tls=None for plain HTTP",
-        tls=IngressTls(),
+    assert_refused(
+        lambda: ingress(chart, tls=IngressTls()),
+        field="tls",
+        value=IngressTls(issuer=None, issuer_kind=TlsIssuerKind.CLUSTER_ISSUER, secret_name=None),
+        problem="neither a cert-manager issuer nor an existing TLS Secret",
+        fix=["IngressTls.cert_manager('letsencrypt-prod')", "tls=None for plain HTTP"],
+        where=INGRESS,
     )
 
 
 def test_fails_on_tls_as_a_string(chart: Chart) -> None:
-    fails(chart, "tls='letsencrypt-prod'", "IngressTls or None", tls="letsencrypt-prod")
+    assert_refused(
+        lambda: ingress(chart, tls="letsencrypt-prod"),
+        field="tls",
+        value="letsencrypt-prod",
+        problem="IngressTls or None",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_invalid_tls_names(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart, "tls.issuer='Lets Encrypt'", "RFC 1123", tls=IngressTls.cert_manager("Lets Encrypt")
+    assert_refused(
+        lambda: ingress(chart, tls=IngressTls.cert_manager("Lets Encrypt")),
+        field="tls.issuer",
+        value="Lets Encrypt",
+        problem="RFC 1123",
+        where=INGRESS,
     )
-    fails(new_chart(), "tls.secret_name='TLS'", tls=IngressTls.existing_secret("TLS"))
+    assert_refused(
+        lambda: ingress(new_chart(), tls=IngressTls.existing_secret("TLS")),
+        field="tls.secret_name",
+        value="TLS",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_tls_secret_that_holds_station_keys(chart: Chart) -> None:
-    fails(
-        chart,
-        "tls.secret_name='station-secrets'",
-        "cert-manager would overwrite it",
-        "'<ingress name>-tls'",
-        tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-secrets"),
+    assert_refused(
+        lambda: ingress(
+            chart, tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-secrets")
+        ),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="cert-manager would overwrite it",
+        fix="'<ingress name>-tls'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_other_controller_without_class(chart: Chart) -> None:
-    fails(
-        chart,
-        "ingress_class_name=None",
-        "required with IngressController.OTHER",
-        "ingress_class_name='haproxy'",
-        controller=IngressController.OTHER,
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.OTHER),
+        field="ingress_class_name",
+        value=None,
+        problem="required with IngressController.OTHER",
+        fix="ingress_class_name='haproxy'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_invalid_class_and_controller(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(chart, "ingress_class_name='Nginx Public'", ingress_class_name="Nginx Public")
-    fails(new_chart(), "controller='nginx'", "IngressController.NGINX", controller="nginx")
+    assert_refused(
+        lambda: ingress(chart, ingress_class_name="Nginx Public"),
+        field="ingress_class_name",
+        value="Nginx Public",
+        where=INGRESS,
+    )
+    assert_refused(
+        lambda: ingress(new_chart(), controller="nginx"),
+        field="controller",
+        value="nginx",
+        problem="IngressController.NGINX",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_nginx_settings_for_traefik(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart,
-        "stream_timeout='1h'",
-        "entrypoints",
-        "HelmChartConfig",
-        controller=IngressController.TRAEFIK,
-        stream_timeout="1h",
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.TRAEFIK, stream_timeout="1h"),
+        field="stream_timeout",
+        value="1h",
+        problem="entrypoints",
+        fix="HelmChartConfig",
+        where=INGRESS,
     )
-    fails(
-        new_chart(),
-        "max_request_body='16m'",
-        "ingress-nginx setting",
-        controller=IngressController.TRAEFIK,
-        max_request_body="16m",
+    assert_refused(
+        lambda: ingress(new_chart(), controller=IngressController.TRAEFIK, max_request_body="16m"),
+        field="max_request_body",
+        value="16m",
+        problem="ingress-nginx setting",
+        where=INGRESS,
     )
 
 
@@ -674,7 +726,13 @@ def test_fails_on_overriding_managed_annotations(chart: Chart) -> None:
 
 
 def test_fails_on_invalid_annotation_key(chart: Chart) -> None:
-    fails(chart, "annotations='bad key'", "annotation/label key", annotations={"bad key": "x"})
+    assert_refused(
+        lambda: ingress(chart, annotations={"bad key": "x"}),
+        field="annotations",
+        value="bad key",
+        problem="annotation/label key",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_non_station(chart: Chart) -> None:
@@ -720,17 +778,23 @@ def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> N
 
 
 def test_fails_on_unknown_controller_namespace(chart: Chart) -> None:
-    fails(
-        chart,
-        "controller_namespace=None",
-        "NetworkPolicy admits only named namespaces",
-        "controller_namespace='traefik'",
-        controller=IngressController.TRAEFIK,
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.TRAEFIK),
+        field="controller_namespace",
+        value=None,
+        problem="NetworkPolicy admits only named namespaces",
+        fix="controller_namespace='traefik'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_invalid_controller_namespace(chart: Chart) -> None:
-    fails(chart, "controller_namespace='Ingress NGINX'", controller_namespace="Ingress NGINX")
+    assert_refused(
+        lambda: ingress(chart, controller_namespace="Ingress NGINX"),
+        field="controller_namespace",
+        value="Ingress NGINX",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_invalid_profile(chart: Chart) -> None:
