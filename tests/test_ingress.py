@@ -20,7 +20,6 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     PathType,
-    StationConfigError,
     StationDeployment,
     StationIngress,
     StationPort,
@@ -31,7 +30,7 @@ from tests.conftest import Manifest, find, synth
 from tests.support.builders import ANY_ACCOUNT
 from tests.support.builders import authed as secured
 from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
-from tests.support.refusals import assert_refused, refused_as
+from tests.support.refusals import assert_refused
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -90,23 +89,6 @@ def backends(obj: Manifest) -> list[tuple[str, str, str, str, int]]:
 
 #: Where a refusal of :func:`ingress` comes from.
 INGRESS = "StationIngress 'test/ingress'"
-
-
-def fails(
-    chart: Chart,
-    refused: str,
-    *fragments: str,
-    station: StationDeployment | None = None,
-    **kwargs: Any,
-) -> StationConfigError:
-    """The Ingress is refused: ``refused`` is ``field=value`` as the message starts, and
-    every fragment is in the message (problem or fix)."""
-    return refused_as(
-        lambda: ingress(chart, station, **kwargs),
-        "StationIngress 'test/ingress'",
-        refused,
-        fragments,
-    )
 
 
 # ---------------------------------------------------------------------- behaviour
@@ -508,7 +490,9 @@ def test_external_service_annotations(chart: Chart) -> None:
     ],
 )
 def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
-    fails(chart, f"host={host!r}", fragment, "Fix: ", host=host)
+    assert_refused(
+        lambda: ingress(chart, host=host), field="host", value=host, problem=fragment, where=INGRESS
+    )
 
 
 def test_fails_on_invalid_route_host(chart: Chart) -> None:
@@ -540,12 +524,13 @@ def test_fails_on_path_not_starting_with_slash(chart: Chart) -> None:
 
 @pytest.mark.parametrize("path", ["/mcp(/|$)(.*)", "/mcp?x=1", "/a b", "/mcp//x"])
 def test_fails_on_paths_with_special_characters(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "no regular expressions",
-        "plain path such as '/mcp'",
-        routes=[IngressRoute(StationPort.API, path)],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.API, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="no regular expressions",
+        fix="plain path such as '/mcp'",
+        where=INGRESS,
     )
 
 
@@ -564,13 +549,13 @@ def test_fails_on_paths_ingress_nginx_rejects(chart: Chart) -> None:
 
 @pytest.mark.parametrize("path", ["/station/mcp", "/mcp/v1", "/api"])
 def test_fails_on_mcp_paths_station_does_not_serve(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "does not rewrite paths",
-        "get 404",
-        "'/' on a host of its own",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem=["does not rewrite paths", "get 404"],
+        fix="'/' on a host of its own",
+        where=INGRESS,
     )
 
 
@@ -593,7 +578,13 @@ def test_fails_on_the_same_path_twice(chart: Chart) -> None:
 
 @pytest.mark.parametrize("routes", [[], IngressRoute(StationPort.API, "/")])
 def test_fails_on_empty_or_single_routes(chart: Chart, routes: Any) -> None:
-    fails(chart, "routes=", "non-empty list of IngressRoute", routes=routes)
+    assert_refused(
+        lambda: ingress(chart, routes=routes),
+        field="routes",
+        value=routes,
+        problem="non-empty list of IngressRoute",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_a_route_that_is_not_an_ingress_route(chart: Chart) -> None:
@@ -702,26 +693,33 @@ def test_fails_on_nginx_settings_for_traefik(chart: Chart, new_chart) -> None:  
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragment"),
+    ("field", "value", "problem"),
     [
-        ({"stream_timeout": "forever"}, "stream_timeout='forever'"),
-        ({"stream_timeout": "500ms"}, "stream_timeout='500ms': must be at least 1s"),
-        ({"max_request_body": "16MB"}, "max_request_body='16MB'"),
+        ("stream_timeout", "forever", ""),
+        ("stream_timeout", "500ms", "must be at least 1s"),
+        ("max_request_body", "16MB", ""),
     ],
 )
 def test_fails_on_invalid_nginx_settings(
-    chart: Chart, kwargs: dict[str, Any], fragment: str
+    chart: Chart, field: str, value: str, problem: str
 ) -> None:
-    fails(chart, fragment, **kwargs)
+    assert_refused(
+        lambda: ingress(chart, **{field: value}),  # type: ignore[arg-type]
+        field=field,
+        value=value,
+        problem=problem,
+        where=INGRESS,
+    )
 
 
 def test_fails_on_overriding_managed_annotations(chart: Chart) -> None:
-    fails(
-        chart,
-        f"annotations['{NGINX}proxy-read-timeout']='60'",
-        "set by the construct",
-        "stream_timeout=",
-        annotations={f"{NGINX}proxy-read-timeout": "60"},
+    assert_refused(
+        lambda: ingress(chart, annotations={f"{NGINX}proxy-read-timeout": "60"}),
+        field=f"annotations['{NGINX}proxy-read-timeout']",
+        value="60",
+        problem="set by the construct",
+        fix="stream_timeout=",
+        where=INGRESS,
     )
 
 
