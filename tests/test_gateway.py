@@ -21,7 +21,6 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     PathType,
-    StationConfigError,
     StationDeployment,
     StationGateway,
     StationGatewayRoute,
@@ -33,7 +32,7 @@ from tests.support.builders import ANY_ACCOUNT
 from tests.support.builders import authed as secured
 from tests.support.crd_schema import validate_custom_object
 from tests.support.edge import GATEWAY_SSO
-from tests.support.refusals import assert_refused, refused_as
+from tests.support.refusals import assert_refused
 from tests.test_render import render as render_without_cdk8s
 
 HOST = "station.example.com"
@@ -110,25 +109,6 @@ def admitted(objects: list[Manifest]) -> list[tuple[str, list[int]]]:
 ROUTE = "StationGatewayRoute 'test/route'"
 #: Where a refusal of :func:`gateway` comes from.
 GATEWAY = "StationGateway 'test/gateway'"
-
-
-def fails(
-    chart: Chart,
-    refused: str,
-    *fragments: str,
-    station: StationDeployment | None = None,
-    **kwargs: Any,
-) -> StationConfigError:
-    """The route is refused: ``refused`` is ``field=value`` as the message starts, and every
-    fragment is in the message (problem or fix)."""
-    build = lambda: route(chart, station, **kwargs)  # noqa: E731
-    return refused_as(build, "StationGatewayRoute 'test/route'", refused, fragments)
-
-
-def gateway_fails(chart: Chart, refused: str, *fragments: str, **kwargs: Any) -> StationConfigError:
-    """The Gateway is refused (as :func:`fails`)."""
-    build = lambda: gateway(chart, **kwargs)  # noqa: E731
-    return refused_as(build, "StationGateway 'test/gateway'", refused, fragments)
 
 
 OPEN = {"request": "0s", "backendRequest": "0s"}
@@ -436,21 +416,23 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
 # ---------------------------------------------------------------- guards
 @pytest.mark.parametrize("path", ["/api", "/runsx"])
 def test_fails_on_agent_paths_station_does_not_serve(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "the HTTPRoute does not rewrite paths",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="the HTTPRoute does not rewrite paths",
+        where=ROUTE,
     )
 
 
 @pytest.mark.parametrize("path", ["/runs/..", "/./mcp", "/runs/../mcp"])
 def test_fails_on_dot_segments(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "'.' or '..' segment",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="'.' or '..' segment",
+        where=ROUTE,
     )
 
 
@@ -473,7 +455,9 @@ def test_fails_on_paths_that_are_not_literal(chart: Chart) -> None:
     ],
 )
 def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
-    fails(chart, f"host={host!r}", fragment, host=host)
+    assert_refused(
+        lambda: route(chart, host=host), field="host", value=host, problem=fragment, where=ROUTE
+    )
 
 
 def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
@@ -494,17 +478,19 @@ def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None: 
 
 
 @pytest.mark.parametrize(
-    ("ref", "fragment"),
+    ("ref", "field", "value"),
     [
-        (GatewayRef("Shared Gateway"), "gateway.name='Shared Gateway'"),
-        (GatewayRef("gw", namespace="Gateway"), "gateway.namespace='Gateway'"),
-        (GatewayRef("gw", section_name="HTTPS"), "gateway.section_name='HTTPS'"),
-        (GatewayRef("gw", port=0), "gateway.port=0"),
-        (GatewayRef("gw", implementation="eg"), "gateway.implementation='eg'"),  # type: ignore[arg-type]
+        (GatewayRef("Shared Gateway"), "gateway.name", "Shared Gateway"),
+        (GatewayRef("gw", namespace="Gateway"), "gateway.namespace", "Gateway"),
+        (GatewayRef("gw", section_name="HTTPS"), "gateway.section_name", "HTTPS"),
+        (GatewayRef("gw", port=0), "gateway.port", 0),
+        (GatewayRef("gw", implementation="eg"), "gateway.implementation", "eg"),  # type: ignore[arg-type]
     ],
 )
-def test_fails_on_invalid_gateway_refs(chart: Chart, ref: GatewayRef, fragment: str) -> None:
-    fails(chart, fragment, gateway=ref)
+def test_fails_on_invalid_gateway_refs(
+    chart: Chart, ref: GatewayRef, field: str, value: object
+) -> None:
+    assert_refused(lambda: route(chart, gateway=ref), field=field, value=value, where=ROUTE)
 
 
 def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
@@ -567,7 +553,13 @@ def test_fails_on_a_data_plane_namespace_that_is_not_admitted(chart: Chart, new_
     ],
 )
 def test_fails_on_bad_stream_timeouts(chart: Chart, value: Any, fragment: str) -> None:
-    fails(chart, f"stream_timeout={value!r}", fragment, stream_timeout=value)
+    assert_refused(
+        lambda: route(chart, stream_timeout=value),
+        field="stream_timeout",
+        value=value,
+        problem=fragment,
+        where=ROUTE,
+    )
 
 
 def test_fails_on_a_host_the_gateway_listener_does_not_serve(chart: Chart) -> None:
@@ -652,23 +644,25 @@ def test_gateway_fails_on_other_without_class(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragment"),
+    ("kwargs", "field", "value", "problem"),
     [
-        ({"gateway_class_name": ""}, "gateway_class_name=''"),
-        ({"implementation": "eg"}, "implementation='eg'"),
-        ({"hostname": "10.0.0.1"}, "hostname='10.0.0.1': is an IP address; Gateway hosts"),
-        ({"tls": "station-tls"}, "tls='station-tls': must be an IngressTls or None"),
-        ({"tls": IngressTls()}, "tls=IngressTls(issuer=None"),
-        ({"port": 70000}, "port=70000"),
-        ({"route_namespace_labels": {"a": 1}}, "route_namespace_labels['a']=1"),
-        ({"station": "station"}, "station='str'"),
+        ({"gateway_class_name": ""}, "gateway_class_name", "", ""),
+        ({"implementation": "eg"}, "implementation", "eg", ""),
+        ({"hostname": "10.0.0.1"}, "hostname", "10.0.0.1", "is an IP address; Gateway hosts"),
+        ({"tls": "station-tls"}, "tls", "station-tls", "must be an IngressTls or None"),
+        ({"tls": IngressTls()}, "tls", IngressTls(), ""),
+        ({"port": 70000}, "port", 70000, ""),
+        ({"route_namespace_labels": {"a": 1}}, "route_namespace_labels['a']", 1, ""),
+        ({"station": "station"}, "station", "str", ""),
     ],
 )
 def test_gateway_fails_on_bad_arguments(
-    chart: Chart, kwargs: dict[str, Any], fragment: str
+    chart: Chart, kwargs: dict[str, Any], field: str, value: object, problem: str
 ) -> None:
     kwargs.setdefault("namespace", "gateway")
-    gateway_fails(chart, fragment, **kwargs)
+    assert_refused(
+        lambda: gateway(chart, **kwargs), field=field, value=value, problem=problem, where=GATEWAY
+    )
 
 
 def test_gateway_fails_on_the_stations_key_secret(chart: Chart) -> None:

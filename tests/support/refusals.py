@@ -10,8 +10,6 @@ import pytest
 from station_constructs import StationConfigError
 
 _UNSET: Any = object()
-#: For a table of refusals: this row's reported value is not checked (an object with no literal).
-UNCHECKED: Any = _UNSET
 
 
 def assert_refused(
@@ -49,20 +47,3 @@ def assert_refused(
 
 def _fragments(expected: str | Sequence[str]) -> Sequence[str]:
     return (expected,) if isinstance(expected, str) else expected
-
-
-def refused_as(
-    build: Callable[[], object], where: str, refused: str, fragments: Sequence[str] = ()
-) -> StationConfigError:
-    """:func:`assert_refused` for a construct's tests that read best as its message.
-
-    ``where`` is the construct (``StationIngress 'test/ingress'``), ``refused`` the start of
-    the message after it, ``field=value`` (the field is what is asserted as ``field``), and
-    every fragment must be in the message (the problem or the fix).
-    """
-    error = assert_refused(build, field=refused.split("=", 1)[0])
-    message = str(error)
-    assert message.startswith(f"{where}: {refused}"), message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return error
