@@ -20,10 +20,8 @@ from station_constructs import (
     ApiListener,
     EnvoySecurityPolicy,
     ExternalSecretSource,
-    ExternalService,
     IngressController,
     IngressRoute,
-    IngressTls,
     IstioAuthorizationPolicy,
     NetworkPolicyOptions,
     NginxAuthUrl,
@@ -31,9 +29,7 @@ from station_constructs import (
     RemoteRef,
     StationAccessWarning,
     StationAuth,
-    StationConfigError,
     StationDeployment,
-    StationIngress,
     StationPort,
     TraefikMiddleware,
 )
@@ -50,7 +46,7 @@ from station_constructs.access import (
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import find, synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, ingress
 from tests.support.kube_validate import validate_manifest
 from tests.support.refusals import assert_refused
 
@@ -84,6 +80,13 @@ FACTS: dict[str, dict[AuthSettings, Access]] = {
     # CloudShip's remote control exists only with cloudship=True.
     "cloudship": {LOCAL: OFF_, OFF: OFF_, OAUTH_ON: OFF_},
 }
+
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+#: Where a refusal of :func:`ingress` comes from.
+INGRESS = "StationIngress 'test/ingress'"
+#: Where a refusal of :func:`gw_route` comes from.
+ROUTE = "StationGatewayRoute 'test/route'"
 
 
 def _cases() -> list[tuple[str, AuthSettings, Access]]:
@@ -175,30 +178,20 @@ def test_webhook_key_comes_from_the_secret_only(chart: Chart) -> None:
 
 
 def test_webhook_key_missing_from_the_secret_source_is_refused(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="does not provide STN_WEBHOOK_API_KEY"):
-        StationDeployment(
-            chart,
-            "station",
-            auth=StationAuth.webhook_key(),
-            secret=ExternalSecretSource(
-                "vault",
-                remote_refs={
-                    "STATION_ENCRYPTION_KEY": RemoteRef("station", property="encryption_key"),
-                    "OPENAI_API_KEY": RemoteRef("station", property="openai"),
-                },
-            ),
-        )
-
-
-def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(chart, "station", **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
+    source = ExternalSecretSource(
+        "vault",
+        remote_refs={
+            "STATION_ENCRYPTION_KEY": RemoteRef("station", property="encryption_key"),
+            "OPENAI_API_KEY": RemoteRef("station", property="openai"),
+        },
+    )
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auth=StationAuth.webhook_key(), secret=source),
+        field="secret",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide STN_WEBHOOK_API_KEY",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,15 +224,6 @@ def test_fails_on_auth_that_is_not_a_station_auth(chart: Chart) -> None:
     )
 
 
-def test_fails_on_oauth_variables_through_env(chart: Chart) -> None:
-    fails(
-        chart,
-        "env['STN_CLOUDSHIP_OAUTH_ENABLED']",
-        "auth=StationAuth.cloudship_oauth",
-        env={"STN_CLOUDSHIP_OAUTH_ENABLED": "true"},
-    )
-
-
 def test_a_webhook_key_with_the_api_served_warns_that_the_api_rejects_everyone(
     chart: Chart,
 ) -> None:
@@ -262,102 +246,7 @@ def test_no_warning_where_the_api_is_usable_or_absent(chart: Chart, kwargs: Any)
         StationDeployment(chart, "station", **kwargs)
 
 
-# ---------------------------------------------------------------------- external Service
-@pytest.mark.parametrize(
-    ("service", "kind"),
-    [(ExternalService.load_balancer, "LoadBalancer"), (ExternalService.node_port, "NodePort")],
-)
-def test_fails_on_exposing_open_agent_mcp_with_local_mode_off(
-    chart: Chart, service: Any, kind: str
-) -> None:
-    error = fails(
-        chart,
-        "external_service.ports=<StationPort.AGENT_MCP",
-        f"the {kind} Service 'station-external'",
-        "8587 `/mcp`",
-        "the MCP tool handlers never look at the caller (local mode is off)",
-        "Station v0.25.0: 'the agent MCP is open in every mode unless CloudShip OAuth",
-        "(docs/station-facts.md)",
-        "(1) authenticate at the edge",
-        "(2) make Station authenticate it: pass auth=StationAuth.cloudship_oauth(",
-        "allow_unauthenticated_exposure=True",
-        auth=StationAuth.webhook_key(),
-        api=ApiListener.off(),
-        external_service=service(ports=[StationPort.AGENT_MCP]),
-    )
-    assert error.field == "external_service.ports"
-
-
-def test_fails_on_exposing_open_webhooks_even_with_oauth_off_and_key_on(chart: Chart) -> None:
-    # The key protects the webhook paths, but /mcp on the same port stays open.
-    fails(
-        chart,
-        "8587 `/mcp`",
-        auth=StationAuth.webhook_key(),
-        api=ApiListener.off(),
-        external_service=ExternalService.load_balancer(),
-    )
-
-
-def test_fails_on_exposing_an_api_that_rejects_everyone(chart: Chart) -> None:
-    with pytest.warns(StationAccessWarning):
-        fails(
-            chart,
-            "external_service.ports=<StationPort.API",
-            "rejects every request to it",
-            "no code path creates one",
-            "kubectl port-forward",
-            auth=StationAuth.webhook_key(),
-            external_service=ExternalService.load_balancer(ports=[StationPort.API]),
-            allow_unauthenticated_exposure=True,  # no escape: it can only be a mistake
-        )
-
-
-def test_oauth_alone_does_not_make_the_api_exposable(chart: Chart) -> None:
-    error = fails(
-        chart,
-        "the LoadBalancer Service 'station-external' (port 8585",
-        "any active CloudShip account's token passes, as an admin",
-        "StationIngress(edge_auth=...)",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(),
-    )
-    assert error.field == "external_service"
-
-
-def test_oauth_station_may_expose_the_agent_mcp_and_records_the_exposure(chart: Chart) -> None:
-    station = StationDeployment(
-        chart,
-        "station",
-        auth=StationAuth.cloudship_oauth(
-            client_id="station-test", accept_any_cloudship_account=True
-        ),
-        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
-    )
-    assert [e.port for e in station.exposures] == ["dynamic-mcp"]
-    text = next_steps(station)
-    assert "8587 `/mcp`: any CloudShip account, Bearer <any active CloudShip OAuth token>" in text
-    assert "the LoadBalancer Service 'station-external' (port 8587" in text
-
-
 # ---------------------------------------------------------------------- edge auth
-def ingress(chart: Chart, station: StationDeployment, **kwargs: Any) -> StationIngress:
-    kwargs.setdefault("host", "station.example.com")
-    kwargs.setdefault("tls", IngressTls.cert_manager("letsencrypt-prod"))
-    construct_id = kwargs.pop("construct_id", "ingress")
-    return StationIngress(chart, construct_id, station=station, **kwargs)
-
-
-def ingress_fails(chart: Chart, station: StationDeployment, *fragments: str, **kw: Any) -> None:
-    with pytest.raises(StationConfigError) as info:
-        ingress(chart, station, **kw)
-    message = str(info.value)
-    assert message.startswith(f"StationIngress 'test/{kw.get('construct_id', 'ingress')}': ")
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-
-
 def test_oauth2_proxy_at_nginx_protects_a_local_mode_station(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
     ing = ingress(
@@ -427,32 +316,47 @@ def test_traefik_forward_auth_middleware(chart: Chart) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem"),
     [
         (
             {"edge_auth": TraefikMiddleware("sso")},
-            ["edge_auth=TraefikMiddleware(name='sso'", "written for nginx"],
+            "edge_auth",
+            TraefikMiddleware("sso"),
+            "written for nginx",
         ),
-        ({"edge_auth": "oauth2-proxy"}, ["edge_auth='str'", "must be an EdgeAuth"]),
+        ({"edge_auth": "oauth2-proxy"}, "edge_auth", "str", "must be an EdgeAuth"),
         (
             {"annotations": {"nginx.ingress.kubernetes.io/auth-url": OAUTH_SKIP}},
+            "routes",
+            "/",
             ["8585 `/api/v1/*`", "local mode is on"],
         ),
     ],
 )
-def test_fails_on_bad_edge_auth(chart: Chart, kwargs: Any, fragments: list[str]) -> None:
-    ingress_fails(chart, StationDeployment(chart, "station"), *fragments, **kwargs)
+def test_fails_on_bad_edge_auth(
+    chart: Chart, kwargs: Any, field: str, value: object, problem: list[str]
+) -> None:
+    assert_refused(
+        lambda: ingress(chart, StationDeployment(chart, "station"), **kwargs),
+        field=field,
+        value=value,
+        problem=problem,
+        where=INGRESS,
+    )
 
 
 def test_fails_on_edge_auth_without_the_network_policy(chart: Chart) -> None:
-    ingress_fails(
-        chart,
-        StationDeployment(chart, "station", network_policy=None),
-        "edge_auth=",
-        "renders no NetworkPolicy",
-        "around the edge",
-        "keep StationDeployment's network_policy",
-        edge_auth=NginxBasicAuth("users"),
+    assert_refused(
+        lambda: ingress(
+            chart,
+            StationDeployment(chart, "station", network_policy=None),
+            edge_auth=NginxBasicAuth("users"),
+        ),
+        field="edge_auth",
+        value="ingress-nginx basic auth (htpasswd Secret station/users)",
+        problem=["renders no NetworkPolicy", "around the edge"],
+        fix="keep StationDeployment's network_policy",
+        where=INGRESS,
     )
 
 
@@ -462,12 +366,12 @@ def test_fails_on_routing_open_webhooks_of_a_station_with_only_oauth_for_mcp(
     # local mode off, no OAuth: the API rejects everyone; routing it is refused first.
     with pytest.warns(StationAccessWarning):
         station = StationDeployment(chart, "station", auth=StationAuth.webhook_key())
-    ingress_fails(
-        chart,
-        station,
-        "routes[0].path='/'",
-        "rejects every request",
-        routes=[IngressRoute(StationPort.API, "/")],
+    assert_refused(
+        lambda: ingress(chart, station, routes=[IngressRoute(StationPort.API, "/")]),
+        field="routes[0].path",
+        value="/",
+        problem="rejects every request",
+        where=INGRESS,
     )
 
 
@@ -475,12 +379,12 @@ def test_fails_on_routing_the_agent_host_of_a_webhook_open_station(chart: Chart)
     station = StationDeployment(
         chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
-    ingress_fails(
-        chart,
-        station,
-        "routes='/'",
-        "8587 `/mcp`",
-        "(local mode is off)",
+    assert_refused(
+        lambda: ingress(chart, station),
+        field="routes",
+        value="/",
+        problem=["8587 `/mcp`", "(local mode is off)"],
+        where=INGRESS,
     )
 
 
@@ -511,14 +415,18 @@ def test_webhook_key_lets_only_the_webhook_paths_out(chart: Chart) -> None:
         ],
     )
     assert [e.path for e in ing.exposures] == ["/execute", "/runs"]
-    ingress_fails(
-        chart,
-        station,
-        "routes[0].path='/mcp'",
-        "8587 `/mcp`",
-        name="mcp",
-        construct_id="mcp",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            station,
+            name="mcp",
+            id="mcp",
+            routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp", host="mcp.example.com")],
+        ),
+        field="routes[0].path",
+        value="/mcp",
+        problem="8587 `/mcp`",
+        where="StationIngress 'test/mcp'",
     )
 
 
@@ -539,13 +447,13 @@ def test_next_steps_says_every_pod_gets_in_without_a_network_policy(chart: Chart
 
 def test_fails_on_basic_auth_in_front_of_a_path_station_authenticates(chart: Chart) -> None:
     station = StationDeployment(chart, "station", auth=OAUTH)
-    ingress_fails(
-        chart,
-        station,
-        "edge_auth=NginxBasicAuth(secret_name='users'",
-        "both need the Authorization header",
-        "protect the route one way",
-        edge_auth=NginxBasicAuth("users"),
+    assert_refused(
+        lambda: ingress(chart, station, edge_auth=NginxBasicAuth("users")),
+        field="edge_auth",
+        value=NginxBasicAuth("users"),
+        problem="both need the Authorization header",
+        fix="protect the route one way",
+        where=INGRESS,
     )
 
 
@@ -567,26 +475,37 @@ def test_a_gateway_route_can_use_the_same_entry_point(chart: Chart) -> None:
     assert [e.key for e in endpoints] == ["agent-mcp"]
     assert station.exposures == [route]
     assert "behind Envoy Gateway SecurityPolicy 'sso' (extAuth)" in next_steps(station)
-    with pytest.raises(StationConfigError, match=r"^HTTPRoute 'station': rules\[0\]='/mcp'"):
-        expose(
+    assert_refused(
+        lambda: expose(
             guard,
             station,
             [Exposure(via="HTTPRoute", port="dynamic-mcp", path="/mcp", field="rules[0]")],
             allow=False,
-        )
+        ),
+        field="rules[0]",
+        value="/mcp",
+        where="HTTPRoute 'station'",
+    )
 
 
 def test_fails_on_the_webhook_key_as_a_plain_secret_variable(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret_variables='STN_WEBHOOK_API_KEY'",
-        "pass auth=StationAuth.webhook_key()",
-        secret_variables=["STN_WEBHOOK_API_KEY"],
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret_variables=["STN_WEBHOOK_API_KEY"]),
+        field="secret_variables",
+        value="STN_WEBHOOK_API_KEY",
+        fix="pass auth=StationAuth.webhook_key()",
+        where=STATION,
     )
 
 
 def test_fails_on_oauth_settings_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "auth='dict'", "must be StationAuth.local()", auth={"client_id": "x"})
+    assert_refused(
+        lambda: StationDeployment(chart, "station", auth={"client_id": "x"}),  # type: ignore[arg-type]
+        field="auth",
+        value="dict",
+        problem="must be StationAuth.local()",
+        where=STATION,
+    )
 
 
 def test_access_tables_script_describes_every_example() -> None:
@@ -686,93 +605,124 @@ def test_fails_on_a_gateway_route_to_an_open_agent_mcp(chart: Chart) -> None:
     station = StationDeployment(
         chart, "station", auth=StationAuth.webhook_key(), api=ApiListener.off()
     )
-    with pytest.raises(StationConfigError) as info:
-        gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY)
-    message = str(info.value)
-    assert message.startswith("StationGatewayRoute 'test/route': routes='/': HTTPRoute 'station'")
-    for fragment in ("8587 `/mcp`", "(local mode is off)", "(1) authenticate at the edge"):
-        assert fragment in message
+    error = assert_refused(
+        lambda: gw_route(chart, station, GatewayImplementation.ENVOY_GATEWAY),
+        field="routes",
+        value="/",
+        problem=["8587 `/mcp`", "(local mode is off)"],
+        fix="(1) authenticate at the edge",
+        where=ROUTE,
+    )
+    assert error.problem.startswith("HTTPRoute 'station'"), error.problem
 
 
 @pytest.mark.parametrize(
-    ("impl", "edge", "fragments"),
+    ("impl", "edge", "field", "value", "problem", "fix"),
     [
         (
             "ENVOY_GATEWAY",
             IstioAuthorizationPolicy("sso", policy_applied_first=True),
-            ["edge_auth=IstioAuthorizationPolicy(", "with a SecurityPolicy"],
+            "edge_auth",
+            IstioAuthorizationPolicy(name="sso", policy_applied_first=True),
+            "with a SecurityPolicy",
+            "",
         ),
         (
             "ISTIO",
             EnvoySecurityPolicy("sso", policy_applied_first=True),
-            ["edge_auth=EnvoySecurityPolicy(", "with a AuthorizationPolicy"],
+            "edge_auth",
+            EnvoySecurityPolicy(name="sso", policy_applied_first=True),
+            "with a AuthorizationPolicy",
+            "",
         ),
         (
             "CILIUM",
             EnvoySecurityPolicy("sso", policy_applied_first=True),
-            ["edge_auth='SecurityPolicy/sso'", "knows no way cilium attaches"],
+            "edge_auth",
+            "SecurityPolicy/sso",
+            "knows no way cilium attaches",
+            "",
         ),
         (
             "ENVOY_GATEWAY",
             NginxBasicAuth("users"),
-            ["edge_auth=NginxBasicAuth(", "not something a envoy_gateway"],
+            "edge_auth",
+            NginxBasicAuth(secret_name="users", realm="Station"),
+            "not something a envoy_gateway",
+            "",
         ),
         (
             "TRAEFIK",
             TraefikMiddleware("sso", namespace="auth"),
-            ["edge_auth.namespace='auth'", "route's own namespace"],
+            "edge_auth.namespace",
+            "auth",
+            "route's own namespace",
+            "",
         ),
-        ("ENVOY_GATEWAY", "sso", ["edge_auth='sso'", "EnvoySecurityPolicy("]),
+        ("ENVOY_GATEWAY", "sso", "edge_auth", "sso", "", "EnvoySecurityPolicy("),
         # With an implementation the library does not know, no policy kind is accepted.
         (
             "OTHER",
             EnvoySecurityPolicy("x", policy_applied_first=True),
-            ["edge_auth='SecurityPolicy/x'", "knows no way other attaches"],
+            "edge_auth",
+            "SecurityPolicy/x",
+            "knows no way other attaches",
+            "",
         ),
     ],
 )
 def test_fails_on_gateway_edge_auth_the_implementation_does_not_apply(
-    chart: Chart, impl: str, edge: Any, fragments: list[str]
+    chart: Chart,
+    impl: str,
+    edge: Any,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
     from station_constructs import GatewayImplementation
 
     kwargs: dict[str, Any] = {"admit_data_plane": False} if impl == "CILIUM" else {}
     if impl == "OTHER":
         kwargs["data_plane_namespace"] = "gw"
-    with pytest.raises(StationConfigError) as info:
-        gw_route(
+    assert_refused(
+        lambda: gw_route(
             chart,
             StationDeployment(chart, "station"),
             GatewayImplementation[impl],
             edge_auth=edge,
             **({"data_plane_namespace": None} | kwargs),
-        )
-    message = str(info.value)
-    assert message.startswith("StationGatewayRoute 'test/route': "), message
-    assert "Fix: " in message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
+        ),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=ROUTE,
+    )
 
 
 def test_fails_on_a_gateway_policy_on_an_ingress(chart: Chart) -> None:
-    ingress_fails(
-        chart,
-        StationDeployment(chart, "station"),
-        "edge_auth=EnvoySecurityPolicy(",
-        "an Ingress controller would not apply it",
-        edge_auth=EnvoySecurityPolicy("sso", policy_applied_first=True),
+    policy = EnvoySecurityPolicy("sso", policy_applied_first=True)
+    assert_refused(
+        lambda: ingress(chart, StationDeployment(chart, "station"), edge_auth=policy),
+        field="edge_auth",
+        value=policy,
+        problem="an Ingress controller would not apply it",
+        where=INGRESS,
     )
 
 
 def test_edge_auth_in_front_of_an_oauth_api_needs_the_network_policy(chart: Chart) -> None:
     """Any CloudShip account is an admin on the API: pods must not go around the edge."""
     station = StationDeployment(chart, "station", auth=OAUTH, network_policy=None)
-    ingress_fails(
-        chart,
-        station,
-        "edge_auth=",
-        "or to any CloudShip account, as an admin",
-        "renders no NetworkPolicy",
-        edge_auth=NginxAuthUrl(OAUTH_SKIP),
-        routes=[IngressRoute(StationPort.API, "/")],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            station,
+            edge_auth=NginxAuthUrl(OAUTH_SKIP),
+            routes=[IngressRoute(StationPort.API, "/")],
+        ),
+        field="edge_auth",
+        problem=["or to any CloudShip account, as an admin", "renders no NetworkPolicy"],
+        where=INGRESS,
     )

@@ -21,7 +21,6 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     PathType,
-    StationConfigError,
     StationDeployment,
     StationGateway,
     StationGatewayRoute,
@@ -30,9 +29,10 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed as secured
 from tests.support.crd_schema import validate_custom_object
 from tests.support.edge import GATEWAY_SSO
-from tests.support.refusals import assert_refused, refused_as
+from tests.support.refusals import assert_refused
 from tests.test_render import render as render_without_cdk8s
 
 HOST = "station.example.com"
@@ -44,13 +44,6 @@ SHARED = GatewayRef("shared", namespace="gateway", section_name="https", impleme
 # way each implementation attaches it (GATEWAY_SSO, tests/support/edge.py).
 SSO = GATEWAY_SSO
 EG_SSO = SSO[EG]
-
-
-def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
-    (GIVEN). Its API's OAuth callers are admins, so :func:`route` adds edge auth."""
-    kwargs.setdefault("auth", ANY_ACCOUNT)
-    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(gateway: object) -> EdgeAuth | None:
@@ -112,23 +105,10 @@ def admitted(objects: list[Manifest]) -> list[tuple[str, list[int]]]:
     ]
 
 
-def fails(
-    chart: Chart,
-    refused: str,
-    *fragments: str,
-    station: StationDeployment | None = None,
-    **kwargs: Any,
-) -> StationConfigError:
-    """The route is refused: ``refused`` is ``field=value`` as the message starts, and every
-    fragment is in the message (problem or fix)."""
-    build = lambda: route(chart, station, **kwargs)  # noqa: E731
-    return refused_as(build, "StationGatewayRoute 'test/route'", refused, fragments)
-
-
-def gateway_fails(chart: Chart, refused: str, *fragments: str, **kwargs: Any) -> StationConfigError:
-    """The Gateway is refused (as :func:`fails`)."""
-    build = lambda: gateway(chart, **kwargs)  # noqa: E731
-    return refused_as(build, "StationGateway 'test/gateway'", refused, fragments)
+#: Where a refusal of :func:`route` comes from.
+ROUTE = "StationGatewayRoute 'test/route'"
+#: Where a refusal of :func:`gateway` comes from.
+GATEWAY = "StationGateway 'test/gateway'"
 
 
 OPEN = {"request": "0s", "backendRequest": "0s"}
@@ -436,30 +416,33 @@ def test_renaming_the_construct_ids_changes_nothing(new_chart) -> None:  # type:
 # ---------------------------------------------------------------- guards
 @pytest.mark.parametrize("path", ["/api", "/runsx"])
 def test_fails_on_agent_paths_station_does_not_serve(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "the HTTPRoute does not rewrite paths",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="the HTTPRoute does not rewrite paths",
+        where=ROUTE,
     )
 
 
 @pytest.mark.parametrize("path", ["/runs/..", "/./mcp", "/runs/../mcp"])
 def test_fails_on_dot_segments(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "'.' or '..' segment",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="'.' or '..' segment",
+        where=ROUTE,
     )
 
 
 def test_fails_on_paths_that_are_not_literal(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/mcp//x'",
-        "may contain only",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp//x")],
+    assert_refused(
+        lambda: route(chart, routes=[IngressRoute(StationPort.AGENT_MCP, "/mcp//x")]),
+        field="routes[0].path",
+        value="/mcp//x",
+        problem="may contain only",
+        where=ROUTE,
     )
 
 
@@ -472,7 +455,9 @@ def test_fails_on_paths_that_are_not_literal(chart: Chart) -> None:
     ],
 )
 def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
-    fails(chart, f"host={host!r}", fragment, host=host)
+    assert_refused(
+        lambda: route(chart, host=host), field="host", value=host, problem=fragment, where=ROUTE
+    )
 
 
 def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
@@ -482,57 +467,80 @@ def test_fails_on_non_station_and_non_gateway(chart: Chart, new_chart) -> None: 
         value="str",
         fix="StationDeployment",
     )
-    fails(
-        new_chart(), "gateway='str'", "StationGateway or a GatewayRef", "GatewayRef(", gateway="gw"
+    assert_refused(
+        lambda: route(new_chart(), gateway="gw"),
+        field="gateway",
+        value="str",
+        problem="StationGateway or a GatewayRef",
+        fix="GatewayRef(",
+        where=ROUTE,
     )
 
 
 @pytest.mark.parametrize(
-    ("ref", "fragment"),
+    ("ref", "field", "value"),
     [
-        (GatewayRef("Shared Gateway"), "gateway.name='Shared Gateway'"),
-        (GatewayRef("gw", namespace="Gateway"), "gateway.namespace='Gateway'"),
-        (GatewayRef("gw", section_name="HTTPS"), "gateway.section_name='HTTPS'"),
-        (GatewayRef("gw", port=0), "gateway.port=0"),
-        (GatewayRef("gw", implementation="eg"), "gateway.implementation='eg'"),  # type: ignore[arg-type]
+        (GatewayRef("Shared Gateway"), "gateway.name", "Shared Gateway"),
+        (GatewayRef("gw", namespace="Gateway"), "gateway.namespace", "Gateway"),
+        (GatewayRef("gw", section_name="HTTPS"), "gateway.section_name", "HTTPS"),
+        (GatewayRef("gw", port=0), "gateway.port", 0),
+        (GatewayRef("gw", implementation="eg"), "gateway.implementation", "eg"),  # type: ignore[arg-type]
     ],
 )
-def test_fails_on_invalid_gateway_refs(chart: Chart, ref: GatewayRef, fragment: str) -> None:
-    fails(chart, fragment, gateway=ref)
+def test_fails_on_invalid_gateway_refs(
+    chart: Chart, ref: GatewayRef, field: str, value: object
+) -> None:
+    assert_refused(lambda: route(chart, gateway=ref), field=field, value=value, where=ROUTE)
 
 
 def test_fails_on_cilium_behind_a_network_policy(chart: Chart) -> None:
-    fails(
-        chart,
-        "admit_data_plane=True",
-        "reserved 'ingress' identity",
-        "CiliumNetworkPolicy",
-        "admit_data_plane=False",
-        station=secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
-        gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
+    assert_refused(
+        lambda: route(
+            chart,
+            secured(chart, api=ApiListener.off()),  # no edge auth is known for Cilium
+            gateway=GatewayRef("gw", implementation=GatewayImplementation.CILIUM),
+        ),
+        field="admit_data_plane",
+        value=True,
+        problem="reserved 'ingress' identity",
+        fix=["CiliumNetworkPolicy", "admit_data_plane=False"],
+        where=ROUTE,
     )
 
 
 def test_fails_on_an_unknown_data_plane_namespace(chart: Chart) -> None:
-    fails(
-        chart,
-        "data_plane_namespace=None",
-        "admits only named namespaces",
-        "data_plane_namespace='traefik'",
-        gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK),
+    assert_refused(
+        lambda: route(
+            chart, gateway=GatewayRef("gw", implementation=GatewayImplementation.TRAEFIK)
+        ),
+        field="data_plane_namespace",
+        value=None,
+        problem="admits only named namespaces",
+        fix="data_plane_namespace='traefik'",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_data_plane_namespace_that_is_not_admitted(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart,
-        "data_plane_namespace='x'",
-        "no effect with admit_data_plane=False",
-        data_plane_namespace="x",
-        admit_data_plane=False,
+    assert_refused(
+        lambda: route(chart, data_plane_namespace="x", admit_data_plane=False),
+        field="data_plane_namespace",
+        value="x",
+        problem="no effect with admit_data_plane=False",
+        where=ROUTE,
     )
-    fails(new_chart(), "data_plane_namespace='Bad'", data_plane_namespace="Bad")
-    fails(new_chart(), "admit_data_plane='yes'", admit_data_plane="yes")
+    assert_refused(
+        lambda: route(new_chart(), data_plane_namespace="Bad"),
+        field="data_plane_namespace",
+        value="Bad",
+        where=ROUTE,
+    )
+    assert_refused(
+        lambda: route(new_chart(), admit_data_plane="yes"),
+        field="admit_data_plane",
+        value="yes",
+        where=ROUTE,
+    )
 
 
 @pytest.mark.parametrize(
@@ -545,36 +553,49 @@ def test_fails_on_a_data_plane_namespace_that_is_not_admitted(chart: Chart, new_
     ],
 )
 def test_fails_on_bad_stream_timeouts(chart: Chart, value: Any, fragment: str) -> None:
-    fails(chart, f"stream_timeout={value!r}", fragment, stream_timeout=value)
+    assert_refused(
+        lambda: route(chart, stream_timeout=value),
+        field="stream_timeout",
+        value=value,
+        problem=fragment,
+        where=ROUTE,
+    )
 
 
 def test_fails_on_a_host_the_gateway_listener_does_not_serve(chart: Chart) -> None:
     station = secured(chart)
     gw = gateway(chart, station=station, hostname="*.stations.example.com")
-    fails(
-        chart,
-        "host='station.other.com'",
-        "does not match the Gateway's listener host name '*.stations.example.com'",
-        station=station,
-        gateway=gw,
-        host="station.other.com",
+    assert_refused(
+        lambda: route(chart, station, gateway=gw, host="station.other.com"),
+        field="host",
+        value="station.other.com",
+        problem="does not match the Gateway's listener host name '*.stations.example.com'",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_gateway_that_admits_only_its_own_namespace(chart: Chart) -> None:
     gw = gateway(chart, namespace="gateway", name="shared")
-    fails(
-        chart,
-        "gateway='gateway/shared'",
-        "only from its own namespace, not from 'station'",
-        "route_namespace_labels=",
-        gateway=gw,
+    assert_refused(
+        lambda: route(chart, gateway=gw),
+        field="gateway",
+        value="gateway/shared",
+        problem="only from its own namespace, not from 'station'",
+        fix="route_namespace_labels=",
+        where=ROUTE,
     )
 
 
 def test_fails_on_a_station_namespace_without_the_gateways_labels(chart: Chart) -> None:
     gw = gateway(chart, namespace="gateway", name="shared", route_namespace_labels={"gw": "shared"})
-    fails(chart, "gateway='gateway/shared'", "lacks {'gw': 'shared'}", "labels=", gateway=gw)
+    assert_refused(
+        lambda: route(chart, gateway=gw),
+        field="gateway",
+        value="gateway/shared",
+        problem="lacks {'gw': 'shared'}",
+        fix="labels=",
+        where=ROUTE,
+    )
 
 
 def test_an_existing_namespace_is_not_second_guessed(chart: Chart) -> None:
@@ -602,47 +623,60 @@ def test_fails_on_two_routes_with_one_name(chart: Chart) -> None:
 
 
 def test_gateway_fails_without_namespace_or_station(chart: Chart) -> None:
-    gateway_fails(chart, "namespace=None", "belongs to no Station", "namespace='gateway'")
+    assert_refused(
+        lambda: gateway(chart),
+        field="namespace",
+        value=None,
+        problem="belongs to no Station",
+        fix="namespace='gateway'",
+        where=GATEWAY,
+    )
 
 
 def test_gateway_fails_on_other_without_class(chart: Chart) -> None:
-    gateway_fails(
-        chart,
-        "gateway_class_name=None",
-        "GatewayImplementation.OTHER",
-        namespace="gateway",
-        implementation=GatewayImplementation.OTHER,
+    assert_refused(
+        lambda: gateway(chart, namespace="gateway", implementation=GatewayImplementation.OTHER),
+        field="gateway_class_name",
+        value=None,
+        problem="GatewayImplementation.OTHER",
+        where=GATEWAY,
     )
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragment"),
+    ("kwargs", "field", "value", "problem"),
     [
-        ({"gateway_class_name": ""}, "gateway_class_name=''"),
-        ({"implementation": "eg"}, "implementation='eg'"),
-        ({"hostname": "10.0.0.1"}, "hostname='10.0.0.1': is an IP address; Gateway hosts"),
-        ({"tls": "station-tls"}, "tls='station-tls': must be an IngressTls or None"),
-        ({"tls": IngressTls()}, "tls=IngressTls(issuer=None"),
-        ({"port": 70000}, "port=70000"),
-        ({"route_namespace_labels": {"a": 1}}, "route_namespace_labels['a']=1"),
-        ({"station": "station"}, "station='str'"),
+        ({"gateway_class_name": ""}, "gateway_class_name", "", ""),
+        ({"implementation": "eg"}, "implementation", "eg", ""),
+        ({"hostname": "10.0.0.1"}, "hostname", "10.0.0.1", "is an IP address; Gateway hosts"),
+        ({"tls": "station-tls"}, "tls", "station-tls", "must be an IngressTls or None"),
+        ({"tls": IngressTls()}, "tls", IngressTls(), ""),
+        ({"port": 70000}, "port", 70000, ""),
+        ({"route_namespace_labels": {"a": 1}}, "route_namespace_labels['a']", 1, ""),
+        ({"station": "station"}, "station", "str", ""),
     ],
 )
 def test_gateway_fails_on_bad_arguments(
-    chart: Chart, kwargs: dict[str, Any], fragment: str
+    chart: Chart, kwargs: dict[str, Any], field: str, value: object, problem: str
 ) -> None:
     kwargs.setdefault("namespace", "gateway")
-    gateway_fails(chart, fragment, **kwargs)
+    assert_refused(
+        lambda: gateway(chart, **kwargs), field=field, value=value, problem=problem, where=GATEWAY
+    )
 
 
 def test_gateway_fails_on_the_stations_key_secret(chart: Chart) -> None:
     station = secured(chart)
-    gateway_fails(
-        chart,
-        "tls.secret_name='station-secrets'",
-        "Station's API keys",
-        station=station,
-        tls=IngressTls.cert_manager("le", secret_name="station-secrets"),
+    assert_refused(
+        lambda: gateway(
+            chart,
+            station=station,
+            tls=IngressTls.cert_manager("le", secret_name="station-secrets"),
+        ),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="Station's API keys",
+        where=GATEWAY,
     )
 
 
@@ -771,21 +805,19 @@ def test_the_redirect_keeps_a_non_default_https_port(chart: Chart) -> None:
 
 
 def test_gateway_fails_on_a_redirect_without_tls_or_on_port_80(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    gateway_fails(
-        chart,
-        "redirect_http=True",
-        "no TLS listener",
-        namespace="gateway",
-        tls=None,
-        redirect_http=True,
+    assert_refused(
+        lambda: gateway(chart, namespace="gateway", tls=None, redirect_http=True),
+        field="redirect_http",
+        value=True,
+        problem="no TLS listener",
+        where=GATEWAY,
     )
-    gateway_fails(
-        new_chart(),
-        "port=80",
-        "is taken by the HTTP listener",
-        namespace="gateway",
-        port=80,
-        redirect_http=True,
+    assert_refused(
+        lambda: gateway(new_chart(), namespace="gateway", port=80, redirect_http=True),
+        field="port",
+        value=80,
+        problem="is taken by the HTTP listener",
+        where=GATEWAY,
     )
 
 
@@ -831,9 +863,17 @@ def test_gateway_and_route_attributes_are_read_only(chart: Chart) -> None:
     attached = StationGatewayRoute(
         chart, "route", station=station, gateway=own, host=HOST, edge_auth=EG_SSO
     )
-    for construct, attribute in ((own, "hostname"), (attached, "host")):
-        with pytest.raises(StationConfigError, match="is read-only after construction"):
-            setattr(construct, attribute, "other.example.com")
+    for construct, attribute, where in (
+        (own, "hostname", "StationGateway 'test/gateway'"),
+        (attached, "host", "StationGatewayRoute 'test/route'"),
+    ):
+        assert_refused(
+            lambda: setattr(construct, attribute, "other.example.com"),  # noqa: B023
+            field=attribute,
+            value="other.example.com",
+            problem="is read-only after construction",
+            where=where,
+        )
 
 
 def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -> None:
@@ -847,16 +887,29 @@ def test_a_gateway_certificate_cannot_be_the_stations_key_secret(chart: Chart) -
 
 
 def test_an_empty_id_or_a_scope_outside_a_chart_is_a_config_error(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="must be a non-empty string"):
-        StationGateway(chart, "", implementation=EG, hostname=HOST, tls=CERT, namespace="g")
-    with pytest.raises(StationConfigError, match="must be a construct"):
-        StationGatewayRoute(
+    assert_refused(
+        lambda: StationGateway(
+            chart, "", implementation=EG, hostname=HOST, tls=CERT, namespace="g"
+        ),
+        field="id",
+        value="",
+        problem="must be a non-empty string",
+        where="StationGateway in 'test'",
+    )
+    station = secured(chart)
+    assert_refused(
+        lambda: StationGatewayRoute(
             "chart",  # type: ignore[arg-type]
             "r",
-            station=secured(chart),
+            station=station,
             gateway=SHARED,
             host=HOST,
-        )
+        ),
+        field="scope",
+        value="str",
+        problem="must be a construct",
+        where="StationGatewayRoute 'r'",
+    )
 
 
 def test_the_gateway_and_its_routes_render_without_cdk8s() -> None:

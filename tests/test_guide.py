@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import cdk8s
-import pytest
 from cdk8s import App, Chart
 
 from station_constructs import (
     AIProvider,
-    StationConfigError,
     StationDeployment,
     next_steps,
 )
+from tests.support.refusals import assert_refused
 
 
 def test_steps_for_every_station_of_an_app_in_construction_order() -> None:
@@ -42,8 +41,13 @@ def test_outdir_defaults_to_the_apps_outdir(tmp_path: object) -> None:
 def test_a_scope_without_a_station_is_refused_with_the_fix() -> None:
     app = cdk8s.Testing.app()
     Chart(app, "empty")
-    with pytest.raises(StationConfigError, match=r"no StationDeployment in it\. Fix: pass the App"):
-        next_steps(app)
+    assert_refused(
+        lambda: next_steps(app),
+        field="scope",
+        problem="no StationDeployment in it",
+        fix="pass the App",
+        where="next_steps",
+    )
 
 
 def test_next_steps_is_exported_and_documented() -> None:
@@ -114,10 +118,19 @@ def test_a_chart_shared_by_two_stations_is_not_pruned_through_one_applyset() -> 
 
 def test_a_data_chart_of_another_app_or_not_a_chart_is_refused() -> None:
     other = Chart(cdk8s.Testing.app(), "data")
-    with pytest.raises(StationConfigError, match=r"data_chart.*belongs to another App"):
-        StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart=other)
-    with pytest.raises(StationConfigError, match=r"data_chart.*must be a cdk8s Chart"):
-        StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart="data")  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart=other),
+        field="data_chart",
+        problem="belongs to another App",
+        where="StationDeployment 'c/station'",
+    )
+    assert_refused(
+        lambda: StationDeployment(Chart(cdk8s.Testing.app(), "c"), "station", data_chart="data"),  # type: ignore[arg-type]
+        field="data_chart",
+        value="data",
+        problem="must be a cdk8s Chart",
+        where="StationDeployment 'c/station'",
+    )
 
 
 def test_operators_and_edge_policies_come_first() -> None:

@@ -20,7 +20,6 @@ from station_constructs import (
     IngressRoute,
     IngressTls,
     PathType,
-    StationConfigError,
     StationDeployment,
     StationIngress,
     StationPort,
@@ -29,8 +28,9 @@ from station_constructs import (
 )
 from tests.conftest import Manifest, find, synth
 from tests.support.builders import ANY_ACCOUNT
+from tests.support.builders import authed as secured
 from tests.support.edge import INGRESS_SSO, NGINX_SSO, OAUTH2_PROXY
-from tests.support.refusals import assert_refused, refused_as
+from tests.support.refusals import assert_refused
 
 HOST = "station.example.com"
 CERT = IngressTls.cert_manager("letsencrypt-prod")
@@ -47,13 +47,6 @@ EDGE_ANNOTATIONS = {
         f"{TRAEFIK}router.middlewares": "station-station-forward-auth@kubernetescrd"
     },
 }
-
-
-def secured(chart: Chart, **kwargs: Any) -> StationDeployment:
-    """A Station that authenticates what it can itself: CloudShip OAuth, any account accepted
-    (GIVEN). Its API's OAuth callers are admins, so :func:`ingress` adds edge auth."""
-    kwargs.setdefault("auth", ANY_ACCOUNT)
-    return StationDeployment(chart, "station", **kwargs)
 
 
 def edge_for(station: StationDeployment, controller: object) -> EdgeAuth | None:
@@ -94,21 +87,8 @@ def backends(obj: Manifest) -> list[tuple[str, str, str, str, int]]:
     ]
 
 
-def fails(
-    chart: Chart,
-    refused: str,
-    *fragments: str,
-    station: StationDeployment | None = None,
-    **kwargs: Any,
-) -> StationConfigError:
-    """The Ingress is refused: ``refused`` is ``field=value`` as the message starts, and
-    every fragment is in the message (problem or fix)."""
-    return refused_as(
-        lambda: ingress(chart, station, **kwargs),
-        "StationIngress 'test/ingress'",
-        refused,
-        fragments,
-    )
+#: Where a refusal of :func:`ingress` comes from.
+INGRESS = "StationIngress 'test/ingress'"
 
 
 # ---------------------------------------------------------------------- behaviour
@@ -510,177 +490,247 @@ def test_external_service_annotations(chart: Chart) -> None:
     ],
 )
 def test_fails_on_invalid_hosts(chart: Chart, host: str, fragment: str) -> None:
-    fails(chart, f"host={host!r}", fragment, "Fix: ", host=host)
+    assert_refused(
+        lambda: ingress(chart, host=host), field="host", value=host, problem=fragment, where=INGRESS
+    )
 
 
 def test_fails_on_invalid_route_host(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].host='MCP.example.com'",
-        "lower case",
-        routes=[
-            IngressRoute(StationPort.API, "/"),
-            IngressRoute(StationPort.AGENT_MCP, "/", host="MCP.example.com"),
-        ],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            routes=[
+                IngressRoute(StationPort.API, "/"),
+                IngressRoute(StationPort.AGENT_MCP, "/", host="MCP.example.com"),
+            ],
+        ),
+        field="routes[1].host",
+        value="MCP.example.com",
+        problem="lower case",
+        where=INGRESS,
     )
 
 
 def test_fails_on_path_not_starting_with_slash(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='mcp'",
-        "must start with '/'",
-        "e.g. '/mcp'",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, "mcp")]),
+        field="routes[0].path",
+        value="mcp",
+        problem="must start with '/'",
+        fix="e.g. '/mcp'",
+        where=INGRESS,
     )
 
 
 @pytest.mark.parametrize("path", ["/mcp(/|$)(.*)", "/mcp?x=1", "/a b", "/mcp//x"])
 def test_fails_on_paths_with_special_characters(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "no regular expressions",
-        "plain path such as '/mcp'",
-        routes=[IngressRoute(StationPort.API, path)],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.API, path)]),
+        field="routes[0].path",
+        value=path,
+        problem="no regular expressions",
+        fix="plain path such as '/mcp'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_paths_ingress_nginx_rejects(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[0].path='/openapi.yaml'",
-        "strict-validate-path-type",
-        "route a parent path",
-        routes=[IngressRoute(StationPort.AGENT_MCP, "/openapi.yaml", PathType.EXACT)],
+    assert_refused(
+        lambda: ingress(
+            chart, routes=[IngressRoute(StationPort.AGENT_MCP, "/openapi.yaml", PathType.EXACT)]
+        ),
+        field="routes[0].path",
+        value="/openapi.yaml",
+        problem="strict-validate-path-type",
+        fix="route a parent path",
+        where=INGRESS,
     )
 
 
 @pytest.mark.parametrize("path", ["/station/mcp", "/mcp/v1", "/api"])
 def test_fails_on_mcp_paths_station_does_not_serve(chart: Chart, path: str) -> None:
-    fails(
-        chart,
-        f"routes[0].path={path!r}",
-        "does not rewrite paths",
-        "get 404",
-        "'/' on a host of its own",
-        routes=[IngressRoute(StationPort.AGENT_MCP, path)],
+    assert_refused(
+        lambda: ingress(chart, routes=[IngressRoute(StationPort.AGENT_MCP, path)]),
+        field="routes[0].path",
+        value=path,
+        problem=["does not rewrite paths", "get 404"],
+        fix="'/' on a host of its own",
+        where=INGRESS,
     )
 
 
 def test_fails_on_the_same_path_twice(chart: Chart) -> None:
-    fails(
-        chart,
-        "routes[1].path='/mcp'",
-        "already routed on station.example.com",
-        "route each path once",
-        routes=[
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-            IngressRoute(StationPort.AGENT_MCP, "/mcp"),
-        ],
+    assert_refused(
+        lambda: ingress(
+            chart,
+            routes=[
+                IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+                IngressRoute(StationPort.AGENT_MCP, "/mcp"),
+            ],
+        ),
+        field="routes[1].path",
+        value="/mcp",
+        problem="already routed on station.example.com",
+        fix="route each path once",
+        where=INGRESS,
     )
 
 
 @pytest.mark.parametrize("routes", [[], IngressRoute(StationPort.API, "/")])
 def test_fails_on_empty_or_single_routes(chart: Chart, routes: Any) -> None:
-    fails(chart, "routes=", "non-empty list of IngressRoute", routes=routes)
+    assert_refused(
+        lambda: ingress(chart, routes=routes),
+        field="routes",
+        value=routes,
+        problem="non-empty list of IngressRoute",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_a_route_that_is_not_an_ingress_route(chart: Chart) -> None:
-    fails(chart, "routes[0]='/mcp'", "must be an IngressRoute", routes=["/mcp"])
+    assert_refused(
+        lambda: ingress(chart, routes=["/mcp"]),
+        field="routes[0]",
+        value="/mcp",
+        problem="must be an IngressRoute",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_tls_with_neither_issuer_nor_secret(chart: Chart) -> None:
-    fails(
-        chart,
-        "tls=IngressTls(",
-        "neither a cert-manager issuer nor an existing TLS Secret",
-        "IngressTls.cert_manager('letsencrypt-prod')",
-        "tls=None for plain HTTP",
-        tls=IngressTls(),
+    assert_refused(
+        lambda: ingress(chart, tls=IngressTls()),
+        field="tls",
+        value=IngressTls(issuer=None, issuer_kind=TlsIssuerKind.CLUSTER_ISSUER, secret_name=None),
+        problem="neither a cert-manager issuer nor an existing TLS Secret",
+        fix=["IngressTls.cert_manager('letsencrypt-prod')", "tls=None for plain HTTP"],
+        where=INGRESS,
     )
 
 
 def test_fails_on_tls_as_a_string(chart: Chart) -> None:
-    fails(chart, "tls='letsencrypt-prod'", "IngressTls or None", tls="letsencrypt-prod")
+    assert_refused(
+        lambda: ingress(chart, tls="letsencrypt-prod"),
+        field="tls",
+        value="letsencrypt-prod",
+        problem="IngressTls or None",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_invalid_tls_names(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart, "tls.issuer='Lets Encrypt'", "RFC 1123", tls=IngressTls.cert_manager("Lets Encrypt")
+    assert_refused(
+        lambda: ingress(chart, tls=IngressTls.cert_manager("Lets Encrypt")),
+        field="tls.issuer",
+        value="Lets Encrypt",
+        problem="RFC 1123",
+        where=INGRESS,
     )
-    fails(new_chart(), "tls.secret_name='TLS'", tls=IngressTls.existing_secret("TLS"))
+    assert_refused(
+        lambda: ingress(new_chart(), tls=IngressTls.existing_secret("TLS")),
+        field="tls.secret_name",
+        value="TLS",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_tls_secret_that_holds_station_keys(chart: Chart) -> None:
-    fails(
-        chart,
-        "tls.secret_name='station-secrets'",
-        "cert-manager would overwrite it",
-        "'<ingress name>-tls'",
-        tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-secrets"),
+    assert_refused(
+        lambda: ingress(
+            chart, tls=IngressTls.cert_manager("letsencrypt-prod", secret_name="station-secrets")
+        ),
+        field="tls.secret_name",
+        value="station-secrets",
+        problem="cert-manager would overwrite it",
+        fix="'<ingress name>-tls'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_other_controller_without_class(chart: Chart) -> None:
-    fails(
-        chart,
-        "ingress_class_name=None",
-        "required with IngressController.OTHER",
-        "ingress_class_name='haproxy'",
-        controller=IngressController.OTHER,
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.OTHER),
+        field="ingress_class_name",
+        value=None,
+        problem="required with IngressController.OTHER",
+        fix="ingress_class_name='haproxy'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_invalid_class_and_controller(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(chart, "ingress_class_name='Nginx Public'", ingress_class_name="Nginx Public")
-    fails(new_chart(), "controller='nginx'", "IngressController.NGINX", controller="nginx")
+    assert_refused(
+        lambda: ingress(chart, ingress_class_name="Nginx Public"),
+        field="ingress_class_name",
+        value="Nginx Public",
+        where=INGRESS,
+    )
+    assert_refused(
+        lambda: ingress(new_chart(), controller="nginx"),
+        field="controller",
+        value="nginx",
+        problem="IngressController.NGINX",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_nginx_settings_for_traefik(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    fails(
-        chart,
-        "stream_timeout='1h'",
-        "entrypoints",
-        "HelmChartConfig",
-        controller=IngressController.TRAEFIK,
-        stream_timeout="1h",
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.TRAEFIK, stream_timeout="1h"),
+        field="stream_timeout",
+        value="1h",
+        problem="entrypoints",
+        fix="HelmChartConfig",
+        where=INGRESS,
     )
-    fails(
-        new_chart(),
-        "max_request_body='16m'",
-        "ingress-nginx setting",
-        controller=IngressController.TRAEFIK,
-        max_request_body="16m",
+    assert_refused(
+        lambda: ingress(new_chart(), controller=IngressController.TRAEFIK, max_request_body="16m"),
+        field="max_request_body",
+        value="16m",
+        problem="ingress-nginx setting",
+        where=INGRESS,
     )
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragment"),
+    ("field", "value", "problem"),
     [
-        ({"stream_timeout": "forever"}, "stream_timeout='forever'"),
-        ({"stream_timeout": "500ms"}, "stream_timeout='500ms': must be at least 1s"),
-        ({"max_request_body": "16MB"}, "max_request_body='16MB'"),
+        ("stream_timeout", "forever", ""),
+        ("stream_timeout", "500ms", "must be at least 1s"),
+        ("max_request_body", "16MB", ""),
     ],
 )
 def test_fails_on_invalid_nginx_settings(
-    chart: Chart, kwargs: dict[str, Any], fragment: str
+    chart: Chart, field: str, value: str, problem: str
 ) -> None:
-    fails(chart, fragment, **kwargs)
+    assert_refused(
+        lambda: ingress(chart, **{field: value}),  # type: ignore[arg-type]
+        field=field,
+        value=value,
+        problem=problem,
+        where=INGRESS,
+    )
 
 
 def test_fails_on_overriding_managed_annotations(chart: Chart) -> None:
-    fails(
-        chart,
-        f"annotations['{NGINX}proxy-read-timeout']='60'",
-        "set by the construct",
-        "stream_timeout=",
-        annotations={f"{NGINX}proxy-read-timeout": "60"},
+    assert_refused(
+        lambda: ingress(chart, annotations={f"{NGINX}proxy-read-timeout": "60"}),
+        field=f"annotations['{NGINX}proxy-read-timeout']",
+        value="60",
+        problem="set by the construct",
+        fix="stream_timeout=",
+        where=INGRESS,
     )
 
 
 def test_fails_on_invalid_annotation_key(chart: Chart) -> None:
-    fails(chart, "annotations='bad key'", "annotation/label key", annotations={"bad key": "x"})
+    assert_refused(
+        lambda: ingress(chart, annotations={"bad key": "x"}),
+        field="annotations",
+        value="bad key",
+        problem="annotation/label key",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_non_station(chart: Chart) -> None:
@@ -726,22 +776,33 @@ def test_fails_on_two_ingresses_sharing_a_cert_manager_secret(chart: Chart) -> N
 
 
 def test_fails_on_unknown_controller_namespace(chart: Chart) -> None:
-    fails(
-        chart,
-        "controller_namespace=None",
-        "NetworkPolicy admits only named namespaces",
-        "controller_namespace='traefik'",
-        controller=IngressController.TRAEFIK,
+    assert_refused(
+        lambda: ingress(chart, controller=IngressController.TRAEFIK),
+        field="controller_namespace",
+        value=None,
+        problem="NetworkPolicy admits only named namespaces",
+        fix="controller_namespace='traefik'",
+        where=INGRESS,
     )
 
 
 def test_fails_on_invalid_controller_namespace(chart: Chart) -> None:
-    fails(chart, "controller_namespace='Ingress NGINX'", controller_namespace="Ingress NGINX")
+    assert_refused(
+        lambda: ingress(chart, controller_namespace="Ingress NGINX"),
+        field="controller_namespace",
+        value="Ingress NGINX",
+        where=INGRESS,
+    )
 
 
 def test_fails_on_invalid_profile(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match="profile='k3s'.*ClusterProfile.K3S"):
-        StationDeployment(chart, "station", profile="k3s")  # type: ignore[arg-type]
+    assert_refused(
+        lambda: StationDeployment(chart, "station", profile="k3s"),  # type: ignore[arg-type]
+        field="profile",
+        value="k3s",
+        problem="ClusterProfile.K3S",
+        where="StationDeployment 'test/station'",
+    )
 
 
 def test_fails_on_invalid_external_service_annotations() -> None:
@@ -760,8 +821,8 @@ def test_fails_on_invalid_external_service_annotations() -> None:
 def test_fails_on_an_empty_ingress_class_name() -> None:
     chart = Chart(cdk8s.Testing.app(), "t")
     station = StationDeployment(chart, "station", auth=ANY_ACCOUNT)
-    with pytest.raises(StationConfigError, match="ingress_class_name=''"):
-        StationIngress(
+    assert_refused(
+        lambda: StationIngress(
             chart,
             "ingress",
             station=station,
@@ -769,4 +830,8 @@ def test_fails_on_an_empty_ingress_class_name() -> None:
             tls=IngressTls.cert_manager("le"),
             ingress_class_name="",
             controller_namespace="ingress-nginx",
-        )
+        ),
+        field="ingress_class_name",
+        value="",
+        where="StationIngress 't/ingress'",
+    )

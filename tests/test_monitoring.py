@@ -15,7 +15,6 @@ from station_constructs import (
     LitestreamMetrics,
     LitestreamServiceMonitor,
     S3Replica,
-    StationConfigError,
     StationDeployment,
     StationPort,
 )
@@ -34,17 +33,14 @@ def with_litestream(chart: Chart, **kwargs: Any) -> StationDeployment:
     return station
 
 
-def monitor_fails(chart: Chart, field: str, *fragments: str, **kwargs: Any) -> StationConfigError:
-    """The monitor is refused about ``field``, and its message says each fragment."""
+def monitor(chart: Chart, **kwargs: Any) -> LitestreamServiceMonitor:
+    """A ServiceMonitor 'monitor' of ``station`` (a new Station with Litestream when not given)."""
     station = kwargs.pop("station", None) or with_litestream(chart)
-    error = assert_refused(
-        lambda: LitestreamServiceMonitor(chart, "monitor", station=station, **kwargs),
-        field=field,
-    )
-    assert error.where == "LitestreamServiceMonitor 'test/monitor'"
-    for fragment in fragments:
-        assert fragment in str(error), f"{fragment!r} not in {error!s}"
-    return error
+    return LitestreamServiceMonitor(chart, "monitor", station=station, **kwargs)
+
+
+#: Where a refusal of :func:`monitor` comes from.
+MONITOR = "LitestreamServiceMonitor 'test/monitor'"
 
 
 def test_service_monitor_scrapes_litestream_on_the_cluster_ip_service(chart: Chart) -> None:
@@ -138,15 +134,18 @@ def test_interval_timeout_and_name(chart: Chart) -> None:
 
 
 def test_fails_without_litestream_because_station_has_no_metrics(chart: Chart) -> None:
-    monitor_fails(
-        chart,
-        "station",
-        "station='test/station'",
-        "has no LitestreamBackup attached",
-        "Station itself serves no Prometheus metrics",
-        "8585/metrics answers 200 with the web UI's HTML",
-        "add LitestreamBackup(..., station=station) before the ServiceMonitor",
-        station=StationDeployment(chart, "station"),
+    station = StationDeployment(chart, "station")
+    assert_refused(
+        lambda: monitor(chart, station=station),
+        field="station",
+        value="test/station",
+        problem=[
+            "has no LitestreamBackup attached",
+            "Station itself serves no Prometheus metrics",
+            "8585/metrics answers 200 with the web UI's HTML",
+        ],
+        fix="add LitestreamBackup(..., station=station) before the ServiceMonitor",
+        where=MONITOR,
     )
 
 
@@ -159,62 +158,71 @@ def test_fails_when_litestream_serves_no_metrics(chart: Chart) -> None:
         replica=S3Replica.aws("b-1"),
         metrics=LitestreamMetrics.off(),
     )
-    monitor_fails(
-        chart,
-        "station",
-        "station='test/litestream'",
-        "metrics=LitestreamMetrics.off()",
-        "pass metrics=LitestreamMetrics.served()",
-        station=station,
+    assert_refused(
+        lambda: monitor(chart, station=station),
+        field="station",
+        value="test/litestream",
+        problem="metrics=LitestreamMetrics.off()",
+        fix="pass metrics=LitestreamMetrics.served()",
+        where=MONITOR,
     )
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field", "fragments"),
+    ("kwargs", "field", "value", "problem", "fix"),
     [
-        ({"interval": "30 seconds"}, "interval", ["interval='30 seconds'", "'10s'"]),
-        ({"interval": 0}, "interval", ["interval=0", "at least 1s"]),
+        ({"interval": "30 seconds"}, "interval", "30 seconds", "", "'10s'"),
+        ({"interval": 0}, "interval", 0, "at least 1s", ""),
         (
             {"interval": "30s", "scrape_timeout": "1m"},
             "scrape_timeout",
-            ["scrape_timeout='1m'", "longer than"],
+            "1m",
+            "longer than",
+            "",
         ),
         (
             {"labels": {"release": "kube prometheus"}},
             "labels['release']",
-            ["labels['release']='kube prometheus'"],
+            "kube prometheus",
+            "",
+            "",
         ),
-        ({"labels": {"bad key!": "x"}}, "labels", ["labels='bad key!'", "label key"]),
-        ({"labels": {"app": "x"}}, "labels['app']", ["labels['app']='x'", "set by the construct"]),
-        (
-            {"prometheus_namespaces": "monitoring"},
-            "prometheus_namespaces",
-            ["prometheus_namespaces='monitoring'"],
-        ),
+        ({"labels": {"bad key!": "x"}}, "labels", "bad key!", "label key", ""),
+        ({"labels": {"app": "x"}}, "labels['app']", "x", "set by the construct", ""),
+        ({"prometheus_namespaces": "monitoring"}, "prometheus_namespaces", "monitoring", "", ""),
         (
             {"prometheus_namespaces": ["Monitoring"]},
             "prometheus_namespaces[]",
-            ["prometheus_namespaces[]='Monitoring'"],
+            "Monitoring",
+            "",
+            "",
         ),
-        ({"name": "Litestream_Monitor"}, "name", ["name='Litestream_Monitor'"]),
-        ({"station": "station"}, "station", ["station='str'"]),
+        ({"name": "Litestream_Monitor"}, "name", "Litestream_Monitor", "", ""),
+        ({"station": "station"}, "station", "str", "", ""),
     ],
 )
 def test_fails_on_bad_arguments(
-    chart: Chart, kwargs: dict[str, Any], field: str, fragments: list[str]
+    chart: Chart, kwargs: dict[str, Any], field: str, value: Any, problem: str, fix: str
 ) -> None:
-    monitor_fails(chart, field, *fragments, **kwargs)
+    assert_refused(
+        lambda: monitor(chart, **kwargs),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=MONITOR,
+    )
 
 
 def test_fails_on_a_second_monitor_with_the_same_name(chart: Chart) -> None:
     station = with_litestream(chart)
     LitestreamServiceMonitor(chart, "first", station=station)
-    monitor_fails(
-        chart,
-        "name",
-        "name='station-litestream'",
-        "already rendered by 'test/first'",
-        station=station,
+    assert_refused(
+        lambda: monitor(chart, station=station),
+        field="name",
+        value="station-litestream",
+        problem="already rendered by 'test/first'",
+        where=MONITOR,
     )
 
 

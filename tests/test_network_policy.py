@@ -14,13 +14,12 @@ from station_constructs import (
     EgressRules,
     ExternalService,
     NetworkPolicyOptions,
-    StationConfigError,
     StationDeployment,
     StationNetworkPolicy,
     StationPort,
 )
 from tests.conftest import find, synth
-from tests.support.builders import ANY_ACCOUNT, OAUTH
+from tests.support.builders import ANY_ACCOUNT, OAUTH, station
 from tests.support.kube_validate import validate_manifest
 from tests.support.refusals import assert_refused
 
@@ -30,6 +29,9 @@ from tests.support.refusals import assert_refused
 Rule = dict[str, Any]
 SAME_NAMESPACE: list[Rule] = [{"podSelector": {}}]
 EVERYWHERE = [{"ipBlock": {"cidr": "0.0.0.0/0"}}, {"ipBlock": {"cidr": "::/0"}}]
+
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 def ports(*numbers: int) -> list[Rule]:
@@ -42,21 +44,6 @@ def from_namespace(name: str) -> Rule:
 
 def policy(chart: Chart, name: str = "station") -> Rule:
     return find(synth(chart), "NetworkPolicy", name)
-
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
-
-
-def fails(call: Callable[[], object], *fragments: str) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        call()
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
 
 
 # ------------------------------------------------------------------ behaviour
@@ -278,25 +265,31 @@ def test_fails_on_management_mcp_for_the_ingress_namespaces(chart: Chart) -> Non
     options = NetworkPolicyOptions(
         ingress_namespaces=["ingress-nginx"], ingress_ports=[StationPort.MCP]
     )
-    fails(
+    assert_refused(
         lambda: station(chart, network_policy=options),
-        "network_policy.ingress_ports=<StationPort.MCP: 'mcp'>",
-        "management MCP (8586) has no authentication",
-        "never admitted from outside the namespace 'station'",
-        "admit only StationPort.API and StationPort.AGENT_MCP",
+        field="network_policy.ingress_ports",
+        value=StationPort.MCP,
+        problem=[
+            "management MCP (8586) has no authentication",
+            "never admitted from outside the namespace 'station'",
+        ],
+        fix="admit only StationPort.API and StationPort.AGENT_MCP",
+        where=STATION,
     )
 
 
 def test_fails_on_external_management_mcp_with_a_policy(chart: Chart) -> None:
-    fails(
+    assert_refused(
         lambda: station(
             chart,
             external_service=ExternalService.load_balancer(ports=[StationPort.MCP]),
             allow_unauthenticated_exposure=True,
         ),
-        "external_service.ports=<StationPort.MCP: 'mcp'>",
-        "never admits the management MCP",
-        "pass network_policy=None",
+        field="external_service.ports",
+        value=StationPort.MCP,
+        problem="never admits the management MCP",
+        fix="pass network_policy=None",
+        where=STATION,
     )
 
 
@@ -320,122 +313,215 @@ def test_fails_on_nats_or_management_mcp_from_other_namespaces(
     s = station(chart)
     assert s.network_policy is not None
     np = s.network_policy
-    fails(lambda: np.allow_from_namespaces(["monitoring"], [port]), fragment, "no authentication")
-    fails(lambda: np.allow_from_cidrs(["10.0.0.0/8"], [port]), fragment)
+    assert_refused(
+        lambda: np.allow_from_namespaces(["monitoring"], [port]),
+        field="network_policy.ports",
+        value=port,
+        problem=[fragment, "no authentication"],
+        where=STATION,
+    )
+    assert_refused(
+        lambda: np.allow_from_cidrs(["10.0.0.0/8"], [port]),
+        field="network_policy.ports",
+        value=port,
+        problem=fragment,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
-    ("options", "fragments"),
+    ("options", "field", "value", "problem", "fix"),
     [
         (
             NetworkPolicyOptions(ingress_namespaces="ingress-nginx"),
-            ["network_policy.ingress_namespaces='ingress-nginx'", "['ingress-nginx']"],
+            "network_policy.ingress_namespaces",
+            "ingress-nginx",
+            "",
+            "['ingress-nginx']",
         ),
         (
             NetworkPolicyOptions(ingress_namespaces=["Ingress_Nginx"]),
-            ["network_policy.ingress_namespaces[]='Ingress_Nginx'", "RFC 1123"],
+            "network_policy.ingress_namespaces[]",
+            "Ingress_Nginx",
+            "RFC 1123",
+            "",
         ),
         (
             NetworkPolicyOptions(ingress_ports=[StationPort.AGENT_MCP]),
-            ["network_policy.ingress_ports=", "without ingress_namespaces"],
+            "network_policy.ingress_ports",
+            [StationPort.AGENT_MCP],
+            "without ingress_namespaces",
+            "",
         ),
-        (
-            NetworkPolicyOptions(name="Bad_Name"),
-            ["network_policy.name='Bad_Name'"],
-        ),
+        (NetworkPolicyOptions(name="Bad_Name"), "network_policy.name", "Bad_Name", "", ""),
         (
             NetworkPolicyOptions(egress=EgressRules()),
-            ["network_policy.egress=", "admits no destination", "AI provider (openai)", "None"],
+            "network_policy.egress",
+            EgressRules(),
+            ["admits no destination", "AI provider (openai)"],
+            "None",
         ),
         (
             NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.1/8"])),
-            ["network_policy.egress.cidrs[]='10.0.0.1/8'", "host bits", "write '10.0.0.0/8'"],
+            "network_policy.egress.cidrs[]",
+            "10.0.0.1/8",
+            "host bits",
+            "write '10.0.0.0/8'",
         ),
         (
             NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0"])),
-            ["network_policy.egress.cidrs[]='10.0.0.0'", "prefix length"],
+            "network_policy.egress.cidrs[]",
+            "10.0.0.0",
+            "",
+            "prefix length",
         ),
         (
             NetworkPolicyOptions(egress=EgressRules(cidrs="10.0.0.0/8")),
-            ["network_policy.egress.cidrs='10.0.0.0/8'", "not one string"],
+            "network_policy.egress.cidrs",
+            "10.0.0.0/8",
+            "not one string",
+            "",
         ),
         (
             NetworkPolicyOptions(egress=EgressRules(cidrs=["10.0.0.0/8"], ports=[0])),
-            ["network_policy.egress.ports[]=0", "1 to 65535"],
+            "network_policy.egress.ports[]",
+            0,
+            "1 to 65535",
+            "",
         ),
-        (
-            NetworkPolicyOptions(egress="none"),  # type: ignore[arg-type]
-            ["network_policy.egress='str'", "EgressRules("],
-        ),
+        (NetworkPolicyOptions(egress="none"), "network_policy.egress", "str", "EgressRules(", ""),  # type: ignore[arg-type]
         (
             NetworkPolicyOptions(same_namespace_ports="api"),  # type: ignore[arg-type]
-            ["network_policy.same_namespace_ports='api'", "list of StationPort"],
+            "network_policy.same_namespace_ports",
+            "api",
+            "list of StationPort",
+            "",
         ),
     ],
 )
 def test_fails_on_bad_options(
-    chart: Chart, options: NetworkPolicyOptions, fragments: list[str]
+    chart: Chart,
+    options: NetworkPolicyOptions,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(lambda: station(chart, network_policy=options), *fragments)
+    assert_refused(
+        lambda: station(chart, network_policy=options),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_on_options_of_the_wrong_type(chart: Chart) -> None:
-    fails(
+    assert_refused(
         lambda: station(chart, network_policy=True),
-        "network_policy='bool'",
-        "NetworkPolicyOptions(...) or None",
+        field="network_policy",
+        value="bool",
+        problem="NetworkPolicyOptions(...) or None",
+        where=STATION,
     )
 
 
 def test_fails_on_a_disabled_api_port(chart: Chart) -> None:
     options = NetworkPolicyOptions(same_namespace_ports=[StationPort.API])
-    fails(
+    assert_refused(
         lambda: station(chart, api=ApiListener.off(), network_policy=options),
-        "network_policy.same_namespace_ports=<StationPort.API: 'api'>",
-        "is not served",
+        field="network_policy.same_namespace_ports",
+        value=StationPort.API,
+        problem="is not served",
+        where=STATION,
     )
 
 
 @pytest.mark.parametrize(
-    ("call", "fragments"),
+    ("call", "field", "value", "problem", "fix"),
     [
-        (lambda np: np.allow_from_namespaces([], [9090]), ["network_policy.namespaces=[]"]),
+        (lambda np: np.allow_from_namespaces([], [9090]), "network_policy.namespaces", [], "", ""),
         (
             lambda np: np.allow_from_namespaces("monitoring", [9090]),
-            ["non-empty list", "['monitoring']"],
+            "network_policy.namespaces",
+            "monitoring",
+            "non-empty list",
+            "['monitoring']",
         ),
-        (lambda np: np.allow_from_namespaces(["monitoring"], []), ["network_policy.ports=[]"]),
-        (lambda np: np.allow_from_namespaces(["monitoring"], 9090), ["network_policy.ports=9090"]),
-        (lambda np: np.allow_from_namespaces(["monitoring"], [70000]), ["ports[]=70000"]),
-        (lambda np: np.allow_from_cidrs(["10.0.0.0/33"], [9090]), ["cidrs[]='10.0.0.0/33'"]),
-        (lambda np: np.allow_from_cidrs([], [9090]), ["network_policy.cidrs=[]"]),
+        (
+            lambda np: np.allow_from_namespaces(["monitoring"], []),
+            "network_policy.ports",
+            [],
+            "",
+            "",
+        ),
+        (
+            lambda np: np.allow_from_namespaces(["monitoring"], 9090),
+            "network_policy.ports",
+            9090,
+            "",
+            "",
+        ),
+        (
+            lambda np: np.allow_from_namespaces(["monitoring"], [70000]),
+            "network_policy.ports[]",
+            70000,
+            "",
+            "",
+        ),
+        (
+            lambda np: np.allow_from_cidrs(["10.0.0.0/33"], [9090]),
+            "network_policy.cidrs[]",
+            "10.0.0.0/33",
+            "",
+            "",
+        ),
+        (lambda np: np.allow_from_cidrs([], [9090]), "network_policy.cidrs", [], "", ""),
         (
             lambda np: np.allow_from_same_namespace([9090], pod_labels={"role": "a b"}),
-            ["network_policy.pod_labels['role']='a b'"],
+            "network_policy.pod_labels['role']",
+            "a b",
+            "",
+            "",
         ),
     ],
 )
 def test_fails_on_bad_additions(
-    chart: Chart, call: Callable[[Any], object], fragments: list[str]
+    chart: Chart,
+    call: Callable[[Any], object],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
     s = station(chart)
-    fails(lambda: call(s.network_policy), *fragments)
+    assert_refused(
+        lambda: call(s.network_policy),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_when_two_policies_share_a_name(chart: Chart) -> None:
     StationDeployment(chart, "a", name="a", create_namespace=False)
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(
+    assert_refused(
+        lambda: StationDeployment(
             chart,
             "b",
             name="b",
             create_namespace=False,
             network_policy=NetworkPolicyOptions(name="a"),
-        )
-    message = str(info.value)
-    assert "network_policy.name='a'" in message
-    assert "already rendered by 'test/a'" in message
-    assert "NetworkPolicyOptions(name=...)" in message
+        ),
+        field="network_policy.name",
+        value="a",
+        problem="already rendered by 'test/a'",
+        fix="NetworkPolicyOptions(name=...)",
+        where="StationDeployment 'test/b'",
+    )
 
 
 def test_only_the_station_makes_its_policy(chart: Chart) -> None:

@@ -17,40 +17,25 @@ from station_constructs import (
     PodExtras,
     PodPlacement,
     PodServiceAccount,
-    StationConfigError,
     StationDeployment,
 )
 from tests.conftest import find, pod_spec, synth
 from tests.support.backups import litestream
+from tests.support.builders import station
 from tests.support.kube_validate import validate_manifest
+from tests.support.refusals import assert_refused
 from tests.test_pod_security import violations
 
 IMAGE = "ghcr.io/example/tool:1.0"
 
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
-
-
-def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        station(chart, **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message, message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 def sidecar(**kwargs: Any) -> k8s.Container:
     kwargs.setdefault("name", "tool")
     kwargs.setdefault("image", IMAGE)
     return k8s.Container(**kwargs)
-
-
-def extras_fail(chart: Chart, *fragments: str, **extras: Any) -> StationConfigError:
-    return fails(chart, *fragments, pod_extras=PodExtras(**extras))
 
 
 # ---------------------------------------------------------------- behaviour
@@ -194,270 +179,530 @@ def test_options_given_as_explicit_safe_values_are_kept(chart: Chart) -> None:
 
 # ---------------------------------------------------------------- guards: the data volume
 @pytest.mark.parametrize(
-    ("path", "fragment"),
+    ("path", "field", "value", "problem", "fix"),
     [
-        ("/data", "hides /data"),
-        ("/data/extra", "is inside /data"),
-        ("/home/station", "hides /home/station"),
-        ("/home", "hides /home/station"),
-        ("/home/station/.config/station/x", "is inside /home/station/.config/station"),
-        ("/tmp", "hides /tmp"),
-        ("/", "whole filesystem"),
-        ("etc/x", "absolute path"),
+        ("/data", "pod_extras.volume_mounts[0].mount_path", "/data", "hides /data", ""),
+        (
+            "/data/extra",
+            "pod_extras.volume_mounts[0].mount_path",
+            "/data/extra",
+            "is inside /data",
+            "",
+        ),
+        (
+            "/home/station",
+            "pod_extras.volume_mounts[0].mount_path",
+            "/home/station",
+            "hides /home/station",
+            "",
+        ),
+        ("/home", "pod_extras.volume_mounts[0].mount_path", "/home", "hides /home/station", ""),
+        (
+            "/home/station/.config/station/x",
+            "pod_extras.volume_mounts[0].mount_path",
+            "/home/station/.config/station/x",
+            "is inside /home/station/.config/station",
+            "",
+        ),
+        ("/tmp", "pod_extras.volume_mounts[0].mount_path", "/tmp", "hides /tmp", ""),
+        ("/", "pod_extras.volume_mounts[0].mount_path", "/", "whole filesystem", ""),
+        ("etc/x", "pod_extras.volume_mounts[0].mount_path", "etc/x", "absolute path", ""),
     ],
 )
-def test_fails_on_mounts_over_the_stations_paths(chart: Chart, path: str, fragment: str) -> None:
-    extras_fail(
-        chart,
-        f"pod_extras.volume_mounts[0].mount_path={path!r}",
-        fragment,
-        volumes=[k8s.Volume(name="x", empty_dir=k8s.EmptyDirVolumeSource())],
-        volume_mounts=[k8s.VolumeMount(name="x", mount_path=path)],
+def test_fails_on_mounts_over_the_stations_paths(
+    chart: Chart, path: str, field: str, value: Any, problem: str | list[str], fix: str | list[str]
+) -> None:
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                volumes=[k8s.Volume(name="x", empty_dir=k8s.EmptyDirVolumeSource())],
+                volume_mounts=[k8s.VolumeMount(name="x", mount_path=path)],
+            ),
+        ),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
     )
 
 
 def test_fails_on_mounting_the_data_volume_into_station_again(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.volume_mounts[0].name='data'",
-        "not one of pod_extras.volumes",
-        volume_mounts=[k8s.VolumeMount(name="data", mount_path="/srv")],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/srv")]),
+        ),
+        field="pod_extras.volume_mounts[0].name",
+        value="data",
+        problem="not one of pod_extras.volumes",
+        where=STATION,
     )
 
 
 @pytest.mark.parametrize("name", ["data", "home", "litestream-config"])
 def test_fails_on_a_volume_named_like_ours(chart: Chart, name: str) -> None:
-    extras_fail(
-        chart,
-        f"pod_extras.volumes[0].name={name!r}",
-        "the construct's own",
-        "choose another name",
-        volumes=[k8s.Volume(name=name, empty_dir=k8s.EmptyDirVolumeSource())],
+    volume = k8s.Volume(name=name, empty_dir=k8s.EmptyDirVolumeSource())
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(volumes=[volume])),
+        field="pod_extras.volumes[0].name",
+        value=name,
+        problem="the construct's own",
+        fix="choose another name",
+        where=STATION,
     )
 
 
 def test_fails_on_the_data_claim_under_another_name(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.volumes[0].persistent_volume_claim.claim_name='station-data'",
-        "single-writer",
-        volumes=[
-            k8s.Volume(
-                name="copy",
-                persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(
-                    claim_name="station-data"
-                ),
-            )
-        ],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                volumes=[
+                    k8s.Volume(
+                        name="copy",
+                        persistent_volume_claim=k8s.PersistentVolumeClaimVolumeSource(
+                            claim_name="station-data"
+                        ),
+                    )
+                ]
+            ),
+        ),
+        field="pod_extras.volumes[0].persistent_volume_claim.claim_name",
+        value="station-data",
+        problem="single-writer",
+        where=STATION,
     )
 
 
 def test_fails_on_a_sidecar_writing_the_data_volume(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.sidecars[0].volume_mounts[0]='data'",
-        "only writer",
-        "read_only=True",
-        sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data")])],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="data", mount_path="/data")])]
+            ),
+        ),
+        field="pod_extras.sidecars[0].volume_mounts[0]",
+        value="data",
+        problem="only writer",
+        fix="read_only=True",
+        where=STATION,
     )
 
 
 def test_fails_on_a_container_named_like_ours_or_twice(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    extras_fail(
-        chart, "pod_extras.sidecars[0].name='litestream'", sidecars=[sidecar(name="litestream")]
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(sidecars=[sidecar(name="litestream")])),
+        field="pod_extras.sidecars[0].name",
+        value="litestream",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.sidecars[0].name='tool'",
-        "already a container",
-        init_containers=[sidecar()],
-        sidecars=[sidecar()],
+    assert_refused(
+        lambda: station(
+            new_chart(), pod_extras=PodExtras(init_containers=[sidecar()], sidecars=[sidecar()])
+        ),
+        field="pod_extras.sidecars[0].name",
+        value="tool",
+        problem="already a container",
+        where=STATION,
     )
 
 
 def test_fails_on_a_mount_of_a_scratch_volume_the_pod_does_not_have(chart: Chart) -> None:
-    with pytest.raises(StationConfigError, match=r"sidecars\[0\].volume_mounts\[0\].name='tmp'"):
-        station(
+    mount = k8s.VolumeMount(name="tmp", mount_path="/t")
+    assert_refused(
+        lambda: station(
             chart,
             read_only_root_filesystem=False,
-            pod_extras=PodExtras(
-                sidecars=[sidecar(volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/t")])]
-            ),
-        )
+            pod_extras=PodExtras(sidecars=[sidecar(volume_mounts=[mount])]),
+        ),
+        field="pod_extras.sidecars[0].volume_mounts[0].name",
+        value="tmp",
+        where=STATION,
+    )
 
 
 def test_fails_on_a_mount_of_an_unknown_volume(chart: Chart) -> None:
-    extras_fail(
-        chart,
-        "pod_extras.init_containers[0].volume_mounts[0].name='cache'",
-        "not a volume of the Station pod",
-        init_containers=[sidecar(volume_mounts=[k8s.VolumeMount(name="cache", mount_path="/c")])],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                init_containers=[
+                    sidecar(volume_mounts=[k8s.VolumeMount(name="cache", mount_path="/c")])
+                ]
+            ),
+        ),
+        field="pod_extras.init_containers[0].volume_mounts[0].name",
+        value="cache",
+        problem="not a volume of the Station pod",
+        where=STATION,
     )
 
 
 # ---------------------------------------------------------------- guards: restricted
 @pytest.mark.parametrize(
-    ("context", "fragment"),
+    ("context", "field", "value", "problem", "fix"),
     [
-        (k8s.SecurityContext(privileged=True), "security_context.privileged=True"),
+        (
+            k8s.SecurityContext(privileged=True),
+            "pod_extras.sidecars[0].security_context.privileged",
+            True,
+            "",
+            "",
+        ),
         (
             k8s.SecurityContext(allow_privilege_escalation=True),
-            "security_context.allow_privilege_escalation=True",
+            "pod_extras.sidecars[0].security_context.allow_privilege_escalation",
+            True,
+            "",
+            "",
         ),
-        (k8s.SecurityContext(run_as_user=0), "security_context.run_as_user=0"),
-        (k8s.SecurityContext(run_as_non_root=False), "security_context.run_as_user=False"),
+        (
+            k8s.SecurityContext(run_as_user=0),
+            "pod_extras.sidecars[0].security_context.run_as_user",
+            0,
+            "",
+            "",
+        ),
+        (
+            k8s.SecurityContext(run_as_non_root=False),
+            "pod_extras.sidecars[0].security_context.run_as_user",
+            False,
+            "",
+            "",
+        ),
         (
             k8s.SecurityContext(capabilities=k8s.Capabilities(add=["NET_ADMIN"])),
-            "security_context.capabilities.add=['NET_ADMIN']",
+            "pod_extras.sidecars[0].security_context.capabilities.add",
+            ["NET_ADMIN"],
+            "",
+            "",
         ),
         (
             k8s.SecurityContext(capabilities=k8s.Capabilities(drop=["NET_RAW"])),
-            "security_context.capabilities.drop=['NET_RAW']",
+            "pod_extras.sidecars[0].security_context.capabilities.drop",
+            ["NET_RAW"],
+            "",
+            "",
         ),
         (
             k8s.SecurityContext(seccomp_profile=k8s.SeccompProfile(type="Unconfined")),
-            "security_context.seccomp_profile='Unconfined'",
+            "pod_extras.sidecars[0].security_context.seccomp_profile",
+            "Unconfined",
+            "",
+            "",
         ),
-        (k8s.SecurityContext(proc_mount="Unmasked"), "security_context.proc_mount='Unmasked'"),
+        (
+            k8s.SecurityContext(proc_mount="Unmasked"),
+            "pod_extras.sidecars[0].security_context.proc_mount",
+            "Unmasked",
+            "",
+            "",
+        ),
     ],
 )
 def test_fails_on_containers_the_restricted_profile_refuses(
-    chart: Chart, context: k8s.SecurityContext, fragment: str
+    chart: Chart,
+    context: k8s.SecurityContext,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    extras_fail(
-        chart,
-        f"pod_extras.sidecars[0].{fragment}",
-        "'restricted' Pod Security Standard",
-        sidecars=[sidecar(security_context=context)],
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(sidecars=[sidecar(security_context=context)])),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
     )
 
 
 def test_fails_on_host_paths_and_host_ports(chart: Chart, new_chart) -> None:  # type: ignore[no-untyped-def]
-    extras_fail(
-        chart,
-        "pod_extras.volumes[0]='hostPath'",
-        "a hostPath exposes the node's filesystem",
-        volumes=[k8s.Volume(name="host", host_path=k8s.HostPathVolumeSource(path="/var"))],
+    assert_refused(
+        lambda: station(
+            chart,
+            pod_extras=PodExtras(
+                volumes=[k8s.Volume(name="host", host_path=k8s.HostPathVolumeSource(path="/var"))]
+            ),
+        ),
+        field="pod_extras.volumes[0]",
+        value="hostPath",
+        problem="a hostPath exposes the node's filesystem",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.volumes[0]='nfs'",
-        "volume type",
-        volumes=[k8s.Volume(name="n", nfs=k8s.NfsVolumeSource(server="nfs", path="/"))],
+    assert_refused(
+        lambda: station(
+            new_chart(),
+            pod_extras=PodExtras(
+                volumes=[k8s.Volume(name="n", nfs=k8s.NfsVolumeSource(server="nfs", path="/"))]
+            ),
+        ),
+        field="pod_extras.volumes[0]",
+        value="nfs",
+        problem="volume type",
+        where=STATION,
     )
-    extras_fail(
-        new_chart(),
-        "pod_extras.init_containers[0].ports[0].host_port=80",
-        "binds a port on the node",
-        init_containers=[sidecar(ports=[k8s.ContainerPort(container_port=80, host_port=80)])],
+    assert_refused(
+        lambda: station(
+            new_chart(),
+            pod_extras=PodExtras(
+                init_containers=[
+                    sidecar(ports=[k8s.ContainerPort(container_port=80, host_port=80)])
+                ]
+            ),
+        ),
+        field="pod_extras.init_containers[0].ports[0].host_port",
+        value=80,
+        problem="binds a port on the node",
+        where=STATION,
     )
 
 
 def test_fails_on_unpinned_extra_images(chart: Chart) -> None:
-    extras_fail(
-        chart, "pod_extras.sidecars[0].image='busybox'", sidecars=[sidecar(image="busybox")]
+    assert_refused(
+        lambda: station(chart, pod_extras=PodExtras(sidecars=[sidecar(image="busybox")])),
+        field="pod_extras.sidecars[0].image",
+        value="busybox",
+        where=STATION,
     )
 
 
 # ---------------------------------------------------------------- guards: placement, identity
 @pytest.mark.parametrize(
-    ("toleration", "fragment"),
+    ("toleration", "field", "value", "problem", "fix"),
     [
-        (k8s.Toleration(key="a", operator="In"), "tolerations[0].operator='In'"),
-        (k8s.Toleration(key="a", operator="Exists", value="b"), "tolerations[0].value='b'"),
-        (k8s.Toleration(operator="Equal", value="b"), "tolerations[0].key=None"),
-        (k8s.Toleration(key="a", effect="NoRun"), "tolerations[0].effect='NoRun'"),
+        (k8s.Toleration(key="a", operator="In"), "placement.tolerations[0].operator", "In", "", ""),
+        (
+            k8s.Toleration(key="a", operator="Exists", value="b"),
+            "placement.tolerations[0].value",
+            "b",
+            "",
+            "",
+        ),
+        (k8s.Toleration(operator="Equal", value="b"), "placement.tolerations[0].key", None, "", ""),
+        (
+            k8s.Toleration(key="a", effect="NoRun"),
+            "placement.tolerations[0].effect",
+            "NoRun",
+            "",
+            "",
+        ),
         (
             k8s.Toleration(key="a", effect="NoSchedule", toleration_seconds=30),
-            "tolerations[0].toleration_seconds=30",
+            "placement.tolerations[0].toleration_seconds",
+            30,
+            "",
+            "",
         ),
     ],
 )
 def test_fails_on_invalid_tolerations(
-    chart: Chart, toleration: k8s.Toleration, fragment: str
+    chart: Chart,
+    toleration: k8s.Toleration,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(chart, f"placement.{fragment}", placement=PodPlacement(tolerations=[toleration]))
+    assert_refused(
+        lambda: station(chart, placement=PodPlacement(tolerations=[toleration])),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
-    ("placement", "fragment"),
+    ("placement", "field", "value", "problem", "fix"),
     [
-        (PodPlacement(priority_class_name="system-node-critical"), "kube-system"),
-        (PodPlacement(priority_class_name="High"), "priority_class_name='High'"),
-        (PodPlacement(runtime_class_name="g visor"), "runtime_class_name='g visor'"),
-        (PodPlacement(node_selector={"zone": 1}), "node_selector['zone']=1"),  # type: ignore[dict-item]
-        (PodPlacement(affinity={"nodeAffinity": {}}), "placement.affinity='dict'"),  # type: ignore[arg-type]
-        (PodPlacement(tolerations=[{"key": "a"}]), "placement.tolerations[0]='dict'"),  # type: ignore[list-item]
+        (
+            PodPlacement(priority_class_name="system-node-critical"),
+            "placement.priority_class_name",
+            "system-node-critical",
+            "kube-system",
+            "",
+        ),
+        (PodPlacement(priority_class_name="High"), "placement.priority_class_name", "High", "", ""),
+        (
+            PodPlacement(runtime_class_name="g visor"),
+            "placement.runtime_class_name",
+            "g visor",
+            "",
+            "",
+        ),
+        (PodPlacement(node_selector={"zone": 1}), "placement.node_selector['zone']", 1, "", ""),  # type: ignore[dict-item]
+        (PodPlacement(affinity={"nodeAffinity": {}}), "placement.affinity", "dict", "", ""),  # type: ignore[arg-type]
+        (PodPlacement(tolerations=[{"key": "a"}]), "placement.tolerations[0]", "dict", "", ""),  # type: ignore[list-item]
     ],
 )
-def test_fails_on_invalid_placement(chart: Chart, placement: PodPlacement, fragment: str) -> None:
-    fails(chart, fragment, placement=placement)
+def test_fails_on_invalid_placement(
+    chart: Chart,
+    placement: PodPlacement,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
+) -> None:
+    assert_refused(
+        lambda: station(chart, placement=placement),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_on_placement_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "placement='dict'", "PodPlacement(", placement={"node_selector": {}})
+    assert_refused(
+        lambda: station(chart, placement={"node_selector": {}}),
+        field="placement",
+        value="dict",
+        problem="PodPlacement(",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
-    ("account", "fragment"),
+    ("account", "field", "value", "problem", "fix"),
     [
-        (PodServiceAccount(), "service_account.name=None"),
-        (PodServiceAccount.existing("default"), "shared by every pod"),
-        (PodServiceAccount.existing("Station"), "service_account.name='Station'"),
+        (PodServiceAccount(), "service_account.name", None, "", ""),
+        (
+            PodServiceAccount.existing("default"),
+            "service_account.name",
+            "default",
+            "shared by every pod",
+            "",
+        ),
+        (PodServiceAccount.existing("Station"), "service_account.name", "Station", "", ""),
         (
             PodServiceAccount(name="x", annotations={"a": "b"}),
+            "service_account.annotations",
+            {"a": "b"},
             "apply only to a ServiceAccount the construct renders",
+            "",
         ),
-        (PodServiceAccount.existing("x", automount_token="yes"), "automount_token='yes'"),  # type: ignore[arg-type]
-        ("station", "service_account='str'"),
+        (
+            PodServiceAccount.existing("x", automount_token="yes"),  # type: ignore[arg-type]
+            "service_account.automount_token",
+            "yes",
+            "",
+            "",
+        ),
+        ("station", "service_account", "str", "", ""),
     ],
 )
-def test_fails_on_invalid_service_accounts(chart: Chart, account: Any, fragment: str) -> None:
-    fails(chart, fragment, service_account=account)
+def test_fails_on_invalid_service_accounts(
+    chart: Chart,
+    account: Any,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
+) -> None:
+    assert_refused(
+        lambda: station(chart, service_account=account),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_on_two_stations_rendering_one_service_account(chart: Chart) -> None:
     shared = PodServiceAccount.rendered(name="ai")
     station(chart, service_account=shared, name="a")
-    with pytest.raises(StationConfigError, match="ServiceAccount 'ai' in namespace 'station'"):
-        StationDeployment(
-            chart,
-            "b",
-            name="b",
-            create_namespace=False,
-            service_account=shared,
-        )
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "b", name="b", create_namespace=False, service_account=shared
+        ),
+        field="service_account.name",
+        value="ai",
+        problem="ServiceAccount 'ai' in namespace 'station'",
+        where="StationDeployment 'test/b'",
+    )
 
 
 @pytest.mark.parametrize(
-    ("extras", "fragment"),
+    ("extras", "field", "value", "problem", "fix"),
     [
-        (PodExtras(labels={"app": "x"}), "pod_extras.labels['app']='x'"),
-        (PodExtras(labels={"app.kubernetes.io/name": "x"}), "selector"),
+        (PodExtras(labels={"app": "x"}), "pod_extras.labels['app']", "x", "", ""),
+        (
+            PodExtras(labels={"app.kubernetes.io/name": "x"}),
+            "pod_extras.labels['app.kubernetes.io/name']",
+            "x",
+            "selector",
+            "",
+        ),
         (
             PodExtras(host_aliases=[k8s.HostAlias(ip="llm", hostnames=["a"])]),
-            "host_aliases[0].ip='llm'",
+            "pod_extras.host_aliases[0].ip",
+            "llm",
+            "",
+            "",
         ),
         (
             PodExtras(host_aliases=[k8s.HostAlias(ip="10.0.0.1", hostnames=["bad host"])]),
-            "host_aliases[0].hostnames=['bad host']",
+            "pod_extras.host_aliases[0].hostnames",
+            ["bad host"],
+            "",
+            "",
         ),
         (
             PodExtras(dns_config=k8s.PodDnsConfig(nameservers=["1.1.1.1"] * 4)),
+            "pod_extras.dns_config.nameservers",
+            ["1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1"],
             "more than 3 nameservers",
+            "",
         ),
         (
             PodExtras(dns_config=k8s.PodDnsConfig(nameservers=["dns.local"])),
-            "nameservers[]='dns.local'",
+            "pod_extras.dns_config.nameservers[]",
+            "dns.local",
+            "",
+            "",
         ),
-        (PodExtras(sidecars=sidecar()), "pod_extras.sidecars="),  # type: ignore[arg-type]
-        (PodExtras(volumes=[{"name": "x"}]), "pod_extras.volumes[0]='dict'"),  # type: ignore[list-item]
-        (PodExtras(volumes=[k8s.Volume(name="x")]), "exactly one volume source"),
+        (PodExtras(sidecars=sidecar()), "pod_extras.sidecars", sidecar(), "", ""),  # type: ignore[arg-type]
+        (PodExtras(volumes=[{"name": "x"}]), "pod_extras.volumes[0]", "dict", "", ""),  # type: ignore[list-item]
+        (
+            PodExtras(volumes=[k8s.Volume(name="x")]),
+            "pod_extras.volumes[0]",
+            [],
+            "exactly one volume source",
+            "",
+        ),
     ],
 )
-def test_fails_on_invalid_extras(chart: Chart, extras: PodExtras, fragment: str) -> None:
-    fails(chart, fragment, pod_extras=extras)
+def test_fails_on_invalid_extras(
+    chart: Chart,
+    extras: PodExtras,
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
+) -> None:
+    assert_refused(
+        lambda: station(chart, pod_extras=extras),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 def test_fails_on_extras_of_the_wrong_type(chart: Chart) -> None:
-    fails(chart, "pod_extras='list'", "PodExtras(", pod_extras=[])
+    assert_refused(
+        lambda: station(chart, pod_extras=[]),
+        field="pod_extras",
+        value="list",
+        problem="PodExtras(",
+        where=STATION,
+    )

@@ -30,8 +30,6 @@ from station_constructs import (
     NginxAuthUrl,
     PathType,
     StationAuth,
-    StationConfigError,
-    StationDeployment,
     StationIngress,
     StationPort,
     StationStorage,
@@ -40,7 +38,7 @@ from station_constructs.access import Access, AuthSettings
 from station_constructs.guide import next_steps
 from station_constructs.releases import RELEASES
 from tests.conftest import container, find, synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, station
 from tests.support.refusals import assert_refused
 
 V23 = "ghcr.io/cloudshipai/station:v0.23.0"
@@ -51,18 +49,8 @@ AUTH_URL = "https://oauth2-proxy.example.com/oauth2/auth"
 AGENT = "dynamic-mcp"
 TLS = IngressTls.cert_manager("letsencrypt-prod")
 
-
-def station(chart: Chart, **kwargs: Any) -> StationDeployment:
-    return StationDeployment(chart, "station", **kwargs)
-
-
-def refused(chart: Chart, *fragments: str, **kwargs: Any) -> str:
-    with pytest.raises(StationConfigError) as caught:
-        station(chart, **kwargs)
-    text = str(caught.value)
-    for fragment in fragments:
-        assert fragment in text, text
-    return text
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
 
 
 # --------------------------------------------------------------- which release
@@ -95,7 +83,13 @@ def test_the_image_selects_the_release(
 
 
 def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart) -> None:
-    refused(chart, "station_release='v0.25.0'", "contradicts", image=V23, station_release="v0.25.0")
+    assert_refused(
+        lambda: station(chart, image=V23, station_release="v0.25.0"),
+        field="station_release",
+        value="v0.25.0",
+        problem="contradicts",
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,17 +97,23 @@ def test_a_stated_release_contradicting_the_official_tag_is_refused(chart: Chart
 )
 def test_an_unread_official_tag_cannot_borrow_a_newer_release(chart: Chart, image: str) -> None:
     """v0.23.1 stated as v0.25.0 would let anthropic and v0.25.0's routing rules through."""
-    refused(
-        chart,
-        "station_release='v0.25.0'",
-        "its own minor series",
-        image=image,
-        station_release="v0.25.0",
+    assert_refused(
+        lambda: station(chart, image=image, station_release="v0.25.0"),
+        field="station_release",
+        value="v0.25.0",
+        problem="its own minor series",
+        where=STATION,
     )
 
 
 def test_an_unknown_stated_release_is_refused(chart: Chart) -> None:
-    refused(chart, "station_release='v0.24.0'", "v0.23.0, v0.25.0", station_release="v0.24.0")
+    assert_refused(
+        lambda: station(chart, station_release="v0.24.0"),
+        field="station_release",
+        value="v0.24.0",
+        problem="v0.23.0, v0.25.0",
+        where=STATION,
+    )
 
 
 # --------------------------------------------------------------- the tables
@@ -204,10 +204,15 @@ def test_cloudship_remote_control_is_a_row() -> None:
 def test_routing_near_the_agent_mcp_on_v0_23_0_is_refused(chart: Chart) -> None:
     s = station(chart, image=V23, auth=StationAuth.webhook_key(), api=ApiListener.off())
     route = IngressRoute(path="/execute", port=StationPort.AGENT_MCP)
-    with pytest.raises(StationConfigError) as caught:
-        StationIngress(chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route])
-    assert "8587 `/mcp` and every path no other row names" in str(caught.value)
-    assert "Station v0.23.0" in str(caught.value)
+    assert_refused(
+        lambda: StationIngress(
+            chart, "ingress", station=s, host="s.example.com", tls=TLS, routes=[route]
+        ),
+        field="routes[0].path",
+        value="/execute",
+        problem=["8587 `/mcp` and every path no other row names", "Station v0.23.0"],
+        where="StationIngress 'test/ingress'",
+    )
 
 
 def test_the_same_route_is_accepted_on_v0_25_0(chart: Chart) -> None:
@@ -226,77 +231,40 @@ def test_an_exact_execute_route_on_v0_23_0_is_accepted(chart: Chart) -> None:
 
 
 def test_anthropic_is_refused_on_v0_23_0_with_the_fix(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "provider=",
-        "Station v0.23.0",
-        "stn serve exits",
-        image=V23,
-        provider=AIProvider.ANTHROPIC,
+    text = str(
+        assert_refused(
+            lambda: station(chart, image=V23, provider=AIProvider.ANTHROPIC),
+            field="provider",
+            problem=["Station v0.23.0", "stn serve exits"],
+            where=STATION,
+        )
     )
     assert "station:v0.25.0" in text
 
 
 def test_anthropic_as_an_extra_provider_is_refused_on_v0_23_0(chart: Chart) -> None:
-    refused(
-        chart, "extra_providers=", "never read", image=V23, extra_providers=[AIProvider.ANTHROPIC]
+    assert_refused(
+        lambda: station(chart, image=V23, extra_providers=[AIProvider.ANTHROPIC]),
+        field="extra_providers",
+        problem="never read",
+        where=STATION,
     )
 
 
 def test_anthropic_on_an_unknown_release_needs_it_stated(
     chart: Chart, new_chart: Callable[..., Chart]
 ) -> None:
-    refused(chart, "station_release=", image=BUILT, provider=AIProvider.ANTHROPIC)
+    assert_refused(
+        lambda: station(chart, image=BUILT, provider=AIProvider.ANTHROPIC),
+        field="provider",
+        fix="station_release=",
+        where=STATION,
+    )
     s = station(new_chart(), image=BUILT, station_release="v0.25.0", provider=AIProvider.ANTHROPIC)
     assert s.settings["STN_AI_PROVIDER"] == "anthropic"
 
 
 # --------------------------------------------------------------- CloudShip OAuth exposure
-def test_exposing_the_api_with_oauth_alone_is_refused(chart: Chart) -> None:
-    refused(
-        chart,
-        "external_service.ports=",
-        "any active CloudShip account",
-        "arbitrary commands",
-        "edge_auth",
-        auth=StationAuth.cloudship_oauth(client_id="c", accept_any_cloudship_account=True),
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.API], source_ranges=["203.0.113.0/24"]
-        ),
-    )
-
-
-def test_exposing_the_agent_mcp_with_oauth_alone_needs_an_acknowledgement(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "not only your organisation's",
-        "accept_any_cloudship_account=True",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(ports=[StationPort.AGENT_MCP]),
-    )
-    assert "allow_unauthenticated_exposure" not in text
-
-
-@pytest.mark.parametrize(
-    "accepted",
-    [
-        {"auth": StationAuth.cloudship_oauth("c", accept_any_cloudship_account=True), "ranges": []},
-        {"auth": OAUTH, "ranges": ["203.0.113.0/24"]},
-    ],
-)
-def test_the_agent_mcp_with_oauth_and_an_acknowledgement_or_ranges(
-    chart: Chart, accepted: dict[str, Any]
-) -> None:
-    s = station(
-        chart,
-        auth=accepted["auth"],
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.AGENT_MCP], source_ranges=accepted["ranges"]
-        ),
-    )
-    assert s.external_service_options.ports == (StationPort.AGENT_MCP,)  # type: ignore[union-attr]
-
-
 def test_the_api_with_oauth_behind_edge_auth_is_accepted(chart: Chart) -> None:
     s = station(chart, auth=OAUTH)
     StationIngress(
@@ -395,12 +363,16 @@ def test_an_otlp_endpoint_turns_it_on(chart: Chart) -> None:
 def test_cloudship_telemetry_excludes_an_otlp_endpoint(
     chart: Chart, new_chart: Callable[..., Chart]
 ) -> None:
-    refused(
-        chart,
-        "cloudship.telemetry=True",
-        "not with otlp_endpoint",
-        cloudship=CloudShip.connected(telemetry=True),
-        otlp_endpoint="http://otel.observability:4318",
+    assert_refused(
+        lambda: station(
+            chart,
+            cloudship=CloudShip.connected(telemetry=True),
+            otlp_endpoint="http://otel.observability:4318",
+        ),
+        field="cloudship.telemetry",
+        value=True,
+        problem="not with otlp_endpoint",
+        where=STATION,
     )
     s = station(new_chart(), cloudship=CloudShip.connected(telemetry=True))
     assert s.settings["STN_TELEMETRY_ENABLED"] == "true"
@@ -408,32 +380,49 @@ def test_cloudship_telemetry_excludes_an_otlp_endpoint(
 
 
 def test_cloudship_hosts_are_checked_against_restricted_egress(chart: Chart) -> None:
-    text = refused(
-        chart,
-        "cloudship=",
-        "lighthouse.cloudshipai.com",
-        cloudship=CloudShip.connected(),
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    text = str(
+        assert_refused(
+            lambda: station(
+                chart,
+                cloudship=CloudShip.connected(),
+                network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+            ),
+            field="cloudship",
+            value="https://lighthouse.cloudshipai.com:443",
+            problem="lighthouse.cloudshipai.com",
+            where=STATION,
+        )
     )
     assert "cidrs" in text
 
 
 def test_cloudship_hosts_need_port_443(chart: Chart) -> None:
-    refused(
-        chart,
-        "port 443",
-        cloudship=CloudShip.connected(),
-        network_policy=NetworkPolicyOptions(egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])),
+    assert_refused(
+        lambda: station(
+            chart,
+            cloudship=CloudShip.connected(),
+            network_policy=NetworkPolicyOptions(
+                egress=EgressRules(cidrs=["0.0.0.0/0"], ports=[80])
+            ),
+        ),
+        field="cloudship",
+        value="https://lighthouse.cloudshipai.com:443",
+        problem="port 443",
+        where=STATION,
     )
 
 
 def test_oauth_introspection_is_checked_against_restricted_egress(chart: Chart) -> None:
-    refused(
-        chart,
-        "auth.introspect_url=",
-        "app.cloudshipai.com",
-        auth=OAUTH,
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+    assert_refused(
+        lambda: station(
+            chart,
+            auth=OAUTH,
+            network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["proxy"])),
+        ),
+        field="auth.introspect_url",
+        value="https://app.cloudshipai.com/oauth/introspect/",
+        problem="app.cloudshipai.com",
+        where=STATION,
     )
 
 
@@ -477,37 +466,32 @@ def test_next_steps_warn_about_the_browser_while_a_port_forward_runs(chart: Char
 def test_source_ranges_that_admit_the_internet_do_not_count(
     chart: Chart, ranges: list[str]
 ) -> None:
-    refused(
-        chart,
-        "accept_any_cloudship_account=True",
-        auth=OAUTH,
-        external_service=ExternalService.load_balancer(
-            ports=[StationPort.AGENT_MCP], source_ranges=ranges
+    assert_refused(
+        lambda: station(
+            chart,
+            auth=OAUTH,
+            external_service=ExternalService.load_balancer(
+                ports=[StationPort.AGENT_MCP], source_ranges=ranges
+            ),
         ),
-    )
-
-
-@pytest.mark.parametrize(
-    "variable",
-    ["STN_CLOUDSHIP_ENDPOINT", "STN_CLOUDSHIP_USE_TLS", "STN_TELEMETRY_PROVIDER"],
-)
-def test_cloudship_endpoints_cannot_be_redirected_through_env(chart: Chart, variable: str) -> None:
-    refused(
-        chart,
-        f"env[{variable!r}]",
-        "is managed",
-        cloudship=CloudShip.connected(),
-        env={variable: "x"},
+        field="external_service.ports",
+        fix="accept_any_cloudship_account=True",
+        where=STATION,
     )
 
 
 def test_telemetry_on_also_reaches_posthog(chart: Chart) -> None:
     """Station's usage analytics follow STN_TELEMETRY_ENABLED (internal/telemetry/posthog.go)."""
-    refused(
-        chart,
-        "us.i.posthog.com",
-        otlp_endpoint="http://otel.observability:4318",
-        network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["observability"])),
+    assert_refused(
+        lambda: station(
+            chart,
+            otlp_endpoint="http://otel.observability:4318",
+            network_policy=NetworkPolicyOptions(egress=EgressRules(namespaces=["observability"])),
+        ),
+        field="otlp_endpoint",
+        value="https://us.i.posthog.com",
+        problem="us.i.posthog.com",
+        where=STATION,
     )
 
 

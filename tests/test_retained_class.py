@@ -9,12 +9,12 @@ from cdk8s import Chart
 from station_constructs import (
     ClusterProfile,
     RetainedStorageClass,
-    StationConfigError,
     StationDeployment,
     StationStorage,
 )
 from tests.conftest import find, synth
 from tests.support.kube_validate import validate_manifest
+from tests.support.refusals import assert_refused
 
 EBS = RetainedStorageClass(
     "station-retain", "ebs.csi.aws.com", {"type": "gp3", "encrypted": "true"}
@@ -59,39 +59,62 @@ def test_two_stations_share_one_class_but_not_two_settings() -> None:
     rendered = [o for c in (one, two) for o in synth(c) if o["kind"] == "StorageClass"]
     assert len(rendered) == 1
     other = RetainedStorageClass("station-retain", "ebs.csi.aws.com", {"type": "io2"})
-    with pytest.raises(StationConfigError, match=r"other settings.*cannot change"):
-        StationDeployment(
+    assert_refused(
+        lambda: StationDeployment(
             Chart(app, "three"),
             "station",
             namespace="c",
             storage=StationStorage(retained_class=other),
-        )
+        ),
+        field="storage.retained_class",
+        value=other,
+        problem=["other settings", "cannot change"],
+        where="StationDeployment 'three/station'",
+    )
 
 
 @pytest.mark.parametrize(
-    ("storage", "expected"),
+    ("storage", "field", "value", "problem"),
     [
-        (StationStorage(retained_class=RetainedStorageClass("r")), r"provisioner.*required"),
+        (
+            StationStorage(retained_class=RetainedStorageClass("r")),
+            "storage.retained_class.provisioner",
+            None,
+            "is required",
+        ),
         (
             StationStorage(storage_class="gp3", retained_class=EBS),
-            r"storage.storage_class='gp3': conflicts with retained_class",
+            "storage.storage_class",
+            "gp3",
+            "conflicts with retained_class",
         ),
         (
             StationStorage(volume_name="pv-1", retained_class=EBS),
-            r"storage.volume_name='pv-1': conflicts",
+            "storage.volume_name",
+            "pv-1",
+            "conflicts",
         ),
         (
             StationStorage(create=False, retained_class=EBS),
-            r"needs a claim to provision",
+            "storage.retained_class",
+            "station-retain",
+            "needs a claim to provision",
         ),
         (
             StationStorage(retained_class=RetainedStorageClass("r", "x", {"a": 1})),  # type: ignore[dict-item]
-            r"must map strings to strings",
+            "storage.retained_class.parameters['a']",
+            1,
+            "must map strings to strings",
         ),
     ],
 )
 def test_bad_retained_classes_are_refused(
-    chart: Chart, storage: StationStorage, expected: str
+    chart: Chart, storage: StationStorage, field: str, value: object, problem: str
 ) -> None:
-    with pytest.raises(StationConfigError, match=expected):
-        StationDeployment(chart, "station", storage=storage)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", storage=storage),
+        field=field,
+        value=value,
+        problem=problem,
+        where="StationDeployment 'test/station'",
+    )

@@ -1,9 +1,9 @@
 """What StationIngress and StationGatewayRoute share: the routing rules and the exposure guards.
 
 Both routes follow one set of rules (``station_constructs._routing`` and ``access``); each
-spec here runs against both, built by each route's own builders (``tests/test_ingress.py``
-``ingress``/``secured``, ``tests/test_gateway.py`` ``route``/``secured``: single sign-on at the
-edge where the controller or implementation has one, a Station with CloudShip OAuth).
+spec here runs against both, built by each route's own builder (``tests/test_ingress.py``
+``ingress``, ``tests/test_gateway.py`` ``route``: single sign-on at the edge where the
+controller or implementation has one) for a Station with CloudShip OAuth (``builders.authed``).
 What only one of them does stays in its own file.
 """
 
@@ -21,13 +21,12 @@ from station_constructs import (
     EdgeAuth,
     GatewayImplementation,
     IngressRoute,
-    StationConfigError,
     StationDeployment,
     StationPort,
 )
 from tests import test_gateway, test_ingress
 from tests.conftest import synth
-from tests.support.builders import OAUTH
+from tests.support.builders import OAUTH, authed
 from tests.support.edge import GATEWAY_SSO, NGINX_SSO, TRAEFIK_SSO
 from tests.support.refusals import assert_refused
 
@@ -59,8 +58,8 @@ class Route:
 
 
 ROUTES = [
-    Route("Ingress", test_ingress.ingress, test_ingress.secured),
-    Route("HTTPRoute", test_gateway.route, test_gateway.secured),
+    Route("Ingress", test_ingress.ingress, authed),
+    Route("HTTPRoute", test_gateway.route, authed),
 ]
 MANAGEMENT = [IngressRoute(StationPort.MCP, "/mcp", host="manage.example.com")]
 AGENT = [IngressRoute(StationPort.AGENT_MCP, "/mcp")]
@@ -199,10 +198,18 @@ def test_refusals_are_station_config_errors_naming_the_construct(
     chart: Chart, route: Route
 ) -> None:
     station = route.secured(chart)
-    with pytest.raises(StationConfigError) as caught:
-        route.build(chart, station, routes=MANAGEMENT)
-    construct = "StationIngress" if route.kind == "Ingress" else "StationGatewayRoute"
-    assert caught.value.where.startswith(f"{construct} 'test/")
+    construct = (
+        "StationIngress 'test/ingress'"
+        if route.kind == "Ingress"
+        else "StationGatewayRoute 'test/route'"
+    )
+    assert_refused(
+        lambda: route.build(chart, station, routes=MANAGEMENT),
+        field="routes[0].path",
+        value="/mcp",
+        problem=f"{route.kind} 'station' (https://manage.example.com/mcp) exposes 8586",
+        where=construct,
+    )
 
 
 # ---------------------------------------------------------------- edge authentication

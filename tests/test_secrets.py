@@ -22,13 +22,18 @@ from station_constructs import (
     SealedSecretSource,
     SealingScope,
     SecretStoreKind,
-    StationConfigError,
     StationDeployment,
     kubeseal_command,
 )
 from station_constructs._errors import _Guard
 from station_constructs.guide import next_steps
 from tests.conftest import container, find, synth
+from tests.support.refusals import assert_refused
+
+#: Where a refusal of ``StationDeployment(chart, "station")`` comes from.
+STATION = "StationDeployment 'test/station'"
+#: Where a refusal of :func:`render_for_sidecar` comes from.
+SIDECAR = "Sidecar 'test/sidecar'"
 
 
 def sealed(seed: int = 1, rsa_bytes: int = 512, body: int = 60) -> str:
@@ -56,17 +61,6 @@ def secret_refs(objects: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
         for e in container(objects).get("env", [])
         if "secretKeyRef" in e.get("valueFrom", {})
     }
-
-
-def fails(chart: Chart, *fragments: str, **kwargs: Any) -> StationConfigError:
-    with pytest.raises(StationConfigError) as info:
-        StationDeployment(chart, "station", **kwargs)
-    message = str(info.value)
-    assert message.startswith("StationDeployment 'test/station': "), message
-    assert "Fix: " in message
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in {message!r}"
-    return info.value
 
 
 # ------------------------------------------------------------------ ExternalSecret
@@ -150,87 +144,146 @@ def test_operator_sources_print_no_kubectl_create_secret(chart: Chart) -> None:
 
 
 def test_provided_variables_drive_the_missing_key_guard(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret=",
-        "does not provide ANTHROPIC_API_KEY",
-        "CreateContainerConfigError",
-        provider=AIProvider.ANTHROPIC,
-        secret=eso(),
+    assert_refused(
+        lambda: StationDeployment(chart, "station", provider=AIProvider.ANTHROPIC, secret=eso()),
+        field="secret",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem=["does not provide ANTHROPIC_API_KEY", "CreateContainerConfigError"],
+        where=STATION,
     )
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem", "fix"),
     [
-        ({"store": "AWS Store"}, ["secret.store='AWS Store'", "RFC 1123"]),
-        ({"refresh_interval": "0s"}, ["secret.refresh_interval='0s'", "at least 1s"]),
-        ({"refresh_interval": "1 hour"}, ["secret.refresh_interval='1 hour'", "'10s'"]),
-        ({"store_kind": "ClusterSecretStore"}, ["secret.store_kind=", "SecretStoreKind."]),
-        ({"name": "Station_Secrets"}, ["secret.name='Station_Secrets'"]),
-        ({"key_names": {"GEMINI_API_KEY": "g"}}, ["secret.key_names='GEMINI_API_KEY'", "drop it"]),
+        ({"store": "AWS Store"}, "secret.store", "AWS Store", "RFC 1123", ""),
+        ({"refresh_interval": "0s"}, "secret.refresh_interval", "0s", "at least 1s", ""),
+        ({"refresh_interval": "1 hour"}, "secret.refresh_interval", "1 hour", "'10s'", ""),
+        (
+            {"store_kind": "ClusterSecretStore"},
+            "secret.store_kind",
+            "ClusterSecretStore",
+            "SecretStoreKind.",
+            "",
+        ),
+        ({"name": "Station_Secrets"}, "secret.name", "Station_Secrets", "", ""),
+        (
+            {"key_names": {"GEMINI_API_KEY": "g"}},
+            "secret.key_names",
+            "GEMINI_API_KEY",
+            "",
+            "drop it",
+        ),
         (
             {"key_names": {"OPENAI_API_KEY": "STATION_ENCRYPTION_KEY"}},
-            ["same key 'STATION_ENCRYPTION_KEY'", "own key"],
+            "secret.key_names",
+            {"OPENAI_API_KEY": "STATION_ENCRYPTION_KEY"},
+            "same key 'STATION_ENCRYPTION_KEY'",
+            "own key",
         ),
     ],
 )
 def test_fails_on_bad_external_secret_settings(
-    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+    chart: Chart,
+    kwargs: dict[str, Any],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(chart, *fragments, secret=eso(**kwargs))
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=eso(**kwargs)),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 ENC: dict[str, RemoteRef | str] = {"STATION_ENCRYPTION_KEY": "enc"}
 
 
 @pytest.mark.parametrize(
-    ("refs", "fragments"),
+    ("refs", "field", "value", "problem", "fix"),
     [
-        ({"OPENAI_API_KEY": ""}, ["remote_refs['OPENAI_API_KEY'].key=''", "non-empty"]),
-        ({"OPENAI_API_KEY": RemoteRef(" k")}, ["remote_refs['OPENAI_API_KEY'].key=' k'"]),
+        ({"OPENAI_API_KEY": ""}, "secret.remote_refs['OPENAI_API_KEY'].key", "", "non-empty", ""),
+        (
+            {"OPENAI_API_KEY": RemoteRef(" k")},
+            "secret.remote_refs['OPENAI_API_KEY'].key",
+            " k",
+            "",
+            "",
+        ),
         (
             {"OPENAI_API_KEY": RemoteRef("k", property="")},
-            ["remote_refs['OPENAI_API_KEY'].property=''"],
+            "secret.remote_refs['OPENAI_API_KEY'].property",
+            "",
+            "",
+            "",
         ),
-        ({"OPENAI_API_KEY": RemoteRef("k", version="")}, [".version=''", "AWSCURRENT"]),
-        ({"OPENAI_API_KEY": 42}, ["remote_refs['OPENAI_API_KEY']='int'", "RemoteRef("]),
+        (
+            {"OPENAI_API_KEY": RemoteRef("k", version="")},
+            "secret.remote_refs['OPENAI_API_KEY'].version",
+            "",
+            "",
+            "AWSCURRENT",
+        ),
+        ({"OPENAI_API_KEY": 42}, "secret.remote_refs['OPENAI_API_KEY']", "int", "", "RemoteRef("),
     ],
 )
-def test_fails_on_bad_remote_refs(chart: Chart, refs: Any, fragments: list[str]) -> None:
-    fails(chart, *fragments, secret=ExternalSecretSource("vault", remote_refs={**ENC, **refs}))
+def test_fails_on_bad_remote_refs(
+    chart: Chart, refs: Any, field: str, value: Any, problem: str | list[str], fix: str | list[str]
+) -> None:
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", secret=ExternalSecretSource("vault", remote_refs={**ENC, **refs})
+        ),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
-    ("refs", "fragments"),
+    ("refs", "field", "value", "problem", "fix"),
     [
-        ({}, ["credentials.remote_refs={}", "at least one environment variable"]),
-        ({"aws key": "x"}, ["credentials.remote_refs='aws key'", "environment variable name"]),
+        ({}, "credentials.remote_refs", {}, "at least one environment variable", ""),
+        ({"aws key": "x"}, "credentials.remote_refs", "aws key", "environment variable name", ""),
         (
             ["AWS_ACCESS_KEY_ID"],
-            [
-                "credentials.remote_refs=['AWS_ACCESS_KEY_ID']",
-                "must be a mapping (dict), not a list",
-            ],
+            "credentials.remote_refs",
+            ["AWS_ACCESS_KEY_ID"],
+            "must be a mapping (dict), not a list",
+            "",
         ),
     ],
 )
 def test_fails_on_empty_or_misnamed_remote_refs(
-    chart: Chart, refs: Any, fragments: list[str]
+    chart: Chart, refs: Any, field: str, value: Any, problem: str | list[str], fix: str | list[str]
 ) -> None:
     # StationDeployment reports these as missing keys first; any user of the source gets:
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, [])
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(ExternalSecretSource("vault", remote_refs=refs), chart, []),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=SIDECAR,
+    )
 
 
 def test_station_reports_an_empty_source_as_missing_keys(chart: Chart) -> None:
-    fails(
-        chart,
-        "secret=[]",
-        "does not provide STATION_ENCRYPTION_KEY, OPENAI_API_KEY",
-        secret=ExternalSecretSource("vault", remote_refs={}),
+    assert_refused(
+        lambda: StationDeployment(
+            chart, "station", secret=ExternalSecretSource("vault", remote_refs={})
+        ),
+        field="secret",
+        value=[],
+        problem="does not provide STATION_ENCRYPTION_KEY, OPENAI_API_KEY",
+        where=STATION,
     )
 
 
@@ -311,14 +364,16 @@ def test_fails_on_unsealed_values_without_echoing_them(chart: Chart, value: str)
     source = sealed_source(
         encrypted_data={"STATION_ENCRYPTION_KEY": sealed(1), "OPENAI_API_KEY": value}
     )
-    error = fails(
-        chart,
-        "secret.encrypted_data['OPENAI_API_KEY']='<redacted>'",
-        "not a sealed-secrets ciphertext",
-        "committed to Git",
-        'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}" | kubeseal --raw '
-        "--namespace station --name station-secrets",
-        secret=source,
+    error = assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret.encrypted_data['OPENAI_API_KEY']",
+        value="<redacted>",
+        problem=["not a sealed-secrets ciphertext", "committed to Git"],
+        fix=(
+            'printf %s "${OPENAI_API_KEY:?set OPENAI_API_KEY in your shell first}"'
+            " | kubeseal --raw --namespace station --name station-secrets"
+        ),
+        where=STATION,
     )
     assert error.value == "<redacted>"
     if value:
@@ -331,7 +386,13 @@ def test_unsealed_value_hint_names_the_scope(chart: Chart) -> None:
         encrypted_data={"STATION_ENCRYPTION_KEY": "x", "OPENAI_API_KEY": sealed(2)},
         scope=SealingScope.NAMESPACE_WIDE,
     )
-    fails(chart, "--scope namespace-wide", secret=source)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret.encrypted_data['STATION_ENCRYPTION_KEY']",
+        value="<redacted>",
+        fix="--scope namespace-wide",
+        where=STATION,
+    )
 
 
 def test_kubeseal_command_is_copy_pasteable() -> None:
@@ -354,38 +415,71 @@ def test_kubeseal_command_stops_on_an_unset_variable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "fragments"),
+    ("kwargs", "field", "value", "problem", "fix"),
     [
-        ({"scope": "strict"}, ["secret.scope='strict'", "SealingScope."]),
-        ({"key_names": {"OPENAI_API_KEY": "a b"}}, ["secret.key_names['OPENAI_API_KEY']='a b'"]),
+        ({"scope": "strict"}, "secret.scope", "strict", "SealingScope.", ""),
+        (
+            {"key_names": {"OPENAI_API_KEY": "a b"}},
+            "secret.key_names['OPENAI_API_KEY']",
+            "a b",
+            "",
+            "",
+        ),
     ],
 )
 def test_fails_on_bad_sealed_secret_settings(
-    chart: Chart, kwargs: dict[str, Any], fragments: list[str]
+    chart: Chart,
+    kwargs: dict[str, Any],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    fails(chart, *fragments, secret=sealed_source(**kwargs))
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=sealed_source(**kwargs)),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=STATION,
+    )
 
 
 @pytest.mark.parametrize(
-    ("data", "fragments"),
+    ("data", "field", "value", "problem", "fix"),
     [
-        ({}, ["credentials.encrypted_data='<empty>'", "kubeseal --raw"]),
-        ({"bad name": sealed()}, ["credentials.encrypted_data='bad name'"]),
-        ([sealed()], ["credentials.encrypted_data='list'", "must be a mapping (dict)"]),
+        ({}, "credentials.encrypted_data", "<empty>", "", "kubeseal --raw"),
+        ({"bad name": sealed()}, "credentials.encrypted_data", "bad name", "", ""),
+        ([sealed()], "credentials.encrypted_data", "list", "must be a mapping (dict)", ""),
     ],
 )
 def test_fails_on_empty_or_misnamed_sealed_data(
-    chart: Chart, data: dict[str, str], fragments: list[str]
+    chart: Chart,
+    data: dict[str, str],
+    field: str,
+    value: Any,
+    problem: str | list[str],
+    fix: str | list[str],
 ) -> None:
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(SealedSecretSource(data), chart, [])
-    for fragment in [*fragments, "Fix: "]:
-        assert fragment in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(SealedSecretSource(data), chart, []),
+        field=field,
+        value=value,
+        problem=problem,
+        fix=fix,
+        where=SIDECAR,
+    )
 
 
 def test_sealed_source_missing_provider_key_is_refused(chart: Chart) -> None:
     source = SealedSecretSource({"STATION_ENCRYPTION_KEY": sealed()})
-    fails(chart, "does not provide OPENAI_API_KEY", secret=source)
+    assert_refused(
+        lambda: StationDeployment(chart, "station", secret=source),
+        field="secret",
+        value=["STATION_ENCRYPTION_KEY"],
+        problem="does not provide OPENAI_API_KEY",
+        where=STATION,
+    )
 
 
 # ------------------------------------------------------------------ sharing one Secret
@@ -469,26 +563,31 @@ def test_litestream_credentials_from_their_own_sealed_secret(chart: Chart) -> No
 
 def test_litestream_is_refused_a_source_without_its_keys(chart: Chart) -> None:
     station = StationDeployment(chart, "station")
-    with pytest.raises(StationConfigError) as info:
-        LitestreamBackup(
+    assert_refused(
+        lambda: LitestreamBackup(
             chart,
             "litestream",
             station=station,
             replica=S3Replica.aws("b-1"),
             credentials=S3Credentials.from_secret(eso()),
-        )
-    message = str(info.value)
-    assert message.startswith("LitestreamBackup 'test/litestream': credentials=")
-    assert "does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY" in message
+        ),
+        field="credentials",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
+        where="LitestreamBackup 'test/litestream'",
+    )
 
 
 def test_a_shared_source_must_provide_every_users_variables(chart: Chart) -> None:
     source = eso()
     station = StationDeployment(chart, "station", secret=source)
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID"])
-    assert "credentials=" in str(info.value)
-    assert "does not provide AWS_ACCESS_KEY_ID" in str(info.value)
+    assert_refused(
+        lambda: render_for_sidecar(source, station, ["AWS_ACCESS_KEY_ID"]),
+        field="credentials",
+        value=["OPENAI_API_KEY", "STATION_ENCRYPTION_KEY"],
+        problem="does not provide AWS_ACCESS_KEY_ID",
+        where=SIDECAR,
+    )
 
 
 def test_same_instance_into_another_name_renders_a_second_object(chart: Chart) -> None:
@@ -502,12 +601,14 @@ def test_same_instance_into_another_name_renders_a_second_object(chart: Chart) -
 @pytest.mark.parametrize("second", [eso, sealed_source])
 def test_fails_when_two_sources_produce_one_secret(chart: Chart, second: Any) -> None:
     station = StationDeployment(chart, "station", secret=eso())
-    with pytest.raises(StationConfigError) as info:
-        render_for_sidecar(second(), station, ["OPENAI_API_KEY"])
-    message = str(info.value)
-    assert "credentials.name='station-secrets'" in message
-    assert "already produced or claimed by 'test/station'" in message
-    assert "Fix: give this secret source its own name=" in message
+    assert_refused(
+        lambda: render_for_sidecar(second(), station, ["OPENAI_API_KEY"]),
+        field="credentials.name",
+        value="station-secrets",
+        problem="already produced or claimed by 'test/station'",
+        fix="give this secret source its own name=",
+        where=SIDECAR,
+    )
 
 
 def test_the_same_source_instance_works_in_separate_apps() -> None:
@@ -528,8 +629,13 @@ def test_existing_secret_renders_nothing_and_claims_no_object(chart: Chart) -> N
 
 def test_an_operator_may_not_produce_a_secret_an_existing_secret_reads(chart: Chart) -> None:
     station = StationDeployment(chart, "station", secret=ExistingSecret())
-    with pytest.raises(StationConfigError, match="already read by 'test/station'"):
-        render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets")
+    assert_refused(
+        lambda: render_for_sidecar(eso(), station, ["OPENAI_API_KEY"], name="station-secrets"),
+        field="credentials.name",
+        value="station-secrets",
+        problem="already read by 'test/station'",
+        where=SIDECAR,
+    )
 
 
 def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) -> None:
@@ -542,8 +648,12 @@ def test_no_secret_value_or_secret_object_reaches_the_manifests(chart: Chart) ->
 
 
 def test_kubeseal_command_refuses_a_scope_string() -> None:
-    with pytest.raises(StationConfigError, match="scope='strict'"):
-        kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict")  # type: ignore[arg-type]
+    assert_refused(
+        lambda: kubeseal_command("OPENAI_API_KEY", namespace="station", name="s", scope="strict"),  # type: ignore[arg-type]
+        field="scope",
+        value="strict",
+        where="kubeseal_command",
+    )
 
 
 # ------------------------------------------------------------------ GitOps annotations

@@ -13,11 +13,9 @@ from station_constructs import (
     CloudShip,
     ConfigDirectory,
     ExistingSecret,
-    ExternalService,
     ImagePullPolicy,
     ResourceProfile,
     Resources,
-    StationAuth,
     StationDeployment,
     StationPort,
     StationStorage,
@@ -510,61 +508,6 @@ def test_unpinned_image_allowed_only_explicitly(chart: Chart) -> None:
         chart, "station", image="ghcr.io/cloudshipai/station:latest", allow_unpinned_image=True
     )
     assert container(synth(chart))["image"].endswith(":latest")
-
-
-def test_no_external_service_by_default(chart: Chart) -> None:
-    StationDeployment(chart, "station")
-    assert [o["metadata"]["name"] for o in synth(chart) if o["kind"] == "Service"] == ["station"]
-
-
-def test_load_balancer_exposes_only_chosen_authenticated_ports(chart: Chart) -> None:
-    station = StationDeployment(
-        chart,
-        "station",
-        auth=OAUTH,
-        api=ApiListener.off(),
-        external_service=ExternalService.load_balancer(source_ranges=["203.0.113.0/24"]),
-    )
-    svc = find(synth(chart), "Service", "station-external")
-    assert svc["spec"]["type"] == "LoadBalancer"
-    assert [p["port"] for p in svc["spec"]["ports"]] == [8587]
-    assert svc["spec"]["loadBalancerSourceRanges"] == ["203.0.113.0/24"]
-    assert svc["spec"]["selector"] == {"app": "station"}
-    assert station.external_service_name == "station-external"
-
-
-def test_node_port_with_fixed_ports(chart: Chart) -> None:
-    StationDeployment(
-        chart,
-        "station",
-        auth=StationAuth.cloudship_oauth(
-            client_id="station-test", accept_any_cloudship_account=True
-        ),
-        external_service=ExternalService.node_port(
-            ports=[StationPort.AGENT_MCP], node_ports={StationPort.AGENT_MCP: 30587}
-        ),
-    )
-    svc = find(synth(chart), "Service", "station-external")
-    assert svc["spec"]["type"] == "NodePort"
-    assert svc["spec"]["ports"] == [
-        {
-            "name": "dynamic-mcp",
-            "nodePort": 30587,
-            "port": 8587,
-            "protocol": "TCP",
-            "targetPort": 8587,
-        }
-    ]
-
-
-def test_local_mode_exposure_when_explicitly_accepted(chart: Chart) -> None:
-    StationDeployment(
-        chart,
-        "station",
-        external_service=ExternalService.node_port(),
-        allow_unauthenticated_exposure=True,
-    )
-    assert find(synth(chart), "Service", "station-external")["spec"]["type"] == "NodePort"
 
 
 def test_local_mode_off_sets_authentication_on(chart: Chart) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.support.paths import REPO
+from tests.support.refusals import assert_refused
 
 PACKAGE = REPO / "station_constructs"
 MAX_MODULE_LINES = 400
@@ -164,18 +165,24 @@ def test_station_input_has_exactly_the_keyword_arguments_of_station_deployment()
 
 
 def test_a_former_keyword_is_refused_with_its_new_spelling() -> None:
-    from station_constructs import StationConfigError
     from station_constructs._errors import _Guard
     from station_constructs._renamed import Former, refuse_former
 
     former = {"old_name": Former(now="new_name=Thing.of()")}
-    with pytest.raises(StationConfigError) as caught:
-        refuse_former(_Guard("X"), {"old_name": 1}, former, ["new_name"])
-    assert caught.value.field == "old_name"
-    assert "new_name=Thing.of()" in caught.value.fix
-    with pytest.raises(StationConfigError) as caught:
-        refuse_former(_Guard("X"), {"new_nme": 1}, former, ["new_name", "other"])
-    assert "new_name" in caught.value.fix
+    assert_refused(
+        lambda: refuse_former(_Guard("X"), {"old_name": 1}, former, ["new_name"]),
+        field="old_name",
+        value=1,
+        fix="new_name=Thing.of()",
+        where="X",
+    )
+    assert_refused(
+        lambda: refuse_former(_Guard("X"), {"new_nme": 1}, former, ["new_name", "other"]),
+        field="new_nme",
+        value=1,
+        fix="new_name",
+        where="X",
+    )
     refuse_former(_Guard("X"), {}, former, ["new_name"])
 
 

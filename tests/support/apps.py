@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cdk8s import Chart
 from cdk8s_plus_27 import k8s
 
@@ -53,12 +55,15 @@ def default_app(chart: Chart) -> StationDeployment:
 
 
 def production_app(
-    chart: Chart, image: str = DEFAULT_IMAGE, station_release: str | None = None
+    chart: Chart,
+    image: str = DEFAULT_IMAGE,
+    station_release: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> StationDeployment:
     """A production StationDeployment: CloudShip OAuth, sized, the agent MCP exposed through
     an LB open to one network (examples/load_balancer.py; the API, whose OAuth callers are
     admins, is never exposed with OAuth alone). ``station_release`` states the release of an
-    image whose tag does not name one."""
+    image whose tag does not name one; ``env`` is the Station's ``env=``."""
     return StationDeployment(
         chart,
         "station",
@@ -76,6 +81,7 @@ def production_app(
         secret=ExistingSecret("station-secrets"),
         otlp_endpoint="http://otel-collector.observability:4318",
         labels={"team": "platform"},
+        env=env,
     )
 
 
@@ -140,14 +146,19 @@ def litestream_app(chart: Chart) -> LitestreamBackup:
 
 
 def full_production_app(
-    chart: Chart, suffix: str = "", image: str = DEFAULT_IMAGE, station_release: str | None = None
+    chart: Chart,
+    suffix: str = "",
+    image: str = DEFAULT_IMAGE,
+    station_release: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> StationDeployment:
     """Everything at once, as examples/production.py: ExternalSecret keys, Litestream and the
     config-directory backup with IRSA, alerts, a restore drill, ServiceMonitor, Ingress behind
     oauth2-proxy, VolumeSnapshot, NetworkPolicy.
 
     ``suffix`` makes every name unique, so many can share one app (the benchmark);
-    ``station_release`` states the release of an image whose tag does not name one."""
+    ``station_release`` states the release of an image whose tag does not name one; ``env``
+    is the Station's ``env=``."""
     store = "aws-secrets-manager"
     kind = SecretStoreKind.CLUSTER_SECRET_STORE
     station = StationDeployment(
@@ -170,6 +181,7 @@ def full_production_app(
         ),
         otlp_endpoint="http://otel-collector.observability:4318",
         network_policy=NetworkPolicyOptions(same_namespace_ports=[StationPort.AGENT_MCP]),
+        env=env,
     )
     backup = LitestreamBackup(
         chart,
