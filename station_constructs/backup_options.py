@@ -218,7 +218,7 @@ class S3Credentials:
         return S3Credentials(None, identity, name, _factory=BY_FACTORY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LitestreamMetrics:
     """Litestream's Prometheus metrics. Build with :meth:`served` or :meth:`off`.
 
@@ -243,6 +243,15 @@ class LitestreamMetrics:
             "LitestreamMetrics.served(prometheus_annotations=..., namespaces=...) or "
             "LitestreamMetrics.off()",
         )
+
+    def __repr__(self) -> str:
+        """The factory call that builds this value."""
+        if not self.enabled:
+            return "LitestreamMetrics.off()"
+        given = ["prometheus_annotations=True"] if self.prometheus_annotations else []
+        if self.namespaces:
+            given.append(f"namespaces={list(self.namespaces)!r}")
+        return f"LitestreamMetrics.served({', '.join(given)})"
 
     @staticmethod
     def served(

@@ -227,3 +227,20 @@ def test_factory_values_keep_their_equality_and_copies() -> None:
     assert repr(CloudShip.bundle("6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f")) == (
         "CloudShip.bundle('6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f')"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (LitestreamMetrics.served(), "LitestreamMetrics.served()"),
+        (LitestreamMetrics.off(), "LitestreamMetrics.off()"),
+        (
+            LitestreamMetrics.served(prometheus_annotations=True, namespaces=["monitoring"]),
+            "LitestreamMetrics.served(prometheus_annotations=True, namespaces=['monitoring'])",
+        ),
+    ],
+)
+def test_metrics_options_show_the_factory_call_that_builds_them(
+    value: LitestreamMetrics, shown: str
+) -> None:
+    assert repr(value) == shown
