@@ -29,15 +29,15 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 
 
-def modules() -> dict[str, Path]:
-    """Dotted module name -> file, for every module of the package."""
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(REPO).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        found[".".join(parts)] = path
-    return found
+def _api_surface() -> Any:
+    spec = importlib.util.spec_from_file_location("api_surface", REPO / "scripts/api_surface.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+surface = _api_surface()
 
 
 def _type_checking_only(node: ast.If) -> bool:
@@ -48,70 +48,19 @@ def _type_checking_only(node: ast.If) -> bool:
     )
 
 
-def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The package modules ``name`` imports anywhere: in functions and type-only too.
-
-    An import under ``if TYPE_CHECKING:`` counts: a module that needs another's types to be
-    checked depends on it as much as one that needs it to run (a type-only back reference
-    is the cycle it hides).
-    """
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - (node.level - 1)]
-                base = ".".join([*anchor, *([base] if base else [])])
-            for alias in node.names:
-                full = f"{base}.{alias.name}"
-                found.add(full if full in known else base)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {m for m in found if m in known and m != name}
-
-
-def cycles_in(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The cycles a depth-first walk of ``graph`` finds (each from its first module)."""
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def walk(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for target in sorted(graph[node]):
-            if state.get(target) == 1:
-                cycles.append([*stack[stack.index(target) :], target])
-            elif target not in state:
-                walk(target)
-        stack.pop()
-        state[node] = 2
-
-    for name in sorted(graph):
-        if name not in state:
-            walk(name)
-    return cycles
-
-
 def test_no_import_cycles() -> None:
-    table = modules()
-    known = set(table)
-    graph = {name: imports_of(name, path, known) for name, path in table.items()}
-    # A package's __init__ re-exporting its modules is not a cycle with them.
-    for name in graph:
-        graph[name] = {m for m in graph[name] if not name.startswith(f"{m}.")}
-    assert cycles_in(graph) == []
+    # Type-only imports count (scripts/api_surface.py: imports_of); a package's __init__
+    # re-exporting its modules is not a cycle with them.
+    assert surface.cycles(surface.import_graph()) == []
 
 
 def test_the_cycle_check_sees_a_cycle(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("def f():\n    from .b import g\n")
     (tmp_path / "b.py").write_text("from .a import f\n")
     known = {"pkg.a", "pkg.b"}
-    assert imports_of("pkg.a", tmp_path / "a.py", known) == {"pkg.b"}
-    assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
-    assert cycles_in({"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}}) == [["pkg.a", "pkg.b", "pkg.a"]]
+    assert surface.imports_of("pkg.a", tmp_path / "a.py", known) == {"pkg.b"}
+    assert surface.imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
+    assert surface.cycles({"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}}) == [["pkg.a", "pkg.b", "pkg.a"]]
 
 
 def test_the_cycle_check_sees_a_type_only_cycle(tmp_path: Path) -> None:
@@ -120,7 +69,7 @@ def test_the_cycle_check_sees_a_type_only_cycle(tmp_path: Path) -> None:
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import A\n"
     )
     known = {"pkg.a", "pkg.b"}
-    assert imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
+    assert surface.imports_of("pkg.b", tmp_path / "b.py", known) == {"pkg.a"}
 
 
 def test_no_module_is_over_400_lines() -> None:
@@ -328,15 +277,6 @@ def test_public_modules_and_star_imports_load_on_use() -> None:
 
 
 # ------------------------------------------------------------------ every public name documented
-def _api_surface() -> Any:
-    spec = importlib.util.spec_from_file_location("api_surface", REPO / "scripts/api_surface.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-surface = _api_surface()
 
 
 def public_names() -> dict[str, object]:
