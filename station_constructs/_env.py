@@ -37,7 +37,6 @@ __all__ = [
     "check_texts",
     "rendered",
     "setting",
-    "text_arguments",
 ]
 
 Check = Callable[[_Guard, str, Any], str]
@@ -299,11 +298,6 @@ def setting(argument: str, variable: str) -> EnvSetting:
 def rendered(argument: str, variable: str, value: str) -> dict[str, str]:
     """The ConfigMap entries of the setting of ``argument`` that renders ``variable``."""
     return dict.fromkeys(setting(argument, variable).renders, value)
-
-
-def text_arguments(given: object) -> dict[str, Any]:
-    """The optional text arguments (:data:`TEXT_SETTINGS`) as read from ``given``."""
-    return {s.key: getattr(given, s.key) for s in TEXT_SETTINGS}
 
 
 def check_texts(guard: _Guard, raw: Mapping[str, Any]) -> dict[str, str | None]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._env import text_arguments
 from ._errors import _Guard
 from ._k8s import Construct
 from ._labels import selector_labels
@@ -195,30 +194,8 @@ def _identity(
         profile=given.profile,
     )
     storage = writer.storage
-    args = resolve_arguments(
-        guard,
-        storage,
-        create_namespace=given.create_namespace,
-        allow_unpinned_image=given.allow_unpinned_image,
-        local_mode=given.local_mode,
-        webhook_api_key=given.webhook_api_key,
-        enable_api=given.enable_api,
-        cloudship=given.cloudship,
-        cloudship_telemetry=given.cloudship_telemetry,
-        read_only_root_filesystem=given.read_only_root_filesystem,
-        allow_unauthenticated_exposure=given.allow_unauthenticated_exposure,
-        image_pull_secrets=given.image_pull_secrets,
-        extra_providers=given.extra_providers,
-        secret_variables=given.secret_variables,
-        external_ports=given.external_ports,
-        env=given.env,
-        node_ports=given.node_ports,
-        external_service_annotations=given.external_service_annotations,
-        labels=given.labels,
-        annotations=given.annotations,
-        load_balancer_source_ranges=given.load_balancer_source_ranges,
-        **text_arguments(given),
-    )
+    # Every argument as given, by name (StationInput's fields are StationDeployment's).
+    args = resolve_arguments(guard, storage, vars(given))
     names = resolve_names(
         guard,
         name=given.name,

@@ -74,12 +74,8 @@ class Arguments:
         return self.texts["otlp_endpoint"]
 
 
-def resolve_arguments(  # noqa: PLR0913 - one keyword per StationDeployment argument
-    guard: _Guard,
-    storage: StationStorage,
-    **raw: Any,
-) -> Arguments:
-    """Check the types of the arguments in ``raw`` (named as StationDeployment's).
+def resolve_arguments(guard: _Guard, storage: StationStorage, raw: Mapping[str, Any]) -> Arguments:
+    """Check the types of the arguments in ``raw`` (``StationInput``'s fields, by name).
 
     The fields that come from union values (``FLAT_FIELDS`` of ``input.py``) were checked
     by their factories and are taken as they are.
