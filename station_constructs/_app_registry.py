@@ -26,7 +26,6 @@ from ._k8s import (
     app_value,
     construct_path,
     remember_app,
-    remember_chart,
 )
 
 __all__ = [
@@ -216,7 +215,6 @@ def init_construct(construct: Construct, scope: Construct, id: str) -> None:
         ) from None
     # A child is in its scope's App and Chart: known without asking (see app_key).
     remember_app(construct, scope)
-    remember_chart(construct, scope)
 
 
 def check_same_app(scope: Construct, guard: _Guard, station: Construct) -> None:

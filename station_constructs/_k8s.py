@@ -225,8 +225,12 @@ def app_value(scope: Construct, kind: Callable[[], _T]) -> _T:
 
 
 def remember_app(child: Construct, scope: Construct) -> None:
-    """Record that ``child`` (being created under ``scope``) is in ``scope``'s App."""
+    """Record that ``child`` (being created under ``scope``) is in ``scope``'s App.
+
+    Its Chart is recorded too when that is known without asking (see :func:`chart_of`).
+    """
     _remember(child, app_state(scope))
+    _remember_chart(child, scope)
 
 
 # Construct -> its Chart, when known from its scope at creation (asking is a round trip).
@@ -234,7 +238,7 @@ def remember_app(child: Construct, scope: Construct) -> None:
 _CHARTS: weakref.WeakKeyDictionary[Construct, weakref.ref[Chart]] = weakref.WeakKeyDictionary()
 
 
-def remember_chart(child: Construct, scope: Construct) -> None:
+def _remember_chart(child: Construct, scope: Construct) -> None:
     """Record ``child``'s Chart when its ``scope`` is a Chart made in Python or a known child."""
     chart = scope if isinstance(scope, Chart) else _known_chart(scope)
     if chart is not None:

@@ -21,7 +21,6 @@ from .._k8s import (
     Construct,
     JsonPatch,
     remember_app,
-    remember_chart,
 )
 from .resolve import resolve
 
@@ -52,7 +51,6 @@ def emit_object(scope: Construct, id: str, manifest: Mapping[str, Any]) -> ApiOb
         metadata=object_metadata(manifest["metadata"]),
     )
     remember_app(obj, scope)
-    remember_chart(obj, scope)
     body = [k for k in manifest if k not in ("apiVersion", "kind", "metadata")]
     if body:
         # cdk8s resolves an object's props, never its patches: the App's resolvers run here.
