@@ -20,13 +20,13 @@ refusing every twin anyway costs nothing and keeps one rule.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ._errors import _Guard
 from ._validate import free_text, http_url, otlp_base_url, station_environment
+from ._validate_text import bundle_uuid
 
 __all__ = [
     "MANAGED_VARIABLES",
@@ -77,24 +77,12 @@ class EnvSetting:
         return (*twins, *self.bare)
 
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
 def _model(guard: _Guard, field: str, value: Any) -> str:
     return free_text(guard, field, value, fix="pass a model name such as 'gpt-4o', or leave it out")
 
 
 def _bundle_id(guard: _Guard, field: str, value: Any) -> str:
-    text = free_text(guard, field, value, fix="pass the CloudShip bundle id, or leave it out")
-    if not _UUID.fullmatch(text):
-        # Station refuses any other bundle id at start, and the start fails with it.
-        raise guard.fail(
-            field,
-            text,
-            "is not a UUID; Station refuses the bundle and stops at start",
-            "pass the bundle's UUID from CloudShip, e.g. '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
-        )
-    return text
+    return bundle_uuid(guard, field, value, fix="pass the CloudShip bundle id, or leave it out")
 
 
 def _ai_base_url(guard: _Guard, field: str, value: Any) -> str:

@@ -14,6 +14,7 @@ from ._errors import StationConfigError, _Guard
 from ._secret_material import secret_value_kind
 
 __all__ = [
+    "bundle_uuid",
     "cidr",
     "free_text",
     "host_name",
@@ -24,6 +25,7 @@ __all__ = [
 
 _HOST_LABEL = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?")
 _STATION_ENVIRONMENT = re.compile(r"[A-Za-z0-9_-]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 # Control characters (newlines included), format characters (bidi overrides, zero-width
@@ -56,6 +58,22 @@ def free_text(guard: _Guard, field: str, value: object, *, max_length: int = 253
             fix,
         )
     return value
+
+
+def bundle_uuid(guard: _Guard, field: str, value: object, *, fix: str) -> str:
+    """A CloudShip bundle id: single-line text (``fix`` if not) that is a UUID.
+
+    Station refuses any other bundle id at start, and the start fails with it.
+    """
+    text = free_text(guard, field, value, fix=fix)
+    if not _UUID.fullmatch(text):
+        raise guard.fail(
+            field,
+            text,
+            "is not a UUID; Station refuses the bundle and stops at start",
+            "pass the bundle's UUID from CloudShip, e.g. '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
+        )
+    return text
 
 
 def station_environment(guard: _Guard, field: str, value: object) -> str:

@@ -22,7 +22,6 @@ value the library reads is one of the choices below.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import InitVar, dataclass
 
@@ -34,11 +33,9 @@ from ._seed import ConfigPolicy
 from ._settings.station import ConfigPersistence
 from ._validate import boolean, one_of
 from ._validate import port as _port
-from ._validate_text import free_text
+from ._validate_text import bundle_uuid
 
 __all__ = ["ApiListener", "CloudShip", "ConfigDirectory", "ExternalService", "StationAuth"]
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True, repr=False)
@@ -290,16 +287,7 @@ class CloudShip:
 
 
 def _bundle_id(guard: _Guard, bundle_id: object) -> str:
-    text = free_text(guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id")
-    if not _UUID.fullmatch(text):
-        # Station refuses any other bundle id at start, and the start fails with it.
-        raise guard.fail(
-            "bundle_id",
-            text,
-            "is not a UUID; Station refuses the bundle and stops at start",
-            "pass the bundle's UUID from CloudShip, e.g. '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f'",
-        )
-    return text
+    return bundle_uuid(guard, "bundle_id", bundle_id, fix="pass the CloudShip bundle id")
 
 
 @dataclass(frozen=True, repr=False)
