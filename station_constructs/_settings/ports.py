@@ -25,8 +25,10 @@ class PortSettings:
 def resolve_ports(
     guard: _Guard, *, api_port: int, mcp_port: int, enable_api: bool, local_mode: bool
 ) -> PortSettings:
-    """Refuse colliding ports, the embedded NATS port and an agent MCP past 65535."""
-    api_port = port(guard, "api.port", api_port)
+    """Refuse colliding ports, the embedded NATS port and an agent MCP past 65535.
+
+    ``api_port`` was checked as a port by ``ApiListener.on``, the only way to give one.
+    """
     mcp_port = port(guard, "mcp_port", mcp_port)
     if mcp_port == 65535:
         raise guard.fail(
