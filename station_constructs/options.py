@@ -103,7 +103,10 @@ class StationAuth:
         exposing the API with OAuth alone is refused (authenticate at the edge); exposing
         the agent MCP needs ``accept_any_cloudship_account=True``, edge authentication or a
         LoadBalancer's ``source_ranges``. The webhook paths are protected by the same tokens
-        (so no webhook key: both would be checked against one header).
+        (so no webhook key: both would be checked against one header). Read at Station's tags
+        v0.23.0 and v0.25.0 (``internal/mcp_agents/server.go``'s OAuth wrapper,
+        ``internal/api/v1/base.go`` ``requireAdminInServerMode``); the paths each release
+        serves: ``docs/reaching-station.md``.
 
         Args:
             client_id: The OAuth client id registered at CloudShip
