@@ -206,8 +206,8 @@ def test_database_and_config_directory_restore_together(
     expected_files = digests(data / "config")
     assert ".seeded-from-image" in expected_files  # seed-home's list of the image's files
     # WHEN the pod stops (both sidecars sync once more) and the volume is lost
-    assert config_sidecar.stop(timeout=60) == 0
-    assert litestream.stop(timeout=60) == 0
+    assert config_sidecar.stop(timeout=60) == 0, config_sidecar.log_text()
+    assert litestream.stop(timeout=60) == 0, litestream.log_text()
 
     restored = make_pod(objects, "pod-b", secrets)
     new_litestream, new_config = start_station_pod(restored)
